@@ -1,0 +1,34 @@
+package engine
+
+import (
+	"errors"
+
+	"github.com/apache/iceberg-go/catalog"
+)
+
+// Sentinel errors callers branch on with errors.Is. The catalog's own
+// sentinels are wrapped, so errors.Is(err, catalog.ErrNoSuchTable) also holds.
+var (
+	// ErrNoSuchTable reports a table that is not in the warehouse.
+	ErrNoSuchTable = catalog.ErrNoSuchTable
+	// ErrNoSuchNamespace reports a schema (Iceberg namespace) that does not exist.
+	ErrNoSuchNamespace = catalog.ErrNoSuchNamespace
+	// ErrTableExists reports a CREATE of a table that already exists.
+	ErrTableExists = catalog.ErrTableAlreadyExists
+	// ErrNamespaceExists reports a CREATE SCHEMA of a schema that already exists.
+	ErrNamespaceExists = catalog.ErrNamespaceAlreadyExists
+	// ErrNamespaceNotEmpty reports a DROP SCHEMA of a schema that still has tables.
+	ErrNamespaceNotEmpty = catalog.ErrNamespaceNotEmpty
+	// ErrUnsupportedType reports a column type with no Iceberg equivalent.
+	ErrUnsupportedType = errors.New("unsupported type")
+	// ErrInvalidPartition reports a partition transform that is unknown or
+	// does not apply to its source column.
+	ErrInvalidPartition = errors.New("invalid partition transform")
+	// ErrNoSuchSnapshot reports a time-travel target that the table does not have.
+	ErrNoSuchSnapshot = errors.New("no such snapshot")
+	// ErrCommitConflict reports a commit that lost to concurrent writers more
+	// times than the retry budget allows; nothing was committed.
+	ErrCommitConflict = errors.New("commit conflict")
+	// ErrReadOnly reports a write to a table floe can only read.
+	ErrReadOnly = errors.New("table is read-only")
+)

@@ -1,0 +1,569 @@
+package lakesql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/floehq/floe/engine"
+)
+
+// cursor walks a statement's tokens.
+type cursor struct {
+	toks []token
+	src  string
+	i    int
+}
+
+func (c *cursor) done() bool { return c.i >= len(c.toks) }
+
+func (c *cursor) peek() token {
+	if c.done() {
+		return token{kind: tokPunct, text: ""}
+	}
+	return c.toks[c.i]
+}
+
+// accept consumes the keywords kws if they come next.
+func (c *cursor) accept(kws ...string) bool {
+	for j, kw := range kws {
+		if c.i+j >= len(c.toks) || !c.toks[c.i+j].is(kw) {
+			return false
+		}
+	}
+	c.i += len(kws)
+	return true
+}
+
+func (c *cursor) acceptPunct(p string) bool {
+	if c.peek().isPunct(p) {
+		c.i++
+		return true
+	}
+	return false
+}
+
+// lakeName reads lake.ns or lake.ns.name; parts says how many after lake.
+func (c *cursor) lakeName(parts int) ([]string, bool) {
+	if !isLakeAt(c.toks, c.i) {
+		return nil, false
+	}
+	j := c.i + 1
+	var out []string
+	for k := 0; k < parts; k++ {
+		if j+1 >= len(c.toks) || !c.toks[j].isPunct(".") {
+			return nil, false
+		}
+		t := c.toks[j+1]
+		if t.kind != tokWord && t.kind != tokQuoted {
+			return nil, false
+		}
+		name := t.ident()
+		if t.kind == tokWord {
+			name = strings.ToLower(name)
+		}
+		out = append(out, name)
+		j += 2
+	}
+	if j < len(c.toks) && c.toks[j].isPunct(".") {
+		return nil, false
+	}
+	c.i = j
+	return out, true
+}
+
+// ident reads one identifier.
+func (c *cursor) ident() (string, bool) {
+	t := c.peek()
+	if t.kind == tokWord {
+		c.i++
+		return t.text, true
+	}
+	if t.kind == tokQuoted {
+		c.i++
+		return t.ident(), true
+	}
+	return "", false
+}
+
+// group reads a parenthesised group and returns its inner text.
+func (c *cursor) group() (string, bool) {
+	if !c.peek().isPunct("(") {
+		return "", false
+	}
+	open := c.i
+	depth := 0
+	for ; c.i < len(c.toks); c.i++ {
+		if c.toks[c.i].isPunct("(") {
+			depth++
+		} else if c.toks[c.i].isPunct(")") {
+			depth--
+			if depth == 0 {
+				inner := c.src[c.toks[open].end:c.toks[c.i].start]
+				c.i++
+				return inner, true
+			}
+		}
+	}
+	return "", false
+}
+
+// rest returns the source from the current token on.
+func (c *cursor) rest() string {
+	if c.done() {
+		return ""
+	}
+	return c.src[c.toks[c.i].start:]
+}
+
+type handler func(ctx context.Context) (*Rows, error)
+
+// lakeCommand recognises the statements floe runs itself.
+func (s *Session) lakeCommand(toks []token, src string) handler {
+	c := &cursor{toks: toks, src: src}
+	switch {
+	case c.accept("CREATE", "SCHEMA"):
+		ifNot := c.accept("IF", "NOT", "EXISTS")
+		name, ok := c.lakeName(1)
+		if !ok || !c.done() {
+			return nil
+		}
+		return func(ctx context.Context) (*Rows, error) {
+			if err := s.wh.CreateNamespace(ctx, name[0], ifNot); err != nil {
+				return nil, err
+			}
+			return okRows(), s.ensureSchema(ctx, name[0])
+		}
+	case c.accept("DROP", "SCHEMA"):
+		ifExists := c.accept("IF", "EXISTS")
+		name, ok := c.lakeName(1)
+		if !ok {
+			return nil
+		}
+		cascade := c.accept("CASCADE")
+		c.accept("RESTRICT")
+		if !c.done() {
+			return nil
+		}
+		return func(ctx context.Context) (*Rows, error) {
+			if err := s.wh.DropNamespace(ctx, name[0], ifExists, cascade); err != nil {
+				return nil, err
+			}
+			return okRows(), s.syncCatalog(ctx)
+		}
+	case c.accept("DROP", "TABLE"):
+		ifExists := c.accept("IF", "EXISTS")
+		name, ok := c.lakeName(2)
+		if !ok {
+			return nil
+		}
+		purge := c.accept("PURGE")
+		if !c.done() {
+			return nil
+		}
+		return func(ctx context.Context) (*Rows, error) {
+			if err := s.wh.DropTable(ctx, name[0], name[1], ifExists, purge); err != nil {
+				return nil, err
+			}
+			s.forget(ctx, tableKey{name[0], name[1]})
+			return okRows(), nil
+		}
+	case c.peek().is("CREATE"):
+		return s.createTable(c)
+	case c.accept("INSERT", "INTO"):
+		name, ok := c.lakeName(2)
+		if !ok {
+			return nil
+		}
+		var cols []string
+		save := c.i
+		if inner, ok := c.group(); ok {
+			// A column list, unless the parenthesis opens the query itself.
+			first := tokenize(inner)
+			if len(first) > 0 && (first[0].is("SELECT") || first[0].is("WITH") || first[0].is("FROM") || first[0].is("VALUES")) {
+				c.i = save
+			} else {
+				for _, part := range splitTop(inner) {
+					cols = append(cols, unquoteIdent(strings.TrimSpace(part)))
+				}
+			}
+		}
+		query := c.rest()
+		return func(ctx context.Context) (*Rows, error) {
+			n, err := s.insert(ctx, name[0], name[1], cols, query)
+			if err != nil {
+				return nil, err
+			}
+			return countRows(n), nil
+		}
+	case c.accept("ALTER", "TABLE"):
+		c.accept("IF", "EXISTS")
+		name, ok := c.lakeName(2)
+		if !ok {
+			return nil
+		}
+		return s.alterTable(c, name[0], name[1])
+	case c.accept("CALL"):
+		proc, ok := c.ident()
+		if !ok {
+			return nil
+		}
+		if strings.EqualFold(proc, "system") && c.acceptPunct(".") {
+			if proc, ok = c.ident(); !ok {
+				return nil
+			}
+		}
+		switch strings.ToLower(proc) {
+		case "register_table":
+			args, ok := c.group()
+			if !ok {
+				return nil
+			}
+			return func(ctx context.Context) (*Rows, error) { return s.registerTable(ctx, args) }
+		}
+	}
+	return nil
+}
+
+func unquoteIdent(s string) string {
+	if len(s) >= 2 && s[0] == '"' {
+		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
+	}
+	return s
+}
+
+// splitTop splits text at commas outside parentheses and quotes.
+func splitTop(s string) []string {
+	toks := tokenize(s)
+	var out []string
+	depth, start := 0, 0
+	for _, t := range toks {
+		switch {
+		case t.isPunct("(") || t.isPunct("["):
+			depth++
+		case t.isPunct(")") || t.isPunct("]"):
+			depth--
+		case t.isPunct(",") && depth == 0:
+			out = append(out, s[start:t.start])
+			start = t.end
+		}
+	}
+	if strings.TrimSpace(s[start:]) != "" {
+		out = append(out, s[start:])
+	}
+	return out
+}
+
+// parseProps reads ('k'='v', ...) as written in Spark's TBLPROPERTIES.
+func parseProps(inner string) (map[string]string, error) {
+	props := map[string]string{}
+	for _, part := range splitTop(inner) {
+		toks := tokenize(part)
+		if len(toks) != 3 || !toks[1].isPunct("=") {
+			return nil, fmt.Errorf("table property %q: write it as 'key'='value'", strings.TrimSpace(part))
+		}
+		k, v := toks[0], toks[2]
+		key := k.text
+		if k.kind == tokString {
+			key = k.stringValue()
+		} else if k.kind == tokQuoted {
+			key = k.ident()
+		}
+		val := v.text
+		if v.kind == tokString {
+			val = v.stringValue()
+		}
+		props[key] = val
+	}
+	return props, nil
+}
+
+// createTable handles CREATE [OR REPLACE] TABLE [IF NOT EXISTS] lake.ns.t
+// (columns) | AS query, with Spark's PARTITIONED BY and TBLPROPERTIES.
+func (s *Session) createTable(c *cursor) handler {
+	c.accept("CREATE")
+	replace := c.accept("OR", "REPLACE")
+	if !c.accept("TABLE") {
+		return nil
+	}
+	ifNot := c.accept("IF", "NOT", "EXISTS")
+	name, ok := c.lakeName(2)
+	if !ok {
+		return nil
+	}
+	var colDefs string
+	if inner, ok := c.group(); ok {
+		colDefs = inner
+	}
+	var terms []string
+	var props map[string]string
+	var query string
+	var perr error
+	for !c.done() {
+		switch {
+		case c.accept("PARTITIONED", "BY"):
+			inner, ok := c.group()
+			if !ok {
+				perr = errors.New("PARTITIONED BY needs a parenthesised list, as in PARTITIONED BY (day(ts), bucket(16, id))")
+			}
+			terms = splitTop(inner)
+		case c.accept("TBLPROPERTIES"):
+			inner, ok := c.group()
+			if !ok {
+				perr = errors.New("TBLPROPERTIES needs a parenthesised list of 'key'='value'")
+			} else if props, perr = parseProps(inner); perr != nil {
+				break
+			}
+		case c.accept("USING"):
+			if id, _ := c.ident(); !strings.EqualFold(id, "iceberg") {
+				perr = fmt.Errorf("USING %s: lake tables are Iceberg tables", id)
+			}
+		case c.accept("AS"):
+			query = c.rest()
+			c.i = len(c.toks)
+		default:
+			perr = fmt.Errorf("unexpected %q in CREATE TABLE (expected PARTITIONED BY, TBLPROPERTIES or AS)", c.peek().text)
+			c.i = len(c.toks)
+		}
+		if perr != nil {
+			break
+		}
+	}
+	ident := "lake." + name[0] + "." + name[1]
+	return func(ctx context.Context) (*Rows, error) {
+		if perr != nil {
+			return nil, fmt.Errorf("create table %s: %w", ident, perr)
+		}
+		if (colDefs == "") == (query == "") {
+			return nil, fmt.Errorf("create table %s: give either a column list or AS query", ident)
+		}
+		var partition []engine.PartitionTerm
+		for _, t := range terms {
+			pt, err := engine.ParsePartitionTerm(t)
+			if err != nil {
+				return nil, fmt.Errorf("create table %s: %w", ident, err)
+			}
+			partition = append(partition, pt)
+		}
+		var cols []engine.Column
+		var err error
+		if query != "" {
+			q, err := s.prepareRead(ctx, query)
+			if err != nil {
+				return nil, err
+			}
+			cols, err = s.describeQuery(ctx, q)
+			if err != nil {
+				return nil, fmt.Errorf("create table %s: %w", ident, err)
+			}
+		} else if cols, err = s.describeColumns(ctx, colDefs); err != nil {
+			return nil, fmt.Errorf("create table %s: %w", ident, err)
+		}
+		if replace {
+			if err := s.wh.DropTable(ctx, name[0], name[1], true, false); err != nil {
+				return nil, err
+			}
+			s.forget(ctx, tableKey{name[0], name[1]})
+		}
+		t, err := s.wh.CreateTable(ctx, name[0], name[1], engine.CreateOptions{
+			Columns: cols, Partition: partition, Properties: props, IfNotExists: ifNot,
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := s.definePlaceholder(ctx, name[0], name[1]); err != nil {
+			return nil, err
+		}
+		if query == "" {
+			return okRows(), nil
+		}
+		if ifNot && t.Iceberg().CurrentSnapshot() != nil {
+			return countRows(0), nil
+		}
+		n, err := s.insert(ctx, name[0], name[1], nil, query)
+		if err != nil {
+			// Do not leave an empty table behind a failed CREATE TABLE AS.
+			_ = s.wh.DropTable(context.WithoutCancel(ctx), name[0], name[1], true, true)
+			s.forget(context.WithoutCancel(ctx), tableKey{name[0], name[1]})
+			return nil, err
+		}
+		return countRows(n), nil
+	}
+}
+
+// describeColumns lets DuckDB parse column definitions by creating them in
+// a scratch schema, so every DuckDB type spelling is understood.
+func (s *Session) describeColumns(ctx context.Context, defs string) ([]engine.Column, error) {
+	s.scratch++
+	name := fmt.Sprintf("floe_scratch.t%d", s.scratch)
+	if err := s.exec(ctx, "CREATE TABLE "+name+" ("+defs+")"); err != nil {
+		return nil, err
+	}
+	defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+name)
+	rows, err := s.conn.QueryContext(ctx,
+		`SELECT column_name, data_type, NOT is_nullable, coalesce(comment, '') FROM duckdb_columns()
+		 WHERE schema_name = 'floe_scratch' AND table_name = ? ORDER BY column_index`, fmt.Sprintf("t%d", s.scratch))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []engine.Column
+	for rows.Next() {
+		var c engine.Column
+		if err := rows.Scan(&c.Name, &c.Type, &c.NotNull, &c.Comment); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	return cols, rows.Err()
+}
+
+// describeQuery returns the columns a query produces.
+func (s *Session) describeQuery(ctx context.Context, q string) ([]engine.Column, error) {
+	rows, err := s.conn.QueryContext(ctx, "DESCRIBE "+q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []engine.Column
+	for rows.Next() {
+		var name, typ string
+		var null, key, def, extra any
+		if err := rows.Scan(&name, &typ, &null, &key, &def, &extra); err != nil {
+			return nil, err
+		}
+		cols = append(cols, engine.Column{Name: name, Type: typ})
+	}
+	return cols, rows.Err()
+}
+
+// alterTable handles ALTER TABLE on lake tables.
+func (s *Session) alterTable(c *cursor, ns, name string) handler {
+	ident := "lake." + ns + "." + name
+	fail := func(format string, args ...any) handler {
+		err := fmt.Errorf("alter table %s: "+format, append([]any{ident}, args...)...)
+		return func(context.Context) (*Rows, error) { return nil, err }
+	}
+	var change engine.SchemaChange
+	switch {
+	case c.accept("SET", "TBLPROPERTIES"):
+		inner, ok := c.group()
+		if !ok {
+			return fail("SET TBLPROPERTIES needs ('key'='value', ...)")
+		}
+		props, err := parseProps(inner)
+		if err != nil {
+			return fail("%v", err)
+		}
+		return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
+			_, err := t.SetProperties(ctx, props)
+			return err
+		})
+	case c.accept("UNSET", "TBLPROPERTIES"):
+		c.accept("IF", "EXISTS")
+		inner, ok := c.group()
+		if !ok {
+			return fail("UNSET TBLPROPERTIES needs ('key', ...)")
+		}
+		var keys []string
+		for _, p := range splitTop(inner) {
+			toks := tokenize(p)
+			if len(toks) == 1 && toks[0].kind == tokString {
+				keys = append(keys, toks[0].stringValue())
+			} else {
+				keys = append(keys, strings.TrimSpace(p))
+			}
+		}
+		return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
+			_, err := t.UnsetProperties(ctx, keys)
+			return err
+		})
+	case c.accept("ADD"):
+		c.accept("COLUMN")
+		c.accept("IF", "NOT", "EXISTS")
+		col, ok := c.ident()
+		if !ok {
+			return fail("ADD COLUMN needs a name and a type")
+		}
+		typ := strings.TrimSpace(c.rest())
+		if typ == "" {
+			return fail("ADD COLUMN %s needs a type", col)
+		}
+		change = engine.SchemaChange{Op: "add", Column: col, Type: typ}
+		return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
+			cols, err := s.describeColumns(ctx, engine.QuoteIdent(col)+" "+typ)
+			if err != nil {
+				return err
+			}
+			change.Type = cols[0].Type
+			_, err = t.AlterSchema(ctx, change)
+			return err
+		})
+	case c.accept("DROP"):
+		c.accept("COLUMN")
+		c.accept("IF", "EXISTS")
+		col, ok := c.ident()
+		if !ok || !c.done() {
+			return fail("DROP COLUMN needs one column name")
+		}
+		change = engine.SchemaChange{Op: "drop", Column: col}
+	case c.accept("RENAME"):
+		if c.accept("TO") {
+			return fail("renaming a lake table is not supported yet")
+		}
+		c.accept("COLUMN")
+		col, ok := c.ident()
+		if !ok || !c.accept("TO") {
+			return fail("RENAME COLUMN a TO b")
+		}
+		to, ok := c.ident()
+		if !ok || !c.done() {
+			return fail("RENAME COLUMN a TO b")
+		}
+		change = engine.SchemaChange{Op: "rename", Column: col, NewName: to}
+	case c.accept("ALTER"):
+		c.accept("COLUMN")
+		col, ok := c.ident()
+		if !ok {
+			return fail("ALTER COLUMN needs a column name")
+		}
+		switch {
+		case c.accept("SET", "DATA", "TYPE"), c.accept("TYPE"):
+			typ := strings.TrimSpace(c.rest())
+			change = engine.SchemaChange{Op: "type", Column: col, Type: typ}
+			return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
+				cols, err := s.describeColumns(ctx, engine.QuoteIdent(col)+" "+typ)
+				if err != nil {
+					return err
+				}
+				change.Type = cols[0].Type
+				_, err = t.AlterSchema(ctx, change)
+				return err
+			})
+		case c.accept("DROP", "NOT", "NULL"):
+			change = engine.SchemaChange{Op: "drop-not-null", Column: col}
+		default:
+			return fail("ALTER COLUMN %s supports TYPE and DROP NOT NULL", col)
+		}
+	default:
+		return fail("unsupported change %q (supported: ADD/DROP/RENAME/ALTER COLUMN, SET/UNSET TBLPROPERTIES)", c.rest())
+	}
+	return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
+		_, err := t.AlterSchema(ctx, change)
+		return err
+	})
+}
+
+func (s *Session) commitAlter(ns, name string, f func(ctx context.Context, t *engine.Table) error) handler {
+	return func(ctx context.Context) (*Rows, error) {
+		t, err := s.wh.Table(ctx, ns, name)
+		if err != nil {
+			return nil, err
+		}
+		if err := f(ctx, t); err != nil {
+			return nil, err
+		}
+		return okRows(), s.definePlaceholder(ctx, ns, name)
+	}
+}

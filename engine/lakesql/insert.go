@@ -1,0 +1,205 @@
+package lakesql
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/apache/iceberg-go"
+	"github.com/duckdb/duckdb-go/v2"
+	"github.com/google/uuid"
+
+	"github.com/floehq/floe/engine"
+)
+
+// targetFileSize is where DuckDB starts a new data file.
+const targetFileSize = "256MB"
+
+// insert writes a query's rows into a lake table as Parquet files with
+// Iceberg field ids, and commits them as one snapshot. It returns the
+// number of rows written.
+func (s *Session) insert(ctx context.Context, ns, name string, cols []string, query string) (int64, error) {
+	t, err := s.wh.Table(ctx, ns, name)
+	if err != nil {
+		return 0, fmt.Errorf("insert into: %w", err)
+	}
+	ident := t.Ident()
+	if strings.TrimSpace(query) == "" {
+		return 0, fmt.Errorf("insert into %s: no query or VALUES to insert", ident)
+	}
+	q, err := s.prepareRead(ctx, query)
+	if err != nil {
+		return 0, err
+	}
+	src, err := s.describeQuery(ctx, q)
+	if err != nil {
+		return 0, fmt.Errorf("insert into %s: %w", ident, err)
+	}
+	schema := t.Schema()
+	fields := schema.Fields()
+	// Map target columns to source positions.
+	pos := make([]int, len(fields))
+	for i := range pos {
+		pos[i] = -1
+	}
+	if cols == nil {
+		if len(src) != len(fields) {
+			return 0, fmt.Errorf("insert into %s: the query returns %d columns but the table has %d (%s)",
+				ident, len(src), len(fields), fieldNames(fields))
+		}
+		for i := range fields {
+			pos[i] = i
+		}
+	} else {
+		if len(src) != len(cols) {
+			return 0, fmt.Errorf("insert into %s: %d columns named but the query returns %d", ident, len(cols), len(src))
+		}
+		for j, c := range cols {
+			f, ok := schema.FindFieldByNameCaseInsensitive(c)
+			if !ok {
+				return 0, fmt.Errorf("insert into %s: no column %q (columns: %s)", ident, c, fieldNames(fields))
+			}
+			for i := range fields {
+				if fields[i].ID == f.ID {
+					if pos[i] >= 0 {
+						return 0, fmt.Errorf("insert into %s: column %q named twice", ident, c)
+					}
+					pos[i] = j
+				}
+			}
+		}
+	}
+	sel := make([]string, len(fields))
+	for i, f := range fields {
+		typ, err := engine.DuckDBType(f.Type)
+		if err != nil {
+			return 0, fmt.Errorf("insert into %s: column %s: %w", ident, f.Name, err)
+		}
+		expr := "NULL"
+		if pos[i] >= 0 {
+			expr = fmt.Sprintf("src.c%d", pos[i])
+		}
+		expr = fmt.Sprintf("CAST(%s AS %s)", expr, typ)
+		if f.Required {
+			msg := engine.QuoteString(fmt.Sprintf("insert into %s: NULL in NOT NULL column %s", ident, f.Name))
+			expr = fmt.Sprintf("CASE WHEN %s IS NULL THEN error(%s) ELSE %s END", expr, msg, expr)
+		}
+		sel[i] = expr + " AS " + engine.QuoteIdent(f.Name)
+	}
+	aliases := make([]string, len(src))
+	for j := range src {
+		aliases[j] = fmt.Sprintf("c%d", j)
+	}
+	body := fmt.Sprintf("SELECT %s FROM (%s) AS src(%s)", strings.Join(sel, ", "), q, strings.Join(aliases, ", "))
+
+	spec := t.Spec()
+	var partCols []string
+	if !spec.IsUnpartitioned() {
+		var parts []string
+		i := 0
+		for _, pf := range spec.Fields() {
+			srcField, ok := schema.FindFieldByID(pf.SourceID())
+			if !ok {
+				return 0, fmt.Errorf("insert into %s: partition field %s has no source column", ident, pf.Name)
+			}
+			e, err := engine.PartitionExpr(pf, srcField, engine.QuoteIdent(srcField.Name))
+			if err != nil {
+				return 0, fmt.Errorf("insert into %s: %w", ident, err)
+			}
+			col := fmt.Sprintf("__floe_p%d", i)
+			parts = append(parts, e+" AS "+col)
+			partCols = append(partCols, col)
+			i++
+		}
+		body = fmt.Sprintf("SELECT *, %s FROM (%s)", strings.Join(parts, ", "), body)
+	}
+
+	dataDir, err := t.DataDir()
+	if err != nil {
+		return 0, err
+	}
+	writeID := uuid.New().String()
+	dir := filepath.Join(dataDir, writeID)
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return 0, fmt.Errorf("insert into %s: %w", ident, err)
+	}
+	opts := []string{"FORMAT parquet", "COMPRESSION zstd", "FIELD_IDS " + engine.FieldIDsClause(schema),
+		"RETURN_STATS", "FILENAME_PATTERN '" + writeID[:8] + "-{i}'"}
+	if len(partCols) > 0 {
+		opts = append(opts, "PARTITION_BY ("+strings.Join(partCols, ", ")+")")
+	} else {
+		// DuckDB cannot roll files by size within partitions.
+		opts = append(opts, "FILE_SIZE_BYTES '"+targetFileSize+"'")
+	}
+	copySQL := fmt.Sprintf("COPY (%s) TO %s (%s)", body, engine.QuoteString(dir), strings.Join(opts, ", "))
+	files, rows, err := s.copyFiles(ctx, copySQL, partCols)
+	if err != nil {
+		os.RemoveAll(dir)
+		return 0, fmt.Errorf("insert into %s: %w", ident, err)
+	}
+	if len(files) == 0 {
+		os.RemoveAll(dir)
+		return 0, nil
+	}
+	if _, err := t.AppendFiles(ctx, files, map[string]string{"floe.write-id": writeID}); err != nil {
+		// Nothing references the files: remove them so no orphan stays.
+		os.RemoveAll(dir)
+		return 0, err
+	}
+	return rows, nil
+}
+
+func fieldNames(fields []iceberg.NestedField) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// copyFiles runs a COPY ... RETURN_STATS and collects the files it wrote
+// with their partition values.
+func (s *Session) copyFiles(ctx context.Context, copySQL string, partCols []string) ([]engine.WrittenFile, int64, error) {
+	rows, err := s.conn.QueryContext(ctx, copySQL)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var files []engine.WrittenFile
+	var total int64
+	for rows.Next() {
+		var (
+			filename           string
+			count, size, fsize int64
+			stats, keys        any
+		)
+		if err := rows.Scan(&filename, &count, &size, &fsize, &stats, &keys); err != nil {
+			return nil, 0, err
+		}
+		if count == 0 {
+			os.Remove(filename)
+			continue
+		}
+		wf := engine.WrittenFile{Path: filename}
+		if len(partCols) > 0 {
+			m, ok := keys.(duckdb.OrderedMap)
+			if !ok {
+				if pm, ok2 := keys.(*duckdb.OrderedMap); ok2 {
+					m, ok = *pm, true
+				}
+			}
+			if !ok {
+				return nil, 0, fmt.Errorf("unexpected partition keys %T for %s", keys, filename)
+			}
+			for _, col := range partCols {
+				v, _ := m.Get(col)
+				wf.Partition = append(wf.Partition, v)
+			}
+		}
+		files = append(files, wf)
+		total += count
+	}
+	return files, total, rows.Err()
+}

@@ -1,0 +1,154 @@
+package lakesql
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// StatementError is a statement that failed, with where it stands in the
+// script.
+type StatementError struct {
+	Statement string
+	Line      int
+	Err       error
+}
+
+func (e *StatementError) Error() string {
+	return fmt.Sprintf("line %d: %v\n  in: %s", e.Line, e.Err, truncate(oneLine(e.Statement), 200))
+}
+
+func (e *StatementError) Unwrap() error { return e.Err }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Query runs every statement of a script in order and returns the result
+// of the last one. It stops at the first failing statement.
+func (s *Session) Query(ctx context.Context, script string) (*Rows, error) {
+	stmts := Split(script)
+	if len(stmts) == 0 {
+		return nil, errors.New("no SQL statement to run")
+	}
+	for i, st := range stmts {
+		rows, err := s.run(ctx, st.Text)
+		if err != nil {
+			return nil, &StatementError{Statement: st.Text, Line: st.Line, Err: err}
+		}
+		if i == len(stmts)-1 {
+			return rows, nil
+		}
+		if _, err := rows.All(); err != nil {
+			return nil, &StatementError{Statement: st.Text, Line: st.Line, Err: err}
+		}
+	}
+	panic("unreachable")
+}
+
+// Exec runs a script and discards its results.
+func (s *Session) Exec(ctx context.Context, script string) error {
+	rows, err := s.Query(ctx, script)
+	if err != nil {
+		return err
+	}
+	_, err = rows.All()
+	return err
+}
+
+// LastPlans reports the pruned scans of the last statement that had any.
+func (s *Session) LastPlans() []PlanStats { return s.lastPlans }
+
+// run runs one statement.
+func (s *Session) run(ctx context.Context, stmt string) (*Rows, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	toks := tokenize(stmt)
+	if len(toks) == 0 {
+		return okRows(), nil
+	}
+	if h := s.lakeCommand(toks, stmt); h != nil {
+		rows, err := h(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return rows, nil
+	}
+	if err := refuseLakeWrite(toks); err != nil {
+		return nil, err
+	}
+	q, err := s.prepareRead(ctx, stmt)
+	if err != nil {
+		return nil, err
+	}
+	r, err := s.conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return wrapRows(r)
+}
+
+// prepareRead rewrites a statement's lake references and plans their scans,
+// returning the SQL to hand to DuckDB.
+func (s *Session) prepareRead(ctx context.Context, stmt string) (string, error) {
+	s.lastPlans = nil
+	rs, err := s.rewriteReads(ctx, stmt)
+	if err != nil {
+		return "", err
+	}
+	if len(rs.refs) == 0 {
+		return rs.sql, nil
+	}
+	filters := s.pruneFilters(ctx, rs.sql, rs)
+	if err := s.defineViews(ctx, rs, filters); err != nil {
+		return "", err
+	}
+	return rs.sql, nil
+}
+
+// refuseLakeWrite rejects statements that would write to the in-memory
+// stand-ins of lake tables instead of the warehouse.
+func refuseLakeWrite(toks []token) error {
+	verb := strings.ToUpper(toks[0].text)
+	targetAt := -1
+	switch verb {
+	case "DELETE", "TRUNCATE":
+		for i := 1; i < len(toks) && i < 4; i++ {
+			if isLakeAt(toks, i) {
+				targetAt = i
+				break
+			}
+		}
+	case "UPDATE", "COPY":
+		if isLakeAt(toks, 1) {
+			targetAt = 1
+		}
+	case "MERGE", "INSERT":
+		for i := 1; i < len(toks) && i < 4; i++ {
+			if isLakeAt(toks, i) {
+				targetAt = i
+				break
+			}
+		}
+	case "CREATE", "ALTER", "DROP", "COMMENT":
+		for i := 1; i < len(toks) && i < 8; i++ {
+			if toks[i].isPunct("(") || toks[i].is("AS") {
+				break
+			}
+			if isLakeAt(toks, i) {
+				targetAt = i
+				break
+			}
+		}
+	}
+	if targetAt < 0 {
+		return nil
+	}
+	if verb == "DELETE" || verb == "UPDATE" || verb == "MERGE" {
+		return fmt.Errorf("%s on lake tables is not supported yet: floe cannot write row-level changes to Iceberg tables in this version", verb)
+	}
+	return fmt.Errorf("this %s statement on a lake object is not supported; floe supports CREATE/DROP SCHEMA, CREATE/DROP TABLE, CREATE TABLE AS, INSERT INTO and ALTER TABLE on lake tables", verb)
+}
+
+func isLakeAt(toks []token, i int) bool {
+	return i+2 < len(toks) && (toks[i].is("lake") || toks[i].kind == tokQuoted && toks[i].ident() == "lake") && toks[i+1].isPunct(".")
+}

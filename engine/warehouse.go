@@ -1,0 +1,241 @@
+package engine
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/catalog"
+	sqlcat "github.com/apache/iceberg-go/catalog/sql"
+	icebergio "github.com/apache/iceberg-go/io"
+	"github.com/apache/iceberg-go/table"
+
+	_ "modernc.org/sqlite" // the embedded catalog's database/sql driver
+)
+
+// CatalogFile is the name of the embedded SQLite catalog inside a warehouse.
+const CatalogFile = "catalog.db"
+
+// Warehouse is a directory of Iceberg tables with an embedded SQL catalog.
+// A Warehouse is safe for use by several goroutines; several processes may
+// open the same warehouse and commit to it concurrently.
+type Warehouse struct {
+	dir string
+	db  *sql.DB
+	cat *sqlcat.Catalog
+}
+
+// Open opens the warehouse in dir, creating the directory and its catalog
+// when they do not exist.
+func Open(ctx context.Context, dir string) (*Warehouse, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", dir, err)
+	}
+	if err := os.MkdirAll(abs, 0o755); err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", abs, err)
+	}
+	dsn := "file:" + filepath.Join(abs, CatalogFile) +
+		"?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open warehouse catalog %s: %w", dsn, err)
+	}
+	db.SetMaxOpenConns(1)
+	cat, err := sqlcat.NewCatalog("floe", db, sqlcat.SQLite, iceberg.Properties{
+		"warehouse":           (&url.URL{Scheme: "file", Path: abs}).String(),
+		"init_catalog_tables": "true",
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open warehouse catalog %s: %w", filepath.Join(abs, CatalogFile), err)
+	}
+	return &Warehouse{dir: abs, db: db, cat: cat}, nil
+}
+
+// Dir returns the warehouse's absolute directory.
+func (w *Warehouse) Dir() string { return w.dir }
+
+// Catalog returns the underlying Iceberg catalog.
+func (w *Warehouse) Catalog() catalog.Catalog { return w.cat }
+
+// Close releases the catalog database.
+func (w *Warehouse) Close() error {
+	return w.db.Close()
+}
+
+// Namespaces lists the warehouse's namespaces, sorted.
+func (w *Warehouse) Namespaces(ctx context.Context) ([]string, error) {
+	idents, err := w.cat.ListNamespaces(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("list schemas: %w", err)
+	}
+	out := make([]string, 0, len(idents))
+	for _, id := range idents {
+		out = append(out, strings.Join(id, "."))
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// CreateNamespace creates a namespace. With ifNotExists an existing one is
+// not an error.
+func (w *Warehouse) CreateNamespace(ctx context.Context, ns string, ifNotExists bool) error {
+	err := w.cat.CreateNamespace(ctx, table.Identifier{ns}, nil)
+	if err != nil {
+		if ifNotExists && errors.Is(err, catalog.ErrNamespaceAlreadyExists) {
+			return nil
+		}
+		return fmt.Errorf("create schema lake.%s: %w", ns, err)
+	}
+	return nil
+}
+
+// DropNamespace drops an empty namespace; with cascade its tables first.
+func (w *Warehouse) DropNamespace(ctx context.Context, ns string, ifExists, cascade bool) error {
+	exists, err := w.cat.CheckNamespaceExists(ctx, table.Identifier{ns})
+	if err != nil {
+		return fmt.Errorf("drop schema lake.%s: %w", ns, err)
+	}
+	if !exists {
+		if ifExists {
+			return nil
+		}
+		return fmt.Errorf("drop schema lake.%s: %w", ns, ErrNoSuchNamespace)
+	}
+	tables, err := w.Tables(ctx, ns)
+	if err != nil {
+		return err
+	}
+	if len(tables) > 0 && !cascade {
+		return fmt.Errorf("drop schema lake.%s: %w: it holds %d tables (%s); use DROP SCHEMA ... CASCADE",
+			ns, ErrNamespaceNotEmpty, len(tables), strings.Join(tables, ", "))
+	}
+	for _, t := range tables {
+		if err := w.DropTable(ctx, ns, t, false, false); err != nil {
+			return err
+		}
+	}
+	if err := w.cat.DropNamespace(ctx, table.Identifier{ns}); err != nil {
+		return fmt.Errorf("drop schema lake.%s: %w", ns, err)
+	}
+	return nil
+}
+
+// Tables lists the tables of a namespace, sorted.
+func (w *Warehouse) Tables(ctx context.Context, ns string) ([]string, error) {
+	var out []string
+	for id, err := range w.cat.ListTables(ctx, table.Identifier{ns}) {
+		if err != nil {
+			return nil, fmt.Errorf("list tables in lake.%s: %w", ns, err)
+		}
+		out = append(out, id[len(id)-1])
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// MetadataLocation returns the current metadata file of a table straight
+// from the catalog, without reading the metadata itself. It is the cheap
+// check callers use to see whether a table changed.
+func (w *Warehouse) MetadataLocation(ctx context.Context, ns, name string) (string, error) {
+	var loc sql.NullString
+	err := w.db.QueryRowContext(ctx,
+		`SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?`,
+		"floe", ns, name).Scan(&loc)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", fmt.Errorf("lake.%s.%s: %w", ns, name, ErrNoSuchTable)
+	}
+	if err != nil {
+		return "", fmt.Errorf("lake.%s.%s: read catalog: %w", ns, name, err)
+	}
+	return loc.String, nil
+}
+
+// Table loads a table's current metadata.
+func (w *Warehouse) Table(ctx context.Context, ns, name string) (*Table, error) {
+	t, err := w.cat.LoadTable(ctx, table.Identifier{ns, name})
+	if err != nil {
+		return nil, fmt.Errorf("lake.%s.%s: %w", ns, name, err)
+	}
+	return &Table{wh: w, NS: ns, Name: name, tbl: t}, nil
+}
+
+// DropTable removes a table from the catalog; with purge its data and
+// metadata files are deleted too.
+func (w *Warehouse) DropTable(ctx context.Context, ns, name string, ifExists, purge bool) error {
+	t, err := w.Table(ctx, ns, name)
+	if err != nil {
+		if ifExists && errors.Is(err, ErrNoSuchTable) {
+			return nil
+		}
+		return fmt.Errorf("drop table: %w", err)
+	}
+	if err := w.cat.DropTable(ctx, table.Identifier{ns, name}); err != nil {
+		return fmt.Errorf("drop table lake.%s.%s: %w", ns, name, err)
+	}
+	if purge {
+		if dir, ok := LocalPath(t.tbl.Location()); ok && strings.HasPrefix(dir, w.dir+string(filepath.Separator)) {
+			if err := os.RemoveAll(dir); err != nil {
+				return fmt.Errorf("purge lake.%s.%s: %w", ns, name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// LocalPath turns a file:// location into a local path. Plain absolute
+// paths are returned as they are.
+func LocalPath(loc string) (string, bool) {
+	if strings.HasPrefix(loc, "/") {
+		return loc, true
+	}
+	u, err := url.Parse(loc)
+	if err != nil || u.Scheme != "file" {
+		return "", false
+	}
+	return u.Path, true
+}
+
+// RegisterTable adopts an existing Iceberg table written by another engine
+// by recording its metadata file in the catalog. The metadata is read and
+// validated first.
+func (w *Warehouse) RegisterTable(ctx context.Context, ns, name, metadataPath string) (*Table, error) {
+	ident := "lake." + ns + "." + name
+	loc := metadataPath
+	if strings.HasPrefix(loc, "/") {
+		loc = FileURI(loc)
+	}
+	if p, ok := LocalPath(loc); ok {
+		if _, err := os.Stat(p); err != nil {
+			return nil, fmt.Errorf("register table %s: %w", ident, err)
+		}
+	}
+	if _, err := table.NewFromLocation(ctx, table.Identifier{ns, name}, loc, icebergio.LoadFSFunc(nil, loc), w.cat); err != nil {
+		return nil, fmt.Errorf("register table %s: read %s: %w", ident, metadataPath, err)
+	}
+	if exists, err := w.cat.CheckNamespaceExists(ctx, table.Identifier{ns}); err != nil {
+		return nil, err
+	} else if !exists {
+		if err := w.CreateNamespace(ctx, ns, true); err != nil {
+			return nil, err
+		}
+	}
+	if exists, _ := w.cat.CheckTableExists(ctx, table.Identifier{ns, name}); exists {
+		return nil, fmt.Errorf("register table %s: %w", ident, ErrTableExists)
+	}
+	_, err := w.db.ExecContext(ctx,
+		`INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, metadata_location, previous_metadata_location, iceberg_type)
+		 VALUES (?, ?, ?, ?, NULL, 'TABLE')`, "floe", ns, name, loc)
+	if err != nil {
+		return nil, fmt.Errorf("register table %s: %w", ident, err)
+	}
+	return w.Table(ctx, ns, name)
+}

@@ -1,0 +1,167 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"net/url"
+	"time"
+
+	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table"
+	"github.com/google/uuid"
+)
+
+// WrittenFile is a Parquet data file DuckDB wrote for a table, with the
+// values of the table's partition fields for the rows in it (in the order
+// of the spec's fields; nil for NULL).
+type WrittenFile struct {
+	Path      string // local absolute path
+	Partition []any
+}
+
+// FileURI turns a local path into the file:// URI stored in manifests.
+func FileURI(path string) string { return (&url.URL{Scheme: "file", Path: path}).String() }
+
+// AppendFiles commits data files as one append snapshot.
+func (t *Table) AppendFiles(ctx context.Context, files []WrittenFile, summary map[string]string) (*Table, error) {
+	if len(files) == 0 {
+		return t, nil
+	}
+	return t.commit(ctx, "insert into", func(tx *table.Transaction) error {
+		dfs, err := t.dataFiles(ctx, files)
+		if err != nil {
+			return err
+		}
+		return tx.AddDataFiles(ctx, dfs, summary)
+	})
+}
+
+// dataFiles reads each file's footer for Iceberg column statistics and
+// attaches its partition values.
+func (t *Table) dataFiles(ctx context.Context, files []WrittenFile) ([]iceberg.DataFile, error) {
+	fs, err := t.tbl.FS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	schema, spec := t.Schema(), t.Spec()
+	out := make([]iceberg.DataFile, 0, len(files))
+	for _, f := range files {
+		uri := FileURI(f.Path)
+		stats, err := table.FileToDataFile(ctx, fs, uri, schema, *iceberg.UnpartitionedSpec, 0, t.Properties())
+		if err != nil {
+			return nil, fmt.Errorf("read statistics of %s: %w", f.Path, err)
+		}
+		if spec.IsUnpartitioned() {
+			out = append(out, stats)
+			continue
+		}
+		values := map[int]any{}
+		logical := map[int]string{}
+		i := 0
+		for _, field := range spec.Fields() {
+			src, ok := schema.FindFieldByID(field.SourceID())
+			if !ok {
+				return nil, fmt.Errorf("partition field %s: source column %d is not in the schema", field.Name, field.SourceID())
+			}
+			rt := field.Transform.ResultType(src.Type)
+			if i >= len(f.Partition) {
+				return nil, fmt.Errorf("%s: no value for partition field %s", f.Path, field.Name)
+			}
+			v, err := partitionValue(rt, f.Partition[i])
+			if err != nil {
+				return nil, fmt.Errorf("%s: partition field %s: %w", f.Path, field.Name, err)
+			}
+			values[field.FieldID] = v
+			switch rt.(type) {
+			case iceberg.DateType:
+				logical[field.FieldID] = "date"
+			case iceberg.TimeType:
+				logical[field.FieldID] = "time-micros"
+			case iceberg.TimestampType, iceberg.TimestampTzType:
+				logical[field.FieldID] = "timestamp-micros"
+			case iceberg.DecimalType:
+				logical[field.FieldID] = "decimal"
+			case iceberg.UUIDType:
+				logical[field.FieldID] = "uuid"
+			}
+			i++
+		}
+		b, err := iceberg.NewDataFileBuilder(spec, iceberg.EntryContentData, uri, iceberg.ParquetFile,
+			values, logical, nil, stats.Count(), stats.FileSizeBytes())
+		if err != nil {
+			return nil, err
+		}
+		b.ColumnSizes(stats.ColumnSizes()).ValueCounts(stats.ValueCounts()).
+			NullValueCounts(stats.NullValueCounts()).NaNValueCounts(stats.NaNValueCounts()).
+			LowerBoundValues(stats.LowerBoundValues()).UpperBoundValues(stats.UpperBoundValues()).
+			SplitOffsets(stats.SplitOffsets())
+		out = append(out, b.Build())
+	}
+	return out, nil
+}
+
+// partitionValue converts a value DuckDB returned for a partition column
+// into the Go value Iceberg's manifest writer expects for type t.
+func partitionValue(t iceberg.Type, v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var lit iceberg.Literal
+	switch x := v.(type) {
+	case string:
+		l, err := iceberg.NewLiteral(x).To(t)
+		if err != nil {
+			return nil, fmt.Errorf("value %q does not fit %s: %w", x, t, err)
+		}
+		return l.Any(), nil
+	case bool:
+		lit = iceberg.NewLiteral(x)
+	case int8:
+		lit = iceberg.NewLiteral(int32(x))
+	case int16:
+		lit = iceberg.NewLiteral(int32(x))
+	case int32:
+		lit = iceberg.NewLiteral(x)
+	case int64:
+		lit = iceberg.NewLiteral(x)
+	case uint8:
+		lit = iceberg.NewLiteral(int32(x))
+	case uint16:
+		lit = iceberg.NewLiteral(int32(x))
+	case uint32:
+		lit = iceberg.NewLiteral(int64(x))
+	case float32:
+		lit = iceberg.NewLiteral(x)
+	case float64:
+		lit = iceberg.NewLiteral(x)
+	case []byte:
+		lit = iceberg.NewLiteral(x)
+	case *big.Int:
+		lit = iceberg.NewLiteral(x.Int64())
+	case time.Time:
+		switch t.(type) {
+		case iceberg.DateType:
+			return iceberg.Date(x.Unix() / 86400), nil
+		case iceberg.TimeType:
+			return iceberg.Time(x.Hour()*3600e6 + x.Minute()*60e6 + x.Second()*1e6 + x.Nanosecond()/1e3), nil
+		default:
+			return iceberg.Timestamp(x.UnixMicro()), nil
+		}
+	case uuid.UUID:
+		lit = iceberg.NewLiteral(x)
+	case fmt.Stringer:
+		l, err := iceberg.NewLiteral(x.String()).To(t)
+		if err != nil {
+			return nil, fmt.Errorf("value %s does not fit %s: %w", x, t, err)
+		}
+		return l.Any(), nil
+	default:
+		return nil, fmt.Errorf("unexpected partition value %v (%T)", v, v)
+	}
+	l, err := lit.To(t)
+	if err != nil {
+		return nil, fmt.Errorf("value %v does not fit %s: %w", v, t, err)
+	}
+	return l.Any(), nil
+}

@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+)
+
+// exitError carries an exit status chosen by a command.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// globals are the flags every command shares.
+type globals struct {
+	warehouse string
+	stdin     io.Reader
+	stdout    io.Writer
+	stderr    io.Writer
+}
+
+// Main runs floe with args and returns the process exit status.
+func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	level := slog.LevelWarn
+	if strings.EqualFold(os.Getenv("FLOE_LOG"), "debug") {
+		level = slog.LevelDebug
+	}
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	g := &globals{stdin: stdin, stdout: stdout, stderr: stderr}
+	root := &cobra.Command{
+		Use:           "floe",
+		Short:         "A terminal and notebook analytics workbench over an Iceberg lakehouse",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return errors.New("the terminal UI is not built yet; use `floe sql \"QUERY\"` (see floe --help)")
+		},
+	}
+	root.PersistentFlags().StringVar(&g.warehouse, "warehouse", "", "warehouse directory (default $FLOE_WAREHOUSE, else $FLOE_HOME or ~/.floe)")
+	root.SetArgs(args)
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newSQLCmd(g))
+
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "floe:", err)
+	return 1
+}
+
+// warehouseDir picks the warehouse: the flag, FLOE_WAREHOUSE, then the
+// default home.
+func (g *globals) warehouseDir() (dir string, isDefault bool, err error) {
+	if g.warehouse != "" {
+		return g.warehouse, false, nil
+	}
+	if d := os.Getenv("FLOE_WAREHOUSE"); d != "" {
+		return d, false, nil
+	}
+	if d := os.Getenv("FLOE_HOME"); d != "" {
+		return filepath.Join(d, "warehouse"), true, nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", false, fmt.Errorf("find the default warehouse: %w (set FLOE_HOME or pass --warehouse)", err)
+	}
+	return filepath.Join(home, ".floe", "warehouse"), true, nil
+}

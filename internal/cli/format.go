@@ -1,0 +1,240 @@
+package cli
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/floehq/floe/engine/lakesql"
+)
+
+type outputFormat int
+
+const (
+	formatTable outputFormat = iota
+	formatCSV
+	formatJSON
+)
+
+func parseFormat(s string) (outputFormat, error) {
+	switch strings.ToLower(s) {
+	case "table", "":
+		return formatTable, nil
+	case "csv":
+		return formatCSV, nil
+	case "json":
+		return formatJSON, nil
+	}
+	return 0, fmt.Errorf("unknown --format %q (use table, csv or json)", s)
+}
+
+// maxTableRows bounds what the table format prints; csv and json print all.
+const maxTableRows = 1000
+
+func writeRows(w io.Writer, rows *lakesql.Rows, f outputFormat) error {
+	switch f {
+	case formatCSV:
+		cw := csv.NewWriter(w)
+		if err := cw.Write(rows.Columns); err != nil {
+			return err
+		}
+		for rows.Next() {
+			vals := rows.Values()
+			rec := make([]string, len(vals))
+			for i, v := range vals {
+				if v != nil {
+					rec[i] = render(v)
+				}
+			}
+			if err := cw.Write(rec); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		return rows.Err()
+	case formatJSON:
+		// One JSON array of objects, streamed row by row.
+		if _, err := io.WriteString(w, "["); err != nil {
+			return err
+		}
+		n := 0
+		for rows.Next() {
+			vals := rows.Values()
+			var b strings.Builder
+			b.WriteString("{")
+			for i, v := range vals {
+				if i > 0 {
+					b.WriteString(",")
+				}
+				k, _ := json.Marshal(rows.Columns[i])
+				b.Write(k)
+				b.WriteString(":")
+				b.Write(jsonValue(v))
+			}
+			b.WriteString("}")
+			sep := ",\n"
+			if n == 0 {
+				sep = "\n"
+			}
+			if _, err := io.WriteString(w, sep+b.String()); err != nil {
+				return err
+			}
+			n++
+		}
+		if _, err := io.WriteString(w, "\n]\n"); err != nil {
+			return err
+		}
+		return rows.Err()
+	}
+	return writeTable(w, rows)
+}
+
+func jsonValue(v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return []byte("null")
+	case bool, int8, int16, int32, int64, uint8, uint16, uint32, uint64, float32, float64:
+		b, err := json.Marshal(x)
+		if err != nil {
+			return []byte("null") // NaN and Inf have no JSON form
+		}
+		return b
+	case duckdb.Decimal:
+		return []byte(x.String())
+	case *big.Int:
+		return []byte(x.String())
+	}
+	b, _ := json.Marshal(render(v))
+	return b
+}
+
+// render formats one value the way DuckDB's CLI does.
+func render(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return x
+	case []byte:
+		return fmt.Sprintf("\\x%x", x)
+	case time.Time:
+		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 && x.Location() == time.UTC {
+			return x.Format("2006-01-02")
+		}
+		if x.Nanosecond() != 0 {
+			return x.Format("2006-01-02 15:04:05.999999")
+		}
+		return x.Format("2006-01-02 15:04:05")
+	case float64:
+		return fmt.Sprintf("%g", x)
+	case duckdb.Decimal:
+		return x.String()
+	case fmt.Stringer:
+		return x.String()
+	}
+	return fmt.Sprint(v)
+}
+
+func writeTable(w io.Writer, rows *lakesql.Rows) error {
+	var data [][]string
+	more := false
+	for rows.Next() {
+		if len(data) == maxTableRows {
+			more = true
+			break
+		}
+		vals := rows.Values()
+		rec := make([]string, len(vals))
+		for i, v := range vals {
+			rec[i] = render(v)
+		}
+		data = append(data, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	width := make([]int, len(rows.Columns))
+	for i, c := range rows.Columns {
+		width[i] = max(utf8.RuneCountInString(c), utf8.RuneCountInString(rows.Types[i]))
+	}
+	for _, r := range data {
+		for i, v := range r {
+			width[i] = max(width[i], utf8.RuneCountInString(v))
+		}
+	}
+	line := func(l, m, r string) string {
+		var b strings.Builder
+		b.WriteString(l)
+		for i, wd := range width {
+			if i > 0 {
+				b.WriteString(m)
+			}
+			b.WriteString(strings.Repeat("─", wd+2))
+		}
+		b.WriteString(r + "\n")
+		return b.String()
+	}
+	cell := func(s string, wd int, right bool) string {
+		pad := strings.Repeat(" ", wd-utf8.RuneCountInString(s))
+		if right {
+			return " " + pad + s + " "
+		}
+		return " " + s + pad + " "
+	}
+	var b strings.Builder
+	b.WriteString(line("┌", "┬", "┐"))
+	for _, hdr := range [][]string{rows.Columns, lower(rows.Types)} {
+		b.WriteString("│")
+		for i, c := range hdr {
+			b.WriteString(cell(c, width[i], false) + "│")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(line("├", "┼", "┤"))
+	for _, r := range data {
+		b.WriteString("│")
+		for i, v := range r {
+			b.WriteString(cell(v, width[i], isNumeric(rows.Types[i])) + "│")
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(line("└", "┴", "┘"))
+	n := fmt.Sprintf("%d rows", len(data))
+	if len(data) == 1 {
+		n = "1 row"
+	}
+	if more {
+		n = fmt.Sprintf("first %d rows shown; use --format csv or json for all", maxTableRows)
+	}
+	b.WriteString(n + "\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func lower(xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = strings.ToLower(x)
+	}
+	return out
+}
+
+func isNumeric(t string) bool {
+	t = strings.ToUpper(t)
+	for _, p := range []string{"INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "DOUBLE", "FLOAT", "DECIMAL", "REAL"} {
+		if strings.HasPrefix(t, p) {
+			return true
+		}
+	}
+	return false
+}
