@@ -33,7 +33,9 @@ func (t *Table) AppendFiles(ctx context.Context, files []WrittenFile, summary ma
 		if err != nil {
 			return err
 		}
-		return tx.AddDataFiles(ctx, dfs, summary)
+		// Paths are fresh UUIDs, so the duplicate check (which reads every
+		// manifest of the table) can be skipped.
+		return tx.AddDataFiles(ctx, dfs, summary, table.WithoutDuplicateCheck())
 	})
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/apache/iceberg-go"
+
+	"github.com/floehq/floe/engine"
 )
 
 // pruneFilters derives, for each lake relation a SELECT reads, a predicate
@@ -19,12 +21,19 @@ func (s *Session) pruneFilters(ctx context.Context, query string, rs *readSet) m
 	if len(rs.refs) == 0 {
 		return nil
 	}
-	var raw string
-	if err := s.conn.QueryRowContext(ctx, "SELECT json_serialize_sql(?)", query).Scan(&raw); err != nil {
+	var raw any
+	if err := s.conn.QueryRowContext(ctx, "SELECT json_serialize_sql("+engine.QuoteString(query)+")").Scan(&raw); err != nil {
 		return nil
 	}
-	var root map[string]any
-	if err := json.Unmarshal([]byte(raw), &root); err != nil || root["error"] == true {
+	// The driver hands JSON back already decoded.
+	root, ok := raw.(map[string]any)
+	if !ok {
+		str, isStr := raw.(string)
+		if !isStr || json.Unmarshal([]byte(str), &root) != nil {
+			return nil
+		}
+	}
+	if root["error"] == true {
 		return nil
 	}
 	schemas := map[string]*iceberg.Schema{}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -113,6 +114,32 @@ func jsonValue(v any) []byte {
 		return []byte(x.String())
 	case *big.Int:
 		return []byte(x.String())
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = string(jsonValue(e))
+		}
+		return []byte("[" + strings.Join(parts, ",") + "]")
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			kb, _ := json.Marshal(k)
+			parts[i] = string(kb) + ":" + string(jsonValue(x[k]))
+		}
+		return []byte("{" + strings.Join(parts, ",") + "}")
+	case duckdb.OrderedMap:
+		keys, vals := x.Keys(), x.Values()
+		parts := make([]string, len(keys))
+		for i := range keys {
+			kb, _ := json.Marshal(render(keys[i]))
+			parts[i] = string(kb) + ":" + string(jsonValue(vals[i]))
+		}
+		return []byte("{" + strings.Join(parts, ",") + "}")
 	}
 	b, _ := json.Marshal(render(v))
 	return b
@@ -139,10 +166,40 @@ func render(v any) string {
 		return fmt.Sprintf("%g", x)
 	case duckdb.Decimal:
 		return x.String()
+	case duckdb.OrderedMap:
+		return renderMap(&x)
+	case *duckdb.OrderedMap:
+		return renderMap(x)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = render(e)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = "'" + k + "': " + render(x[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
 	case fmt.Stringer:
 		return x.String()
 	}
 	return fmt.Sprint(v)
+}
+
+func renderMap(m *duckdb.OrderedMap) string {
+	keys, vals := m.Keys(), m.Values()
+	parts := make([]string, len(keys))
+	for i := range keys {
+		parts[i] = render(keys[i]) + "=" + render(vals[i])
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 func writeTable(w io.Writer, rows *lakesql.Rows) error {
