@@ -158,8 +158,21 @@ const maxCommitAttempts = 12
 // to call again: everything it adds (data files already written) must stay
 // valid against the newer snapshot.
 func (t *Table) commit(ctx context.Context, what string, build func(tx *table.Transaction) error) (*Table, error) {
-	cur := t
+	unlock, err := t.wh.lockTable(ctx, t.NS, t.Name)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	for attempt := 1; ; attempt++ {
+		// Under the lock, build against the newest metadata so floe
+		// writers never conflict with each other.
+		cur, err := t.wh.Table(ctx, t.NS, t.Name)
+		if err != nil {
+			return nil, err
+		}
+		if cur.tbl.Metadata().TableUUID() != t.tbl.Metadata().TableUUID() {
+			return nil, fmt.Errorf("%s %s: the table was dropped and re-created meanwhile: %w", what, t.Ident(), ErrCommitConflict)
+		}
 		tx := cur.tbl.NewTransaction()
 		if err := build(tx); err != nil {
 			return nil, fmt.Errorf("%s %s: %w", what, t.Ident(), err)
@@ -168,13 +181,13 @@ func (t *Table) commit(ctx context.Context, what string, build func(tx *table.Tr
 		if err == nil {
 			return &Table{wh: t.wh, NS: t.NS, Name: t.Name, tbl: nt}, nil
 		}
-		if !errors.Is(err, table.ErrCommitFailed) && !isBusy(err) {
+		if !isConflict(err) {
 			return nil, fmt.Errorf("%s %s: %w", what, t.Ident(), err)
 		}
 		if attempt == maxCommitAttempts {
 			return nil, fmt.Errorf("%s %s: %w: gave up after %d attempts: %v", what, t.Ident(), ErrCommitConflict, attempt, err)
 		}
-		// Back off with jitter so racing writers spread out.
+		// Another engine committed meanwhile: back off with jitter.
 		wait := time.Duration(5*(1<<min(attempt, 6))) * time.Millisecond
 		wait += time.Duration(rand.Int64N(int64(wait)))
 		select {
@@ -182,10 +195,18 @@ func (t *Table) commit(ctx context.Context, what string, build func(tx *table.Tr
 			return nil, fmt.Errorf("%s %s: %w", what, t.Ident(), ctx.Err())
 		case <-time.After(wait):
 		}
-		if cur, err = t.wh.Table(ctx, t.NS, t.Name); err != nil {
-			return nil, err
-		}
 	}
+}
+
+// isConflict reports a commit that lost a race and may be retried against
+// the new metadata. iceberg-go v0.7 reports a failed table requirement
+// (the branch moved) as an unwrapped error, so its text is the only signal
+// for that case; everything else is matched with errors.Is.
+func isConflict(err error) bool {
+	if errors.Is(err, table.ErrCommitFailed) || isBusy(err) {
+		return true
+	}
+	return strings.Contains(err.Error(), "requirement failed")
 }
 
 func isBusy(err error) bool {
