@@ -8,6 +8,7 @@ require (
 	github.com/google/go-cmp v0.7.0
 	github.com/google/uuid v1.6.0
 	github.com/spf13/cobra v1.10.2
+	github.com/traefik/yaegi v0.16.1
 	modernc.org/sqlite v1.62.0
 )
 

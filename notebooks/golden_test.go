@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -59,8 +60,12 @@ func dump(nb *Notebook) []byte {
 		for _, o := range c.Outputs {
 			fmt.Fprintf(&b, "  output %s %s %q %v %s %s %q\n", o.Type, o.Name, o.Text, o.Data, o.EName, o.EValue, o.Traceback)
 		}
-		if c.Execution != (Execution{}) {
-			fmt.Fprintf(&b, "  execution count=%d start=%s duration=%s\n", c.Execution.Count, c.Execution.Start.Format("2006-01-02T15:04:05.000000Z07:00"), c.Execution.Duration)
+		if ex := c.Execution; ex != (Execution{}) {
+			fmt.Fprintf(&b, "  execution count=%d", ex.Count)
+			if !ex.Start.IsZero() {
+				fmt.Fprintf(&b, " start=%s", ex.Start.Format(time.RFC3339Nano))
+			}
+			fmt.Fprintf(&b, " duration=%s\n", ex.Duration)
 		}
 	}
 	return []byte(b.String())

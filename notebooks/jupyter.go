@@ -41,11 +41,12 @@ var (
 	}
 )
 
-// floeMeta is a code cell's metadata.floe.
+// floeMeta is a code cell's metadata.floe, its fields in the sorted order
+// Jupyter writes keys in.
 type floeMeta struct {
+	DurationMS *float64        `json:"duration_ms,omitempty"`
 	Lang       string          `json:"lang"`
 	Options    json.RawMessage `json:"options,omitempty"`
-	DurationMS *float64        `json:"duration_ms,omitempty"`
 }
 
 // vscodeLanguage is the VS Code language id of each cell language.
@@ -85,6 +86,8 @@ func (nb *Notebook) MarshalIPYNB() ([]byte, error) {
 		}
 		doc.Cells = append(doc.Cells, jc)
 	}
+	// Metadata read from another tool's notebook must not make ours invalid.
+	ipynb.Sanitize(doc)
 	return ipynb.Marshal(doc)
 }
 
@@ -93,6 +96,7 @@ func (nb *Notebook) jupyterCell(c *Cell, id string) (ipynb.Cell, error) {
 	o := nb.from(c)
 	if o != nil {
 		maps.Copy(jc.Metadata, o.meta)
+		delete(jc.Metadata, "execution") // floe's own, from c.Execution
 	}
 	if c.Kind == Markdown {
 		jc.Type = ipynb.Markdown
@@ -199,7 +203,7 @@ func ParseIPYNB(path string, data []byte) (*Notebook, error) {
 		return nil, errors.Join(errs...)
 	}
 	assignIDs(nb.Cells)
-	if errs := nb.crossCheck(); len(errs) > 0 {
+	if errs := nb.crossCheck(true); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return nb, nil
@@ -231,8 +235,8 @@ func cellFromJupyter(jc ipynb.Cell, kernelLang string) (c Cell, keep bool, err e
 		if err := json.Unmarshal(raw, &fm); err != nil {
 			return c, false, errorf("metadata.floe: %v", err)
 		}
-		if !slices.Contains(Languages, fm.Lang) {
-			return c, false, fmt.Errorf("metadata.floe.lang: %w %q (known: %s)", ErrUnsupportedLanguage, fm.Lang, strings.Join(Languages, ", "))
+		if !slices.Contains(languages, fm.Lang) {
+			return c, false, fmt.Errorf("metadata.floe.lang: %w %q (known: %s)", ErrUnsupportedLanguage, fm.Lang, strings.Join(languages, ", "))
 		}
 		c.Lang = fm.Lang
 		if len(fm.Options) > 0 {

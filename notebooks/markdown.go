@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // The Markdown notebook format follows CommonMark fenced code blocks
@@ -100,7 +101,7 @@ func (f fence) lang() (lang, opts string) {
 		word, rest = word[:i], word[i+1:]+" "+rest
 	}
 	word = strings.ToLower(word)
-	if !slices.Contains(Languages, word) {
+	if !slices.Contains(languages, word) {
 		return "", ""
 	}
 	return word, strings.TrimSpace(rest)
@@ -121,10 +122,17 @@ type lineError struct {
 
 func (e *lineError) Error() string { return e.err.Error() }
 
-// scanFences finds the code cells in lines, skipping other fenced blocks and
-// HTML comments, and fails on a fence or comment that is never closed.
-func scanFences(lines []line) ([]span, error) {
-	var spans []span
+// unclosed is a fenced block or HTML comment that is never closed.
+type unclosed struct {
+	line    int   // 0-based line of the opening
+	comment bool  // an HTML comment, else a fence
+	f       fence // the fence
+}
+
+// scan finds the code cells in lines, skipping other fenced blocks and HTML
+// comments; u reports a fence or comment that is never closed, after which
+// nothing was scanned.
+func scan(lines []line) (spans []span, u *unclosed) {
 	for i := 0; i < len(lines); i++ {
 		text := lines[i].text
 		if f, ok := openFence(text); ok {
@@ -133,8 +141,7 @@ func scanFences(lines []line) ([]span, error) {
 				j++
 			}
 			if j == len(lines) {
-				fenceText := strings.Repeat(string(f.char), f.n)
-				return nil, &lineError{i, errorf("unclosed code fence %s%s: add a line %s after the block", fenceText, f.info, fenceText)}
+				return spans, &unclosed{line: i, f: f}
 			}
 			if lang, _ := f.lang(); lang != "" {
 				spans = append(spans, span{open: i, close: j, f: f})
@@ -147,7 +154,7 @@ func scanFences(lines []line) ([]span, error) {
 			rest := trimmed[len("<!--"):]
 			for !commentEnds(rest, j == i) {
 				if j++; j == len(lines) {
-					return nil, &lineError{i, errorf("unclosed HTML comment: add --> to end it")}
+					return spans, &unclosed{line: i, comment: true}
 				}
 				rest = lines[j].text
 			}
@@ -155,6 +162,19 @@ func scanFences(lines []line) ([]span, error) {
 		}
 	}
 	return spans, nil
+}
+
+// scanFences is scan, with an unclosed fence or comment as an error.
+func scanFences(lines []line) ([]span, error) {
+	spans, u := scan(lines)
+	switch {
+	case u == nil:
+		return spans, nil
+	case u.comment:
+		return nil, &lineError{u.line, errorf("unclosed HTML comment: add --> to end it")}
+	}
+	fenceText := strings.Repeat(string(u.f.char), u.f.n)
+	return nil, &lineError{u.line, errorf("unclosed code fence %s%s: add a line %s after the block", fenceText, u.f.info, fenceText)}
 }
 
 // commentEnds reports whether an HTML comment ends in text; first says text
@@ -176,6 +196,11 @@ func Parse(path string, data []byte) (*Notebook, error) {
 	if len(lines) > 0 && lines[0].eol == "\r\n" {
 		nb.eol = "\r\n"
 	}
+	for i, l := range lines {
+		if !utf8.ValidString(l.text) {
+			return nil, &Error{Path: path, Line: i + 1, Err: errorf("invalid UTF-8: notebooks are UTF-8 text")}
+		}
+	}
 	spans, err := scanFences(lines)
 	if err != nil {
 		var le *lineError
@@ -195,14 +220,17 @@ func Parse(path string, data []byte) (*Notebook, error) {
 		}
 		return s[lines[a].off:lines[b-1].end()]
 	}
-	add := func(c Cell, lead, raw string) {
+	add := func(c Cell, lead string, first, last int) {
 		c.orig = &origin{
-			doc: nb.doc, index: len(nb.Cells), markdown: true, lead: lead, raw: raw,
+			doc: nb.doc, index: len(nb.Cells), markdown: true, lead: lead, raw: text(first, last+1),
 			kind: c.Kind, lang: c.Lang, source: c.Source, options: c.Options,
+		}
+		if c.Kind == Code {
+			c.orig.open, c.orig.close = text(first, first+1), text(last, last+1)
 		}
 		nb.Cells = append(nb.Cells, c)
 	}
-	prose := func(a, b int) {
+	addProse := func(a, b int) { // lines [a, b) between code cells
 		k := a
 		for k < b && lines[k].blank() {
 			k++
@@ -217,11 +245,11 @@ func Parse(path string, data []byte) (*Notebook, error) {
 		}
 		lead := pending.String() + text(a, k)
 		pending.Reset()
-		add(Cell{Kind: Markdown, Source: joinLines(lines[k : m+1]), Line: k + 1}, lead, text(k, m+1))
+		add(Cell{Kind: Markdown, Source: joinLines(lines[k : m+1]), Line: k + 1}, lead, k, m)
 		pending.WriteString(text(m+1, b))
 	}
 	for _, sp := range spans {
-		prose(next, sp.open)
+		addProse(next, sp.open)
 		lang, opts := sp.f.lang()
 		c := Cell{Kind: Code, Lang: lang, Source: joinLines(lines[sp.open+1 : sp.close]), Line: sp.open + 1}
 		if c.Options, err = ParseOptions(opts); err != nil {
@@ -229,15 +257,13 @@ func Parse(path string, data []byte) (*Notebook, error) {
 		}
 		lead := pending.String()
 		pending.Reset()
-		add(c, lead, text(sp.open, sp.close+1))
-		c0 := nb.Cells[len(nb.Cells)-1].orig
-		c0.open, c0.close = text(sp.open, sp.open+1), text(sp.close, sp.close+1)
+		add(c, lead, sp.open, sp.close)
 		next = sp.close + 1
 	}
-	prose(next, len(lines))
+	addProse(next, len(lines))
 	nb.tail = pending.String()
 	assignIDs(nb.Cells)
-	errs = append(errs, nb.crossCheck()...)
+	errs = append(errs, nb.crossCheck(len(errs) == 0)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
@@ -322,7 +348,7 @@ func (c *Cell) markdown(o *origin, eol string) string {
 		if strings.TrimSpace(src) == "" {
 			return ""
 		}
-		return strings.ReplaceAll(src, "\n", eol) + eol
+		return strings.ReplaceAll(prose(src), "\n", eol) + eol
 	}
 	var lines []string
 	if src != "" {
@@ -363,6 +389,40 @@ func (c *Cell) markdown(o *origin, eol string) string {
 		b.WriteString(eol)
 	}
 	b.WriteString(close)
+	return b.String()
+}
+
+// prose makes markdown text read back as one markdown cell that renders the
+// same: a fence or HTML comment left open (which a Jupyter markdown cell
+// allows) is closed, and a fenced sql, go or ask block is indented by one
+// space, which CommonMark renders the same but floe reads as prose.
+func prose(src string) string {
+	lines := splitLines(src)
+	spans, u := scan(lines)
+	if u != nil {
+		if u.comment {
+			src += "\n-->"
+		} else {
+			src += "\n" + strings.Repeat(string(u.f.char), u.f.n)
+		}
+		lines = splitLines(src)
+		spans, _ = scan(lines)
+	}
+	if len(spans) == 0 {
+		return src
+	}
+	var b strings.Builder
+	k := 0
+	for i, l := range lines {
+		for k < len(spans) && spans[k].close < i {
+			k++
+		}
+		if k < len(spans) && spans[k].open <= i && i < spans[k].close && l.text != "" {
+			b.WriteByte(' ')
+		}
+		b.WriteString(l.text)
+		b.WriteString(l.eol)
+	}
 	return b.String()
 }
 

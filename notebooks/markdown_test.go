@@ -176,6 +176,10 @@ func TestParseErrors(t *testing.T) {
 			[]string{`bad.md:1: cell "a" depends on itself`}},
 		{"bad dependency name", "```sql depends=a,,b\n```\n",
 			[]string{`bad.md:1: depends: invalid cell name "" (want depends=name1,name2)`}},
+		{"no depends noise after an option error", "```sql name=a colour=red\n```\n```sql depends=a\n```\n",
+			[]string{`bad.md:1: unknown cell option "colour" ` + known}},
+		{"invalid utf-8", "# T\n\nLatin-1: caf\xe9\n",
+			[]string{`bad.md:3: invalid UTF-8: notebooks are UTF-8 text`}},
 		{"every problem reported", "```sql colour=red\n```\n\n```sql timeout=abc\n```\n\n```sql name=x\n```\n```sql name=x\n```\n",
 			[]string{
 				`bad.md:1: unknown cell option "colour" ` + known,
@@ -304,10 +308,14 @@ func TestEdit(t *testing.T) {
 			return nil
 		}},
 		{"insert", func(nb *Notebook) error {
+			// Markdown next to markdown would read back as one cell.
+			if err := nb.Insert(0, Cell{Kind: Code, Lang: LangSQL, Source: "SELECT 'first'"}); err != nil {
+				return err
+			}
 			if err := nb.Insert(0, Cell{Kind: Markdown, Source: "Inserted at the top."}); err != nil {
 				return err
 			}
-			if err := nb.Insert(3, Cell{Kind: Code, Lang: LangSQL, Source: "SELECT 42", Options: Options{Name: "answer", Chart: Chart{Kind: ChartHistogram, X: "x", Title: "with `backticks`"}}}); err != nil {
+			if err := nb.Insert(4, Cell{Kind: Code, Lang: LangSQL, Source: "SELECT 42", Options: Options{Name: "answer", Chart: Chart{Kind: ChartHistogram, X: "x", Title: "with `backticks`"}}}); err != nil {
 				return err
 			}
 			return nb.Insert(len(nb.Cells), Cell{Kind: Code, Lang: LangGo, Source: "s := \"```\"\n```\nfmt.Println(s)"})
@@ -431,14 +439,6 @@ func TestEditErrors(t *testing.T) {
 		edit func(nb *Notebook) error
 		want string
 	}{
-		{"markdown with a code fence", func(nb *Notebook) error {
-			nb.Cells[0].Source = "text\n```sql\nSELECT 1\n```"
-			return nil
-		}, "t.md:1: markdown text has a ```sql block at its line 2, which would read back as a code cell; indent it or use another fence language"},
-		{"markdown with an unclosed fence", func(nb *Notebook) error {
-			nb.Cells[0].Source = "text\n~~~\nopen"
-			return nil
-		}, "t.md:1: markdown text: unclosed code fence ~~~: add a line ~~~ after the block"},
 		{"markdown with options", func(nb *Notebook) error {
 			nb.Cells[0].Options.Skip = true
 			return nil
@@ -489,5 +489,46 @@ func TestEditIndexErrors(t *testing.T) {
 		if !errors.Is(err, ErrNoSuchCell) {
 			t.Errorf("%s: got %v, want ErrNoSuchCell", name, err)
 		}
+	}
+}
+
+// TestProse checks that markdown text that would not read back as itself,
+// such as a ```sql example in a markdown cell imported from Jupyter, is
+// written so that it reads back as one markdown cell and renders the same.
+func TestProse(t *testing.T) {
+	cases := []struct{ name, source, want string }{
+		{"plain", "# Title\n\ntext", "# Title\n\ntext\n"},
+		{"blank lines around", "\n\n# Title\n\n", "# Title\n"},
+		{"code example", "Run:\n```sql\nSELECT 1\n\n  FROM t\n```\nthen", "Run:\n ```sql\n SELECT 1\n\n   FROM t\n```\nthen\n"},
+		{"inside another fence", "````md\n```sql\nSELECT 1\n```\n````", "````md\n```sql\nSELECT 1\n```\n````\n"},
+		{"unclosed fence", "text\n~~~~\nopen", "text\n~~~~\nopen\n~~~~\n"},
+		{"unclosed code fence", "```go\nx := 1", " ```go\n x := 1\n```\n"},
+		{"unclosed comment", "<!-- note\n```sql\nSELECT 1\n```", "<!-- note\n```sql\nSELECT 1\n```\n-->\n"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			nb := &Notebook{}
+			if err := nb.Insert(0, Cell{Kind: Markdown, Source: tc.source}); err != nil {
+				t.Fatal(err)
+			}
+			if err := nb.Insert(1, Cell{Kind: Code, Lang: LangSQL, Source: "SELECT 2"}); err != nil {
+				t.Fatal(err)
+			}
+			out, err := nb.MarshalMarkdown()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.want + "\n```sql\nSELECT 2\n```\n"
+			if diff := cmp.Diff(want, string(out)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			back, err := Parse("p.md", out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(back.Cells) != 2 || back.Cells[0].Kind != Markdown || back.Cells[1].Source != "SELECT 2" {
+				t.Errorf("read back as %d cells:\n%s", len(back.Cells), dump(back))
+			}
+		})
 	}
 }

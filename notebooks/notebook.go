@@ -39,8 +39,10 @@ const (
 	LangAsk = "ask" // a question in plain words, answered by the agent
 )
 
-// Languages lists the languages a code cell can have.
-var Languages = []string{LangSQL, LangGo, LangAsk}
+var languages = []string{LangSQL, LangGo, LangAsk}
+
+// Languages returns the languages a code cell can have.
+func Languages() []string { return slices.Clone(languages) }
 
 // Notebook is a sequence of cells read from a Markdown (.md) or Jupyter
 // (.ipynb) file, or built in memory. The zero value is an empty notebook that
@@ -48,7 +50,8 @@ var Languages = []string{LangSQL, LangGo, LangAsk}
 //
 // Cells can be edited in place or with the editing methods. Writing keeps the
 // original bytes of every cell that was not changed, so reading and writing
-// an unmodified Markdown notebook gives back the same bytes.
+// an unmodified Markdown notebook gives back the same bytes. In Markdown,
+// markdown cells next to each other are written, and read back, as one.
 type Notebook struct {
 	// Path is the file the notebook was read from; it names the notebook in
 	// errors.
@@ -70,8 +73,9 @@ type Cell struct {
 	// ID identifies the cell within its notebook: the cell's name if it has
 	// one, otherwise derived from its kind and content (md-1a2b3c4d,
 	// sql-5e6f7a8b, with -2, -3 ... for repeated content), so it is the same
-	// every time the same file is read. It is a valid nbformat cell id and
-	// is kept as is when the cell is edited.
+	// every time the same file is read. It is a valid nbformat cell id,
+	// unique in the notebook, and kept while the cell is edited in memory
+	// (an edited unnamed cell gets a new id when its file is read again).
 	ID     string
 	Kind   Kind
 	Lang   string // LangSQL, LangGo or LangAsk for code cells; "" for markdown
@@ -180,11 +184,10 @@ func (nb *Notebook) SetSource(i int, src string) error {
 
 func normalizeEOL(s string) string { return strings.ReplaceAll(s, "\r\n", "\n") }
 
-// Validate checks what writing needs and running relies on: code cells in a
-// known language with valid options, unique cell names, at most one
-// parameters cell, depends naming cells that exist, and markdown cells
-// without options or text that would read back as a code cell. Problems are
-// *Error values wrapping ErrSyntax, joined.
+// Validate checks what writing and running rely on: code cells in a known
+// language with valid options, markdown cells without options, unique cell
+// names, at most one parameters cell, and depends naming cells that exist.
+// Problems are *Error values wrapping ErrSyntax, joined.
 func (nb *Notebook) Validate() error {
 	var errs []error
 	for i := range nb.Cells {
@@ -192,7 +195,9 @@ func (nb *Notebook) Validate() error {
 		var err error
 		switch c.Kind {
 		case Markdown:
-			err = checkProse(c)
+			if !c.Options.Equal(Options{}) {
+				err = errorf("markdown cell has options %q; only code cells have options", c.Options.String())
+			}
 		case Code:
 			err = c.Options.Validate()
 		default:
@@ -202,30 +207,14 @@ func (nb *Notebook) Validate() error {
 			errs = append(errs, nb.errorAt(i, err))
 		}
 	}
-	errs = append(errs, nb.crossCheck()...)
+	errs = append(errs, nb.crossCheck(true)...)
 	return errors.Join(errs...)
 }
 
-// checkProse rejects markdown text that would not read back as the same
-// single markdown cell.
-func checkProse(c *Cell) error {
-	if !c.Options.Equal(Options{}) {
-		return errorf("markdown cell has options %q; only code cells have options", c.Options.String())
-	}
-	lines := splitLines(c.Source)
-	spans, err := scanFences(lines)
-	if err != nil {
-		return errorf("markdown text: %v", err)
-	}
-	if len(spans) > 0 {
-		l := lines[spans[0].open]
-		return errorf("markdown text has a %s block at its line %d, which would read back as a code cell; indent it or use another fence language", strings.TrimSpace(l.text), spans[0].open+1)
-	}
-	return nil
-}
-
-// crossCheck applies the rules between cells.
-func (nb *Notebook) crossCheck() []error {
+// crossCheck applies the rules between cells. Parse skips the depends check
+// when options failed to parse, as a lost name would make it report cells
+// as unknown that are not.
+func (nb *Notebook) crossCheck(depends bool) []error {
 	var errs []error
 	names := map[string]int{}
 	params := -1
@@ -234,8 +223,8 @@ func (nb *Notebook) crossCheck() []error {
 		if c.Kind != Code {
 			continue
 		}
-		if !slices.Contains(Languages, c.Lang) {
-			errs = append(errs, nb.errorAt(i, errorf("unknown cell language %q (known: %s)", c.Lang, strings.Join(Languages, ", "))))
+		if !slices.Contains(languages, c.Lang) {
+			errs = append(errs, nb.errorAt(i, errorf("unknown cell language %q (known: %s)", c.Lang, strings.Join(languages, ", "))))
 		}
 		if n := c.Options.Name; n != "" {
 			if first, dup := names[n]; dup {
@@ -257,7 +246,7 @@ func (nb *Notebook) crossCheck() []error {
 	}
 	for i := range nb.Cells {
 		c := &nb.Cells[i]
-		if c.Kind != Code {
+		if c.Kind != Code || !depends {
 			continue
 		}
 		for _, d := range c.Options.Depends {

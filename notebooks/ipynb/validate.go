@@ -400,3 +400,49 @@ func (p *problems) mimeBundle(path string, v any) {
 		p.multiline(fmt.Sprintf("%s[%q]", path, m), b[m])
 	}
 }
+
+// Sanitize removes from nb the metadata values and attachments that would
+// make Marshal's output fail Validate: keys the schema gives a type whose
+// values do not have it (tags that are not a list of strings, say), and
+// attachments that are not MIME bundles. Everything else that documents
+// from other tools carry is kept.
+func Sanitize(nb *Notebook) {
+	for k, raw := range nb.Metadata {
+		v, err := decodeJSON(raw)
+		var p problems
+		if err == nil {
+			p.notebookMetadata(map[string]any{k: v})
+		}
+		if err != nil || len(p) > 0 {
+			delete(nb.Metadata, k)
+		}
+	}
+	for i := range nb.Cells {
+		c := &nb.Cells[i]
+		for k, raw := range c.Metadata {
+			v, err := decodeJSON(raw)
+			var p problems
+			if err == nil {
+				p.cellMetadata("metadata", string(c.Type), map[string]any{k: v})
+			}
+			if err != nil || len(p) > 0 {
+				delete(c.Metadata, k)
+			}
+		}
+		if len(c.Attachments) == 0 {
+			continue
+		}
+		v, err := decodeJSON(c.Attachments)
+		var p problems
+		if err == nil {
+			if att, ok := p.object("attachments", v); ok {
+				for name, b := range att {
+					p.mimeBundle("attachments."+name, b)
+				}
+			}
+		}
+		if err != nil || len(p) > 0 || c.Type == Code {
+			c.Attachments = nil
+		}
+	}
+}
