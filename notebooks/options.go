@@ -349,11 +349,9 @@ func (o Options) Equal(p Options) bool {
 	if (o.Rows == nil) != (p.Rows == nil) || (o.Rows != nil && *o.Rows != *p.Rows) {
 		return false
 	}
-	o.Rows, p.Rows = nil, nil
 	if !slices.Equal(o.Depends, p.Depends) {
 		return false
 	}
-	o.Depends, p.Depends = nil, nil
 	return o.Name == p.Name && o.Parameters == p.Parameters && o.Skip == p.Skip &&
 		o.Timeout == p.Timeout && o.ExpectError == p.ExpectError && o.Assert == p.Assert &&
 		o.Chart == p.Chart

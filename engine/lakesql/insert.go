@@ -26,6 +26,10 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 		return 0, fmt.Errorf("insert into: %w", err)
 	}
 	ident := t.Ident()
+	if v := t.FormatVersion(); v < 2 {
+		return 0, fmt.Errorf("insert into %s: %w: it is an Iceberg format-version %d table; floe writes v2 and v3 (upgrade it with ALTER TABLE %s SET TBLPROPERTIES ('format-version'='2'))",
+			ident, engine.ErrReadOnly, v, ident)
+	}
 	if strings.TrimSpace(query) == "" {
 		return 0, fmt.Errorf("insert into %s: no query or VALUES to insert", ident)
 	}
@@ -108,8 +112,13 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 			if err != nil {
 				return 0, fmt.Errorf("insert into %s: %w", ident, err)
 			}
-			col := fmt.Sprintf("__floe_p%d", i)
-			parts = append(parts, e+" AS "+col)
+			// Name the directory after the partition field, as Spark does,
+			// unless that would shadow a column.
+			col := pf.Name
+			if _, clash := schema.FindFieldByNameCaseInsensitive(col); clash || strings.ContainsAny(col, "/=\\") {
+				col = fmt.Sprintf("__floe_p%d", i)
+			}
+			parts = append(parts, e+" AS "+engine.QuoteIdent(col))
 			partCols = append(partCols, col)
 			i++
 		}
@@ -128,7 +137,11 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 	opts := []string{"FORMAT parquet", "COMPRESSION zstd", "FIELD_IDS " + engine.FieldIDsClause(schema),
 		"RETURN_STATS", "FILENAME_PATTERN '" + writeID[:8] + "-{i}'"}
 	if len(partCols) > 0 {
-		opts = append(opts, "PARTITION_BY ("+strings.Join(partCols, ", ")+")")
+		quoted := make([]string, len(partCols))
+		for i, c := range partCols {
+			quoted[i] = engine.QuoteIdent(c)
+		}
+		opts = append(opts, "PARTITION_BY ("+strings.Join(quoted, ", ")+")")
 	} else {
 		// DuckDB cannot roll files by size within partitions.
 		opts = append(opts, "FILE_SIZE_BYTES '"+targetFileSize+"'")
