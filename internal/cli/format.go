@@ -111,7 +111,7 @@ func jsonValue(v any) []byte {
 		}
 		return b
 	case duckdb.Decimal:
-		return []byte(x.String())
+		return []byte(formatDecimal(x))
 	case *big.Int:
 		return []byte(x.String())
 	case []any:
@@ -165,7 +165,7 @@ func render(v any) string {
 	case float64:
 		return fmt.Sprintf("%g", x)
 	case duckdb.Decimal:
-		return x.String()
+		return formatDecimal(x)
 	case duckdb.OrderedMap:
 		return renderMap(&x)
 	case *duckdb.OrderedMap:
@@ -294,4 +294,27 @@ func isNumeric(t string) bool {
 		}
 	}
 	return false
+}
+
+// formatDecimal prints a decimal with exactly its scale's digits, as DuckDB
+// does (12.00, not 12).
+func formatDecimal(d duckdb.Decimal) string {
+	if d.Value == nil {
+		return "0"
+	}
+	v := new(big.Int).Set(d.Value)
+	neg := v.Sign() < 0
+	v.Abs(v)
+	digits := v.String()
+	scale := int(d.Scale)
+	if scale > 0 {
+		if len(digits) <= scale {
+			digits = strings.Repeat("0", scale-len(digits)+1) + digits
+		}
+		digits = digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
+	}
+	if neg {
+		digits = "-" + digits
+	}
+	return digits
 }

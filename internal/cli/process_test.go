@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rogpeppe/go-internal/testscript"
+
 	"github.com/floehq/floe/engine"
 )
 
@@ -23,7 +25,9 @@ func TestMain(m *testing.M) {
 	if os.Getenv("FLOE_TEST_AS_CLI") == "1" {
 		os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
-	os.Exit(m.Run())
+	testscript.Main(m, map[string]func(){
+		"floe": func() { os.Exit(Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+	})
 }
 
 // floeCmd returns a command that runs floe with args in a new process.
