@@ -214,6 +214,19 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 				return nil
 			}
 		}
+		if p, ok := lookupProcedure(proc); ok {
+			inner, ok := c.group()
+			if !ok || !c.done() {
+				return nil
+			}
+			return func(ctx context.Context) (*Rows, error) {
+				args, err := s.evalArgs(ctx, inner)
+				if err != nil {
+					return nil, fmt.Errorf("call %s: %w", proc, err)
+				}
+				return p(ctx, s, args)
+			}
+		}
 		switch strings.ToLower(proc) {
 		case "register_table":
 			args, ok := c.group()
@@ -396,14 +409,14 @@ func (s *Session) createTable(c *cursor) handler {
 // a scratch schema, so every DuckDB type spelling is understood.
 func (s *Session) describeColumns(ctx context.Context, defs string) ([]engine.Column, error) {
 	s.scratch++
-	name := fmt.Sprintf("floe_scratch.t%d", s.scratch)
+	name := fmt.Sprintf("%s.t%d", scratchSchema, s.scratch)
 	if err := s.exec(ctx, "CREATE TABLE "+name+" ("+defs+")"); err != nil {
 		return nil, err
 	}
 	defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+name)
 	rows, err := s.conn.QueryContext(ctx,
 		`SELECT column_name, data_type, NOT is_nullable, coalesce(comment, '') FROM duckdb_columns()
-		 WHERE schema_name = 'floe_scratch' AND table_name = ? ORDER BY column_index`, fmt.Sprintf("t%d", s.scratch))
+		 WHERE database_name = 'memory' AND schema_name = 'floe_scratch' AND table_name = ? ORDER BY column_index`, fmt.Sprintf("t%d", s.scratch))
 	if err != nil {
 		return nil, err
 	}

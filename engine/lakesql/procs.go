@@ -1,0 +1,81 @@
+package lakesql
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// ProcArgs are the evaluated arguments of a CALL: positional ones in order
+// and named ones (`name => value`) by lower-case name. Values are what
+// DuckDB returns for the argument expression (string, int64, float64, bool,
+// []any for lists, ...).
+type ProcArgs struct {
+	Positional []any
+	Named      map[string]any
+}
+
+// Procedure is a stored procedure callable as CALL name(args) in SQL.
+type Procedure func(ctx context.Context, s *Session, args ProcArgs) (*Rows, error)
+
+var (
+	procsMu sync.RWMutex
+	procs   = map[string]Procedure{}
+)
+
+// RegisterProcedure makes CALL name(...) run p in every session. Packages
+// above the engine (synthetic data, maintenance) register their procedures
+// at start-up. Registering a name twice panics: it is a programming error.
+func RegisterProcedure(name string, p Procedure) {
+	procsMu.Lock()
+	defer procsMu.Unlock()
+	name = strings.ToLower(name)
+	if _, dup := procs[name]; dup {
+		panic("lakesql: procedure " + name + " registered twice")
+	}
+	procs[name] = p
+}
+
+func lookupProcedure(name string) (Procedure, bool) {
+	procsMu.RLock()
+	defer procsMu.RUnlock()
+	p, ok := procs[strings.ToLower(name)]
+	return p, ok
+}
+
+// evalArgs evaluates a CALL's argument list with DuckDB.
+func (s *Session) evalArgs(ctx context.Context, inner string) (ProcArgs, error) {
+	args := ProcArgs{Named: map[string]any{}}
+	for _, part := range splitTop(inner) {
+		toks := tokenize(part)
+		if len(toks) == 0 {
+			continue
+		}
+		expr := strings.TrimSpace(part)
+		name := ""
+		if len(toks) > 2 && (toks[0].kind == tokWord || toks[0].kind == tokQuoted) && toks[1].isPunct("=>") {
+			name = strings.ToLower(toks[0].ident())
+			expr = strings.TrimSpace(part[toks[2].start:])
+		}
+		var v any
+		if err := s.conn.QueryRowContext(ctx, "SELECT "+expr).Scan(&v); err != nil {
+			return args, fmt.Errorf("argument %s: %w", strings.TrimSpace(part), err)
+		}
+		if name == "" {
+			if len(args.Named) > 0 {
+				return args, fmt.Errorf("positional argument %s after named arguments", strings.TrimSpace(part))
+			}
+			args.Positional = append(args.Positional, v)
+		} else {
+			if _, dup := args.Named[name]; dup {
+				return args, fmt.Errorf("argument %s given twice", name)
+			}
+			args.Named[name] = v
+		}
+	}
+	return args, nil
+}
+
+// NewRows builds a result from Go values, for procedures.
+func NewRows(cols, types []string, data [][]any) *Rows { return staticRows(cols, types, data) }
