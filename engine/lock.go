@@ -43,3 +43,19 @@ func (w *Warehouse) lockTable(ctx context.Context, ns, name string) (func(), err
 		}
 	}
 }
+
+// Modify runs fn with the table locked against other floe writers and
+// loaded at its newest snapshot, so a row-level change planned inside fn
+// commits against the snapshot it read (CommitRowDelta).
+func (w *Warehouse) Modify(ctx context.Context, ns, name string, fn func(t *Table) error) error {
+	unlock, err := w.lockTable(ctx, ns, name)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	t, err := w.Table(ctx, ns, name)
+	if err != nil {
+		return err
+	}
+	return fn(t)
+}

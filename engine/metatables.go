@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"maps"
 	"slices"
@@ -178,7 +179,13 @@ func (t *Table) boundsMap(m map[int][]byte) string {
 		if err != nil {
 			continue
 		}
-		parts = append(parts, fmt.Sprintf("%d: %s", k, QuoteString(lit.String())))
+		s := lit.String()
+		switch pt.(type) {
+		case iceberg.BinaryType, iceberg.FixedType:
+			// Raw bytes are not text: show them as hex, as Trino does.
+			s = hex.EncodeToString(m[k])
+		}
+		parts = append(parts, fmt.Sprintf("%d: %s", k, QuoteString(strings.ToValidUTF8(s, "\uFFFD"))))
 	}
 	return "MAP {" + strings.Join(parts, ", ") + "}::MAP(INTEGER, VARCHAR)"
 }

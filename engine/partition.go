@@ -157,7 +157,8 @@ func PartitionExpr(field iceberg.PartitionField, src iceberg.NestedField, col st
 		case iceberg.TimestampTzType:
 			arg = "strftime(" + utc + ", '%Y-%m-%dT%H:%M:%S.%f') || '+00:00'"
 		case iceberg.BinaryType, iceberg.FixedType:
-			return "", fmt.Errorf("%w: bucket on binary columns is not supported yet", ErrInvalidPartition)
+			// Bytes travel as hex: a VARCHAR cannot hold arbitrary bytes.
+			arg = "hex(" + col + ")"
 		default:
 			arg = "CAST(" + col + " AS VARCHAR)"
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -163,6 +164,12 @@ func (w *Warehouse) MetadataLocation(ctx context.Context, ns, name string) (stri
 func (w *Warehouse) Table(ctx context.Context, ns, name string) (*Table, error) {
 	t, err := w.cat.LoadTable(ctx, table.Identifier{ns, name})
 	if err != nil {
+		if !errors.Is(err, ErrNoSuchTable) {
+			// A table whose metadata cannot be read: say which file.
+			if loc, lerr := w.MetadataLocation(ctx, ns, name); lerr == nil {
+				return nil, fmt.Errorf("lake.%s.%s: read metadata file %s: %w", ns, name, loc, err)
+			}
+		}
 		return nil, fmt.Errorf("lake.%s.%s: %w", ns, name, err)
 	}
 	return &Table{wh: w, NS: ns, Name: name, tbl: t}, nil
@@ -171,18 +178,31 @@ func (w *Warehouse) Table(ctx context.Context, ns, name string) (*Table, error) 
 // DropTable removes a table from the catalog; with purge its data and
 // metadata files are deleted too.
 func (w *Warehouse) DropTable(ctx context.Context, ns, name string, ifExists, purge bool) error {
+	var location string
 	t, err := w.Table(ctx, ns, name)
-	if err != nil {
-		if ifExists && errors.Is(err, ErrNoSuchTable) {
+	switch {
+	case err == nil:
+		location = t.tbl.Location()
+	case errors.Is(err, ErrNoSuchTable):
+		if ifExists {
 			return nil
 		}
 		return fmt.Errorf("drop table: %w", err)
+	default:
+		// The metadata is unreadable; a table that cannot be read must
+		// still be droppable. Its location is the parent of the metadata
+		// directory.
+		loc, lerr := w.MetadataLocation(ctx, ns, name)
+		if lerr != nil {
+			return fmt.Errorf("drop table: %w", err)
+		}
+		location = strings.TrimSuffix(path.Dir(path.Dir(loc)), "/")
 	}
 	if err := w.cat.DropTable(ctx, table.Identifier{ns, name}); err != nil {
 		return fmt.Errorf("drop table lake.%s.%s: %w", ns, name, err)
 	}
 	if purge {
-		if dir, ok := LocalPath(t.tbl.Location()); ok && strings.HasPrefix(dir, w.dir+string(filepath.Separator)) {
+		if dir, ok := LocalPath(location); ok && strings.HasPrefix(dir, w.dir+string(filepath.Separator)) {
 			if err := os.RemoveAll(dir); err != nil {
 				return fmt.Errorf("purge lake.%s.%s: %w", ns, name, err)
 			}

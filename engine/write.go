@@ -29,34 +29,43 @@ func (t *Table) AppendFiles(ctx context.Context, files []WrittenFile, summary ma
 		return t, nil
 	}
 	return t.commit(ctx, "insert into", func(tx *table.Transaction) error {
-		dfs, err := t.dataFiles(ctx, files)
+		// Format v3 requires each added data file to carry its first row id
+		// (Iceberg spec, "Row Lineage"); number the files from the next row
+		// id of the metadata this attempt commits against.
+		var firstRowID *int64
+		if staged, err := tx.StagedTable(); err != nil {
+			return err
+		} else if md := staged.Metadata(); md.Version() >= 3 {
+			next := md.NextRowID()
+			firstRowID = &next
+		}
+		dfs, err := t.dataFiles(ctx, files, firstRowID)
 		if err != nil {
 			return err
 		}
-		// Paths are fresh UUIDs, so the duplicate check (which reads every
-		// manifest of the table) can be skipped.
-		return tx.AddDataFiles(ctx, dfs, summary, table.WithoutDuplicateCheck())
+		return tx.AddDataFiles(ctx, dfs, summary)
 	})
 }
 
 // dataFiles reads each file's footer for Iceberg column statistics and
-// attaches its partition values.
-func (t *Table) dataFiles(ctx context.Context, files []WrittenFile) ([]iceberg.DataFile, error) {
+// attaches its partition values. With firstRowID set, the files get
+// consecutive row id ranges starting there.
+func (t *Table) dataFiles(ctx context.Context, files []WrittenFile, firstRowID *int64) ([]iceberg.DataFile, error) {
 	fs, err := t.tbl.FS(ctx)
 	if err != nil {
 		return nil, err
 	}
 	schema, spec := t.Schema(), t.Spec()
+	// DuckDB writes every column as optional; a NOT NULL column is enforced
+	// when the rows are written, so read the statistics against a schema
+	// that does not require what the Parquet file cannot declare.
+	statsSchema := optionalSchema(schema)
 	out := make([]iceberg.DataFile, 0, len(files))
 	for _, f := range files {
 		uri := FileURI(f.Path)
-		stats, err := table.FileToDataFile(ctx, fs, uri, schema, *iceberg.UnpartitionedSpec, 0, t.Properties())
+		stats, err := table.FileToDataFile(ctx, fs, uri, statsSchema, *iceberg.UnpartitionedSpec, 0, t.Properties())
 		if err != nil {
 			return nil, fmt.Errorf("read statistics of %s: %w", f.Path, err)
-		}
-		if spec.IsUnpartitioned() {
-			out = append(out, stats)
-			continue
 		}
 		values := map[int]any{}
 		logical := map[int]string{}
@@ -98,9 +107,44 @@ func (t *Table) dataFiles(ctx context.Context, files []WrittenFile) ([]iceberg.D
 			NullValueCounts(stats.NullValueCounts()).NaNValueCounts(stats.NaNValueCounts()).
 			LowerBoundValues(stats.LowerBoundValues()).UpperBoundValues(stats.UpperBoundValues()).
 			SplitOffsets(stats.SplitOffsets())
+		if firstRowID != nil {
+			b.FirstRowID(*firstRowID)
+			*firstRowID += stats.Count()
+		}
 		out = append(out, b.Build())
 	}
 	return out, nil
+}
+
+// optionalSchema returns schema with every field, element and map value
+// optional, keeping ids, names and types.
+func optionalSchema(schema *iceberg.Schema) *iceberg.Schema {
+	fields := schema.Fields()
+	out := make([]iceberg.NestedField, len(fields))
+	for i, f := range fields {
+		f.Required = false
+		f.Type = optionalType(f.Type)
+		out[i] = f
+	}
+	return iceberg.NewSchema(schema.ID, out...)
+}
+
+func optionalType(t iceberg.Type) iceberg.Type {
+	switch t := t.(type) {
+	case *iceberg.StructType:
+		fields := make([]iceberg.NestedField, len(t.FieldList))
+		for i, f := range t.FieldList {
+			f.Required = false
+			f.Type = optionalType(f.Type)
+			fields[i] = f
+		}
+		return &iceberg.StructType{FieldList: fields}
+	case *iceberg.ListType:
+		return &iceberg.ListType{ElementID: t.ElementID, Element: optionalType(t.Element)}
+	case *iceberg.MapType:
+		return &iceberg.MapType{KeyID: t.KeyID, KeyType: optionalType(t.KeyType), ValueID: t.ValueID, ValueType: optionalType(t.ValueType)}
+	}
+	return t
 }
 
 // partitionValue converts a value DuckDB returned for a partition column

@@ -122,6 +122,10 @@ type handler func(ctx context.Context) (*Rows, error)
 // lakeCommand recognises the statements floe runs itself.
 func (s *Session) lakeCommand(toks []token, src string) handler {
 	c := &cursor{toks: toks, src: src}
+	if h := s.parseDML(c); h != nil {
+		return h
+	}
+	c.i = 0
 	switch {
 	case c.accept("CREATE", "SCHEMA"):
 		ifNot := c.accept("IF", "NOT", "EXISTS")

@@ -2,6 +2,7 @@ package lakesql
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -23,6 +24,9 @@ const targetFileSize = "256MB"
 func (s *Session) insert(ctx context.Context, ns, name string, cols []string, query string) (int64, error) {
 	t, err := s.wh.Table(ctx, ns, name)
 	if err != nil {
+		if errors.Is(err, engine.ErrNoSuchTable) {
+			return 0, fmt.Errorf("insert into lake.%s.%s: table does not exist%s: %w", ns, name, s.suggest(ctx, ns, name), engine.ErrNoSuchTable)
+		}
 		return 0, fmt.Errorf("insert into: %w", err)
 	}
 	ident := t.Ident()
@@ -83,21 +87,49 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 		}
 		expr := "NULL"
 		if pos[i] >= 0 {
-			expr = fmt.Sprintf("src.c%d", pos[i])
+			expr = "src." + engine.QuoteIdent(f.Name)
 		}
 		expr = fmt.Sprintf("CAST(%s AS %s)", expr, typ)
 		if f.Required {
-			msg := engine.QuoteString(fmt.Sprintf("insert into %s: NULL in NOT NULL column %s", ident, f.Name))
+			// The statement's error already names the table.
+			msg := engine.QuoteString(fmt.Sprintf("NULL in NOT NULL column %s", f.Name))
 			expr = fmt.Sprintf("CASE WHEN %s IS NULL THEN error(%s) ELSE %s END", expr, msg, expr)
 		}
 		sel[i] = expr + " AS " + engine.QuoteIdent(f.Name)
 	}
+	// Name the source columns after the columns they fill, so DuckDB's
+	// conversion errors name the table's column.
 	aliases := make([]string, len(src))
-	for j := range src {
-		aliases[j] = fmt.Sprintf("c%d", j)
+	for i, j := range pos {
+		if j >= 0 {
+			aliases[j] = engine.QuoteIdent(fields[i].Name)
+		}
 	}
 	body := fmt.Sprintf("SELECT %s FROM (%s) AS src(%s)", strings.Join(sel, ", "), q, strings.Join(aliases, ", "))
 
+	files, rows, dir, writeID, err := s.writeQuery(ctx, t, body)
+	if err != nil {
+		return 0, fmt.Errorf("insert into %s: %w", ident, err)
+	}
+	if len(files) == 0 {
+		os.RemoveAll(dir)
+		return 0, nil
+	}
+	if _, err := t.AppendFiles(ctx, files, map[string]string{"floe.write-id": writeID}); err != nil {
+		// Nothing references the files: remove them so no orphan stays.
+		os.RemoveAll(dir)
+		return 0, err
+	}
+	return rows, nil
+}
+
+// writeQuery writes the rows of body, a SELECT that yields the table's
+// columns in order and with their types, as Parquet data files with
+// Iceberg field ids, partitioned by the table's spec. It returns the files,
+// the row count, the directory they are in and the write's id; nothing is
+// committed.
+func (s *Session) writeQuery(ctx context.Context, t *engine.Table, body string) ([]engine.WrittenFile, int64, string, string, error) {
+	schema := t.Schema()
 	spec := t.Spec()
 	var partCols []string
 	if !spec.IsUnpartitioned() {
@@ -106,11 +138,11 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 		for _, pf := range spec.Fields() {
 			srcField, ok := schema.FindFieldByID(pf.SourceID())
 			if !ok {
-				return 0, fmt.Errorf("insert into %s: partition field %s has no source column", ident, pf.Name)
+				return nil, 0, "", "", fmt.Errorf("partition field %s has no source column", pf.Name)
 			}
 			e, err := engine.PartitionExpr(pf, srcField, engine.QuoteIdent(srcField.Name))
 			if err != nil {
-				return 0, fmt.Errorf("insert into %s: %w", ident, err)
+				return nil, 0, "", "", err
 			}
 			// Name the directory after the partition field, as Spark does,
 			// unless that would shadow a column.
@@ -127,12 +159,12 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 
 	dataDir, err := t.DataDir()
 	if err != nil {
-		return 0, err
+		return nil, 0, "", "", err
 	}
 	writeID := uuid.New().String()
 	dir := filepath.Join(dataDir, writeID)
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
-		return 0, fmt.Errorf("insert into %s: %w", ident, err)
+		return nil, 0, "", "", err
 	}
 	opts := []string{"FORMAT parquet", "COMPRESSION zstd", "FIELD_IDS " + engine.FieldIDsClause(schema),
 		"RETURN_STATS", "FILENAME_PATTERN '" + writeID[:8] + "-{i}'"}
@@ -150,18 +182,9 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 	files, rows, err := s.copyFiles(ctx, copySQL, partCols)
 	if err != nil {
 		os.RemoveAll(dir)
-		return 0, fmt.Errorf("insert into %s: %w", ident, err)
+		return nil, 0, "", "", withoutExcerpt(err)
 	}
-	if len(files) == 0 {
-		os.RemoveAll(dir)
-		return 0, nil
-	}
-	if _, err := t.AppendFiles(ctx, files, map[string]string{"floe.write-id": writeID}); err != nil {
-		// Nothing references the files: remove them so no orphan stays.
-		os.RemoveAll(dir)
-		return 0, err
-	}
-	return rows, nil
+	return files, rows, dir, writeID, nil
 }
 
 func fieldNames(fields []iceberg.NestedField) string {
@@ -215,4 +238,25 @@ func (s *Session) copyFiles(ctx context.Context, copySQL string, partCols []stri
 		total += count
 	}
 	return files, total, rows.Err()
+}
+
+// excerptError is a DuckDB error without the excerpt of the statement it
+// failed in.
+type excerptError struct {
+	msg string
+	err error
+}
+
+func (e *excerptError) Error() string { return e.msg }
+func (e *excerptError) Unwrap() error { return e.err }
+
+// withoutExcerpt drops the "LINE 1: ..." excerpt DuckDB appends to an
+// error when the statement is SQL floe generated: it points into text the
+// user never wrote.
+func withoutExcerpt(err error) error {
+	msg, _, found := strings.Cut(err.Error(), "\n\nLINE ")
+	if !found {
+		return err
+	}
+	return &excerptError{msg: msg, err: err}
 }

@@ -3,6 +3,7 @@ package lakesql
 import (
 	"context"
 	"encoding/json"
+	"math"
 	"strconv"
 	"strings"
 
@@ -41,9 +42,22 @@ func (s *Session) pruneFilters(ctx context.Context, query string, rs *readSet) m
 		if r.meta != "" {
 			continue
 		}
-		if st, ok := s.tables[tableKey{r.ns, r.name}]; ok && st.tbl != nil {
-			schemas[r.ns+"\x00"+r.view] = st.tbl.Schema()
+		// The table as it is now, not as this session last saw it.
+		st, err := s.state(ctx, r.ns, r.name)
+		if err != nil {
+			continue
 		}
+		schema := st.tbl.Schema()
+		if r.snapshot != 0 {
+			// A time-travel scan reads, and binds its filter, with the
+			// snapshot's schema; names may mean other columns now.
+			snap, err := st.tbl.SnapshotByID(r.snapshot)
+			if err != nil {
+				continue
+			}
+			schema = st.tbl.SnapshotSchema(snap)
+		}
+		schemas[r.ns+"\x00"+r.view] = schema
 	}
 	w := &pruneWalk{schemas: schemas, occ: map[string]int{}, seen: map[string]int{}, filters: map[string][]iceberg.BooleanExpression{}}
 	w.walk(root)
@@ -219,41 +233,40 @@ func (w *pruneWalk) column(v any, r fromRef, nrefs int) (iceberg.NestedField, bo
 	return f, true
 }
 
-// constant converts a CONSTANT (or a CAST of one) to a literal of the
-// column's type, refusing conversions that could round.
+// constant converts a CONSTANT (or a CAST of one that keeps its value) to
+// a literal of the column's type, refusing conversions that could round or
+// change the value: a literal that differs from what DuckDB compares with
+// would prune files holding matching rows.
 func constant(v any, t iceberg.Type) (iceberg.Literal, bool) {
 	n, ok := v.(map[string]any)
 	if !ok {
 		return nil, false
 	}
 	if n["class"] == "CAST" {
+		if !castKeepsValue(n["cast_type"], t, n["child"]) {
+			return nil, false
+		}
 		return constant(n["child"], t)
 	}
-	if n["class"] != "CONSTANT" {
+	id, raw, ok := constantValue(n)
+	if !ok {
 		return nil, false
 	}
-	val, _ := n["value"].(map[string]any)
-	if val == nil || val["is_null"] == true {
-		return nil, false
-	}
-	typ, _ := val["type"].(map[string]any)
-	id, _ := typ["id"].(string)
-	raw := val["value"]
-	switch t.(type) {
+	switch t := t.(type) {
 	case iceberg.Int32Type, iceberg.Int64Type:
-		switch id {
-		case "INTEGER", "BIGINT", "SMALLINT", "TINYINT":
-			f, ok := raw.(float64)
-			if !ok || f != float64(int64(f)) {
-				return nil, false
-			}
-			l, err := iceberg.NewLiteral(int64(f)).To(t)
+		if i, ok := exactInt(id, raw); ok {
+			l, err := iceberg.NewLiteral(i).To(t)
 			return l, err == nil
 		}
-	case iceberg.Float32Type, iceberg.Float64Type:
-		if f, ok := raw.(float64); ok && (id == "INTEGER" || id == "BIGINT" || id == "DOUBLE") {
-			l, err := iceberg.NewLiteral(f).To(t)
-			return l, err == nil
+	case iceberg.Float32Type:
+		// Only values a float holds exactly: DuckDB may compare in float
+		// or in double, and both must agree with the literal.
+		if f, ok := exactFloat(id, raw); ok && float64(float32(f)) == f {
+			return iceberg.NewLiteral(float32(f)), true
+		}
+	case iceberg.Float64Type:
+		if f, ok := exactFloat(id, raw); ok {
+			return iceberg.NewLiteral(f), true
 		}
 	case iceberg.StringType:
 		if s, ok := raw.(string); ok && id == "VARCHAR" {
@@ -273,18 +286,148 @@ func constant(v any, t iceberg.Type) (iceberg.Literal, bool) {
 			return l, err == nil
 		}
 	case iceberg.BooleanType:
-		if b, ok := raw.(bool); ok {
+		if b, ok := raw.(bool); ok && id == "BOOLEAN" {
 			return iceberg.NewLiteral(b), true
 		}
 	case iceberg.DecimalType:
-		if f, ok := raw.(float64); ok && id != "DOUBLE" && f == float64(int64(f)) {
-			l, err := iceberg.NewLiteral(strconv.FormatInt(int64(f), 10)).To(t)
+		if d, ok := exactDecimal(n, t.Scale()); ok {
+			l, err := iceberg.NewLiteral(d).To(t)
 			return l, err == nil
 		}
 	}
 	return nil, false
 }
 
+// constantValue returns a non-NULL CONSTANT's DuckDB type id and value.
+func constantValue(n map[string]any) (string, any, bool) {
+	if n["class"] != "CONSTANT" {
+		return "", nil, false
+	}
+	val, _ := n["value"].(map[string]any)
+	if val == nil || val["is_null"] == true {
+		return "", nil, false
+	}
+	typ, _ := val["type"].(map[string]any)
+	id, _ := typ["id"].(string)
+	return id, val["value"], true
+}
+
+// maxExact is the largest magnitude up to which every integer survives the
+// float64 the JSON numbers are decoded into.
+const maxExact = 1 << 53
+
+func isIntType(id string) bool {
+	switch id {
+	case "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "HUGEINT":
+		return true
+	}
+	return false
+}
+
+func exactInt(id string, raw any) (int64, bool) {
+	f, ok := raw.(float64)
+	if !ok || !isIntType(id) || f != math.Trunc(f) || math.Abs(f) > maxExact {
+		return 0, false
+	}
+	return int64(f), true
+}
+
+func exactFloat(id string, raw any) (float64, bool) {
+	if i, ok := exactInt(id, raw); ok {
+		return float64(i), true
+	}
+	f, ok := raw.(float64)
+	return f, ok && id == "DOUBLE" && !math.IsNaN(f)
+}
+
+// exactDecimal renders an integer or DECIMAL constant as a decimal string
+// when the column's scale holds it without rounding. DuckDB serializes a
+// DECIMAL constant as its unscaled value.
+func exactDecimal(n map[string]any, colScale int) (string, bool) {
+	id, raw, ok := constantValue(n)
+	if !ok {
+		return "", false
+	}
+	if i, ok := exactInt(id, raw); ok {
+		return strconv.FormatInt(i, 10), true
+	}
+	if id != "DECIMAL" {
+		return "", false
+	}
+	scale, ok := decimalScale(n["value"].(map[string]any)["type"])
+	f, isNum := raw.(float64)
+	if !ok || !isNum || scale > colScale || f != math.Trunc(f) || math.Abs(f) > maxExact {
+		return "", false
+	}
+	return scaled(int64(f), scale), true
+}
+
+func decimalScale(typ any) (int, bool) {
+	m, _ := typ.(map[string]any)
+	info, _ := m["type_info"].(map[string]any)
+	sc, ok := info["scale"].(float64)
+	return int(sc), ok
+}
+
+// scaled renders unscaled / 10^scale.
+func scaled(unscaled int64, scale int) string {
+	neg := unscaled < 0
+	digits := strconv.FormatInt(unscaled, 10)
+	if neg {
+		digits = digits[1:]
+	}
+	if scale > 0 {
+		if len(digits) <= scale {
+			digits = strings.Repeat("0", scale-len(digits)+1) + digits
+		}
+		digits = digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
+	}
+	if neg {
+		digits = "-" + digits
+	}
+	return digits
+}
+
+// castKeepsValue reports whether DuckDB's CAST(child AS castType),
+// compared with a column of type t, means the same value as the child
+// constant itself.
+func castKeepsValue(castType any, t iceberg.Type, child any) bool {
+	ct, _ := castType.(map[string]any)
+	to, _ := ct["id"].(string)
+	c, _ := child.(map[string]any)
+	id, raw, isConst := constantValue(c)
+	switch t.(type) {
+	case iceberg.Int32Type, iceberg.Int64Type:
+		return isIntType(to)
+	case iceberg.Float32Type:
+		return to == "FLOAT" || to == "DOUBLE"
+	case iceberg.Float64Type:
+		return to == "DOUBLE"
+	case iceberg.StringType:
+		return to == "VARCHAR"
+	case iceberg.DateType:
+		return to == "DATE"
+	case iceberg.TimestampType:
+		// A DATE is midnight only when the string holds nothing more.
+		s, isStr := raw.(string)
+		return to == "TIMESTAMP" || to == "DATE" && isConst && id == "VARCHAR" && isStr && len(s) == 10
+	case iceberg.BooleanType:
+		return to == "BOOLEAN"
+	case iceberg.DecimalType:
+		// CAST to DECIMAL rounds a constant with more fractional digits
+		// than the target scale.
+		if to != "DECIMAL" || !isConst {
+			return false
+		}
+		if isIntType(id) {
+			return true
+		}
+		from, ok1 := decimalScale(c["value"].(map[string]any)["type"])
+		target, ok2 := decimalScale(ct)
+		return id == "DECIMAL" && ok1 && ok2 && from <= target
+	}
+	return false
+}
 func (w *pruneWalk) predicate(c map[string]any, r fromRef, nrefs int) (iceberg.BooleanExpression, bool) {
 	typ, _ := c["type"].(string)
 	switch typ {

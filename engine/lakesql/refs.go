@@ -293,7 +293,7 @@ func (s *Session) defineCurrentView(ctx context.Context, r viewRef, filter icebe
 			if err != nil {
 				return err
 			}
-			if st.fullSQL, err = p.SQL(); err != nil {
+			if st.fullSQL, err = s.planSQL(ctx, p, engine.ReadOptions{}); err != nil {
 				return err
 			}
 			st.pruned = true
@@ -304,17 +304,30 @@ func (s *Session) defineCurrentView(ctx context.Context, r viewRef, filter icebe
 		st.pruned = false
 		return s.exec(ctx, "CREATE OR REPLACE VIEW "+viewName(r.ns, r.name)+" AS "+st.fullSQL)
 	}
-	p, err := st.tbl.PlanScan(ctx, engine.ScanOptions{Filter: filter})
+	return s.definePruned(ctx, st, r, engine.ScanOptions{Filter: filter})
+}
+
+// prunedName is the relation holding a pruned scan of lake.ns.view for the
+// statement being run.
+func prunedName(ns, view string) string {
+	return scratchSchema + "." + engine.QuoteIdent("lake."+ns+"."+view)
+}
+
+// definePruned plans a scan with a filter into the relation usePruned
+// points the statement at.
+func (s *Session) definePruned(ctx context.Context, st *tableState, r viewRef, opts engine.ScanOptions) error {
+	p, err := st.tbl.PlanScan(ctx, opts)
 	if err != nil {
 		return err
 	}
-	q, err := p.SQL()
+	q, err := s.planSQL(ctx, p, engine.ReadOptions{})
 	if err != nil {
 		return err
 	}
-	st.pruned = true
 	s.lastPlans = append(s.lastPlans, PlanStats{Table: st.tbl.Ident(), Files: len(p.Tasks)})
-	return s.exec(ctx, "CREATE OR REPLACE VIEW "+viewName(r.ns, r.name)+" AS "+q)
+	name := prunedName(r.ns, r.view)
+	st.extra = appendUnique(st.extra, name)
+	return s.exec(ctx, "CREATE OR REPLACE VIEW "+name+" AS "+q)
 }
 
 func (s *Session) defineSnapshotView(ctx context.Context, r viewRef, filter iceberg.BooleanExpression) error {
@@ -322,11 +335,14 @@ func (s *Session) defineSnapshotView(ctx context.Context, r viewRef, filter iceb
 	if err != nil {
 		return err
 	}
-	p, err := st.tbl.PlanScan(ctx, engine.ScanOptions{SnapshotID: r.snapshot, Filter: filter})
+	if filter != nil {
+		return s.definePruned(ctx, st, r, engine.ScanOptions{SnapshotID: r.snapshot, Filter: filter})
+	}
+	p, err := st.tbl.PlanScan(ctx, engine.ScanOptions{SnapshotID: r.snapshot})
 	if err != nil {
 		return err
 	}
-	q, err := p.SQL()
+	q, err := s.planSQL(ctx, p, engine.ReadOptions{})
 	if err != nil {
 		return err
 	}

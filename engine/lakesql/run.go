@@ -5,6 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/apache/iceberg-go"
+
+	"github.com/floehq/floe/engine"
 )
 
 // StatementError is a statement that failed, with where it stands in the
@@ -99,10 +103,65 @@ func (s *Session) prepareRead(ctx context.Context, stmt string) (string, error) 
 		return rs.sql, nil
 	}
 	filters := s.pruneFilters(ctx, rs.sql, rs)
+	toks := tokenize(rs.sql)
+	for key := range filters {
+		if qualifiesColumn(toks, key) {
+			// A column written lake.ns.t.col must keep its relation's
+			// name, so that relation is read whole.
+			delete(filters, key)
+		}
+	}
 	if err := s.defineViews(ctx, rs, filters); err != nil {
 		return "", err
 	}
-	return rs.sql, nil
+	return usePruned(rs.sql, toks, filters), nil
+}
+
+// qualifiesColumn reports whether the relation ns\x00name is used as the
+// qualifier of a column (lake.ns.t.col or ns.t.col).
+func qualifiesColumn(toks []token, key string) bool {
+	ns, name, _ := strings.Cut(key, "\x00")
+	for i := 2; i+1 < len(toks); i++ {
+		if toks[i+1].isPunct(".") && toks[i-1].isPunct(".") && namesIdent(toks[i], name) && namesIdent(toks[i-2], ns) {
+			return true
+		}
+	}
+	return false
+}
+
+func namesIdent(t token, name string) bool {
+	switch t.kind {
+	case tokWord:
+		return strings.EqualFold(t.text, name)
+	case tokQuoted:
+		return t.ident() == name
+	}
+	return false
+}
+
+// usePruned points the statement's references to pruned relations at the
+// pruned scans floe defined for this statement alone, keeping the names
+// the statement qualifies columns with. lake.ns.t itself always holds the
+// whole table, so DuckDB views defined over it never see a pruned scan.
+func usePruned(sql string, toks []token, filters map[string]iceberg.BooleanExpression) string {
+	if len(filters) == 0 {
+		return sql
+	}
+	var b strings.Builder
+	pos := 0
+	for _, r := range findLakeRefs(sql, toks) {
+		if _, ok := filters[r.ns+"\x00"+r.name]; !ok {
+			continue
+		}
+		b.WriteString(sql[pos:r.start])
+		b.WriteString(prunedName(r.ns, r.name))
+		if !aliasFollows(toks, r.last) {
+			b.WriteString(" AS " + engine.QuoteIdent(r.name))
+		}
+		pos = r.end
+	}
+	b.WriteString(sql[pos:])
+	return b.String()
 }
 
 // refuseLakeWrite rejects statements that would write to the in-memory

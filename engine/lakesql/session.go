@@ -28,16 +28,21 @@ type Session struct {
 	scratch int
 
 	lastPlans []PlanStats
+	dvTables  map[string]bool // deletion-vector position tables already loaded
 }
 
 type tableKey struct{ ns, name string }
+
+// scratchSchema holds floe's own relations (column probes, pruned scans).
+// It is named with its catalog so that USE lake.ns does not hide it.
+const scratchSchema = "memory.floe_scratch"
 
 // tableState remembers the view floe last defined for a lake table.
 type tableState struct {
 	metaLoc string
 	tbl     *engine.Table
 	fullSQL string // unpruned scan of the current snapshot, cached per metaLoc
-	pruned  bool   // the view currently holds a pruned scan
+	pruned  bool   // the view does not hold fullSQL yet (placeholder or an older plan)
 	extra   []string
 }
 
@@ -54,10 +59,10 @@ func Open(ctx context.Context, wh *engine.Warehouse) (*Session, error) {
 		db.Close()
 		return nil, fmt.Errorf("start duckdb: %w", err)
 	}
-	s := &Session{wh: wh, db: db, conn: conn, tables: map[tableKey]*tableState{}, schemas: map[string]bool{}}
+	s := &Session{wh: wh, db: db, conn: conn, tables: map[tableKey]*tableState{}, schemas: map[string]bool{}, dvTables: map[string]bool{}}
 	for _, q := range []string{
 		"ATTACH ':memory:' AS lake",
-		"CREATE SCHEMA floe_scratch",
+		"CREATE SCHEMA " + scratchSchema,
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			s.Close()
@@ -116,7 +121,11 @@ func (s *Session) syncCatalog(ctx context.Context) error {
 				continue
 			}
 			if err := s.definePlaceholder(ctx, ns, n); err != nil {
-				return err
+				// One unreadable table must not make the whole warehouse
+				// unusable: a statement that reads it reports the error
+				// when floe plans its scan.
+				slog.Debug("lake table unavailable", "table", "lake."+ns+"."+n, "err", err)
+				continue
 			}
 		}
 	}

@@ -1,10 +1,12 @@
 package lakesql
 
 import (
-	"database/sql/driver"
-	"fmt"
-
 	"database/sql"
+	"database/sql/driver"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
 	"github.com/apache/iceberg-go"
 	"github.com/duckdb/duckdb-go/v2"
 )
@@ -68,6 +70,10 @@ func icebergPrimitive(s string) (iceberg.Type, error) {
 	case "uuid":
 		return iceberg.PrimitiveTypes.UUID, nil
 	}
+	if strings.HasPrefix(s, "fixed[") {
+		// fixed hashes its bytes exactly as binary does.
+		return iceberg.PrimitiveTypes.Binary, nil
+	}
 	var p, sc int
 	if _, err := fmt.Sscanf(s, "decimal(%d, %d)", &p, &sc); err == nil {
 		return iceberg.DecimalTypeOf(p, sc), nil
@@ -83,7 +89,12 @@ func toLiteral(t iceberg.Type, v any) (iceberg.Literal, error) {
 	}
 	switch t.(type) {
 	case iceberg.BinaryType:
-		return iceberg.NewLiteral([]byte(s)), nil
+		// PartitionExpr passes bytes as hex.
+		b, err := hex.DecodeString(s)
+		if err != nil {
+			return nil, fmt.Errorf("bucket: binary value is not hex: %w", err)
+		}
+		return iceberg.NewLiteral(b), nil
 	}
 	return iceberg.NewLiteral(s).To(t)
 }

@@ -1,0 +1,446 @@
+package lakesql
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/apache/iceberg-go"
+	"github.com/google/uuid"
+
+	"github.com/floehq/floe/engine"
+)
+
+// dmlTarget is the scratch view a row-level statement reads its target
+// table through: the planned scan plus __floe_file and __floe_pos.
+const dmlTarget = "floe_scratch.dml_target"
+
+// dmlPositions holds the (file, position) of every target row a statement
+// deletes or replaces.
+const dmlPositions = "floe_scratch.dml_pos"
+
+// dmlRows holds the new versions of updated rows.
+const dmlRows = "floe_scratch.dml_rows"
+
+// parseDML recognises DELETE FROM lake... and UPDATE lake... .
+func (s *Session) parseDML(c *cursor) handler {
+	switch {
+	case c.accept("DELETE", "FROM"):
+		name, ok := c.lakeName(2)
+		if !ok {
+			return nil
+		}
+		alias := c.alias()
+		where := ""
+		if c.accept("WHERE") {
+			where = c.rest()
+		} else if !c.done() {
+			return failHandler(fmt.Errorf("DELETE FROM lake.%s.%s: unexpected %q", name[0], name[1], c.peek().text))
+		}
+		return func(ctx context.Context) (*Rows, error) {
+			n, err := s.rowChange(ctx, "delete", name[0], name[1], alias, nil, "", where)
+			if err != nil {
+				return nil, err
+			}
+			return countRows(n), nil
+		}
+	case c.accept("UPDATE"):
+		name, ok := c.lakeName(2)
+		if !ok {
+			return nil
+		}
+		alias := c.alias()
+		if !c.accept("SET") {
+			return failHandler(fmt.Errorf("UPDATE lake.%s.%s: expected SET", name[0], name[1]))
+		}
+		// SET a = expr, b = expr [FROM ...] [WHERE ...]
+		start := c.i
+		depth := 0
+		end := len(c.toks)
+		for j := c.i; j < len(c.toks); j++ {
+			t := c.toks[j]
+			if t.isPunct("(") {
+				depth++
+			} else if t.isPunct(")") {
+				depth--
+			} else if depth == 0 && (t.is("FROM") || t.is("WHERE")) {
+				end = j
+				break
+			}
+		}
+		if start >= end {
+			return failHandler(fmt.Errorf("UPDATE lake.%s.%s: SET needs col = value", name[0], name[1]))
+		}
+		setText := c.src[c.toks[start].start:c.toks[end-1].end]
+		c.i = end
+		from, where := "", ""
+		if c.accept("FROM") {
+			j := c.i
+			depth := 0
+			for ; j < len(c.toks); j++ {
+				t := c.toks[j]
+				if t.isPunct("(") {
+					depth++
+				} else if t.isPunct(")") {
+					depth--
+				} else if depth == 0 && t.is("WHERE") {
+					break
+				}
+			}
+			if j > c.i {
+				from = c.src[c.toks[c.i].start:c.toks[j-1].end]
+			}
+			c.i = j
+		}
+		if c.accept("WHERE") {
+			where = c.rest()
+		}
+		sets := map[string]string{}
+		for _, part := range splitTop(setText) {
+			col, expr, ok := strings.Cut(part, "=")
+			if !ok {
+				return failHandler(fmt.Errorf("UPDATE lake.%s.%s: %q is not col = value", name[0], name[1], strings.TrimSpace(part)))
+			}
+			col = strings.TrimSpace(col)
+			if i := strings.LastIndexByte(col, '.'); i >= 0 { // SET t.col = ...
+				col = col[i+1:]
+			}
+			sets[strings.ToLower(unquoteIdent(col))] = strings.TrimSpace(expr)
+		}
+		return func(ctx context.Context) (*Rows, error) {
+			n, err := s.rowChange(ctx, "update", name[0], name[1], alias, sets, from, where)
+			if err != nil {
+				return nil, err
+			}
+			return countRows(n), nil
+		}
+	}
+	return nil
+}
+
+func failHandler(err error) handler {
+	return func(context.Context) (*Rows, error) { return nil, err }
+}
+
+// alias reads an optional [AS] alias.
+func (c *cursor) alias() string {
+	if c.accept("AS") {
+		a, _ := c.ident()
+		return a
+	}
+	t := c.peek()
+	if t.kind == tokQuoted || t.kind == tokWord && !t.is("WHERE") && !t.is("SET") && !t.is("USING") {
+		c.i++
+		return t.ident()
+	}
+	return ""
+}
+
+// rowChange runs a DELETE (sets == nil) or UPDATE on a lake table as one
+// snapshot, in the table's write mode. It returns the number of rows
+// deleted or updated.
+func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, sets map[string]string, from, where string) (int64, error) {
+	ident := "lake." + ns + "." + name
+	if alias == "" {
+		alias = name
+	}
+	var changed int64
+	err := s.wh.Modify(ctx, ns, name, func(t *engine.Table) error {
+		if v := t.FormatVersion(); v < 2 {
+			return fmt.Errorf("%w: %s is a format-version %d table; row-level changes need v2 or v3", engine.ErrReadOnly, ident, v)
+		}
+		// Plan the target with the predicates the WHERE clause allows.
+		var filter iceberg.BooleanExpression
+		if where != "" && from == "" {
+			probe := "SELECT 1 FROM " + viewName(ns, name) + " AS " + engine.QuoteIdent(alias) + " WHERE " + where
+			if rs, err := s.rewriteReads(ctx, probe); err == nil {
+				filter = s.pruneFiltersFor(ctx, rs, ns, name)
+			}
+		}
+		plan, err := t.PlanScan(ctx, engine.ScanOptions{Filter: filter})
+		if err != nil {
+			return err
+		}
+		target, err := s.planSQL(ctx, plan, engine.ReadOptions{RowPositions: true})
+		if err != nil {
+			return err
+		}
+		if err := s.exec(ctx, "CREATE OR REPLACE VIEW "+dmlTarget+" AS "+target); err != nil {
+			return err
+		}
+		defer s.exec(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+dmlTarget)
+		fromClause := dmlTarget + " AS " + engine.QuoteIdent(alias)
+		if from != "" {
+			fromClause += ", " + from
+		}
+		whereClause := ""
+		if where != "" {
+			whereClause = " WHERE " + where
+		}
+		if sets == nil {
+			q, err := s.prepareRead(ctx, "SELECT DISTINCT "+engine.QuoteIdent(alias)+".__floe_file, "+engine.QuoteIdent(alias)+".__floe_pos FROM "+fromClause+whereClause)
+			if err != nil {
+				return err
+			}
+			if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlPositions+" AS "+q); err != nil {
+				return err
+			}
+		} else {
+			sel, err := updateSelect(t.Schema(), alias, sets)
+			if err != nil {
+				return fmt.Errorf("update %s: %w", ident, err)
+			}
+			q, err := s.prepareRead(ctx, "SELECT "+sel+", "+engine.QuoteIdent(alias)+".__floe_file, "+engine.QuoteIdent(alias)+".__floe_pos FROM "+fromClause+whereClause)
+			if err != nil {
+				return err
+			}
+			if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlRows+" AS "+q); err != nil {
+				return err
+			}
+			defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlRows)
+			var dupFile string
+			var dupPos, dupN int64
+			err = s.conn.QueryRowContext(ctx, "SELECT __floe_file, __floe_pos, count(*) FROM "+dmlRows+" GROUP BY ALL HAVING count(*) > 1 LIMIT 1").Scan(&dupFile, &dupPos, &dupN)
+			if err == nil {
+				return fmt.Errorf("update %s: a target row (position %d of %s) matches %d rows of FROM; the SQL standard forbids updating a row twice", ident, dupPos, filepath.Base(dupFile), dupN)
+			}
+			if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlPositions+" AS SELECT __floe_file, __floe_pos FROM "+dmlRows); err != nil {
+				return err
+			}
+		}
+		defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlPositions)
+		delta, n, cleanup, err := s.buildDelta(ctx, t, plan, op, sets != nil)
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("%s %s: %w", op, ident, err)
+		}
+		changed = n
+		if n == 0 {
+			cleanup()
+			return nil
+		}
+		if _, err := t.CommitRowDelta(ctx, plan, delta, op, map[string]string{"floe.operation": op}); err != nil {
+			cleanup()
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	// The table changed: its view is re-planned on next use.
+	if st := s.tables[tableKey{ns, name}]; st != nil {
+		st.metaLoc = ""
+	}
+	return changed, nil
+}
+
+// pruneFiltersFor returns the pruning filter a read set allows for one table.
+func (s *Session) pruneFiltersFor(ctx context.Context, rs *readSet, ns, name string) iceberg.BooleanExpression {
+	if _, err := s.state(ctx, ns, name); err != nil {
+		return nil
+	}
+	return s.pruneFilters(ctx, rs.sql, rs)[ns+"\x00"+name]
+}
+
+// updateSelect renders the new version of each column for UPDATE.
+func updateSelect(schema *iceberg.Schema, alias string, sets map[string]string) (string, error) {
+	fields := schema.Fields()
+	known := map[string]bool{}
+	sel := make([]string, len(fields))
+	for i, f := range fields {
+		typ, err := engine.DuckDBType(f.Type)
+		if err != nil {
+			return "", err
+		}
+		expr := engine.QuoteIdent(alias) + "." + engine.QuoteIdent(f.Name)
+		if e, ok := sets[strings.ToLower(f.Name)]; ok {
+			expr = "(" + e + ")"
+			known[strings.ToLower(f.Name)] = true
+		}
+		expr = "CAST(" + expr + " AS " + typ + ")"
+		if f.Required {
+			msg := engine.QuoteString("NULL in NOT NULL column " + f.Name)
+			expr = fmt.Sprintf("CASE WHEN %s IS NULL THEN error(%s) ELSE %s END", expr, msg, expr)
+		}
+		sel[i] = expr + " AS " + engine.QuoteIdent(f.Name)
+	}
+	for col := range sets {
+		if !known[col] {
+			return "", fmt.Errorf("no column %q to SET", col)
+		}
+	}
+	return strings.Join(sel, ", "), nil
+}
+
+// buildDelta turns the positions in dml_pos (and the new rows in dml_rows
+// for UPDATE) into the files of one snapshot, by write mode: whole files
+// dropped, deletion vectors (v3) or position-delete files (v2) for
+// merge-on-read, rewritten files for copy-on-write. cleanup removes what
+// was written if the commit does not happen.
+func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.Plan, op string, update bool) (engine.RowDelta, int64, func(), error) {
+	var dirs []string
+	cleanup := func() {
+		for _, d := range dirs {
+			os.RemoveAll(d)
+		}
+	}
+	var delta engine.RowDelta
+	rows, err := s.conn.QueryContext(ctx, "SELECT __floe_file, list(__floe_pos ORDER BY __floe_pos) FROM "+dmlPositions+" GROUP BY 1 ORDER BY 1")
+	if err != nil {
+		return delta, 0, cleanup, err
+	}
+	deleted := map[string][]int64{}
+	var total int64
+	for rows.Next() {
+		var f string
+		var list []any
+		if err := rows.Scan(&f, &list); err != nil {
+			rows.Close()
+			return delta, 0, cleanup, err
+		}
+		ps := make([]int64, len(list))
+		for i, v := range list {
+			ps[i] = v.(int64)
+		}
+		deleted[f] = ps
+		total += int64(len(ps))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return delta, 0, cleanup, err
+	}
+	if total == 0 {
+		return delta, 0, cleanup, nil
+	}
+	// Live rows per touched file, to find files deleted whole.
+	whole := true
+	for f, ps := range deleted {
+		task, ok := plan.PlanFile(f)
+		if !ok {
+			return delta, 0, cleanup, fmt.Errorf("row in %s is not in the planned snapshot", f)
+		}
+		live := task.File.Count()
+		if len(task.DeleteFiles) > 0 || len(task.DeletionVectorFiles) > 0 {
+			if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+dmlTarget+" WHERE __floe_file = ?", f).Scan(&live); err != nil {
+				return delta, 0, cleanup, err
+			}
+		}
+		if int64(len(ps)) != live {
+			whole = false
+		}
+	}
+	if update {
+		files, _, dir, _, err := s.writeQuery(ctx, t, "SELECT * EXCLUDE (__floe_file, __floe_pos) FROM "+dmlRows)
+		if err != nil {
+			return delta, 0, cleanup, err
+		}
+		dirs = append(dirs, dir)
+		delta.AddedData = files
+	}
+	mode := t.WriteMode(op)
+	switch {
+	case whole && !update || whole && mode == engine.CopyOnWrite:
+		// Metadata only: drop the files whose rows all go.
+		delta.RemovedData = slices.Sorted(mapsKeys(deleted))
+	case mode == engine.CopyOnWrite:
+		var touched []string
+		for f := range deleted {
+			touched = append(touched, f)
+		}
+		slices.Sort(touched)
+		quoted := make([]string, len(touched))
+		for i, f := range touched {
+			quoted[i] = engine.QuoteString(f)
+		}
+		body := fmt.Sprintf("SELECT * EXCLUDE (__floe_file, __floe_pos) FROM %s AS d WHERE __floe_file IN (%s) AND NOT EXISTS (SELECT 1 FROM %s p WHERE p.__floe_file = d.__floe_file AND p.__floe_pos = d.__floe_pos)",
+			dmlTarget, strings.Join(quoted, ", "), dmlPositions)
+		files, _, dir, _, err := s.writeQuery(ctx, t, body)
+		if err != nil {
+			return delta, 0, cleanup, err
+		}
+		dirs = append(dirs, dir)
+		delta.RemovedData = touched
+		delta.AddedData = append(delta.AddedData, files...)
+	case t.FormatVersion() >= 3:
+		delta.Deleted = deleted
+	default:
+		files, dir, err := s.writePosDeletes(ctx, t, plan, deleted)
+		if dir != "" {
+			dirs = append(dirs, dir)
+		}
+		if err != nil {
+			return delta, 0, cleanup, err
+		}
+		delta.PosDeleteFiles = files
+	}
+	return delta, total, cleanup, nil
+}
+
+func mapsKeys(m map[string][]int64) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for k := range m {
+			if !yield(k) {
+				return
+			}
+		}
+	}
+}
+
+// writePosDeletes writes v2 position-delete files, one per partition of the
+// touched data files, sorted by file and position as the spec requires.
+func (s *Session) writePosDeletes(ctx context.Context, t *engine.Table, plan *engine.Plan, deleted map[string][]int64) ([]engine.WrittenDeleteFile, string, error) {
+	type group struct {
+		specID int
+		part   map[int]any
+		files  []string
+	}
+	groups := map[string]*group{}
+	var order []string
+	for _, f := range slices.Sorted(mapsKeys(deleted)) {
+		task, _ := plan.PlanFile(f)
+		key := fmt.Sprint(task.File.SpecID(), task.File.Partition())
+		g := groups[key]
+		if g == nil {
+			g = &group{specID: int(task.File.SpecID()), part: task.File.Partition()}
+			groups[key] = g
+			order = append(order, key)
+		}
+		g.files = append(g.files, f)
+	}
+	dataDir, err := t.DataDir()
+	if err != nil {
+		return nil, "", err
+	}
+	dir := filepath.Join(dataDir, "deletes-"+uuid.New().String())
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, "", err
+	}
+	var out []engine.WrittenDeleteFile
+	for i, key := range order {
+		g := groups[key]
+		quoted := make([]string, len(g.files))
+		for j, f := range g.files {
+			quoted[j] = engine.QuoteString(f)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("pos-deletes-%d.parquet", i))
+		q := fmt.Sprintf("COPY (SELECT 'file://' || __floe_file AS file_path, __floe_pos AS pos FROM %s WHERE __floe_file IN (%s) ORDER BY file_path, pos) TO %s (FORMAT parquet, COMPRESSION zstd, FIELD_IDS %s, RETURN_STATS)",
+			dmlPositions, strings.Join(quoted, ", "), engine.QuoteString(path), engine.PosDeleteFieldIDs)
+		var n int64
+		var fn string
+		var size, fsize int64
+		var stats, keys any
+		if err := s.conn.QueryRowContext(ctx, q).Scan(&fn, &n, &size, &fsize, &stats, &keys); err != nil {
+			return nil, dir, err
+		}
+		wf := engine.WrittenDeleteFile{Path: path, Rows: n, SpecID: g.specID, Partition: g.part}
+		if len(g.files) == 1 {
+			wf.Referenced = g.files[0]
+		}
+		out = append(out, wf)
+	}
+	return out, dir, nil
+}

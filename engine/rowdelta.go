@@ -1,0 +1,232 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/apache/iceberg-go"
+	icebergio "github.com/apache/iceberg-go/io"
+	"github.com/apache/iceberg-go/table"
+	"github.com/apache/iceberg-go/table/dv"
+	"github.com/google/uuid"
+)
+
+// Write modes of row-level changes (Iceberg's write.delete.mode and friends).
+const (
+	MergeOnRead = "merge-on-read"
+	CopyOnWrite = "copy-on-write"
+)
+
+// WriteMode returns the mode a DELETE ("delete"), UPDATE ("update") or
+// MERGE ("merge") uses on this table: the table's property, else
+// merge-on-read for format v3 and copy-on-write before (as Spark).
+func (t *Table) WriteMode(op string) string {
+	if v := t.Properties().Get("write."+op+".mode", ""); v != "" {
+		return v
+	}
+	if t.FormatVersion() >= 3 {
+		return MergeOnRead
+	}
+	return CopyOnWrite
+}
+
+// RowDelta is what a row-level statement changes, as one snapshot.
+type RowDelta struct {
+	// Deleted holds the positions deleted from each data file (local path),
+	// sorted. With merge-on-read on format v3 they become deletion vectors,
+	// merged with the file's existing one.
+	Deleted map[string][]int64
+	// PosDeleteFiles are position-delete Parquet files (v2 merge-on-read)
+	// already written, one per partition; Partition is the partition of the
+	// data files they reference.
+	PosDeleteFiles []WrittenDeleteFile
+	// RemovedData are data files (local paths) dropped whole: files all of
+	// whose rows are deleted, and files copy-on-write rewrote.
+	RemovedData []string
+	// AddedData are new data files: updated and inserted rows, and
+	// copy-on-write rewrites.
+	AddedData []WrittenFile
+}
+
+// WrittenDeleteFile is a position-delete file DuckDB wrote.
+type WrittenDeleteFile struct {
+	Path      string
+	Rows      int64
+	SpecID    int
+	Partition map[int]any
+	// Referenced is the one data file the deletes apply to, if only one.
+	Referenced string
+}
+
+// PlanFile returns the planned data file at a local path.
+func (p *Plan) PlanFile(path string) (table.FileScanTask, bool) {
+	for _, t := range p.Tasks {
+		if lp, ok := LocalPath(t.File.FilePath()); ok && lp == path {
+			return t, true
+		}
+	}
+	return table.FileScanTask{}, false
+}
+
+// CommitRowDelta commits a row-level change planned against p as one
+// snapshot. It must run under the table's lock (see Warehouse.Modify), so
+// the plan is still the current snapshot.
+func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op string, summary map[string]string) (*Table, error) {
+	tx := t.tbl.NewTransaction()
+	byPath := map[string]table.FileScanTask{}
+	for _, task := range p.Tasks {
+		if lp, ok := LocalPath(task.File.FilePath()); ok {
+			byPath[lp] = task
+		}
+	}
+	lookup := func(path string) (table.FileScanTask, error) {
+		task, ok := byPath[path]
+		if !ok {
+			return task, fmt.Errorf("%s: data file %s is not in the planned snapshot", t.Ident(), path)
+		}
+		return task, nil
+	}
+	var firstRowID *int64
+	if md := t.tbl.Metadata(); md.Version() >= 3 {
+		next := md.NextRowID()
+		firstRowID = &next
+	}
+	added, err := t.dataFiles(ctx, d.AddedData, firstRowID)
+	if err != nil {
+		return nil, err
+	}
+	fs, err := t.tbl.FS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	wfs, ok := fs.(icebergio.WriteFileIO)
+	if !ok {
+		return nil, fmt.Errorf("%s: the table's storage is read-only", t.Ident())
+	}
+
+	var newDeletes, oldDVs []iceberg.DataFile
+	if len(d.Deleted) > 0 {
+		existing, err := p.DVs(ctx)
+		if err != nil {
+			return nil, err
+		}
+		w := dv.NewDVWriter(wfs, func(id int32) *iceberg.PartitionSpec {
+			return t.tbl.Metadata().PartitionSpecByID(int(id))
+		})
+		for _, path := range slices.Sorted(maps.Keys(d.Deleted)) {
+			task, err := lookup(path)
+			if err != nil {
+				return nil, err
+			}
+			bm := dv.NewRoaringPositionBitmap()
+			if old, ok := existing[path]; ok {
+				bm.Or(old)
+			}
+			for _, pos := range d.Deleted[path] {
+				bm.Set(uint64(pos))
+			}
+			w.Load(task.File.FilePath(), bm, task.File.SpecID(), task.File.Partition())
+			oldDVs = append(oldDVs, task.DeletionVectorFiles...)
+			for _, df := range task.DeleteFiles {
+				if df.FileFormat() == iceberg.PuffinFile {
+					oldDVs = append(oldDVs, df)
+				}
+			}
+		}
+		loc := strings.TrimSuffix(t.tbl.Location(), "/") + "/data/" + uuid.New().String() + "-deletes.puffin"
+		files, err := w.Flush(ctx, loc)
+		if err != nil {
+			return nil, fmt.Errorf("%s: write deletion vectors: %w", t.Ident(), err)
+		}
+		newDeletes = append(newDeletes, files...)
+	}
+	for _, f := range d.PosDeleteFiles {
+		df, err := t.posDeleteFile(f)
+		if err != nil {
+			return nil, err
+		}
+		newDeletes = append(newDeletes, df)
+	}
+
+	props := iceberg.Properties{}
+	maps.Copy(props, summary)
+	switch {
+	case len(d.RemovedData) > 0:
+		if len(newDeletes) > 0 {
+			return nil, fmt.Errorf("%s: a row-level change cannot both drop data files and add delete files", t.Ident())
+		}
+		var removed, removedDeletes []iceberg.DataFile
+		for _, path := range d.RemovedData {
+			task, err := lookup(path)
+			if err != nil {
+				return nil, err
+			}
+			removed = append(removed, task.File)
+			// A DV only ever applies to its one data file: it goes too.
+			// Position-delete files may cover other files and stay; they
+			// reference a path that no longer exists, which is harmless.
+			removedDeletes = append(removedDeletes, task.DeletionVectorFiles...)
+			for _, df := range task.DeleteFiles {
+				if df.FileFormat() == iceberg.PuffinFile {
+					removedDeletes = append(removedDeletes, df)
+				}
+			}
+		}
+		if err := tx.ReplaceFiles(ctx, removed, added, removedDeletes, props); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", op, t.Ident(), err)
+		}
+	case len(newDeletes) > 0 || len(added) > 0:
+		rd := tx.NewRowDelta(props)
+		rd.AddRows(added...)
+		rd.AddDeletes(newDeletes...)
+		if len(oldDVs) > 0 {
+			rd.RemoveDeletes(oldDVs...)
+		}
+		if err := rd.Commit(ctx); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", op, t.Ident(), err)
+		}
+	default:
+		return t, nil
+	}
+	nt, err := tx.Commit(ctx)
+	if err != nil {
+		if isConflict(err) {
+			return nil, fmt.Errorf("%s %s: %w: another engine changed the table meanwhile: %v", op, t.Ident(), ErrCommitConflict, err)
+		}
+		return nil, fmt.Errorf("%s %s: %w", op, t.Ident(), err)
+	}
+	return &Table{wh: t.wh, NS: t.NS, Name: t.Name, tbl: nt}, nil
+}
+
+// Field ids the spec reserves for position-delete files.
+const (
+	posDeleteFilePathID = 2147483546
+	posDeletePosID      = 2147483545
+)
+
+// PosDeleteFieldIDs is the FIELD_IDS clause for a position-delete file.
+const PosDeleteFieldIDs = "{file_path: 2147483546, pos: 2147483545}"
+
+func (t *Table) posDeleteFile(f WrittenDeleteFile) (iceberg.DataFile, error) {
+	spec := t.tbl.Metadata().PartitionSpecByID(f.SpecID)
+	if spec == nil {
+		return nil, fmt.Errorf("%s: no partition spec %d", t.Ident(), f.SpecID)
+	}
+	st, err := os.Stat(f.Path)
+	if err != nil {
+		return nil, err
+	}
+	b, err := iceberg.NewDataFileBuilder(*spec, iceberg.EntryContentPosDeletes, FileURI(f.Path), iceberg.ParquetFile,
+		f.Partition, nil, nil, f.Rows, st.Size())
+	if err != nil {
+		return nil, err
+	}
+	if f.Referenced != "" {
+		b.ReferencedDataFile(FileURI(f.Referenced))
+	}
+	return b.Build(), nil
+}
