@@ -212,13 +212,17 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 			}
 		}
 		defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlPositions)
-		delta, n, cleanup, err := s.buildDelta(ctx, t, plan, op, sets != nil)
+		newRows := ""
+		if sets != nil {
+			newRows = "SELECT * EXCLUDE (__floe_file, __floe_pos) FROM " + dmlRows
+		}
+		delta, n, cleanup, err := s.buildDelta(ctx, t, plan, op, newRows)
 		if err != nil {
 			cleanup()
 			return fmt.Errorf("%s %s: %w", op, ident, err)
 		}
 		changed = n
-		if n == 0 {
+		if n == 0 && len(delta.AddedData) == 0 {
 			cleanup()
 			return nil
 		}
@@ -281,7 +285,8 @@ func updateSelect(schema *iceberg.Schema, alias string, sets map[string]string) 
 // dropped, deletion vectors (v3) or position-delete files (v2) for
 // merge-on-read, rewritten files for copy-on-write. cleanup removes what
 // was written if the commit does not happen.
-func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.Plan, op string, update bool) (engine.RowDelta, int64, func(), error) {
+func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.Plan, op string, newRows string) (engine.RowDelta, int64, func(), error) {
+	update := newRows != ""
 	var dirs []string
 	cleanup := func() {
 		for _, d := range dirs {
@@ -313,7 +318,7 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 	if err := rows.Err(); err != nil {
 		return delta, 0, cleanup, err
 	}
-	if total == 0 {
+	if total == 0 && !update {
 		return delta, 0, cleanup, nil
 	}
 	// Live rows per touched file, to find files deleted whole.
@@ -334,7 +339,7 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 		}
 	}
 	if update {
-		files, _, dir, _, err := s.writeQuery(ctx, t, "SELECT * EXCLUDE (__floe_file, __floe_pos) FROM "+dmlRows)
+		files, _, dir, _, err := s.writeQuery(ctx, t, newRows)
 		if err != nil {
 			return delta, 0, cleanup, err
 		}
@@ -343,6 +348,8 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 	}
 	mode := t.WriteMode(op)
 	switch {
+	case total == 0:
+		// Only new rows (a MERGE that inserts).
 	case whole && !update || whole && mode == engine.CopyOnWrite:
 		// Metadata only: drop the files whose rows all go.
 		delta.RemovedData = slices.Sorted(mapsKeys(deleted))
@@ -366,6 +373,11 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 		delta.RemovedData = touched
 		delta.AddedData = append(delta.AddedData, files...)
 	case t.FormatVersion() >= 3:
+		// A table upgraded from v2 may carry position-delete files for a
+		// file that now gets a DV: the DV must hold those positions too.
+		if err := s.mergePosDeletes(ctx, plan, deleted); err != nil {
+			return delta, 0, cleanup, err
+		}
 		delta.Deleted = deleted
 	default:
 		files, dir, err := s.writePosDeletes(ctx, t, plan, deleted)
@@ -443,4 +455,33 @@ func (s *Session) writePosDeletes(ctx context.Context, t *engine.Table, plan *en
 		out = append(out, wf)
 	}
 	return out, dir, nil
+}
+
+// mergePosDeletes adds to each touched file's positions those deleted by
+// the v2 position-delete files that apply to it.
+func (s *Session) mergePosDeletes(ctx context.Context, plan *engine.Plan, deleted map[string][]int64) error {
+	for f, ps := range deleted {
+		task, _ := plan.PlanFile(f)
+		var files []string
+		for _, d := range task.DeleteFiles {
+			if d.FileFormat() == iceberg.ParquetFile {
+				if p, ok := engine.LocalPath(d.FilePath()); ok {
+					files = append(files, engine.QuoteString(p))
+				}
+			}
+		}
+		if len(files) == 0 {
+			continue
+		}
+		q := fmt.Sprintf("SELECT list(DISTINCT pos) FROM read_parquet([%s]) WHERE regexp_replace(file_path, '^file://', '') = ?", strings.Join(files, ", "))
+		var list []any
+		if err := s.conn.QueryRowContext(ctx, q, f).Scan(&list); err != nil {
+			return fmt.Errorf("read position deletes of %s: %w", f, err)
+		}
+		for _, v := range list {
+			ps = append(ps, v.(int64))
+		}
+		deleted[f] = ps
+	}
+	return nil
 }
