@@ -124,3 +124,48 @@ func mustRows(t *testing.T, s *Session, q string) [][]any {
 	}
 	return data
 }
+
+// TestRewriteDataFiles compacts tables with deletes in every mode: the
+// contents stay, no delete file is left and small files are packed.
+func TestRewriteDataFiles(t *testing.T) {
+	for _, props := range []string{
+		"'format-version'='3'",
+		"'format-version'='2', 'write.delete.mode'='merge-on-read', 'write.update.mode'='merge-on-read'",
+		"'format-version'='2'",
+	} {
+		t.Run(props, func(t *testing.T) {
+			ctx := context.Background()
+			wh, err := engine.Open(ctx, t.TempDir())
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer wh.Close()
+			s, err := Open(ctx, wh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer s.Close()
+			mustExec(t, s, `CREATE SCHEMA lake.m; CREATE TABLE lake.m.t (id INTEGER, g INTEGER) TBLPROPERTIES (`+props+`);
+				INSERT INTO lake.m.t SELECT i, i % 3 FROM range(0, 100) r(i);
+				INSERT INTO lake.m.t SELECT i, i % 3 FROM range(100, 200) r(i);
+				INSERT INTO lake.m.t SELECT i, i % 3 FROM range(200, 300) r(i);
+				DELETE FROM lake.m.t WHERE id % 7 = 0;
+				UPDATE lake.m.t SET g = g + 10 WHERE id % 11 = 0`)
+			before := mustRows(t, s, "SELECT * FROM lake.m.t ORDER BY ALL")
+			res := mustRows(t, s, "CALL rewrite_data_files('m.t')")
+			if res[0][0].(int32) < 2 {
+				t.Errorf("rewrote %v files, want the small files packed", res[0][0])
+			}
+			after := mustRows(t, s, "SELECT * FROM lake.m.t ORDER BY ALL")
+			if diff := cmp.Diff(before, after); diff != "" {
+				t.Errorf("rewrite changed the rows (-before +after):\n%s", diff)
+			}
+			if n := mustRows(t, s, `SELECT count(*) FROM lake.m."t$delete_files"`)[0][0].(int64); n != 0 {
+				t.Errorf("%d delete files left after rewrite_data_files", n)
+			}
+			if n := mustRows(t, s, `SELECT count(*) FROM lake.m."t$files"`)[0][0].(int64); n != 1 {
+				t.Errorf("%d data files after packing, want 1", n)
+			}
+		})
+	}
+}

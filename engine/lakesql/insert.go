@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/apache/iceberg-go"
@@ -129,6 +130,11 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 // the row count, the directory they are in and the write's id; nothing is
 // committed.
 func (s *Session) writeQuery(ctx context.Context, t *engine.Table, body string) ([]engine.WrittenFile, int64, string, string, error) {
+	return s.writeQueryOpts(ctx, t, body, 0)
+}
+
+// writeQueryOpts is writeQuery with a target file size (0: the default).
+func (s *Session) writeQueryOpts(ctx context.Context, t *engine.Table, body string, targetSize int64) ([]engine.WrittenFile, int64, string, string, error) {
 	schema := t.Schema()
 	spec := t.Spec()
 	var partCols []string
@@ -176,7 +182,11 @@ func (s *Session) writeQuery(ctx context.Context, t *engine.Table, body string) 
 		opts = append(opts, "PARTITION_BY ("+strings.Join(quoted, ", ")+")")
 	} else {
 		// DuckDB cannot roll files by size within partitions.
-		opts = append(opts, "FILE_SIZE_BYTES '"+targetFileSize+"'")
+		size := "'" + targetFileSize + "'"
+		if targetSize > 0 && targetSize < 1<<40 {
+			size = strconv.FormatInt(targetSize, 10)
+		}
+		opts = append(opts, "FILE_SIZE_BYTES "+size)
 	}
 	copySQL := fmt.Sprintf("COPY (%s) TO %s (%s)", body, engine.QuoteString(dir), strings.Join(opts, ", "))
 	files, rows, err := s.copyFiles(ctx, copySQL, partCols)
