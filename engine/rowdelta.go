@@ -263,3 +263,25 @@ func (t *Table) Compact(ctx context.Context, p *Plan, removed []string, added []
 	}
 	return &Table{wh: t.wh, NS: t.NS, Name: t.Name, tbl: nt}, nil
 }
+
+// AddEqualityDeletes commits an equality-delete file (unpartitioned tables
+// or a file whose rows all fall in one partition, given by partition): rows
+// of older data files whose equality columns (fieldIDs) match a row of the
+// file are deleted. Streaming writers such as Flink and change-data capture
+// write these.
+func (t *Table) AddEqualityDeletes(ctx context.Context, path string, rows int64, fieldIDs []int, partition map[int]any) (*Table, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	spec := t.Spec()
+	return t.commit(ctx, "add equality deletes to", func(tx *table.Transaction) error {
+		b, err := iceberg.NewDataFileBuilder(spec, iceberg.EntryContentEqDeletes, FileURI(path), iceberg.ParquetFile,
+			partition, nil, nil, rows, st.Size())
+		if err != nil {
+			return err
+		}
+		b.EqualityFieldIDs(fieldIDs)
+		return tx.NewRowDelta(nil).AddDeletes(b.Build()).Commit(ctx)
+	})
+}

@@ -125,22 +125,34 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 		}
 		return "SELECT " + strings.Join(sel, ", ") + " WHERE false", nil
 	}
-	var files strings.Builder
 	var posDeletes []string
 	seenDel := map[string]bool{}
 	hasDV := false
-	for i, task := range p.Tasks {
-		if len(task.EqualityDeleteFiles) > 0 {
-			return "", fmt.Errorf("%s: data file %s has equality deletes, which floe cannot read yet", p.Table.Ident(), task.File.FilePath())
-		}
+	// Data files are read in groups that share the same equality-delete
+	// files (Iceberg applies an equality delete only to data files with an
+	// older sequence number; the planner attached the ones that apply).
+	type group struct {
+		files  []string
+		eqDels []iceberg.DataFile
+	}
+	var groups []*group
+	byKey := map[string]*group{}
+	for _, task := range p.Tasks {
 		path, ok := LocalPath(task.File.FilePath())
 		if !ok {
 			return "", fmt.Errorf("%s: data file %s is not on the local filesystem", p.Table.Ident(), task.File.FilePath())
 		}
-		if i > 0 {
-			files.WriteString(", ")
+		var key strings.Builder
+		for _, e := range task.EqualityDeleteFiles {
+			key.WriteString(e.FilePath() + "\x00")
 		}
-		files.WriteString(QuoteString(path))
+		g := byKey[key.String()]
+		if g == nil {
+			g = &group{eqDels: task.EqualityDeleteFiles}
+			byKey[key.String()] = g
+			groups = append(groups, g)
+		}
+		g.files = append(g.files, QuoteString(path))
 		for _, d := range task.DeleteFiles {
 			if d.FileFormat() == iceberg.PuffinFile {
 				hasDV = true
@@ -159,19 +171,64 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 			hasDV = true
 		}
 	}
-	var schema strings.Builder
-	for i, f := range fields {
-		if i > 0 {
-			schema.WriteString(", ")
+	schemaMap := func(fs []iceberg.NestedField) (string, error) {
+		var b strings.Builder
+		for i, f := range fs {
+			t, err := DuckDBType(f.Type)
+			if err != nil {
+				return "", err
+			}
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%d: {name: %s, type: %s, default_value: NULL}", f.ID, QuoteString(f.Name), QuoteString(t))
 		}
-		fmt.Fprintf(&schema, "%d: {name: %s, type: %s, default_value: NULL}", f.ID, QuoteString(f.Name), QuoteString(types[i]))
+		return "MAP{" + b.String() + "}", nil
 	}
-	if !hasDV && len(posDeletes) == 0 && !opts.RowPositions {
-		return fmt.Sprintf("SELECT %s FROM read_parquet([%s], schema=MAP{%s})",
-			strings.Join(cols, ", "), files.String(), schema.String()), nil
+	schema, err := schemaMap(fields)
+	if err != nil {
+		return "", err
 	}
-	scan := fmt.Sprintf("SELECT %s, filename AS __floe_file, file_row_number AS __floe_pos FROM read_parquet([%s], schema=MAP{%s}, filename=true, file_row_number=true)",
-		strings.Join(cols, ", "), files.String(), schema.String())
+	if len(groups) == 1 && len(groups[0].eqDels) == 0 && !hasDV && len(posDeletes) == 0 && !opts.RowPositions {
+		return fmt.Sprintf("SELECT %s FROM read_parquet([%s], schema=%s)",
+			strings.Join(cols, ", "), strings.Join(groups[0].files, ", "), schema), nil
+	}
+	var branches []string
+	for _, g := range groups {
+		b := fmt.Sprintf("SELECT %s, filename AS __floe_file, file_row_number AS __floe_pos FROM read_parquet([%s], schema=%s, filename=true, file_row_number=true) AS d",
+			strings.Join(cols, ", "), strings.Join(g.files, ", "), schema)
+		var conds []string
+		for _, e := range g.eqDels {
+			ep, ok := LocalPath(e.FilePath())
+			if !ok {
+				return "", fmt.Errorf("%s: delete file %s is not on the local filesystem", p.Table.Ident(), e.FilePath())
+			}
+			var efields []iceberg.NestedField
+			var match []string
+			for _, id := range e.EqualityFieldIDs() {
+				f, ok := p.Schema.FindFieldByID(id)
+				if !ok {
+					return "", fmt.Errorf("%s: equality delete file %s uses field %d, which the schema does not have", p.Table.Ident(), e.FilePath(), id)
+				}
+				efields = append(efields, f)
+				match = append(match, fmt.Sprintf("e.%s IS NOT DISTINCT FROM d.%s", QuoteIdent(f.Name), QuoteIdent(f.Name)))
+			}
+			if len(match) == 0 {
+				return "", fmt.Errorf("%s: equality delete file %s names no equality fields", p.Table.Ident(), e.FilePath())
+			}
+			esch, err := schemaMap(efields)
+			if err != nil {
+				return "", err
+			}
+			conds = append(conds, fmt.Sprintf("NOT EXISTS (SELECT 1 FROM read_parquet([%s], schema=%s) AS e WHERE %s)",
+				QuoteString(ep), esch, strings.Join(match, " AND ")))
+		}
+		if len(conds) > 0 {
+			b += " WHERE " + strings.Join(conds, " AND ")
+		}
+		branches = append(branches, b)
+	}
+	scan := strings.Join(branches, " UNION ALL ")
 	var dels []string
 	if len(posDeletes) > 0 {
 		// Position-delete files (v2) store file URIs; data paths here are local.
