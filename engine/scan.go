@@ -70,12 +70,65 @@ func (t *Table) SnapshotSchema(s *table.Snapshot) *iceberg.Schema {
 	return t.Schema()
 }
 
+// scanGroup is a set of data files read by one read_parquet: files that
+// share the same equality-delete files (Iceberg applies an equality delete
+// only to data files with an older sequence number; the planner attached
+// the ones that apply).
+type scanGroup struct {
+	files      []string // local paths
+	eqDels     []iceberg.DataFile
+	hasDeletes bool // position deletes or deletion vectors apply to the files
+}
+
+// groups splits the plan's data files into scan groups, in a fixed order.
+func (p *Plan) groups() ([]scanGroup, error) {
+	var groups []scanGroup
+	byKey := map[string]int{}
+	for _, task := range p.Tasks {
+		path, ok := LocalPath(task.File.FilePath())
+		if !ok {
+			return nil, fmt.Errorf("%s: data file %s is not on the local filesystem", p.Table.Ident(), task.File.FilePath())
+		}
+		var key strings.Builder
+		hasDeletes := len(task.DeleteFiles) > 0 || len(task.DeletionVectorFiles) > 0
+		fmt.Fprintf(&key, "%t\x00", hasDeletes)
+		for _, e := range task.EqualityDeleteFiles {
+			key.WriteString(e.FilePath() + "\x00")
+		}
+		i, ok := byKey[key.String()]
+		if !ok {
+			i = len(groups)
+			byKey[key.String()] = i
+			groups = append(groups, scanGroup{eqDels: task.EqualityDeleteFiles, hasDeletes: hasDeletes})
+		}
+		groups[i].files = append(groups[i].files, path)
+	}
+	return groups, nil
+}
+
+// FileIndex numbers the plan's data files (local paths) the way ReadSQL
+// keys rows: a row's key is (index << 40) + its position in the file.
+func (p *Plan) FileIndex() map[string]int {
+	groups, _ := p.groups()
+	out := map[string]int{}
+	for _, g := range groups {
+		for _, f := range g.files {
+			out[f] = len(out)
+		}
+	}
+	return out
+}
+
 // ReadOptions tune the SQL a plan renders.
 type ReadOptions struct {
-	// DVRelation names a DuckDB relation (f VARCHAR, pos BIGINT) that holds
-	// the positions deleted by the plan's deletion vectors (see DVs); it is
-	// required when the plan has any.
+	// DVRelation names a DuckDB relation with one BIGINT column k holding
+	// the keys (FileIndex << 40) + position of the rows the plan's deletion
+	// vectors delete (see DVs); it or DVRanges is required when the plan
+	// has any.
 	DVRelation string
+	// DVRanges holds the same keys as inclusive ranges, for deletion
+	// vectors with few runs: a range test is cheaper than a join.
+	DVRanges [][2]int64
 	// RowPositions adds the columns __floe_file (local path of the data
 	// file) and __floe_pos (row position in it), which row-level DML uses
 	// to address the rows it changes.
@@ -125,34 +178,14 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 		}
 		return "SELECT " + strings.Join(sel, ", ") + " WHERE false", nil
 	}
+	groups, err := p.groups()
+	if err != nil {
+		return "", err
+	}
 	var posDeletes []string
 	seenDel := map[string]bool{}
 	hasDV := false
-	// Data files are read in groups that share the same equality-delete
-	// files (Iceberg applies an equality delete only to data files with an
-	// older sequence number; the planner attached the ones that apply).
-	type group struct {
-		files  []string
-		eqDels []iceberg.DataFile
-	}
-	var groups []*group
-	byKey := map[string]*group{}
 	for _, task := range p.Tasks {
-		path, ok := LocalPath(task.File.FilePath())
-		if !ok {
-			return "", fmt.Errorf("%s: data file %s is not on the local filesystem", p.Table.Ident(), task.File.FilePath())
-		}
-		var key strings.Builder
-		for _, e := range task.EqualityDeleteFiles {
-			key.WriteString(e.FilePath() + "\x00")
-		}
-		g := byKey[key.String()]
-		if g == nil {
-			g = &group{eqDels: task.EqualityDeleteFiles}
-			byKey[key.String()] = g
-			groups = append(groups, g)
-		}
-		g.files = append(g.files, QuoteString(path))
 		for _, d := range task.DeleteFiles {
 			if d.FileFormat() == iceberg.PuffinFile {
 				hasDV = true
@@ -189,14 +222,25 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	quoted := func(paths []string) string {
+		q := make([]string, len(paths))
+		for i, p := range paths {
+			q[i] = QuoteString(p)
+		}
+		return strings.Join(q, ", ")
+	}
 	if len(groups) == 1 && len(groups[0].eqDels) == 0 && !hasDV && len(posDeletes) == 0 && !opts.RowPositions {
 		return fmt.Sprintf("SELECT %s FROM read_parquet([%s], schema=%s)",
-			strings.Join(cols, ", "), strings.Join(groups[0].files, ", "), schema), nil
+			strings.Join(cols, ", "), quoted(groups[0].files), schema), nil
 	}
-	var branches []string
+	// Every row gets a key, (file index << 40) + position, so deletes are
+	// removed with one integer anti-join.
+	var withDel, noDel []string
+	offset := 0
 	for _, g := range groups {
-		b := fmt.Sprintf("SELECT %s, filename AS __floe_file, file_row_number AS __floe_pos FROM read_parquet([%s], schema=%s, filename=true, file_row_number=true) AS d",
-			strings.Join(cols, ", "), strings.Join(g.files, ", "), schema)
+		b := fmt.Sprintf("SELECT %s, filename AS __floe_file, file_row_number AS __floe_pos, ((CAST(file_index AS BIGINT) + %d) << 40) + file_row_number AS __floe_key FROM read_parquet([%s], schema=%s, filename=true, file_row_number=true) AS d",
+			strings.Join(cols, ", "), offset, quoted(g.files), schema)
+		offset += len(g.files)
 		var conds []string
 		for _, e := range g.eqDels {
 			ep, ok := LocalPath(e.FilePath())
@@ -226,23 +270,56 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 		if len(conds) > 0 {
 			b += " WHERE " + strings.Join(conds, " AND ")
 		}
-		branches = append(branches, b)
+		if g.hasDeletes {
+			withDel = append(withDel, b)
+		} else {
+			noDel = append(noDel, b)
+		}
 	}
-	scan := strings.Join(branches, " UNION ALL ")
 	var dels []string
 	if len(posDeletes) > 0 {
-		// Position-delete files (v2) store file URIs; data paths here are local.
-		dels = append(dels, fmt.Sprintf("SELECT regexp_replace(file_path, '^file://', '') AS f, pos FROM read_parquet([%s])", strings.Join(posDeletes, ", ")))
+		// Position-delete files (v2) store file URIs; data paths here are
+		// local. A small VALUES list maps them to file indexes.
+		var m strings.Builder
+		for path, idx := range p.FileIndex() {
+			if m.Len() > 0 {
+				m.WriteString(", ")
+			}
+			fmt.Fprintf(&m, "(%s, %d)", QuoteString(path), idx)
+		}
+		dels = append(dels, fmt.Sprintf("SELECT (CAST(m.idx AS BIGINT) << 40) + pd.pos AS k FROM read_parquet([%s]) AS pd JOIN (VALUES %s) AS m(f, idx) ON m.f = regexp_replace(pd.file_path, '^file://', '')",
+			strings.Join(posDeletes, ", "), m.String()))
 	}
+	var ranges []string
 	if hasDV {
-		if opts.DVRelation == "" {
+		switch {
+		case opts.DVRelation != "":
+			dels = append(dels, "SELECT k FROM "+opts.DVRelation)
+		case len(opts.DVRanges) > 0:
+			for _, r := range opts.DVRanges {
+				if r[0] == r[1] {
+					ranges = append(ranges, fmt.Sprintf("__floe_key = %d", r[0]))
+				} else {
+					ranges = append(ranges, fmt.Sprintf("__floe_key BETWEEN %d AND %d", r[0], r[1]))
+				}
+			}
+		default:
 			return "", fmt.Errorf("%s: the plan has deletion vectors but no relation holds their positions", p.Table.Ident())
 		}
-		dels = append(dels, "SELECT f, pos FROM "+opts.DVRelation)
 	}
-	if len(dels) == 0 {
-		return fmt.Sprintf("SELECT %s%s FROM (%s)", strings.Join(cols, ", "), hidden, scan), nil
+	var parts []string
+	if len(withDel) > 0 {
+		part := fmt.Sprintf("SELECT %s%s FROM (%s) AS d", strings.Join(cols, ", "), hidden, strings.Join(withDel, " UNION ALL "))
+		if len(dels) > 0 {
+			part += fmt.Sprintf(" ANTI JOIN (%s) AS del ON del.k = d.__floe_key", strings.Join(dels, " UNION ALL "))
+		}
+		if len(ranges) > 0 {
+			part += " WHERE NOT (" + strings.Join(ranges, " OR ") + ")"
+		}
+		parts = append(parts, part)
 	}
-	return fmt.Sprintf("SELECT %s%s FROM (%s) AS d ANTI JOIN (%s) AS del ON del.f = d.__floe_file AND del.pos = d.__floe_pos",
-		strings.Join(cols, ", "), hidden, scan, strings.Join(dels, " UNION ALL ")), nil
+	if len(noDel) > 0 {
+		parts = append(parts, fmt.Sprintf("SELECT %s%s FROM (%s)", strings.Join(cols, ", "), hidden, strings.Join(noDel, " UNION ALL ")))
+	}
+	return strings.Join(parts, " UNION ALL "), nil
 }
