@@ -43,7 +43,9 @@ func (t *Table) AppendFiles(ctx context.Context, files []WrittenFile, summary ma
 		if err != nil {
 			return err
 		}
-		return tx.AddDataFiles(ctx, dfs, summary)
+		// Paths are fresh UUIDs, so the duplicate check (which reads every
+		// manifest of the table) is skipped.
+		return tx.AddDataFiles(ctx, dfs, summary, table.WithoutDuplicateCheck())
 	})
 }
 
@@ -59,7 +61,7 @@ func (t *Table) dataFiles(ctx context.Context, files []WrittenFile, firstRowID *
 	// DuckDB writes every column as optional; a NOT NULL column is enforced
 	// when the rows are written, so read the statistics against a schema
 	// that does not require what the Parquet file cannot declare.
-	statsSchema := optionalSchema(schema)
+	statsSchema := schema
 	out := make([]iceberg.DataFile, 0, len(files))
 	for _, f := range files {
 		uri := FileURI(f.Path)
