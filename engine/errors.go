@@ -9,6 +9,7 @@ import (
 // Sentinel errors callers branch on with errors.Is. The catalog's own
 // sentinels are wrapped, so errors.Is(err, catalog.ErrNoSuchTable) also holds.
 var (
+	ErrCorruptFile = errors.New("corrupt file") // ErrCorruptFile reports a deletion vector, roaring bitmap or Puffin file whose bytes break its format.
 	// ErrNoSuchTable reports a table that is not in the warehouse.
 	ErrNoSuchTable = catalog.ErrNoSuchTable
 	// ErrNoSuchNamespace reports a schema (Iceberg namespace) that does not exist.
