@@ -94,6 +94,11 @@ func BuildPartitionSpec(schema *iceberg.Schema, terms []PartitionTerm) (iceberg.
 		if err != nil {
 			return iceberg.PartitionSpec{}, fmt.Errorf("%w: %v", ErrInvalidPartition, err)
 		}
+		if _, unknown := tr.(iceberg.UnknownTransform); unknown {
+			// iceberg-go keeps transforms it does not know so it can read
+			// other engines' tables; floe cannot write with them.
+			return iceberg.PartitionSpec{}, fmt.Errorf("%w: unknown transform %q", ErrInvalidPartition, term.Transform)
+		}
 		if !tr.CanTransform(src.Type) {
 			return iceberg.PartitionSpec{}, fmt.Errorf("%w: %s cannot partition column %q of type %s", ErrInvalidPartition, term.Transform, src.Name, src.Type)
 		}

@@ -61,7 +61,7 @@ func (t *Table) dataFiles(ctx context.Context, files []WrittenFile, firstRowID *
 	// DuckDB writes every column as optional; a NOT NULL column is enforced
 	// when the rows are written, so read the statistics against a schema
 	// that does not require what the Parquet file cannot declare.
-	statsSchema := schema
+	statsSchema := optionalSchema(schema)
 	out := make([]iceberg.DataFile, 0, len(files))
 	for _, f := range files {
 		uri := FileURI(f.Path)

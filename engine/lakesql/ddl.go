@@ -422,6 +422,22 @@ func (s *Session) describeColumns(ctx context.Context, defs string) ([]engine.Co
 		return nil, err
 	}
 	defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+name)
+	// Iceberg tables hold no defaults or constraints but NOT NULL: refuse
+	// them rather than accept what floe would not enforce.
+	var refused string
+	err := s.conn.QueryRowContext(ctx,
+		`SELECT coalesce(
+		   (SELECT 'DEFAULT on column ' || column_name FROM duckdb_columns()
+		    WHERE database_name = 'memory' AND schema_name = 'floe_scratch' AND table_name = $1 AND column_default IS NOT NULL LIMIT 1),
+		   (SELECT constraint_text FROM duckdb_constraints()
+		    WHERE database_name = 'memory' AND schema_name = 'floe_scratch' AND table_name = $1 AND constraint_type <> 'NOT NULL' LIMIT 1),
+		   '')`, fmt.Sprintf("t%d", s.scratch)).Scan(&refused)
+	if err != nil {
+		return nil, err
+	}
+	if refused != "" {
+		return nil, fmt.Errorf("%s: lake tables support no defaults or constraints other than NOT NULL", refused)
+	}
 	rows, err := s.conn.QueryContext(ctx,
 		`SELECT column_name, data_type, NOT is_nullable, coalesce(comment, '') FROM duckdb_columns()
 		 WHERE database_name = 'memory' AND schema_name = 'floe_scratch' AND table_name = ? ORDER BY column_index`, fmt.Sprintf("t%d", s.scratch))

@@ -26,7 +26,7 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 	t, err := s.wh.Table(ctx, ns, name)
 	if err != nil {
 		if errors.Is(err, engine.ErrNoSuchTable) {
-			return 0, fmt.Errorf("insert into lake.%s.%s: table does not exist%s: %w", ns, name, s.suggest(ctx, ns, name), engine.ErrNoSuchTable)
+			return 0, fmt.Errorf("insert into lake.%s.%s: %w%s", ns, name, engine.ErrNoSuchTable, s.suggest(ctx, ns, name))
 		}
 		return 0, fmt.Errorf("insert into: %w", err)
 	}

@@ -150,6 +150,13 @@ func (w *pruneWalk) selectNode(n map[string]any) {
 			// Only inner and cross joins keep WHERE conjuncts applicable to
 			// every side in the way floe reasons about; outer joins are
 			// still safe for null-rejecting predicates on the side they name.
+			// An ASOF or POSITIONAL join pairs a row with the nearest or the
+			// same-numbered row of the other side, which depends on rows the
+			// WHERE clause drops: relations under one are never pruned (left
+			// unseen, they count as read where floe cannot analyse them).
+			if ref, _ := t["ref_type"].(string); ref == "ASOF" || ref == "POSITIONAL" {
+				return
+			}
 			collect(t["left"])
 			collect(t["right"])
 		}
@@ -428,6 +435,7 @@ func castKeepsValue(castType any, t iceberg.Type, child any) bool {
 	}
 	return false
 }
+
 func (w *pruneWalk) predicate(c map[string]any, r fromRef, nrefs int) (iceberg.BooleanExpression, bool) {
 	typ, _ := c["type"].(string)
 	switch typ {

@@ -44,9 +44,38 @@ func (t token) stringValue() string {
 		return s[i : len(s)-i]
 	}
 	if s[0] == 'E' || s[0] == 'e' {
-		s = s[1:]
+		return unescape(s[2 : len(s)-1])
 	}
 	return strings.ReplaceAll(s[1:len(s)-1], "''", "'")
+}
+
+// unescape decodes the body of an E'...' string: backslash escapes as in
+// C, and a doubled quote for one quote.
+func unescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'' && i+1 < len(s) && s[i+1] == '\'':
+			i++
+		case c == '\\' && i+1 < len(s):
+			i++
+			switch c = s[i]; c {
+			case 'n':
+				c = '\n'
+			case 't':
+				c = '\t'
+			case 'r':
+				c = '\r'
+			case 'b':
+				c = '\b'
+			case 'f':
+				c = '\f'
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // tokenize splits SQL into tokens, skipping white space and comments. An
