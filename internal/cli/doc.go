@@ -1,3 +1,3 @@
-// Package cli wires floe's subcommands (sql, ...) to the packages that do
+// Package cli wires floe's subcommands (sql, run, ...) to the packages that do
 // the work; each command writes to injected writers so it can be tested.
 package cli

@@ -18,14 +18,7 @@ const seededMarker = ".samples-installed"
 // openSession opens the chosen warehouse and a SQL session on it. The
 // default warehouse is created with the sample datasets on first use.
 func (g *globals) openSession(ctx context.Context) (*lakesql.Session, func(), error) {
-	dir, isDefault, err := g.warehouseDir()
-	if err != nil {
-		return nil, nil, err
-	}
-	marker := filepath.Join(dir, seededMarker)
-	_, statErr := os.Stat(marker)
-	fresh := os.IsNotExist(statErr)
-	wh, err := engine.Open(ctx, dir)
+	wh, err := g.openWarehouse(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -34,17 +27,42 @@ func (g *globals) openSession(ctx context.Context) (*lakesql.Session, func(), er
 		wh.Close()
 		return nil, nil, err
 	}
-	closeAll := func() { sess.Close(); wh.Close() }
+	return sess, func() { sess.Close(); wh.Close() }, nil
+}
+
+// openWarehouse opens the chosen warehouse. The default warehouse is
+// created with the sample datasets on first use.
+func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) {
+	dir, isDefault, err := g.warehouseDir()
+	if err != nil {
+		return nil, err
+	}
+	marker := filepath.Join(dir, seededMarker)
+	_, statErr := os.Stat(marker)
+	fresh := os.IsNotExist(statErr)
+	wh, err := engine.Open(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
 	if fresh && isDefault {
 		fmt.Fprintf(g.stderr, "floe: creating the default warehouse in %s with sample data\n", dir)
-		if err := samples.Load(ctx, sess, samples.DefaultSeed); err != nil {
-			closeAll()
-			return nil, nil, err
-		}
-		if err := os.WriteFile(marker, []byte("samples installed\n"), 0o644); err != nil {
-			closeAll()
-			return nil, nil, err
+		if err := seed(ctx, wh, marker); err != nil {
+			wh.Close()
+			return nil, err
 		}
 	}
-	return sess, closeAll, nil
+	return wh, nil
+}
+
+// seed installs the sample datasets and writes the marker.
+func seed(ctx context.Context, wh *engine.Warehouse, marker string) error {
+	sess, err := lakesql.Open(ctx, wh)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	if err := samples.Load(ctx, sess, samples.DefaultSeed); err != nil {
+		return err
+	}
+	return os.WriteFile(marker, []byte("samples installed\n"), 0o644)
 }

@@ -1,0 +1,272 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/kernel"
+	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/notebooks/report"
+)
+
+type runFlags struct {
+	params   []string
+	out      string
+	html     bool
+	junit    string
+	failFast bool
+	cells    []string
+	timeout  time.Duration
+}
+
+func newRunCmd(g *globals) *cobra.Command {
+	var f runFlags
+	cmd := &cobra.Command{
+		Use:   "run NOTEBOOK... [flags]",
+		Short: "Run notebooks headless and write the executed notebooks and reports",
+		Long: `Run each notebook (.md or .ipynb) top to bottom in a fresh session, as CI does.
+
+For a notebook DIR/NAME.md (or NAME.ipynb) the executed notebook, with every
+cell's outputs, is written to NAME.out.ipynb (nbformat 4.5) in --out, or in DIR
+when --out is not given; with --html an HTML report goes next to it as
+NAME.html. --junit writes one JUnit XML file with a test case per code cell.
+
+Progress goes to standard error. Standard output ends with the summary line
+"N passed, N failed" (", N skipped" is added when cells were skipped). The exit
+status is 0 only when every cell passed. A failed cell's dependents are
+skipped; the other cells still run unless --fail-fast is given, which stops
+at the first failure and still writes the partly executed notebook.
+
+Parameters (-p name=value) override the defaults of the notebook's parameters
+cell; a name the cell does not declare, or a value that does not fit the
+type of its default, is an error before any cell runs.`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.run(cmd, args, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringArrayVarP(&f.params, "param", "p", nil, "set a parameter: -p name=value (repeatable)")
+	fl.StringVar(&f.out, "out", "", "directory for the executed notebooks and reports (default: each notebook's directory)")
+	fl.BoolVar(&f.html, "html", false, "also write an HTML report per notebook")
+	fl.StringVar(&f.junit, "junit", "", "write JUnit XML to this file")
+	fl.BoolVar(&f.failFast, "fail-fast", false, "stop at the first failed cell")
+	fl.StringSliceVar(&f.cells, "cells", nil, "run only these cells (names or ids, comma-separated) and the cells they need")
+	fl.DurationVar(&f.timeout, "timeout", 0, "default time limit per cell, such as 30s (0: none; a cell's timeout option wins)")
+	return cmd
+}
+
+// job is one notebook to run.
+type job struct {
+	src, out, html string
+	nb             *notebooks.Notebook
+}
+
+func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
+	ctx := cmd.Context()
+	params, err := parseParams(f.params)
+	if err != nil {
+		return err
+	}
+	jobs, err := planJobs(args, f)
+	if err != nil {
+		return err
+	}
+	wh, err := g.openWarehouse(ctx)
+	if err != nil {
+		return err
+	}
+	defer wh.Close()
+
+	var runs []report.Run
+	var passed, failed, skipped int
+	broken := false // a notebook could not run at all
+	for _, j := range jobs {
+		if ctx.Err() != nil || (f.failFast && (failed > 0 || broken)) {
+			break
+		}
+		rep, err := g.runOne(cmd, j, wh, params, f)
+		if err != nil {
+			fmt.Fprintf(g.stderr, "floe: %v\n", err)
+			broken = true
+			continue
+		}
+		runs = append(runs, report.Run{Notebook: j.nb, Report: rep})
+		passed += rep.Passed
+		failed += rep.Failed
+		skipped += rep.Skipped
+	}
+	if f.junit != "" {
+		if err := writeAtomic(f.junit, func(w io.Writer) error { return report.JUnit(w, runs...) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(g.stderr, "wrote %s\n", f.junit)
+	}
+	line := fmt.Sprintf("%d passed, %d failed", passed, failed)
+	if skipped > 0 {
+		line += fmt.Sprintf(", %d skipped", skipped)
+	}
+	fmt.Fprintln(g.stdout, line)
+	switch {
+	case ctx.Err() != nil:
+		return exitError{130}
+	case failed > 0 || broken:
+		return exitError{1}
+	}
+	return nil
+}
+
+// runOne runs one notebook in its own session and writes its outputs.
+// The executed notebook is written even when cells failed or the run was
+// interrupted.
+func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params map[string]string, f runFlags) (*kernel.Report, error) {
+	ctx := cmd.Context()
+	sess, err := kernel.Open(ctx, wh, kernel.Options{Timeout: f.timeout})
+	if err != nil {
+		return nil, err
+	}
+	defer sess.Close()
+	total := 0
+	for _, c := range j.nb.Cells {
+		if c.Kind == notebooks.Code {
+			total++
+		}
+	}
+	fmt.Fprintf(g.stderr, "running %s\n", j.src)
+	n := 0
+	rep, err := sess.RunNotebook(ctx, j.nb, kernel.RunOptions{
+		Params:   params,
+		Cells:    f.cells,
+		FailFast: f.failFast,
+		Finished: func(i int, c *notebooks.Cell, r *kernel.Result) {
+			n++
+			g.progress(j, n, total, c, r)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := j.nb.WriteFile(j.out); err != nil {
+		return rep, err
+	}
+	fmt.Fprintf(g.stderr, "wrote %s\n", j.out)
+	if j.html != "" {
+		err := writeAtomic(j.html, func(w io.Writer) error { return report.HTML(w, report.Run{Notebook: j.nb, Report: rep}) })
+		if err != nil {
+			return rep, err
+		}
+		fmt.Fprintf(g.stderr, "wrote %s\n", j.html)
+	}
+	return rep, nil
+}
+
+// progress reports a finished cell on stderr, with the error of a failed
+// one.
+func (g *globals) progress(j job, n, total int, c *notebooks.Cell, r *kernel.Result) {
+	status := map[kernel.Status]string{kernel.Passed: "ok", kernel.Failed: "FAIL", kernel.Skipped: "skip"}[r.Status]
+	line := fmt.Sprintf("  %-4s [%d/%d] %-3s %s", status, n, total, c.Lang, c.ID)
+	switch r.Status {
+	case kernel.Skipped:
+		line += " (" + r.Reason + ")"
+	default:
+		line += " " + r.Duration.Round(time.Millisecond/10).String()
+	}
+	fmt.Fprintln(g.stderr, line)
+	if r.Status == kernel.Failed && r.Err != nil {
+		for _, l := range strings.Split(strings.TrimRight(r.Err.Report(), "\n"), "\n") {
+			fmt.Fprintln(g.stderr, "        "+l)
+		}
+	}
+}
+
+// parseParams reads -p name=value flags.
+func parseParams(ps []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, p := range ps {
+		name, value, ok := strings.Cut(p, "=")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			return nil, fmt.Errorf("-p %q: want name=value", p)
+		}
+		if _, dup := out[name]; dup {
+			return nil, fmt.Errorf("-p %s given twice", name)
+		}
+		out[name] = value
+	}
+	return out, nil
+}
+
+// planJobs reads every notebook and picks its output paths, so that a
+// notebook that does not parse, or two that would write the same file,
+// stop the run before anything runs.
+func planJobs(args []string, f runFlags) ([]job, error) {
+	var jobs []job
+	written := map[string]string{}
+	var errs []error
+	for _, src := range args {
+		nb, err := notebooks.ReadFile(src)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		dir := f.out
+		if dir == "" {
+			dir = filepath.Dir(src)
+		}
+		base := strings.TrimSuffix(filepath.Base(src), filepath.Ext(src))
+		j := job{src: src, nb: nb, out: filepath.Join(dir, base+".out.ipynb")}
+		if f.html {
+			j.html = filepath.Join(dir, base+".html")
+		}
+		if other, dup := written[j.out]; dup {
+			errs = append(errs, fmt.Errorf("%s and %s would both write %s; run them with different --out directories", other, src, j.out))
+			continue
+		}
+		written[j.out] = src
+		jobs = append(jobs, j)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if f.out != "" {
+		if err := os.MkdirAll(f.out, 0o755); err != nil {
+			return nil, fmt.Errorf("--out: %w", err)
+		}
+	}
+	return jobs, nil
+}
+
+// writeAtomic writes a file through a temporary one renamed into place.
+func writeAtomic(path string, write func(io.Writer) error) (err error) {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
