@@ -1,0 +1,18 @@
+// Package agent turns questions in plain words into a plan and read-only
+// SQL over the lake catalog, answered by a language model through
+// langchaingo (OpenAI-compatible servers, Ollama, Anthropic) or, with no
+// model or none reachable, by the deterministic offline planner
+// (package agent/offline). It also proposes fixes for failing notebook
+// cells. The agent talks to the SQL layer only through the Catalog
+// interface; model output is data, never code the agent runs: SQL goes
+// through a read-only guard first, charts are declarative specs and Go
+// source is only handed back as a proposed cell.
+//
+// Use:
+//
+//	a := agent.New(agent.ConfigFromEnv(), agent.NewLakeCatalog(sess))
+//	ans, err := a.Ask(ctx, "churn rate by contract", nil)
+//	// ans.SQL, ans.Plan, ans.Explanation, ans.Result, ans.Provider, ans.Usage
+//	next, err := a.Ask(ctx, "now only for fiber optic customers", []agent.Turn{ans.Turn()})
+//	fix, err := a.FixCell(ctx, cellSource, "sql", errText) // fix.Source is a proposal
+package agent

@@ -1,0 +1,603 @@
+package offline
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/floehq/floe/agent/schema"
+)
+
+// query is a question mapped onto one table.
+type query struct {
+	t        *table
+	agg      string // count countd sum avg median min max rate share list rows
+	measure  *column
+	target   *column // what countd counts and list lists
+	rateCond *cond   // rate and share: the condition whose share is taken
+	rateNeg  bool    // rate of a boolean's false values
+	pct      bool
+	dims     []dim
+	conds    []cond
+	order    int // +1 highest first, -1 lowest first, 0 natural
+	orderBy  *column
+	limit    int
+	notes    []string
+
+	// set records what a follow-up question specified.
+	set struct{ agg, dims, rank bool }
+}
+
+// dim is a grouping: a column, or a date column at a grain.
+type dim struct {
+	col   *column
+	grain string // "" for a plain column; day week month quarter year weekday
+	pos   int
+}
+
+// cond is a condition on rows.
+type cond struct {
+	col  *column
+	sql  string
+	desc string
+	date bool
+	pos  int
+	// value conditions keep their values so that follow-ups and rates can
+	// rewrite them.
+	values []string
+	neg    bool
+}
+
+func (d dim) alias() string {
+	if d.grain != "" {
+		return d.grain
+	}
+	return d.col.Name
+}
+
+func (d dim) expr() string {
+	c := quoteIdent(d.col.Name)
+	switch d.grain {
+	case "":
+		return c
+	case "day":
+		if d.col.Kind == schema.Date {
+			return c
+		}
+		return "CAST(" + c + " AS DATE)"
+	case "year":
+		return "year(" + c + ")"
+	case "weekday":
+		return "dayname(" + c + ")"
+	}
+	return fmt.Sprintf("date_trunc('%s', %s)", d.grain, c)
+}
+
+func quoteIdent(s string) string { return schema.QuoteIdent(s) }
+
+func valueCond(c *column, vals []string, neg bool, pos int) cond {
+	id := quoteIdent(c.Name)
+	lits := make([]string, len(vals))
+	for i, v := range vals {
+		lits[i] = schema.QuoteString(v)
+	}
+	var sql, desc string
+	switch {
+	case len(vals) == 1 && !neg:
+		sql, desc = id+" = "+lits[0], c.Name+" is "+lits[0]
+	case len(vals) == 1:
+		sql, desc = id+" <> "+lits[0], c.Name+" is not "+lits[0]
+	case !neg:
+		sql, desc = id+" IN ("+strings.Join(lits, ", ")+")", c.Name+" is one of "+strings.Join(lits, ", ")
+	default:
+		sql, desc = id+" NOT IN ("+strings.Join(lits, ", ")+")", c.Name+" is none of "+strings.Join(lits, ", ")
+	}
+	return cond{col: c, sql: sql, desc: desc, pos: pos, values: vals, neg: neg}
+}
+
+func boolCond(c *column, neg bool, pos int) cond {
+	if neg {
+		return cond{col: c, sql: "NOT " + quoteIdent(c.Name), desc: c.Name + " is false", pos: pos, neg: true}
+	}
+	return cond{col: c, sql: quoteIdent(c.Name), desc: c.Name + " is true", pos: pos}
+}
+
+// near reports whether a word of kind at one of positions lies within n
+// words before i.
+func near(positions []int, i, n int) bool {
+	for _, p := range positions {
+		if p < i && p >= i-n {
+			return true
+		}
+	}
+	return false
+}
+
+// build maps the question onto the reading's table.
+func build(f *frame, r *reading) (*query, error) {
+	q, err := assemble(f, r, false)
+	if err != nil {
+		return nil, err
+	}
+	return q, nil
+}
+
+// buildDelta maps a follow-up question: parts it does not name stay unset.
+func buildDelta(f *frame, r *reading) (*query, error) { return assemble(f, r, true) }
+
+func assemble(f *frame, r *reading, partial bool) (*query, error) {
+	t := r.t
+	q := &query{t: t}
+	fail := func(format string, args ...any) (*query, error) {
+		return nil, &NotUnderstood{Question: f.question, Reason: fmt.Sprintf(format, args...)}
+	}
+	aggWordTaken := f.aggAt >= 0 && r.words[f.aggAt].used == "mention"
+	agg := f.agg
+	if aggWordTaken {
+		agg = ""
+	}
+	rate := f.rate && !(f.rateAt >= 0 && r.words[f.rateAt].used == "mention")
+
+	type boolRef struct {
+		col *column
+		neg bool
+		pos int
+	}
+	var (
+		bools      []boolRef
+		measures   []*column
+		measurePos []int
+		subjects   []*column
+		entity     = -1
+		dateCol    *column
+		valueOrd   []cond
+	)
+	markers := map[int]bool{}
+	for k, v := range f.markers {
+		markers[k] = v
+	}
+	which := map[int]bool{}
+	for k, v := range f.which {
+		which[k] = v
+	}
+	ms := r.mentions
+	for i, m := range ms {
+		switch m.kind {
+		case mEntity:
+			if (markers[m.start] || which[m.start]) && entityColumn(t) != nil {
+				// "revenue by customer": group by the row's identifier.
+				q.dims = append(q.dims, dim{col: entityColumn(t), pos: m.start})
+				continue
+			}
+			if entity < 0 {
+				entity = m.start
+			}
+			continue
+		case mValue:
+			neg := near(f.negs, m.start, 3) || near(f.excludes, m.start, 3)
+			valueOrd = append(valueOrd, valueCond(m.col, []string{m.value}, neg, m.start))
+			continue
+		}
+		c := m.col
+		isDim := markers[m.start] || which[m.start]
+		// "product category": the last of adjacent names is the head.
+		if i+1 < len(ms) && ms[i+1].kind == mColumn && ms[i+1].start == m.end && c.categorical() && c.Kind != schema.Bool && ms[i+1].col.categorical() {
+			if markers[m.start] {
+				markers[ms[i+1].start] = true
+			}
+			if which[m.start] {
+				which[ms[i+1].start] = true
+			}
+			continue
+		}
+		switch {
+		case c.Kind.IsTemporal():
+			if isDim && !grainAt(f, m.end) {
+				q.dims = append(q.dims, dim{col: c, grain: "day", pos: m.start})
+			}
+			dateCol = c
+		case isDim && c.categorical():
+			q.dims = append(q.dims, dim{col: c, pos: m.start})
+		case isDim && c.measure() && f.rank == 0 && otherMeasure(ms, i, f):
+			// "churn rate by tenure": group by the number.
+			q.dims = append(q.dims, dim{col: c, pos: m.start})
+		case isDim && c.measure():
+			measures = append(measures, c)
+			measurePos = append(measurePos, m.start)
+		case c.Kind == schema.Bool:
+			bools = append(bools, boolRef{c, near(f.negs, m.start, 3), m.start})
+		case c.measure():
+			measures = append(measures, c)
+			measurePos = append(measurePos, m.start)
+		case c.categorical():
+			subjects = append(subjects, c)
+		}
+	}
+
+	// Values of one column join into IN lists.
+	for _, vc := range valueOrd {
+		merged := false
+		for k := range q.conds {
+			if q.conds[k].col == vc.col && q.conds[k].neg == vc.neg && q.conds[k].values != nil {
+				q.conds[k] = valueCond(vc.col, append(q.conds[k].values, vc.values...), vc.neg, q.conds[k].pos)
+				merged = true
+			}
+		}
+		if !merged {
+			q.conds = append(q.conds, vc)
+		}
+	}
+
+	// Numeric comparisons take the nearest numeric column.
+	for _, cmp := range f.comps {
+		var col *column
+		if cmp.unit != "" {
+			for _, c := range t.cols {
+				if c.Kind == schema.Number && contains(c.roots, cmp.unit) {
+					col = c
+				}
+			}
+		}
+		if col == nil {
+			bestD := 1 << 30
+			for k, c := range measures {
+				p := measurePos[k]
+				d := cmp.start - p
+				if p > cmp.start {
+					d = p - cmp.end + 1
+				}
+				if d >= 0 && d < bestD && d <= 4 {
+					col, bestD = c, d
+				}
+			}
+		}
+		if col == nil {
+			return fail("could not tell which column %q compares", strings.TrimSpace(words(r.words, cmp.start, cmp.end)))
+		}
+		for k := 0; k < len(measures); k++ {
+			if measures[k] == col {
+				measures = append(measures[:k], measures[k+1:]...)
+				measurePos = append(measurePos[:k], measurePos[k+1:]...)
+				k--
+			}
+		}
+		id := quoteIdent(col.Name)
+		c := cond{col: col, pos: cmp.start}
+		if cmp.op == "between" {
+			c.sql = fmt.Sprintf("%s BETWEEN %s AND %s", id, cmp.a, cmp.b)
+			c.desc = fmt.Sprintf("%s between %s and %s", col.Name, cmp.a, cmp.b)
+		} else {
+			c.sql = fmt.Sprintf("%s %s %s", id, cmp.op, cmp.a)
+			c.desc = c.sql
+		}
+		q.conds = append(q.conds, c)
+	}
+
+	// Dates and grains need a date column.
+	dcs := t.dateCols()
+	needDate := len(f.dates) > 0
+	var grains []grainRef
+	for _, g := range f.grains {
+		if u := r.words[g.pos].used; u == "grain" || u == "grain?" {
+			grains = append(grains, g)
+		}
+	}
+	if needDate || len(grains) > 0 {
+		if dateCol == nil {
+			if len(dcs) == 0 {
+				return fail("%s has no date column", t.name)
+			}
+			dateCol = dcs[0]
+			if len(dcs) > 1 {
+				q.notes = append(q.notes, fmt.Sprintf("dates refer to %s", dateCol.Name))
+			}
+		}
+	}
+	for _, d := range f.dates {
+		sql, desc, err := d.resolve(dateCol)
+		if err != nil {
+			return fail("%v", err)
+		}
+		q.conds = append(q.conds, cond{col: dateCol, sql: sql, desc: dateCol.Name + " " + desc, date: true, pos: d.start})
+	}
+	for _, g := range grains {
+		q.dims = append(q.dims, dim{col: dateCol, grain: g.grain, pos: g.pos})
+		if g.which {
+			which[g.pos] = true
+		}
+	}
+	sort.SliceStable(q.dims, func(a, b int) bool { return q.dims[a].pos < q.dims[b].pos })
+
+	// Booleans: the measure of a rate, or a condition.
+	var rateBool *boolRef
+	for k := range bools {
+		b := bools[k]
+		if rateBool == nil && len(measures) == 0 && (rate || agg == "" && !f.count && entity < 0 && !f.list && (len(q.dims) > 0 || f.rank != 0)) {
+			rateBool = &b
+			continue
+		}
+		q.conds = append(q.conds, boolCond(b.col, b.neg, b.pos))
+	}
+
+	ranking := f.rank != 0
+	superlAgg := (agg == "max" || agg == "min") && f.superl != ""
+	// A ranked question ranks its subject: "top 5 products by revenue".
+	if ranking && len(q.dims) == 0 && len(subjects) > 0 {
+		q.dims = append(q.dims, dim{col: subjects[0]})
+		subjects = subjects[1:]
+	}
+	if superlAgg && len(q.dims) > 0 {
+		ranking = true
+		if agg == "min" {
+			f.rank = -1
+		} else {
+			f.rank = 1
+		}
+		agg = ""
+	}
+
+	// Pick the measure and the aggregate.
+	if len(measures) == 0 && (agg != "" || f.pricey || f.sold && !(f.count && len(subjects) > 0)) && !rate {
+		if c := priceColumn(t); f.pricey && c != nil {
+			measures = append(measures, c)
+		} else if c := soldColumn(t); f.sold && c != nil {
+			measures = append(measures, c)
+		} else if c := synonymMeasure(r); c != nil {
+			measures = append(measures, c)
+		}
+	}
+	switch {
+	case rate && rateBool != nil:
+		q.agg, q.measure, q.rateNeg = "rate", rateBool.col, rateBool.neg
+	case rate && len(measures) > 0:
+		q.agg, q.measure = "share", measures[0]
+		if len(q.dims) == 0 {
+			// "share of revenue from Snacks": the last value condition is
+			// the part whose share is taken.
+			k := lastValueCond(q.conds, f.rateAt)
+			if k < 0 {
+				return fail("share of %s in what? Name a value or a grouping", measures[0].Name)
+			}
+			c := q.conds[k]
+			q.rateCond = &c
+			q.conds = append(q.conds[:k], q.conds[k+1:]...)
+		}
+	case rate:
+		k := lastValueCond(q.conds, max(entity, f.rateAt))
+		if k < 0 {
+			k = lastValueCond(q.conds, -1)
+		}
+		if k < 0 {
+			if partial {
+				break
+			}
+			return fail("could not tell what the rate is of")
+		}
+		c := q.conds[k]
+		q.agg, q.rateCond = "rate", &c
+		q.conds = append(q.conds[:k], q.conds[k+1:]...)
+	case f.count && len(measures) > 0 && entity < 0:
+		q.agg, q.measure = "sum", measures[0]
+	case f.count:
+		q.agg = "count"
+		if len(subjects) > 0 && (entity < 0 || f.distinct) {
+			q.agg, q.target = "countd", subjects[0]
+		} else if f.distinct && len(q.dims) > 0 && !ranking {
+			q.agg, q.target = "countd", q.dims[len(q.dims)-1].col
+			q.dims = q.dims[:len(q.dims)-1]
+		}
+	case agg != "":
+		if len(measures) == 0 {
+			if partial {
+				break
+			}
+			return fail("could not tell which column to take the %s of", aggName(agg))
+		}
+		q.agg, q.measure = agg, measures[0]
+	case len(measures) > 0:
+		q.agg, q.measure = measures[0].defaultAgg(), measures[0]
+	case rateBool != nil:
+		q.agg, q.measure, q.rateNeg = "rate", rateBool.col, rateBool.neg
+	case !partial && (f.popular || ranking && len(q.dims) > 0):
+		q.agg = "count"
+	case !partial && (len(q.dims) > 0 && anyWhich(q.dims, which) && len(q.dims) == 1):
+		q.agg, q.target = "list", q.dims[0].col
+		q.dims = nil
+	case !partial && (len(q.dims) > 0):
+		q.agg = "count"
+	case !partial && (len(subjects) > 0 && (f.list || len(q.conds) > 0)):
+		q.agg, q.target = "list", subjects[0]
+	case !partial && (entity >= 0 && (f.list || len(q.conds) > 0)):
+		q.agg = "rows"
+	case partial:
+	default:
+		return fail("could not tell what to compute; name a measure (such as %s) or ask how many", exampleMeasure(t))
+	}
+	q.set.agg = q.agg != ""
+	q.set.dims = len(q.dims) > 0
+	q.pct = f.pct
+
+	if ranking {
+		q.set.rank = true
+		if len(q.dims) == 0 && q.agg != "rows" {
+			// "the highest monthly charges": the largest value.
+			switch {
+			case q.measure != nil && (q.agg == "sum" || q.agg == "avg") && !f.count:
+				if f.rank > 0 {
+					q.agg = "max"
+				} else {
+					q.agg = "min"
+				}
+			case q.agg == "rate" || q.agg == "count" || q.agg == "countd" || q.agg == "share":
+				// "the highest churn rate" without a grouping is the rate.
+			case partial:
+			default:
+				return fail("%s what? Name what to rank, such as %s", f.superl, exampleDim(t))
+			}
+		} else {
+			q.order = f.rank
+			q.limit = f.limit
+			if q.limit == 0 {
+				q.limit = 1
+				if (f.superl == "top" || f.superl == "bottom") && len(q.dims) > 0 && plural(r.words, q.dims[0].pos) {
+					q.limit = 10
+				}
+			}
+			if q.agg == "rows" {
+				if len(measures) == 0 {
+					return fail("%s by what? Name a measure such as %s", f.superl, exampleMeasure(t))
+				}
+				q.orderBy = measures[0]
+			}
+		}
+	}
+	if len(q.dims) > 3 {
+		return fail("too many groupings (%d); the offline planner groups by at most three", len(q.dims))
+	}
+	return q, nil
+}
+
+// grainAt reports whether a date grain is named at word i ("signup month").
+func grainAt(f *frame, i int) bool {
+	for _, g := range f.grains {
+		if g.pos == i {
+			return true
+		}
+	}
+	return false
+}
+
+// entityColumn returns the column that identifies a row: the id column
+// named like the table ("customer_id" in customers).
+func entityColumn(t *table) *column {
+	for _, c := range t.cols {
+		if c.id && len(c.heads) > 0 && contains(t.entity, c.heads[0]) {
+			return c
+		}
+	}
+	return nil
+}
+
+// otherMeasure reports whether the question has something to compute
+// besides the numeric column at mention i: a count, a rate, an aggregate
+// of another column, or a boolean.
+func otherMeasure(ms []mention, i int, f *frame) bool {
+	if f.count || f.rate || f.popular {
+		return true
+	}
+	for k, m := range ms {
+		if k != i && m.kind == mColumn && (m.col.measure() || m.col.Kind == schema.Bool) {
+			return true
+		}
+	}
+	return false
+}
+
+func anyWhich(ds []dim, which map[int]bool) bool {
+	for _, d := range ds {
+		if which[d.pos] {
+			return true
+		}
+	}
+	return false
+}
+
+// lastValueCond returns the index of the last value condition after word
+// position after, or -1.
+func lastValueCond(cs []cond, after int) int {
+	k := -1
+	for i, c := range cs {
+		if c.values != nil && c.pos > after {
+			k = i
+		}
+	}
+	return k
+}
+
+// soldColumn returns the column of quantities sold: units, quantity.
+func soldColumn(t *table) *column {
+	for _, c := range t.cols {
+		if !c.measure() {
+			continue
+		}
+		for _, r := range c.roots {
+			if r == schema.Root("units") || r == schema.Root("quantity") || r == "qty" {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// priceColumn returns the column of prices: price, cost.
+func priceColumn(t *table) *column {
+	for _, c := range t.cols {
+		if c.measure() && (contains(c.roots, schema.Root("price")) || contains(c.roots, schema.Root("cost"))) {
+			return c
+		}
+	}
+	return nil
+}
+
+// synonymMeasure finds a measure named through a synonym of a word read as
+// the table's entity: "total sales" is revenue in a sales table.
+func synonymMeasure(r *reading) *column {
+	for _, m := range r.mentions {
+		if m.kind != mEntity {
+			continue
+		}
+		root := r.words[m.start].Root
+		for _, c := range r.t.cols {
+			if c.measure() && synonymOf(c, root) != "" {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+func plural(ws []word, i int) bool {
+	if i < 0 || i >= len(ws) {
+		return false
+	}
+	w := ws[i].Lower
+	return strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss")
+}
+
+func words(ws []word, i, j int) string {
+	var b strings.Builder
+	for k := i; k < j && k < len(ws); k++ {
+		b.WriteString(ws[k].Text + " ")
+	}
+	return b.String()
+}
+
+func aggName(a string) string {
+	switch a {
+	case "avg":
+		return "average"
+	case "min":
+		return "minimum"
+	case "max":
+		return "maximum"
+	}
+	return a
+}
+
+func exampleMeasure(t *table) string {
+	for _, c := range t.cols {
+		if c.measure() {
+			return c.Name
+		}
+	}
+	return "a numeric column"
+}
+
+func exampleDim(t *table) string {
+	for _, c := range t.cols {
+		if c.Kind == schema.Text && len(c.Values) > 0 {
+			return c.Name
+		}
+	}
+	return "a column"
+}
