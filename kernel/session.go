@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/floehq/floe/agent"
 	"sync"
 	"time"
 
@@ -103,6 +104,11 @@ type Session struct {
 	cur     *cellRun
 	results map[string]bool // named results defined so far
 
+	// agent answers ask cells; askHistory holds the notebook's earlier
+	// questions, the context of follow-ups.
+	agent      *agent.Agent
+	askHistory []agent.Turn
+
 	count     int // executions so far, for execution_count
 	params    []Param
 	overrides map[string]string
@@ -139,10 +145,10 @@ func (s *Session) SQL() *lakesql.Session { return s.sql }
 func (s *Session) Close() error { return s.sql.Close() }
 
 // Run runs one code cell and records its outputs and execution in c.
-// Markdown cells do not run (NotRun); cells with the skip option and ask
-// cells are Skipped. A cell runs under ctx with its timeout option, or the
-// session's default timeout; when it ends, a running DuckDB query is
-// interrupted and the session stays usable.
+// Markdown cells do not run (NotRun); cells with the skip option are
+// Skipped; ask cells are answered by the data agent. A cell runs under ctx
+// with its timeout option, or the session's default timeout; when it ends,
+// a running DuckDB query is interrupted and the session stays usable.
 func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 	r := &Result{Cell: c.ID}
 	switch {
@@ -150,11 +156,6 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 		return r
 	case c.Options.Skip:
 		r.Status, r.Reason = Skipped, "skip option"
-		return r
-	case c.Lang == notebooks.LangAsk:
-		r.Status, r.Reason = Skipped, "ask cells need the agent, which this version of floe does not have yet"
-		r.Outputs = []Output{{Kind: OutputStream, Stream: "stderr", Text: "skipped: " + r.Reason + "\n"}}
-		c.Outputs = []notebooks.Output{r.Outputs[0].Notebook()}
 		return r
 	}
 
@@ -183,6 +184,8 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 		err = s.runSQL(cctx, c)
 	case c.Lang == notebooks.LangGo:
 		err = s.runGo(cctx, c)
+	case c.Lang == notebooks.LangAsk:
+		err = s.runAsk(cctx, c)
 	default:
 		err = &CellError{Kind: KindUnsupported, Err: fmt.Errorf("unknown cell language %q", c.Lang)}
 	}

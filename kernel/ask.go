@@ -1,0 +1,57 @@
+package kernel
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/floehq/floe/agent"
+	"github.com/floehq/floe/notebooks"
+)
+
+// KindAsk is the ename of an ask cell the agent could not answer.
+const KindAsk = "AskError"
+
+// runAsk answers an ask cell with the data agent: the plan, the generated
+// SQL and the explanation are shown as Markdown, then the SQL runs as if it
+// were the cell's own SQL (so a named ask cell is a named result, and assert
+// and rows= apply). The model's output is data: only read-only SQL runs.
+// Earlier questions in the notebook are the context of follow-ups.
+func (s *Session) runAsk(ctx context.Context, c *notebooks.Cell) error {
+	if s.agent == nil {
+		s.agent = agent.New(agent.ConfigFromEnv(), agent.NewLakeCatalog(s.sql))
+	}
+	ans, err := s.agent.Ask(ctx, c.Source, s.askHistory)
+	if err != nil {
+		return &CellError{Kind: KindAsk, Err: err}
+	}
+	s.askHistory = append(s.askHistory, ans.Turn())
+	var b strings.Builder
+	attempts := "1 attempt"
+	if ans.Attempts != 1 {
+		attempts = fmt.Sprintf("%d attempts", ans.Attempts)
+	}
+	fmt.Fprintf(&b, "*Answered by %s (%s).*\n\n", ans.Provider, attempts)
+	if len(ans.Plan) > 0 {
+		b.WriteString("**Plan**\n\n")
+		for i, step := range ans.Plan {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, step)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "```sql\n%s\n```\n", strings.TrimSpace(ans.SQL))
+	if ans.Explanation != "" {
+		b.WriteString("\n" + ans.Explanation + "\n")
+	}
+	for _, n := range ans.Notes {
+		b.WriteString("\n> " + n + "\n")
+	}
+	s.emit(Output{Kind: OutputMarkdown, Text: b.String()})
+	if ans.Writes {
+		return &CellError{Kind: KindAsk, Err: fmt.Errorf("the answer writes to the warehouse; copy the SQL into a sql cell to run it")}
+	}
+	sqlCell := *c
+	sqlCell.Lang = notebooks.LangSQL
+	sqlCell.Source = ans.SQL
+	return s.runSQL(ctx, &sqlCell)
+}

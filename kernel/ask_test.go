@@ -1,0 +1,30 @@
+package kernel_test
+
+import (
+	"testing"
+
+	"github.com/floehq/floe/kernel"
+)
+
+// TestAskCells answers ask cells with the offline planner: the generated
+// SQL is shown and runs, a named ask cell is a result later cells read, a
+// follow-up keeps the earlier question's context, and a question the
+// planner cannot map fails with what it could not map.
+func TestAskCells(t *testing.T) {
+	t.Setenv("FLOE_LLM", "offline")
+	wh := sampleWarehouse(t)
+	tc := runCase{
+		name: "ask",
+		md: "~~~ask name=churn_by_contract\nchurn rate by contract\n~~~\n\n" +
+			"~~~sql\nSELECT count(*) AS contracts FROM churn_by_contract\n~~~\n\n" +
+			"~~~ask\nhow many customers are there?\n~~~\n\n" +
+			"~~~ask\nfrobnicate the quux\n~~~\n",
+		cells: []cellCheck{
+			{status: kernel.Passed, contains: []string{"Answered by offline", "```sql", "lake.samples.customers", "Month-to-month", "3 rows"}},
+			{status: kernel.Passed, contains: []string{"3"}},
+			{status: kernel.Passed, contains: []string{"7000"}},
+			{status: kernel.Failed, kind: kernel.KindAsk},
+		},
+	}
+	tc.run(t, openSession(t, wh, kernel.Options{}))
+}
