@@ -153,11 +153,6 @@ func sqlAnswer(sql string) string {
 	return "1. Read the customers.\n2. Count them.\n```sql\n" + sql + "\n```\nThis counts the customers."
 }
 
-func args(v map[string]any) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
 // messages returns the messages of the i-th request.
 func (f *fakeLLM) messages(i int) []map[string]any {
 	reqs := f.requests()

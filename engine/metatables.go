@@ -206,11 +206,12 @@ func (t *Table) liveEntries(ctx context.Context) ([]iceberg.ManifestEntry, []ice
 	}
 	var out []iceberg.ManifestEntry
 	for _, m := range mans {
-		entries, err := m.FetchEntries(fs, true)
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: read manifest %s: %w", t.Ident(), m.FilePath(), err)
+		for e, err := range m.Entries(fs, true) {
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: read manifest %s: %w", t.Ident(), m.FilePath(), err)
+			}
+			out = append(out, e)
 		}
-		out = append(out, entries...)
 	}
 	return out, mans, nil
 }

@@ -202,13 +202,8 @@ func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op stri
 	return &Table{wh: t.wh, NS: t.NS, Name: t.Name, tbl: nt}, nil
 }
 
-// Field ids the spec reserves for position-delete files.
-const (
-	posDeleteFilePathID = 2147483546
-	posDeletePosID      = 2147483545
-)
-
-// PosDeleteFieldIDs is the FIELD_IDS clause for a position-delete file.
+// PosDeleteFieldIDs is the FIELD_IDS clause for a position-delete file:
+// the field ids the spec reserves for file_path and pos.
 const PosDeleteFieldIDs = "{file_path: 2147483546, pos: 2147483545}"
 
 func (t *Table) posDeleteFile(f WrittenDeleteFile) (iceberg.DataFile, error) {

@@ -153,7 +153,6 @@ func (p *typeParser) parse(alloc *idAllocator) (iceberg.Type, error) {
 			id   int
 		}
 		var names []string
-		var typeStarts []int
 		// Iceberg assigns ids to all fields of a struct before descending.
 		// Parse names first in one pass to know the count, then types.
 		var fields []iceberg.NestedField
@@ -164,7 +163,6 @@ func (p *typeParser) parse(alloc *idAllocator) (iceberg.Type, error) {
 				return nil, err
 			}
 			names = append(names, n)
-			typeStarts = append(typeStarts, p.pos)
 			// find the end of this field's type: the next ',' or ')' at depth 0
 			depth := 0
 			start := p.pos

@@ -100,17 +100,6 @@ func parse(t testing.TB, md string) *notebooks.Notebook {
 	return nb
 }
 
-// code returns the notebook's code cells.
-func code(nb *notebooks.Notebook) []*notebooks.Cell {
-	var out []*notebooks.Cell
-	for i := range nb.Cells {
-		if nb.Cells[i].Kind == notebooks.Code {
-			out = append(out, &nb.Cells[i])
-		}
-	}
-	return out
-}
-
 // summary describes a report's results compactly: id=status per code cell.
 func summary(nb *notebooks.Notebook, rep *kernel.Report) string {
 	var parts []string

@@ -111,9 +111,6 @@ func (c *column) defaultAgg() string {
 	return "sum"
 }
 
-// label is a readable name for c: its name with spaces.
-func (c *column) label() string { return strings.ReplaceAll(c.Name, "_", " ") }
-
 func rootSet(s string) map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(s) {

@@ -236,7 +236,7 @@ func ParseQuestions(text string) ([]Question, error) {
 	}
 	for _, q := range out {
 		if q.SQL == "" {
-			return nil, fmt.Errorf("line %d: question without sql:", q.Line)
+			return nil, fmt.Errorf("line %d: question without sql", q.Line)
 		}
 	}
 	return out, nil
