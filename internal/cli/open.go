@@ -9,6 +9,7 @@ import (
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
 	"github.com/floehq/floe/samples"
+	"github.com/floehq/floe/synth"
 )
 
 // seededMarker records that the default warehouse got its sample data, so
@@ -33,6 +34,7 @@ func (g *globals) openSession(ctx context.Context) (*lakesql.Session, func(), er
 // openWarehouse opens the chosen warehouse. The default warehouse is
 // created with the sample datasets on first use.
 func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) {
+	synth.Register() // CALL synthesize(...) in every session of this process
 	dir, isDefault, err := g.warehouseDir()
 	if err != nil {
 		return nil, err
