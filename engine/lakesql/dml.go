@@ -329,7 +329,16 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 			return delta, 0, cleanup, fmt.Errorf("row in %s is not in the planned snapshot", f)
 		}
 		live := task.File.Count()
-		if len(task.DeleteFiles) > 0 || len(task.DeletionVectorFiles) > 0 {
+		onlyDVs := len(task.EqualityDeleteFiles) == 0
+		for _, d := range task.DeleteFiles {
+			onlyDVs = onlyDVs && d.FileFormat() == iceberg.PuffinFile
+		}
+		if onlyDVs {
+			// A deletion vector's record count is its cardinality.
+			for _, d := range append(task.DeletionVectorFiles, task.DeleteFiles...) {
+				live -= d.Count()
+			}
+		} else if len(task.DeleteFiles) > 0 || len(task.DeletionVectorFiles) > 0 {
 			if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+dmlTarget+" WHERE __floe_file = ?", f).Scan(&live); err != nil {
 				return delta, 0, cleanup, err
 			}
