@@ -28,3 +28,20 @@ func TestAskCells(t *testing.T) {
 	}
 	tc.run(t, openSession(t, wh, kernel.Options{}))
 }
+
+// TestSynthesizeFromGo releases a synthetic table from a Go cell and from
+// a SQL cell through the same API as floe synth.
+func TestSynthesizeFromGo(t *testing.T) {
+	wh := sampleWarehouse(t)
+	tc := runCase{
+		name: "synthesize",
+		md: "~~~go\nr, err := floe.Synthesize(floe.SynthOptions{From: \"samples.customers\", Into: \"samples.customers_go_synth\", Target: \"churned\", Epsilon: 1, Seed: 7})\n" +
+			"if err != nil {\n\tpanic(err)\n}\nfmt.Printf(\"fidelity %.2f\\n\", r.Fidelity.Score)\n~~~\n\n" +
+			"~~~sql\nSELECT count(*) > 0 AS rows_written FROM lake.samples.customers_go_synth\n~~~\n",
+		cells: []cellCheck{
+			{status: kernel.Passed, contains: []string{"fidelity 0."}},
+			{status: kernel.Passed, contains: []string{"true"}},
+		},
+	}
+	tc.run(t, openSession(t, wh, kernel.Options{}))
+}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/kernel/chart"
+	"github.com/floehq/floe/synth"
 )
 
 // exports is the floe package Go cells use, already imported as floe:
@@ -32,6 +33,7 @@ import (
 //	floe.Context() context.Context               the cell's context, done when it is cancelled
 //	floe.Warehouse() *engine.Warehouse           the engine's API: namespaces, tables, snapshots
 //	floe.LakeTable(ns, name string) (*engine.Table, error)
+//	floe.Synthesize(o floe.SynthOptions) (*floe.SynthReport, error)  a private synthetic table (see package synth)
 //
 // Result and Param panic when there is no such result or parameter; the
 // cell fails with the error at the line of the call.
@@ -48,7 +50,17 @@ func (s *Session) exports() interp.Exports {
 		"Context":   reflect.ValueOf(s.goContext),
 		"Warehouse": reflect.ValueOf(s.sql.Warehouse),
 		"LakeTable": reflect.ValueOf(s.goLakeTable),
+
+		"SynthOptions": reflect.ValueOf((*synth.Options)(nil)),
+		"SynthReport":  reflect.ValueOf((*synth.Report)(nil)),
+		"Synthesize":   reflect.ValueOf(s.goSynthesize),
 	}}
+}
+
+// goSynthesize runs a synthetic-data release from a Go cell, as
+// CALL synthesize does from SQL.
+func (s *Session) goSynthesize(o synth.Options) (*synth.Report, error) {
+	return synth.Run(s.goContext(), s.sql, o)
 }
 
 // errNoCell is what floe functions return when called between cells, by a

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/floehq/floe/agent"
+	"github.com/floehq/floe/synth"
 	"sync"
 	"time"
 
@@ -125,6 +126,7 @@ type cellRun struct {
 // warehouse attached as lake, and a Go interpreter with the standard library
 // and the floe package.
 func Open(ctx context.Context, wh *engine.Warehouse, opts Options) (*Session, error) {
+	synth.Register() // CALL synthesize(...) in SQL cells
 	sess, err := lakesql.Open(ctx, wh)
 	if err != nil {
 		return nil, err
