@@ -46,7 +46,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return errors.New("the terminal UI is not built yet; use `floe sql \"QUERY\"` or `floe run NOTEBOOK` (see floe --help)")
+			return g.runTUI(cmd.Context(), "")
 		},
 	}
 	root.PersistentFlags().StringVar(&g.warehouse, "warehouse", "", "warehouse directory (default $FLOE_WAREHOUSE, else $FLOE_HOME or ~/.floe)")
@@ -54,7 +54,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newSQLCmd(g), newRunCmd(g), newAskCmd(g), newSynthCmd(g))
+	root.AddCommand(newSQLCmd(g), newRunCmd(g), newAskCmd(g), newSynthCmd(g), newOpenCmd(g))
 
 	err := root.ExecuteContext(ctx)
 	if err == nil {

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/floehq/floe/kernel"
+	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/tui"
+)
+
+// tuiMaxRows is how many rows of a result the workbench holds for its
+// pager; the row count stays exact beyond it.
+const tuiMaxRows = 10000
+
+func newOpenCmd(g *globals) *cobra.Command {
+	return &cobra.Command{
+		Use:   "open NOTEBOOK",
+		Short: "Open a notebook in the terminal workbench",
+		Long: `Open a notebook (.md or .ipynb) in the terminal workbench, with a kernel
+session on the warehouse. A file that does not exist yet is created on the
+first save. floe with no argument opens an empty notebook.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return g.runTUI(cmd.Context(), args[0])
+		},
+	}
+}
+
+// runTUI opens the warehouse, a kernel session on it and the notebook at
+// path ("" for a new, unnamed one), and runs the workbench until the user
+// quits.
+func (g *globals) runTUI(ctx context.Context, path string) error {
+	var nb *notebooks.Notebook
+	if path != "" {
+		var err error
+		nb, err = notebooks.ReadFile(path)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	wh, err := g.openWarehouse(ctx)
+	if err != nil {
+		return err
+	}
+	defer wh.Close()
+	sess, err := kernel.Open(ctx, wh, kernel.Options{MaxRows: tuiMaxRows})
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	// Warnings written to the terminal would tear the screen; with
+	// FLOE_LOG set the user asked for them (and can send stderr to a file).
+	if os.Getenv("FLOE_LOG") == "" {
+		prev := slog.Default()
+		slog.SetDefault(slog.New(slog.DiscardHandler))
+		defer slog.SetDefault(prev)
+	}
+	return tui.Run(ctx, tui.Options{
+		Kernel:    sess,
+		Catalog:   tui.SessionCatalog(sess),
+		Notebook:  nb,
+		Path:      path,
+		Warehouse: wh.Dir(),
+	}, g.stdin, g.stdout)
+}

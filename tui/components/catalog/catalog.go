@@ -1,0 +1,450 @@
+package catalog
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/floehq/floe/tui/component"
+)
+
+// Column is a table column as the tree shows it.
+type Column struct {
+	Name string
+	Type string
+}
+
+// Source lists the warehouse; it only reads.
+type Source interface {
+	Namespaces(ctx context.Context) ([]string, error)
+	Tables(ctx context.Context, ns string) ([]string, error)
+	Columns(ctx context.Context, ns, table string) ([]Column, error)
+}
+
+// InsertMsg asks for Text to be inserted at the cursor of the cell being
+// edited.
+type InsertMsg struct{ Text string }
+
+// PreviewMsg asks for the first rows of a table to be shown.
+type PreviewMsg struct{ NS, Table string }
+
+type namespacesMsg struct {
+	names []string
+	err   error
+}
+
+type tablesMsg struct {
+	ns    string
+	names []string
+	err   error
+}
+
+type columnsMsg struct {
+	ns, table string
+	cols      []Column
+	err       error
+}
+
+// loadTimeout bounds one listing, so a stuck catalog never leaves the tree
+// waiting for ever.
+const loadTimeout = 30 * time.Second
+
+type namespace struct {
+	name     string
+	expanded bool
+	loaded   bool
+	tables   []*table
+	err      error
+}
+
+type table struct {
+	name     string
+	expanded bool
+	loaded   bool
+	columns  []Column
+	err      error
+}
+
+// row is one line of the flattened tree.
+type row struct {
+	ns    *namespace
+	table *table
+	col   *Column
+	note  string // a loading or error line
+}
+
+// Model is the catalog tree component.
+type Model struct {
+	common        component.Common
+	width, height int
+	ctx           context.Context
+	src           Source
+	title         string
+	focused       bool
+
+	loaded bool
+	err    error
+	nss    []*namespace
+	cursor int
+	top    int
+}
+
+// New returns a catalog tree over src, titled with the warehouse's name.
+// Listings run under ctx.
+func New(ctx context.Context, c component.Common, src Source, title string) *Model {
+	return &Model{common: c, ctx: ctx, src: src, title: title}
+}
+
+// Init loads the namespaces.
+func (m *Model) Init() tea.Cmd { return m.loadNamespaces() }
+
+func (m *Model) loadNamespaces() tea.Cmd {
+	if m.src == nil {
+		return nil
+	}
+	ctx, src := m.ctx, m.src
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, loadTimeout)
+		defer cancel()
+		names, err := src.Namespaces(ctx)
+		return namespacesMsg{names, err}
+	}
+}
+
+func (m *Model) loadTables(ns string) tea.Cmd {
+	ctx, src := m.ctx, m.src
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, loadTimeout)
+		defer cancel()
+		names, err := src.Tables(ctx, ns)
+		return tablesMsg{ns, names, err}
+	}
+}
+
+func (m *Model) loadColumns(ns, t string) tea.Cmd {
+	ctx, src := m.ctx, m.src
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(ctx, loadTimeout)
+		defer cancel()
+		cols, err := src.Columns(ctx, ns, t)
+		return columnsMsg{ns, t, cols, err}
+	}
+}
+
+// SetFocused says whether the tree has the keyboard.
+func (m *Model) SetFocused(f bool) { m.focused = f }
+
+// SetSize sets the size the tree draws.
+func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
+
+// Update applies listings and keys.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case namespacesMsg:
+		m.loaded, m.err = true, msg.err
+		old := map[string]*namespace{}
+		for _, n := range m.nss {
+			old[n.name] = n
+		}
+		m.nss = nil
+		var cmds []tea.Cmd
+		for _, name := range msg.names {
+			n := &namespace{name: name}
+			if o := old[name]; o != nil && o.expanded {
+				n.expanded = true
+				cmds = append(cmds, m.loadTables(name))
+			}
+			m.nss = append(m.nss, n)
+		}
+		m.clamp()
+		return tea.Batch(cmds...)
+	case tablesMsg:
+		for _, n := range m.nss {
+			if n.name == msg.ns {
+				n.loaded, n.err, n.tables = true, msg.err, nil
+				for _, t := range msg.names {
+					n.tables = append(n.tables, &table{name: t})
+				}
+			}
+		}
+		m.clamp()
+	case columnsMsg:
+		for _, n := range m.nss {
+			if n.name != msg.ns {
+				continue
+			}
+			for _, t := range n.tables {
+				if t.name == msg.table {
+					t.loaded, t.err, t.columns = true, msg.err, msg.cols
+				}
+			}
+		}
+		m.clamp()
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.cursor -= 3
+		case tea.MouseWheelDown:
+			m.cursor += 3
+		}
+		m.clamp()
+	case tea.KeyPressMsg:
+		return m.key(msg)
+	}
+	return nil
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	km := m.common.KeyMap
+	rows := m.rows()
+	var cur row
+	if m.cursor < len(rows) {
+		cur = rows[m.cursor]
+	}
+	var cmd tea.Cmd
+	switch {
+	case key.Matches(msg, km.Up):
+		m.cursor--
+	case key.Matches(msg, km.Down):
+		m.cursor++
+	case key.Matches(msg, km.PageUp):
+		m.cursor -= max(m.height-2, 1)
+	case key.Matches(msg, km.PageDown) && msg.String() != "space":
+		m.cursor += max(m.height-2, 1)
+	case key.Matches(msg, km.Top):
+		m.cursor = 0
+	case key.Matches(msg, km.Bottom):
+		m.cursor = len(rows) - 1
+	case key.Matches(msg, km.Insert):
+		if text := cur.name(); text != "" {
+			return func() tea.Msg { return InsertMsg{text} }
+		}
+	case key.Matches(msg, km.Expand):
+		cmd = m.toggle(cur)
+	case key.Matches(msg, km.Left):
+		cmd = m.collapse(cur)
+	case key.Matches(msg, km.Preview):
+		if cur.ns != nil && cur.table != nil {
+			ns, t := cur.ns.name, cur.table.name
+			return func() tea.Msg { return PreviewMsg{ns, t} }
+		}
+	case key.Matches(msg, km.Refresh):
+		return m.loadNamespaces()
+	}
+	m.clamp()
+	return cmd
+}
+
+// toggle expands or collapses the namespace or table under the cursor,
+// loading what it holds the first time.
+func (m *Model) toggle(r row) tea.Cmd {
+	switch {
+	case r.col != nil || r.note != "":
+		return nil
+	case r.table != nil:
+		r.table.expanded = !r.table.expanded
+		if r.table.expanded && !r.table.loaded {
+			return m.loadColumns(r.ns.name, r.table.name)
+		}
+	case r.ns != nil:
+		r.ns.expanded = !r.ns.expanded
+		if r.ns.expanded && !r.ns.loaded {
+			return m.loadTables(r.ns.name)
+		}
+	}
+	return nil
+}
+
+// collapse closes the node under the cursor, or moves to its parent.
+func (m *Model) collapse(r row) tea.Cmd {
+	rows := m.rows()
+	parent := func(match func(row) bool) {
+		for i := m.cursor; i >= 0; i-- {
+			if match(rows[i]) {
+				m.cursor = i
+				return
+			}
+		}
+	}
+	switch {
+	case r.col != nil || (r.note != "" && r.table != nil):
+		parent(func(x row) bool { return x.table == r.table && x.col == nil && x.note == "" })
+	case r.table != nil && r.table.expanded:
+		r.table.expanded = false
+	case r.table != nil || r.note != "":
+		parent(func(x row) bool { return x.ns == r.ns && x.table == nil && x.note == "" })
+	case r.ns != nil:
+		r.ns.expanded = false
+	}
+	return nil
+}
+
+// name is what Enter inserts: lake.ns.table for a table, the column's name
+// for a column, the namespace for a namespace.
+func (r row) name() string {
+	switch {
+	case r.note != "":
+		return ""
+	case r.col != nil:
+		return quoteIdent(r.col.Name)
+	case r.table != nil:
+		return "lake." + quoteIdent(r.ns.name) + "." + quoteIdent(r.table.name)
+	case r.ns != nil:
+		return "lake." + quoteIdent(r.ns.name)
+	}
+	return ""
+}
+
+// quoteIdent quotes a name that is not a plain lower-case identifier.
+func quoteIdent(s string) string {
+	plain := s != ""
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			plain = false
+		}
+	}
+	if plain {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+func (m *Model) rows() []row {
+	var rows []row
+	for _, n := range m.nss {
+		rows = append(rows, row{ns: n})
+		if !n.expanded {
+			continue
+		}
+		switch {
+		case !n.loaded:
+			rows = append(rows, row{ns: n, note: "loading…"})
+		case n.err != nil:
+			rows = append(rows, row{ns: n, note: "error: " + n.err.Error()})
+		case len(n.tables) == 0:
+			rows = append(rows, row{ns: n, note: "no tables"})
+		}
+		for _, t := range n.tables {
+			rows = append(rows, row{ns: n, table: t})
+			if !t.expanded {
+				continue
+			}
+			switch {
+			case !t.loaded:
+				rows = append(rows, row{ns: n, table: t, note: "loading…"})
+			case t.err != nil:
+				rows = append(rows, row{ns: n, table: t, note: "error: " + t.err.Error()})
+			}
+			for i := range t.columns {
+				rows = append(rows, row{ns: n, table: t, col: &t.columns[i]})
+			}
+		}
+	}
+	return rows
+}
+
+func (m *Model) clamp() {
+	n := len(m.rows())
+	m.cursor = max(min(m.cursor, n-1), 0)
+	body := max(m.height-1, 1)
+	if m.cursor < m.top {
+		m.top = m.cursor
+	}
+	if m.cursor >= m.top+body {
+		m.top = m.cursor - body + 1
+	}
+	m.top = max(min(m.top, n-body), 0)
+}
+
+// View draws the title and the visible part of the tree.
+func (m *Model) View() string {
+	st := m.common.Styles
+	title := st.PanelTitle
+	if m.focused {
+		title = st.PanelTitleFocused
+	}
+	lines := []string{title.Render(ansi.Truncate("Catalog · "+m.title, m.width, "…"))}
+	switch {
+	case m.src == nil:
+		lines = append(lines, st.Muted.Render("no warehouse"))
+	case !m.loaded:
+		lines = append(lines, st.Muted.Render("loading…"))
+	case m.err != nil:
+		lines = append(lines, st.Error.Render(ansi.Wordwrap("error: "+m.err.Error(), m.width, " ")))
+	case len(m.nss) == 0:
+		lines = append(lines, st.Muted.Render("no namespaces yet"))
+	}
+	rows := m.rows()
+	body := max(m.height-1, 1)
+	for i := m.top; i < len(rows) && i < m.top+body; i++ {
+		lines = append(lines, m.renderRow(rows[i], i == m.cursor && m.focused))
+	}
+	for len(lines) < m.height {
+		lines = append(lines, "")
+	}
+	if len(lines) > m.height {
+		lines = lines[:m.height]
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) renderRow(r row, selected bool) string {
+	st := m.common.Styles
+	var text string
+	switch {
+	case r.note != "":
+		indent := "  "
+		if r.table != nil {
+			indent = "    "
+		}
+		text = indent + st.Muted.Render(r.note)
+	case r.col != nil:
+		nameW := 0
+		for _, c := range r.table.columns {
+			nameW = max(nameW, ansi.StringWidth(c.Name))
+		}
+		nameW = min(nameW, max(m.width-4-5, 4))
+		name := ansi.Truncate(r.col.Name, nameW, "…")
+		name += strings.Repeat(" ", nameW-ansi.StringWidth(name))
+		typ := strings.ToLower(r.col.Type)
+		room := m.width - 4 - nameW - 1
+		text = "    " + st.TreeColumn.Render(name)
+		if room >= 3 {
+			text += " " + st.TreeType.Render(ansi.Truncate(typ, room, "…"))
+		}
+	case r.table != nil:
+		text = "  " + arrow(r.table.expanded) + " " + st.TreeTable.Render(r.table.name)
+	default:
+		text = arrow(r.ns.expanded) + " " + st.TreeNamespace.Render(r.ns.name)
+	}
+	text = ansi.Truncate(text, m.width, "…")
+	if selected {
+		plain := ansi.Strip(text)
+		plain += strings.Repeat(" ", max(m.width-ansi.StringWidth(plain), 0))
+		return st.TreeSelected.Render(plain)
+	}
+	return text
+}
+
+func arrow(open bool) string {
+	if open {
+		return "▾"
+	}
+	return "▸"
+}
+
+// ShortHelp lists the main tree keys.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.common.KeyMap
+	return []key.Binding{km.Up, km.Down, km.Expand, km.Insert, km.Preview}
+}
+
+// FullHelp lists every tree key.
+func (m *Model) FullHelp() [][]key.Binding {
+	km := m.common.KeyMap
+	return [][]key.Binding{{km.Up, km.Down, km.Top, km.Bottom}, {km.Expand, km.Left, km.Insert, km.Preview, km.Refresh}}
+}

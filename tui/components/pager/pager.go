@@ -1,0 +1,296 @@
+package pager
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/floehq/floe/kernel"
+	"github.com/floehq/floe/tui/component"
+)
+
+// Model is the results pager component.
+type Model struct {
+	common        component.Common
+	width, height int
+
+	t      *kernel.Table
+	layout *Layout
+	title  string
+
+	row, col  int // the selected cell
+	top, left int // the first row and column on screen
+
+	// order, when set, is the sorted order of the held rows: row r on
+	// screen is t.Rows[order[r]].
+	order    []int
+	sortCol  int
+	sortDesc bool
+	sorting  bool
+}
+
+// New returns an empty pager.
+func New(c component.Common) *Model { return &Model{common: c} }
+
+// SetTable shows t, titled, with the first cell selected. A nil table
+// empties the pager.
+func (m *Model) SetTable(t *kernel.Table, title string) {
+	m.t, m.title = t, title
+	m.row, m.col, m.top, m.left = 0, 0, 0, 0
+	m.order, m.sorting = nil, false
+	m.layout = nil
+	if t != nil {
+		m.layout = NewLayout(t)
+	}
+}
+
+// Table returns the table shown, or nil.
+func (m *Model) Table() *kernel.Table { return m.t }
+
+// Selected returns the selected row and column.
+func (m *Model) Selected() (row, col int) { return m.row, m.col }
+
+// Init does nothing.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// SetSize sets the size the pager draws.
+func (m *Model) SetSize(width, height int) {
+	m.width, m.height = width, height
+	m.clamp()
+}
+
+// bodyRows is how many rows fit under the title, the header and over the
+// footer.
+func (m *Model) bodyRows() int { return max(m.height-5, 1) }
+
+// Update moves the selection and copies values.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if m.t == nil {
+		return nil
+	}
+	km := m.common.KeyMap
+	switch msg := msg.(type) {
+	case sortedMsg:
+		if msg.t == m.t && m.sorting {
+			m.order, m.sortCol, m.sortDesc, m.sorting = msg.order, msg.col, msg.desc, false
+		}
+		return nil
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			m.row -= 3
+		case tea.MouseWheelDown:
+			m.row += 3
+		case tea.MouseWheelLeft:
+			m.col--
+		case tea.MouseWheelRight:
+			m.col++
+		}
+	case tea.KeyPressMsg:
+		switch {
+		case key.Matches(msg, km.Up):
+			m.row--
+		case key.Matches(msg, km.Down):
+			m.row++
+		case key.Matches(msg, km.PageUp):
+			m.row -= m.bodyRows()
+			m.top -= m.bodyRows()
+		case key.Matches(msg, km.PageDown):
+			m.row += m.bodyRows()
+			m.top += m.bodyRows()
+		case key.Matches(msg, km.Top):
+			m.row = 0
+		case key.Matches(msg, km.Bottom):
+			m.row = len(m.t.Rows) - 1
+		case key.Matches(msg, km.Left):
+			m.col--
+		case key.Matches(msg, km.Right):
+			m.col++
+		case key.Matches(msg, km.FirstColumn):
+			m.col = 0
+		case key.Matches(msg, km.LastColumn):
+			m.col = len(m.t.Columns) - 1
+		case key.Matches(msg, km.CopyCell):
+			if v, ok := m.value(); ok {
+				return tea.SetClipboard(Format(v))
+			}
+		case key.Matches(msg, km.Sort):
+			return m.sort()
+		case key.Matches(msg, km.CopyRow):
+			if row := m.heldRow(m.row); row != nil {
+				parts := make([]string, len(row))
+				for i, v := range row {
+					parts[i] = Format(v)
+				}
+				return tea.SetClipboard(strings.Join(parts, "\t"))
+			}
+		default:
+			return nil
+		}
+	}
+	m.clamp()
+	return nil
+}
+
+// clamp keeps the selection inside the table and on screen.
+func (m *Model) clamp() {
+	if m.t == nil {
+		return
+	}
+	n := len(m.t.Rows)
+	m.row = max(min(m.row, n-1), 0)
+	m.col = max(min(m.col, len(m.t.Columns)-1), 0)
+	rows := m.bodyRows()
+	m.top = max(min(m.top, n-rows), 0)
+	if m.row < m.top {
+		m.top = m.row
+	}
+	if m.row >= m.top+rows {
+		m.top = m.row - rows + 1
+	}
+	if m.col < m.left {
+		m.left = m.col
+	}
+	for m.left < m.col && lastFullColumn(m.layout, m.left, m.width) < m.col {
+		m.left++
+	}
+}
+
+// sort cycles the selected column through ascending, descending and the
+// result's own order.
+func (m *Model) sort() tea.Cmd {
+	if m.sorting || len(m.t.Rows) == 0 {
+		return nil
+	}
+	switch {
+	case m.order == nil || m.sortCol != m.col:
+		m.sorting = true
+		return sortCmd(m.t, m.col, false)
+	case !m.sortDesc:
+		m.sorting = true
+		return sortCmd(m.t, m.col, true)
+	}
+	m.order = nil
+	return nil
+}
+
+// heldRow returns the r-th row on screen, in the sorted order if any.
+func (m *Model) heldRow(r int) []any {
+	if m.t == nil || r < 0 || r >= len(m.t.Rows) {
+		return nil
+	}
+	if m.order != nil {
+		r = m.order[r]
+	}
+	return m.t.Rows[r]
+}
+
+func (m *Model) value() (any, bool) {
+	row := m.heldRow(m.row)
+	if row == nil || m.col >= len(row) {
+		return nil, false
+	}
+	return row[m.col], true
+}
+
+// View draws the title, the visible window of the grid and a footer with
+// the counts and the selected value.
+func (m *Model) View() string {
+	st := m.common.Styles
+	if m.t == nil {
+		return fit([]string{st.Muted.Render("No results: run a cell that returns rows (ctrl+enter).")}, m.width, m.height)
+	}
+	lines := []string{st.PanelTitleFocused.Render(ansi.Truncate(m.title, m.width, "…"))}
+	lines = append(lines, Render(m.t, m.layout, Window{Top: m.top, Left: m.left, Rows: m.bodyRows(), Width: m.width, SelRow: m.row, SelCol: m.col, Order: m.order}, st)...)
+	for len(lines) < m.height-1 {
+		lines = append(lines, "")
+	}
+	lines = append(lines, st.GridFooter.Render(ansi.Truncate(m.footer(), m.width, "…")))
+	return fit(lines, m.width, m.height)
+}
+
+// footer is "row 12 of 1,000,000 · col 3 of 7 amount = 12.5".
+func (m *Model) footer() string {
+	t := m.t
+	var b strings.Builder
+	if len(t.Rows) == 0 {
+		fmt.Fprintf(&b, "0 rows · %d columns", len(t.Columns))
+		return b.String()
+	}
+	fmt.Fprintf(&b, "row %s of %s", Count(int64(m.row+1)), Count(t.Total))
+	if t.Truncated() {
+		fmt.Fprintf(&b, " (first %s held)", Count(int64(len(t.Rows))))
+	}
+	fmt.Fprintf(&b, " · col %d of %d", m.col+1, len(t.Columns))
+	switch {
+	case m.sorting:
+		b.WriteString(" · sorting…")
+	case m.order != nil:
+		dir := "↑"
+		if m.sortDesc {
+			dir = "↓"
+		}
+		fmt.Fprintf(&b, " · sorted by %s %s", t.Columns[m.sortCol], dir)
+	}
+	if v, ok := m.value(); ok {
+		fmt.Fprintf(&b, " · %s = %s", t.Columns[m.col], Quote(v))
+	}
+	return b.String()
+}
+
+// ShortHelp lists the main pager keys.
+func (m *Model) ShortHelp() []key.Binding {
+	km := m.common.KeyMap
+	return []key.Binding{km.Up, km.Down, km.Left, km.Right, km.CopyCell, km.Back}
+}
+
+// FullHelp lists every pager key.
+func (m *Model) FullHelp() [][]key.Binding {
+	km := m.common.KeyMap
+	return [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom}, {km.Left, km.Right, km.FirstColumn, km.LastColumn, km.Sort, km.CopyCell, km.CopyRow, km.Back}}
+}
+
+// Rows is "1 row" or "12,345 rows".
+func Rows(n int64) string {
+	if n == 1 {
+		return "1 row"
+	}
+	return Count(n) + " rows"
+}
+
+// Count formats n with thousands separators: 1,234,567.
+func Count(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// fit cuts or pads lines to exactly height lines no wider than width.
+func fit(lines []string, width, height int) string {
+	if len(lines) > height {
+		lines = lines[:height]
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,130 @@
+package statusbar
+
+import (
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/floehq/floe/tui/component"
+)
+
+// State is what the status bar shows; the app fills it before each frame.
+type State struct {
+	Warehouse string
+	File      string
+	Dirty     bool
+	Mode      string // NORMAL, EDIT, RESULTS, CATALOG
+	// Kernel is what the kernel does: "kernel idle", "kernel running 1.20s".
+	Kernel  string
+	Running bool
+	// Last describes the last run: "12ms · 1,234 rows".
+	Last    string
+	Message string
+	IsError bool
+	Help    string // the key to press for help
+}
+
+// Model is the status bar component.
+type Model struct {
+	common component.Common
+	width  int
+	State  State
+}
+
+// New returns a status bar.
+func New(c component.Common) *Model { return &Model{common: c} }
+
+// Init does nothing.
+func (m *Model) Init() tea.Cmd { return nil }
+
+// Update does nothing: the app sets State.
+func (m *Model) Update(tea.Msg) tea.Cmd { return nil }
+
+// SetSize sets the width; the bar is one line high.
+func (m *Model) SetSize(width, _ int) { m.width = width }
+
+// View draws the bar. When the line is too narrow the message goes first,
+// then the warehouse, so the file, the kernel state and the help key stay.
+func (m *Model) View() string {
+	st := m.common.Styles
+	s := m.State
+	item := func(text string) string { return st.StatusItem.Render(" " + text + " ") }
+	sepText := "│"
+	left := []string{st.StatusBrand.Render(" " + s.Mode + " ")}
+	file := s.File
+	if s.Dirty {
+		file += " ●"
+		if st.NoColor {
+			file += " modified"
+		}
+	}
+	fileItem := item(file)
+	if s.Dirty {
+		fileItem = st.StatusDirty.Render(" " + file + " ")
+	}
+	left = append(left, fileItem)
+	kernelItem := item(s.Kernel)
+	if s.Running {
+		kernelItem = st.StatusRunning.Render(" " + s.Kernel + " ")
+	}
+	left = append(left, kernelItem)
+	if s.Last != "" {
+		left = append(left, item(s.Last))
+	}
+	right := []string{}
+	if s.Warehouse != "" {
+		right = append(right, item(s.Warehouse))
+	}
+	right = append(right, item(s.Help))
+
+	msg := ""
+	if s.Message != "" {
+		if s.IsError {
+			msg = st.StatusError.Render(" " + s.Message + " ")
+		} else {
+			msg = st.StatusMessage.Render(" " + s.Message + " ")
+		}
+	}
+	sep := st.StatusItem.Render(sepText)
+	join := func(parts []string) string { return strings.Join(parts, sep) }
+	// Drop what matters least until the rest fits, keeping room for the
+	// message: the warehouse, then the last run, then the message itself.
+	for {
+		l, r := join(left), join(right)
+		room := m.width - ansi.StringWidth(l) - ansi.StringWidth(r)
+		if msg != "" && room >= 9 {
+			mm := msg
+			if ansi.StringWidth(mm) > room-1 {
+				style := st.StatusMessage
+				if s.IsError {
+					style = st.StatusError
+				}
+				mm = style.Render(ansi.Truncate(ansi.Strip(msg), room-1, "…"))
+			}
+			l += sep + mm
+			room -= 1 + ansi.StringWidth(mm)
+			return l + st.StatusBar.Render(strings.Repeat(" ", room)) + r
+		}
+		if room >= 0 && msg == "" {
+			return l + st.StatusBar.Render(strings.Repeat(" ", room)) + r
+		}
+		switch {
+		case len(right) > 1:
+			right = right[1:]
+		case len(left) > 3:
+			left = left[:len(left)-1]
+		case msg != "":
+			msg = ""
+		default:
+			return ansi.Truncate(l+r, m.width, "")
+		}
+	}
+}
+
+// ShortHelp lists nothing: the bar has no keys.
+func (m *Model) ShortHelp() []key.Binding { return nil }
+
+// FullHelp lists nothing: the bar has no keys.
+func (m *Model) FullHelp() [][]key.Binding { return nil }

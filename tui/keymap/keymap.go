@@ -1,0 +1,146 @@
+package keymap
+
+import (
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
+)
+
+// KeyMap is every binding of the terminal UI, grouped by where it works.
+type KeyMap struct {
+	// Everywhere, also while editing a cell.
+	Quit          key.Binding
+	Save          key.Binding
+	Cancel        key.Binding
+	RunCell       key.Binding
+	RunAll        key.Binding
+	Help          key.Binding
+	ToggleCatalog key.Binding
+
+	// Moving around, in the notebook, the results and the catalog.
+	Up       key.Binding
+	Down     key.Binding
+	Left     key.Binding
+	Right    key.Binding
+	PageUp   key.Binding
+	PageDown key.Binding
+	Top      key.Binding
+	Bottom   key.Binding
+	Focus    key.Binding
+	Back     key.Binding
+
+	// The notebook, when no cell is being edited.
+	Edit        key.Binding
+	AddAbove    key.Binding
+	AddBelow    key.Binding
+	Delete      key.Binding
+	MoveUp      key.Binding
+	MoveDown    key.Binding
+	CycleType   key.Binding
+	Merge       key.Binding
+	Split       key.Binding
+	RunAllAbove key.Binding
+	Results     key.Binding
+	FixWithAI   key.Binding
+
+	// Editing a cell; Editor holds the text area's own bindings.
+	StopEditing key.Binding
+	Indent      key.Binding
+	Editor      textarea.KeyMap
+
+	// The results pager.
+	FirstColumn key.Binding
+	LastColumn  key.Binding
+	Sort        key.Binding
+	CopyCell    key.Binding
+	CopyRow     key.Binding
+
+	// The catalog tree.
+	Insert  key.Binding
+	Expand  key.Binding
+	Preview key.Binding
+	Refresh key.Binding
+
+	// Dialogs.
+	Yes key.Binding
+	No  key.Binding
+}
+
+// Default returns the default bindings. Ctrl+Enter and Shift+Enter need a
+// terminal that reports them (kitty keyboard protocol or similar); Ctrl+J is
+// what many other terminals send for Ctrl+Enter.
+func Default() *KeyMap {
+	b := func(keys []string, help, desc string) key.Binding {
+		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
+	}
+	k := &KeyMap{
+		Quit:          b([]string{"ctrl+q"}, "ctrl+q", "quit (asks to save changes)"),
+		Save:          b([]string{"ctrl+s"}, "ctrl+s", "save the notebook"),
+		Cancel:        b([]string{"ctrl+c"}, "ctrl+c", "cancel the running query"),
+		RunCell:       b([]string{"ctrl+enter", "shift+enter", "ctrl+j", "f5"}, "ctrl+enter", "run cell (also shift+enter, ctrl+j, f5)"),
+		RunAll:        b([]string{"ctrl+r"}, "ctrl+r", "run all cells"),
+		Help:          b([]string{"f1", "?"}, "? / f1", "show or hide this help"),
+		ToggleCatalog: b([]string{"ctrl+o"}, "ctrl+o", "show or hide the catalog"),
+
+		Up:       b([]string{"up", "k"}, "↑/k", "up"),
+		Down:     b([]string{"down", "j"}, "↓/j", "down"),
+		Left:     b([]string{"left", "h"}, "←/h", "left, collapse"),
+		Right:    b([]string{"right", "l"}, "→/l", "right, expand"),
+		PageUp:   b([]string{"pgup", "ctrl+b"}, "pgup", "page up"),
+		PageDown: b([]string{"pgdown", "ctrl+f", "space"}, "pgdn", "page down"),
+		Top:      b([]string{"home", "g"}, "home/g", "first"),
+		Bottom:   b([]string{"end", "G"}, "end/G", "last"),
+		Focus:    b([]string{"tab"}, "tab", "next pane (notebook, results, catalog)"),
+		Back:     b([]string{"esc"}, "esc", "back to the notebook"),
+
+		Edit:        b([]string{"enter", "i"}, "enter/i", "edit cell"),
+		AddAbove:    b([]string{"a"}, "a", "add cell above"),
+		AddBelow:    b([]string{"b"}, "b", "add cell below"),
+		Delete:      b([]string{"d"}, "d d", "delete cell (press twice)"),
+		MoveUp:      b([]string{"K", "alt+up"}, "K/alt+↑", "move cell up"),
+		MoveDown:    b([]string{"J", "alt+down"}, "J/alt+↓", "move cell down"),
+		CycleType:   b([]string{"t"}, "t", "change cell type (sql, go, ask, markdown)"),
+		Merge:       b([]string{"M"}, "M", "merge with the cell below"),
+		Split:       b([]string{"ctrl+\\"}, "ctrl+\\", "split the cell at the editor's line"),
+		RunAllAbove: b([]string{"U"}, "U", "run all cells above"),
+		Results:     b([]string{"o"}, "o", "open the cell's results"),
+		FixWithAI:   b([]string{"F"}, "F", "fix the failed cell with AI"),
+
+		StopEditing: b([]string{"esc"}, "esc", "stop editing"),
+		Indent:      b([]string{"tab"}, "tab", "indent"),
+		Editor:      textarea.DefaultKeyMap(),
+
+		FirstColumn: b([]string{"0", "ctrl+a"}, "0", "first column"),
+		LastColumn:  b([]string{"$", "ctrl+e"}, "$", "last column"),
+		Sort:        b([]string{"s"}, "s", "sort by column: ascending, descending, off"),
+		CopyCell:    b([]string{"y"}, "y", "copy value"),
+		CopyRow:     b([]string{"Y"}, "Y", "copy row (tab-separated)"),
+
+		Insert:  b([]string{"enter"}, "enter", "insert name into the cell"),
+		Expand:  b([]string{"space", "right", "l"}, "space/→", "expand or collapse"),
+		Preview: b([]string{"p"}, "p", "preview the table's first rows"),
+		Refresh: b([]string{"r"}, "r", "reload the catalog"),
+
+		Yes: b([]string{"y"}, "y", "yes"),
+		No:  b([]string{"n"}, "n", "no"),
+	}
+	return k
+}
+
+// Group is a named set of bindings, one section of the help overlay.
+type Group struct {
+	Name     string
+	Bindings []key.Binding
+}
+
+// Groups returns every binding, by where it works, in the order the help
+// overlay lists them.
+func (k *KeyMap) Groups() []Group {
+	e := k.Editor
+	return []Group{
+		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.ToggleCatalog}},
+		{"Notebook", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.Edit, k.AddAbove, k.AddBelow, k.Delete, k.MoveUp, k.MoveDown, k.CycleType, k.Merge, k.RunAllAbove, k.Results, k.FixWithAI, k.Focus}},
+		{"Editing a cell", []key.Binding{k.StopEditing, k.Indent, k.Split, e.InsertNewline, e.LinePrevious, e.LineNext, e.WordForward, e.WordBackward, e.LineStart, e.LineEnd, e.InputBegin, e.InputEnd, e.DeleteWordBackward, e.DeleteAfterCursor, e.DeleteBeforeCursor, e.Paste, e.SelectAll}},
+		{"Results", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FirstColumn, k.LastColumn, k.Sort, k.CopyCell, k.CopyRow, k.Back}},
+		{"Catalog", []key.Binding{k.Up, k.Down, k.Expand, k.Insert, k.Preview, k.Refresh, k.Back}},
+	}
+}

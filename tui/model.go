@@ -1,0 +1,678 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/tui/component"
+	"github.com/floehq/floe/tui/components/catalog"
+	"github.com/floehq/floe/tui/components/helpview"
+	"github.com/floehq/floe/tui/components/pager"
+	"github.com/floehq/floe/tui/components/statusbar"
+	"github.com/floehq/floe/tui/notebook"
+	"github.com/floehq/floe/tui/styles"
+)
+
+// focus is the pane that gets the keys.
+type focus int
+
+const (
+	focusNotebook focus = iota
+	focusResults
+	focusCatalog
+)
+
+// dialog is a question over the screen.
+type dialog int
+
+const (
+	dialogNone   dialog = iota
+	dialogQuit          // unsaved changes: save, discard or stay
+	dialogSaveAs        // a file name for a new notebook
+)
+
+// autosaveMsg is the autosave timer's tick.
+type autosaveMsg struct{}
+
+// recoveredMsg reports a written recovery copy.
+type recoveredMsg struct {
+	version int
+	err     error
+}
+
+// diskState is shared by the commands that write the notebook and its
+// recovery copy.
+type diskState struct {
+	mu    sync.Mutex
+	saved int // the version last saved; -1 before the first save
+}
+
+// savedMsg reports a finished save.
+type savedMsg struct {
+	path     string
+	version  int
+	err      error
+	thenQuit bool
+}
+
+// Model is the workbench: the notebook, the results pager and the catalog
+// tree side by side, a status bar, the help overlay and dialogs.
+type Model struct {
+	common component.Common
+	ctx    context.Context
+	opts   Options
+	path   string
+
+	notebook  *notebook.Model
+	pager     *pager.Model
+	catalog   *catalog.Model
+	statusbar *statusbar.Model
+	help      *helpview.Model
+
+	focus       focus
+	showCatalog bool
+	catalogSet  bool // the user toggled the catalog; keep their choice
+	showHelp    bool
+	dialog      dialog
+	saveAs      textinput.Model
+	quitAfter   bool // quit once the save-as dialog saved
+
+	// recovered is the version last copied to the recovery file; -1 if
+	// none was written.
+	recovered int
+	// disk orders the writes of the notebook and of its recovery copy,
+	// which run in commands, so a late copy never outlives a save.
+	disk *diskState
+
+	message string
+	isError bool
+	width   int
+	height  int
+	darkSet bool
+}
+
+// New returns the workbench model for opts; cells run under ctx.
+func New(ctx context.Context, c component.Common, opts Options) *Model {
+	nb := opts.Notebook
+	if nb == nil {
+		nb = &notebooks.Notebook{Path: opts.Path}
+	}
+	ipynb := strings.EqualFold(filepath.Ext(opts.Path), ".ipynb")
+	m := &Model{
+		common:    c,
+		ctx:       ctx,
+		opts:      opts,
+		path:      opts.Path,
+		notebook:  notebook.New(ctx, c, opts.Kernel, nb, ipynb),
+		pager:     pager.New(c),
+		statusbar: statusbar.New(c),
+		help:      helpview.New(c),
+	}
+	if opts.Catalog != nil {
+		m.catalog = catalog.New(ctx, c, opts.Catalog, "lake")
+	}
+	// A new notebook opens ready to type.
+	if opts.Notebook == nil || len(opts.Notebook.Cells) == 0 {
+		m.notebook.StartEditing()
+	}
+	m.recovered = -1
+	m.disk = &diskState{saved: -1}
+	if opts.Path != "" {
+		if _, err := os.Stat(RecoveryPath(opts.Path)); err == nil {
+			m.message = "unsaved changes from an earlier session are in " + RecoveryPath(opts.Path)
+		}
+	}
+	m.saveAs = textinput.New()
+	m.saveAs.Prompt = "file: "
+	m.saveAs.Placeholder = "untitled.md"
+	return m
+}
+
+// Init loads the catalog and asks the terminal for its background colour.
+func (m *Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.notebook.Init(), tea.RequestBackgroundColor, m.autosaveTick()}
+	if m.catalog != nil {
+		cmds = append(cmds, m.catalog.Init())
+	}
+	return tea.Batch(cmds...)
+}
+
+// Update routes messages: the kernel's replies and listings to their
+// components, keys to dialogs, then global bindings, then the focused pane.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.BackgroundColorMsg:
+		if !m.common.Styles.NoColor && !m.darkSet {
+			m.darkSet = true
+			*m.common.Styles = *styles.New(msg.IsDark())
+			m.notebook.SetDark(msg.IsDark())
+		}
+		return m, nil
+	case notebook.StatusMsg:
+		m.message, m.isError = msg.Text, msg.Error
+		return m, nil
+	case notebook.OpenResultsMsg:
+		m.pager.SetTable(msg.Table, msg.Title)
+		m.setFocus(focusResults)
+		return m, nil
+	case notebook.RunDoneMsg:
+		if m.focus == focusResults && msg.Cell != "" && msg.Cell == m.notebook.CurrentID() {
+			// The pager shows the cell under the cursor, which ran again.
+			if t, title := m.notebook.CurrentTable(); t != nil && t != m.pager.Table() {
+				m.pager.SetTable(t, title)
+			}
+		}
+		return m, nil
+	case catalog.InsertMsg:
+		m.setFocus(focusNotebook)
+		return m, m.notebook.InsertText(msg.Text)
+	case catalog.PreviewMsg:
+		return m, m.notebook.Preview(msg.NS, msg.Table)
+	case savedMsg:
+		return m, m.saved(msg)
+	case autosaveMsg:
+		return m, tea.Batch(m.autosave(), m.autosaveTick())
+	case recoveredMsg:
+		if msg.err == nil {
+			m.recovered = msg.version
+		}
+		return m, nil
+	case tea.KeyPressMsg:
+		return m, m.key(msg)
+	case tea.PasteMsg:
+		if m.dialog == dialogSaveAs {
+			var cmd tea.Cmd
+			m.saveAs, cmd = m.saveAs.Update(msg)
+			return m, cmd
+		}
+		return m, m.notebook.Update(msg)
+	case tea.MouseWheelMsg:
+		switch m.focus {
+		case focusResults:
+			return m, m.pager.Update(msg)
+		case focusCatalog:
+			return m, m.catalog.Update(msg)
+		}
+		return m, m.notebook.Update(msg)
+	}
+	// Everything else (the kernel's replies, timers, listings) goes to
+	// every component; each ignores what is not its own.
+	cmds := []tea.Cmd{m.notebook.Update(msg), m.pager.Update(msg)}
+	if m.catalog != nil {
+		cmds = append(cmds, m.catalog.Update(msg))
+	}
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
+	km := m.common.KeyMap
+	m.message, m.isError = "", false
+	if m.dialog != dialogNone {
+		return m.dialogKey(msg)
+	}
+	if m.showHelp {
+		if key.Matches(msg, km.Help) || key.Matches(msg, km.Back) || msg.String() == "q" {
+			m.showHelp = false
+			return nil
+		}
+		return m.help.Update(msg)
+	}
+	// Printable keys type into the editor; only other keys are global there.
+	typing := m.focus == focusNotebook && m.notebook.Editing() && msg.Text != ""
+	if !typing {
+		switch {
+		case key.Matches(msg, km.Quit):
+			return m.quit()
+		case key.Matches(msg, km.Save):
+			return m.save(false)
+		case key.Matches(msg, km.Cancel):
+			if m.notebook.Cancel() {
+				m.message = "cancelling the running query…"
+			} else {
+				m.message = "nothing is running (ctrl+q quits)"
+			}
+			return nil
+		case key.Matches(msg, km.RunCell):
+			if m.focus == focusCatalog {
+				m.setFocus(focusNotebook)
+			}
+			return m.notebook.RunCurrent()
+		case key.Matches(msg, km.RunAll):
+			return m.notebook.RunAll()
+		case key.Matches(msg, km.Help):
+			m.showHelp = true
+			return nil
+		case key.Matches(msg, km.ToggleCatalog):
+			return m.toggleCatalog()
+		}
+	}
+	editing := m.focus == focusNotebook && m.notebook.Editing()
+	if !editing {
+		switch {
+		case key.Matches(msg, km.Focus):
+			m.cycleFocus()
+			return nil
+		case key.Matches(msg, km.Back) && m.focus != focusNotebook:
+			m.setFocus(focusNotebook)
+			return nil
+		}
+	}
+	switch m.focus {
+	case focusResults:
+		return m.pager.Update(msg)
+	case focusCatalog:
+		return m.catalog.Update(msg)
+	}
+	return m.notebook.Update(msg)
+}
+
+// cycleFocus goes notebook → results (if the cell has a table) → catalog
+// (if shown) → notebook.
+func (m *Model) cycleFocus() {
+	order := []focus{focusNotebook, focusResults, focusCatalog}
+	i := 0
+	for k, f := range order {
+		if f == m.focus {
+			i = k
+		}
+	}
+	for n := 1; n <= len(order); n++ {
+		f := order[(i+n)%len(order)]
+		switch f {
+		case focusResults:
+			t, title := m.notebook.CurrentTable()
+			if t == nil {
+				continue
+			}
+			if t != m.pager.Table() {
+				m.pager.SetTable(t, title)
+			}
+		case focusCatalog:
+			if !m.catalogShown() {
+				continue
+			}
+		}
+		m.setFocus(f)
+		return
+	}
+}
+
+func (m *Model) setFocus(f focus) {
+	m.focus = f
+	m.notebook.SetFocused(f == focusNotebook)
+	if m.catalog != nil {
+		m.catalog.SetFocused(f == focusCatalog)
+	}
+	m.layout()
+}
+
+func (m *Model) toggleCatalog() tea.Cmd {
+	if m.catalog == nil {
+		m.message, m.isError = "no catalog: the workbench was opened without a warehouse", true
+		return nil
+	}
+	m.catalogSet = true
+	m.showCatalog = !m.showCatalog
+	if m.showCatalog && !m.catalogShown() {
+		m.showCatalog = false
+		m.message, m.isError = "the terminal is too narrow for the catalog", true
+		return nil
+	}
+	if m.showCatalog {
+		m.setFocus(focusCatalog)
+	} else if m.focus == focusCatalog {
+		m.setFocus(focusNotebook)
+	}
+	m.layout()
+	return nil
+}
+
+// quit quits, first asking when there are unsaved changes.
+func (m *Model) quit() tea.Cmd {
+	if m.notebook.Dirty() {
+		m.dialog = dialogQuit
+		return nil
+	}
+	m.notebook.Cancel()
+	return tea.Quit
+}
+
+// save writes the notebook atomically, in a command so the screen never
+// waits for the disk. A notebook without a file asks for a name first.
+func (m *Model) save(thenQuit bool) tea.Cmd {
+	if m.path == "" {
+		m.dialog = dialogSaveAs
+		m.quitAfter = thenQuit
+		m.saveAs.SetValue("")
+		return m.saveAs.Focus()
+	}
+	nb, version := m.notebook.Snapshot()
+	path, disk := m.path, m.disk
+	m.message = "saving…"
+	return func() tea.Msg {
+		disk.mu.Lock()
+		defer disk.mu.Unlock()
+		err := nb.WriteFile(path)
+		if err == nil {
+			disk.saved = max(disk.saved, version)
+			os.Remove(RecoveryPath(path))
+		}
+		return savedMsg{path: path, version: version, err: err, thenQuit: thenQuit}
+	}
+}
+
+func (m *Model) autosaveTick() tea.Cmd {
+	every := m.opts.AutosaveEvery
+	if every <= 0 {
+		every = defaultAutosave
+	}
+	return tea.Tick(every, func(time.Time) tea.Msg { return autosaveMsg{} })
+}
+
+// autosave copies unsaved changes to the recovery file, when there are
+// changes it does not hold yet.
+func (m *Model) autosave() tea.Cmd {
+	if m.path == "" || !m.notebook.Dirty() {
+		return nil
+	}
+	nb, version := m.notebook.Snapshot()
+	if version == m.recovered {
+		return nil
+	}
+	path, disk := RecoveryPath(m.path), m.disk
+	return func() tea.Msg {
+		disk.mu.Lock()
+		defer disk.mu.Unlock()
+		if disk.saved >= version {
+			return nil // saved meanwhile: nothing to recover
+		}
+		return recoveredMsg{version: version, err: nb.WriteFile(path)}
+	}
+}
+
+// discard quits without saving; the recovery copy goes too.
+func (m *Model) discard() tea.Cmd {
+	m.notebook.Cancel()
+	if m.path == "" {
+		return tea.Quit
+	}
+	path, disk := RecoveryPath(m.path), m.disk
+	return func() tea.Msg {
+		disk.mu.Lock()
+		defer disk.mu.Unlock()
+		disk.saved = int(^uint(0) >> 1) // no copy after this
+		os.Remove(path)
+		return tea.Quit()
+	}
+}
+
+func (m *Model) saved(msg savedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.message, m.isError = "save failed: "+msg.err.Error(), true
+		return nil
+	}
+	m.notebook.MarkSaved(msg.version)
+	m.message = "saved " + msg.path
+	if msg.thenQuit {
+		m.notebook.Cancel()
+		return tea.Quit
+	}
+	return nil
+}
+
+func (m *Model) dialogKey(msg tea.KeyPressMsg) tea.Cmd {
+	km := m.common.KeyMap
+	switch m.dialog {
+	case dialogQuit:
+		switch {
+		case key.Matches(msg, km.Yes):
+			m.dialog = dialogNone
+			return m.save(true)
+		case key.Matches(msg, km.No):
+			m.dialog = dialogNone
+			return m.discard()
+		case key.Matches(msg, km.Back), key.Matches(msg, km.Quit), key.Matches(msg, km.Cancel):
+			m.dialog = dialogNone
+		}
+		return nil
+	case dialogSaveAs:
+		switch msg.String() {
+		case "esc", "ctrl+c":
+			m.dialog = dialogNone
+			m.saveAs.Blur()
+			return nil
+		case "enter":
+			name := strings.TrimSpace(m.saveAs.Value())
+			if name == "" {
+				name = m.saveAs.Placeholder
+			}
+			if filepath.Ext(name) == "" {
+				name += ".md"
+			}
+			m.dialog = dialogNone
+			m.saveAs.Blur()
+			m.path = name
+			m.notebook.Notebook().Path = name
+			return m.save(m.quitAfter)
+		}
+		var cmd tea.Cmd
+		m.saveAs, cmd = m.saveAs.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// catalogShown reports whether the catalog panel is drawn: asked for, and
+// leaving the notebook at least 30 columns.
+func (m *Model) catalogShown() bool {
+	return m.catalog != nil && m.showCatalog && m.width-m.catalogWidth()-1 >= 30
+}
+
+// catalogWidth is the width of the catalog panel when shown.
+func (m *Model) catalogWidth() int { return max(min(m.width/4, 36), 22) }
+
+// layout sizes the components for the window and the panes shown.
+func (m *Model) layout() {
+	if m.catalog != nil && !m.catalogSet {
+		m.showCatalog = m.width >= 100
+	}
+	mainH := max(m.height-1, 1)
+	w := m.width
+	if m.catalogShown() {
+		cw := m.catalogWidth()
+		m.catalog.SetSize(cw, mainH)
+		w -= cw + 1
+	}
+	m.notebook.SetSize(w, mainH)
+	m.pager.SetSize(w, mainH)
+	m.statusbar.SetSize(m.width, 1)
+	m.help.SetSize(m.width, m.height)
+	m.saveAs.SetWidth(min(50, m.width-12))
+}
+
+// View draws the panes side by side over the status bar, with the help or
+// a dialog on top.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "floe · " + m.fileName()
+	return v
+}
+
+// render draws the screen as text, exactly the terminal's size; View wraps
+// it for the terminal.
+func (m *Model) render() string {
+	if m.width <= 0 || m.height <= 0 {
+		return ""
+	}
+	return clampFrame(m.frame(), m.width, m.height)
+}
+
+// clampFrame cuts or pads s to height lines no wider than width, so that a
+// tiny terminal never scrolls.
+func clampFrame(s string, width, height int) string {
+	lines := strings.Split(s, "\n")
+	if len(lines) > height {
+		// Keep the status bar: it is the last line.
+		lines = append(lines[:height-1], lines[len(lines)-1])
+	}
+	for i, l := range lines {
+		if ansi.StringWidth(l) > width {
+			lines[i] = ansi.Truncate(l, width, "")
+		}
+	}
+	for len(lines) < height {
+		lines = append(lines, "")
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (m *Model) frame() string {
+	if m.showHelp {
+		return m.help.View()
+	}
+	mainH := max(m.height-1, 1)
+	var main string
+	if m.focus == focusResults {
+		main = m.pager.View()
+	} else {
+		main = m.notebook.View()
+	}
+	if m.catalogShown() {
+		cw := m.catalogWidth()
+		left := strings.Split(m.catalog.View(), "\n")
+		right := strings.Split(main, "\n")
+		rule := m.common.Styles.PanelRule.Render("│")
+		var b strings.Builder
+		for i := range mainH {
+			l, r := "", ""
+			if i < len(left) {
+				l = left[i]
+			}
+			if i < len(right) {
+				r = right[i]
+			}
+			if pad := cw - ansi.StringWidth(l); pad > 0 {
+				l += strings.Repeat(" ", pad)
+			}
+			if i > 0 {
+				b.WriteByte('\n')
+			}
+			b.WriteString(l + rule + r)
+		}
+		main = b.String()
+	}
+	m.fillStatus()
+	screen := main + "\n" + m.statusbar.View()
+	switch m.dialog {
+	case dialogQuit:
+		screen = overlay(screen, m.dialogBox(fmt.Sprintf("%s has unsaved changes.", m.fileName()),
+			"y  save and quit", "n  quit without saving", "esc  keep working"), m.width, m.height)
+	case dialogSaveAs:
+		screen = overlay(screen, m.dialogBox("Save the notebook as", m.saveAs.View(), "enter  save   esc  cancel"), m.width, m.height)
+	}
+	return screen
+}
+
+func (m *Model) dialogBox(title string, lines ...string) string {
+	st := m.common.Styles
+	body := st.HelpGroup.Render(title) + "\n\n" + strings.Join(lines, "\n")
+	return st.Overlay.Render(body)
+}
+
+func (m *Model) fileName() string {
+	if m.path == "" {
+		return "untitled"
+	}
+	return filepath.Base(m.path)
+}
+
+// fillStatus sets what the status bar shows from the components' state.
+func (m *Model) fillStatus() {
+	s := &m.statusbar.State
+	s.Warehouse = displayPath(m.opts.Warehouse)
+	s.File = m.fileName()
+	if m.path == "" {
+		s.File += " (not saved)"
+	}
+	s.Dirty = m.notebook.Dirty()
+	switch {
+	case m.showHelp:
+		s.Mode = "HELP"
+	case m.focus == focusResults:
+		s.Mode = "RESULTS"
+	case m.focus == focusCatalog:
+		s.Mode = "CATALOG"
+	case m.notebook.Editing():
+		s.Mode = "EDIT"
+	default:
+		s.Mode = "NOTEBOOK"
+	}
+	if running, since := m.notebook.Running(); running {
+		el := m.common.Now().Sub(since)
+		s.Kernel = "kernel running " + notebook.Duration(el)
+		if q := m.notebook.Queued(); q > 0 {
+			s.Kernel += fmt.Sprintf(" · %d queued", q)
+		}
+		s.Running = true
+	} else {
+		s.Kernel, s.Running = "kernel idle", false
+	}
+	s.Last = ""
+	if r := m.notebook.LastRun(); r != nil {
+		s.Last = "last " + notebook.Duration(r.Duration)
+		for i := len(r.Outputs) - 1; i >= 0; i-- {
+			if t := r.Outputs[i].Table; t != nil {
+				s.Last += " · " + pager.Rows(t.Total)
+				break
+			}
+		}
+		if r.Err != nil {
+			s.Last += " · failed"
+		}
+	}
+	s.Message, s.IsError = m.message, m.isError
+	s.Help = "? help"
+	if m.notebook.Editing() && m.focus == focusNotebook {
+		s.Help = "f1 help"
+	}
+}
+
+// overlay draws box in the middle of screen.
+func overlay(screen, box string, width, height int) string {
+	lines := strings.Split(screen, "\n")
+	boxLines := strings.Split(box, "\n")
+	bw := lipgloss.Width(box)
+	x := max((width-bw)/2, 0)
+	y := max((height-len(boxLines))/2, 0)
+	for i, bl := range boxLines {
+		r := y + i
+		if r >= len(lines) {
+			break
+		}
+		base := lines[r]
+		left := ansi.Cut(base, 0, x)
+		if pad := x - ansi.StringWidth(left); pad > 0 {
+			left += strings.Repeat(" ", pad)
+		}
+		lines[r] = left + bl + ansi.Cut(base, x+bw, width)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -1,0 +1,269 @@
+package notebook
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/floehq/floe/kernel"
+	"github.com/floehq/floe/notebooks"
+)
+
+// run is one cell's run, queued or going.
+type run struct {
+	id        string          // the cell's id; "" for a preview
+	preview   *notebooks.Cell // a cell outside the notebook: a table preview
+	title     string
+	start     time.Time
+	cancel    context.CancelFunc
+	cancelled bool
+	// stopOnFail ends the rest of a run-all when this cell fails.
+	stopOnFail bool
+
+	// mu guards started and abandoned, shared with the goroutine that
+	// runs the cell; finished is closed when the kernel returns.
+	mu        sync.Mutex
+	started   bool
+	abandoned bool
+	finished  chan struct{}
+}
+
+// cellDoneMsg carries a finished run back to Update.
+type cellDoneMsg struct {
+	run  *run
+	res  *kernel.Result
+	cell notebooks.Cell // the copy that ran, with its outputs and execution
+}
+
+// tickMsg redraws a running cell's spinner and elapsed time.
+type tickMsg struct{ run *run }
+
+// tickEvery is how often a running cell's elapsed time is redrawn.
+const tickEvery = 100 * time.Millisecond
+
+func tick(r *run) tea.Cmd {
+	return tea.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{r} })
+}
+
+// Running reports whether a cell is running, and since when.
+func (m *Model) Running() (bool, time.Time) {
+	if m.running == nil {
+		return false, time.Time{}
+	}
+	return true, m.running.start
+}
+
+// Queued returns how many runs wait behind the running one.
+func (m *Model) Queued() int { return len(m.queue) }
+
+// LastRun returns the last finished run, or nil.
+func (m *Model) LastRun() *kernel.Result { return m.last }
+
+// RunCurrent runs the cell under the cursor, after the runs already queued.
+// The editor keeps the focus.
+func (m *Model) RunCurrent() tea.Cmd {
+	m.commit()
+	if len(m.nb.Cells) == 0 {
+		return nil
+	}
+	c := m.nb.Cells[m.cursor]
+	if c.Kind != notebooks.Code {
+		return status("markdown cells do not run")
+	}
+	return m.enqueue([]*run{{id: c.ID}})
+}
+
+// RunAll runs every code cell top to bottom, stopping at the first that
+// fails.
+func (m *Model) RunAll() tea.Cmd { return m.runRange(0, len(m.nb.Cells)) }
+
+// RunAbove runs the code cells above the cursor, stopping at the first that
+// fails.
+func (m *Model) RunAbove() tea.Cmd { return m.runRange(0, m.cursor) }
+
+func (m *Model) runRange(from, to int) tea.Cmd {
+	m.commit()
+	var runs []*run
+	for _, c := range m.nb.Cells[from:to] {
+		if c.Kind == notebooks.Code {
+			runs = append(runs, &run{id: c.ID, stopOnFail: true})
+		}
+	}
+	if len(runs) == 0 {
+		return status("no code cells to run")
+	}
+	return m.enqueue(runs)
+}
+
+// Preview runs SELECT * on a lake table, outside the notebook, and opens
+// the result in the pager.
+func (m *Model) Preview(ns, table string) tea.Cmd {
+	name := "lake." + ns + "." + table
+	c := &notebooks.Cell{ID: "preview", Kind: notebooks.Code, Lang: notebooks.LangSQL,
+		Source: "SELECT * FROM lake." + quoteIdent(ns) + "." + quoteIdent(table) + " LIMIT 1000"}
+	return m.enqueue([]*run{{preview: c, title: "Preview of " + name + " (first 1,000 rows) · esc back"}})
+}
+
+func quoteIdent(s string) string {
+	out := `"`
+	for _, r := range s {
+		if r == '"' {
+			out += `""`
+		} else {
+			out += string(r)
+		}
+	}
+	return out + `"`
+}
+
+func (m *Model) enqueue(runs []*run) tea.Cmd {
+	m.queue = append(m.queue, runs...)
+	if m.running != nil {
+		return status("queued behind the running cell (ctrl+c cancels)")
+	}
+	return m.startNext()
+}
+
+// startNext starts the first queued run whose cell still exists.
+func (m *Model) startNext() tea.Cmd {
+	for len(m.queue) > 0 {
+		r := m.queue[0]
+		m.queue = m.queue[1:]
+		var c notebooks.Cell
+		if r.preview != nil {
+			c = *r.preview
+		} else {
+			i := m.nb.Index(r.id)
+			if i < 0 || m.nb.Cells[i].Kind != notebooks.Code {
+				continue
+			}
+			c = m.nb.Cells[i]
+		}
+		ctx, cancel := context.WithCancel(m.ctx)
+		r.cancel, r.start = cancel, m.now()
+		m.running = r
+		k := m.k
+		r.finished = make(chan struct{})
+		runCmd := func() tea.Msg {
+			defer cancel()
+			r.mu.Lock()
+			if r.abandoned {
+				r.mu.Unlock()
+				return nil
+			}
+			r.started = true
+			r.mu.Unlock()
+			defer close(r.finished)
+			res := k.Run(ctx, &c)
+			return cellDoneMsg{run: r, res: res, cell: c}
+		}
+		return tea.Batch(runCmd, tick(r))
+	}
+	return nil
+}
+
+// Cancel interrupts the running cell and drops the queued ones. It reports
+// whether anything was running.
+func (m *Model) Cancel() bool {
+	if m.running == nil {
+		return false
+	}
+	m.queue = nil
+	m.running.cancelled = true
+	m.running.cancel()
+	return true
+}
+
+// done applies a finished run: outputs and execution go into the cell, the
+// result is kept for display, and the next queued run starts.
+func (m *Model) done(msg cellDoneMsg) tea.Cmd {
+	if msg.run != m.running {
+		return nil
+	}
+	m.running = nil
+	r, res := msg.run, msg.res
+	m.last = res
+	var cmds []tea.Cmd
+	if r.preview != nil {
+		if t := resultTable(res); t != nil && res.Status != kernel.Failed {
+			title := r.title
+			cmds = append(cmds, func() tea.Msg { return OpenResultsMsg{Title: title, Table: t} })
+		} else if res.Err != nil {
+			cmds = append(cmds, statusError("preview failed: %s", res.Err.Message()))
+		}
+	} else if i := m.nb.Index(r.id); i >= 0 {
+		c := &m.nb.Cells[i]
+		c.Outputs, c.Execution = msg.cell.Outputs, msg.cell.Execution
+		m.results[r.id] = res
+		m.clock++
+		m.ranAt[r.id] = m.clock
+		if m.ipynb {
+			m.changed()
+		}
+	}
+	cmds = append(cmds, func() tea.Msg { return RunDoneMsg{Cell: r.id, Result: res} })
+	switch {
+	case r.cancelled:
+		m.queue = nil
+		cmds = append(cmds, status("cancelled"))
+	case res.Status == kernel.Failed && r.stopOnFail && len(m.queue) > 0:
+		m.queue = nil
+		cmds = append(cmds, statusError("run stopped: cell %s failed", r.id))
+	}
+	cmds = append(cmds, m.startNext())
+	return tea.Batch(cmds...)
+}
+
+func resultTable(r *kernel.Result) *kernel.Table {
+	for i := len(r.Outputs) - 1; i >= 0; i-- {
+		if r.Outputs[i].Kind == kernel.OutputTable && r.Outputs[i].Table != nil {
+			return r.Outputs[i].Table
+		}
+	}
+	return nil
+}
+
+// isQueued reports whether the cell waits to run.
+func (m *Model) isQueued(id string) bool {
+	for _, r := range m.queue {
+		if r.id == id {
+			return true
+		}
+	}
+	return false
+}
+
+// stale reports, for each cell, whether its shown result may be out of
+// date: the cell was edited after it ran, or a cell it reads from (by the
+// kernel's dependency graph) was edited or ran again after it, or is stale
+// itself.
+func (m *Model) stale() []bool {
+	if m.graph == nil || m.graphAt != m.clock {
+		m.graph = kernel.Dependencies(m.nb)
+		m.graphAt = m.clock
+	}
+	out := make([]bool, len(m.nb.Cells))
+	for i, c := range m.nb.Cells {
+		ran, ok := m.ranAt[c.ID]
+		if !ok || c.Kind != notebooks.Code {
+			continue
+		}
+		if m.editedAt[c.ID] > ran {
+			out[i] = true
+			continue
+		}
+		if i >= len(m.graph.Needs) {
+			continue
+		}
+		for _, j := range m.graph.Needs[i] {
+			d := m.nb.Cells[j].ID
+			if out[j] || m.ranAt[d] > ran || m.editedAt[d] > ran {
+				out[i] = true
+				break
+			}
+		}
+	}
+	return out
+}
