@@ -1,7 +1,11 @@
 package kernel_test
 
 import (
+	"context"
 	"testing"
+
+	"github.com/floehq/floe/engine/lakesql"
+	"github.com/floehq/floe/samples"
 
 	"github.com/floehq/floe/kernel"
 )
@@ -32,7 +36,17 @@ func TestAskCells(t *testing.T) {
 // TestSynthesizeFromGo releases a synthetic table from a Go cell and from
 // a SQL cell through the same API as floe synth.
 func TestSynthesizeFromGo(t *testing.T) {
-	wh := sampleWarehouse(t)
+	// Its own warehouse: a release adds the ledger schema, which other
+	// tests sharing the sample warehouse would see.
+	wh := emptyWarehouse(t)
+	ls, err := lakesql.Open(context.Background(), wh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := samples.Load(context.Background(), ls, samples.DefaultSeed); err != nil {
+		t.Fatal(err)
+	}
+	ls.Close()
 	tc := runCase{
 		name: "synthesize",
 		md: "~~~go\nr, err := floe.Synthesize(floe.SynthOptions{From: \"samples.customers\", Into: \"samples.customers_go_synth\", Target: \"churned\", Epsilon: 1, Seed: 7})\n" +
