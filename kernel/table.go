@@ -2,13 +2,12 @@ package kernel
 
 import (
 	"fmt"
+	"github.com/floehq/floe/internal/sqlvalue"
 	"html"
 	"math"
 	"math/big"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/floehq/floe/kernel/chart"
@@ -233,37 +232,7 @@ func (t *Table) HTML() string {
 }
 
 // formatValue formats one value the way DuckDB's CLI does.
-func formatValue(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		return x
-	case []byte:
-		return fmt.Sprintf("\\x%x", x)
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 && x.Location() == time.UTC {
-			return x.Format("2006-01-02")
-		}
-		if x.Nanosecond() != 0 {
-			return x.Format("2006-01-02 15:04:05.999999")
-		}
-		return x.Format("2006-01-02 15:04:05")
-	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
-	case float32:
-		return strconv.FormatFloat(float64(x), 'g', -1, 32)
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = formatValue(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case fmt.Stringer:
-		return x.String()
-	}
-	return fmt.Sprint(v)
-}
+func formatValue(v any) string { return sqlvalue.Format(v) }
 
 func isNumeric(t string) bool {
 	t = strings.ToUpper(t)

@@ -4,11 +4,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/floehq/floe/internal/sqlvalue"
 	"io"
 	"math/big"
 	"sort"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -111,7 +111,7 @@ func jsonValue(v any) []byte {
 		}
 		return b
 	case duckdb.Decimal:
-		return []byte(formatDecimal(x))
+		return []byte(sqlvalue.Decimal(x))
 	case *big.Int:
 		return []byte(x.String())
 	case []any:
@@ -146,61 +146,7 @@ func jsonValue(v any) []byte {
 }
 
 // render formats one value the way DuckDB's CLI does.
-func render(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		return x
-	case []byte:
-		return fmt.Sprintf("\\x%x", x)
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 && x.Location() == time.UTC {
-			return x.Format("2006-01-02")
-		}
-		if x.Nanosecond() != 0 {
-			return x.Format("2006-01-02 15:04:05.999999")
-		}
-		return x.Format("2006-01-02 15:04:05")
-	case float64:
-		return fmt.Sprintf("%g", x)
-	case duckdb.Decimal:
-		return formatDecimal(x)
-	case duckdb.OrderedMap:
-		return renderMap(&x)
-	case *duckdb.OrderedMap:
-		return renderMap(x)
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = render(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = "'" + k + "': " + render(x[k])
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	case fmt.Stringer:
-		return x.String()
-	}
-	return fmt.Sprint(v)
-}
-
-func renderMap(m *duckdb.OrderedMap) string {
-	keys, vals := m.Keys(), m.Values()
-	parts := make([]string, len(keys))
-	for i := range keys {
-		parts[i] = render(keys[i]) + "=" + render(vals[i])
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
-}
+func render(v any) string { return sqlvalue.Format(v) }
 
 func writeTable(w io.Writer, rows *lakesql.Rows) error {
 	var data [][]string
@@ -294,27 +240,4 @@ func isNumeric(t string) bool {
 		}
 	}
 	return false
-}
-
-// formatDecimal prints a decimal with exactly its scale's digits, as DuckDB
-// does (12.00, not 12).
-func formatDecimal(d duckdb.Decimal) string {
-	if d.Value == nil {
-		return "0"
-	}
-	v := new(big.Int).Set(d.Value)
-	neg := v.Sign() < 0
-	v.Abs(v)
-	digits := v.String()
-	scale := int(d.Scale)
-	if scale > 0 {
-		if len(digits) <= scale {
-			digits = strings.Repeat("0", scale-len(digits)+1) + digits
-		}
-		digits = digits[:len(digits)-scale] + "." + digits[len(digits)-scale:]
-	}
-	if neg {
-		digits = "-" + digits
-	}
-	return digits
 }

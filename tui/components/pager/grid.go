@@ -1,12 +1,10 @@
 package pager
 
 import (
-	"fmt"
-	"math"
+	"github.com/floehq/floe/internal/sqlvalue"
 	"math/big"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -192,57 +190,8 @@ func Cell(v any) string {
 	return s
 }
 
-// Format formats a value the way the kernel's tables do (DuckDB's CLI
-// conventions): dates without a time of day, floats in their shortest form.
-func Format(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		return x
-	case int64:
-		return strconv.FormatInt(x, 10)
-	case int32:
-		return strconv.FormatInt(int64(x), 10)
-	case int:
-		return strconv.Itoa(x)
-	case bool:
-		return strconv.FormatBool(x)
-	case []byte:
-		return fmt.Sprintf("\\x%x", x)
-	case time.Time:
-		if x.Hour() == 0 && x.Minute() == 0 && x.Second() == 0 && x.Nanosecond() == 0 && x.Location() == time.UTC {
-			return x.Format("2006-01-02")
-		}
-		if x.Nanosecond() != 0 {
-			return x.Format("2006-01-02 15:04:05.999999")
-		}
-		return x.Format("2006-01-02 15:04:05")
-	case float64:
-		return formatFloat(x, 64)
-	case float32:
-		return formatFloat(float64(x), 32)
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = Format(e)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case fmt.Stringer:
-		return x.String()
-	}
-	return fmt.Sprint(v)
-}
-
-// formatFloat writes floats in their shortest form, without an exponent
-// unless the number is very large or very small: 1234567.25, not
-// 1.23456725e+06.
-func formatFloat(f float64, bits int) string {
-	if a := math.Abs(f); a == 0 || a >= 1e-4 && a < 1e15 {
-		return strconv.FormatFloat(f, 'f', -1, bits)
-	}
-	return strconv.FormatFloat(f, 'g', -1, bits)
-}
+// Format formats a value the way the kernel's tables and floe sql do.
+func Format(v any) string { return sqlvalue.Format(v) }
 
 // Quote formats a value for the footer, where NULL and the empty string
 // must read differently: NULL bare, text quoted.
