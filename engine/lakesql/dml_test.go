@@ -114,10 +114,14 @@ func randomChange(rng *rand.Rand, next *int) string {
 		if b > *next {
 			*next = b
 		}
+		bySource := ""
+		if rng.IntN(2) == 0 {
+			bySource = fmt.Sprintf("\n\t\t\tWHEN NOT MATCHED BY SOURCE AND t.id %% 5 = %d THEN DELETE", rng.IntN(5))
+		}
 		return fmt.Sprintf(`MERGE INTO TARGET AS t USING (SELECT i AS id, 'm' || i AS val, i %% 3 AS grp FROM range(%d, %d) r(i)) AS s ON t.id = s.id
 			WHEN MATCHED AND s.id %% 3 = 0 THEN DELETE
 			WHEN MATCHED THEN UPDATE SET val = s.val, grp = s.grp
-			WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.val, s.grp)`, a, b)
+			WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.val, s.grp)`, a, b) + bySource
 	}
 }
 

@@ -10,12 +10,13 @@ import (
 
 // mergeClause is one WHEN clause of a MERGE.
 type mergeClause struct {
-	matched bool
-	cond    string            // extra AND condition, or ""
-	action  string            // "update", "delete", "insert", "nothing"
-	sets    map[string]string // update: column -> expression; nil = by name (UPDATE SET *)
-	cols    []string          // insert: target columns; nil = all, by name (INSERT *) when values is nil
-	values  []string          // insert: VALUES expressions
+	matched  bool
+	bySource bool              // WHEN NOT MATCHED BY SOURCE: a target row no source row matched
+	cond     string            // extra AND condition, or ""
+	action   string            // "update", "delete", "insert", "nothing"
+	sets     map[string]string // update: column -> expression; nil = by name (UPDATE SET *)
+	cols     []string          // insert: target columns; nil = all, by name (INSERT *) when values is nil
+	values   []string          // insert: VALUES expressions
 }
 
 // mergeStmt is a parsed MERGE INTO on a lake table.
@@ -104,9 +105,10 @@ func (s *Session) parseMerge(c *cursor) handler {
 			cl.matched = true
 		case c.accept("NOT", "MATCHED"):
 			if c.accept("BY", "SOURCE") {
-				return fail("WHEN NOT MATCHED BY SOURCE is not supported yet")
+				cl.bySource = true
+			} else {
+				c.accept("BY", "TARGET")
 			}
-			c.accept("BY", "TARGET")
 		default:
 			return fail("expected WHEN [NOT] MATCHED")
 		}
@@ -166,8 +168,13 @@ func (s *Session) parseMerge(c *cursor) handler {
 		default:
 			return fail("expected UPDATE, DELETE, INSERT or DO NOTHING after THEN")
 		}
-		if cl.matched && cl.action == "insert" || !cl.matched && (cl.action == "update" || cl.action == "delete") {
-			return fail("WHEN %sMATCHED cannot %s", map[bool]string{true: "", false: "NOT "}[cl.matched], strings.ToUpper(cl.action))
+		switch {
+		case cl.matched && cl.action == "insert":
+			return fail("WHEN MATCHED cannot INSERT")
+		case !cl.matched && !cl.bySource && (cl.action == "update" || cl.action == "delete"):
+			return fail("WHEN NOT MATCHED cannot %s (WHEN NOT MATCHED BY SOURCE can)", strings.ToUpper(cl.action))
+		case cl.bySource && cl.action == "insert":
+			return fail("WHEN NOT MATCHED BY SOURCE cannot INSERT")
 		}
 		m.clauses = append(m.clauses, cl)
 	}
@@ -211,12 +218,27 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 		defer s.exec(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+dmlTarget)
 		ta := engine.QuoteIdent(m.alias)
 		sa := engine.QuoteIdent(m.salias)
-		matched := ta + ".__floe_pos IS NOT NULL"
+		// With a WHEN NOT MATCHED BY SOURCE clause the join is a FULL
+		// JOIN and a source-side marker tells the three cases apart.
+		bySource := false
+		for _, cl := range m.clauses {
+			bySource = bySource || cl.bySource
+		}
+		inTarget := ta + ".__floe_pos IS NOT NULL"
+		inSource := "true"
+		if bySource {
+			inSource = sa + ".__floe_src IS NOT NULL"
+		}
 		conds := make([]string, len(m.clauses))
 		for i, cl := range m.clauses {
-			c := matched
-			if !cl.matched {
-				c = "NOT (" + matched + ")"
+			var c string
+			switch {
+			case cl.matched:
+				c = inTarget + " AND " + inSource
+			case cl.bySource:
+				c = inTarget + " AND NOT (" + inSource + ")"
+			default:
+				c = "NOT (" + inTarget + ")"
 			}
 			if cl.cond != "" {
 				c += " AND (" + cl.cond + ")"
@@ -290,8 +312,12 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 				}
 			}
 		}
-		joined := fmt.Sprintf("SELECT %s.__floe_file, %s.__floe_pos, %s AS __floe_action, %s FROM %s AS %s LEFT JOIN %s AS %s ON %s",
-			ta, ta, action.String(), strings.Join(cols, ", "), m.source, sa, dmlTarget, ta, m.on)
+		source, join := m.source, "LEFT JOIN"
+		if bySource {
+			source, join = "(SELECT *, true AS __floe_src FROM "+m.source+")", "FULL JOIN"
+		}
+		joined := fmt.Sprintf("SELECT %s.__floe_file, %s.__floe_pos, %s AS __floe_action, %s FROM %s AS %s %s %s AS %s ON %s",
+			ta, ta, action.String(), strings.Join(cols, ", "), source, sa, join, dmlTarget, ta, m.on)
 		// __floe_action is referenced by the NOT NULL checks: compute it in
 		// a lateral step.
 		joined = strings.Replace(joined, "CASE WHEN __floe_action IN ('update', 'insert')", "CASE WHEN ("+action.String()+") IN ('update', 'insert')", -1)
