@@ -59,3 +59,17 @@ func TestSynthesizeFromGo(t *testing.T) {
 	}
 	tc.run(t, openSession(t, wh, kernel.Options{}))
 }
+
+// TestLargeResultShownNotHeld checks a query cell larger than the display:
+// the exact row count, the first rows, and a trailing comment that must
+// not swallow the wrapper floe puts around the query.
+func TestLargeResultShownNotHeld(t *testing.T) {
+	tc := runCase{
+		name: "large",
+		md:   "~~~sql\nSELECT range AS i FROM range(5000000) -- five million\n~~~\n",
+		cells: []cellCheck{
+			{status: kernel.Passed, contains: []string{"of 5000000 rows"}},
+		},
+	}
+	tc.run(t, openSession(t, emptyWarehouse(t), kernel.Options{}))
+}

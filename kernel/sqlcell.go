@@ -71,6 +71,23 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 		}
 		source = engine.QuoteIdent(keep)
 		t = s.displayTable(all)
+	case check == nil && s.opts.MaxRows > 0 && isQuery(last.Text):
+		// Only what is shown is read: DuckDB's driver materialises a whole
+		// result, so a 10M-row SELECT read to the end would hold it all.
+		// A result larger than the display is counted by a second query.
+		var err error
+		// The newline ends a trailing -- comment of the query.
+		limited := fmt.Sprintf("SELECT * FROM (%s\n) AS floe_shown LIMIT %d", last.Text, s.opts.MaxRows+1)
+		if t, err = s.stream(ctx, limited, s.opts.MaxRows, nil); err != nil {
+			return sqlError(err, last.Line)
+		}
+		if t.Total > int64(s.opts.MaxRows) {
+			counted, err := s.stream(ctx, "SELECT count(*) FROM ("+last.Text+"\n) AS floe_counted", 1, nil)
+			if err != nil {
+				return sqlError(err, last.Line)
+			}
+			t.Total = counted.Rows[0][0].(int64)
+		}
 	default:
 		var err error
 		if t, err = s.stream(ctx, last.Text, s.opts.MaxRows, check); err != nil {
