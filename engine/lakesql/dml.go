@@ -149,9 +149,6 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 	}
 	var changed int64
 	err := s.wh.Modify(ctx, ns, name, func(t *engine.Table) error {
-		if v := t.FormatVersion(); v < 2 {
-			return fmt.Errorf("%w: %s is a format-version %d table; row-level changes need v2 or v3", engine.ErrReadOnly, ident, v)
-		}
 		// Plan the target with the predicates the WHERE clause allows.
 		var filter iceberg.BooleanExpression
 		if where != "" && from == "" {
@@ -160,18 +157,11 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 				filter = s.pruneFiltersFor(ctx, rs, ns, name)
 			}
 		}
-		plan, err := t.PlanScan(ctx, engine.ScanOptions{Filter: filter})
+		plan, drop, err := s.defineTarget(ctx, t, filter)
 		if err != nil {
 			return err
 		}
-		target, err := s.planSQL(ctx, plan, engine.ReadOptions{RowPositions: true})
-		if err != nil {
-			return err
-		}
-		if err := s.exec(ctx, "CREATE OR REPLACE VIEW "+dmlTarget+" AS "+target); err != nil {
-			return err
-		}
-		defer s.exec(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+dmlTarget)
+		defer drop()
 		fromClause := dmlTarget + " AS " + engine.QuoteIdent(alias)
 		if from != "" {
 			fromClause += ", " + from
@@ -235,11 +225,29 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 	if err != nil {
 		return 0, err
 	}
-	// The table changed: its view is re-planned on next use.
-	if st := s.tables[tableKey{ns, name}]; st != nil {
-		st.metaLoc = ""
-	}
+	s.invalidate(ns, name)
 	return changed, nil
+}
+
+// defineTarget plans the target of a row-level statement (pruned by
+// filter, which may be nil) and defines it as the dml_target view, with
+// each row's file and position. drop removes the view.
+func (s *Session) defineTarget(ctx context.Context, t *engine.Table, filter iceberg.BooleanExpression) (*engine.Plan, func(), error) {
+	if v := t.FormatVersion(); v < 2 {
+		return nil, nil, fmt.Errorf("%w: %s is a format-version %d table; row-level changes need v2 or v3", engine.ErrReadOnly, t.Ident(), v)
+	}
+	plan, err := t.PlanScan(ctx, engine.ScanOptions{Filter: filter})
+	if err != nil {
+		return nil, nil, err
+	}
+	target, err := s.planSQL(ctx, plan, engine.ReadOptions{RowPositions: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.exec(ctx, "CREATE OR REPLACE VIEW "+dmlTarget+" AS "+target); err != nil {
+		return nil, nil, err
+	}
+	return plan, func() { s.exec(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+dmlTarget) }, nil
 }
 
 // pruneFiltersFor returns the pruning filter a read set allows for one table.

@@ -201,21 +201,11 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 	ident := "lake." + m.ns + "." + m.name
 	var changed int64
 	err := s.wh.Modify(ctx, m.ns, m.name, func(t *engine.Table) error {
-		if v := t.FormatVersion(); v < 2 {
-			return fmt.Errorf("%w: %s is a format-version %d table; MERGE needs v2 or v3", engine.ErrReadOnly, ident, v)
-		}
-		plan, err := t.PlanScan(ctx, engine.ScanOptions{})
+		plan, drop, err := s.defineTarget(ctx, t, nil)
 		if err != nil {
 			return err
 		}
-		target, err := s.planSQL(ctx, plan, engine.ReadOptions{RowPositions: true})
-		if err != nil {
-			return err
-		}
-		if err := s.exec(ctx, "CREATE OR REPLACE VIEW "+dmlTarget+" AS "+target); err != nil {
-			return err
-		}
-		defer s.exec(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+dmlTarget)
+		defer drop()
 		ta := engine.QuoteIdent(m.alias)
 		sa := engine.QuoteIdent(m.salias)
 		// With a WHEN NOT MATCHED BY SOURCE clause the join is a FULL
@@ -362,8 +352,6 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if st := s.tables[tableKey{m.ns, m.name}]; st != nil {
-		st.metaLoc = ""
-	}
+	s.invalidate(m.ns, m.name)
 	return changed, nil
 }
