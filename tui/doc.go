@@ -2,5 +2,5 @@
 // Markdown cells run on a kernel session, a results pager, a catalog tree
 // and a status bar, built with Bubble Tea. It talks to the kernel and the
 // notebooks package only; the catalog tree reads the warehouse through the
-// kernel session's SQL session (see SessionCatalog).
+// kernel session (see SessionCatalog).
 package tui

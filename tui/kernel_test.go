@@ -54,12 +54,21 @@ func TestRealKernel(t *testing.T) {
 	if err != nil || !cmp.Equal(nss, []string{"demo"}) {
 		t.Errorf("namespaces = %q, %v; want [demo]", nss, err)
 	}
-	cols, err := src.Columns(ctx, "demo", "people")
+	cols, details, err := src.(catalog.Describer).Describe(ctx, "demo", "people")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]catalog.Column{{Name: "id", Type: "int"}, {Name: "name", Type: "string"}}, cols); diff != "" {
+	if diff := cmp.Diff([]catalog.Column{{Name: "id", Type: "INTEGER"}, {Name: "name", Type: "VARCHAR"}}, cols); diff != "" {
 		t.Errorf("columns (-want +got):\n%s", diff)
+	}
+	var lines []string
+	for _, d := range details {
+		lines = append(lines, d.Text)
+	}
+	for _, want := range []string{"≡ 3 rows · v2 · unpartitioned", "▤ 1 data file · 0 delete files · ", "⟲ 1 snapshot · last append just now"} {
+		if !strings.Contains(strings.Join(lines, "\n"), want) {
+			t.Errorf("table details lack %q:\n%s", want, strings.Join(lines, "\n"))
+		}
 	}
 
 	h := newHarness(t, 80, 24, Options{Kernel: sess, Catalog: src, Path: "x.md"})

@@ -14,8 +14,24 @@ import (
 
 // Column is a table column as the tree shows it.
 type Column struct {
-	Name string
-	Type string
+	Name    string
+	Type    string
+	Comment string // "" when the column has none
+}
+
+// Detail is a line the tree shows under a table after its columns: its
+// snapshots, files and storage. Meta names the metadata table that holds
+// the whole story ("snapshots" for t$snapshots), so preview can open it;
+// "" when there is none.
+type Detail struct {
+	Text string
+	Meta string
+}
+
+// Describer is a Source that also says what a table holds besides its
+// columns. The tree uses it instead of Columns when the source has it.
+type Describer interface {
+	Describe(ctx context.Context, ns, table string) ([]Column, []Detail, error)
 }
 
 // Source lists the warehouse; it only reads.
@@ -46,6 +62,7 @@ type tablesMsg struct {
 type columnsMsg struct {
 	ns, table string
 	cols      []Column
+	details   []Detail
 	err       error
 }
 
@@ -66,15 +83,17 @@ type table struct {
 	expanded bool
 	loaded   bool
 	columns  []Column
+	details  []Detail
 	err      error
 }
 
 // row is one line of the flattened tree.
 type row struct {
-	ns    *namespace
-	table *table
-	col   *Column
-	note  string // a loading or error line
+	ns     *namespace
+	table  *table
+	col    *Column
+	detail *Detail
+	note   string // a loading or error line
 }
 
 // Model is the catalog tree component.
@@ -130,8 +149,12 @@ func (m *Model) loadColumns(ns, t string) tea.Cmd {
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, loadTimeout)
 		defer cancel()
+		if d, ok := src.(Describer); ok {
+			cols, details, err := d.Describe(ctx, ns, t)
+			return columnsMsg{ns, t, cols, details, err}
+		}
 		cols, err := src.Columns(ctx, ns, t)
-		return columnsMsg{ns, t, cols, err}
+		return columnsMsg{ns, t, cols, nil, err}
 	}
 }
 
@@ -179,7 +202,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			}
 			for _, t := range n.tables {
 				if t.name == msg.table {
-					t.loaded, t.err, t.columns = true, msg.err, msg.cols
+					t.loaded, t.err, t.columns, t.details = true, msg.err, msg.cols, msg.details
 				}
 			}
 		}
@@ -230,6 +253,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.Preview):
 		if cur.ns != nil && cur.table != nil {
 			ns, t := cur.ns.name, cur.table.name
+			if cur.detail != nil && cur.detail.Meta != "" {
+				t += "$" + cur.detail.Meta
+			}
 			return func() tea.Msg { return PreviewMsg{ns, t} }
 		}
 	case key.Matches(msg, km.Refresh):
@@ -243,7 +269,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 // loading what it holds the first time.
 func (m *Model) toggle(r row) tea.Cmd {
 	switch {
-	case r.col != nil || r.note != "":
+	case r.col != nil || r.detail != nil || r.note != "":
 		return nil
 	case r.table != nil:
 		r.table.expanded = !r.table.expanded
@@ -271,8 +297,8 @@ func (m *Model) collapse(r row) tea.Cmd {
 		}
 	}
 	switch {
-	case r.col != nil || (r.note != "" && r.table != nil):
-		parent(func(x row) bool { return x.table == r.table && x.col == nil && x.note == "" })
+	case r.col != nil || r.detail != nil || (r.note != "" && r.table != nil):
+		parent(func(x row) bool { return x.table == r.table && x.col == nil && x.detail == nil && x.note == "" })
 	case r.table != nil && r.table.expanded:
 		r.table.expanded = false
 	case r.table != nil || r.note != "":
@@ -291,6 +317,10 @@ func (r row) name() string {
 		return ""
 	case r.col != nil:
 		return quoteIdent(r.col.Name)
+	case r.detail != nil && r.detail.Meta != "":
+		return "lake." + quoteIdent(r.ns.name) + "." + quoteIdent(r.table.name+"$"+r.detail.Meta)
+	case r.detail != nil:
+		return ""
 	case r.table != nil:
 		return "lake." + quoteIdent(r.ns.name) + "." + quoteIdent(r.table.name)
 	case r.ns != nil:
@@ -341,6 +371,9 @@ func (m *Model) rows() []row {
 			}
 			for i := range t.columns {
 				rows = append(rows, row{ns: n, table: t, col: &t.columns[i]})
+			}
+			for i := range t.details {
+				rows = append(rows, row{ns: n, table: t, detail: &t.details[i]})
 			}
 		}
 	}
@@ -416,6 +449,11 @@ func (m *Model) renderRow(r row, selected bool) string {
 		if room >= 3 {
 			text += " " + st.TreeType.Render(ansi.Truncate(typ, room, "…"))
 		}
+		if room -= ansi.StringWidth(typ) + 3; r.col.Comment != "" && room >= 4 {
+			text += "  " + st.Muted.Render(ansi.Truncate(r.col.Comment, room, "…"))
+		}
+	case r.detail != nil:
+		text = "    " + st.Muted.Render(r.detail.Text)
 	case r.table != nil:
 		text = "  " + arrow(r.table.expanded) + " " + st.TreeTable.Render(r.table.name)
 	default:
