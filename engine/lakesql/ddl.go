@@ -130,6 +130,10 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 		return h
 	}
 	c.i = 0
+	if h := s.parseComment(c); h != nil {
+		return h
+	}
+	c.i = 0
 	switch {
 	case c.accept("CREATE", "SCHEMA"):
 		ifNot := c.accept("IF", "NOT", "EXISTS")
