@@ -25,6 +25,9 @@ var (
 	// ErrInvalidPartition reports a partition transform that is unknown or
 	// does not apply to its source column.
 	ErrInvalidPartition = errors.New("invalid partition transform")
+	// ErrNoSuchPartitionField reports a partition-spec change that names a
+	// field the table's current spec does not have.
+	ErrNoSuchPartitionField = errors.New("no such partition field")
 	// ErrNoSuchSnapshot reports a time-travel target that the table does not have.
 	ErrNoSuchSnapshot = errors.New("no such snapshot")
 	// ErrCommitConflict reports a commit that lost to concurrent writers more

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/hex"
 	"fmt"
@@ -139,10 +140,30 @@ func (t *Table) partitionMap(df iceberg.DataFile) string {
 			m[f.Name] = "null"
 			continue
 		}
-		src, _ := t.Schema().FindFieldByID(f.SourceID())
+		src, ok := t.sourceField(f.SourceID())
+		if !ok {
+			m[f.Name] = fmt.Sprint(v)
+			continue
+		}
 		m[f.Name] = f.Transform.ToHumanStrType(f.Transform.ResultType(src.Type), v)
 	}
 	return sqlStrMap(m)
+}
+
+// sourceField finds a partition field's source column: in the current
+// schema, else (for an older spec whose column was dropped since) in the
+// newest schema that has it.
+func (t *Table) sourceField(id int) (iceberg.NestedField, bool) {
+	if f, ok := t.Schema().FindFieldByID(id); ok {
+		return f, true
+	}
+	schemas := t.tbl.Metadata().Schemas()
+	for i := len(schemas) - 1; i >= 0; i-- {
+		if f, ok := schemas[i].FindFieldByID(id); ok {
+			return f, true
+		}
+	}
+	return iceberg.NestedField{}, false
 }
 
 func (t *Table) specByID(id int) *iceberg.PartitionSpec {
@@ -314,9 +335,16 @@ func (t *Table) partitionsTable(ctx context.Context) (*MetaTable, error) {
 		spec               int32
 		rows, count, bytes int64
 	}
-	parts := map[string]*agg{}
+	type key struct {
+		partition string
+		spec      int32
+	}
+	parts := map[key]*agg{}
 	for _, df := range files {
-		k := t.partitionMap(df)
+		// Specs that evolved can render the same values under the same
+		// names (bucket[16] replaced by bucket[8], both id_bucket): one row
+		// per spec and partition, as Spark's partitions table.
+		k := key{t.partitionMap(df), df.SpecID()}
 		a := parts[k]
 		if a == nil {
 			a = &agg{spec: df.SpecID()}
@@ -326,9 +354,12 @@ func (t *Table) partitionsTable(ctx context.Context) (*MetaTable, error) {
 		a.count++
 		a.bytes += df.FileSizeBytes()
 	}
-	for _, k := range slices.Sorted(maps.Keys(parts)) {
+	keys := slices.SortedFunc(maps.Keys(parts), func(a, b key) int {
+		return cmp.Or(strings.Compare(a.partition, b.partition), cmp.Compare(a.spec, b.spec))
+	})
+	for _, k := range keys {
 		a := parts[k]
-		mt.Rows = append(mt.Rows, []string{k, strconv.Itoa(int(a.spec)), strconv.FormatInt(a.rows, 10),
+		mt.Rows = append(mt.Rows, []string{k.partition, strconv.Itoa(int(a.spec)), strconv.FormatInt(a.rows, 10),
 			strconv.FormatInt(a.count, 10), strconv.FormatInt(a.bytes, 10)})
 	}
 	return mt, nil

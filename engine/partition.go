@@ -86,21 +86,9 @@ func BuildPartitionSpec(schema *iceberg.Schema, terms []PartitionTerm) (iceberg.
 	fields := make([]iceberg.PartitionField, 0, len(terms))
 	names := map[string]bool{}
 	for i, term := range terms {
-		src, ok := schema.FindFieldByNameCaseInsensitive(term.Column)
-		if !ok {
-			return iceberg.PartitionSpec{}, fmt.Errorf("%w: no column %q to partition by", ErrInvalidPartition, term.Column)
-		}
-		tr, err := iceberg.ParseTransform(term.Transform)
+		src, tr, err := bindPartitionTerm(schema, term)
 		if err != nil {
-			return iceberg.PartitionSpec{}, fmt.Errorf("%w: %v", ErrInvalidPartition, err)
-		}
-		if _, unknown := tr.(iceberg.UnknownTransform); unknown {
-			// iceberg-go keeps transforms it does not know so it can read
-			// other engines' tables; floe cannot write with them.
-			return iceberg.PartitionSpec{}, fmt.Errorf("%w: unknown transform %q", ErrInvalidPartition, term.Transform)
-		}
-		if !tr.CanTransform(src.Type) {
-			return iceberg.PartitionSpec{}, fmt.Errorf("%w: %s cannot partition column %q of type %s", ErrInvalidPartition, term.Transform, src.Name, src.Type)
+			return iceberg.PartitionSpec{}, err
 		}
 		name := partitionFieldName(src.Name, tr)
 		if names[name] {
@@ -110,6 +98,28 @@ func BuildPartitionSpec(schema *iceberg.Schema, terms []PartitionTerm) (iceberg.
 		fields = append(fields, iceberg.PartitionField{SourceIDs: []int{src.ID}, FieldID: 1000 + i, Name: name, Transform: tr})
 	}
 	return iceberg.NewPartitionSpec(fields...), nil
+}
+
+// bindPartitionTerm finds a term's source column in schema (ignoring case)
+// and checks that its transform applies to the column's type.
+func bindPartitionTerm(schema *iceberg.Schema, term PartitionTerm) (iceberg.NestedField, iceberg.Transform, error) {
+	src, ok := schema.FindFieldByNameCaseInsensitive(term.Column)
+	if !ok {
+		return src, nil, fmt.Errorf("%w: no column %q to partition by", ErrInvalidPartition, term.Column)
+	}
+	tr, err := iceberg.ParseTransform(term.Transform)
+	if err != nil {
+		return src, nil, fmt.Errorf("%w: %v", ErrInvalidPartition, err)
+	}
+	if _, unknown := tr.(iceberg.UnknownTransform); unknown {
+		// iceberg-go keeps transforms it does not know so it can read
+		// other engines' tables; floe cannot write with them.
+		return src, nil, fmt.Errorf("%w: unknown transform %q", ErrInvalidPartition, term.Transform)
+	}
+	if !tr.CanTransform(src.Type) {
+		return src, nil, fmt.Errorf("%w: %s cannot partition column %q of type %s", ErrInvalidPartition, term.Transform, src.Name, src.Type)
+	}
+	return src, tr, nil
 }
 
 // partitionFieldName follows Spark's naming: ts_day, id_bucket, name_trunc.

@@ -479,7 +479,9 @@ func (s *Session) describeQuery(ctx context.Context, q string) ([]engine.Column,
 	return cols, rows.Err()
 }
 
-// alterTable handles ALTER TABLE on lake tables.
+// alterTable handles ALTER TABLE on lake tables: column changes, table
+// properties, and partition-spec evolution (ADD / DROP / REPLACE PARTITION
+// FIELD, in Spark's syntax).
 func (s *Session) alterTable(c *cursor, ns, name string) handler {
 	ident := "lake." + ns + "." + name
 	fail := func(format string, args ...any) handler {
@@ -488,6 +490,15 @@ func (s *Session) alterTable(c *cursor, ns, name string) handler {
 	}
 	var change engine.SchemaChange
 	switch {
+	case c.accept("ADD", "PARTITION", "FIELD"), c.accept("DROP", "PARTITION", "FIELD"), c.accept("REPLACE", "PARTITION", "FIELD"):
+		pc, err := parsePartitionChange(c)
+		if err != nil {
+			return fail("%v", err)
+		}
+		return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
+			_, err := t.EvolvePartitionSpec(ctx, pc)
+			return err
+		})
 	case c.accept("SET", "TBLPROPERTIES"):
 		inner, ok := c.group()
 		if !ok {
@@ -588,12 +599,73 @@ func (s *Session) alterTable(c *cursor, ns, name string) handler {
 			return fail("ALTER COLUMN %s supports TYPE and DROP NOT NULL", col)
 		}
 	default:
-		return fail("unsupported change %q (supported: ADD/DROP/RENAME/ALTER COLUMN, SET/UNSET TBLPROPERTIES)", c.rest())
+		return fail("unsupported change %q (supported: ADD/DROP/RENAME/ALTER COLUMN, ADD/DROP/REPLACE PARTITION FIELD, SET/UNSET TBLPROPERTIES)", c.rest())
 	}
 	return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
 		_, err := t.AlterSchema(ctx, change)
 		return err
 	})
+}
+
+// parsePartitionChange reads what follows ADD, DROP or REPLACE PARTITION
+// FIELD (the three keywords just consumed), in Spark's syntax:
+//
+//	ADD PARTITION FIELD term [AS name]
+//	DROP PARTITION FIELD term | name
+//	REPLACE PARTITION FIELD term | name WITH term [AS name]
+//
+// where a term is a column or transform(args) as in PARTITIONED BY.
+func parsePartitionChange(c *cursor) (engine.PartitionFieldChange, error) {
+	var pc engine.PartitionFieldChange
+	op := strings.ToUpper(c.toks[c.i-3].text)
+	term := func(what string) (string, error) {
+		start := c.i
+		if _, ok := c.ident(); !ok {
+			return "", fmt.Errorf("%s PARTITION FIELD needs %s, as in day(ts), bucket(16, id) or a column", op, what)
+		}
+		if c.peek().isPunct("(") {
+			if _, ok := c.group(); !ok {
+				return "", fmt.Errorf("%s PARTITION FIELD: unbalanced parentheses in %s", op, c.src[c.toks[start].start:])
+			}
+		}
+		return c.src[c.toks[start].start:c.toks[c.i-1].end], nil
+	}
+	name := func() (string, error) {
+		if !c.accept("AS") {
+			return "", nil
+		}
+		n, ok := c.ident()
+		if !ok {
+			return "", fmt.Errorf("%s PARTITION FIELD ... AS needs a field name", op)
+		}
+		return n, nil
+	}
+	var err error
+	switch op {
+	case "ADD":
+		if pc.Add, err = term("a transform"); err == nil {
+			pc.Name, err = name()
+		}
+	case "DROP":
+		pc.Drop, err = term("the field's name or transform")
+	case "REPLACE":
+		if pc.Drop, err = term("the field's name or transform"); err != nil {
+			break
+		}
+		if !c.accept("WITH") {
+			return pc, fmt.Errorf("REPLACE PARTITION FIELD %s needs WITH and the new transform", pc.Drop)
+		}
+		if pc.Add, err = term("a new transform after WITH"); err == nil {
+			pc.Name, err = name()
+		}
+	}
+	if err != nil {
+		return pc, err
+	}
+	if !c.done() {
+		return pc, fmt.Errorf("%s PARTITION FIELD: unexpected %q", op, c.rest())
+	}
+	return pc, nil
 }
 
 func (s *Session) commitAlter(ns, name string, f func(ctx context.Context, t *engine.Table) error) handler {

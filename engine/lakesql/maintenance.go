@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table"
 
 	"github.com/floehq/floe/engine"
 )
@@ -58,7 +59,8 @@ const defaultTargetFileSize = 512 << 20
 // rewriteDataFiles implements CALL rewrite_data_files('ns.t'): bin-packs
 // small data files and files with row-level deletes into files of the
 // target size with the deletes applied, in one replace snapshot, so the
-// rewritten data has no delete files left.
+// rewritten data has no delete files left. The new files are written with
+// the table's current partition spec, whatever spec the old ones had.
 func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, error) {
 	ns, name, err := procTable("rewrite_data_files", args)
 	if err != nil {
@@ -77,26 +79,12 @@ func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, er
 		if err != nil {
 			return err
 		}
-		// Rewrite files with deletes, and small files when there are at
-		// least two of them to pack together.
-		var small, chosen []string
-		deleteFiles := map[string]iceberg.DataFile{}
-		for _, task := range plan.Tasks {
-			p, _ := engine.LocalPath(task.File.FilePath())
-			hasDeletes := len(task.DeleteFiles) > 0 || len(task.DeletionVectorFiles) > 0
-			switch {
-			case hasDeletes:
-				chosen = append(chosen, p)
-			case task.File.FileSizeBytes() < target*3/4:
-				small = append(small, p)
-			}
-		}
-		if len(small) > 1 || len(small) == 1 && len(chosen) > 0 {
-			chosen = append(chosen, small...)
-		}
+		spec := t.Spec()
+		chosen := chooseRewrites(plan, spec.ID(), target)
 		if len(chosen) == 0 {
 			return nil
 		}
+		deleteFiles := map[string]iceberg.DataFile{}
 		inChosen := map[string]bool{}
 		for _, p := range chosen {
 			inChosen[p] = true
@@ -151,6 +139,51 @@ func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, er
 		[]string{"rewritten_data_files_count", "added_data_files_count", "rewritten_bytes_count", "removed_delete_files_count"},
 		[]string{"INTEGER", "INTEGER", "BIGINT", "INTEGER"},
 		[][]any{{int32(rewritten), int32(added), bytes, int32(removedDeletes)}}), nil
+}
+
+// chooseRewrites picks the data files rewrite_data_files rewrites (local
+// paths, in plan order): every file with deletes, and small files where
+// they can be packed. Files are binned as Spark bins them: by partition for
+// files of the current spec (currentSpec), and all files of older specs in
+// one bin, since rewriting moves them to the current spec and its
+// partitions. A bin's small files are packed when it has two, or one and a
+// file rewritten for its deletes.
+func chooseRewrites(plan *engine.Plan, currentSpec int, target int64) []string {
+	type bin struct{ small, deletes int }
+	bins := map[string]*bin{}
+	key := func(df iceberg.DataFile) string {
+		if int(df.SpecID()) != currentSpec {
+			return "older specs"
+		}
+		return fmt.Sprint(df.Partition())
+	}
+	small := func(task table.FileScanTask) bool { return task.File.FileSizeBytes() < target*3/4 }
+	hasDeletes := func(task table.FileScanTask) bool {
+		return len(task.DeleteFiles) > 0 || len(task.DeletionVectorFiles) > 0
+	}
+	for _, task := range plan.Tasks {
+		k := key(task.File)
+		b := bins[k]
+		if b == nil {
+			b = &bin{}
+			bins[k] = b
+		}
+		switch {
+		case hasDeletes(task):
+			b.deletes++
+		case small(task):
+			b.small++
+		}
+	}
+	var chosen []string
+	for _, task := range plan.Tasks {
+		b := bins[key(task.File)]
+		if hasDeletes(task) || small(task) && (b.small > 1 || b.deletes > 0) {
+			p, _ := engine.LocalPath(task.File.FilePath())
+			chosen = append(chosen, p)
+		}
+	}
+	return chosen
 }
 
 // rewritePositionDeletes implements CALL rewrite_position_delete_files:
