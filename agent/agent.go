@@ -167,7 +167,9 @@ func (a *Answer) Turn() Turn { return Turn{Question: a.Question, SQL: a.SQL} }
 // turns, oldest first. With a model configured, the model answers; if it
 // is unreachable, fails or gives up, the offline planner answers and the
 // Answer's Notes say so. Ask returns a *NoAnswerError when nobody could.
-func (a *Agent) Ask(ctx context.Context, question string, history []Turn) (*Answer, error) {
+// opts can stream the model's reply as it arrives (WithTokens).
+func (a *Agent) Ask(ctx context.Context, question string, history []Turn, opts ...CallOption) (*Answer, error) {
+	co := callOptionsOf(opts)
 	start := time.Now()
 	question = strings.TrimSpace(question)
 	if question == "" {
@@ -190,7 +192,7 @@ func (a *Agent) Ask(ctx context.Context, question string, history []Turn) (*Answ
 	}
 	var spent Usage
 	if a.prov != nil {
-		ans, used, err := a.askModel(ctx, tm, question, history, link)
+		ans, used, err := a.askModel(ctx, tm, question, history, link, co)
 		spent = used
 		if err == nil {
 			ans.Timing = *tm

@@ -43,7 +43,9 @@ Reply with the whole corrected cell in one fenced ` + "```%s" + ` block and one 
 // otherwise, or if the model fails, SQL errors that carry DuckDB's own
 // suggestion ("Did you mean ...", "Candidate bindings: ...") are fixed
 // offline.
-func (a *Agent) FixCell(ctx context.Context, source, lang, errText string) (*Fix, error) {
+// opts can stream the model's reply (WithTokens).
+func (a *Agent) FixCell(ctx context.Context, source, lang, errText string, opts ...CallOption) (*Fix, error) {
+	co := callOptionsOf(opts)
 	lang = strings.ToLower(strings.TrimSpace(lang))
 	if strings.TrimSpace(source) == "" {
 		return nil, fmt.Errorf("%w: the cell is empty", ErrNoFix)
@@ -55,7 +57,7 @@ func (a *Agent) FixCell(ctx context.Context, source, lang, errText string) (*Fix
 		notes = append(notes, fmt.Sprintf("the configured model is not used: %v", a.provErr))
 	}
 	if a.prov != nil {
-		fx, err := a.fixModel(ctx, source, lang, errText)
+		fx, err := a.fixModel(ctx, source, lang, errText, co)
 		if err == nil {
 			return fx, nil
 		}
@@ -78,7 +80,7 @@ func (a *Agent) FixCell(ctx context.Context, source, lang, errText string) (*Fix
 	return nil, fmt.Errorf("%w: %w", ErrNoFix, errors.Join(errs...))
 }
 
-func (a *Agent) fixModel(ctx context.Context, source, lang, errText string) (*Fix, error) {
+func (a *Agent) fixModel(ctx context.Context, source, lang, errText string, co callOptions) (*Fix, error) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
 	tables, err := a.cat.Tables(ctx)
@@ -94,7 +96,7 @@ func (a *Agent) fixModel(ctx context.Context, source, lang, errText string) (*Fi
 	if block == "" {
 		block = "text"
 	}
-	c := &conversation{a: a, tables: tables, tm: tm}
+	c := &conversation{a: a, tables: tables, tm: tm, stream: newStreamer(co.onToken)}
 	c.msgs = append(c.msgs,
 		llms.TextParts(llms.ChatMessageTypeSystem, fmt.Sprintf(fixPrompt, block, l.schemaText(true))),
 		llms.TextParts(llms.ChatMessageTypeHuman, fmt.Sprintf("This %s cell failed.\n```%s\n%s\n```\nError:\n%s", lang, block, source, errText)))
@@ -102,7 +104,7 @@ func (a *Agent) fixModel(ctx context.Context, source, lang, errText string) (*Fi
 	fx := &Fix{Lang: lang, Provider: a.prov.name}
 	for step := 0; step < a.cfg.MaxRepairs+1; step++ {
 		t0 := time.Now()
-		r, err := a.prov.generate(ctx, a.cfg, c.msgs, nil)
+		r, err := a.prov.generate(ctx, a.cfg, c.msgs, nil, c.stream)
 		tm.Model += time.Since(t0)
 		c.usage.Calls++
 		if err != nil {

@@ -21,6 +21,7 @@ type conversation struct {
 	tm     *Timing
 	msgs   []llms.MessageContent
 	usage  Usage
+	stream *streamer // nil unless the caller asked for tokens
 }
 
 const systemPrompt = `You are floe's data agent. You answer questions about data in a DuckDB lakehouse by writing one read-only DuckDB SQL query.
@@ -57,10 +58,10 @@ func (a *Agent) systemPromptText(schemaText string) string {
 // askModel puts the question to the model: tool calls while it explores,
 // then its final query runs; a failing or empty query goes back to it for
 // a bounded number of repairs.
-func (a *Agent) askModel(ctx context.Context, tm *Timing, question string, history []Turn, l *linked) (_ *Answer, used Usage, _ error) {
+func (a *Agent) askModel(ctx context.Context, tm *Timing, question string, history []Turn, l *linked, co callOptions) (_ *Answer, used Usage, _ error) {
 	ctx, cancel := context.WithTimeout(ctx, a.cfg.Timeout)
 	defer cancel()
-	c := &conversation{a: a, tables: l.all, tm: tm}
+	c := &conversation{a: a, tables: l.all, tm: tm, stream: newStreamer(co.onToken)}
 	c.msgs = append(c.msgs, llms.TextParts(llms.ChatMessageTypeSystem, a.systemPrompt(l)))
 	for _, h := range history {
 		c.msgs = append(c.msgs, llms.TextParts(llms.ChatMessageTypeHuman, h.Question))
@@ -92,7 +93,7 @@ func (a *Agent) askModel(ctx context.Context, tm *Timing, question string, histo
 			return nil, used, fmt.Errorf("%w: no final query after %d steps", ErrGaveUp, step)
 		}
 		t0 := time.Now()
-		r, err := a.prov.generate(ctx, a.cfg, c.msgs, tools)
+		r, err := a.prov.generate(ctx, a.cfg, c.msgs, tools, c.stream)
 		tm.Model += time.Since(t0)
 		c.usage.Calls++
 		if err != nil {

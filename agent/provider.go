@@ -118,9 +118,10 @@ type reply struct {
 	usage Usage
 }
 
-// generate makes one model call under the request timeout. A panic inside
+// generate makes one model call under the request timeout, streaming its
+// text into st when st is not nil. A panic inside
 // the client library (seen with malformed responses) becomes an error.
-func (p *provider) generate(ctx context.Context, c Config, msgs []llms.MessageContent, tools []llms.Tool) (r *reply, err error) {
+func (p *provider) generate(ctx context.Context, c Config, msgs []llms.MessageContent, tools []llms.Tool, st *streamer) (r *reply, err error) {
 	ctx, cancel := context.WithTimeout(ctx, c.RequestTimeout)
 	defer cancel()
 	defer func() {
@@ -131,6 +132,9 @@ func (p *provider) generate(ctx context.Context, c Config, msgs []llms.MessageCo
 	opts := append([]llms.CallOption(nil), p.opts...)
 	if len(tools) > 0 {
 		opts = append(opts, llms.WithTools(tools))
+	}
+	if o := st.option(); o != nil {
+		opts = append(opts, o)
 	}
 	resp, err := p.model.GenerateContent(ctx, msgs, opts...)
 	if err != nil {

@@ -109,6 +109,9 @@ type Session struct {
 	// questions, the context of follow-ups.
 	agent      *agent.Agent
 	askHistory []agent.Turn
+	// assist is the workbench's assistant (assist.go); its gate keeps it
+	// off the connection while a cell runs.
+	assist assistState
 
 	count     int // executions so far, for execution_count
 	params    []Param
@@ -165,6 +168,8 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 	if timeout == 0 {
 		timeout = s.opts.Timeout
 	}
+	_ = s.assist.gate.lock(context.Background())
+	defer s.assist.gate.unlock()
 	cctx, cancel := context.WithCancel(ctx)
 	if timeout > 0 {
 		cctx, cancel = context.WithTimeout(ctx, timeout)

@@ -80,6 +80,7 @@ type Model struct {
 	catalog   *catalog.Model
 	statusbar *statusbar.Model
 	help      *helpview.Model
+	assist    *assistUI // fix with AI and the chat (assist.go)
 
 	focus       focus
 	showCatalog bool
@@ -119,6 +120,7 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 		pager:     pager.New(c),
 		statusbar: statusbar.New(c),
 		help:      helpview.New(c),
+		assist:    newAssistUI(ctx, c, opts.Kernel),
 	}
 	if opts.Catalog != nil {
 		m.catalog = catalog.New(ctx, c, opts.Catalog, "lake")
@@ -152,6 +154,9 @@ func (m *Model) Init() tea.Cmd {
 // Update routes messages: the kernel's replies and listings to their
 // components, keys to dialogs, then global bindings, then the focused pane.
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if cmd, ok := m.assistMsg(msg); ok {
+		return m, cmd
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		m.width, m.height = msg.Width, msg.Height
@@ -499,6 +504,7 @@ func (m *Model) layout() {
 		m.catalog.SetSize(cw, mainH)
 		w -= cw + 1
 	}
+	w, mainH = m.layoutChat(w, mainH)
 	m.notebook.SetSize(w, mainH)
 	m.pager.SetSize(w, mainH)
 	m.statusbar.SetSize(m.width, 1)
@@ -555,6 +561,7 @@ func (m *Model) frame() string {
 	} else {
 		main = m.notebook.View()
 	}
+	main = m.withChat(main, m.notebookWidth())
 	if m.catalogShown() {
 		cw := m.catalogWidth()
 		left := strings.Split(m.catalog.View(), "\n")
@@ -587,6 +594,8 @@ func (m *Model) frame() string {
 			"y  save and quit", "n  quit without saving", "esc  keep working"), m.width, m.height)
 	case dialogSaveAs:
 		screen = overlay(screen, m.dialogBox("Save the notebook as", m.saveAs.View(), "enter  save   esc  cancel"), m.width, m.height)
+	default:
+		screen = m.withFix(screen)
 	}
 	return screen
 }
@@ -625,6 +634,7 @@ func (m *Model) fillStatus() {
 	default:
 		s.Mode = "NOTEBOOK"
 	}
+	m.assistStatus(s)
 	if running, since := m.notebook.Running(); running {
 		el := m.common.Now().Sub(since)
 		s.Kernel = "kernel running " + notebook.Duration(el)

@@ -226,7 +226,7 @@ func TestEditingCells(t *testing.T) {
 }
 
 // TestAskAndFix: an ask cell shows what the kernel answers; fix with AI
-// says that no agent is configured.
+// says that the kernel has no data agent.
 func TestAskAndFix(t *testing.T) {
 	h := newHarness(t, 160, 48, Options{Notebook: parseSample(t), Path: "x.md"})
 	h.keys("G", "ctrl+j")
@@ -235,7 +235,7 @@ func TestAskAndFix(t *testing.T) {
 		t.Errorf("the ask cell does not say there is no agent:\n%s", s)
 	}
 	h.keys("F")
-	if s := h.screen(); !strings.Contains(s, "no agent is configured") {
+	if s := h.screen(); !strings.Contains(s, "has no data agent") {
 		t.Errorf("fix with AI does not say there is no agent:\n%s", s)
 	}
 }

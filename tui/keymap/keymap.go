@@ -15,6 +15,7 @@ type KeyMap struct {
 	RunAll        key.Binding
 	Help          key.Binding
 	ToggleCatalog key.Binding
+	Chat          key.Binding
 
 	// Moving around, in the notebook, the results and the catalog.
 	Up       key.Binding
@@ -60,6 +61,9 @@ type KeyMap struct {
 	Preview key.Binding
 	Refresh key.Binding
 
+	// The chat with the data agent.
+	InsertAnswer key.Binding
+
 	// Dialogs.
 	Yes key.Binding
 	No  key.Binding
@@ -80,6 +84,7 @@ func Default() *KeyMap {
 		RunAll:        b([]string{"ctrl+r"}, "ctrl+r", "run all cells"),
 		Help:          b([]string{"f1", "?"}, "? / f1", "show or hide this help"),
 		ToggleCatalog: b([]string{"ctrl+o"}, "ctrl+o", "show or hide the catalog"),
+		Chat:          b([]string{"ctrl+l", "f3"}, "ctrl+l / f3", "open, focus or close the chat with the data agent"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -120,6 +125,8 @@ func Default() *KeyMap {
 		Preview: b([]string{"p"}, "p", "preview the table's first rows"),
 		Refresh: b([]string{"r"}, "r", "reload the catalog"),
 
+		InsertAnswer: b([]string{"i"}, "i", "in the chat: insert the answer's cells into the notebook"),
+
 		Yes: b([]string{"y"}, "y", "yes"),
 		No:  b([]string{"n"}, "n", "no"),
 	}
@@ -137,7 +144,7 @@ type Group struct {
 func (k *KeyMap) Groups() []Group {
 	e := k.Editor
 	return []Group{
-		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.ToggleCatalog}},
+		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.ToggleCatalog, k.Chat, k.InsertAnswer}},
 		{"Notebook", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.Edit, k.AddAbove, k.AddBelow, k.Delete, k.MoveUp, k.MoveDown, k.CycleType, k.Merge, k.RunAllAbove, k.Results, k.FixWithAI, k.Focus}},
 		{"Editing a cell", []key.Binding{k.StopEditing, k.Indent, k.Split, e.InsertNewline, e.LinePrevious, e.LineNext, e.WordForward, e.WordBackward, e.LineStart, e.LineEnd, e.InputBegin, e.InputEnd, e.DeleteWordBackward, e.DeleteAfterCursor, e.DeleteBeforeCursor, e.Paste, e.SelectAll}},
 		{"Results", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FirstColumn, k.LastColumn, k.Sort, k.CopyCell, k.CopyRow, k.Back}},

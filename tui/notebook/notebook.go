@@ -338,7 +338,7 @@ func (m *Model) commandKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.Results):
 		return m.openResults()
 	case key.Matches(msg, km.FixWithAI):
-		return statusError("fix with AI: no agent is configured in the workbench yet; the cell is unchanged")
+		return statusError("fix with AI: this kernel has no data agent; the cell is unchanged")
 	}
 	return nil
 }

@@ -1,0 +1,230 @@
+package kernel
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/floehq/floe/agent"
+	"github.com/floehq/floe/notebooks"
+)
+
+// The workbench's assistant: proposing fixes for failed cells and a chat
+// with the data agent that keeps its own conversation. Model output is
+// data: Fix and Ask never change the notebook, never run Go, and run only
+// SQL that reads; writing SQL comes back with Answer.Writes set, unrun, for
+// the user to insert as a cell.
+
+// ErrNotFailed is returned by Fix for a cell that holds no error output.
+var ErrNotFailed = errors.New("the cell has not failed")
+
+// assistState is a Session's assistant: its own agent, which may propose
+// writing SQL (never run), and the chat's earlier turns.
+type assistState struct {
+	gate  gate
+	agent *agent.Agent
+	chat  []agent.Turn
+}
+
+// gate lets one user at a time onto the session's DuckDB connection, which
+// is not safe for concurrent use: a running cell, or the assistant.
+type gate struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+// lock waits for the connection or for ctx to end.
+func (g *gate) lock(ctx context.Context) error {
+	g.once.Do(func() { g.ch = make(chan struct{}, 1) })
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	select {
+	case g.ch <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (g *gate) unlock() { <-g.ch }
+
+// Usage counts the model calls and tokens spent on a fix or an answer.
+type Usage struct {
+	Calls            int
+	PromptTokens     int
+	CompletionTokens int
+	Retries          int
+}
+
+// String formats u for people: "no model calls" or "2 model calls, 1200
+// prompt + 80 completion tokens".
+func (u Usage) String() string {
+	if u.Calls == 0 {
+		return "no model calls"
+	}
+	return agent.Usage{Calls: u.Calls, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, Retries: u.Retries}.String()
+}
+
+func usageOf(u agent.Usage) Usage {
+	return Usage{Calls: u.Calls, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, Retries: u.Retries}
+}
+
+// Fix is a proposed correction of a failed cell. It is a proposal only:
+// the cell is unchanged until the user accepts it.
+type Fix struct {
+	Cell   string // the cell's id
+	Lang   string
+	Old    string // the source the fix was made for
+	Source string // the proposed source
+	// Explanation says in one line what changed and why.
+	Explanation string
+	// Provider is "offline" or provider:model.
+	Provider string
+	// Verified says that the proposed SQL ran without error; Go is never
+	// run to check it.
+	Verified bool
+	Usage    Usage
+	Notes    []string
+}
+
+// Fix asks the data agent for a corrected version of a failed SQL or Go
+// cell, whose error is the error output of its last run (c.Outputs). With
+// no model configured (FLOE_LLM), SQL errors that carry a suggestion, such
+// as a misspelled table or column, are fixed offline. Fix waits while a
+// cell runs, and returns ctx's error if ctx ends first.
+func (s *Session) Fix(ctx context.Context, c *notebooks.Cell) (*Fix, error) {
+	if c.Kind != notebooks.Code || c.Lang != notebooks.LangSQL && c.Lang != notebooks.LangGo {
+		return nil, fmt.Errorf("fix cell %s: only SQL and Go cells can be fixed", c.ID)
+	}
+	errText, ok := failure(c.Outputs)
+	if !ok {
+		return nil, fmt.Errorf("fix cell %s: %w (run it first)", c.ID, ErrNotFailed)
+	}
+	if err := s.assist.gate.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.assist.gate.unlock()
+	fx, err := s.assistant().FixCell(ctx, c.Source, c.Lang, errText)
+	if err != nil {
+		return nil, fmt.Errorf("fix cell %s: %w", c.ID, err)
+	}
+	return &Fix{Cell: c.ID, Lang: c.Lang, Old: c.Source, Source: fx.Source, Explanation: fx.Explanation,
+		Provider: fx.Provider, Verified: fx.Verified, Usage: usageOf(fx.Usage), Notes: fx.Notes}, nil
+}
+
+// failure returns the message of the last error output, with its trace.
+func failure(outs []notebooks.Output) (string, bool) {
+	for i := len(outs) - 1; i >= 0; i-- {
+		o := outs[i]
+		if o.Type != notebooks.OutputError {
+			continue
+		}
+		text := o.EValue
+		if len(o.Traceback) > 1 {
+			text += "\n" + strings.Join(o.Traceback[1:], "\n")
+		}
+		return text, true
+	}
+	return "", false
+}
+
+// Answer is the data agent's answer to a question asked in the chat.
+type Answer struct {
+	Question string
+	// Plan says what the query does, one step per entry.
+	Plan []string
+	SQL  string
+	// Explanation says in one line how the question was read.
+	Explanation string
+	// Provider is "offline" or provider:model.
+	Provider string
+	Attempts int
+	Usage    Usage
+	// Table holds the first rows of the result; nil when Writes is set.
+	Table *Table
+	// Truncated says that the result has more rows than Table holds.
+	Truncated bool
+	// Writes says that SQL writes: it has not run, and runs only if the
+	// user inserts it as a cell and runs that.
+	Writes bool
+	Notes  []string
+}
+
+// Cells returns the answer as notebook cells, to insert and run: a
+// markdown cell with the question and the plan, then a SQL cell with the
+// query.
+func (a *Answer) Cells() []notebooks.Cell {
+	var b strings.Builder
+	fmt.Fprintf(&b, "**%s**\n", strings.TrimSpace(a.Question))
+	if len(a.Plan) > 0 {
+		b.WriteString("\n")
+		for i, step := range a.Plan {
+			fmt.Fprintf(&b, "%d. %s\n", i+1, step)
+		}
+	}
+	if a.Explanation != "" {
+		b.WriteString("\n" + a.Explanation + "\n")
+	}
+	return []notebooks.Cell{
+		{Kind: notebooks.Markdown, Source: strings.TrimRight(b.String(), "\n")},
+		{Kind: notebooks.Code, Lang: notebooks.LangSQL, Source: strings.TrimSpace(a.SQL)},
+	}
+}
+
+// chatRows is how many rows of an answer's result the chat keeps.
+const chatRows = 100
+
+// Ask answers a question in the workbench's chat. Earlier questions of the
+// chat are its context, so follow-ups ("now only for 2024") refine the
+// last answer; ask cells keep a history of their own. With a model
+// configured, onToken (if not nil) receives its text as it streams in.
+// Read-only SQL runs to give the answer's first rows; SQL that writes does
+// not run. Ask waits while a cell runs, and returns ctx's error if ctx
+// ends first.
+func (s *Session) Ask(ctx context.Context, question string, onToken func(string)) (*Answer, error) {
+	if err := s.assist.gate.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.assist.gate.unlock()
+	var opts []agent.CallOption
+	if onToken != nil {
+		opts = append(opts, agent.WithTokens(onToken))
+	}
+	ans, err := s.assistant().Ask(ctx, question, s.assist.chat, opts...)
+	if err != nil {
+		return nil, err
+	}
+	s.assist.chat = append(s.assist.chat, ans.Turn())
+	out := &Answer{Question: ans.Question, Plan: ans.Plan, SQL: ans.SQL, Explanation: ans.Explanation,
+		Provider: ans.Provider, Attempts: ans.Attempts, Usage: usageOf(ans.Usage), Writes: ans.Writes, Notes: ans.Notes}
+	if r := ans.Result; r != nil {
+		rows := r.Rows[:min(len(r.Rows), chatRows)]
+		out.Table = &Table{Columns: r.Columns, Types: r.Types, Rows: rows, Total: int64(len(r.Rows))}
+		out.Truncated = r.Truncated || len(r.Rows) > len(rows)
+	}
+	return out, nil
+}
+
+// ResetChat forgets the chat's earlier questions: the next question starts
+// a new conversation.
+func (s *Session) ResetChat() {
+	if s.assist.gate.lock(context.Background()) == nil {
+		s.assist.chat = nil
+		s.assist.gate.unlock()
+	}
+}
+
+// assistant returns the agent of the chat and of fixes, made on first use
+// from the environment (FLOE_LLM ...). Unlike the agent of ask cells it
+// may propose SQL that writes, which it never runs. The gate is held.
+func (s *Session) assistant() *agent.Agent {
+	if s.assist.agent == nil {
+		cfg := agent.ConfigFromEnv()
+		cfg.AllowWrites = true
+		s.assist.agent = agent.New(cfg, agent.NewLakeCatalog(s.sql))
+	}
+	return s.assist.agent
+}
