@@ -15,6 +15,8 @@ type KeyMap struct {
 	RunAll        key.Binding
 	Help          key.Binding
 	ToggleCatalog key.Binding
+	Palette       key.Binding
+	History       key.Binding
 
 	// Moving around, in the notebook, the results and the catalog.
 	Up       key.Binding
@@ -80,6 +82,8 @@ func Default() *KeyMap {
 		RunAll:        b([]string{"ctrl+r"}, "ctrl+r", "run all cells"),
 		Help:          b([]string{"f1", "?"}, "? / f1", "show or hide this help"),
 		ToggleCatalog: b([]string{"ctrl+o"}, "ctrl+o", "show or hide the catalog"),
+		Palette:       b([]string{"ctrl+x", ":"}, "ctrl+x / :", "command palette: every action by name (: outside the editor)"),
+		History:       b([]string{"ctrl+y"}, "ctrl+y", "query history of every session"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -137,7 +141,7 @@ type Group struct {
 func (k *KeyMap) Groups() []Group {
 	e := k.Editor
 	return []Group{
-		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.ToggleCatalog}},
+		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.ToggleCatalog, k.Palette, k.History}},
 		{"Notebook", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.Edit, k.AddAbove, k.AddBelow, k.Delete, k.MoveUp, k.MoveDown, k.CycleType, k.Merge, k.RunAllAbove, k.Results, k.FixWithAI, k.Focus}},
 		{"Editing a cell", []key.Binding{k.StopEditing, k.Indent, k.Split, e.InsertNewline, e.LinePrevious, e.LineNext, e.WordForward, e.WordBackward, e.LineStart, e.LineEnd, e.InputBegin, e.InputEnd, e.DeleteWordBackward, e.DeleteAfterCursor, e.DeleteBeforeCursor, e.Paste, e.SelectAll}},
 		{"Results", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FirstColumn, k.LastColumn, k.Sort, k.CopyCell, k.CopyRow, k.Back}},
