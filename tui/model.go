@@ -97,6 +97,10 @@ type Model struct {
 	// which run in commands, so a late copy never outlives a save.
 	disk *diskState
 
+	popups  popups        // the command palette and the history browser (popups.go)
+	history *queryHistory // the SQL run in every session (queryhistory.go)
+	clicks  lastClick     // for double clicks (mouse.go)
+
 	message string
 	isError bool
 	width   int
@@ -136,6 +140,8 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 			m.message = "unsaved changes from an earlier session are in " + RecoveryPath(opts.Path)
 		}
 	}
+	m.popups = newPopups(c)
+	m.history = newQueryHistory(opts.History)
 	m.saveAs = textinput.New()
 	m.saveAs.Prompt = "file: "
 	m.saveAs.Placeholder = "untitled.md"
@@ -144,7 +150,7 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 
 // Init loads the catalog and asks the terminal for its background colour.
 func (m *Model) Init() tea.Cmd {
-	cmds := []tea.Cmd{m.notebook.Init(), tea.RequestBackgroundColor, m.autosaveTick()}
+	cmds := []tea.Cmd{m.notebook.Init(), tea.RequestBackgroundColor, m.autosaveTick(), m.history.load()}
 	if m.catalog != nil {
 		cmds = append(cmds, m.catalog.Init())
 	}
@@ -183,7 +189,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.pager.SetTable(t, title)
 			}
 		}
+		return m, m.recordRun(msg)
+	case historyLoadedMsg:
+		return m, m.historyLoaded(msg)
+	case historyWrittenMsg:
+		m.historyWritten(msg)
 		return m, nil
+	case tea.MouseClickMsg:
+		return m, m.click(msg)
 	case catalog.InsertMsg:
 		m.setFocus(focusNotebook)
 		return m, m.notebook.InsertText(msg.Text)
@@ -201,6 +214,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:
+		if m.popups.kind != popupNone {
+			return m, m.popupUpdate(msg)
+		}
 		if m.dialog == dialogSaveAs {
 			var cmd tea.Cmd
 			m.saveAs, cmd = m.saveAs.Update(msg)
@@ -208,6 +224,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.notebook.Update(msg)
 	case tea.MouseWheelMsg:
+		if m.popups.kind != popupNone {
+			return m, m.popupUpdate(msg)
+		}
 		switch m.focus {
 		case focusResults:
 			return m, m.pager.Update(msg)
@@ -216,9 +235,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.notebook.Update(msg)
 	}
+	if cmd, ok := m.popupMsg(msg); ok {
+		return m, cmd
+	}
 	// Everything else (the kernel's replies, timers, listings) goes to
 	// every component; each ignores what is not its own.
-	cmds := []tea.Cmd{m.notebook.Update(msg), m.pager.Update(msg)}
+	cmds := []tea.Cmd{m.notebook.Update(msg), m.pager.Update(msg), m.popupUpdate(msg)}
 	if m.catalog != nil {
 		cmds = append(cmds, m.catalog.Update(msg))
 	}
@@ -230,6 +252,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.message, m.isError = "", false
 	if m.dialog != dialogNone {
 		return m.dialogKey(msg)
+	}
+	if m.popups.kind != popupNone {
+		return m.popupUpdate(msg)
 	}
 	if m.showHelp {
 		if key.Matches(msg, km.Help) || key.Matches(msg, km.Back) || msg.String() == "q" {
@@ -265,6 +290,10 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		case key.Matches(msg, km.ToggleCatalog):
 			return m.toggleCatalog()
+		case key.Matches(msg, km.Palette):
+			return m.openPalette()
+		case key.Matches(msg, km.History):
+			return m.openHistory()
 		}
 	}
 	editing := m.focus == focusNotebook && m.notebook.Editing()
@@ -509,6 +538,7 @@ func (m *Model) layout() {
 	m.pager.SetSize(w, mainH)
 	m.statusbar.SetSize(m.width, 1)
 	m.help.SetSize(m.width, m.height)
+	m.popups.setSize(m.width, m.height)
 	m.saveAs.SetWidth(min(50, m.width-12))
 }
 
@@ -597,6 +627,9 @@ func (m *Model) frame() string {
 	default:
 		screen = m.withFix(screen)
 	}
+	if box, ok := m.popupBox(); ok && m.dialog == dialogNone {
+		screen = overlay(screen, box, m.width, m.height)
+	}
 	return screen
 }
 
@@ -625,6 +658,8 @@ func (m *Model) fillStatus() {
 	switch {
 	case m.showHelp:
 		s.Mode = "HELP"
+	case m.popups.kind != popupNone:
+		s.Mode = m.popups.mode()
 	case m.focus == focusResults:
 		s.Mode = "RESULTS"
 	case m.focus == focusCatalog:
@@ -670,8 +705,7 @@ func overlay(screen, box string, width, height int) string {
 	lines := strings.Split(screen, "\n")
 	boxLines := strings.Split(box, "\n")
 	bw := lipgloss.Width(box)
-	x := max((width-bw)/2, 0)
-	y := max((height-len(boxLines))/2, 0)
+	x, y := boxOrigin(box, width, height)
 	for i, bl := range boxLines {
 		r := y + i
 		if r >= len(lines) {

@@ -33,6 +33,9 @@ type Options struct {
 	// AutosaveEvery is how often unsaved changes are copied to a recovery
 	// file beside the notebook (see RecoveryPath); 0 means every 30s.
 	AutosaveEvery time.Duration
+	// History is the query history file, shared by every session (see
+	// tui/history); "" keeps this session's history in memory only.
+	History string
 }
 
 // defaultAutosave is how often unsaved changes are copied aside.
@@ -58,6 +61,7 @@ func Run(ctx context.Context, opts Options, in io.Reader, out io.Writer) error {
 	_, err := p.Run()
 	cancel()
 	m.notebook.Wait()
+	m.history.wait()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil
 	}

@@ -67,5 +67,6 @@ func (g *globals) runTUI(ctx context.Context, path string) error {
 		Notebook:  nb,
 		Path:      path,
 		Warehouse: wh.Dir(),
+		History:   historyFile(),
 	}, g.stdin, g.stdout)
 }

@@ -58,7 +58,8 @@ func TestOpenInTmux(t *testing.T) {
 		return func(screen string) bool { return strings.Contains(screen, s) }
 	}
 
-	cmd := "env FLOE_TEST_AS_CLI=1 TERM=xterm-256color '" + self + "' open --warehouse '" + filepath.Join(dir, "wh") + "' '" + nb + "' 2>'" + stderr + "'"
+	home := filepath.Join(dir, "home")
+	cmd := "env FLOE_TEST_AS_CLI=1 FLOE_HOME='" + home + "' TERM=xterm-256color '" + self + "' open --warehouse '" + filepath.Join(dir, "wh") + "' '" + nb + "' 2>'" + stderr + "'"
 	start := time.Now()
 	if out, err := run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", cmd); err != nil {
 		t.Fatalf("tmux new-session: %v: %s", err, out)
@@ -98,5 +99,11 @@ func TestOpenInTmux(t *testing.T) {
 	}
 	if want := "```sql\nSELECT 40 + 2 AS answer, NULL AS nothing, '' AS empty\n```\n"; string(data) != want {
 		t.Errorf("saved %q, want %q", data, want)
+	}
+	// The run is in the query history under FLOE_HOME, written before
+	// the workbench quit.
+	hist, err := os.ReadFile(filepath.Join(home, "history.jsonl"))
+	if err != nil || !strings.Contains(string(hist), `"source":"SELECT 40 + 2 AS answer`) || !strings.Contains(string(hist), nb) {
+		t.Errorf("query history after the run: %q, %v", hist, err)
 	}
 }

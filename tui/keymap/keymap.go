@@ -16,6 +16,8 @@ type KeyMap struct {
 	Help          key.Binding
 	ToggleCatalog key.Binding
 	Chat          key.Binding
+	Palette       key.Binding
+	History       key.Binding
 
 	// Moving around, in the notebook, the results and the catalog.
 	Up       key.Binding
@@ -85,6 +87,8 @@ func Default() *KeyMap {
 		Help:          b([]string{"f1", "?"}, "? / f1", "show or hide this help"),
 		ToggleCatalog: b([]string{"ctrl+o"}, "ctrl+o", "show or hide the catalog"),
 		Chat:          b([]string{"ctrl+l", "f3"}, "ctrl+l / f3", "open, focus or close the chat with the data agent"),
+		Palette:       b([]string{"ctrl+x", ":"}, "ctrl+x / :", "command palette: every action by name (: outside the editor)"),
+		History:       b([]string{"ctrl+y"}, "ctrl+y", "query history of every session"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -144,7 +148,7 @@ type Group struct {
 func (k *KeyMap) Groups() []Group {
 	e := k.Editor
 	return []Group{
-		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.ToggleCatalog, k.Chat, k.InsertAnswer}},
+		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.Palette, k.History, k.ToggleCatalog, k.Chat, k.InsertAnswer}},
 		{"Notebook", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.Edit, k.AddAbove, k.AddBelow, k.Delete, k.MoveUp, k.MoveDown, k.CycleType, k.Merge, k.RunAllAbove, k.Results, k.FixWithAI, k.Focus}},
 		{"Editing a cell", []key.Binding{k.StopEditing, k.Indent, k.Split, e.InsertNewline, e.LinePrevious, e.LineNext, e.WordForward, e.WordBackward, e.LineStart, e.LineEnd, e.InputBegin, e.InputEnd, e.DeleteWordBackward, e.DeleteAfterCursor, e.DeleteBeforeCursor, e.Paste, e.SelectAll}},
 		{"Results", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FirstColumn, k.LastColumn, k.Sort, k.CopyCell, k.CopyRow, k.Back}},

@@ -38,6 +38,7 @@ type OpenResultsMsg struct {
 type RunDoneMsg struct {
 	Cell   string
 	Result *kernel.Result
+	Ran    notebooks.Cell // the cell as it ran: its source when the run started
 }
 
 func status(format string, args ...any) tea.Cmd {
@@ -83,6 +84,7 @@ type Model struct {
 	last    *kernel.Result // the last finished run
 
 	cache renderCache
+	spans []span // where the last View drew each cell, for clicks (mouse.go)
 }
 
 // New returns the view of nb, whose cells run on k under ctx. A notebook

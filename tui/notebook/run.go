@@ -203,7 +203,8 @@ func (m *Model) done(msg cellDoneMsg) tea.Cmd {
 			m.changed()
 		}
 	}
-	cmds = append(cmds, func() tea.Msg { return RunDoneMsg{Cell: r.id, Result: res} })
+	ran := msg.cell
+	cmds = append(cmds, func() tea.Msg { return RunDoneMsg{Cell: r.id, Result: res, Ran: ran} })
 	switch {
 	case r.cancelled:
 		m.queue = nil

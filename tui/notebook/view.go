@@ -57,11 +57,14 @@ func (m *Model) View() string {
 	stale := m.stale()
 	var lines []string
 	start, end := 0, 0
+	m.spans = m.spans[:0]
 	for i := range m.nb.Cells {
 		if i == m.cursor {
 			start = len(lines)
 		}
+		first := len(lines)
 		lines = append(lines, m.cell(i, stale[i])...)
+		m.spans = append(m.spans, span{first, len(lines)})
 		if i == m.cursor {
 			end = len(lines)
 		}

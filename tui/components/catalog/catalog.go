@@ -110,6 +110,7 @@ type Model struct {
 	nss    []*namespace
 	cursor int
 	top    int
+	rowsAt int // the line of the last View where the rows start (mouse.go)
 }
 
 // New returns a catalog tree over src, titled with the warehouse's name.
@@ -413,6 +414,7 @@ func (m *Model) View() string {
 	}
 	rows := m.rows()
 	body := max(m.height-1, 1)
+	m.rowsAt = len(lines)
 	for i := m.top; i < len(rows) && i < m.top+body; i++ {
 		lines = append(lines, m.renderRow(rows[i], i == m.cursor && m.focused))
 	}

@@ -1,0 +1,40 @@
+package pager
+
+import (
+	"strings"
+
+	tea "charm.land/bubbletea/v2"
+)
+
+// The methods here are the pager's actions for callers other than its own
+// keys, such as the command palette. Each does what its key does.
+
+// Sort cycles the selected column through ascending, descending and the
+// result's own order.
+func (m *Model) Sort() tea.Cmd {
+	if m.t == nil {
+		return nil
+	}
+	return m.sort()
+}
+
+// CopyValue copies the selected value to the clipboard.
+func (m *Model) CopyValue() tea.Cmd {
+	if v, ok := m.value(); ok {
+		return tea.SetClipboard(Format(v))
+	}
+	return nil
+}
+
+// CopyRow copies the selected row to the clipboard, tab-separated.
+func (m *Model) CopyRow() tea.Cmd {
+	row := m.heldRow(m.row)
+	if row == nil {
+		return nil
+	}
+	parts := make([]string, len(row))
+	for i, v := range row {
+		parts[i] = Format(v)
+	}
+	return tea.SetClipboard(strings.Join(parts, "\t"))
+}
