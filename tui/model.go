@@ -123,6 +123,7 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 	if opts.Catalog != nil {
 		m.catalog = catalog.New(ctx, c, opts.Catalog, "lake")
 	}
+	m.pager.SetKernel(ctx, opts.Kernel)
 	// A new notebook opens ready to type.
 	if opts.Notebook == nil || len(opts.Notebook.Cells) == 0 {
 		m.notebook.StartEditing()
@@ -167,6 +168,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case notebook.StatusMsg:
 		m.message, m.isError = msg.Text, msg.Error
 		return m, nil
+	case pager.StatusMsg:
+		m.message, m.isError = msg.Text, msg.Error
+		return m, nil
+	case pager.RerunMsg:
+		if msg.Cell == m.notebook.CurrentID() {
+			return m, m.notebook.RunCurrent()
+		}
+		return m, nil
 	case notebook.OpenResultsMsg:
 		m.pager.SetTable(msg.Table, msg.Title)
 		m.setFocus(focusResults)
@@ -196,6 +205,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m, m.key(msg)
 	case tea.PasteMsg:
+		if m.focus == focusResults && m.pager.Capturing() {
+			return m, m.pager.Update(msg)
+		}
 		if m.dialog == dialogSaveAs {
 			var cmd tea.Cmd
 			m.saveAs, cmd = m.saveAs.Update(msg)
@@ -225,6 +237,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	m.message, m.isError = "", false
 	if m.dialog != dialogNone {
 		return m.dialogKey(msg)
+	}
+	if m.focus == focusResults && m.pager.Capturing() {
+		return m.pager.Update(msg) // the pager's export or edit question
 	}
 	if m.showHelp {
 		if key.Matches(msg, km.Help) || key.Matches(msg, km.Back) || msg.String() == "q" {
@@ -587,6 +602,9 @@ func (m *Model) frame() string {
 			"y  save and quit", "n  quit without saving", "esc  keep working"), m.width, m.height)
 	case dialogSaveAs:
 		screen = overlay(screen, m.dialogBox("Save the notebook as", m.saveAs.View(), "enter  save   esc  cancel"), m.width, m.height)
+	}
+	if box := m.pager.Dialog(); box != "" && m.focus == focusResults {
+		screen = overlay(screen, box, m.width, m.height)
 	}
 	return screen
 }
