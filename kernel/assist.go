@@ -23,13 +23,11 @@ var ErrNotFailed = errors.New("the cell has not failed")
 // assistState is a Session's assistant: its own agent, which may propose
 // writing SQL (never run), and the chat's earlier turns.
 type assistState struct {
-	gate  gate
 	agent *agent.Agent
 	chat  []agent.Turn
 }
 
-// gate lets one user at a time onto the session's DuckDB connection, which
-// is not safe for concurrent use: a running cell, or the assistant.
+// gate is a lock whose waiters give up when their context ends.
 type gate struct {
 	once sync.Once
 	ch   chan struct{}
@@ -103,10 +101,10 @@ func (s *Session) Fix(ctx context.Context, c *notebooks.Cell) (*Fix, error) {
 	if !ok {
 		return nil, fmt.Errorf("fix cell %s: %w (run it first)", c.ID, ErrNotFailed)
 	}
-	if err := s.assist.gate.lock(ctx); err != nil {
+	if err := s.busy.lock(ctx); err != nil {
 		return nil, err
 	}
-	defer s.assist.gate.unlock()
+	defer s.busy.unlock()
 	fx, err := s.assistant().FixCell(ctx, c.Source, c.Lang, errText)
 	if err != nil {
 		return nil, fmt.Errorf("fix cell %s: %w", c.ID, err)
@@ -185,10 +183,10 @@ const chatRows = 100
 // not run. Ask waits while a cell runs, and returns ctx's error if ctx
 // ends first.
 func (s *Session) Ask(ctx context.Context, question string, onToken func(string)) (*Answer, error) {
-	if err := s.assist.gate.lock(ctx); err != nil {
+	if err := s.busy.lock(ctx); err != nil {
 		return nil, err
 	}
-	defer s.assist.gate.unlock()
+	defer s.busy.unlock()
 	var opts []agent.CallOption
 	if onToken != nil {
 		opts = append(opts, agent.WithTokens(onToken))
@@ -211,9 +209,9 @@ func (s *Session) Ask(ctx context.Context, question string, onToken func(string)
 // ResetChat forgets the chat's earlier questions: the next question starts
 // a new conversation.
 func (s *Session) ResetChat() {
-	if s.assist.gate.lock(context.Background()) == nil {
+	if s.busy.lock(context.Background()) == nil {
 		s.assist.chat = nil
-		s.assist.gate.unlock()
+		s.busy.unlock()
 	}
 }
 

@@ -27,6 +27,11 @@ type Options struct {
 	// Grace is how long a cancelled Go cell has to stop before it is
 	// reported as ignoring cancellation. Default 2s.
 	Grace time.Duration
+	// KeepResults, when > 0, keeps the whole result of the last
+	// KeepResults query cells in the session for Page, Export and edits
+	// (the workbench sets it); 0 reads only what a cell's output shows,
+	// the low-memory path of floe run.
+	KeepResults int
 }
 
 func (o Options) withDefaults() Options {
@@ -87,6 +92,7 @@ type Result struct {
 type Session struct {
 	sql  *lakesql.Session
 	opts Options
+	heldStore
 
 	interp *interp.Interpreter
 	trace  *traceWriter
@@ -109,9 +115,12 @@ type Session struct {
 	// questions, the context of follow-ups.
 	agent      *agent.Agent
 	askHistory []agent.Turn
-	// assist is the workbench's assistant (assist.go); its gate keeps it
-	// off the connection while a cell runs.
+	// assist is the workbench's assistant (assist.go).
 	assist assistState
+	// busy lets one user at a time onto the DuckDB connection, which is
+	// not safe for concurrent use: a running cell, the assistant, or the
+	// pager's calls on held results.
+	busy gate
 
 	count     int // executions so far, for execution_count
 	params    []Param
@@ -147,7 +156,10 @@ func (s *Session) SQL() *lakesql.Session { return s.sql }
 
 // Close closes the DuckDB connection. A Go cell that ignored cancellation
 // and still runs is abandoned.
-func (s *Session) Close() error { return s.sql.Close() }
+func (s *Session) Close() error {
+	defer s.closeHeld()
+	return s.sql.Close()
+}
 
 // Run runs one code cell and records its outputs and execution in c.
 // Markdown cells do not run (NotRun); cells with the skip option are
@@ -168,8 +180,8 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 	if timeout == 0 {
 		timeout = s.opts.Timeout
 	}
-	_ = s.assist.gate.lock(context.Background())
-	defer s.assist.gate.unlock()
+	_ = s.busy.lock(context.Background())
+	defer s.busy.unlock()
 	cctx, cancel := context.WithCancel(ctx)
 	if timeout > 0 {
 		cctx, cancel = context.WithTimeout(ctx, timeout)

@@ -59,6 +59,9 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 		}
 		if !hidden {
 			s.addResult(keep)
+			if s.holds() {
+				s.keepNamed(c.ID, keep, last.Text, t)
+			}
 		}
 	case keep != "":
 		// Not a query (SHOW, DESCRIBE, CALL ...): its result is small.
@@ -71,6 +74,11 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 		}
 		source = engine.QuoteIdent(keep)
 		t = s.displayTable(all)
+	case check == nil && s.holds() && isQuery(last.Text):
+		var err error
+		if t, err = s.keepQuery(ctx, c.ID, last.Text); err != nil {
+			return sqlError(err, last.Line)
+		}
 	case check == nil && s.opts.MaxRows > 0 && isQuery(last.Text):
 		// Only what is shown is read: DuckDB's driver materialises a whole
 		// result, so a 10M-row SELECT read to the end would hold it all.

@@ -24,6 +24,9 @@ type Table struct {
 	// Total is the number of rows in the whole result; it is more than
 	// len(Rows) when the table holds only the first rows.
 	Total int64
+	// Result names the whole result the session holds for Page, Export
+	// and edits (Options.KeepResults); "" when it is not held.
+	Result string
 }
 
 // Len returns the number of rows held.

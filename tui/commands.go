@@ -143,6 +143,20 @@ func registry() []Command {
 		{Name: "Copy row", Help: "copy the selected row, tab-separated",
 			Key: func(k *keymap.KeyMap) key.Binding { return k.CopyRow }, Enabled: inResults,
 			Run: func(m *Model) tea.Cmd { return m.pager.CopyRow() }},
+		{Name: "Export results", Help: "write the whole result to a .csv, .parquet or .json file",
+			Key: func(k *keymap.KeyMap) key.Binding { return k.Export }, Enabled: inResults,
+			Run: func(m *Model) tea.Cmd { return m.pager.Export() }},
+		{Name: "Edit value", Help: "change the selected value: proposes the UPDATE of the lake table",
+			Key: func(k *keymap.KeyMap) key.Binding { return k.EditValue }, Enabled: inResults,
+			Run: func(m *Model) tea.Cmd { return m.pager.EditValue() }},
+
+		// The data agent.
+		{Name: "Fix cell with AI", Help: "ask the data agent to fix the failed cell; shows the change as a diff",
+			Key:     func(k *keymap.KeyMap) key.Binding { return k.FixWithAI },
+			Enabled: func(m *Model) bool { return m.assist.a != nil && m.focus == focusNotebook && !m.notebook.Editing() },
+			Run:     func(m *Model) tea.Cmd { return m.startFix() }},
+		{Name: "Chat with the data agent", Help: "open, focus or close the chat: questions in plain words",
+			Key: func(k *keymap.KeyMap) key.Binding { return k.Chat }, Run: func(m *Model) tea.Cmd { return m.toggleChat() }},
 
 		// The file.
 		{Name: "Save", Help: "write the notebook to its file",

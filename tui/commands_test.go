@@ -21,8 +21,8 @@ var notCommands = []string{
 	"FirstColumn", "LastColumn", "Indent", "Insert", "Expand", "Preview",
 	"Yes", "No",
 	"Palette", // the palette itself
-	// Fix with AI belongs to the agent's feature, which registers it.
-	"FixWithAI",
+	// Works in the chat only, on its answer.
+	"InsertAnswer",
 }
 
 // TestRegistryCoversTheKeyMap checks that the palette, the help and the

@@ -129,6 +129,7 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 	if opts.Catalog != nil {
 		m.catalog = catalog.New(ctx, c, opts.Catalog, "lake")
 	}
+	m.pager.SetKernel(ctx, opts.Kernel)
 	// A new notebook opens ready to type.
 	if opts.Notebook == nil || len(opts.Notebook.Cells) == 0 {
 		m.notebook.StartEditing()
@@ -178,6 +179,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case notebook.StatusMsg:
 		m.message, m.isError = msg.Text, msg.Error
 		return m, nil
+	case pager.StatusMsg:
+		m.message, m.isError = msg.Text, msg.Error
+		return m, nil
+	case pager.RerunMsg:
+		if msg.Cell == m.notebook.CurrentID() {
+			return m, m.notebook.RunCurrent()
+		}
+		return m, nil
 	case notebook.OpenResultsMsg:
 		m.pager.SetTable(msg.Table, msg.Title)
 		m.setFocus(focusResults)
@@ -217,6 +226,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.popups.kind != popupNone {
 			return m, m.popupUpdate(msg)
 		}
+		if m.focus == focusResults && m.pager.Capturing() {
+			return m, m.pager.Update(msg)
+		}
 		if m.dialog == dialogSaveAs {
 			var cmd tea.Cmd
 			m.saveAs, cmd = m.saveAs.Update(msg)
@@ -255,6 +267,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if m.popups.kind != popupNone {
 		return m.popupUpdate(msg)
+	}
+	if m.focus == focusResults && m.pager.Capturing() {
+		return m.pager.Update(msg) // the pager's export or edit question
 	}
 	if m.showHelp {
 		if key.Matches(msg, km.Help) || key.Matches(msg, km.Back) || msg.String() == "q" {
@@ -628,6 +643,9 @@ func (m *Model) frame() string {
 		screen = m.withFix(screen)
 	}
 	if box, ok := m.popupBox(); ok && m.dialog == dialogNone {
+		screen = overlay(screen, box, m.width, m.height)
+	}
+	if box := m.pager.Dialog(); box != "" && m.focus == focusResults {
 		screen = overlay(screen, box, m.width, m.height)
 	}
 	return screen

@@ -18,6 +18,10 @@ import (
 // pager; the row count stays exact beyond it.
 const tuiMaxRows = 10000
 
+// tuiKeepResults is how many query cells' whole results the workbench's
+// session holds for the pager to page, sort and export.
+const tuiKeepResults = 8
+
 func newOpenCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "open NOTEBOOK",
@@ -49,7 +53,7 @@ func (g *globals) runTUI(ctx context.Context, path string) error {
 		return err
 	}
 	defer wh.Close()
-	sess, err := kernel.Open(ctx, wh, kernel.Options{MaxRows: tuiMaxRows})
+	sess, err := kernel.Open(ctx, wh, kernel.Options{MaxRows: tuiMaxRows, KeepResults: tuiKeepResults})
 	if err != nil {
 		return err
 	}

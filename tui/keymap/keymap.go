@@ -56,6 +56,8 @@ type KeyMap struct {
 	Sort        key.Binding
 	CopyCell    key.Binding
 	CopyRow     key.Binding
+	Export      key.Binding
+	EditValue   key.Binding
 
 	// The catalog tree.
 	Insert  key.Binding
@@ -123,6 +125,8 @@ func Default() *KeyMap {
 		Sort:        b([]string{"s"}, "s", "sort by column: ascending, descending, off"),
 		CopyCell:    b([]string{"y"}, "y", "copy value"),
 		CopyRow:     b([]string{"Y"}, "Y", "copy row (tab-separated)"),
+		Export:      b([]string{"e"}, "e", "export the result (.csv .parquet .json)"),
+		EditValue:   b([]string{"enter"}, "enter", "edit value as an UPDATE of the table"),
 
 		Insert:  b([]string{"enter"}, "enter", "insert name into the cell"),
 		Expand:  b([]string{"space", "right", "l"}, "space/→", "expand or collapse"),
@@ -151,7 +155,7 @@ func (k *KeyMap) Groups() []Group {
 		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.Palette, k.History, k.ToggleCatalog, k.Chat, k.InsertAnswer}},
 		{"Notebook", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.Edit, k.AddAbove, k.AddBelow, k.Delete, k.MoveUp, k.MoveDown, k.CycleType, k.Merge, k.RunAllAbove, k.Results, k.FixWithAI, k.Focus}},
 		{"Editing a cell", []key.Binding{k.StopEditing, k.Indent, k.Split, e.InsertNewline, e.LinePrevious, e.LineNext, e.WordForward, e.WordBackward, e.LineStart, e.LineEnd, e.InputBegin, e.InputEnd, e.DeleteWordBackward, e.DeleteAfterCursor, e.DeleteBeforeCursor, e.Paste, e.SelectAll}},
-		{"Results", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FirstColumn, k.LastColumn, k.Sort, k.CopyCell, k.CopyRow, k.Back}},
+		{"Results", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FirstColumn, k.LastColumn, k.Sort, k.CopyCell, k.CopyRow, k.Export, k.EditValue, k.Back}},
 		{"Catalog", []key.Binding{k.Up, k.Down, k.Expand, k.Insert, k.Preview, k.Refresh, k.Back}},
 	}
 }

@@ -38,3 +38,20 @@ func (m *Model) CopyRow() tea.Cmd {
 	}
 	return tea.SetClipboard(strings.Join(parts, "\t"))
 }
+
+// Export asks for a file name and writes the whole result there.
+func (m *Model) Export() tea.Cmd {
+	if m.t == nil {
+		return nil
+	}
+	return m.startExport()
+}
+
+// EditValue opens the editor on the selected value, whose confirmed
+// change becomes an UPDATE of the lake table the result came from.
+func (m *Model) EditValue() tea.Cmd {
+	if m.t == nil {
+		return nil
+	}
+	return m.startEdit()
+}

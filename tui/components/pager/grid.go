@@ -68,7 +68,15 @@ type Window struct {
 	SelRow, SelCol int
 	// Order, if set, maps row positions to held rows: a sorted view.
 	Order []int
+	// Row, if set, returns the row at a position in place of t.Rows, nil
+	// for a row still loading, and Count is how many rows there are: a
+	// result paged in from the kernel.
+	Row   func(r int) []any
+	Count int
 }
+
+// loadingMark is drawn in each cell of a row that is still being fetched.
+const loadingMark = "·"
 
 // Render draws the rows of w: a header of column names and types, a rule,
 // then the rows, each line at most w.Width wide. It touches only the rows
@@ -89,11 +97,20 @@ func Render(t *kernel.Table, l *Layout, w Window, st *styles.Styles) []string {
 		rule.WriteString(strings.Repeat("─", c.width))
 	}
 	lines = append(lines, names.String(), types.String(), st.GridRule.Render(rule.String()))
-	end := min(len(t.Rows), w.Top+w.Rows)
+	n := len(t.Rows)
+	if w.Row != nil {
+		n = w.Count
+	}
+	end := min(n, w.Top+w.Rows)
 	for r := w.Top; r < end; r++ {
-		row := t.Rows[r]
-		if w.Order != nil {
+		var row []any
+		switch {
+		case w.Row != nil:
+			row = w.Row(r)
+		case w.Order != nil:
 			row = t.Rows[w.Order[r]]
+		default:
+			row = t.Rows[r]
 		}
 		var b strings.Builder
 		selected := r == w.SelRow
@@ -106,7 +123,12 @@ func Render(t *kernel.Table, l *Layout, w Window, st *styles.Styles) []string {
 				v = row[c.index]
 			}
 			text := pad(Cell(v), c.width, l.Numeric[c.index])
+			if row == nil {
+				text = pad(loadingMark, c.width, l.Numeric[c.index])
+			}
 			switch {
+			case row == nil && !selected:
+				b.WriteString(st.GridType.Render(text))
 			case selected && c.index == w.SelCol:
 				b.WriteString(st.GridSelected.Render(text))
 			case selected:

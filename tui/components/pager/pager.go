@@ -1,7 +1,9 @@
 package pager
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -30,6 +32,14 @@ type Model struct {
 	sortCol  int
 	sortDesc bool
 	sorting  bool
+
+	// kernel serves pages, exports and edits of held results (SetKernel).
+	kernel any
+	paging paging
+	modal  modal
+	// working says what the kernel is doing for the pager (an export, an
+	// edit), for the footer.
+	working string
 }
 
 // New returns an empty pager.
@@ -37,13 +47,23 @@ func New(c component.Common) *Model { return &Model{common: c} }
 
 // SetTable shows t, titled, with the first cell selected. A nil table
 // empties the pager.
+//
+// A new result of the same cell (the same title and columns, as after an
+// edit re-ran it) keeps the selection when its row is among the held rows.
 func (m *Model) SetTable(t *kernel.Table, title string) {
+	same := m.t != nil && t != nil && title == m.title && slices.Equal(m.t.Columns, t.Columns) && m.row < len(t.Rows) && len(m.paging.order) == 0 && m.order == nil
 	m.t, m.title = t, title
-	m.row, m.col, m.top, m.left = 0, 0, 0, 0
+	if !same {
+		m.row, m.col, m.top, m.left = 0, 0, 0, 0
+	}
 	m.order, m.sorting = nil, false
+	m.paging.order = nil
+	m.resetPaging()
+	m.modal = modal{}
 	m.layout = nil
 	if t != nil {
 		m.layout = NewLayout(t)
+		m.clamp()
 	}
 }
 
@@ -72,6 +92,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	km := m.common.KeyMap
+	switch msg := msg.(type) {
+	case pageMsg:
+		return m.gotPage(msg)
+	case checkedMsg, proposedMsg, appliedMsg, exportedMsg:
+		return m.kernelReply(msg)
+	}
+	if m.modal.kind != modalNone {
+		return m.modalUpdate(msg)
+	}
 	switch msg := msg.(type) {
 	case sortedMsg:
 		if msg.t == m.t && m.sorting {
@@ -104,7 +133,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, km.Top):
 			m.row = 0
 		case key.Matches(msg, km.Bottom):
-			m.row = len(m.t.Rows) - 1
+			m.row = m.count() - 1
 		case key.Matches(msg, km.Left):
 			m.col--
 		case key.Matches(msg, km.Right):
@@ -119,6 +148,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			}
 		case key.Matches(msg, km.Sort):
 			return m.sort()
+		case key.Matches(msg, km.Export):
+			return m.startExport()
+		case key.Matches(msg, km.EditValue):
+			return m.startEdit()
 		case key.Matches(msg, km.CopyRow):
 			if row := m.heldRow(m.row); row != nil {
 				parts := make([]string, len(row))
@@ -132,7 +165,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 	}
 	m.clamp()
-	return nil
+	return m.fetch()
 }
 
 // clamp keeps the selection inside the table and on screen.
@@ -140,7 +173,7 @@ func (m *Model) clamp() {
 	if m.t == nil {
 		return
 	}
-	n := len(m.t.Rows)
+	n := m.count()
 	m.row = max(min(m.row, n-1), 0)
 	m.col = max(min(m.col, len(m.t.Columns)-1), 0)
 	rows := m.bodyRows()
@@ -161,9 +194,26 @@ func (m *Model) clamp() {
 
 // sort cycles the selected column through ascending, descending and the
 // result's own order.
+//
+// A result larger than its held rows is sorted whole, in the kernel, when
+// the kernel holds it; the pager then fetches the sorted pages.
 func (m *Model) sort() tea.Cmd {
 	if m.sorting || len(m.t.Rows) == 0 {
 		return nil
+	}
+	if m.t.Result != "" && m.paging.src != nil && m.t.Truncated() {
+		p := &m.paging
+		col := m.t.Columns[m.col]
+		switch {
+		case len(p.order) == 0 || p.order[0].Column != col:
+			p.order = []kernel.Order{{Column: col}}
+		case !p.order[0].Desc:
+			p.order = []kernel.Order{{Column: col, Desc: true}}
+		default:
+			p.order = nil
+		}
+		m.resetPaging()
+		return m.fetch()
 	}
 	switch {
 	case m.order == nil || m.sortCol != m.col:
@@ -179,8 +229,11 @@ func (m *Model) sort() tea.Cmd {
 
 // heldRow returns the r-th row on screen, in the sorted order if any.
 func (m *Model) heldRow(r int) []any {
-	if m.t == nil || r < 0 || r >= len(m.t.Rows) {
+	if m.t == nil || r < 0 || r >= m.count() {
 		return nil
+	}
+	if m.paged() {
+		return m.pagedRow(r)
 	}
 	if m.order != nil {
 		r = m.order[r]
@@ -204,7 +257,11 @@ func (m *Model) View() string {
 		return fit([]string{st.Muted.Render("No results: run a cell that returns rows (ctrl+enter).")}, m.width, m.height)
 	}
 	lines := []string{st.PanelTitleFocused.Render(ansi.Truncate(m.title, m.width, "…"))}
-	lines = append(lines, Render(m.t, m.layout, Window{Top: m.top, Left: m.left, Rows: m.bodyRows(), Width: m.width, SelRow: m.row, SelCol: m.col, Order: m.order}, st)...)
+	w := Window{Top: m.top, Left: m.left, Rows: m.bodyRows(), Width: m.width, SelRow: m.row, SelCol: m.col, Order: m.order}
+	if m.paged() {
+		w.Row, w.Count = m.pagedRow, m.count()
+	}
+	lines = append(lines, Render(m.t, m.layout, w, st)...)
 	for len(lines) < m.height-1 {
 		lines = append(lines, "")
 	}
@@ -221,10 +278,30 @@ func (m *Model) footer() string {
 		return b.String()
 	}
 	fmt.Fprintf(&b, "row %s of %s", Count(int64(m.row+1)), Count(t.Total))
-	if t.Truncated() {
+	if t.Truncated() && (t.Result == "" || m.paging.src == nil) {
 		fmt.Fprintf(&b, " (first %s held)", Count(int64(len(t.Rows))))
 	}
 	fmt.Fprintf(&b, " · col %d of %d", m.col+1, len(t.Columns))
+	p := &m.paging
+	switch {
+	case len(p.order) > 0:
+		dir := "↑"
+		if p.order[0].Desc {
+			dir = "↓"
+		}
+		fmt.Fprintf(&b, " · sorted by %s %s", p.order[0].Column, dir)
+		if m.loading() {
+			b.WriteString(" (sorting all rows…)")
+		}
+	case m.loading():
+		b.WriteString(" · loading…")
+	}
+	if m.working != "" {
+		b.WriteString(" · " + m.working)
+	}
+	if p.err != nil && errors.Is(p.err, kernel.ErrResultEvicted) {
+		b.WriteString(" · result no longer held, re-run the cell")
+	}
 	switch {
 	case m.sorting:
 		b.WriteString(" · sorting…")
@@ -244,13 +321,13 @@ func (m *Model) footer() string {
 // ShortHelp lists the main pager keys.
 func (m *Model) ShortHelp() []key.Binding {
 	km := m.common.KeyMap
-	return []key.Binding{km.Up, km.Down, km.Left, km.Right, km.CopyCell, km.Back}
+	return []key.Binding{km.Up, km.Down, km.Left, km.Right, km.CopyCell, km.Export, km.EditValue, km.Back}
 }
 
 // FullHelp lists every pager key.
 func (m *Model) FullHelp() [][]key.Binding {
 	km := m.common.KeyMap
-	return [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom}, {km.Left, km.Right, km.FirstColumn, km.LastColumn, km.Sort, km.CopyCell, km.CopyRow, km.Back}}
+	return [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom}, {km.Left, km.Right, km.FirstColumn, km.LastColumn, km.Sort, km.CopyCell, km.CopyRow, km.Export, km.EditValue, km.Back}}
 }
 
 // Rows is "1 row" or "12,345 rows".

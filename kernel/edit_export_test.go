@@ -1,0 +1,4 @@
+package kernel
+
+// SQLName exposes sqlName to the external tests.
+var SQLName = sqlName
