@@ -48,6 +48,10 @@ type Model struct {
 	input    textinput.Model
 	matches  []fuzzy.Result
 	filtered string // the filter matches were ranked for
+	// ranking counts filter changes; a ranking done in a command is
+	// applied only if no later change came since it started.
+	ranking int
+	pending bool // a ranking runs in a command
 	cursor   int
 	top      int
 }
@@ -75,8 +79,8 @@ func (m *Model) Open(entries []history.Entry, note string, now time.Time) tea.Cm
 	}
 	m.input.SetValue("")
 	m.filtered = ""
-	m.filter()
-	return m.input.Focus()
+	m.pending = false
+	return tea.Batch(m.filter(), m.input.Focus())
 }
 
 // Init does nothing.
@@ -133,6 +137,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.input.Blur()
 			return func() tea.Msg { return CloseMsg{} }
 		}
+	case rankedMsg:
+		if msg.ranking == m.ranking {
+			m.matches, m.filtered, m.pending = msg.matches, msg.query, false
+			m.cursor, m.top = 0, 0
+		}
+		return nil
 	case tea.MouseWheelMsg:
 		switch msg.Button {
 		case tea.MouseWheelUp:
@@ -146,7 +156,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	var cmd tea.Cmd
 	m.input, cmd = m.input.Update(msg)
 	if m.input.Value() != before {
-		m.filter()
+		return tea.Batch(cmd, m.filter())
 	}
 	return cmd
 }
@@ -171,23 +181,57 @@ func (m *Model) move(d int) {
 	}
 }
 
+// rankedMsg carries the statements ranked in a command.
+type rankedMsg struct {
+	ranking int
+	query   string
+	matches []fuzzy.Result
+}
+
+// syncRanking is how many statements filter ranks at once in Update; more
+// are ranked in a command, so a keystroke never waits for them (5,000
+// long statements take tens of milliseconds).
+const syncRanking = 500
+
 // filter ranks the statements against the filter. When the filter only
 // grew at its end, as it does while the user types, only the statements
-// that matched before can match now, so only they are ranked again.
-func (m *Model) filter() {
+// that matched before can match now, so only they are ranked again. Many
+// statements are ranked in the returned command, and the list shows the
+// previous matches until it is done.
+func (m *Model) filter() tea.Cmd {
 	q := m.input.Value()
-	if m.filtered != "" && strings.HasPrefix(q, m.filtered) && !strings.ContainsAny(q[len(m.filtered):], " \t") {
-		prev := m.matches
-		res := fuzzy.Rank(q, len(prev), func(i int) string { return m.items[prev[i].Index].line })
-		for i := range res {
-			res[i].Index = prev[res[i].Index].Index
+	m.ranking++
+	var candidates []int
+	if m.filtered != "" && strings.HasPrefix(q, m.filtered) && !strings.ContainsAny(q[len(m.filtered):], " \t") && !m.pending {
+		candidates = make([]int, len(m.matches))
+		for i, r := range m.matches {
+			candidates[i] = r.Index
 		}
-		m.matches = res
 	} else {
-		m.matches = fuzzy.Rank(q, len(m.items), func(i int) string { return m.items[i].line })
+		candidates = make([]int, len(m.items))
+		for i := range candidates {
+			candidates[i] = i
+		}
 	}
-	m.filtered = q
-	m.cursor, m.top = 0, 0
+	lines := make([]string, len(candidates))
+	for i, k := range candidates {
+		lines[i] = m.items[k].line
+	}
+	rank := func() []fuzzy.Result {
+		res := fuzzy.Rank(q, len(lines), func(i int) string { return lines[i] })
+		for i := range res {
+			res[i].Index = candidates[res[i].Index]
+		}
+		return res
+	}
+	if len(lines) <= syncRanking || strings.TrimSpace(q) == "" {
+		m.matches, m.filtered, m.pending = rank(), q, false
+		m.cursor, m.top = 0, 0
+		return nil
+	}
+	m.pending = true
+	ranking := m.ranking
+	return func() tea.Msg { return rankedMsg{ranking: ranking, query: q, matches: rank()} }
 }
 
 // innerWidth is the width inside the border and padding.
@@ -203,7 +247,11 @@ func (m *Model) listRows() int { return max((m.innerHeight()-4)/2, 1) }
 func (m *Model) View() string {
 	st := m.common.Styles
 	w, h := m.innerWidth(), m.innerHeight()
-	title := st.HelpGroup.Render("Query history") + st.Muted.Render(fmt.Sprintf("  %d of %d · enter inserts into the notebook · esc closes", len(m.matches), len(m.items)))
+	count := fmt.Sprintf("%d of %d", len(m.matches), len(m.items))
+	if m.pending {
+		count = "filtering…"
+	}
+	title := st.HelpGroup.Render("Query history") + st.Muted.Render("  "+count+" · enter inserts into the notebook · esc closes")
 	lines := []string{title, m.input.View()}
 	rows := m.listRows()
 	for r := m.top; r < m.top+rows; r++ {
