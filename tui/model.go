@@ -123,6 +123,7 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 	if opts.Catalog != nil {
 		m.catalog = catalog.New(ctx, c, opts.Catalog, "lake")
 	}
+	m.notebook.SetVim(opts.Vim)
 	// A new notebook opens ready to type.
 	if opts.Notebook == nil || len(opts.Notebook.Cells) == 0 {
 		m.notebook.StartEditing()
@@ -624,6 +625,9 @@ func (m *Model) fillStatus() {
 		s.Mode = "EDIT"
 	default:
 		s.Mode = "NOTEBOOK"
+	}
+	if v := m.notebook.VimMode(); v != "" && s.Mode == "EDIT" {
+		s.Mode = v
 	}
 	if running, since := m.notebook.Running(); running {
 		el := m.common.Now().Sub(since)

@@ -33,6 +33,8 @@ type Options struct {
 	// AutosaveEvery is how often unsaved changes are copied to a recovery
 	// file beside the notebook (see RecoveryPath); 0 means every 30s.
 	AutosaveEvery time.Duration
+	// Vim turns on the cell editor's vim mode (FLOE_KEYS=vim).
+	Vim bool
 }
 
 // defaultAutosave is how often unsaved changes are copied aside.
