@@ -125,6 +125,8 @@ type Session struct {
 	count     int // executions so far, for execution_count
 	params    []Param
 	overrides map[string]string
+
+	names namesCache // what SQL cells can name, for completion (complete.go)
 }
 
 // cellRun is the state of the running cell.

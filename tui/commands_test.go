@@ -23,6 +23,8 @@ var notCommands = []string{
 	"Palette", // the palette itself
 	// Works in the chat only, on its answer.
 	"InsertAnswer",
+	// Works in the cell editor only, at its cursor.
+	"Complete",
 }
 
 // TestRegistryCoversTheKeyMap checks that the palette, the help and the

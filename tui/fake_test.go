@@ -33,6 +33,8 @@ type fakeKernel struct {
 	count int
 	ran   []string // sources, in the order they ran
 	big   *kernel.Table
+
+	listed int // calls of Names (fake_names_test.go)
 }
 
 const fakeDuration = 12 * time.Millisecond

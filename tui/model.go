@@ -130,6 +130,7 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 		m.catalog = catalog.New(ctx, c, opts.Catalog, "lake")
 	}
 	m.pager.SetKernel(ctx, opts.Kernel)
+	m.notebook.SetVim(opts.Vim)
 	// A new notebook opens ready to type.
 	if opts.Notebook == nil || len(opts.Notebook.Cells) == 0 {
 		m.notebook.StartEditing()
@@ -688,6 +689,9 @@ func (m *Model) fillStatus() {
 		s.Mode = "NOTEBOOK"
 	}
 	m.assistStatus(s)
+	if v := m.notebook.VimMode(); v != "" && s.Mode == "EDIT" {
+		s.Mode = v
+	}
 	if running, since := m.notebook.Running(); running {
 		el := m.common.Now().Sub(since)
 		s.Kernel = "kernel running " + notebook.Duration(el)

@@ -36,6 +36,8 @@ type Options struct {
 	// History is the query history file, shared by every session (see
 	// tui/history); "" keeps this session's history in memory only.
 	History string
+	// Vim turns on the cell editor's vim mode (FLOE_KEYS=vim).
+	Vim bool
 }
 
 // defaultAutosave is how often unsaved changes are copied aside.

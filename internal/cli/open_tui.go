@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -40,6 +41,10 @@ first save. floe with no argument opens an empty notebook.`,
 // path ("" for a new, unnamed one), and runs the workbench until the user
 // quits.
 func (g *globals) runTUI(ctx context.Context, path string) error {
+	vim, err := vimKeys()
+	if err != nil {
+		return err
+	}
 	var nb *notebooks.Notebook
 	if path != "" {
 		var err error
@@ -72,5 +77,19 @@ func (g *globals) runTUI(ctx context.Context, path string) error {
 		Path:      path,
 		Warehouse: wh.Dir(),
 		History:   historyFile(),
+		Vim:       vim,
 	}, g.stdin, g.stdout)
+}
+
+// vimKeys reads FLOE_KEYS: "vim" turns on the cell editor's vim mode;
+// unset or "default" leaves the default keys.
+func vimKeys() (bool, error) {
+	switch v := os.Getenv("FLOE_KEYS"); v {
+	case "", "default":
+		return false, nil
+	case "vim":
+		return true, nil
+	default:
+		return false, fmt.Errorf("FLOE_KEYS=%s: unknown key set; use FLOE_KEYS=vim or leave it unset", v)
+	}
 }

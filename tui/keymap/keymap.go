@@ -50,6 +50,13 @@ type KeyMap struct {
 	Indent      key.Binding
 	Editor      textarea.KeyMap
 
+	// Complete opens SQL completion in the editor (tui/notebook/complete.go);
+	// in its popup the editor's line keys choose, Indent accepts and
+	// StopEditing closes. Vim turns on the editor's vim mode
+	// (FLOE_KEYS=vim), listed in the help.
+	Complete key.Binding
+	Vim      bool
+
 	// The results pager.
 	FirstColumn key.Binding
 	LastColumn  key.Binding
@@ -116,9 +123,11 @@ func Default() *KeyMap {
 		Results:     b([]string{"o"}, "o", "open the cell's results"),
 		FixWithAI:   b([]string{"F"}, "F", "fix the failed cell with AI"),
 
-		StopEditing: b([]string{"esc"}, "esc", "stop editing"),
-		Indent:      b([]string{"tab"}, "tab", "indent"),
+		StopEditing: b([]string{"esc"}, "esc", "stop editing (or close completions)"),
+		Indent:      b([]string{"tab"}, "tab", "indent (or accept a completion)"),
 		Editor:      textarea.DefaultKeyMap(),
+
+		Complete: b([]string{"ctrl+space", "ctrl+@"}, "ctrl+space", "complete SQL (opens as you type)"),
 
 		FirstColumn: b([]string{"0", "ctrl+a"}, "0", "first column"),
 		LastColumn:  b([]string{"$", "ctrl+e"}, "$", "last column"),
@@ -138,6 +147,8 @@ func Default() *KeyMap {
 		Yes: b([]string{"y"}, "y", "yes"),
 		No:  b([]string{"n"}, "n", "no"),
 	}
+	k.Editor.LinePrevious.SetHelp("↑", "line up (or previous completion)")
+	k.Editor.LineNext.SetHelp("↓", "line down (or next completion)")
 	return k
 }
 
@@ -151,11 +162,15 @@ type Group struct {
 // overlay lists them.
 func (k *KeyMap) Groups() []Group {
 	e := k.Editor
-	return []Group{
+	groups := []Group{
 		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.Palette, k.History, k.ToggleCatalog, k.Chat, k.InsertAnswer}},
 		{"Notebook", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.Edit, k.AddAbove, k.AddBelow, k.Delete, k.MoveUp, k.MoveDown, k.CycleType, k.Merge, k.RunAllAbove, k.Results, k.FixWithAI, k.Focus}},
-		{"Editing a cell", []key.Binding{k.StopEditing, k.Indent, k.Split, e.InsertNewline, e.LinePrevious, e.LineNext, e.WordForward, e.WordBackward, e.LineStart, e.LineEnd, e.InputBegin, e.InputEnd, e.DeleteWordBackward, e.DeleteAfterCursor, e.DeleteBeforeCursor, e.Paste, e.SelectAll}},
+		{"Editing a cell", []key.Binding{k.StopEditing, k.Indent, k.Split, e.InsertNewline, e.LinePrevious, e.LineNext, e.WordForward, e.WordBackward, e.LineStart, e.LineEnd, e.InputBegin, e.InputEnd, e.DeleteWordBackward, e.DeleteAfterCursor, e.DeleteBeforeCursor, e.Paste, e.SelectAll, k.Complete}},
 		{"Results", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FirstColumn, k.LastColumn, k.Sort, k.CopyCell, k.CopyRow, k.Export, k.EditValue, k.Back}},
 		{"Catalog", []key.Binding{k.Up, k.Down, k.Expand, k.Insert, k.Preview, k.Refresh, k.Back}},
 	}
+	if k.Vim {
+		groups = append(groups, Group{"Vim mode (FLOE_KEYS=vim)", VimBindings()})
+	}
+	return groups
 }

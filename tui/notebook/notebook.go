@@ -84,7 +84,10 @@ type Model struct {
 	last    *kernel.Result // the last finished run
 
 	cache renderCache
-	spans []span // where the last View drew each cell, for clicks (mouse.go)
+	spans []span     // where the last View drew each cell, for clicks (mouse.go)
+	ed    editView   // the edited cell's drawing (editview.go)
+	comp  completion // SQL completion (complete.go)
+	vim   vimState   // vim mode (vim.go)
 }
 
 // New returns the view of nb, whose cells run on k under ctx. A notebook
@@ -132,6 +135,7 @@ func editorStyles(noColor, dark bool) textarea.Styles {
 func (m *Model) SetDark(dark bool) {
 	m.editor.SetStyles(editorStyles(m.common.Styles.NoColor, dark))
 	m.cache = renderCache{}
+	m.ed.hl = nil
 }
 
 func plainEditorStyles() textarea.Styles {
@@ -185,6 +189,7 @@ func (m *Model) Wait() {
 	if started {
 		<-r.finished
 	}
+	m.waitNames()
 }
 
 func (m *Model) changed() {
@@ -211,9 +216,9 @@ func (m *Model) SetFocused(f bool) {
 // Init starts the editor's cursor when the notebook opens editing.
 func (m *Model) Init() tea.Cmd {
 	if m.editing {
-		return m.editor.Focus()
+		return tea.Batch(m.editor.Focus(), m.refreshNames())
 	}
-	return nil
+	return m.refreshNames()
 }
 
 // CurrentID returns the id of the cell under the cursor.
@@ -228,7 +233,10 @@ func (m *Model) CurrentID() string {
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	m.editor.SetWidth(max(width-gutterWidth, 4))
-	m.editor.MaxHeight = max(height-4, 3)
+	// The editor is drawn by editView, which fits it to the screen; the
+	// text area's height only sizes its wrapping cache, which thrashes
+	// (every line wrapped again on every key) when smaller than the text.
+	m.editor.MaxHeight = editorCacheLines
 	m.editor.SetHeight(m.editor.LineCount())
 }
 
@@ -237,6 +245,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case cellDoneMsg:
 		return m.done(msg)
+	case namesMsg:
+		return m.gotNames(msg)
 	case tickMsg:
 		if m.running != nil && msg.run == m.running {
 			return tick(m.running)
@@ -276,6 +286,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
+	if cmd, ok := m.popupKey(msg); ok {
+		return cmd
+	}
+	if cmd, ok := m.vimKey(msg); ok {
+		return cmd
+	}
 	km := m.common.KeyMap
 	switch {
 	case key.Matches(msg, km.StopEditing):
@@ -288,9 +304,9 @@ func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.Split):
 		return m.split()
 	}
-	var cmd tea.Cmd
-	m.editor, cmd = m.editor.Update(msg)
+	cmd := m.updateEditor(msg)
 	m.commit()
+	m.typed(msg)
 	return cmd
 }
 
@@ -358,6 +374,7 @@ func (m *Model) StartEditing() tea.Cmd {
 	m.editing = true
 	m.editor.SetValue(c.Source)
 	m.editor.SetHeight(m.editor.LineCount())
+	m.vimStart()
 	return m.editor.Focus()
 }
 
@@ -369,6 +386,7 @@ func (m *Model) StopEditing() {
 	m.commit()
 	m.editing = false
 	m.editor.Blur()
+	m.closePopup()
 }
 
 // commit copies the editor's text into the cell being edited.

@@ -65,6 +65,7 @@ func (m *Model) LastRun() *kernel.Result { return m.last }
 // The editor keeps the focus.
 func (m *Model) RunCurrent() tea.Cmd {
 	m.commit()
+	m.closePopup()
 	if len(m.nb.Cells) == 0 {
 		return nil
 	}
@@ -85,6 +86,7 @@ func (m *Model) RunAbove() tea.Cmd { return m.runRange(0, m.cursor) }
 
 func (m *Model) runRange(from, to int) tea.Cmd {
 	m.commit()
+	m.closePopup()
 	var runs []*run
 	for _, c := range m.nb.Cells[from:to] {
 		if c.Kind == notebooks.Code {
@@ -144,7 +146,7 @@ func (m *Model) startNext() tea.Cmd {
 		ctx, cancel := context.WithCancel(m.ctx)
 		r.cancel, r.start = cancel, m.now()
 		m.running = r
-		k := m.k
+		k, kernelMu := m.k, &m.comp.kernelMu
 		r.finished = make(chan struct{})
 		runCmd := func() tea.Msg {
 			defer cancel()
@@ -156,7 +158,9 @@ func (m *Model) startNext() tea.Cmd {
 			r.started = true
 			r.mu.Unlock()
 			defer close(r.finished)
+			kernelMu.Lock() // not while the kernel lists names
 			res := k.Run(ctx, &c)
+			kernelMu.Unlock()
 			return cellDoneMsg{run: r, res: res, cell: c}
 		}
 		return tea.Batch(runCmd, tick(r))
@@ -213,7 +217,7 @@ func (m *Model) done(msg cellDoneMsg) tea.Cmd {
 		m.queue = nil
 		cmds = append(cmds, statusError("run stopped: cell %s failed", r.id))
 	}
-	cmds = append(cmds, m.startNext())
+	cmds = append(cmds, m.startNext(), m.refreshNames())
 	return tea.Batch(cmds...)
 }
 

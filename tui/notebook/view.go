@@ -87,6 +87,9 @@ func (m *Model) View() string {
 	for len(view) < m.height {
 		view = append(view, "")
 	}
+	if m.editing {
+		view = m.drawPopup(view, start+m.ed.caretLine-m.top, m.ed.caretCol)
+	}
 	return strings.Join(view, "\n")
 }
 
@@ -108,7 +111,9 @@ func (m *Model) cell(i int, stale bool) []string {
 	}
 	out := []string{bar + m.header(c, w, stale)}
 	if cur && m.editing {
-		for _, l := range strings.Split(m.editor.View(), "\n") {
+		lines, line, col := m.editorLines(c, w)
+		m.ed.caretLine, m.ed.caretCol = len(out)+line, gutterWidth+col
+		for _, l := range lines {
 			out = append(out, bar+l)
 		}
 	} else {
@@ -163,6 +168,9 @@ func (m *Model) header(c *notebooks.Cell, w int, stale bool) string {
 				right = mark
 			}
 		}
+	}
+	if mode := m.VimMode(); mode != "" && c.ID == m.CurrentID() {
+		left += " " + st.Accent.Render("-- "+mode+" --")
 	}
 	gap := w - ansi.StringWidth(left) - ansi.StringWidth(right)
 	if gap < 1 {

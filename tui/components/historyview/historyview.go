@@ -52,8 +52,8 @@ type Model struct {
 	// applied only if no later change came since it started.
 	ranking int
 	pending bool // a ranking runs in a command
-	cursor   int
-	top      int
+	cursor  int
+	top     int
 }
 
 // New returns a closed browser.

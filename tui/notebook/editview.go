@@ -1,0 +1,279 @@
+package notebook
+
+import (
+	"strings"
+	"unicode"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/tui/highlight"
+)
+
+// editView draws the cell being edited itself, from the text area's value
+// and cursor: the same highlighting as a cell not being edited, soft
+// wrapped the way the text area wraps (so its up and down keys move
+// through the lines drawn), scrolled to keep the cursor on screen, with
+// the cursor (or the selection) in reverse video. The text area keeps the
+// editing.
+type editView struct {
+	scroll int // the first visual line shown
+
+	// hl highlights the lines shown, one at a time, from a cache.
+	hl *highlight.Lines
+
+	// wraps caches the soft wrapping of each line, for one width.
+	width int
+	wraps map[string][][]rune
+
+	// caret is where the cursor was drawn: the line of the cell's drawing
+	// and the column on screen.
+	caretLine, caretCol int
+}
+
+// editorCacheLines is the text area's MaxHeight: the lines its wrapping
+// cache holds (bubbles v2 sizes that cache by MaxHeight).
+const editorCacheLines = 10000
+
+// maxWrapCache bounds the wrapping cache; it is emptied when full.
+const maxWrapCache = 4096
+
+var reverse = lipgloss.NewStyle().Reverse(true)
+
+// editorLines draws the edited cell's text in width w, at most maxHeight
+// lines, and returns the lines and the cursor's line and column in them.
+func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
+	ev := &m.ed
+	value := m.editor.Value()
+	if value == "" {
+		// The placeholder, drawn by the text area.
+		lines := strings.Split(strings.TrimRight(m.editor.View(), "\n"), "\n")
+		return lines[:1], 0, 0
+	}
+	if ev.width != w || ev.wraps == nil || len(ev.wraps) > maxWrapCache {
+		ev.width, ev.wraps = w, map[string][][]rune{}
+	}
+	lang := c.Lang
+	if c.Kind == notebooks.Markdown {
+		lang = "markdown" // no lexer: plain
+	}
+	raw := strings.Split(value, "\n")
+	if ev.hl == nil || ev.hl.Lang() != lang {
+		ev.hl = highlight.NewLines(lang, m.common.Styles)
+	}
+	states := ev.hl.States(raw)
+
+	row, col := m.editor.Line(), m.editor.Column()
+	// The cursor's visual line, and the total.
+	total, cursorLine, cursorSeg := 0, 0, 0
+	for i, l := range raw {
+		segs := ev.wrap(l)
+		if i == row {
+			cursorSeg = segmentOf(segs, col)
+			cursorLine = total + cursorSeg
+		}
+		total += len(segs)
+	}
+	height := min(total, m.editorHeight())
+	if cursorLine < ev.scroll {
+		ev.scroll = cursorLine
+	}
+	if cursorLine >= ev.scroll+height {
+		ev.scroll = cursorLine - height + 1
+	}
+	ev.scroll = max(min(ev.scroll, total-height), 0)
+
+	selFrom, selTo, selected := m.editor.Selection()
+	out := make([]string, 0, height)
+	caretLine, caretCol := 0, 0
+	vl := 0
+	for i, l := range raw {
+		segs := ev.wrap(l)
+		if vl+len(segs) <= ev.scroll {
+			vl += len(segs)
+			continue
+		}
+		runes := []rune(l)
+		end := highlight.Plain
+		if i+1 < len(states) {
+			end = states[i+1]
+		}
+		hl := ev.hl.Line(l, states[i], end)
+		start := 0 // rune index of the segment's first rune
+		for s, seg := range segs {
+			if vl >= ev.scroll && vl < ev.scroll+height {
+				end := min(start+len(seg), len(runes))
+				a, b := width(runes[:start]), width(runes[:end])
+				// The span drawn in reverse video: the selection's part of
+				// this segment, or the cursor.
+				r0, r1 := -1, -1
+				switch {
+				case selected:
+					lo, hi := start, end
+					if i == selFrom.Row {
+						lo = max(lo, selFrom.Col)
+					} else if i < selFrom.Row {
+						lo = hi
+					}
+					if i == selTo.Row {
+						hi = min(hi, selTo.Col)
+					} else if i > selTo.Row {
+						hi = lo
+					}
+					if lo < hi {
+						r0, r1 = lo, hi
+					}
+				case i == row && s == cursorSeg:
+					r0, r1 = col, col+1
+					caretLine, caretCol = len(out), width(runes[start:min(col, len(runes))])
+				}
+				out = append(out, drawSegment(hl, runes, a, b, r0, r1, w))
+			}
+			start += len(seg)
+			vl++
+		}
+		if vl >= ev.scroll+height {
+			break
+		}
+	}
+	ev.caretLine, ev.caretCol = caretLine, caretCol
+	return out, caretLine, caretCol
+}
+
+// updateEditor gives a key to the text area. Printable text is inserted
+// directly: the text area's Update draws all of its text for a view this
+// package does not use, which on a long cell costs more than the rest of
+// the keystroke.
+func (m *Model) updateEditor(msg tea.KeyPressMsg) tea.Cmd {
+	if msg.Text != "" && !m.editor.HasSelection() && !key.Matches(msg, m.common.KeyMap.Editor.InsertNewline) {
+		m.editor.InsertString(msg.Text)
+		return nil
+	}
+	var cmd tea.Cmd
+	m.editor, cmd = m.editor.Update(msg)
+	return cmd
+}
+
+// editorHeight is the most lines the editor takes.
+func (m *Model) editorHeight() int { return max(m.height-4, 3) }
+
+// drawSegment draws columns [a, b) of the highlighted line hl, whose text
+// is runes, padded to w; runes [r0, r1) are drawn in reverse video (r0 at
+// the end of the line draws a reversed space: the cursor).
+func drawSegment(hl string, runes []rune, a, b, r0, r1, w int) string {
+	var s string
+	if r0 < 0 {
+		s = ansi.Cut(hl, a, b)
+	} else {
+		c0 := width(runes[:min(r0, len(runes))])
+		text := " "
+		if r0 < len(runes) {
+			text = string(runes[r0:min(r1, len(runes))])
+		}
+		c1 := c0 + ansi.StringWidth(text)
+		if r0 >= len(runes) {
+			c1 = c0 // the cursor past the end covers nothing of the line
+		}
+		s = ansi.Cut(hl, a, c0) + reverse.Render(text) + ansi.Cut(hl, c1, b)
+	}
+	if pad := w - ansi.StringWidth(s); pad > 0 {
+		s += strings.Repeat(" ", pad)
+	}
+	if ansi.StringWidth(s) > w {
+		s = ansi.Truncate(s, w, "")
+	}
+	return s
+}
+
+func width(r []rune) int {
+	ascii := true
+	for _, c := range r {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return len(r)
+	}
+	return ansi.StringWidth(string(r))
+}
+
+// segmentOf returns which wrapped segment holds rune col, as the text
+// area's LineInfo decides: a cursor at the end of a segment that is not
+// the last is at the start of the next.
+func segmentOf(segs [][]rune, col int) int {
+	n := 0
+	for i, s := range segs {
+		if n+len(s) == col && i+1 < len(segs) {
+			return i + 1
+		}
+		if n+len(s) >= col {
+			return i
+		}
+		n += len(s)
+	}
+	return len(segs) - 1
+}
+
+func (ev *editView) wrap(line string) [][]rune {
+	if segs, ok := ev.wraps[line]; ok {
+		return segs
+	}
+	segs := wrapLine([]rune(line), ev.width)
+	ev.wraps[line] = segs
+	return segs
+}
+
+// wrapLine soft-wraps a line exactly as the text area does (bubbles v2
+// textarea.wrap, MIT licence): at spaces, words longer than the width cut,
+// and one space added after the last segment for the cursor at the end.
+func wrapLine(runes []rune, w int) [][]rune {
+	var (
+		lines  = [][]rune{{}}
+		word   = []rune{}
+		row    int
+		spaces int
+	)
+	for _, r := range runes {
+		if unicode.IsSpace(r) {
+			spaces++
+		} else {
+			word = append(word, r)
+		}
+		if spaces > 0 {
+			if width(lines[row])+width(word)+spaces > w {
+				row++
+				lines = append(lines, []rune{})
+			}
+			lines[row] = append(lines[row], word...)
+			lines[row] = append(lines[row], []rune(strings.Repeat(" ", spaces))...)
+			spaces = 0
+			word = nil
+		} else {
+			last := ansi.StringWidth(string(word[len(word)-1]))
+			if width(word)+last > w {
+				if len(lines[row]) > 0 {
+					row++
+					lines = append(lines, []rune{})
+				}
+				lines[row] = append(lines[row], word...)
+				word = nil
+			}
+		}
+	}
+	if width(lines[row])+width(word)+spaces >= w {
+		lines = append(lines, []rune{})
+		lines[row+1] = append(lines[row+1], word...)
+		spaces++
+		lines[row+1] = append(lines[row+1], []rune(strings.Repeat(" ", spaces))...)
+	} else {
+		lines[row] = append(lines[row], word...)
+		spaces++
+		lines[row] = append(lines[row], []rune(strings.Repeat(" ", spaces))...)
+	}
+	return lines
+}
