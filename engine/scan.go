@@ -78,6 +78,7 @@ type scanGroup struct {
 	files      []string // local paths
 	eqDels     []iceberg.DataFile
 	hasDeletes bool // position deletes or deletion vectors apply to the files
+	hasDVs     bool // every file has a deletion vector
 }
 
 // groups splits the plan's data files into scan groups, in a fixed order.
@@ -91,7 +92,8 @@ func (p *Plan) groups() ([]scanGroup, error) {
 		}
 		var key strings.Builder
 		hasDeletes := len(task.DeleteFiles) > 0 || len(task.DeletionVectorFiles) > 0
-		fmt.Fprintf(&key, "%t\x00", hasDeletes)
+		hasDVs := taskHasDV(task)
+		fmt.Fprintf(&key, "%t\x00%t\x00", hasDeletes, hasDVs)
 		for _, e := range task.EqualityDeleteFiles {
 			key.WriteString(e.FilePath() + "\x00")
 		}
@@ -99,7 +101,7 @@ func (p *Plan) groups() ([]scanGroup, error) {
 		if !ok {
 			i = len(groups)
 			byKey[key.String()] = i
-			groups = append(groups, scanGroup{eqDels: task.EqualityDeleteFiles, hasDeletes: hasDeletes})
+			groups = append(groups, scanGroup{eqDels: task.EqualityDeleteFiles, hasDeletes: hasDeletes, hasDVs: hasDVs})
 		}
 		groups[i].files = append(groups[i].files, path)
 	}
@@ -129,6 +131,13 @@ type ReadOptions struct {
 	// DVRanges holds the same keys as inclusive ranges, for deletion
 	// vectors with few runs: a range test is cheaper than a join.
 	DVRanges [][2]int64
+	// DVWords names a DuckDB relation (__floe_k BIGINT, __floe_w UBIGINT)
+	// holding the plan's deletion vectors as 64-bit words (see DVWords). It
+	// replaces DVRelation and DVRanges: each row of a file with a deletion
+	// vector is matched to its word by an inner join on a small, dense key
+	// and kept when its bit is clear, which costs DuckDB about half of an
+	// anti-join against every deleted position.
+	DVWords string
 	// RowPositions adds the columns __floe_file (local path of the data
 	// file) and __floe_pos (row position in it), which row-level DML uses
 	// to address the rows it changes.
@@ -141,7 +150,21 @@ func (p *Plan) SQL() (string, error) { return p.ReadSQL(ReadOptions{}) }
 // HasDVs reports whether any planned data file has a deletion vector.
 func (p *Plan) HasDVs() bool {
 	for _, t := range p.Tasks {
-		if len(t.DeletionVectorFiles) > 0 {
+		if taskHasDV(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// taskHasDV reports whether a deletion vector applies to the task's file
+// (iceberg-go lists it among the delete files or apart, by version).
+func taskHasDV(t table.FileScanTask) bool {
+	if len(t.DeletionVectorFiles) > 0 {
+		return true
+	}
+	for _, d := range t.DeleteFiles {
+		if d.FileFormat() == iceberg.PuffinFile {
 			return true
 		}
 	}
@@ -242,13 +265,24 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 	}
 	// Every row gets a key, (file index << 40) + position, so deletes are
 	// removed with one integer anti-join.
+	qcols := make([]string, len(cols))
+	for i, c := range cols {
+		qcols[i] = "d." + c
+	}
 	var withDel, noDel []string
 	offset := 0
 	for _, g := range groups {
-		b := fmt.Sprintf("SELECT %s, filename AS __floe_file, file_row_number AS __floe_pos, ((CAST(file_index AS BIGINT) + %d) << 40) + file_row_number AS __floe_key FROM read_parquet([%s]%s, filename=true, file_row_number=true) AS d",
-			strings.Join(cols, ", "), offset, quoted(g.files), schemaOpt)
-		offset += len(g.files)
+		b := fmt.Sprintf("SELECT %s, d.filename AS __floe_file, d.file_row_number AS __floe_pos, ((CAST(d.file_index AS BIGINT) + %d) << 40) + d.file_row_number AS __floe_key FROM read_parquet([%s]%s, filename=true, file_row_number=true) AS d",
+			strings.Join(qcols, ", "), offset, quoted(g.files), schemaOpt)
 		var conds []string
+		if g.hasDVs && opts.DVWords != "" {
+			// Every row meets exactly one word (the relation is dense), so
+			// the inner join drops nothing; the bit test drops deleted rows.
+			b += fmt.Sprintf(" JOIN %s AS w ON w.__floe_k = ((CAST(d.file_index AS BIGINT) + %d) << %d) + (d.file_row_number >> 6)",
+				opts.DVWords, offset, DVWordKeyShift)
+			conds = append(conds, "(w.__floe_w >> (CAST(d.file_row_number AS UBIGINT) & 63)) & 1 = 0")
+		}
+		offset += len(g.files)
 		for _, e := range g.eqDels {
 			ep, ok := LocalPath(e.FilePath())
 			if !ok {
@@ -300,6 +334,8 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 	var ranges []string
 	if hasDV {
 		switch {
+		case opts.DVWords != "":
+			// Applied per group above.
 		case opts.DVRelation != "":
 			dels = append(dels, "SELECT k FROM "+opts.DVRelation)
 		case len(opts.DVRanges) > 0:

@@ -171,7 +171,13 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 			whereClause = " WHERE " + where
 		}
 		if sets == nil {
-			q, err := s.prepareRead(ctx, "SELECT DISTINCT "+engine.QuoteIdent(alias)+".__floe_file, "+engine.QuoteIdent(alias)+".__floe_pos FROM "+fromClause+whereClause)
+			// Without FROM each target row is read once; with FROM a row
+			// may match several rows and must be deleted once.
+			distinct := ""
+			if from != "" {
+				distinct = "DISTINCT "
+			}
+			q, err := s.prepareRead(ctx, "SELECT "+distinct+engine.QuoteIdent(alias)+".__floe_file, "+engine.QuoteIdent(alias)+".__floe_pos FROM "+fromClause+whereClause)
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,7 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -29,6 +30,8 @@ func TestRowChangesMatchDuckDB(t *testing.T) {
 		{"v3-copy-on-write", "'format-version'='3', 'write.delete.mode'='copy-on-write', 'write.update.mode'='copy-on-write', 'write.merge.mode'='copy-on-write'"},
 		// Deletion vectors applied through the position table, not ranges.
 		{"v3-merge-on-read-dv-table", "'format-version'='3'"},
+		// Deletion vectors applied as an anti-join on deleted positions.
+		{"v3-merge-on-read-dv-keys", "'format-version'='3'"},
 	}
 	for _, mode := range modes {
 		for _, part := range []string{"", "PARTITIONED BY (grp)", "evolving"} {
@@ -49,9 +52,16 @@ func TestRowChangesMatchDuckDB(t *testing.T) {
 				evolve[10] = "ALTER TABLE lake.p.t DROP PARTITION FIELD grp"
 			}
 			t.Run(name, func(t *testing.T) {
-				if strings.HasSuffix(mode.name, "dv-table") {
+				if strings.HasSuffix(mode.name, "dv-table") || strings.HasSuffix(mode.name, "dv-keys") {
 					defer func(n int) { maxInlineRuns = n }(maxInlineRuns)
 					maxInlineRuns = 0
+				}
+				if strings.HasSuffix(mode.name, "dv-keys") {
+					defer func(d float64) { dvWordsMinDensity = d }(dvWordsMinDensity)
+					dvWordsMinDensity = math.Inf(1)
+				} else if strings.HasSuffix(mode.name, "dv-table") {
+					defer func(d float64) { dvWordsMinDensity = d }(dvWordsMinDensity)
+					dvWordsMinDensity = 0
 				}
 				ctx := context.Background()
 				wh, err := engine.Open(ctx, t.TempDir())

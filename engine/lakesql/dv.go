@@ -27,6 +27,18 @@ func (s *Session) planSQL(ctx context.Context, p *engine.Plan, opts engine.ReadO
 			opts.DVRanges = ranges
 			return p.ReadSQL(opts)
 		}
+		var deleted int64
+		for _, bm := range dvs {
+			deleted += bm.Cardinality()
+		}
+		if float64(deleted) >= dvWordsMinDensity*float64(p.DVWordCount()) {
+			rel, err := s.dvWords(ctx, p, dvs)
+			if err != nil {
+				return "", err
+			}
+			opts.DVWords = rel
+			return p.ReadSQL(opts)
+		}
 		rel, err := s.dvRelation(ctx, p, dvs)
 		if err != nil {
 			return "", err
@@ -41,12 +53,7 @@ func (s *Session) planSQL(ctx context.Context, p *engine.Plan, opts engine.ReadO
 // once written, so a table built for the same set is reused.
 func (s *Session) dvRelation(ctx context.Context, p *engine.Plan, dvs map[string]*dv.RoaringPositionBitmap) (string, error) {
 	index := p.FileIndex()
-	h := sha256.New()
-	for _, k := range slices.Sorted(maps.Keys(dvs)) {
-		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", k, index[k], dvs[k].Cardinality())
-	}
-	fmt.Fprint(h, p.Snapshot.SnapshotID)
-	name := "dv_" + hex.EncodeToString(h.Sum(nil))[:16]
+	name := "dv_" + dvSetHash(p, dvs)
 	if s.dvTables[name] {
 		return "memory.floe_scratch." + name, nil
 	}
@@ -78,6 +85,55 @@ func (s *Session) dvRelation(ctx context.Context, p *engine.Plan, dvs map[string
 	}
 	s.dvTables[name] = true
 	return "memory.floe_scratch." + name, nil
+}
+
+// dvWordsMinDensity is how many deleted positions per 64-row word the
+// deletion vectors of a scan must have before it matches rows to words
+// (engine.ReadOptions.DVWords) rather than anti-joining the deleted
+// positions: below it the position table is the smaller of the two.
+var dvWordsMinDensity = 1.0
+
+// dvWords materialises a plan's deletion vectors as the dense word relation
+// floe_scratch.dvw_<hash>(__floe_k, __floe_w) that engine.ReadOptions.DVWords
+// names. Deletion vectors never change once written, so a relation built
+// for the same set is reused.
+func (s *Session) dvWords(ctx context.Context, p *engine.Plan, dvs map[string]*dv.RoaringPositionBitmap) (string, error) {
+	name := "dvw_" + dvSetHash(p, dvs)
+	if s.dvTables[name] {
+		return "memory.floe_scratch." + name, nil
+	}
+	if err := s.exec(ctx, "CREATE OR REPLACE TABLE memory.floe_scratch."+name+" (__floe_k BIGINT, __floe_w UBIGINT)"); err != nil {
+		return "", err
+	}
+	err := s.conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "floe_scratch", name)
+		if err != nil {
+			return err
+		}
+		err = p.DVWords(dvs, func(w engine.DVWord) error { return app.AppendRow(w.K, w.W) })
+		if cerr := app.Close(); err == nil {
+			err = cerr
+		}
+		return err
+	})
+	if err != nil {
+		s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS memory.floe_scratch."+name)
+		return "", fmt.Errorf("load deletion vectors of %s: %w", p.Table.Ident(), err)
+	}
+	s.dvTables[name] = true
+	return "memory.floe_scratch." + name, nil
+}
+
+// dvSetHash names the deletion vectors of a plan: the files they apply to,
+// their index in the scan and their cardinality, and the snapshot.
+func dvSetHash(p *engine.Plan, dvs map[string]*dv.RoaringPositionBitmap) string {
+	index := p.FileIndex()
+	h := sha256.New()
+	for _, k := range slices.Sorted(maps.Keys(dvs)) {
+		fmt.Fprintf(h, "%s\x00%d\x00%d\x00", k, index[k], dvs[k].Cardinality())
+	}
+	fmt.Fprint(h, p.Snapshot.SnapshotID)
+	return hex.EncodeToString(h.Sum(nil))[:16]
 }
 
 // maxInlineRuns is how many runs of deleted positions a scan tests as
