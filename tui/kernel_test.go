@@ -65,7 +65,7 @@ func TestRealKernel(t *testing.T) {
 	for _, d := range details {
 		lines = append(lines, d.Text)
 	}
-	for _, want := range []string{"≡ 3 rows · v2 · unpartitioned", "▤ 1 data file · 0 delete files · ", "⟲ 1 snapshot · last append just now"} {
+	for _, want := range []string{"≡ 3 rows · format v2\n▤ 1 file · ", " B\n⟲ 1 snapshot · append just now"} {
 		if !strings.Contains(strings.Join(lines, "\n"), want) {
 			t.Errorf("table details lack %q:\n%s", want, strings.Join(lines, "\n"))
 		}

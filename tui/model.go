@@ -184,8 +184,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.message, m.isError = msg.Text, msg.Error
 		return m, nil
 	case pager.RerunMsg:
-		if msg.Cell == m.notebook.CurrentID() {
+		switch msg.Cell {
+		case m.notebook.CurrentID():
 			return m, m.notebook.RunCurrent()
+		case notebook.PreviewID:
+			return m, m.notebook.RerunPreview()
 		}
 		return m, nil
 	case notebook.OpenResultsMsg:

@@ -9,6 +9,7 @@ import (
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/kernel"
+	"github.com/floehq/floe/tui/components/catalog"
 	"github.com/floehq/floe/tui/components/pager"
 )
 
@@ -89,5 +90,22 @@ func TestRealKernelPager(t *testing.T) {
 	}
 	if len(got.Rows) != 1 || got.Rows[0][0] != "zed" {
 		t.Errorf("after the edit, id 1000 has name %v, want zed", got.Rows)
+	}
+
+	// An edit in a table preview runs the preview again.
+	h.send(catalog.PreviewMsg{NS: "demo", Table: "people"})
+	h.waitFor("the preview", func() bool { return strings.Contains(h.screen(), "Preview of lake.demo.people") })
+	shown := h.m.pager.Table()
+	h.keys("g", "0", "right", "enter", "ctrl+a", "ctrl+k")
+	h.typeText("amy")
+	h.keys("enter")
+	h.waitFor("the confirm dialog", func() bool { return strings.Contains(h.screen(), "SET name = 'amy'") })
+	h.keys("y")
+	h.waitFor("the preview to run again", func() bool { return h.m.pager.Table() != shown || h.m.isError })
+	if h.m.isError {
+		t.Fatalf("update in the preview failed: %s", h.m.message)
+	}
+	if s := h.screen(); !strings.Contains(s, "Preview of lake.demo.people") || !strings.Contains(s, "amy") {
+		t.Errorf("the preview after the edit:\n%s", s)
 	}
 }

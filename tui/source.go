@@ -58,17 +58,19 @@ func describe(info *kernel.LakeTableInfo, now time.Time) ([]catalog.Column, []ca
 		}
 		cols = append(cols, catalog.Column{Name: f.Name, Type: typ, Comment: f.Comment})
 	}
-	part := "unpartitioned"
+	// Short lines: the catalog is a narrow column.
+	details := []catalog.Detail{{Text: fmt.Sprintf("≡ %s rows · format v%d", count(info.Rows), info.FormatVersion), Meta: "partitions"}}
 	if info.Partitioning != "" {
-		part = "by " + info.Partitioning
+		details = append(details, catalog.Detail{Text: "⊞ by " + info.Partitioning, Meta: "partitions"})
 	}
-	details := []catalog.Detail{
-		{Text: fmt.Sprintf("≡ %s rows · v%d · %s", count(info.Rows), info.FormatVersion, part), Meta: "partitions"},
-		{Text: fmt.Sprintf("▤ %s · %s delete files · %s", plural(info.DataFiles, "data file"), count(info.DeleteFiles), byteSize(info.Bytes)), Meta: "files"},
+	files := fmt.Sprintf("▤ %s · %s", plural(info.DataFiles, "file"), byteSize(info.Bytes))
+	if info.DeleteFiles != 0 {
+		files += " · " + plural(info.DeleteFiles, "delete file")
 	}
-	snap := fmt.Sprintf("⟲ %s", plural(int64(info.Snapshots), "snapshot"))
+	details = append(details, catalog.Detail{Text: files, Meta: "files"})
+	snap := "⟲ " + plural(int64(info.Snapshots), "snapshot")
 	if info.SnapshotID != 0 {
-		snap += fmt.Sprintf(" · last %s %s", info.Operation, ago(now.Sub(info.SnapshotAt)))
+		snap += fmt.Sprintf(" · %s %s", info.Operation, ago(now.Sub(info.SnapshotAt)))
 	}
 	details = append(details, catalog.Detail{Text: snap, Meta: "snapshots"})
 	return cols, details, nil

@@ -84,10 +84,13 @@ type Model struct {
 	last    *kernel.Result // the last finished run
 
 	cache renderCache
-	spans []span     // where the last View drew each cell, for clicks (mouse.go)
-	ed    editView   // the edited cell's drawing (editview.go)
-	comp  completion // SQL completion (complete.go)
-	vim   vimState   // vim mode (vim.go)
+	// lastPreview is the last table preview asked for, run again after an
+	// edit of the table it shows.
+	lastPreview *run
+	spans       []span     // where the last View drew each cell, for clicks (mouse.go)
+	ed          editView   // the edited cell's drawing (editview.go)
+	comp        completion // SQL completion (complete.go)
+	vim         vimState   // vim mode (vim.go)
 }
 
 // New returns the view of nb, whose cells run on k under ctx. A notebook

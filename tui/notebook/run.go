@@ -103,9 +103,23 @@ func (m *Model) runRange(from, to int) tea.Cmd {
 // the result in the pager.
 func (m *Model) Preview(ns, table string) tea.Cmd {
 	name := "lake." + ns + "." + table
-	c := &notebooks.Cell{ID: "preview", Kind: notebooks.Code, Lang: notebooks.LangSQL,
+	c := &notebooks.Cell{ID: PreviewID, Kind: notebooks.Code, Lang: notebooks.LangSQL,
 		Source: "SELECT * FROM lake." + quoteIdent(ns) + "." + quoteIdent(table) + " LIMIT 1000"}
-	return m.enqueue([]*run{{preview: c, title: "Preview of " + name + " (first 1,000 rows) · esc back"}})
+	r := &run{preview: c, title: "Preview of " + name + " (first 1,000 rows) · esc back"}
+	m.lastPreview = r
+	return m.enqueue([]*run{r})
+}
+
+// PreviewID is the cell id a table preview runs under.
+const PreviewID = "preview"
+
+// RerunPreview runs the last table preview again, after a change to the
+// table it shows; it does nothing if there was none.
+func (m *Model) RerunPreview() tea.Cmd {
+	if m.lastPreview == nil {
+		return nil
+	}
+	return m.enqueue([]*run{{preview: m.lastPreview.preview, title: m.lastPreview.title}})
 }
 
 func quoteIdent(s string) string {
