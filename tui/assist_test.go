@@ -29,6 +29,14 @@ type fakeAssistant struct {
 	asked     []string
 	fixes     int
 	cancelled int
+	resets    int
+}
+
+// ResetChat starts a new conversation, as the kernel's does.
+func (f *fakeAssistant) ResetChat() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.asked, f.resets = nil, f.resets+1
 }
 
 // fakeChunks is the reply the fake model streams.
@@ -262,6 +270,14 @@ func TestChatStreamsAndInserts(t *testing.T) {
 	h.keys("ctrl+l", "ctrl+l")
 	if h.m.assist.chatOpen || strings.Contains(h.screen(), "Chat with the data agent") {
 		t.Error("the chat did not close")
+	}
+	// "New chat" from the palette forgets the conversation, on both sides.
+	h.keys("ctrl+x")
+	h.typeText("new chat")
+	h.keys("enter")
+	h.waitFor("the reset", func() bool { fa.mu.Lock(); defer fa.mu.Unlock(); return fa.resets == 1 })
+	if h.m.assist.chat.Last() != nil || len(fa.asked) != 0 {
+		t.Errorf("after New chat: last answer %v, kernel history %q", h.m.assist.chat.Last(), fa.asked)
 	}
 }
 

@@ -155,6 +155,12 @@ func registry() []Command {
 			Key:     func(k *keymap.KeyMap) key.Binding { return k.FixWithAI },
 			Enabled: func(m *Model) bool { return m.assist.a != nil && m.focus == focusNotebook && !m.notebook.Editing() },
 			Run:     func(m *Model) tea.Cmd { return m.startFix() }},
+		{Name: "New chat", Help: "start a new conversation: earlier questions no longer give context",
+			Enabled: func(m *Model) bool { return m.assist.chat != nil && !m.assist.chat.Busy() },
+			Run: func(m *Model) tea.Cmd {
+				m.message, m.isError = "new chat: earlier questions are forgotten", false
+				return m.assist.chat.Reset()
+			}},
 		{Name: "Chat with the data agent", Help: "open, focus or close the chat: questions in plain words",
 			Key: func(k *keymap.KeyMap) key.Binding { return k.Chat }, Run: func(m *Model) tea.Cmd { return m.toggleChat() }},
 

@@ -354,3 +354,18 @@ func (m *Model) now() time.Time {
 	}
 	return time.Now()
 }
+
+// Reset starts a new conversation: the pane forgets the questions it shows
+// and the assistant, if it keeps one, its context. It does nothing while a
+// question is being answered.
+func (m *Model) Reset() tea.Cmd {
+	if m.req != nil {
+		return nil
+	}
+	m.entries, m.review, m.scroll = nil, false, 0
+	if r, ok := m.asker.(interface{ ResetChat() }); ok {
+		// ResetChat waits for a running cell: not in Update.
+		return func() tea.Msg { r.ResetChat(); return nil }
+	}
+	return nil
+}
