@@ -51,9 +51,13 @@ type namesCache struct {
 
 // Names lists what SQL cells can name now. The answer is cached until the
 // next cell runs, so calling it after every run costs one listing per run.
-// Like Run, it must not be called while a cell runs: the session's DuckDB
-// connection runs one statement at a time.
+// It waits for a running cell: the session's DuckDB connection runs one
+// statement at a time.
 func (s *Session) Names(ctx context.Context) (*Names, error) {
+	if err := s.busy.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.busy.unlock()
 	c := &s.names
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -86,8 +90,10 @@ func (s *Session) Names(ctx context.Context) (*Names, error) {
 				n.Lake = append(n.Lake, r)
 				delete(lake, r.Schema+"."+r.Name)
 			}
-		case r.Schema == "floe_scratch" || strings.HasPrefix(r.Name, "floe_cell_"):
-			// floe's scratch relations and hidden chart results.
+		case r.Schema == "floe_scratch" || strings.HasPrefix(r.Name, "floe_cell_") ||
+			strings.HasPrefix(r.Name, "floe_result_") || strings.HasPrefix(r.Name, "floe_sorted_"):
+			// floe's scratch relations, hidden chart results and the
+			// results the session keeps for the pager (results.go).
 		default:
 			n.Tables = append(n.Tables, r)
 		}

@@ -3,6 +3,7 @@ package kernel_test
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -16,7 +17,9 @@ import (
 // DuckDB's functions; and sees a new table after the next run.
 func TestNames(t *testing.T) {
 	ctx := context.Background()
-	s := openSession(t, emptyWarehouse(t), kernel.Options{})
+	// The session keeps results for the pager, as the workbench's does;
+	// they are floe's, not the user's, and are not listed.
+	s := openSession(t, emptyWarehouse(t), kernel.Options{KeepResults: 4})
 	for _, q := range []string{
 		"CREATE SCHEMA lake.crm",
 		"CREATE TABLE lake.crm.customers (id BIGINT, name VARCHAR, signup DATE)",
@@ -34,6 +37,7 @@ func TestNames(t *testing.T) {
 		}
 	}
 	run("SELECT id, name FROM lake.crm.customers", notebooks.Options{Name: "top"})
+	run("SELECT 42 AS answer", notebooks.Options{})
 
 	n, err := s.Names(ctx)
 	if err != nil {
@@ -57,8 +61,8 @@ func TestNames(t *testing.T) {
 				t.Errorf("columns of the named result top (-want +got):\n%s", d)
 			}
 		}
-		if r.Schema == "floe_scratch" {
-			t.Errorf("floe's scratch relation %s.%s is listed", r.Schema, r.Name)
+		if r.Schema == "floe_scratch" || strings.HasPrefix(r.Name, "floe_") {
+			t.Errorf("floe's own relation %s.%s is listed", r.Schema, r.Name)
 		}
 	}
 	if !found {

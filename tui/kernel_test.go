@@ -2,6 +2,8 @@ package tui
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -48,8 +50,28 @@ func TestRealKernel(t *testing.T) {
 	}
 	sess := openKernel(t)
 
-	src := SessionCatalog(sess)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "prices.csv"), []byte("sku,price\na,1\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := SessionCatalog(sess, dir)
 	ctx := context.Background()
+	if err := sess.SQL().Exec(ctx, "CREATE TEMP TABLE scratchpad AS SELECT 1 AS x"); err != nil {
+		t.Fatal(err)
+	}
+	groups, err := src.(catalog.LocalSource).Local(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, g := range groups {
+		for _, it := range g.Items {
+			listed = append(listed, g.Name+": "+it.Name+" "+it.Kind+" -> "+it.Insert)
+		}
+	}
+	if d := cmp.Diff([]string{"session: scratchpad table -> scratchpad", "files: prices.csv csv -> 'prices.csv'"}, listed); d != "" {
+		t.Errorf("local groups (-want +got):\n%s", d)
+	}
 	nss, err := src.Namespaces(ctx)
 	if err != nil || !cmp.Equal(nss, []string{"demo"}) {
 		t.Errorf("namespaces = %q, %v; want [demo]", nss, err)

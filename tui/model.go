@@ -202,7 +202,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.pager.SetTable(t, title)
 			}
 		}
-		return m, m.recordRun(msg)
+		cmd := m.recordRun(msg)
+		if m.catalog != nil && msg.Cell != "" {
+			// A cell may have made or dropped a table of the session.
+			cmd = tea.Batch(cmd, m.catalog.RefreshLocal())
+		}
+		return m, cmd
 	case historyLoadedMsg:
 		return m, m.historyLoaded(msg)
 	case historyWrittenMsg:
@@ -215,6 +220,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.notebook.InsertText(msg.Text)
 	case catalog.PreviewMsg:
 		return m, m.notebook.Preview(msg.NS, msg.Table)
+	case catalog.PreviewQueryMsg:
+		return m, m.notebook.PreviewQuery(msg.Title, msg.SQL)
 	case savedMsg:
 		return m, m.saved(msg)
 	case autosaveMsg:

@@ -3,6 +3,9 @@ package tui
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/floehq/floe/kernel"
@@ -19,10 +22,15 @@ type LakeCatalog interface {
 }
 
 // SessionCatalog lists the warehouse of a kernel session for the catalog
-// tree; it only reads.
-func SessionCatalog(s LakeCatalog) catalog.Source { return sessionCatalog{s} }
+// tree, and beside it the session's own tables and the data files in dir
+// (the working directory DuckDB reads bare paths from; "" for none). It
+// only reads.
+func SessionCatalog(s LakeCatalog, dir string) catalog.Source { return sessionCatalog{s, dir} }
 
-type sessionCatalog struct{ s LakeCatalog }
+type sessionCatalog struct {
+	s   LakeCatalog
+	dir string
+}
 
 func (c sessionCatalog) Namespaces(ctx context.Context) ([]string, error) {
 	return c.s.LakeNamespaces(ctx)
@@ -125,4 +133,92 @@ func ago(d time.Duration) string {
 	default:
 		return fmt.Sprintf("%dd ago", int(d/(24*time.Hour)))
 	}
+}
+
+// sessionNames is what lists the session's own tables: *kernel.Session.
+type sessionNames interface {
+	Names(ctx context.Context) (*kernel.Names, error)
+}
+
+// dataFileKinds are the files the tree lists, by extension, as DuckDB
+// reads them from a bare path.
+var dataFileKinds = map[string]string{
+	".csv": "csv", ".tsv": "csv", ".parquet": "parquet", ".json": "json", ".jsonl": "json", ".ndjson": "json",
+}
+
+// maxFiles bounds the files listed, for a working directory full of data.
+const maxFiles = 200
+
+// Local lists the session's DuckDB tables and views (named results
+// included) and the data files in the working directory, the directory
+// DuckDB reads bare paths from. Empty groups are left out.
+func (c sessionCatalog) Local(ctx context.Context) ([]catalog.LocalGroup, error) {
+	var groups []catalog.LocalGroup
+	if n, ok := c.s.(sessionNames); ok {
+		names, err := n.Names(ctx)
+		if err != nil {
+			return nil, err
+		}
+		g := catalog.LocalGroup{Name: "session"}
+		for _, r := range names.Tables {
+			if r.Schema == "floe_scratch" {
+				continue
+			}
+			it := catalog.LocalItem{Name: r.Name, Kind: "table", Insert: sqlName(r.Name)}
+			if r.View {
+				it.Kind = "view"
+			}
+			if r.Catalog != "temp" && r.Schema != "main" {
+				it.Name = r.Schema + "." + r.Name
+				it.Insert = sqlName(r.Schema) + "." + sqlName(r.Name)
+			}
+			it.Preview = "SELECT * FROM " + it.Insert + " LIMIT 1000"
+			for _, col := range r.Columns {
+				it.Columns = append(it.Columns, catalog.Column{Name: col.Name, Type: col.Type})
+			}
+			g.Items = append(g.Items, it)
+		}
+		if len(g.Items) > 0 {
+			groups = append(groups, g)
+		}
+	}
+	if files := dataFiles(c.dir); len(files) > 0 {
+		groups = append(groups, catalog.LocalGroup{Name: "files", Items: files})
+	}
+	return groups, nil
+}
+
+// dataFiles lists the data files in dir, by name.
+func dataFiles(dir string) []catalog.LocalItem {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []catalog.LocalItem
+	for _, e := range entries {
+		kind, ok := dataFileKinds[strings.ToLower(filepath.Ext(e.Name()))]
+		if !ok || e.IsDir() || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		lit := "'" + strings.ReplaceAll(e.Name(), "'", "''") + "'"
+		out = append(out, catalog.LocalItem{Name: e.Name(), Kind: kind, Insert: lit, Preview: "SELECT * FROM " + lit + " LIMIT 1000"})
+		if len(out) == maxFiles {
+			break
+		}
+	}
+	return out
+}
+
+// sqlName quotes a name unless it is a plain lower-case identifier.
+func sqlName(s string) string {
+	plain := s != ""
+	for i, r := range s {
+		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
+			plain = false
+		}
+	}
+	if plain {
+		return s
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }

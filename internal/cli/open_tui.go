@@ -72,7 +72,7 @@ func (g *globals) runTUI(ctx context.Context, path string) error {
 	}
 	return tui.Run(ctx, tui.Options{
 		Kernel:    sess,
-		Catalog:   tui.SessionCatalog(sess),
+		Catalog:   tui.SessionCatalog(sess, "."),
 		Notebook:  nb,
 		Path:      path,
 		Warehouse: wh.Dir(),

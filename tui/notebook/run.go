@@ -110,6 +110,15 @@ func (m *Model) Preview(ns, table string) tea.Cmd {
 	return m.enqueue([]*run{r})
 }
 
+// PreviewQuery shows the first rows of query, titled with title, in the
+// results pager: a table preview of something that is not a lake table.
+func (m *Model) PreviewQuery(title, query string) tea.Cmd {
+	c := &notebooks.Cell{ID: PreviewID, Kind: notebooks.Code, Lang: notebooks.LangSQL, Source: query}
+	r := &run{preview: c, title: "Preview of " + title + " (first 1,000 rows) · esc back"}
+	m.lastPreview = r
+	return m.enqueue([]*run{r})
+}
+
 // PreviewID is the cell id a table preview runs under.
 const PreviewID = "preview"
 

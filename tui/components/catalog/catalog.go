@@ -72,6 +72,7 @@ const loadTimeout = 30 * time.Second
 
 type namespace struct {
 	name     string
+	local    bool // a LocalGroup, not a namespace of the warehouse
 	expanded bool
 	loaded   bool
 	tables   []*table
@@ -80,6 +81,7 @@ type namespace struct {
 
 type table struct {
 	name     string
+	item     *LocalItem // set for an item of a LocalGroup
 	expanded bool
 	loaded   bool
 	columns  []Column
@@ -108,6 +110,7 @@ type Model struct {
 	loaded bool
 	err    error
 	nss    []*namespace
+	local  []*namespace // the LocalGroups, after the namespaces (local.go)
 	cursor int
 	top    int
 	rowsAt int // the line of the last View where the rows start (mouse.go)
@@ -120,7 +123,7 @@ func New(ctx context.Context, c component.Common, src Source, title string) *Mod
 }
 
 // Init loads the namespaces.
-func (m *Model) Init() tea.Cmd { return m.loadNamespaces() }
+func (m *Model) Init() tea.Cmd { return tea.Batch(m.loadNamespaces(), m.RefreshLocal()) }
 
 func (m *Model) loadNamespaces() tea.Cmd {
 	if m.src == nil {
@@ -186,6 +189,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.clamp()
 		return tea.Batch(cmds...)
+	case localMsg:
+		m.setLocal(msg)
 	case tablesMsg:
 		for _, n := range m.nss {
 			if n.name == msg.ns {
@@ -252,6 +257,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.Left):
 		cmd = m.collapse(cur)
 	case key.Matches(msg, km.Preview):
+		if cur.table != nil && cur.table.item != nil {
+			if it := cur.table.item; it.Preview != "" {
+				return func() tea.Msg { return PreviewQueryMsg{Title: it.Name, SQL: it.Preview} }
+			}
+			return nil
+		}
 		if cur.ns != nil && cur.table != nil {
 			ns, t := cur.ns.name, cur.table.name
 			if cur.detail != nil && cur.detail.Meta != "" {
@@ -260,7 +271,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return func() tea.Msg { return PreviewMsg{ns, t} }
 		}
 	case key.Matches(msg, km.Refresh):
-		return m.loadNamespaces()
+		return tea.Batch(m.loadNamespaces(), m.RefreshLocal())
 	}
 	m.clamp()
 	return cmd
@@ -279,7 +290,7 @@ func (m *Model) toggle(r row) tea.Cmd {
 		}
 	case r.ns != nil:
 		r.ns.expanded = !r.ns.expanded
-		if r.ns.expanded && !r.ns.loaded {
+		if r.ns.expanded && !r.ns.loaded && !r.ns.local {
 			return m.loadTables(r.ns.name)
 		}
 	}
@@ -318,6 +329,10 @@ func (r row) name() string {
 		return ""
 	case r.col != nil:
 		return quoteIdent(r.col.Name)
+	case r.table != nil && r.table.item != nil:
+		return r.table.item.Insert
+	case r.ns != nil && r.ns.local && r.table == nil:
+		return ""
 	case r.detail != nil && r.detail.Meta != "":
 		return "lake." + quoteIdent(r.ns.name) + "." + quoteIdent(r.table.name+"$"+r.detail.Meta)
 	case r.detail != nil:
@@ -346,7 +361,7 @@ func quoteIdent(s string) string {
 
 func (m *Model) rows() []row {
 	var rows []row
-	for _, n := range m.nss {
+	for _, n := range append(m.nss[:len(m.nss):len(m.nss)], m.local...) {
 		rows = append(rows, row{ns: n})
 		if !n.expanded {
 			continue
@@ -456,8 +471,12 @@ func (m *Model) renderRow(r row, selected bool) string {
 		}
 	case r.detail != nil:
 		text = "    " + st.Muted.Render(r.detail.Text)
+	case r.table != nil && r.table.item != nil:
+		text = "  " + arrow(r.table.expanded) + " " + st.TreeTable.Render(r.table.name) + " " + st.TreeType.Render(r.table.item.Kind)
 	case r.table != nil:
 		text = "  " + arrow(r.table.expanded) + " " + st.TreeTable.Render(r.table.name)
+	case r.ns.local:
+		text = arrow(r.ns.expanded) + " " + st.Muted.Render(r.ns.name)
 	default:
 		text = arrow(r.ns.expanded) + " " + st.TreeNamespace.Render(r.ns.name)
 	}

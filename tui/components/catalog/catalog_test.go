@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/floehq/floe/tui/component"
 )
@@ -31,6 +32,12 @@ func drive(m *Model, cmd tea.Cmd) tea.Msg {
 		return nil
 	}
 	msg := cmd()
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			drive(m, c)
+		}
+		return nil
+	}
 	if next := m.Update(msg); next != nil {
 		return drive(m, next)
 	}
@@ -83,6 +90,62 @@ func TestDetails(t *testing.T) {
 		}
 		if got := cmd(); got != tt.want {
 			t.Errorf("%s on a detail line = %#v, want %#v", tt.key, got, tt.want)
+		}
+	}
+}
+
+// local is a describer with a session table and a file beside the lake.
+type local struct{ describer }
+
+func (local) Local(context.Context) ([]LocalGroup, error) {
+	return []LocalGroup{
+		{Name: "session", Items: []LocalItem{{Name: "top", Kind: "table", Insert: "top", Preview: "SELECT * FROM top LIMIT 1000",
+			Columns: []Column{{Name: "n", Type: "BIGINT"}}}}},
+		{Name: "files", Items: []LocalItem{{Name: "it's.csv", Kind: "csv", Insert: `'it''s.csv'`, Preview: `SELECT * FROM 'it''s.csv' LIMIT 1000`}}},
+	}, nil
+}
+
+// TestLocalGroups lists the session's tables and the files after the
+// namespaces: enter inserts what names them in SQL, preview asks for their
+// query, and expanding a table shows its columns without a listing.
+func TestLocalGroups(t *testing.T) {
+	m := New(context.Background(), component.NewCommon(), local{}, "lake")
+	m.SetSize(60, 14)
+	m.SetFocused(true)
+	drive(m, m.Init())
+	view := ansi.Strip(m.View())
+	for _, want := range []string{"▸ sales", "▸ session", "▸ files"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("tree lacks %q:\n%s", want, view)
+		}
+	}
+	m.Update(press("down")) // session
+	drive(m, m.Update(press("space")))
+	m.Update(press("down")) // top
+	drive(m, m.Update(press("space")))
+	if view := ansi.Strip(m.View()); !strings.Contains(view, "top table") || !strings.Contains(view, "n bigint") {
+		t.Errorf("the session table and its column are not shown:\n%s", view)
+	}
+	checks := []struct {
+		keys []string
+		key  string
+		want tea.Msg
+	}{
+		{nil, "enter", InsertMsg{"top"}},
+		{nil, "p", PreviewQueryMsg{Title: "top", SQL: "SELECT * FROM top LIMIT 1000"}},
+		{[]string{"down", "down", "space", "down"}, "enter", InsertMsg{`'it''s.csv'`}},
+		{nil, "p", PreviewQueryMsg{Title: "it's.csv", SQL: `SELECT * FROM 'it''s.csv' LIMIT 1000`}},
+	}
+	for _, c := range checks {
+		for _, k := range c.keys {
+			drive(m, m.Update(press(k)))
+		}
+		cmd := m.Update(press(c.key))
+		if cmd == nil {
+			t.Fatalf("%s does nothing:\n%s", c.key, m.View())
+		}
+		if got := cmd(); got != c.want {
+			t.Errorf("%s = %#v, want %#v", c.key, got, c.want)
 		}
 	}
 }
