@@ -270,3 +270,29 @@ func parseText(t testing.TB, md string) *notebooks.Notebook {
 	}
 	return nb
 }
+
+// TestTabsIndent draws a Go cell's tab indentation as four columns, when
+// the cell is shown and while it is edited, with the cursor after a tab
+// where the text goes on.
+func TestTabsIndent(t *testing.T) {
+	nb, err := notebooks.Parse("tabs.md", []byte("```go\nfor i := range 3 {\n\tfmt.Println(i)\n}\n```\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, 80, 24, Options{Notebook: nb, Path: "tabs.md"})
+	if s := h.screen(); !strings.Contains(s, "┃     fmt.Println(i)") {
+		t.Errorf("the tab is not drawn as four columns:\n%s", s)
+	}
+	h.keys("enter", "esc")
+	if h.m.notebook.Dirty() {
+		t.Errorf("editing without a change changed the cell: %q", h.source())
+	}
+	h.keys("enter", "up", "home", "right", "right", "right", "right")
+	h.typeText("x")
+	if got := h.source(); got != "for i := range 3 {\n\txfmt.Println(i)\n}" {
+		t.Errorf("typed after the indentation: %q", got)
+	}
+	if s := h.screen(); !strings.Contains(s, "┃     xfmt.Println(i)") {
+		t.Errorf("the edited line is not drawn with its tab:\n%s", s)
+	}
+}

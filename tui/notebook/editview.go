@@ -2,7 +2,6 @@ package notebook
 
 import (
 	"strings"
-	"unicode"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -32,11 +31,47 @@ type editView struct {
 	// caret is where the cursor was drawn: the line of the cell's drawing
 	// and the column on screen.
 	caretLine, caretCol int
+	// shown is how many lines the editor drew last.
+	shown int
+}
+
+// position maps a line and column of the last drawing of value (the
+// first line drawn is 0) to the cell's line and rune column there: where
+// a click puts the cursor. A column past the end of the text drawn goes
+// to the end of that segment.
+func (ev *editView) position(value string, row, col int) (int, int) {
+	vl := 0
+	lines := strings.Split(value, "\n")
+	for i, l := range lines {
+		start := 0
+		segs := ev.wrap(l)
+		for s, seg := range segs {
+			if vl-ev.scroll == row {
+				n, cols := 0, 0
+				for n < len(seg) && cols+runeWidth(seg[n]) <= col {
+					cols += runeWidth(seg[n])
+					n++
+				}
+				if n == len(seg) && s+1 < len(segs) && n > 0 {
+					n-- // the end of a wrapped segment is the next one's start
+				}
+				return i, start + n
+			}
+			start += len(seg)
+			vl++
+		}
+	}
+	last := len(lines) - 1
+	return last, len([]rune(lines[last]))
 }
 
 // editorCacheLines is the text area's MaxHeight: the lines its wrapping
 // cache holds (bubbles v2 sizes that cache by MaxHeight).
 const editorCacheLines = 10000
+
+// editorNoWrap is the text area's width: wider than any line, so that it
+// keeps each of the cell's lines whole.
+const editorNoWrap = 1 << 14
 
 // maxWrapCache bounds the wrapping cache; it is emptied when full.
 const maxWrapCache = 4096
@@ -49,9 +84,9 @@ func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
 	ev := &m.ed
 	value := m.editor.Value()
 	if value == "" {
-		// The placeholder, drawn by the text area.
-		lines := strings.Split(strings.TrimRight(m.editor.View(), "\n"), "\n")
-		return lines[:1], 0, 0
+		// The placeholder, after the cursor.
+		st := m.common.Styles
+		return []string{reverse.Render(" ") + st.Muted.Render(ansi.Truncate(m.editor.Placeholder, max(w-1, 0), "…"))}, 0, 0
 	}
 	if ev.width != w || ev.wraps == nil || len(ev.wraps) > maxWrapCache {
 		ev.width, ev.wraps = w, map[string][][]rune{}
@@ -101,7 +136,7 @@ func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
 		if i+1 < len(states) {
 			end = states[i+1]
 		}
-		hl := ev.hl.Line(l, states[i], end)
+		hl := expandTabs(ev.hl.Line(l, states[i], end))
 		start := 0 // rune index of the segment's first rune
 		for s, seg := range segs {
 			if vl >= ev.scroll && vl < ev.scroll+height {
@@ -139,7 +174,7 @@ func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
 			break
 		}
 	}
-	ev.caretLine, ev.caretCol = caretLine, caretCol
+	ev.caretLine, ev.caretCol, ev.shown = caretLine, caretCol, len(out)
 	return out, caretLine, caretCol
 }
 
@@ -173,7 +208,8 @@ func drawSegment(hl string, runes []rune, a, b, r0, r1, w int) string {
 		if r0 < len(runes) {
 			text = string(runes[r0:min(r1, len(runes))])
 		}
-		c1 := c0 + ansi.StringWidth(text)
+		c1 := c0 + width([]rune(text))
+		text = expandTabs(text)
 		if r0 >= len(runes) {
 			c1 = c0 // the cursor past the end covers nothing of the line
 		}
@@ -188,19 +224,30 @@ func drawSegment(hl string, runes []rune, a, b, r0, r1, w int) string {
 	return s
 }
 
+// tabWidth is how many columns a tab takes in a cell, edited or not.
+const tabWidth = 4
+
+// width is the columns runes take on screen, a tab taking tabWidth.
 func width(r []rune) int {
-	ascii := true
+	n := 0
 	for _, c := range r {
-		if c >= 0x80 {
-			ascii = false
-			break
-		}
+		n += runeWidth(c)
 	}
-	if ascii {
-		return len(r)
-	}
-	return ansi.StringWidth(string(r))
+	return n
 }
+
+func runeWidth(c rune) int {
+	switch {
+	case c == '\t':
+		return tabWidth
+	case c < 0x80:
+		return 1
+	}
+	return ansi.StringWidth(string(c))
+}
+
+// expandTabs draws each tab of s as tabWidth spaces; s may hold styles.
+func expandTabs(s string) string { return strings.ReplaceAll(s, "\t", strings.Repeat(" ", tabWidth)) }
 
 // segmentOf returns which wrapped segment holds rune col, as the text
 // area's LineInfo decides: a cursor at the end of a segment that is not
@@ -228,52 +275,40 @@ func (ev *editView) wrap(line string) [][]rune {
 	return segs
 }
 
-// wrapLine soft-wraps a line exactly as the text area does (bubbles v2
-// textarea.wrap, MIT licence): at spaces, words longer than the width cut,
-// and one space added after the last segment for the cursor at the end.
+// wrapLine soft-wraps a line to w columns: after the last space that
+// fits, or where the width ends in a word longer than the line. The text
+// area itself does not wrap (its width is editorNoWrap), so its up and
+// down keys move by the cell's lines and this alone decides the drawing.
+// A line that fills its last segment gets an empty one after it, where a
+// cursor at its end is drawn.
 func wrapLine(runes []rune, w int) [][]rune {
-	var (
-		lines  = [][]rune{{}}
-		word   = []rune{}
-		row    int
-		spaces int
-	)
-	for _, r := range runes {
-		if unicode.IsSpace(r) {
-			spaces++
-		} else {
-			word = append(word, r)
-		}
-		if spaces > 0 {
-			if width(lines[row])+width(word)+spaces > w {
-				row++
-				lines = append(lines, []rune{})
+	w = max(w, 1)
+	var segs [][]rune
+	for {
+		n, cols, brk := 0, 0, -1
+		for n < len(runes) {
+			cw := runeWidth(runes[n])
+			if cols+cw > w {
+				break
 			}
-			lines[row] = append(lines[row], word...)
-			lines[row] = append(lines[row], []rune(strings.Repeat(" ", spaces))...)
-			spaces = 0
-			word = nil
-		} else {
-			last := ansi.StringWidth(string(word[len(word)-1]))
-			if width(word)+last > w {
-				if len(lines[row]) > 0 {
-					row++
-					lines = append(lines, []rune{})
-				}
-				lines[row] = append(lines[row], word...)
-				word = nil
+			cols += cw
+			if runes[n] == ' ' || runes[n] == '\t' {
+				brk = n + 1
 			}
+			n++
 		}
+		if n == len(runes) {
+			segs = append(segs, runes)
+			if cols >= w {
+				segs = append(segs, []rune{})
+			}
+			return segs
+		}
+		if brk > 0 {
+			n = brk
+		}
+		n = max(n, 1)
+		segs = append(segs, runes[:n])
+		runes = runes[n:]
 	}
-	if width(lines[row])+width(word)+spaces >= w {
-		lines = append(lines, []rune{})
-		lines[row+1] = append(lines[row+1], word...)
-		spaces++
-		lines[row+1] = append(lines[row+1], []rune(strings.Repeat(" ", spaces))...)
-	} else {
-		lines[row] = append(lines[row], word...)
-		spaces++
-		lines[row] = append(lines[row], []rune(strings.Repeat(" ", spaces))...)
-	}
-	return lines
 }

@@ -29,7 +29,7 @@ func (m *Model) Click(x, y int, double bool) tea.Cmd {
 	}
 	if m.editing && i == m.cursor {
 		// Line 0 of a cell is its header; the editor starts below it.
-		if row := m.top + y - m.spans[i].first - 1; row >= 0 && row < m.editor.Height() {
+		if row := m.top + y - m.spans[i].first - 1; row >= 0 && row < m.ed.shown {
 			m.moveEditorCursor(row, max(x-gutterWidth, 0))
 		}
 		return nil
@@ -44,12 +44,12 @@ func (m *Model) Click(x, y int, double bool) tea.Cmd {
 }
 
 // moveEditorCursor puts the editor's cursor on the row and column of its
-// view, counting wrapped lines as the view shows them.
+// view, counting wrapped lines as the view draws them (editView).
 func (m *Model) moveEditorCursor(row, col int) {
-	target := m.editor.ScrollYOffset() + row
+	line, at := m.ed.position(m.editor.Value(), row, col)
 	m.editor.MoveToBegin()
-	for range target {
+	for range line {
 		m.editor.CursorDown()
 	}
-	m.editor.SetCursorColumn(m.editor.LineInfo().StartColumn + col)
+	m.editor.SetCursorColumn(at)
 }

@@ -235,7 +235,8 @@ func (m *Model) CurrentID() string {
 // SetSize sets the size the notebook draws.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
-	m.editor.SetWidth(max(width-gutterWidth, 4))
+	// The text area never wraps: editView wraps what it draws (wrapLine).
+	m.editor.SetWidth(editorNoWrap)
 	// The editor is drawn by editView, which fits it to the screen; the
 	// text area's height only sizes its wrapping cache, which thrashes
 	// (every line wrapped again on every key) when smaller than the text.
@@ -398,10 +399,30 @@ func (m *Model) commit() {
 		return
 	}
 	c := &m.nb.Cells[m.cursor]
-	if v := m.editor.Value(); v != c.Source {
+	if v := retab(m.editor.Value(), c.Source); v != c.Source {
 		_ = m.nb.SetSource(m.cursor, v)
 		m.edited(c.ID)
 	}
+}
+
+// retab gives back the tab indentation of a cell whose source is indented
+// with tabs (gofmt's Go): the text area turns each tab into four spaces,
+// so editing such a cell would otherwise change every indented line.
+func retab(value, source string) string {
+	if !strings.HasPrefix(source, "\t") && !strings.Contains(source, "\n\t") {
+		return value
+	}
+	lines := strings.Split(value, "\n")
+	for i, l := range lines {
+		n := 0
+		for strings.HasPrefix(l[n*tabWidth:], "    ") {
+			n++
+		}
+		if n > 0 {
+			lines[i] = strings.Repeat("\t", n) + l[n*tabWidth:]
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // edited records a change to the cell with the given id.

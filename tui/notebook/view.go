@@ -230,6 +230,9 @@ func (m *Model) source(c *notebooks.Cell, w int) []string {
 		lines = highlight.Markdown(c.Source, w, st)
 	} else {
 		lines = highlight.Code(c.Source, c.Lang, st)
+		for i, l := range lines {
+			lines[i] = expandTabs(l)
+		}
 	}
 	m.cache.code[c.ID] = codeEntry{src: c.Source, lang: c.Lang, markdown: md, width: w, lines: lines}
 	return lines
