@@ -19,22 +19,28 @@ import (
 // lake.demo.people.
 func openKernel(t *testing.T) *kernel.Session {
 	t.Helper()
+	return openKernelWith(t, kernel.Options{},
+		"CREATE SCHEMA lake.demo",
+		"CREATE TABLE lake.demo.people (id INTEGER, name VARCHAR)",
+		"INSERT INTO lake.demo.people VALUES (1, 'ada'), (2, NULL), (3, '')")
+}
+
+// openKernelWith opens a kernel session with opts on a new warehouse and
+// runs the setup statements on it.
+func openKernelWith(t *testing.T, opts kernel.Options, setup ...string) *kernel.Session {
+	t.Helper()
 	ctx := context.Background()
 	wh, err := engine.Open(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { wh.Close() })
-	sess, err := kernel.Open(ctx, wh, kernel.Options{})
+	sess, err := kernel.Open(ctx, wh, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sess.Close() })
-	for _, q := range []string{
-		"CREATE SCHEMA lake.demo",
-		"CREATE TABLE lake.demo.people (id INTEGER, name VARCHAR)",
-		"INSERT INTO lake.demo.people VALUES (1, 'ada'), (2, NULL), (3, '')",
-	} {
+	for _, q := range setup {
 		if err := sess.SQL().Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}

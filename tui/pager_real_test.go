@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/tui/components/catalog"
 	"github.com/floehq/floe/tui/components/pager"
@@ -29,25 +28,10 @@ func TestRealKernelPager(t *testing.T) {
 		t.Skip("opens DuckDB")
 	}
 	ctx := context.Background()
-	wh, err := engine.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { wh.Close() })
-	sess, err := kernel.Open(ctx, wh, kernel.Options{MaxRows: 100, KeepResults: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sess.Close() })
-	for _, q := range []string{
+	sess := openKernelWith(t, kernel.Options{MaxRows: 100, KeepResults: 4},
 		"CREATE SCHEMA lake.demo",
 		"CREATE TABLE lake.demo.people (id INTEGER, name VARCHAR)",
-		"INSERT INTO lake.demo.people SELECT i, 'p' || i FROM range(1, 1001) t(i)",
-	} {
-		if err := sess.SQL().Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+		"INSERT INTO lake.demo.people SELECT i, 'p' || i FROM range(1, 1001) t(i)")
 
 	h := newHarness(t, 100, 24, Options{Kernel: sess, Path: "x.md"})
 	h.typeText("SELECT id, name FROM lake.demo.people ORDER BY id")

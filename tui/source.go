@@ -164,13 +164,13 @@ func (c sessionCatalog) Local(ctx context.Context) ([]catalog.LocalGroup, error)
 			if r.Schema == "floe_scratch" {
 				continue
 			}
-			it := catalog.LocalItem{Name: r.Name, Kind: "table", Insert: sqlName(r.Name)}
+			it := catalog.LocalItem{Name: r.Name, Kind: "table", Insert: catalog.QuoteIdent(r.Name)}
 			if r.View {
 				it.Kind = "view"
 			}
 			if r.Catalog != "temp" && r.Schema != "main" {
 				it.Name = r.Schema + "." + r.Name
-				it.Insert = sqlName(r.Schema) + "." + sqlName(r.Name)
+				it.Insert = catalog.QuoteIdent(r.Schema) + "." + catalog.QuoteIdent(r.Name)
 			}
 			it.Preview = "SELECT * FROM " + it.Insert + " LIMIT 1000"
 			for _, col := range r.Columns {
@@ -207,18 +207,4 @@ func dataFiles(dir string) []catalog.LocalItem {
 		}
 	}
 	return out
-}
-
-// sqlName quotes a name unless it is a plain lower-case identifier.
-func sqlName(s string) string {
-	plain := s != ""
-	for i, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
-			plain = false
-		}
-	}
-	if plain {
-		return s
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }

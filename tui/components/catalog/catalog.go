@@ -328,25 +328,26 @@ func (r row) name() string {
 	case r.note != "":
 		return ""
 	case r.col != nil:
-		return quoteIdent(r.col.Name)
+		return QuoteIdent(r.col.Name)
 	case r.table != nil && r.table.item != nil:
 		return r.table.item.Insert
 	case r.ns != nil && r.ns.local && r.table == nil:
 		return ""
 	case r.detail != nil && r.detail.Meta != "":
-		return "lake." + quoteIdent(r.ns.name) + "." + quoteIdent(r.table.name+"$"+r.detail.Meta)
+		return "lake." + QuoteIdent(r.ns.name) + "." + QuoteIdent(r.table.name+"$"+r.detail.Meta)
 	case r.detail != nil:
 		return ""
 	case r.table != nil:
-		return "lake." + quoteIdent(r.ns.name) + "." + quoteIdent(r.table.name)
+		return "lake." + QuoteIdent(r.ns.name) + "." + QuoteIdent(r.table.name)
 	case r.ns != nil:
-		return "lake." + quoteIdent(r.ns.name)
+		return "lake." + QuoteIdent(r.ns.name)
 	}
 	return ""
 }
 
-// quoteIdent quotes a name that is not a plain lower-case identifier.
-func quoteIdent(s string) string {
+// QuoteIdent quotes a name that is not a plain lower-case identifier, so
+// that SQL names it as it is.
+func QuoteIdent(s string) string {
 	plain := s != ""
 	for i, r := range s {
 		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
