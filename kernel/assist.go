@@ -23,6 +23,8 @@ var ErrNotFailed = errors.New("the cell has not failed")
 // assistState is a Session's assistant: its own agent, which may propose
 // writing SQL (never run), and the chat's earlier turns.
 type assistState struct {
+	mu    sync.Mutex // guards agent and chat
+	turn  gate       // one question or fix at a time on the agent
 	agent *agent.Agent
 	chat  []agent.Turn
 }
@@ -91,8 +93,9 @@ type Fix struct {
 // Fix asks the data agent for a corrected version of a failed SQL or Go
 // cell, whose error is the error output of its last run (c.Outputs). With
 // no model configured (FLOE_LLM), SQL errors that carry a suggestion, such
-// as a misspelled table or column, are fixed offline. Fix waits while a
-// cell runs, and returns ctx's error if ctx ends first.
+// as a misspelled table or column, are fixed offline. Fix waits for a
+// question the chat is answering, and its queries wait for a running cell
+// (the model does not); it returns ctx's error if ctx ends first.
 func (s *Session) Fix(ctx context.Context, c *notebooks.Cell) (*Fix, error) {
 	if c.Kind != notebooks.Code || c.Lang != notebooks.LangSQL && c.Lang != notebooks.LangGo {
 		return nil, fmt.Errorf("fix cell %s: only SQL and Go cells can be fixed", c.ID)
@@ -101,10 +104,10 @@ func (s *Session) Fix(ctx context.Context, c *notebooks.Cell) (*Fix, error) {
 	if !ok {
 		return nil, fmt.Errorf("fix cell %s: %w (run it first)", c.ID, ErrNotFailed)
 	}
-	if err := s.busy.lock(ctx); err != nil {
+	if err := s.assist.turn.lock(ctx); err != nil {
 		return nil, err
 	}
-	defer s.busy.unlock()
+	defer s.assist.turn.unlock()
 	fx, err := s.assistant().FixCell(ctx, c.Source, c.Lang, errText)
 	if err != nil {
 		return nil, fmt.Errorf("fix cell %s: %w", c.ID, err)
@@ -180,22 +183,27 @@ const chatRows = 100
 // last answer; ask cells keep a history of their own. With a model
 // configured, onToken (if not nil) receives its text as it streams in.
 // Read-only SQL runs to give the answer's first rows; SQL that writes does
-// not run. Ask waits while a cell runs, and returns ctx's error if ctx
-// ends first.
+// not run. Ask waits for a fix being made, and its queries for a running
+// cell (the model does not); it returns ctx's error if ctx ends first.
 func (s *Session) Ask(ctx context.Context, question string, onToken func(string)) (*Answer, error) {
-	if err := s.busy.lock(ctx); err != nil {
-		return nil, err
-	}
-	defer s.busy.unlock()
 	var opts []agent.CallOption
 	if onToken != nil {
 		opts = append(opts, agent.WithTokens(onToken))
 	}
-	ans, err := s.assistant().Ask(ctx, question, s.assist.chat, opts...)
+	if err := s.assist.turn.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer s.assist.turn.unlock()
+	s.assist.mu.Lock()
+	history := s.assist.chat
+	s.assist.mu.Unlock()
+	ans, err := s.assistant().Ask(ctx, question, history, opts...)
 	if err != nil {
 		return nil, err
 	}
+	s.assist.mu.Lock()
 	s.assist.chat = append(s.assist.chat, ans.Turn())
+	s.assist.mu.Unlock()
 	out := &Answer{Question: ans.Question, Plan: ans.Plan, SQL: ans.SQL, Explanation: ans.Explanation,
 		Provider: ans.Provider, Attempts: ans.Attempts, Usage: usageOf(ans.Usage), Writes: ans.Writes, Notes: ans.Notes}
 	if r := ans.Result; r != nil {
@@ -209,20 +217,55 @@ func (s *Session) Ask(ctx context.Context, question string, onToken func(string)
 // ResetChat forgets the chat's earlier questions: the next question starts
 // a new conversation.
 func (s *Session) ResetChat() {
-	if s.busy.lock(context.Background()) == nil {
-		s.assist.chat = nil
-		s.busy.unlock()
-	}
+	s.assist.mu.Lock()
+	defer s.assist.mu.Unlock()
+	s.assist.chat = nil
 }
 
 // assistant returns the agent of the chat and of fixes, made on first use
 // from the environment (FLOE_LLM ...). Unlike the agent of ask cells it
-// may propose SQL that writes, which it never runs. The gate is held.
+// may propose SQL that writes, which it never runs. Its catalog takes the
+// session's connection for each listing or query and lets it go between
+// them, so a model thinking for a minute never holds up a cell.
 func (s *Session) assistant() *agent.Agent {
+	s.assist.mu.Lock()
+	defer s.assist.mu.Unlock()
 	if s.assist.agent == nil {
 		cfg := agent.ConfigFromEnv()
 		cfg.AllowWrites = true
-		s.assist.agent = agent.New(cfg, agent.NewLakeCatalog(s.sql))
+		s.assist.agent = agent.New(cfg, gatedCatalog{s, agent.NewLakeCatalog(s.sql)})
 	}
 	return s.assist.agent
+}
+
+// gatedCatalog is the assistant's catalog: each call waits for the
+// session's connection (a running cell) and holds it for that call only.
+type gatedCatalog struct {
+	s   *Session
+	cat *agent.LakeCatalog
+}
+
+func (g gatedCatalog) Tables(ctx context.Context) ([]agent.Table, error) {
+	if err := g.s.busy.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer g.s.busy.unlock()
+	return g.cat.Tables(ctx)
+}
+
+func (g gatedCatalog) Query(ctx context.Context, sql string, maxRows int) (*agent.Result, error) {
+	if err := g.s.busy.lock(ctx); err != nil {
+		return nil, err
+	}
+	defer g.s.busy.unlock()
+	return g.cat.Query(ctx, sql, maxRows)
+}
+
+// ParseSelect keeps the read-only guard on DuckDB's own parser.
+func (g gatedCatalog) ParseSelect(ctx context.Context, sql string) error {
+	if err := g.s.busy.lock(ctx); err != nil {
+		return err
+	}
+	defer g.s.busy.unlock()
+	return g.cat.ParseSelect(ctx, sql)
 }

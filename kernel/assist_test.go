@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/kernel"
@@ -138,5 +139,62 @@ func TestAskStreams(t *testing.T) {
 	}
 	if ans.Table == nil || ans.Table.Len() != 1 || ans.Explanation != "This counts every customer." {
 		t.Errorf("answer %+v", ans)
+	}
+}
+
+// TestCellRunsWhileModelThinks: a chat question whose model has not
+// answered yet does not hold the session, so a cell runs meanwhile; the
+// question then completes.
+func TestCellRunsWhileModelThinks(t *testing.T) {
+	release := make(chan struct{})
+	asked := make(chan struct{}, 8)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked <- struct{}{}
+		<-release
+		w.Header().Set("Content-Type", "application/json")
+		content := "```sql\nSELECT count(*) AS n FROM lake.samples.customers\n```\nCounts the customers."
+		json.NewEncoder(w).Encode(map[string]any{
+			"id": "x", "object": "chat.completion", "model": "m",
+			"choices": []any{map[string]any{"index": 0, "finish_reason": "stop",
+				"message": map[string]any{"role": "assistant", "content": content}}},
+			"usage": map[string]any{"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15},
+		})
+	}))
+	defer srv.Close()
+	defer close(release)
+	t.Setenv("FLOE_LLM", "openai")
+	t.Setenv("OPENAI_BASE_URL", srv.URL+"/v1")
+	t.Setenv("OPENAI_API_KEY", "k")
+	s := openSession(t, sampleWarehouse(t), kernel.Options{})
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Ask(context.Background(), "how many customers?", nil)
+		done <- err
+	}()
+	select {
+	case <-asked:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the model was never asked")
+	}
+	ran := make(chan *kernel.Result, 1)
+	go func() {
+		ran <- s.Run(context.Background(), &notebooks.Cell{ID: "c", Kind: notebooks.Code, Lang: notebooks.LangSQL, Source: "SELECT 42 AS answer"})
+	}()
+	select {
+	case r := <-ran:
+		if r.Status != kernel.Passed {
+			t.Fatalf("the cell failed: %v", r.Err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the cell waited for the model")
+	}
+	release <- struct{}{}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("the question failed: %v", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the question did not complete")
 	}
 }
