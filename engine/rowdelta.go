@@ -37,9 +37,10 @@ func (t *Table) WriteMode(op string) string {
 // RowDelta is what a row-level statement changes, as one snapshot.
 type RowDelta struct {
 	// Deleted holds the positions deleted from each data file (local path),
-	// sorted. With merge-on-read on format v3 they become deletion vectors,
-	// merged with the file's existing one.
-	Deleted map[string][]int64
+	// as runs of consecutive positions (in any order; they may overlap).
+	// With merge-on-read on format v3 they become deletion vectors, merged
+	// with the file's existing one.
+	Deleted map[string][]PosRun
 	// PosDeleteFiles are position-delete Parquet files (v2 merge-on-read)
 	// already written, one per partition; Partition is the partition of the
 	// data files they reference.
@@ -50,6 +51,23 @@ type RowDelta struct {
 	// AddedData are new data files: updated and inserted rows, and
 	// copy-on-write rewrites.
 	AddedData []WrittenFile
+}
+
+// PosRun is the row positions Start, Start+1, ..., End-1 of a data file.
+type PosRun struct{ Start, End int64 }
+
+// PosRuns turns sorted positions into runs of consecutive ones (duplicates
+// are allowed).
+func PosRuns(sorted []int64) []PosRun {
+	var out []PosRun
+	for _, p := range sorted {
+		if n := len(out); n > 0 && p <= out[n-1].End {
+			out[n-1].End = max(out[n-1].End, p+1)
+			continue
+		}
+		out = append(out, PosRun{p, p + 1})
+	}
+	return out
 }
 
 // WrittenDeleteFile is a position-delete file DuckDB wrote.
@@ -126,8 +144,12 @@ func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op stri
 			if old, ok := existing[path]; ok {
 				bm.Or(old)
 			}
-			for _, pos := range d.Deleted[path] {
-				bm.Set(uint64(pos))
+			for _, r := range d.Deleted[path] {
+				if r.End == r.Start+1 {
+					bm.Set(uint64(r.Start))
+				} else {
+					bm.SetRange(uint64(r.Start), uint64(r.End))
+				}
 			}
 			w.Load(task.File.FilePath(), bm, task.File.SpecID(), task.File.Partition())
 			oldDVs = append(oldDVs, task.DeletionVectorFiles...)

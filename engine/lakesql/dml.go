@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/apache/iceberg-go"
 	"github.com/google/uuid"
@@ -24,6 +25,30 @@ const dmlPositions = "floe_scratch.dml_pos"
 
 // dmlRows holds the new versions of updated rows.
 const dmlRows = "floe_scratch.dml_rows"
+
+// dmlTrace, when set (by benchmarks), is told how long each phase of a
+// row-level statement took.
+var dmlTrace func(phase string, d time.Duration)
+
+// phaseClock reports phases to dmlTrace.
+type phaseClock struct{ start, last time.Time }
+
+func newPhaseClock() *phaseClock {
+	if dmlTrace == nil {
+		return nil
+	}
+	now := time.Now()
+	return &phaseClock{start: now, last: now}
+}
+
+func (c *phaseClock) mark(phase string) {
+	if c == nil {
+		return
+	}
+	now := time.Now()
+	dmlTrace(phase, now.Sub(c.last))
+	c.last = now
+}
 
 // parseDML recognises DELETE FROM lake... and UPDATE lake... .
 func (s *Session) parseDML(c *cursor) handler {
@@ -148,7 +173,9 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 		alias = name
 	}
 	var changed int64
+	clk := newPhaseClock()
 	err := s.wh.Modify(ctx, ns, name, func(t *engine.Table) error {
+		clk.mark("lock")
 		// Plan the target with the predicates the WHERE clause allows.
 		var filter iceberg.BooleanExpression
 		if where != "" && from == "" {
@@ -157,11 +184,13 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 				filter = s.pruneFiltersFor(ctx, rs, ns, name)
 			}
 		}
+		clk.mark("prune")
 		plan, drop, err := s.defineTarget(ctx, t, filter)
 		if err != nil {
 			return err
 		}
 		defer drop()
+		clk.mark("plan")
 		fromClause := dmlTarget + " AS " + engine.QuoteIdent(alias)
 		if from != "" {
 			fromClause += ", " + from
@@ -170,6 +199,9 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 		if where != "" {
 			whereClause = " WHERE " + where
 		}
+		// A DELETE that becomes deletion vectors needs only the runs of
+		// deleted positions of each file, which one aggregate returns.
+		var fetched map[string]*fileDeletes
 		if sets == nil {
 			// Without FROM each target row is read once; with FROM a row
 			// may match several rows and must be deleted once.
@@ -181,7 +213,11 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 			if err != nil {
 				return err
 			}
-			if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlPositions+" AS "+q); err != nil {
+			if t.FormatVersion() >= 3 && t.WriteMode(op) == engine.MergeOnRead {
+				if fetched, err = s.fetchDeletes(ctx, q); err != nil {
+					return err
+				}
+			} else if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlPositions+" AS "+q); err != nil {
 				return err
 			}
 		} else {
@@ -207,12 +243,16 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 				return err
 			}
 		}
-		defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlPositions)
+		if fetched == nil {
+			defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlPositions)
+		}
 		newRows := ""
 		if sets != nil {
 			newRows = "SELECT * EXCLUDE (__floe_file, __floe_pos) FROM " + dmlRows
 		}
-		delta, n, cleanup, err := s.buildDelta(ctx, t, plan, op, newRows)
+		clk.mark("positions")
+		delta, n, cleanup, err := s.buildDelta(ctx, t, plan, op, newRows, fetched)
+		clk.mark("fetch")
 		if err != nil {
 			cleanup()
 			return fmt.Errorf("%s %s: %w", op, ident, err)
@@ -226,12 +266,17 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 			cleanup()
 			return err
 		}
+		clk.mark("commit")
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
 	s.invalidate(ns, name)
+	clk.mark("cleanup")
+	if clk != nil {
+		dmlTrace("rowChange", time.Since(clk.start))
+	}
 	return changed, nil
 }
 
@@ -294,12 +339,62 @@ func updateSelect(schema *iceberg.Schema, alias string, sets map[string]string) 
 	return strings.Join(sel, ", "), nil
 }
 
-// buildDelta turns the positions in dml_pos (and the new rows in dml_rows
-// for UPDATE) into the files of one snapshot, by write mode: whole files
-// dropped, deletion vectors (v3) or position-delete files (v2) for
-// merge-on-read, rewritten files for copy-on-write. cleanup removes what
-// was written if the commit does not happen.
-func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.Plan, op string, newRows string) (engine.RowDelta, int64, func(), error) {
+// fileDeletes are the positions a statement deletes from one data file:
+// n distinct positions, as runs.
+type fileDeletes struct {
+	runs []engine.PosRun
+	n    int64
+}
+
+// fetchDeletes runs q, which returns distinct (__floe_file, __floe_pos)
+// pairs, and returns the positions of each file as runs. A file whose
+// positions are one contiguous run (a predicate on a clustered column)
+// costs one row; the others come back as lists.
+func (s *Session) fetchDeletes(ctx context.Context, q string) (map[string]*fileDeletes, error) {
+	rows, err := s.conn.QueryContext(ctx, "SELECT __floe_file, count(*), min(__floe_pos), max(__floe_pos), "+
+		"CASE WHEN count(*) = max(__floe_pos) - min(__floe_pos) + 1 THEN NULL ELSE list(__floe_pos) END FROM ("+q+"\n) GROUP BY 1")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]*fileDeletes{}
+	for rows.Next() {
+		var f string
+		var n, lo, hi int64
+		var list any
+		if err := rows.Scan(&f, &n, &lo, &hi, &list); err != nil {
+			return nil, err
+		}
+		if list == nil {
+			out[f] = &fileDeletes{runs: []engine.PosRun{{Start: lo, End: hi + 1}}, n: n}
+			continue
+		}
+		ps, ok := list.([]any)
+		if !ok {
+			return nil, fmt.Errorf("positions of %s: unexpected %T", f, list)
+		}
+		out[f] = positionsToDeletes(ps)
+	}
+	return out, rows.Err()
+}
+
+// positionsToDeletes turns a DuckDB list of BIGINT positions into runs.
+func positionsToDeletes(list []any) *fileDeletes {
+	ps := make([]int64, len(list))
+	for i, v := range list {
+		ps[i] = v.(int64)
+	}
+	slices.Sort(ps)
+	return &fileDeletes{runs: engine.PosRuns(ps), n: int64(len(ps))}
+}
+
+// buildDelta turns the positions fetched (by fetchDeletes), or else those
+// in dml_pos, and the new rows in dml_rows for UPDATE, into the files of
+// one snapshot, by write mode: whole files dropped, deletion vectors (v3)
+// or position-delete files (v2) for merge-on-read, rewritten files for
+// copy-on-write. cleanup removes what was written if the commit does not
+// happen.
+func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.Plan, op string, newRows string, fetched map[string]*fileDeletes) (engine.RowDelta, int64, func(), error) {
 	update := newRows != ""
 	var dirs []string
 	cleanup := func() {
@@ -308,36 +403,37 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 		}
 	}
 	var delta engine.RowDelta
-	rows, err := s.conn.QueryContext(ctx, "SELECT __floe_file, list(__floe_pos ORDER BY __floe_pos) FROM "+dmlPositions+" GROUP BY 1 ORDER BY 1")
-	if err != nil {
-		return delta, 0, cleanup, err
-	}
-	deleted := map[string][]int64{}
-	var total int64
-	for rows.Next() {
-		var f string
-		var list []any
-		if err := rows.Scan(&f, &list); err != nil {
-			rows.Close()
+	deleted := fetched
+	if deleted == nil {
+		rows, err := s.conn.QueryContext(ctx, "SELECT __floe_file, list(__floe_pos) FROM "+dmlPositions+" GROUP BY 1")
+		if err != nil {
 			return delta, 0, cleanup, err
 		}
-		ps := make([]int64, len(list))
-		for i, v := range list {
-			ps[i] = v.(int64)
+		deleted = map[string]*fileDeletes{}
+		for rows.Next() {
+			var f string
+			var list []any
+			if err := rows.Scan(&f, &list); err != nil {
+				rows.Close()
+				return delta, 0, cleanup, err
+			}
+			deleted[f] = positionsToDeletes(list)
 		}
-		deleted[f] = ps
-		total += int64(len(ps))
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return delta, 0, cleanup, err
+		}
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return delta, 0, cleanup, err
+	var total int64
+	for _, d := range deleted {
+		total += d.n
 	}
 	if total == 0 && !update {
 		return delta, 0, cleanup, nil
 	}
 	// Live rows per touched file, to find files deleted whole.
 	whole := true
-	for f, ps := range deleted {
+	for f, fd := range deleted {
 		task, ok := plan.PlanFile(f)
 		if !ok {
 			return delta, 0, cleanup, fmt.Errorf("row in %s is not in the planned snapshot", f)
@@ -357,7 +453,7 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 				return delta, 0, cleanup, err
 			}
 		}
-		if int64(len(ps)) != live {
+		if fd.n != live {
 			whole = false
 		}
 	}
@@ -398,10 +494,13 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 	case t.FormatVersion() >= 3:
 		// A table upgraded from v2 may carry position-delete files for a
 		// file that now gets a DV: the DV must hold those positions too.
-		if err := s.mergePosDeletes(ctx, plan, deleted); err != nil {
+		delta.Deleted = map[string][]engine.PosRun{}
+		for f, fd := range deleted {
+			delta.Deleted[f] = fd.runs
+		}
+		if err := s.mergePosDeletes(ctx, plan, delta.Deleted); err != nil {
 			return delta, 0, cleanup, err
 		}
-		delta.Deleted = deleted
 	default:
 		files, dir, err := s.writePosDeletes(ctx, t, plan, deleted)
 		if dir != "" {
@@ -415,7 +514,7 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 	return delta, total, cleanup, nil
 }
 
-func mapsKeys(m map[string][]int64) func(func(string) bool) {
+func mapsKeys[V any](m map[string]V) func(func(string) bool) {
 	return func(yield func(string) bool) {
 		for k := range m {
 			if !yield(k) {
@@ -427,7 +526,7 @@ func mapsKeys(m map[string][]int64) func(func(string) bool) {
 
 // writePosDeletes writes v2 position-delete files, one per partition of the
 // touched data files, sorted by file and position as the spec requires.
-func (s *Session) writePosDeletes(ctx context.Context, t *engine.Table, plan *engine.Plan, deleted map[string][]int64) ([]engine.WrittenDeleteFile, string, error) {
+func (s *Session) writePosDeletes(ctx context.Context, t *engine.Table, plan *engine.Plan, deleted map[string]*fileDeletes) ([]engine.WrittenDeleteFile, string, error) {
 	type group struct {
 		specID int
 		part   map[int]any
@@ -482,8 +581,8 @@ func (s *Session) writePosDeletes(ctx context.Context, t *engine.Table, plan *en
 
 // mergePosDeletes adds to each touched file's positions those deleted by
 // the v2 position-delete files that apply to it.
-func (s *Session) mergePosDeletes(ctx context.Context, plan *engine.Plan, deleted map[string][]int64) error {
-	for f, ps := range deleted {
+func (s *Session) mergePosDeletes(ctx context.Context, plan *engine.Plan, deleted map[string][]engine.PosRun) error {
+	for f, runs := range deleted {
 		task, _ := plan.PlanFile(f)
 		var files []string
 		for _, d := range task.DeleteFiles {
@@ -502,9 +601,10 @@ func (s *Session) mergePosDeletes(ctx context.Context, plan *engine.Plan, delete
 			return fmt.Errorf("read position deletes of %s: %w", f, err)
 		}
 		for _, v := range list {
-			ps = append(ps, v.(int64))
+			p := v.(int64)
+			runs = append(runs, engine.PosRun{Start: p, End: p + 1})
 		}
-		deleted[f] = ps
+		deleted[f] = runs
 	}
 	return nil
 }

@@ -271,3 +271,73 @@ func TestEqualityDeletes(t *testing.T) {
 		t.Errorf("after delete: %d rows, want 7", n)
 	}
 }
+
+// TestDeleteRunsAfterUpgrade deletes from one data file of a v2 table with
+// a position-delete file, then, after the upgrade to v3, by contiguous and
+// scattered predicates (deletion vectors built from runs and from lists),
+// over rows deleted before, and finally every remaining row of a file.
+func TestDeleteRunsAfterUpgrade(t *testing.T) {
+	ctx := context.Background()
+	wh, err := engine.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wh.Close()
+	s, err := Open(ctx, wh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	f := &lakeFixture{t: t, ctx: ctx, wh: wh, s: s}
+	mustExec(t, s, `CREATE SCHEMA lake.u; CREATE TABLE lake.u.t (id INTEGER, g INTEGER)
+		TBLPROPERTIES ('format-version'='2', 'write.delete.mode'='merge-on-read');
+		CREATE TABLE ref (id INTEGER, g INTEGER);
+		INSERT INTO lake.u.t SELECT i, i % 5 FROM range(0, 1000) r(i);
+		INSERT INTO lake.u.t SELECT i, i % 5 FROM range(1000, 1100) r(i);
+		INSERT INTO ref SELECT i, i % 5 FROM range(0, 1100) r(i)`)
+	for i, stmt := range []string{
+		"DELETE FROM TARGET WHERE id BETWEEN 100 AND 199",
+		"ALTER TABLE lake.u.t SET TBLPROPERTIES ('format-version'='3')",
+		"DELETE FROM TARGET WHERE id >= 150 AND id < 300",
+		"DELETE FROM TARGET WHERE g = 3 AND id < 600",
+		"DELETE FROM TARGET WHERE id >= 250 AND id < 700",
+		"DELETE FROM TARGET WHERE id = 999 OR id = 0 -- a trailing comment",
+		"DELETE FROM TARGET WHERE id >= 1000",
+	} {
+		for _, target := range []string{"lake.u.t", "ref"} {
+			if target == "ref" && !strings.Contains(stmt, "TARGET") {
+				continue
+			}
+			rows, err := s.Query(ctx, strings.ReplaceAll(stmt, "TARGET", target))
+			if err != nil {
+				t.Fatalf("step %d on %s: %v", i, target, err)
+			}
+			if _, err := rows.All(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got := mustRows(t, s, "SELECT * FROM lake.u.t ORDER BY ALL")
+		want := mustRows(t, s, "SELECT * FROM ref ORDER BY ALL")
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("step %d: %s\nlake table differs from DuckDB (-want +got):\n%s", i, stmt, diff)
+		}
+		tbl, err := wh.Table(ctx, "u", "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(floeRows(t, f, "SELECT * FROM lake.u.t"), icebergRows(t, f, tbl, nil)); diff != "" {
+			t.Fatalf("step %d: iceberg-go reads the table differently (-floe +iceberg-go):\n%s", i, diff)
+		}
+	}
+	// The DELETE's count is of rows it deleted, not of rows deleted before.
+	n := mustRows(t, s, "DELETE FROM lake.u.t WHERE id >= 500 AND id < 800")
+	if got := fmt.Sprint(n[0][0]); got != "100" {
+		t.Errorf("DELETE over rows deleted before reported %s rows, want 100", got)
+	}
+	if n := mustRows(t, s, `SELECT count(*) FROM lake.u."t$files"`)[0][0].(int64); n != 1 {
+		t.Errorf("%d data files, want the file all of whose rows were deleted dropped", n)
+	}
+	if rows := mustRows(t, s, `SELECT referenced_data_file, count(*) FROM lake.u."t$delete_files" WHERE file_format = 'PUFFIN' GROUP BY 1 HAVING count(*) > 1`); len(rows) > 0 {
+		t.Errorf("data files with more than one DV: %v", rows)
+	}
+}

@@ -333,7 +333,7 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 			return err
 		}
 		newRows := "SELECT * EXCLUDE (__floe_file, __floe_pos, __floe_action) FROM " + dmlRows + " WHERE __floe_action IN ('update', 'insert')"
-		delta, n, cleanup, err := s.buildDelta(ctx, t, plan, "merge", newRows)
+		delta, n, cleanup, err := s.buildDelta(ctx, t, plan, "merge", newRows, nil)
 		if err != nil {
 			cleanup()
 			return fmt.Errorf("merge into %s: %w", ident, err)
