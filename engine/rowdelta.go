@@ -221,7 +221,7 @@ func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op stri
 		}
 		return nil, fmt.Errorf("%s %s: %w", op, t.Ident(), err)
 	}
-	return &Table{wh: t.wh, NS: t.NS, Name: t.Name, tbl: nt}, nil
+	return t.committed(nt), nil
 }
 
 // PosDeleteFieldIDs is the FIELD_IDS clause for a position-delete file:
@@ -278,7 +278,7 @@ func (t *Table) Compact(ctx context.Context, p *Plan, removed []string, added []
 	if err != nil {
 		return nil, fmt.Errorf("rewrite %s: %w", t.Ident(), err)
 	}
-	return &Table{wh: t.wh, NS: t.NS, Name: t.Name, tbl: nt}, nil
+	return t.committed(nt), nil
 }
 
 // AddEqualityDeletes commits an equality-delete file (unpartitioned tables

@@ -179,7 +179,7 @@ func (t *Table) commit(ctx context.Context, what string, build func(tx *table.Tr
 		}
 		nt, err := tx.Commit(ctx)
 		if err == nil {
-			return &Table{wh: t.wh, NS: t.NS, Name: t.Name, tbl: nt}, nil
+			return t.committed(nt), nil
 		}
 		if !isConflict(err) {
 			return nil, fmt.Errorf("%s %s: %w", what, t.Ident(), err)

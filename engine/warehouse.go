@@ -28,9 +28,11 @@ const CatalogFile = "catalog.db"
 // A Warehouse is safe for use by several goroutines; several processes may
 // open the same warehouse and commit to it concurrently.
 type Warehouse struct {
-	dir string
-	db  *sql.DB
-	cat *sqlcat.Catalog
+	dir   string
+	db    *sql.DB
+	cat   *sqlcat.Catalog
+	props iceberg.Properties // the catalog's, for the tables' file IO
+	meta  metaCache
 }
 
 // Open opens the warehouse in dir, creating the directory and its catalog
@@ -50,15 +52,16 @@ func Open(ctx context.Context, dir string) (*Warehouse, error) {
 		return nil, fmt.Errorf("open warehouse catalog %s: %w", dsn, err)
 	}
 	db.SetMaxOpenConns(1)
-	cat, err := sqlcat.NewCatalog("floe", db, sqlcat.SQLite, iceberg.Properties{
+	props := iceberg.Properties{
 		"warehouse":           (&url.URL{Scheme: "file", Path: abs}).String(),
 		"init_catalog_tables": "true",
-	})
+	}
+	cat, err := sqlcat.NewCatalog("floe", db, sqlcat.SQLite, props)
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open warehouse catalog %s: %w", filepath.Join(abs, CatalogFile), err)
 	}
-	return &Warehouse{dir: abs, db: db, cat: cat}, nil
+	return &Warehouse{dir: abs, db: db, cat: cat, props: props}, nil
 }
 
 // Dir returns the warehouse's absolute directory.
@@ -160,9 +163,17 @@ func (w *Warehouse) MetadataLocation(ctx context.Context, ns, name string) (stri
 	return loc.String, nil
 }
 
-// Table loads a table's current metadata.
+// Table loads a table's current metadata: the catalog's pointer, then the
+// metadata file it names, parsed once per process (metaCache).
 func (w *Warehouse) Table(ctx context.Context, ns, name string) (*Table, error) {
-	t, err := w.cat.LoadTable(ctx, table.Identifier{ns, name})
+	ident := table.Identifier{ns, name}
+	if loc, err := w.MetadataLocation(ctx, ns, name); err == nil && loc != "" {
+		if md := w.meta.get(loc); md != nil {
+			t := table.New(ident, md, loc, icebergio.LoadFSFunc(w.props, loc), w.cat)
+			return &Table{wh: w, NS: ns, Name: name, tbl: t}, nil
+		}
+	}
+	t, err := w.cat.LoadTable(ctx, ident)
 	if err != nil {
 		if !errors.Is(err, ErrNoSuchTable) {
 			// A table whose metadata cannot be read: say which file.
@@ -172,6 +183,7 @@ func (w *Warehouse) Table(ctx context.Context, ns, name string) (*Table, error) 
 		}
 		return nil, fmt.Errorf("lake.%s.%s: %w", ns, name, err)
 	}
+	w.meta.put(t.MetadataLocation(), t.Metadata())
 	return &Table{wh: w, NS: ns, Name: name, tbl: t}, nil
 }
 
