@@ -112,44 +112,22 @@ func (m *Model) Selected() string {
 // Update handles the keys: up and down choose, enter inserts, esc closes,
 // anything else edits the filter.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
-		switch msg.String() {
-		case "up", "ctrl+p":
-			m.move(-1)
-			return nil
-		case "down", "ctrl+n":
-			m.move(1)
-			return nil
-		case "pgup":
-			m.move(-m.listRows())
-			return nil
-		case "pgdown":
-			m.move(m.listRows())
-			return nil
-		case "enter":
-			return m.choose()
-		case "ctrl+c":
-			m.input.Blur()
-			return func() tea.Msg { return CloseMsg{} }
-		}
-		if key.Matches(msg, m.common.KeyMap.Back) {
-			m.input.Blur()
-			return func() tea.Msg { return CloseMsg{} }
-		}
-	case rankedMsg:
-		if msg.ranking == m.ranking {
-			m.matches, m.filtered, m.pending = msg.matches, msg.query, false
+	if r, ok := msg.(rankedMsg); ok {
+		if r.ranking == m.ranking {
+			m.matches, m.filtered, m.pending = r.matches, r.query, false
 			m.cursor, m.top = 0, 0
 		}
 		return nil
-	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			m.move(-1)
-		case tea.MouseWheelDown:
-			m.move(1)
+	}
+	if nav, ok := palette.ListNav(msg, m.common.KeyMap.Back, m.listRows()); ok {
+		switch {
+		case nav.Choose:
+			return m.choose()
+		case nav.Close:
+			m.input.Blur()
+			return func() tea.Msg { return CloseMsg{} }
 		}
+		m.move(nav.Move)
 		return nil
 	}
 	before := m.input.Value()

@@ -69,6 +69,46 @@ func New(c component.Common) *Model {
 	return &Model{common: c, input: NewInput(c, "type to filter, e.g. run, save, cat")}
 }
 
+// Nav is what a key or the wheel does in a filtered list: move the
+// selection by Move rows, choose it, or close the list.
+type Nav struct {
+	Move          int
+	Choose, Close bool
+}
+
+// ListNav reads msg as the navigation of a filtered list that shows page
+// rows: up and down (ctrl+p, ctrl+n, the wheel), pgup and pgdown, enter,
+// and back or ctrl+c. It reports false for anything else, which edits the
+// list's filter.
+func ListNav(msg tea.Msg, back key.Binding, page int) (Nav, bool) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch {
+		case msg.String() == "up" || msg.String() == "ctrl+p":
+			return Nav{Move: -1}, true
+		case msg.String() == "down" || msg.String() == "ctrl+n":
+			return Nav{Move: 1}, true
+		case msg.String() == "pgup":
+			return Nav{Move: -page}, true
+		case msg.String() == "pgdown":
+			return Nav{Move: page}, true
+		case msg.String() == "enter":
+			return Nav{Choose: true}, true
+		case key.Matches(msg, back), msg.String() == "ctrl+c":
+			return Nav{Close: true}, true
+		}
+	case tea.MouseWheelMsg:
+		switch msg.Button {
+		case tea.MouseWheelUp:
+			return Nav{Move: -1}, true
+		case tea.MouseWheelDown:
+			return Nav{Move: 1}, true
+		}
+		return Nav{}, true
+	}
+	return Nav{}, false
+}
+
 // NewInput returns a one-line filter input in the app's styles.
 func NewInput(c component.Common, placeholder string) textinput.Model {
 	in := textinput.New()
@@ -122,35 +162,15 @@ func (m *Model) Selected() int {
 // Update handles the keys: up and down choose, enter selects, esc closes,
 // anything else edits the filter.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
-	km := m.common.KeyMap
-	switch msg := msg.(type) {
-	case tea.KeyPressMsg:
+	if nav, ok := ListNav(msg, m.common.KeyMap.Back, m.rows()); ok {
 		switch {
-		case msg.String() == "up" || msg.String() == "ctrl+p":
-			m.move(-1)
-			return nil
-		case msg.String() == "down" || msg.String() == "ctrl+n":
-			m.move(1)
-			return nil
-		case msg.String() == "pgup":
-			m.move(-m.rows())
-			return nil
-		case msg.String() == "pgdown":
-			m.move(m.rows())
-			return nil
-		case msg.String() == "enter":
+		case nav.Choose:
 			return m.choose()
-		case key.Matches(msg, km.Back), msg.String() == "ctrl+c":
+		case nav.Close:
 			m.input.Blur()
 			return func() tea.Msg { return CloseMsg{} }
 		}
-	case tea.MouseWheelMsg:
-		switch msg.Button {
-		case tea.MouseWheelUp:
-			m.move(-1)
-		case tea.MouseWheelDown:
-			m.move(1)
-		}
+		m.move(nav.Move)
 		return nil
 	}
 	before := m.input.Value()
