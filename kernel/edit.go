@@ -149,7 +149,7 @@ func (s *Session) ProposeUpdate(ctx context.Context, handle string, row int64, o
 	}
 	var where, names []string
 	for _, i := range idCols {
-		c := sqlName(shows[i])
+		c := QuoteName(shows[i])
 		names = append(names, shows[i])
 		if vals[i] == nil {
 			where = append(where, c+" IS NOT DISTINCT FROM NULL")
@@ -157,12 +157,12 @@ func (s *Session) ProposeUpdate(ctx context.Context, handle string, row int64, o
 		}
 		where = append(where, c+" = "+literal(vals[i].(string), h.types[i]))
 	}
-	table := "lake." + sqlName(src.ns) + "." + sqlName(src.name)
+	table := "lake." + QuoteName(src.ns) + "." + QuoteName(src.name)
 	cond := strings.Join(where, " AND ")
 	p := &UpdateProposal{
 		Table: ident, Column: target, Value: value, Identity: names,
-		Set: sqlName(target) + " = " + newLit, Where: where,
-		Statement: fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s", table, sqlName(target), newLit, cond),
+		Set: QuoteName(target) + " = " + newLit, Where: where,
+		Statement: fmt.Sprintf("UPDATE %s SET %s = %s WHERE %s", table, QuoteName(target), newLit, cond),
 		count:     fmt.Sprintf("SELECT count(*) FROM %s WHERE %s", table, cond),
 	}
 	if p.Rows, err = s.countRows(ctx, p.count); err != nil {
@@ -386,9 +386,9 @@ func literal(text, typ string) string {
 	return engine.QuoteString(text) + "::" + typ
 }
 
-// sqlName writes an identifier bare when it is a plain lower-case word
-// and quoted otherwise.
-func sqlName(s string) string {
+// QuoteName writes an identifier bare when it is a plain lower-case word
+// that is not a reserved keyword, and quoted otherwise: how SQL names it.
+func QuoteName(s string) string {
 	if s == "" {
 		return engine.QuoteIdent(s)
 	}

@@ -185,7 +185,7 @@ func TestReservedWords(t *testing.T) {
 	}
 	for _, r := range tb.Rows {
 		w := r[0].(string)
-		if got := kernel.SQLName(w); got != engine.QuoteIdent(w) {
+		if got := kernel.QuoteName(w); got != engine.QuoteIdent(w) {
 			t.Errorf("reserved word %s written as %s", w, got)
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/tui/component"
 )
 
@@ -345,20 +346,9 @@ func (r row) name() string {
 	return ""
 }
 
-// QuoteIdent quotes a name that is not a plain lower-case identifier, so
-// that SQL names it as it is.
-func QuoteIdent(s string) string {
-	plain := s != ""
-	for i, r := range s {
-		if !(r == '_' || r >= 'a' && r <= 'z' || i > 0 && r >= '0' && r <= '9') {
-			plain = false
-		}
-	}
-	if plain {
-		return s
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
+// QuoteIdent writes a name as SQL names it: bare when it is a plain
+// lower-case word that is no reserved keyword, quoted otherwise.
+func QuoteIdent(s string) string { return kernel.QuoteName(s) }
 
 func (m *Model) rows() []row {
 	var rows []row

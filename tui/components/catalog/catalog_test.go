@@ -149,3 +149,15 @@ func TestLocalGroups(t *testing.T) {
 		}
 	}
 }
+
+// TestQuoteIdent inserts plain names bare and quotes the rest, keywords too.
+func TestQuoteIdent(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"orders", "orders"}, {"order", `"order"`}, {"select", `"select"`}, {"Orders", `"Orders"`},
+		{"2024_sales", `"2024_sales"`}, {`a"b`, `"a""b"`}, {"t$snapshots", `"t$snapshots"`},
+	} {
+		if got := QuoteIdent(tt.in); got != tt.want {
+			t.Errorf("QuoteIdent(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}

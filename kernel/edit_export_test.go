@@ -1,4 +1,0 @@
-package kernel
-
-// SQLName exposes sqlName to the external tests.
-var SQLName = sqlName
