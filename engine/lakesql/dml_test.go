@@ -64,16 +64,8 @@ func TestRowChangesMatchDuckDB(t *testing.T) {
 					dvWordsMinDensity = 0
 				}
 				ctx := context.Background()
-				wh, err := engine.Open(ctx, t.TempDir())
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer wh.Close()
-				s, err := Open(ctx, wh)
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer s.Close()
+				f := openLake(t)
+				s, wh := f.s, f.wh
 				mustExec(t, s, "CREATE SCHEMA lake.p; CREATE TABLE lake.p.t (id INTEGER, val VARCHAR, grp INTEGER) "+part+" TBLPROPERTIES ("+mode.props+"); CREATE TABLE ref (id INTEGER, val VARCHAR, grp INTEGER)")
 				rng := rand.New(rand.NewPCG(42, uint64(len(name))))
 				next := 0
@@ -95,7 +87,6 @@ func TestRowChangesMatchDuckDB(t *testing.T) {
 				}
 				// iceberg-go's own reader applies floe's deletion vectors and
 				// position deletes identically.
-				f := &lakeFixture{t: t, ctx: ctx, wh: wh, s: s}
 				tbl, err := wh.Table(ctx, "p", "t")
 				if err != nil {
 					t.Fatal(err)
@@ -193,17 +184,7 @@ func TestRewriteDataFiles(t *testing.T) {
 		"'format-version'='2'",
 	} {
 		t.Run(props, func(t *testing.T) {
-			ctx := context.Background()
-			wh, err := engine.Open(ctx, t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer wh.Close()
-			s, err := Open(ctx, wh)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
+			s := openLake(t).s
 			mustExec(t, s, `CREATE SCHEMA lake.m; CREATE TABLE lake.m.t (id INTEGER, g INTEGER) TBLPROPERTIES (`+props+`);
 				INSERT INTO lake.m.t SELECT i, i % 3 FROM range(0, 100) r(i);
 				INSERT INTO lake.m.t SELECT i, i % 3 FROM range(100, 200) r(i);
@@ -277,18 +258,8 @@ func TestEqualityDeletes(t *testing.T) {
 // scattered predicates (deletion vectors built from runs and from lists),
 // over rows deleted before, and finally every remaining row of a file.
 func TestDeleteRunsAfterUpgrade(t *testing.T) {
-	ctx := context.Background()
-	wh, err := engine.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer wh.Close()
-	s, err := Open(ctx, wh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	f := &lakeFixture{t: t, ctx: ctx, wh: wh, s: s}
+	f := openLake(t)
+	s, wh, ctx := f.s, f.wh, f.ctx
 	mustExec(t, s, `CREATE SCHEMA lake.u; CREATE TABLE lake.u.t (id INTEGER, g INTEGER)
 		TBLPROPERTIES ('format-version'='2', 'write.delete.mode'='merge-on-read');
 		CREATE TABLE ref (id INTEGER, g INTEGER);
