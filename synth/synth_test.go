@@ -237,14 +237,14 @@ func TestCallSynthesizeSamples(t *testing.T) {
 func TestReleaseRefused(t *testing.T) {
 	sess := newSession(t)
 	ctx := context.Background()
-	loadCSV(t, sess, "crm.telco", "telco-churn.csv", telcoSelect, 3)
-	rep, err := Run(ctx, sess, Options{From: "crm.telco", Into: "crm.telco_synth", Target: "Churn",
+	loadCustomers(t, sess, "crm.customers", 3)
+	rep, err := Run(ctx, sess, Options{From: "crm.customers", Into: "crm.customers_synth", Target: "churned",
 		Epsilon: 0.5, MinFidelity: 0.9999, MinProtection: 0.5, Seed: 1})
 	var te *ThresholdError
 	if !errors.Is(err, ErrNotReleased) || !errors.As(err, &te) || rep == nil || rep.Released {
 		t.Fatalf("err = %v, want a ThresholdError", err)
 	}
-	for _, want := range []string{"lake.crm.telco", "fidelity 0.", "< min_fidelity 1.000", "nothing written"} {
+	for _, want := range []string{"lake.crm.customers", "fidelity 0.", "< min_fidelity 1.000", "nothing written"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
@@ -252,7 +252,7 @@ func TestReleaseRefused(t *testing.T) {
 	if strings.Contains(err.Error(), "privacy") {
 		t.Errorf("error lists privacy, which passed: %v", err)
 	}
-	if _, err := sess.Warehouse().Table(ctx, "crm", "telco_synth"); err == nil {
+	if _, err := sess.Warehouse().Table(ctx, "crm", "customers_synth"); err == nil {
 		t.Error("a refused release wrote its table")
 	}
 	if ok, _ := ledgerExists(ctx, sess); ok {
@@ -263,16 +263,16 @@ func TestReleaseRefused(t *testing.T) {
 func TestEpsilonBudget(t *testing.T) {
 	sess := newSession(t)
 	ctx := context.Background()
-	loadCSV(t, sess, "crm.telco", "telco-churn.csv", telcoSelect, 3)
-	if err := sess.Exec(ctx, "ALTER TABLE lake.crm.telco SET TBLPROPERTIES ('"+BudgetProperty+"'='1.5')"); err != nil {
+	loadCustomers(t, sess, "crm.customers", 3)
+	if err := sess.Exec(ctx, "ALTER TABLE lake.crm.customers SET TBLPROPERTIES ('"+BudgetProperty+"'='1.5')"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := Run(ctx, sess, Options{From: "crm.telco", Into: "crm.s1", Epsilon: 1, Seed: 1}); err != nil {
+	if _, err := Run(ctx, sess, Options{From: "crm.customers", Into: "crm.s1", Epsilon: 1, Seed: 1}); err != nil {
 		t.Fatal(err)
 	}
 	// Make the source unreadable: a release over budget must fail on the
 	// budget, which proves it did not read the rows.
-	tbl, err := sess.Warehouse().Table(ctx, "crm", "telco")
+	tbl, err := sess.Warehouse().Table(ctx, "crm", "customers")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -295,7 +295,7 @@ func TestEpsilonBudget(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	_, err = Run(ctx, sess, Options{From: "crm.telco", Into: "crm.s2", Epsilon: 1, Seed: 2})
+	_, err = Run(ctx, sess, Options{From: "crm.customers", Into: "crm.s2", Epsilon: 1, Seed: 2})
 	if !errors.Is(err, ErrBudgetExceeded) {
 		t.Fatalf("second release: err = %v, want ErrBudgetExceeded", err)
 	}
@@ -304,7 +304,7 @@ func TestEpsilonBudget(t *testing.T) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
 	}
-	l, err := Ledger(ctx, sess, "lake.crm.telco")
+	l, err := Ledger(ctx, sess, "lake.crm.customers")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -312,7 +312,7 @@ func TestEpsilonBudget(t *testing.T) {
 		t.Errorf("ledger summary %+v", l)
 	}
 	// Half a unit still fits (and then fails on the missing files).
-	_, err = Run(ctx, sess, Options{From: "crm.telco", Into: "crm.s2", Epsilon: 0.5, Seed: 2})
+	_, err = Run(ctx, sess, Options{From: "crm.customers", Into: "crm.s2", Epsilon: 0.5, Seed: 2})
 	if err == nil || errors.Is(err, ErrBudgetExceeded) {
 		t.Errorf("epsilon 0.5 within the budget: err = %v, want a read error", err)
 	}
@@ -321,9 +321,9 @@ func TestEpsilonBudget(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	sess := newSession(t)
 	ctx := context.Background()
-	loadCSV(t, sess, "crm.telco", "telco-churn.csv", telcoSelect, 3)
+	loadCustomers(t, sess, "crm.customers", 3)
 	run := func(seed uint64, into string) *Report {
-		rep, err := Run(ctx, sess, Options{From: "crm.telco", Into: into, Target: "Churn", Epsilon: 1, Seed: seed})
+		rep, err := Run(ctx, sess, Options{From: "crm.customers", Into: into, Target: "churned", Epsilon: 1, Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -350,11 +350,11 @@ func TestDeterministic(t *testing.T) {
 func TestOptionErrors(t *testing.T) {
 	sess := newSession(t)
 	ctx := context.Background()
-	loadCSV(t, sess, "crm.telco", "telco-churn.csv", telcoSelect, 10)
+	loadCustomers(t, sess, "crm.customers", 10)
 	if err := sess.Exec(ctx, "CREATE TABLE lake.crm.taken AS SELECT 1 AS x"); err != nil {
 		t.Fatal(err)
 	}
-	base := Options{From: "crm.telco", Epsilon: 1}
+	base := Options{From: "crm.customers", Epsilon: 1}
 	for _, tc := range []struct {
 		name string
 		edit func(o *Options)
@@ -362,15 +362,16 @@ func TestOptionErrors(t *testing.T) {
 		is   error
 	}{
 		{"no epsilon", func(o *Options) { o.Epsilon = 0 }, "epsilon must be in", ErrInvalidOptions},
+		{"useless epsilon", func(o *Options) { o.Epsilon = 1e-300 }, "epsilon 1e-300 is too small to give a useful table", ErrInvalidOptions},
 		{"bad table name", func(o *Options) { o.From = "telco" }, "write it as ns.table", ErrInvalidOptions},
-		{"into itself", func(o *Options) { o.Into = "lake.crm.telco" }, "destination is the source", ErrInvalidOptions},
+		{"into itself", func(o *Options) { o.Into = "lake.crm.customers" }, "destination is the source", ErrInvalidOptions},
 		{"destination exists", func(o *Options) { o.Into = "crm.taken" }, "lake.crm.taken", ErrDestinationExists},
-		{"unknown column", func(o *Options) { o.Numerical = []string{"Tenure2"} }, `numerical column "Tenure2"`, ErrInvalidOptions},
-		{"unknown target", func(o *Options) { o.Target = "churned" }, `target column "churned"`, ErrInvalidOptions},
-		{"text as number", func(o *Options) { o.Numerical = []string{"Contract"} }, "cannot be numerical", ErrInvalidOptions},
-		{"both classes", func(o *Options) { o.Numerical, o.Categorical = []string{"tenure"}, []string{"tenure"} }, "both categorical and numerical", ErrInvalidOptions},
-		{"bounds on a category", func(o *Options) { o.Bounds = map[string][]float64{"Contract": {0, 1}} }, "bounds given for categorical", ErrInvalidOptions},
-		{"bounds reversed", func(o *Options) { o.Bounds = map[string][]float64{"tenure": {72, 0}} }, "must increase", ErrInvalidOptions},
+		{"unknown column", func(o *Options) { o.Numerical = []string{"tenure2"} }, `numerical column "tenure2"`, ErrInvalidOptions},
+		{"unknown target", func(o *Options) { o.Target = "churn" }, `target column "churn"`, ErrInvalidOptions},
+		{"text as number", func(o *Options) { o.Numerical = []string{"contract"} }, "cannot be numerical", ErrInvalidOptions},
+		{"both classes", func(o *Options) { o.Numerical, o.Categorical = []string{"tenure_months"}, []string{"tenure_months"} }, "both categorical and numerical", ErrInvalidOptions},
+		{"bounds on a category", func(o *Options) { o.Bounds = map[string][]float64{"contract": {0, 1}} }, "bounds given for categorical", ErrInvalidOptions},
+		{"bounds reversed", func(o *Options) { o.Bounds = map[string][]float64{"tenure_months": {72, 0}} }, "must increase", ErrInvalidOptions},
 		{"threshold > 1", func(o *Options) { o.MinProtection = 2 }, "min_protection must be in [0, 1]", ErrInvalidOptions},
 		{"no such table", func(o *Options) { o.From = "crm.nope" }, "lake.crm.nope", nil},
 	} {
@@ -405,7 +406,7 @@ func TestProcOptions(t *testing.T) {
 		t.Errorf("procOptions (-want +got):\n%s (report %q)", diff, report)
 	}
 	for _, bad := range []map[string]any{
-		{"bins": 2.5}, {"categorical": int64(3)}, {"replace": "yes"}, {"bounds": "tenure"}, {"seed": -1.0},
+		{"bins": 2.5}, {"bins": int64(0)}, {"bins": int32(1)}, {"rows": int64(0)}, {"categorical": int64(3)}, {"replace": "yes"}, {"bounds": "tenure"}, {"seed": -1.0},
 	} {
 		if _, _, err := procOptions(lakesql.ProcArgs{Positional: []any{"a.b"}, Named: bad}); !errors.Is(err, ErrInvalidOptions) {
 			t.Errorf("procOptions(%v): err = %v, want ErrInvalidOptions", bad, err)
@@ -416,8 +417,8 @@ func TestProcOptions(t *testing.T) {
 func TestRegressionTarget(t *testing.T) {
 	sess := newSession(t)
 	ctx := context.Background()
-	loadCSV(t, sess, "crm.telco", "telco-churn.csv", telcoSelect, 3)
-	rep, err := Run(ctx, sess, Options{From: "crm.telco", Target: "MonthlyCharges", Epsilon: 2, Seed: 4})
+	loadCustomers(t, sess, "crm.customers", 3)
+	rep, err := Run(ctx, sess, Options{From: "crm.customers", Target: "monthly_charges", Epsilon: 2, Seed: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -429,7 +430,7 @@ func TestRegressionTarget(t *testing.T) {
 		t.Errorf("a numerical target makes a plain tree, got %q", rep.Model.Structure)
 	}
 	// Without a target: a tree, and no utility report.
-	rep, err = Run(ctx, sess, Options{From: "crm.telco", Epsilon: 1, Seed: 4})
+	rep, err = Run(ctx, sess, Options{From: "crm.customers", Epsilon: 1, Seed: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
