@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -15,11 +16,28 @@ import (
 // the process dies, even by SIGKILL. Engines that do not take the lock
 // are still kept safe by the catalog's compare-and-swap.
 func (w *Warehouse) lockTable(ctx context.Context, ns, name string) (func(), error) {
-	dir := filepath.Join(w.dir, ".locks")
+	return w.lock(ctx, filepath.Join(w.dir, ".locks"), ns+"."+name, "lake."+ns+"."+name)
+}
+
+// LockStep takes the warehouse-wide advisory lock named key for a step
+// that must not interleave with the same step in another floe process,
+// such as checking a privacy budget and recording a release against it.
+// The returned function releases it; the lock also goes when the process
+// dies. Keys share no lock with table commits, so a step may commit while
+// holding one.
+func (w *Warehouse) LockStep(ctx context.Context, key string) (func(), error) {
+	if key == "" || key == "." || key == ".." {
+		return nil, fmt.Errorf("lock %q: not a lock name", key)
+	}
+	return w.lock(ctx, filepath.Join(w.dir, ".locks", "steps"), url.PathEscape(key), key)
+}
+
+// lock takes the flock of dir/file.lock; what names it in errors.
+func (w *Warehouse) lock(ctx context.Context, dir, file, what string) (func(), error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.OpenFile(filepath.Join(dir, ns+"."+name+".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, file+".lock"), os.O_CREATE|os.O_RDWR, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -33,12 +51,12 @@ func (w *Warehouse) lockTable(ctx context.Context, ns, name string) (func(), err
 		}
 		if err != syscall.EWOULDBLOCK {
 			f.Close()
-			return nil, fmt.Errorf("lock lake.%s.%s: %w", ns, name, err)
+			return nil, fmt.Errorf("lock %s: %w", what, err)
 		}
 		select {
 		case <-ctx.Done():
 			f.Close()
-			return nil, fmt.Errorf("wait for the commit lock on lake.%s.%s: %w", ns, name, ctx.Err())
+			return nil, fmt.Errorf("wait for the lock on %s: %w", what, ctx.Err())
 		case <-time.After(5 * time.Millisecond):
 		}
 	}

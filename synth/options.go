@@ -55,6 +55,7 @@ type Options struct {
 
 // Limits on options.
 const (
+	minEpsilon  = 0.01
 	maxEpsilon  = 1000
 	maxDelta    = 1e-3
 	defaultBins = 16
@@ -67,7 +68,11 @@ func (o *Options) validate() error {
 		return fmt.Errorf("%w: no source table (from)", ErrInvalidOptions)
 	}
 	if !(o.Epsilon > 0) || o.Epsilon > maxEpsilon || math.IsInf(o.Epsilon, 0) {
-		return fmt.Errorf("%w: epsilon must be in (0, %d], got %g", ErrInvalidOptions, maxEpsilon, o.Epsilon)
+		return fmt.Errorf("%w: epsilon must be in [%g, %d], got %g", ErrInvalidOptions, minEpsilon, maxEpsilon, o.Epsilon)
+	}
+	if o.Epsilon < minEpsilon {
+		return fmt.Errorf("%w: epsilon %g is too small to give a useful table: below %g the noise added to every count the model measures is larger than most tables' row counts, so the synthetic rows would carry no information from the source; use at least %g (0.3 to 10 is the useful range)",
+			ErrInvalidOptions, o.Epsilon, minEpsilon, minEpsilon)
 	}
 	if o.Delta < 0 || o.Delta > maxDelta || math.IsNaN(o.Delta) {
 		return fmt.Errorf("%w: delta must be in (0, %g], got %g", ErrInvalidOptions, maxDelta, o.Delta)
@@ -115,6 +120,19 @@ func (o *Options) validate() error {
 		if sameTable(o.From, o.Into) {
 			return fmt.Errorf("%w: the destination is the source table %s", ErrInvalidOptions, o.From)
 		}
+	}
+	return nil
+}
+
+// CheckGiven checks a bins or rows value the user gave explicitly. Options
+// reads 0 as "the default", but a user who writes --bins 0 or rows => 0
+// asks for a table that cannot be useful: that is refused, not defaulted.
+func CheckGiven(option string, v int) error {
+	switch {
+	case option == "bins" && v < 2:
+		return fmt.Errorf("%w: bins must be in [2, %d], got %d: a numerical column needs at least two bins to keep any of its distribution (leave it out for the default %d)", ErrInvalidOptions, maxBins, v, defaultBins)
+	case option == "rows" && v < 1:
+		return fmt.Errorf("%w: rows must be at least 1, got %d (leave it out for as many rows as the source)", ErrInvalidOptions, v)
 	}
 	return nil
 }

@@ -156,12 +156,13 @@ func procOptions(args lakesql.ProcArgs) (Options, string, error) {
 		case "bins", "rows":
 			var f float64
 			if f, err = argFloat(k, v); err == nil {
-				if f != math.Trunc(f) || f < 0 {
+				switch {
+				case f != math.Trunc(f) || f < 0:
 					err = fmt.Errorf("%w: %s must be a whole number, got %v", ErrInvalidOptions, k, v)
-				} else if k == "bins" {
-					o.Bins = int(f)
-				} else {
-					o.Rows = int(f)
+				case k == "bins":
+					o.Bins, err = int(f), CheckGiven(k, int(f))
+				default:
+					o.Rows, err = int(f), CheckGiven(k, int(f))
 				}
 			}
 		case "seed":

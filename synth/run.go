@@ -189,10 +189,16 @@ func Run(ctx context.Context, sess *lakesql.Session, o Options) (*Report, error)
 		return rep, nil
 	}
 
-	// Release. The budget is checked again in case another release landed
-	// meanwhile; the table is written first and the ledger row second, and
-	// a ledger failure takes the table back, so no release goes
-	// unrecorded.
+	// Release. The budget is checked again under the source's budget lock,
+	// held until the ledger row is written, so that two releases running
+	// at once in floe processes sharing the warehouse cannot both pass the
+	// check. The table is written first and the ledger row second, and a
+	// ledger failure takes the table back, so no release goes unrecorded.
+	unlock, err := wh.LockStep(ctx, "privacy-budget."+ns+"."+name)
+	if err != nil {
+		return rep, fmt.Errorf("release %s: %w", rep.Destination, err)
+	}
+	defer unlock()
 	if err := checkBudget(ctx, sess, tbl, source, o.Epsilon, &Budget{}); err != nil {
 		return rep, err
 	}

@@ -216,3 +216,59 @@ func TestConcurrentDeletes(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentSynthReleases runs two floe synth releases of the same
+// source at once, with a budget that holds only one of them: the budget
+// check and the ledger row are one step, so exactly one is released and
+// the other is refused with nothing written.
+func TestConcurrentSynthReleases(t *testing.T) {
+	wh := t.TempDir()
+	if _, err := runFloe(t, wh, `CREATE SCHEMA lake.p;
+CREATE TABLE lake.p.src AS SELECT i % 7 AS a, (i * 13) % 5 AS b, CAST(i % 3 = 0 AS BOOLEAN) AS y, (i * 37) % 101 AS x
+FROM range(3000) r(i);
+ALTER TABLE lake.p.src SET TBLPROPERTIES ('floe.privacy.epsilon-budget'='1.5')`); err != nil {
+		t.Fatal(err)
+	}
+	const releases = 4
+	type result struct {
+		err    error
+		stderr string
+	}
+	results := make([]result, releases)
+	var wg sync.WaitGroup
+	for i := range releases {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cmd := floeCmd(t, "synth", "--warehouse", wh, "--from", "lake.p.src", "--target", "y", "--epsilon", "1",
+				"--to", fmt.Sprintf("lake.p.out%d", i), "--seed", "1")
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			results[i] = result{cmd.Run(), errb.String()}
+		}()
+	}
+	wg.Wait()
+	released := 0
+	for i, r := range results {
+		switch {
+		case r.err == nil:
+			released++
+		case strings.Contains(r.stderr, "privacy budget exceeded"):
+			if _, err := runFloe(t, wh, fmt.Sprintf("SELECT * FROM lake.p.out%d", i)); err == nil {
+				t.Errorf("release %d was refused but its table lake.p.out%d exists", i, i)
+			}
+		default:
+			t.Errorf("release %d: %v\n%s", i, r.err, r.stderr)
+		}
+	}
+	if released != 1 {
+		t.Errorf("%d releases went through against a budget that holds one", released)
+	}
+	out, err := runFloe(t, wh, "--format", "csv", "SELECT count(*), sum(epsilon) FROM lake.floe_privacy.ledger WHERE source = 'lake.p.src'")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != "count_star(),sum(epsilon)\n1,1\n" {
+		t.Errorf("ledger: %q, want one release of epsilon 1", out)
+	}
+}

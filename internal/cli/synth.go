@@ -105,6 +105,16 @@ func (g *globals) synth(cmd *cobra.Command, f synthFlags) error {
 	case !cmd.Flags().Changed("epsilon"):
 		return errors.New("no privacy budget: give --epsilon (for example --epsilon 1)")
 	}
+	for _, c := range []struct {
+		flag string
+		v    int
+	}{{"bins", f.bins}, {"rows", f.rows}} {
+		if cmd.Flags().Changed(c.flag) {
+			if err := synth.CheckGiven(c.flag, c.v); err != nil {
+				return fmt.Errorf("--%s: %w", c.flag, err)
+			}
+		}
+	}
 	bounds, err := parseBounds(f.bounds)
 	if err != nil {
 		return err
