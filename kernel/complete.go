@@ -10,9 +10,9 @@ import (
 )
 
 // Names are what a SQL cell can name, for completion in the workbench: the
-// session's own tables and views (named cell results are temporary
-// tables), the warehouse's tables under the lake catalog, and DuckDB's
-// functions.
+// session's own tables and views (named cell results are temporary views
+// of the results database, listed as tables), the warehouse's tables under
+// the lake catalog, and DuckDB's functions.
 type Names struct {
 	// Tables are the session's tables and views outside the lake catalog,
 	// by schema: temp.main for named results, main for tables a cell
@@ -90,11 +90,16 @@ func (s *Session) Names(ctx context.Context) (*Names, error) {
 				n.Lake = append(n.Lake, r)
 				delete(lake, r.Schema+"."+r.Name)
 			}
+		case r.Catalog == resultsCatalog:
+			// Named results' tables: listed through their views below.
 		case r.Schema == "floe_scratch" || strings.HasPrefix(r.Name, "floe_cell_") ||
 			strings.HasPrefix(r.Name, "floe_result_") || strings.HasPrefix(r.Name, "floe_sorted_"):
 			// floe's scratch relations, hidden chart results and the
 			// results the session keeps for the pager (results.go).
 		default:
+			if named, _ := s.hasResult(r.Name); named && r.Catalog == "temp" {
+				r.View = false // a named result reads as the table it is
+			}
 			n.Tables = append(n.Tables, r)
 		}
 	}

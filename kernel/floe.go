@@ -194,6 +194,7 @@ func (s *Session) register(ctx context.Context, name string, t *Table) error {
 		conv[i] = f
 	}
 	ddl := fmt.Sprintf("CREATE OR REPLACE TEMP TABLE %s (%s)", engine.QuoteIdent(name), strings.Join(cols, ", "))
+	s.dropNamed(ctx, name) // a SQL cell's result of that name
 	conn := s.sql.Conn()
 	if _, err := conn.ExecContext(ctx, ddl); err != nil {
 		return fmt.Errorf("register %s: %w", name, err)

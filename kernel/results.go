@@ -41,8 +41,9 @@ type heldResult struct {
 
 // heldResults is the session's store of held results, oldest first.
 type heldResults struct {
-	dir  string // DuckDB's temp_directory: where held results spill
-	list []*heldResult
+	dir      string // DuckDB's temp_directory: where held results spill
+	attached bool   // the named results' database in dir (named.go)
+	list     []*heldResult
 	seq  int
 }
 
@@ -81,11 +82,11 @@ func (s *Session) keepQuery(ctx context.Context, cell, query string) (*Table, er
 	return t, nil
 }
 
-// keepNamed holds a named cell's result, which already is the temporary
-// table name, and sets t.Result.
+// keepNamed holds a named cell's result, which already is a table of the
+// results database, and sets t.Result.
 func (s *Session) keepNamed(cell, name, query string, t *Table) {
 	s.held.seq++
-	h := &heldResult{handle: fmt.Sprintf("%s@%d", cell, s.held.seq), cell: cell, table: engine.QuoteIdent(name),
+	h := &heldResult{handle: fmt.Sprintf("%s@%d", cell, s.held.seq), cell: cell, table: resultTable(name),
 		query: query, columns: t.Columns, types: t.Types, total: t.Total}
 	t.Result = h.handle
 	s.hold(h)
@@ -93,17 +94,27 @@ func (s *Session) keepNamed(cell, name, query string, t *Table) {
 
 // describeHeld reads the first rows and the count of a held table.
 func (s *Session) describeHeld(ctx context.Context, h *heldResult) (*Table, error) {
-	t, err := s.stream(ctx, fmt.Sprintf("SELECT * FROM %s LIMIT %d", h.table, s.opts.MaxRows), -1, nil)
+	t, err := s.head(ctx, h.table)
 	if err != nil {
 		return nil, err
 	}
-	n, err := s.stream(ctx, "SELECT count(*) FROM "+h.table, 1, nil)
+	t.Result = h.handle
+	h.columns, h.types, h.total = t.Columns, t.Types, t.Total
+	return t, nil
+}
+
+// head reads the first MaxRows rows of a table and counts all of them,
+// without reading the rest: DuckDB's driver materialises a whole result.
+func (s *Session) head(ctx context.Context, table string) (*Table, error) {
+	t, err := s.stream(ctx, fmt.Sprintf("SELECT * FROM %s LIMIT %d", table, s.opts.MaxRows), -1, nil)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.stream(ctx, "SELECT count(*) FROM "+table, 1, nil)
 	if err != nil {
 		return nil, err
 	}
 	t.Total = n.Rows[0][0].(int64)
-	t.Result = h.handle
-	h.columns, h.types, h.total = t.Columns, t.Types, t.Total
 	return t, nil
 }
 
@@ -180,7 +191,7 @@ func (s *Session) spillDir(ctx context.Context) error {
 func (s *Session) closeHeld() {
 	if s.held.dir != "" {
 		os.RemoveAll(s.held.dir)
-		s.held.dir = ""
+		s.held.dir, s.held.attached = "", false
 	}
 	s.held.list = nil
 }

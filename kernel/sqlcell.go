@@ -19,10 +19,10 @@ const maxFailingRows = 10
 
 // runSQL runs a SQL cell's statements in order; the last one's result is
 // the cell's output. A named cell's result, and a charted cell's, is kept
-// in a temporary table (the name, or a hidden one) so that later cells can
-// query it and charts can aggregate all of it. Results are streamed: the
-// output holds the first MaxRows rows and the exact count, and the
-// assert and rows= checks see every row.
+// in the session's results database (named.go; under the name, or a hidden
+// one) so that later cells can query it and charts can aggregate all of it.
+// The output holds the first MaxRows rows and the exact count; assert
+// checks see every row.
 func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 	stmts := lakesql.Split(c.Source)
 	if len(stmts) == 0 {
@@ -48,13 +48,18 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 	}
 	switch {
 	case keep != "" && isQuery(last.Text):
-		ctas := "CREATE OR REPLACE TEMP TABLE " + engine.QuoteIdent(keep) + " AS " + last.Text
-		if err := s.sql.Exec(ctx, ctas); err != nil {
+		if err := s.createNamed(ctx, keep, last.Text); err != nil {
 			return sqlError(err, last.Line)
 		}
 		source = engine.QuoteIdent(keep)
 		var err error
-		if t, err = s.stream(ctx, "SELECT * FROM "+source, s.opts.MaxRows, check); err != nil {
+		if check != nil {
+			// An assertion looks at every row.
+			t, err = s.stream(ctx, "SELECT * FROM "+source, s.opts.MaxRows, check)
+		} else {
+			t, err = s.head(ctx, source)
+		}
+		if err != nil {
 			return sqlError(err, last.Line)
 		}
 		if !hidden {
@@ -103,7 +108,7 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 		}
 	}
 	if hidden {
-		defer s.sql.Conn().ExecContext(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+source)
+		defer s.dropNamed(context.WithoutCancel(ctx), keep)
 	}
 
 	if o.Chart.Kind != "" {
