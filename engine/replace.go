@@ -42,7 +42,10 @@ type Replacement struct {
 func (w *Warehouse) PrepareReplace(ctx context.Context, ns, name string, opts CreateOptions) (*Replacement, error) {
 	base, err := w.Table(ctx, ns, name)
 	if err != nil {
-		return nil, err
+		if errors.Is(err, ErrNoSuchTable) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("replace table: %w (DROP TABLE it and create it again to start over)", err)
 	}
 	staged, _, err := base.stageReplacement(opts)
 	if err != nil {
@@ -198,7 +201,7 @@ func (t *Table) stageReplacement(opts CreateOptions) (*Table, []table.Update, er
 			}
 		}
 	}
-	if md.CurrentSnapshot() != nil || hasRef(md, table.MainBranch) {
+	if hasRef(md, table.MainBranch) {
 		updates = append(updates, table.NewRemoveSnapshotRefUpdate(table.MainBranch))
 	}
 

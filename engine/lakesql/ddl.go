@@ -397,7 +397,10 @@ func (s *Session) createTable(c *cursor) handler {
 				return nil, fmt.Errorf("create table %s: OR REPLACE and IF NOT EXISTS cannot go together", ident)
 			}
 			rows, err := s.replaceTable(ctx, name[0], name[1], opts, q)
-			if err == nil || mustExist || !errors.Is(err, engine.ErrNoSuchTable) {
+			if mustExist && errors.Is(err, engine.ErrNoSuchTable) {
+				return nil, fmt.Errorf("replace table: %w%s (REPLACE TABLE replaces an existing table; CREATE OR REPLACE TABLE also creates one)", err, s.suggest(ctx, name[0], name[1]))
+			}
+			if err == nil || !errors.Is(err, engine.ErrNoSuchTable) {
 				return rows, err
 			}
 			// CREATE OR REPLACE of a table that does not exist creates it.
