@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
 	"github.com/google/go-cmp/cmp"
 
@@ -289,4 +290,42 @@ func TestReplaceTableConflicts(t *testing.T) {
 			t.Errorf("PrepareReplace committed")
 		}
 	})
+}
+
+// TestReplaceTableNestedIDs checks that nested fields keep their ids by
+// full name through a replacement, as Iceberg's assignFreshIds does, and
+// that old and new rows read back.
+func TestReplaceTableNestedIDs(t *testing.T) {
+	f := openLake(t)
+	f.exec(`CREATE SCHEMA lake.ns;
+		CREATE TABLE lake.ns.n (id INTEGER, address STRUCT(city VARCHAR, zip VARCHAR), tags VARCHAR[]);
+		INSERT INTO lake.ns.n VALUES (1, {'city': 'Oslo', 'zip': '0150'}, ['a'])`)
+	before := f.table("ns", "n")
+	old := before.Iceberg().CurrentSnapshot().SnapshotID
+	oldIDs, err := iceberg.IndexByName(before.Schema())
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := before.Iceberg().Metadata().LastColumnID()
+	f.exec(`CREATE OR REPLACE TABLE lake.ns.n (address STRUCT(city VARCHAR, country VARCHAR), tags VARCHAR[], m MAP(VARCHAR, INTEGER));
+		INSERT INTO lake.ns.n VALUES ({'city': 'Bergen', 'country': 'NO'}, ['b'], MAP {'k': 1})`)
+	ids, err := iceberg.IndexByName(f.table("ns", "n").Schema())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"address", "address.city", "tags", "tags.element"} {
+		if ids[name] != oldIDs[name] {
+			t.Errorf("field %s has id %d, want its old id %d", name, ids[name], oldIDs[name])
+		}
+	}
+	seen := map[int]bool{}
+	for _, name := range []string{"m", "address.country", "m.key", "m.value"} {
+		if ids[name] <= last || seen[ids[name]] {
+			t.Errorf("new field %s has id %d, want a fresh id after %d", name, ids[name], last)
+		}
+		seen[ids[name]] = true
+	}
+	diffRows(t, "new rows", [][]string{{"{city: Bergen, country: NO}", "[b]", "MAP{k=1}"}}, f.strings(`SELECT * FROM lake.ns.n`))
+	diffRows(t, "old rows", [][]string{{"1", "{city: Oslo, zip: 0150}", "[a]"}},
+		f.strings(fmt.Sprintf(`SELECT * FROM lake.ns.n AT (VERSION => %d)`, old)))
 }
