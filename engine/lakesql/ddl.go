@@ -181,7 +181,7 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 			s.forget(ctx, tableKey{name[0], name[1]})
 			return okRows(), nil
 		}
-	case c.peek().is("CREATE"):
+	case c.peek().is("CREATE"), c.peek().is("REPLACE"):
 		return s.createTable(c)
 	case c.accept("INSERT", "INTO"):
 		name, ok := c.lakeName(2)
@@ -305,10 +305,16 @@ func parseProps(inner string) (map[string]string, error) {
 }
 
 // createTable handles CREATE [OR REPLACE] TABLE [IF NOT EXISTS] lake.ns.t
-// (columns) | AS query, with Spark's PARTITIONED BY and TBLPROPERTIES.
+// (columns) | AS query, with Spark's PARTITIONED BY and TBLPROPERTIES, and
+// Spark's REPLACE TABLE lake.ns.t, which needs the table to exist.
 func (s *Session) createTable(c *cursor) handler {
-	c.accept("CREATE")
-	replace := c.accept("OR", "REPLACE")
+	replace, mustExist := false, false
+	if c.accept("REPLACE") {
+		replace, mustExist = true, true
+	} else {
+		c.accept("CREATE")
+		replace = c.accept("OR", "REPLACE")
+	}
 	if !c.accept("TABLE") {
 		return nil
 	}
@@ -372,10 +378,10 @@ func (s *Session) createTable(c *cursor) handler {
 			partition = append(partition, pt)
 		}
 		var cols []engine.Column
+		var q string
 		var err error
 		if query != "" {
-			q, err := s.prepareRead(ctx, query)
-			if err != nil {
+			if q, err = s.prepareRead(ctx, query); err != nil {
 				return nil, err
 			}
 			cols, err = s.describeQuery(ctx, q)
@@ -385,15 +391,21 @@ func (s *Session) createTable(c *cursor) handler {
 		} else if cols, err = s.describeColumns(ctx, colDefs); err != nil {
 			return nil, fmt.Errorf("create table %s: %w", ident, err)
 		}
+		opts := engine.CreateOptions{Columns: cols, Partition: partition, Properties: props, IfNotExists: ifNot}
 		if replace {
-			if err := s.wh.DropTable(ctx, name[0], name[1], true, false); err != nil {
-				return nil, err
+			if ifNot {
+				return nil, fmt.Errorf("create table %s: OR REPLACE and IF NOT EXISTS cannot go together", ident)
 			}
-			s.forget(ctx, tableKey{name[0], name[1]})
+			rows, err := s.replaceTable(ctx, name[0], name[1], opts, q)
+			if mustExist && errors.Is(err, engine.ErrNoSuchTable) {
+				return nil, fmt.Errorf("replace table: %w%s (REPLACE TABLE replaces an existing table; CREATE OR REPLACE TABLE also creates one)", err, s.suggest(ctx, name[0], name[1]))
+			}
+			if err == nil || !errors.Is(err, engine.ErrNoSuchTable) {
+				return rows, err
+			}
+			// CREATE OR REPLACE of a table that does not exist creates it.
 		}
-		t, err := s.wh.CreateTable(ctx, name[0], name[1], engine.CreateOptions{
-			Columns: cols, Partition: partition, Properties: props, IfNotExists: ifNot,
-		})
+		t, err := s.wh.CreateTable(ctx, name[0], name[1], opts)
 		if err != nil {
 			return nil, err
 		}

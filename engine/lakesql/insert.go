@@ -46,6 +46,31 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 	if err != nil {
 		return 0, fmt.Errorf("insert into %s: %w", ident, err)
 	}
+	body, err := insertSelect(t, q, src, cols)
+	if err != nil {
+		return 0, fmt.Errorf("insert into %s: %w", ident, err)
+	}
+	files, rows, dir, writeID, err := s.writeQuery(ctx, t, body)
+	if err != nil {
+		return 0, fmt.Errorf("insert into %s: %w", ident, err)
+	}
+	if len(files) == 0 {
+		os.RemoveAll(dir)
+		return 0, nil
+	}
+	if _, err := t.AppendFiles(ctx, files, map[string]string{"floe.write-id": writeID}); err != nil {
+		// Nothing references the files: remove them so no orphan stays.
+		os.RemoveAll(dir)
+		return 0, err
+	}
+	return rows, nil
+}
+
+// insertSelect returns the SELECT that turns the rows of query q, whose
+// columns are src, into rows of table t: q's columns fill cols (all of
+// the table's columns, in order, when cols is nil), the others are NULL;
+// each value is cast to its column's type and NOT NULL is enforced.
+func insertSelect(t *engine.Table, q string, src []engine.Column, cols []string) (string, error) {
 	schema := t.Schema()
 	fields := schema.Fields()
 	// Map target columns to source positions.
@@ -55,25 +80,25 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 	}
 	if cols == nil {
 		if len(src) != len(fields) {
-			return 0, fmt.Errorf("insert into %s: the query returns %d columns but the table has %d (%s)",
-				ident, len(src), len(fields), fieldNames(fields))
+			return "", fmt.Errorf("the query returns %d columns but the table has %d (%s)",
+				len(src), len(fields), fieldNames(fields))
 		}
 		for i := range fields {
 			pos[i] = i
 		}
 	} else {
 		if len(src) != len(cols) {
-			return 0, fmt.Errorf("insert into %s: %d columns named but the query returns %d", ident, len(cols), len(src))
+			return "", fmt.Errorf("%d columns named but the query returns %d", len(cols), len(src))
 		}
 		for j, c := range cols {
 			f, ok := schema.FindFieldByNameCaseInsensitive(c)
 			if !ok {
-				return 0, fmt.Errorf("insert into %s: no column %q (columns: %s)", ident, c, fieldNames(fields))
+				return "", fmt.Errorf("no column %q (columns: %s)", c, fieldNames(fields))
 			}
 			for i := range fields {
 				if fields[i].ID == f.ID {
 					if pos[i] >= 0 {
-						return 0, fmt.Errorf("insert into %s: column %q named twice", ident, c)
+						return "", fmt.Errorf("column %q named twice", c)
 					}
 					pos[i] = j
 				}
@@ -84,7 +109,7 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 	for i, f := range fields {
 		typ, err := engine.DuckDBType(f.Type)
 		if err != nil {
-			return 0, fmt.Errorf("insert into %s: column %s: %w", ident, f.Name, err)
+			return "", fmt.Errorf("column %s: %w", f.Name, err)
 		}
 		expr := "NULL"
 		if pos[i] >= 0 {
@@ -106,22 +131,7 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 			aliases[j] = engine.QuoteIdent(fields[i].Name)
 		}
 	}
-	body := fmt.Sprintf("SELECT %s FROM (%s) AS src(%s)", strings.Join(sel, ", "), q, strings.Join(aliases, ", "))
-
-	files, rows, dir, writeID, err := s.writeQuery(ctx, t, body)
-	if err != nil {
-		return 0, fmt.Errorf("insert into %s: %w", ident, err)
-	}
-	if len(files) == 0 {
-		os.RemoveAll(dir)
-		return 0, nil
-	}
-	if _, err := t.AppendFiles(ctx, files, map[string]string{"floe.write-id": writeID}); err != nil {
-		// Nothing references the files: remove them so no orphan stays.
-		os.RemoveAll(dir)
-		return 0, err
-	}
-	return rows, nil
+	return fmt.Sprintf("SELECT %s FROM (%s) AS src(%s)", strings.Join(sel, ", "), q, strings.Join(aliases, ", ")), nil
 }
 
 // writeQuery writes the rows of body, a SELECT that yields the table's

@@ -77,8 +77,15 @@ func (s *Session) run(ctx context.Context, stmt string) (*Rows, error) {
 		}
 		return rows, nil
 	}
+	if err := s.refuseLakeView(ctx, toks); err != nil {
+		return nil, err
+	}
 	if err := refuseLakeWrite(toks); err != nil {
 		return nil, err
+	}
+	if changesDefinitions(toks) {
+		// After the statement ran: the next one lists views and macros again.
+		defer func() { s.defsStale = true }()
 	}
 	q, err := s.prepareRead(ctx, stmt)
 	if err != nil {
@@ -97,6 +104,9 @@ func (s *Session) prepareRead(ctx context.Context, stmt string) (string, error) 
 	s.lastPlans = nil
 	rs, err := s.rewriteReads(ctx, stmt)
 	if err != nil {
+		return "", err
+	}
+	if err := s.planViewReads(ctx, stmt); err != nil {
 		return "", err
 	}
 	if len(rs.refs) == 0 {

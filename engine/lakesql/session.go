@@ -29,6 +29,9 @@ type Session struct {
 
 	lastPlans []PlanStats
 	dvTables  map[string]bool // deletion-vector position tables already loaded
+
+	defs      []definition // the views and macros users defined (views.go)
+	defsStale bool         // defs must be listed again
 }
 
 type tableKey struct{ ns, name string }
