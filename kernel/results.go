@@ -44,7 +44,7 @@ type heldResults struct {
 	dir      string // DuckDB's temp_directory: where held results spill
 	attached bool   // the named results' database in dir (named.go)
 	list     []*heldResult
-	seq  int
+	seq      int
 }
 
 // ResultCell returns the id of the cell whose result a handle (a
