@@ -33,7 +33,9 @@ type tableMeta struct {
 }
 
 // NewLakeCatalog returns the Catalog of s. The agent runs one statement at
-// a time on s, like every other user of a session.
+// a time on s, like every other user of a session. Agents that run a
+// model's SQL are best given a session opened with lakesql.Confined, where
+// DuckDB itself cannot open a file outside the warehouse.
 func NewLakeCatalog(s *lakesql.Session) *LakeCatalog {
 	return &LakeCatalog{sess: s, meta: map[string]tableMeta{}}
 }
@@ -49,6 +51,11 @@ func (c *LakeCatalog) Tables(ctx context.Context) ([]Table, error) {
 	fp, fpErr := c.warehouseFingerprint(ctx)
 	if fpErr == nil && c.listed != nil && fp == c.fingerprint {
 		return cloneTables(c.listed), nil
+	}
+	// Tables created or changed by other sessions since the last listing
+	// reach this session's DuckDB catalog first.
+	if err := c.sess.Refresh(ctx); err != nil {
+		return nil, fmt.Errorf("list lake tables: %w", err)
 	}
 	// The listing reads DuckDB's catalog only, so it goes to the connection
 	// directly rather than through the session's lake planning.

@@ -160,7 +160,7 @@ func (s *Session) SQL() *lakesql.Session { return s.sql }
 // and still runs is abandoned.
 func (s *Session) Close() error {
 	defer s.closeHeld()
-	return s.sql.Close()
+	return errors.Join(s.assist.lake.close(), s.sql.Close())
 }
 
 // Run runs one code cell and records its outputs and execution in c.
