@@ -96,9 +96,11 @@ type Fix struct {
 // Fix asks the data agent for a corrected version of a failed SQL or Go
 // cell, whose error is the error output of its last run (c.Outputs). With
 // no model configured (FLOE_LLM), SQL errors that carry a suggestion, such
-// as a misspelled table or column, are fixed offline. Fix waits for a
-// question the chat is answering, and its queries wait for a running cell
-// (the model does not); it returns ctx's error if ctx ends first.
+// as a misspelled table or column, are fixed offline; a fix is checked by
+// running it on the agents' confined session (see Ask), so a fix of SQL
+// that reads a named result is proposed unchecked. Fix waits for a
+// question the chat is answering; it returns ctx's error if ctx ends
+// first.
 func (s *Session) Fix(ctx context.Context, c *notebooks.Cell) (*Fix, error) {
 	if c.Kind != notebooks.Code || c.Lang != notebooks.LangSQL && c.Lang != notebooks.LangGo {
 		return nil, fmt.Errorf("fix cell %s: only SQL and Go cells can be fixed", c.ID)
@@ -186,8 +188,10 @@ const chatRows = 100
 // last answer; ask cells keep a history of their own. With a model
 // configured, onToken (if not nil) receives its text as it streams in.
 // Read-only SQL runs to give the answer's first rows; SQL that writes does
-// not run. Ask waits for a fix being made, and its queries for a running
-// cell (the model does not); it returns ctx's error if ctx ends first.
+// not run. The agent's queries run on a confined session of their own
+// (agentLake), never on the cells' connection, so cells run while it
+// works. Ask waits for a fix being made; it returns ctx's error if ctx
+// ends first.
 func (s *Session) Ask(ctx context.Context, question string, onToken func(string)) (*Answer, error) {
 	var opts []agent.CallOption
 	if onToken != nil {
