@@ -118,8 +118,8 @@ type Session struct {
 	// assist is the workbench's assistant (assist.go).
 	assist assistState
 	// busy lets one user at a time onto the DuckDB connection, which is
-	// not safe for concurrent use: a running cell, the assistant, or the
-	// pager's calls on held results.
+	// not safe for concurrent use: a running cell or the pager's calls on
+	// held results. The agents query a session of their own.
 	busy gate
 
 	count     int // executions so far, for execution_count
