@@ -243,7 +243,7 @@ func (a *Agent) askOffline(ctx context.Context, tm *Timing, question string, his
 	}
 	// The planner writes read-only SQL by construction; the guard checks
 	// anyway, since data values end up inside it as literals.
-	if err := CheckReadOnly(ctx, a.cat, plan.SQL); err != nil {
+	if err := CheckReadOnly(ctx, plan.SQL); err != nil {
 		return nil, err
 	}
 	t0 := time.Now()

@@ -71,8 +71,11 @@ func parseFinal(text string) final {
 
 func looksLikeSQL(s string) bool {
 	w := strings.ToUpper(strings.Fields(s + " x")[0])
-	return readVerbs[w] || writeVerbs[w] || sessionVerbs[w]
+	return readVerbs[w] || writeVerbs[w] || otherVerbs[w] != ""
 }
+
+// readVerbs start the statements a query can begin with.
+var readVerbs = wordSet(`SELECT WITH FROM VALUES TABLE DESCRIBE SHOW SUMMARIZE`)
 
 // listItem strips a list marker: "- x", "* x", "1. x", "2) x".
 func listItem(l string) (string, bool) {

@@ -71,6 +71,13 @@ func newFakeLLM(t testing.TB, script ...step) *fakeLLM {
 	return f
 }
 
+// reset gives the server a new script and forgets the requests so far.
+func (f *fakeLLM) reset(script ...step) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.script, f.reqs, f.paths = script, nil, nil
+}
+
 func (f *fakeLLM) requests() []map[string]any {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -124,8 +124,8 @@ func (a *Agent) fixModel(ctx context.Context, source, lang, errText string, co c
 		if lang != "sql" {
 			return fx, nil // Go is only proposed, never run
 		}
-		if IsWrite(ctx, a.cat, src) {
-			fx.Notes = append(fx.Notes, "the fixed SQL writes; it was not run to check it")
+		if note := unrunNote(ctx, src); note != "" {
+			fx.Notes = append(fx.Notes, note)
 			return fx, nil
 		}
 		if _, err := c.run(ctx, src); err != nil {
@@ -226,8 +226,8 @@ func (a *Agent) fixOffline(ctx context.Context, source, errText string) (*Fix, e
 	}
 	fx := &Fix{Lang: "sql", Source: fixed, Provider: ProviderOffline, Attempts: 1,
 		Explanation: fmt.Sprintf("Replaced the %s %s with %s, the closest name the error suggests.", what, from, to)}
-	if IsWrite(ctx, a.cat, fixed) {
-		fx.Notes = append(fx.Notes, "the fixed SQL writes; it was not run to check it")
+	if note := unrunNote(ctx, fixed); note != "" {
+		fx.Notes = append(fx.Notes, note)
 		return fx, nil
 	}
 	if _, err := a.cat.Query(ctx, fixed, 1); err != nil {
@@ -262,4 +262,19 @@ func replaceIdent(src, from, to string) (string, int) {
 		i++
 	}
 	return b.String(), n
+}
+
+// unrunNote says why a proposed fix is not run to check it: it writes, or
+// the read-only guard refuses it for another reason (it reads a table
+// outside the lake, such as a notebook's named result). It returns "" for
+// SQL the guard lets run.
+func unrunNote(ctx context.Context, sql string) string {
+	err := CheckReadOnly(ctx, sql)
+	switch {
+	case err == nil:
+		return ""
+	case lakeWrite(err):
+		return "the fixed SQL writes; it was not run to check it"
+	}
+	return fmt.Sprintf("the fixed SQL was not run to check it: %v", err)
 }

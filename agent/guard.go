@@ -16,34 +16,63 @@ var ErrWrite = errors.New("not a read-only query")
 type WriteError struct {
 	SQL    string
 	Reason string
+	// Writes says that the statement was refused because it writes lake
+	// data or the catalog, and for no other reason: a caller that allows
+	// writes may run it. Statements that read or write files, read
+	// settings or the environment, or change the session never have it.
+	Writes bool
 }
 
 func (e *WriteError) Error() string {
-	return fmt.Sprintf("refused: %s (the agent only runs read-only queries unless writes are allowed)", e.Reason)
+	if e.Writes {
+		return fmt.Sprintf("refused: %s (the agent only runs read-only queries unless writes are allowed)", e.Reason)
+	}
+	return fmt.Sprintf("refused: %s (the agent only runs read-only queries of lake tables)", e.Reason)
 }
 
 // Unwrap returns ErrWrite.
 func (e *WriteError) Unwrap() error { return ErrWrite }
 
-// writeVerbs start statements that change something. They are refused
-// anywhere outside strings and quoted identifiers, so that a second
-// statement or a construct the guard does not know cannot hide one.
-var writeVerbs = wordSet(`INSERT UPDATE DELETE MERGE UPSERT REPLACE CREATE DROP ALTER TRUNCATE COPY ATTACH DETACH
-	CALL INSTALL LOAD FORCE PRAGMA EXPORT IMPORT CHECKPOINT VACUUM GRANT REVOKE`)
+// lakeWrite reports whether err is the guard's refusal of a statement that
+// only writes lake data (WriteError.Writes).
+func lakeWrite(err error) bool {
+	var we *WriteError
+	return errors.As(err, &we) && we.Writes
+}
 
-// sessionVerbs change the session when they start a statement.
-var sessionVerbs = wordSet(`SET RESET COMMENT USE BEGIN COMMIT ROLLBACK ABORT START END PREPARE EXECUTE DEALLOCATE`)
+// writeVerbs start statements that change lake data or the catalog. With
+// writes allowed, such a statement is handed back to the caller unrun.
+var writeVerbs = wordSet(`INSERT UPDATE DELETE MERGE UPSERT CREATE DROP ALTER TRUNCATE CALL COMMENT`)
 
-// readVerbs start the statements the guard lets through.
-var readVerbs = wordSet(`SELECT WITH FROM VALUES TABLE DESCRIBE SHOW SUMMARIZE`)
-
-// outsideFuncs read files, the network or the environment, or run SQL
-// given as a string; a read-only query of the lake needs none of them.
-var outsideFuncs = wordSet(`READ_CSV READ_CSV_AUTO READ_PARQUET PARQUET_SCAN READ_JSON READ_JSON_AUTO
-	READ_JSON_OBJECTS READ_NDJSON READ_NDJSON_AUTO READ_NDJSON_OBJECTS READ_TEXT READ_BLOB GLOB SNIFF_CSV
-	PARQUET_METADATA PARQUET_SCHEMA PARQUET_FILE_METADATA PARQUET_KV_METADATA ICEBERG_SCAN ICEBERG_METADATA
-	ICEBERG_SNAPSHOTS DELTA_SCAN SQLITE_SCAN SQLITE_ATTACH POSTGRES_SCAN POSTGRES_QUERY MYSQL_SCAN
-	QUERY QUERY_TABLE GETENV SETSEED NEXTVAL READ_XLSX ST_READ HTTP_GET HTTP_POST`)
+// otherVerbs start statements the agent never runs, with why.
+var otherVerbs = map[string]string{
+	"COPY":       "COPY reads or writes files",
+	"EXPORT":     "EXPORT writes files",
+	"IMPORT":     "IMPORT reads files",
+	"ATTACH":     "ATTACH opens another database",
+	"DETACH":     "DETACH changes the session's databases",
+	"INSTALL":    "INSTALL installs extensions",
+	"LOAD":       "LOAD loads extensions",
+	"FORCE":      "FORCE installs extensions",
+	"PRAGMA":     "PRAGMA reads or changes settings",
+	"SET":        "SET changes the session",
+	"RESET":      "RESET changes the session",
+	"USE":        "USE changes the session",
+	"BEGIN":      "BEGIN changes the session",
+	"START":      "START changes the session",
+	"COMMIT":     "COMMIT changes the session",
+	"END":        "END changes the session",
+	"ROLLBACK":   "ROLLBACK changes the session",
+	"ABORT":      "ABORT changes the session",
+	"PREPARE":    "PREPARE changes the session",
+	"EXECUTE":    "EXECUTE runs a prepared statement",
+	"DEALLOCATE": "DEALLOCATE changes the session",
+	"CHECKPOINT": "CHECKPOINT writes the database",
+	"VACUUM":     "VACUUM writes the database",
+	"GRANT":      "GRANT changes permissions",
+	"REVOKE":     "REVOKE changes permissions",
+	"EXPLAIN":    "EXPLAIN is not a query the agent runs",
+}
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}
@@ -53,62 +82,104 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
-// CheckReadOnly returns nil when sql is one statement that only reads lake
-// data, and a *WriteError otherwise. It classifies the statement with
-// keyword checks and, when the catalog implements SelectParser, with the
-// engine's own parser: a statement the parser does not accept as a single
-// SELECT is not read-only.
-func CheckReadOnly(ctx context.Context, cat Catalog, sql string) error {
-	refuse := func(format string, args ...any) error {
-		return &WriteError{SQL: sql, Reason: fmt.Sprintf(format, args...)}
+// CheckReadOnly returns nil when sql is one SELECT statement (WITH,
+// VALUES, DESCRIBE, SUMMARIZE and FROM-first forms included) that reads
+// only lake tables with plain computation, and a *WriteError saying why
+// not otherwise.
+//
+// The decision is made on DuckDB's own parse tree (json_serialize_sql, in
+// a DuckDB database of the guard's own): every table the statement names
+// must be a lake table (lake.schema.table) or one of its own CTEs, every
+// function it calls must be on the reviewed list in allowfuncs.txt (table
+// functions: range, generate_series, unnest), and every construct must be
+// one the guard knows. Anything else is refused: a function floe does not
+// know, a file read however it is spelled (read_text, "READ_TEXT",
+// main.read_csv, FROM 'x.csv', query('...')), settings, the environment,
+// DuckDB's catalog outside the lake. A keyword check of the statement's
+// tokens runs as well, and is what classifies statements DuckDB cannot
+// serialize (everything but SELECT).
+func CheckReadOnly(ctx context.Context, sql string) error {
+	refuse := func(writes bool, format string, args ...any) error {
+		return &WriteError{SQL: sql, Reason: fmt.Sprintf(format, args...), Writes: writes}
 	}
 	stmts := splitStatements(sql)
 	switch {
 	case len(stmts) == 0:
-		return refuse("no statement")
+		return refuse(false, "no statement")
 	case len(stmts) > 1:
-		return refuse("%d statements; a read-only query is exactly one", len(stmts))
+		return refuse(false, "%d statements; a read-only query is exactly one", len(stmts))
 	}
 	toks := stmts[0]
-	first := toks[0]
-	if first.kind != tkWord && !first.is("(") {
-		return refuse("statement starts with %q", first.text)
-	}
-	up := strings.ToUpper(first.text)
+	outside := reachesOutside(toks)
+	tree, err := parseSelect(ctx, sql)
 	switch {
-	case sessionVerbs[up]:
-		return refuse("%s changes the session", up)
-	case first.kind == tkWord && !readVerbs[up]:
-		return refuse("%s is not a query", up)
+	case errors.Is(err, errNotSelect):
+		verb := statementVerb(toks)
+		switch {
+		case outside != "":
+			return refuse(false, "%s", outside)
+		case writeVerbs[verb]:
+			return refuse(true, "%s writes", verb)
+		case otherVerbs[verb] != "":
+			return refuse(false, "%s", otherVerbs[verb])
+		}
+		return refuse(false, "%s is not a query", verb)
+	case err != nil:
+		return refuse(false, "not a single valid SELECT statement: %v", err)
 	}
-	for i, t := range toks {
-		if t.kind != tkWord {
-			continue
+	if err := checkTree(tree); err != nil {
+		if reason, ok := asRefused(err); ok {
+			return refuse(false, "%s", reason)
 		}
-		w := strings.ToUpper(t.text)
-		if writeVerbs[w] {
-			return refuse("%s writes", w)
-		}
-		next := i+1 < len(toks) && toks[i+1].is("(")
-		if next && outsideFuncs[w] {
-			return refuse("%s reads outside the lake", strings.ToLower(w))
-		}
-		// FROM 'file.csv' is DuckDB's shorthand for reading a file.
-		if (w == "FROM" || w == "JOIN") && i+1 < len(toks) && toks[i+1].kind == tkString {
-			return refuse("FROM %s reads a file", toks[i+1].text)
-		}
+		return refuse(false, "%v", err)
 	}
-	if p, ok := cat.(SelectParser); ok {
-		if err := p.ParseSelect(ctx, sql); err != nil {
-			return refuse("not a single SELECT statement: %v", err)
-		}
+	if outside != "" {
+		return refuse(false, "%s", outside)
 	}
 	return nil
 }
 
-// IsWrite reports whether sql would be refused by CheckReadOnly.
-func IsWrite(ctx context.Context, cat Catalog, sql string) bool {
-	return CheckReadOnly(ctx, cat, sql) != nil
+// statementVerb returns the word that says what a statement does: its
+// first word, or for WITH and parenthesized statements the first verb that
+// is not SELECT.
+func statementVerb(toks []sqlToken) string {
+	first := strings.ToUpper(toks[0].text)
+	if toks[0].kind == tkWord && first != "WITH" {
+		return first
+	}
+	for _, t := range toks {
+		w := strings.ToUpper(t.text)
+		if t.kind == tkWord && (writeVerbs[w] || otherVerbs[w] != "") {
+			return w
+		}
+	}
+	return first
+}
+
+// reachesOutside is the keyword check: a function known to reach outside
+// the lake called by a word or a quoted identifier, in any case, or a
+// string or path after FROM or JOIN. It returns why, or "".
+func reachesOutside(toks []sqlToken) string {
+	for i, t := range toks {
+		if t.kind != tkWord && t.kind != tkQuoted {
+			continue
+		}
+		name := strings.ToLower(t.ident())
+		if i+1 < len(toks) && toks[i+1].is("(") && !allowedFuncs[name] && !allowedTableFuncs[name] {
+			if r := outsideReason(name); r != "" {
+				return name + " " + r
+			}
+		}
+		if t.kind == tkWord && (strings.EqualFold(t.text, "FROM") || strings.EqualFold(t.text, "JOIN")) && i+1 < len(toks) {
+			next := toks[i+1]
+			pathLike := next.kind == tkQuoted && strings.ContainsAny(next.ident(), "/\\.*?~:") &&
+				!(i+2 < len(toks) && toks[i+2].is("."))
+			if next.kind == tkString || pathLike {
+				return fmt.Sprintf("FROM %s reads a file", next.text)
+			}
+		}
+	}
+	return ""
 }
 
 type tkKind int
@@ -124,6 +195,14 @@ const (
 type sqlToken struct {
 	kind tkKind
 	text string
+}
+
+// ident returns a word or a quoted identifier's name, unquoted.
+func (t sqlToken) ident() string {
+	if t.kind == tkQuoted && len(t.text) >= 2 && strings.HasSuffix(t.text, `"`) {
+		return strings.ReplaceAll(t.text[1:len(t.text)-1], `""`, `"`)
+	}
+	return t.text
 }
 
 func (t sqlToken) is(p string) bool {

@@ -6,12 +6,8 @@ import (
 	"testing"
 )
 
-// bareCatalog has no SQL parser: the guard falls back to keyword checks.
-type bareCatalog struct{ Catalog }
-
 func TestCheckReadOnly(t *testing.T) {
 	ctx := context.Background()
-	lake := NewLakeCatalog(samples)
 	reads := []string{
 		"SELECT count(*) FROM lake.samples.customers",
 		"select 1;",
@@ -19,7 +15,6 @@ func TestCheckReadOnly(t *testing.T) {
 		"FROM lake.samples.customers LIMIT 3",
 		"VALUES (1), (2)",
 		"DESCRIBE lake.samples.customers",
-		"SHOW ALL TABLES",
 		"SUMMARIZE lake.samples.daily_sales",
 		"SELECT * FROM lake.samples.customers AT (VERSION => 1)",
 		"SELECT 'DROP TABLE lake.samples.customers; DELETE FROM x' AS s",
@@ -69,35 +64,81 @@ func TestCheckReadOnly(t *testing.T) {
 		"SELECT * FROM query('DROP TABLE lake.samples.customers')",
 		"SELECT nextval('seq')",
 		"SELECT * FROM glob('/home/*')",
+		"SHOW ALL TABLES",
+		"SELEC 1", // a syntax error is not provably a query
 		"",
 		"   ;  ",
 	}
-	for _, cat := range []struct {
-		name string
-		c    Catalog
-	}{{"parser", lake}, {"keywords", bareCatalog{lake}}} {
-		t.Run(cat.name, func(t *testing.T) {
-			for _, q := range reads {
-				if err := CheckReadOnly(ctx, cat.c, q); err != nil {
-					t.Errorf("CheckReadOnly(%q) = %v, want nil", q, err)
-				}
-			}
-			for _, q := range writes {
-				err := CheckReadOnly(ctx, cat.c, q)
-				if !errors.Is(err, ErrWrite) {
-					t.Errorf("CheckReadOnly(%q) = %v, want ErrWrite", q, err)
-				}
-			}
-		})
+	for _, q := range reads {
+		if err := CheckReadOnly(ctx, q); err != nil {
+			t.Errorf("CheckReadOnly(%q) = %v, want nil", q, err)
+		}
+	}
+	for _, q := range writes {
+		err := CheckReadOnly(ctx, q)
+		if !errors.Is(err, ErrWrite) {
+			t.Errorf("CheckReadOnly(%q) = %v, want ErrWrite", q, err)
+		}
 	}
 }
 
-// TestParserCatchesWhatKeywordsMiss checks that the parser is consulted: a
-// statement no keyword flags but DuckDB does not accept as a SELECT.
-func TestParserCatchesWhatKeywordsMiss(t *testing.T) {
+// TestWritesAreTold checks which refusals are mere lake writes, the ones a
+// caller that allows writes may run: never a statement that also reaches
+// files, settings or the session.
+func TestWritesAreTold(t *testing.T) {
 	ctx := context.Background()
-	q := "SELEC 1" // a syntax error: not provably a query
-	if err := CheckReadOnly(ctx, NewLakeCatalog(samples), q); !errors.Is(err, ErrWrite) {
-		t.Errorf("with the parser: CheckReadOnly(%q) = %v, want ErrWrite", q, err)
+	for q, want := range map[string]bool{
+		"DELETE FROM lake.samples.customers WHERE churned":                          true,
+		"INSERT INTO lake.samples.customers SELECT * FROM lake.samples.customers":   true,
+		"WITH x AS (SELECT 1) INSERT INTO lake.s.t SELECT * FROM x":                 true,
+		"CREATE TABLE lake.s.t AS SELECT 1 AS a":                                    true,
+		"CALL expire_snapshots('samples.customers')":                                true,
+		"CREATE TABLE lake.s.t AS SELECT * FROM read_csv('/etc/passwd')":            false,
+		"INSERT INTO lake.s.t SELECT * FROM '/etc/passwd'":                          false,
+		"CALL read_text('/etc/passwd')":                                             false,
+		"COPY lake.samples.customers TO '/tmp/x.csv'":                               false,
+		"SET enable_external_access = true":                                         false,
+		"SELECT * FROM read_text('/etc/passwd')":                                    false,
+		"DELETE FROM lake.samples.customers; SELECT * FROM read_text('/etc/hosts')": false,
+	} {
+		err := CheckReadOnly(ctx, q)
+		if err == nil || lakeWrite(err) != want {
+			t.Errorf("CheckReadOnly(%q) = %v; a lake write: %v, want %v", q, err, lakeWrite(err), want)
+		}
+	}
+}
+
+// TestTreeRefusesWhatItDoesNotKnow feeds the tree walk constructs DuckDB
+// does not make today: an unknown expression class, table reference kind
+// or query kind, and a function or table named where no check looks, are
+// each refused rather than walked past.
+func TestTreeRefusesWhatItDoesNotKnow(t *testing.T) {
+	ctx := context.Background()
+	tree, err := parseSelect(ctx, "SELECT x FROM lake.samples.customers")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := checkTree(tree); err != nil {
+		t.Fatalf("the plain tree is refused: %v", err)
+	}
+	node := func(tree any) map[string]any { return tree.(map[string]any)["node"].(map[string]any) }
+	for name, mutate := range map[string]func(tree any){
+		"expression class": func(tree any) {
+			node(tree)["select_list"].([]any)[0].(map[string]any)["class"] = "FUTURE_EXPRESSION"
+		},
+		"table reference kind": func(tree any) { node(tree)["from_table"].(map[string]any)["type"] = "FUTURE_TABLE" },
+		"query kind":           func(tree any) { node(tree)["type"] = "FUTURE_NODE" },
+		"stray function name": func(tree any) {
+			node(tree)["future"] = map[string]any{"function_name": "read_text"}
+		},
+		"stray table name": func(tree any) {
+			node(tree)["future"] = map[string]any{"table_name": "/etc/passwd", "catalog_name": ""}
+		},
+	} {
+		tree, _ := parseSelect(ctx, "SELECT x FROM lake.samples.customers")
+		mutate(tree)
+		if err := checkTree(tree); err == nil {
+			t.Errorf("%s: not refused", name)
+		}
 	}
 }

@@ -2,8 +2,6 @@ package agent
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -35,15 +33,14 @@ type tableMeta struct {
 }
 
 // NewLakeCatalog returns the Catalog of s. The agent runs one statement at
-// a time on s, like every other user of a session.
+// a time on s, like every other user of a session. Agents that run a
+// model's SQL are best given a session opened with lakesql.Confined, where
+// DuckDB itself cannot open a file outside the warehouse.
 func NewLakeCatalog(s *lakesql.Session) *LakeCatalog {
 	return &LakeCatalog{sess: s, meta: map[string]tableMeta{}}
 }
 
-var (
-	_ Catalog      = (*LakeCatalog)(nil)
-	_ SelectParser = (*LakeCatalog)(nil)
-)
+var _ Catalog = (*LakeCatalog)(nil)
 
 // Tables lists the lake tables with their columns and comments from
 // DuckDB's catalog, and their row counts and versions from the Iceberg
@@ -54,6 +51,11 @@ func (c *LakeCatalog) Tables(ctx context.Context) ([]Table, error) {
 	fp, fpErr := c.warehouseFingerprint(ctx)
 	if fpErr == nil && c.listed != nil && fp == c.fingerprint {
 		return cloneTables(c.listed), nil
+	}
+	// Tables created or changed by other sessions since the last listing
+	// reach this session's DuckDB catalog first.
+	if err := c.sess.Refresh(ctx); err != nil {
+		return nil, fmt.Errorf("list lake tables: %w", err)
 	}
 	// The listing reads DuckDB's catalog only, so it goes to the connection
 	// directly rather than through the session's lake planning.
@@ -182,29 +184,4 @@ func (c *LakeCatalog) Query(ctx context.Context, sql string, maxRows int) (*Resu
 		return nil, err
 	}
 	return res, nil
-}
-
-// ParseSelect asks DuckDB's parser, through json_serialize_sql, whether
-// sql is exactly one SELECT statement. The statement is parsed, not bound
-// or run.
-func (c *LakeCatalog) ParseSelect(ctx context.Context, sql string) error {
-	var out string
-	if err := c.sess.Conn().QueryRowContext(ctx, "SELECT CAST(json_serialize_sql(CAST(? AS VARCHAR)) AS VARCHAR)", sql).Scan(&out); err != nil {
-		return fmt.Errorf("parse SQL: %w", err)
-	}
-	var r struct {
-		Error      bool   `json:"error"`
-		Message    string `json:"error_message"`
-		Statements []json.RawMessage
-	}
-	if err := json.Unmarshal([]byte(out), &r); err != nil {
-		return fmt.Errorf("parse SQL: %w", err)
-	}
-	if r.Error {
-		return errors.New(r.Message)
-	}
-	if len(r.Statements) != 1 {
-		return fmt.Errorf("%d statements, want one", len(r.Statements))
-	}
-	return nil
 }

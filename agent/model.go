@@ -130,7 +130,7 @@ func (a *Agent) askModel(ctx context.Context, tm *Timing, question string, histo
 		}
 		ans.Usage = c.usage
 		ans.Usage.Retries = int(a.prov.rt.retries.Load() - retries0)
-		if a.cfg.AllowWrites && IsWrite(ctx, a.cat, f.sql) {
+		if a.cfg.AllowWrites && lakeWrite(CheckReadOnly(ctx, f.sql)) {
 			ans.Writes = true
 			ans.Notes = append(ans.Notes, "the query writes; it has not run")
 			return ans, used, nil
@@ -162,7 +162,7 @@ func (c *conversation) say(text string) {
 
 // run checks that sql only reads and runs it.
 func (c *conversation) run(ctx context.Context, sql string) (*Result, error) {
-	if err := CheckReadOnly(ctx, c.a.cat, sql); err != nil {
+	if err := CheckReadOnly(ctx, sql); err != nil {
 		return nil, err
 	}
 	t0 := time.Now()

@@ -149,7 +149,7 @@ func (s *conversation) tool(ctx context.Context, name, filter, table, column str
 		return s.query(ctx, fmt.Sprintf("SELECT %[1]s, count(*) AS n FROM %[2]s GROUP BY %[1]s ORDER BY n DESC, %[1]s LIMIT %[3]d",
 			schema.QuoteIdent(c.Name), schema.QuoteName(t.Name), limit), limit)
 	case "run_query":
-		if err := CheckReadOnly(ctx, a.cat, sql); err != nil {
+		if err := CheckReadOnly(ctx, sql); err != nil {
 			return "error: " + err.Error()
 		}
 		return s.query(ctx, sql, toolRows)

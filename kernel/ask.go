@@ -19,7 +19,7 @@ const KindAsk = "AskError"
 // Earlier questions in the notebook are the context of follow-ups.
 func (s *Session) runAsk(ctx context.Context, c *notebooks.Cell) error {
 	if s.agent == nil {
-		s.agent = agent.New(agent.ConfigFromEnv(), agent.NewLakeCatalog(s.sql))
+		s.agent = agent.New(agent.ConfigFromEnv(), agentCatalog{s})
 	}
 	ans, err := s.agent.Ask(ctx, c.Source, s.askHistory)
 	if err != nil {
@@ -49,6 +49,13 @@ func (s *Session) runAsk(ctx context.Context, c *notebooks.Cell) error {
 	s.emit(Output{Kind: OutputMarkdown, Text: b.String()})
 	if ans.Writes {
 		return &CellError{Kind: KindAsk, Err: fmt.Errorf("the answer writes to the warehouse; copy the SQL into a sql cell to run it")}
+	}
+	// The agent ran the query on its confined session, where the guard
+	// passed it and DuckDB could open no file outside the warehouse. It
+	// runs again here as the cell's own SQL, so that names, assert and
+	// rows= apply; the guard checks it once more on the way.
+	if err := agent.CheckReadOnly(ctx, ans.SQL); err != nil {
+		return &CellError{Kind: KindAsk, Err: err}
 	}
 	sqlCell := *c
 	sqlCell.Lang = notebooks.LangSQL

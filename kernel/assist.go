@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/floehq/floe/agent"
+	"github.com/floehq/floe/engine/lakesql"
 	"github.com/floehq/floe/notebooks"
 )
 
@@ -27,6 +28,8 @@ type assistState struct {
 	turn  gate       // one question or fix at a time on the agent
 	agent *agent.Agent
 	chat  []agent.Turn
+	// lake is where the agents' queries run.
+	lake agentLake
 }
 
 // gate is a lock whose waiters give up when their context ends.
@@ -93,9 +96,11 @@ type Fix struct {
 // Fix asks the data agent for a corrected version of a failed SQL or Go
 // cell, whose error is the error output of its last run (c.Outputs). With
 // no model configured (FLOE_LLM), SQL errors that carry a suggestion, such
-// as a misspelled table or column, are fixed offline. Fix waits for a
-// question the chat is answering, and its queries wait for a running cell
-// (the model does not); it returns ctx's error if ctx ends first.
+// as a misspelled table or column, are fixed offline; a fix is checked by
+// running it on the agents' confined session (see Ask), so a fix of SQL
+// that reads a named result is proposed unchecked. Fix waits for a
+// question the chat is answering; it returns ctx's error if ctx ends
+// first.
 func (s *Session) Fix(ctx context.Context, c *notebooks.Cell) (*Fix, error) {
 	if c.Kind != notebooks.Code || c.Lang != notebooks.LangSQL && c.Lang != notebooks.LangGo {
 		return nil, fmt.Errorf("fix cell %s: only SQL and Go cells can be fixed", c.ID)
@@ -183,8 +188,10 @@ const chatRows = 100
 // last answer; ask cells keep a history of their own. With a model
 // configured, onToken (if not nil) receives its text as it streams in.
 // Read-only SQL runs to give the answer's first rows; SQL that writes does
-// not run. Ask waits for a fix being made, and its queries for a running
-// cell (the model does not); it returns ctx's error if ctx ends first.
+// not run. The agent's queries run on a confined session of their own
+// (agentLake), never on the cells' connection, so cells run while it
+// works. Ask waits for a fix being made; it returns ctx's error if ctx
+// ends first.
 func (s *Session) Ask(ctx context.Context, question string, onToken func(string)) (*Answer, error) {
 	var opts []agent.CallOption
 	if onToken != nil {
@@ -224,48 +231,82 @@ func (s *Session) ResetChat() {
 
 // assistant returns the agent of the chat and of fixes, made on first use
 // from the environment (FLOE_LLM ...). Unlike the agent of ask cells it
-// may propose SQL that writes, which it never runs. Its catalog takes the
-// session's connection for each listing or query and lets it go between
-// them, so a model thinking for a minute never holds up a cell.
+// may propose SQL that writes, which it never runs. Its queries run on the
+// agents' confined session (agentCatalog), never on the cells'
+// connection, so a model thinking for a minute never holds up a cell.
 func (s *Session) assistant() *agent.Agent {
 	s.assist.mu.Lock()
 	defer s.assist.mu.Unlock()
 	if s.assist.agent == nil {
 		cfg := agent.ConfigFromEnv()
 		cfg.AllowWrites = true
-		s.assist.agent = agent.New(cfg, gatedCatalog{s, agent.NewLakeCatalog(s.sql)})
+		s.assist.agent = agent.New(cfg, agentCatalog{s})
 	}
 	return s.assist.agent
 }
 
-// gatedCatalog is the assistant's catalog: each call waits for the
-// session's connection (a running cell) and holds it for that call only.
-type gatedCatalog struct {
-	s   *Session
-	cat *agent.LakeCatalog
+// agentLake is the lake as the session's agents (ask cells, the chat and
+// fixes) query it: a DuckDB session of its own, opened on first use with
+// lakesql.Confined, where DuckDB itself can open no file outside the
+// warehouse and no setting can be changed. So a model's query that got
+// past the read-only guard still cannot read a file. The gate lets one
+// agent call at a time onto it; cells never wait for it.
+type agentLake struct {
+	gate gate
+	sess *lakesql.Session
+	cat  *agent.LakeCatalog
 }
 
-func (g gatedCatalog) Tables(ctx context.Context) ([]agent.Table, error) {
-	if err := g.s.busy.lock(ctx); err != nil {
+// close closes the confined session, waiting for a query on it.
+func (l *agentLake) close() error {
+	_ = l.gate.lock(context.Background())
+	defer l.gate.unlock()
+	if l.sess == nil {
+		return nil
+	}
+	err := l.sess.Close()
+	l.sess, l.cat = nil, nil
+	return err
+}
+
+// agentCatalog is the catalog of the session's agents: the confined
+// session of agentLake, one call at a time.
+type agentCatalog struct{ s *Session }
+
+var _ agent.Catalog = agentCatalog{}
+
+// enter waits for the confined session, opening it on first use; the
+// caller calls the returned unlock when done.
+func (a agentCatalog) enter(ctx context.Context) (*agent.LakeCatalog, func(), error) {
+	l := &a.s.assist.lake
+	if err := l.gate.lock(ctx); err != nil {
+		return nil, nil, err
+	}
+	if l.cat == nil {
+		sess, err := lakesql.Open(ctx, a.s.sql.Warehouse(), lakesql.Confined())
+		if err != nil {
+			l.gate.unlock()
+			return nil, nil, fmt.Errorf("open the agent's session: %w", err)
+		}
+		l.sess, l.cat = sess, agent.NewLakeCatalog(sess)
+	}
+	return l.cat, l.gate.unlock, nil
+}
+
+func (a agentCatalog) Tables(ctx context.Context) ([]agent.Table, error) {
+	cat, unlock, err := a.enter(ctx)
+	if err != nil {
 		return nil, err
 	}
-	defer g.s.busy.unlock()
-	return g.cat.Tables(ctx)
+	defer unlock()
+	return cat.Tables(ctx)
 }
 
-func (g gatedCatalog) Query(ctx context.Context, sql string, maxRows int) (*agent.Result, error) {
-	if err := g.s.busy.lock(ctx); err != nil {
+func (a agentCatalog) Query(ctx context.Context, sql string, maxRows int) (*agent.Result, error) {
+	cat, unlock, err := a.enter(ctx)
+	if err != nil {
 		return nil, err
 	}
-	defer g.s.busy.unlock()
-	return g.cat.Query(ctx, sql, maxRows)
-}
-
-// ParseSelect keeps the read-only guard on DuckDB's own parser.
-func (g gatedCatalog) ParseSelect(ctx context.Context, sql string) error {
-	if err := g.s.busy.lock(ctx); err != nil {
-		return err
-	}
-	defer g.s.busy.unlock()
-	return g.cat.ParseSelect(ctx, sql)
+	defer unlock()
+	return cat.Query(ctx, sql, maxRows)
 }

@@ -118,8 +118,8 @@ type Session struct {
 	// assist is the workbench's assistant (assist.go).
 	assist assistState
 	// busy lets one user at a time onto the DuckDB connection, which is
-	// not safe for concurrent use: a running cell, the assistant, or the
-	// pager's calls on held results.
+	// not safe for concurrent use: a running cell or the pager's calls on
+	// held results. The agents query a session of their own.
 	busy gate
 
 	count     int // executions so far, for execution_count
@@ -160,7 +160,7 @@ func (s *Session) SQL() *lakesql.Session { return s.sql }
 // and still runs is abandoned.
 func (s *Session) Close() error {
 	defer s.closeHeld()
-	return s.sql.Close()
+	return errors.Join(s.assist.lake.close(), s.sql.Close())
 }
 
 // Run runs one code cell and records its outputs and execution in c.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 
@@ -32,6 +33,8 @@ type Session struct {
 
 	defs      []definition // the views and macros users defined (views.go)
 	defsStale bool         // defs must be listed again
+
+	tempDir string // a Confined session's DuckDB temporary directory
 }
 
 type tableKey struct{ ns, name string }
@@ -51,7 +54,11 @@ type tableState struct {
 
 // Open starts a DuckDB database in memory with the warehouse attached as
 // the catalog `lake`.
-func Open(ctx context.Context, wh *engine.Warehouse) (*Session, error) {
+func Open(ctx context.Context, wh *engine.Warehouse, opts ...Option) (*Session, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	connector, err := duckdb.NewConnector("", nil)
 	if err != nil {
 		return nil, fmt.Errorf("start duckdb: %w", err)
@@ -80,6 +87,12 @@ func Open(ctx context.Context, wh *engine.Warehouse) (*Session, error) {
 		s.Close()
 		return nil, err
 	}
+	if o.confined {
+		if err := s.confine(ctx); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	return s, nil
 }
 
@@ -98,6 +111,9 @@ func (s *Session) Close() error {
 		errs = append(errs, s.conn.Close())
 	}
 	errs = append(errs, s.db.Close())
+	if s.tempDir != "" {
+		errs = append(errs, os.RemoveAll(s.tempDir))
+	}
 	return errors.Join(errs...)
 }
 

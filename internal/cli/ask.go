@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/floehq/floe/agent"
+	"github.com/floehq/floe/engine/lakesql"
 )
 
 func newAskCmd(g *globals) *cobra.Command {
@@ -30,7 +31,9 @@ anthropic or offline; default offline) and FLOE_LLM_MODEL, with
 OPENAI_BASE_URL and OPENAI_API_KEY, OLLAMA_HOST, or ANTHROPIC_API_KEY. With
 no model, or when the model is unreachable or fails, the offline planner
 answers and says so. Statements that write are refused unless
---allow-writes is given.`,
+--allow-writes is given; queries that read files, settings or anything
+else outside the lake's tables are always refused, and the agent's queries
+run where DuckDB itself can open no file outside the warehouse.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := parseFormat(format)
@@ -51,14 +54,22 @@ answers and says so. Statements that write are refused unless
 				return errors.New("no question given: floe ask \"how many customers churned?\"")
 			}
 			ctx := cmd.Context()
-			sess, closeAll, err := g.openSession(ctx)
+			wh, err := g.openWarehouse(ctx)
 			if err != nil {
 				return err
 			}
-			defer closeAll()
+			defer wh.Close()
+			// The agent's queries, and the answer's when it only reads, run
+			// on a confined session: DuckDB there can open no file outside
+			// the warehouse, whatever SQL gets past the agent's guard.
+			confined, err := lakesql.Open(ctx, wh, lakesql.Confined())
+			if err != nil {
+				return err
+			}
+			defer confined.Close()
 			cfg := agent.ConfigFromEnv()
 			cfg.AllowWrites = allowWrites
-			ag := agent.New(cfg, agent.NewLakeCatalog(sess))
+			ag := agent.New(cfg, agent.NewLakeCatalog(confined))
 			ans, err := ag.Ask(ctx, question, nil)
 			if err != nil {
 				return err
@@ -70,6 +81,14 @@ answers and says so. Statements that write are refused unless
 			writeAnswer(info, ans)
 			// The agent ran the query to check it (or, when it writes, left
 			// it to us); run it here to print it exactly as floe sql does.
+			// A write the user allowed runs on an ordinary session.
+			sess := confined
+			if ans.Writes {
+				if sess, err = lakesql.Open(ctx, wh); err != nil {
+					return err
+				}
+				defer sess.Close()
+			}
 			rows, err := sess.Query(ctx, ans.SQL)
 			if err != nil {
 				return fmt.Errorf("run the answer's query: %w", err)
