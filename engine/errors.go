@@ -35,4 +35,7 @@ var (
 	ErrCommitConflict = errors.New("commit conflict")
 	// ErrReadOnly reports a write to a table floe can only read.
 	ErrReadOnly = errors.New("table is read-only")
+	// ErrInvalidName reports a schema or table name that cannot name a
+	// directory of the warehouse (see ValidateName).
+	ErrInvalidName = errors.New("invalid name")
 )

@@ -142,10 +142,19 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 			return nil
 		}
 		return func(ctx context.Context) (*Rows, error) {
-			if err := s.wh.CreateNamespace(ctx, name[0], ifNot); err != nil {
+			err := s.wh.CreateNamespace(ctx, name[0], false)
+			created := err == nil
+			if err != nil && !(ifNot && errors.Is(err, engine.ErrNamespaceExists)) {
 				return nil, err
 			}
-			return okRows(), s.ensureSchema(ctx, name[0])
+			if err := s.ensureSchema(ctx, name[0]); err != nil {
+				// Leave no schema behind that DuckDB could not show.
+				if created {
+					s.wh.DropNamespace(context.WithoutCancel(ctx), name[0], true, false)
+				}
+				return nil, fmt.Errorf("create schema lake.%s: %w", name[0], err)
+			}
+			return okRows(), nil
 		}
 	case c.accept("DROP", "SCHEMA"):
 		ifExists := c.accept("IF", "EXISTS")
@@ -397,8 +406,18 @@ func (s *Session) createTable(c *cursor) handler {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.definePlaceholder(ctx, name[0], name[1]); err != nil {
+		// Every failure from here on undoes the table this statement
+		// made: a CREATE TABLE either completes or leaves no trace.
+		undo := func(err error) (*Rows, error) {
+			bg := context.WithoutCancel(ctx)
+			if uerr := s.wh.UndoCreate(bg, t); uerr != nil {
+				err = errors.Join(err, uerr)
+			}
+			s.forget(bg, tableKey{name[0], name[1]})
 			return nil, err
+		}
+		if err := s.definePlaceholder(ctx, name[0], name[1]); err != nil {
+			return undo(fmt.Errorf("create table %s: %w", ident, err))
 		}
 		if query == "" {
 			return okRows(), nil
@@ -408,10 +427,7 @@ func (s *Session) createTable(c *cursor) handler {
 		}
 		n, err := s.insert(ctx, name[0], name[1], nil, query)
 		if err != nil {
-			// Do not leave an empty table behind a failed CREATE TABLE AS.
-			_ = s.wh.DropTable(context.WithoutCancel(ctx), name[0], name[1], true, true)
-			s.forget(context.WithoutCancel(ctx), tableKey{name[0], name[1]})
-			return nil, err
+			return undo(err)
 		}
 		return countRows(n), nil
 	}
