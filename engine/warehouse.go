@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -190,38 +189,22 @@ func (w *Warehouse) Table(ctx context.Context, ns, name string) (*Table, error) 
 	return &Table{wh: w, NS: ns, Name: name, tbl: t}, nil
 }
 
-// DropTable removes a table from the catalog; with purge its data and
-// metadata files are deleted too.
+// DropTable removes a table from the catalog; with purge its files are
+// deleted too, as PurgeTable says.
 func (w *Warehouse) DropTable(ctx context.Context, ns, name string, ifExists, purge bool) error {
-	var location string
-	t, err := w.Table(ctx, ns, name)
-	switch {
-	case err == nil:
-		location = t.tbl.Location()
-	case errors.Is(err, ErrNoSuchTable):
-		if ifExists {
-			return nil
-		}
+	if purge {
+		_, err := w.PurgeTable(ctx, ns, name, ifExists)
+		return err
+	}
+	_, _, err := w.dropTarget(ctx, ns, name)
+	if errors.Is(err, ErrNoSuchTable) && ifExists {
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("drop table: %w", err)
-	default:
-		// The metadata is unreadable; a table that cannot be read must
-		// still be droppable. Its location is the parent of the metadata
-		// directory.
-		loc, lerr := w.MetadataLocation(ctx, ns, name)
-		if lerr != nil {
-			return fmt.Errorf("drop table: %w", err)
-		}
-		location = strings.TrimSuffix(path.Dir(path.Dir(loc)), "/")
 	}
 	if err := w.cat.DropTable(ctx, table.Identifier{ns, name}); err != nil {
 		return fmt.Errorf("drop table lake.%s.%s: %w", ns, name, err)
-	}
-	if purge {
-		if dir, ok := LocalPath(location); ok && strings.HasPrefix(dir, w.dir+string(filepath.Separator)) {
-			if err := os.RemoveAll(dir); err != nil {
-				return fmt.Errorf("purge lake.%s.%s: %w", ns, name, err)
-			}
-		}
 	}
 	return nil
 }

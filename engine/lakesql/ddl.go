@@ -183,8 +183,20 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 		if !c.done() {
 			return nil
 		}
+		if purge {
+			return func(ctx context.Context) (*Rows, error) {
+				rep, err := s.wh.PurgeTable(ctx, name[0], name[1], ifExists)
+				if rep.Dropped {
+					s.forget(ctx, tableKey{name[0], name[1]})
+				}
+				if err != nil {
+					return nil, err
+				}
+				return purgeRows(rep), nil
+			}
+		}
 		return func(ctx context.Context) (*Rows, error) {
-			if err := s.wh.DropTable(ctx, name[0], name[1], ifExists, purge); err != nil {
+			if err := s.wh.DropTable(ctx, name[0], name[1], ifExists, false); err != nil {
 				return nil, err
 			}
 			s.forget(ctx, tableKey{name[0], name[1]})
@@ -258,6 +270,14 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 		}
 	}
 	return nil
+}
+
+// purgeRows is the result of DROP TABLE ... PURGE: what was deleted, what
+// was kept, and a sentence saying why, which floe sql and notebooks show.
+func purgeRows(rep engine.PurgeReport) *Rows {
+	return staticRows([]string{"Success", "deleted_files", "kept_files", "message"},
+		[]string{"BOOLEAN", "BIGINT", "BIGINT", "VARCHAR"},
+		[][]any{{true, int64(rep.Deleted), int64(rep.Kept), rep.Message()}})
 }
 
 func unquoteIdent(s string) string {
