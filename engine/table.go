@@ -57,6 +57,9 @@ func (t *Table) Location() string { return t.tbl.Location() }
 
 // DataDir returns the local directory new data files are written to.
 func (t *Table) DataDir() (string, error) {
+	if err := t.checkWritable(); err != nil {
+		return "", err
+	}
 	loc := t.tbl.Location()
 	if p := t.tbl.Properties().Get("write.data.path", ""); p != "" {
 		loc = p
@@ -212,6 +215,9 @@ const maxCommitAttempts = 12
 // to call again: everything it adds (data files already written) must stay
 // valid against the newer snapshot.
 func (t *Table) commit(ctx context.Context, what string, build func(tx *table.Transaction) error) (*Table, error) {
+	if err := t.checkWritable(); err != nil {
+		return nil, err
+	}
 	unlock, err := t.wh.lockTable(ctx, t.NS, t.Name)
 	if err != nil {
 		return nil, err
