@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -43,7 +42,7 @@ type RelocateReport struct {
 // catalog entry is swapped to the new metadata file. No file is edited in
 // place and nothing under from is read or written, so from may be gone.
 // An empty from is found from the catalog: the directory whose files dir
-// holds copies of. The new metadata starts a new metadata log (the older
+// holds copies of; when there is none, Relocate changes nothing. The new metadata starts a new metadata log (the older
 // metadata files still name from); snapshots, and so time travel, are
 // kept. Running Relocate again does nothing to tables already inside dir.
 func Relocate(ctx context.Context, dir, from string) (RelocateReport, error) {
@@ -62,8 +61,16 @@ func (w *Warehouse) relocate(ctx context.Context, from string) (RelocateReport, 
 		return rep, fmt.Errorf("relocate %s: %w", w.dir, err)
 	}
 	if from == "" {
-		if from, err = w.copiedFrom(entries); err != nil {
-			return rep, fmt.Errorf("relocate %s: %w", w.dir, err)
+		var ok bool
+		if from, ok = w.copiedFrom(entries); !ok {
+			// Not a copy, or one already relocated: nothing points into
+			// a directory this warehouse holds copies of.
+			for _, e := range entries {
+				if p, ok := LocalPath(e.metadataLocation); !ok || !within(path.Clean(p), w.dir) {
+					rep.Left = append(rep.Left, fmt.Sprintf("%s: its metadata %s lies outside %s (a table registered from elsewhere)", e.ident(), e.metadataLocation, w.dir))
+				}
+			}
+			return rep, nil
 		}
 	}
 	if from, err = filepath.Abs(from); err != nil {
@@ -111,14 +118,14 @@ func (w *Warehouse) relocate(ctx context.Context, from string) (RelocateReport, 
 // copiedFrom finds the directory the warehouse was copied from: for a
 // catalog entry whose metadata file lies outside the warehouse, the
 // ancestor directory whose relative path to the file the warehouse holds
-// as well.
-func (w *Warehouse) copiedFrom(entries []catalogEntry) (string, error) {
+// as well; false when there is none.
+func (w *Warehouse) copiedFrom(entries []catalogEntry) (string, bool) {
 	for _, e := range entries {
 		if from, ok := w.copyOrigin(e.metadataLocation); ok {
-			return from, nil
+			return from, true
 		}
 	}
-	return "", errors.New("no table points into another directory whose files this warehouse holds; give the directory it was copied from")
+	return "", false
 }
 
 // copyOrigin reports the warehouse directory that metadataLocation lies in
