@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,9 @@ type RelocateReport struct {
 	// Left lists the tables left as they were, each with the reason
 	// (registered from outside From, say).
 	Left []string
+	// Removed counts the copied files that named From and were replaced:
+	// old manifests, manifest lists, delete files and metadata files.
+	Removed int
 }
 
 // Relocate rewrites the warehouse in dir, a copy of the warehouse that was
@@ -39,7 +43,8 @@ type RelocateReport struct {
 // metadata pointed into from points into dir: for each, new manifests,
 // manifest lists, position-delete files, Puffin deletion-vector files and
 // a new metadata file are written under dir with the paths mapped, and the
-// catalog entry is swapped to the new metadata file. No file is edited in
+// catalog entry is swapped to the new metadata file; then the copies of
+// the replaced files, which name from, are deleted. No file is edited in
 // place and nothing under from is read or written, so from may be gone.
 // An empty from is found from the catalog: the directory whose files dir
 // holds copies of; when there is none, Relocate changes nothing. The new metadata starts a new metadata log (the older
@@ -80,7 +85,7 @@ func (w *Warehouse) relocate(ctx context.Context, from string) (RelocateReport, 
 		return rep, fmt.Errorf("relocate %s from %s: one directory holds the other", w.dir, from)
 	}
 	rep.From = from
-	r := &relocator{w: w, from: from, run: uuid.NewString()[:8], done: map[string]rewritten{}}
+	r := &relocator{w: w, from: from, run: uuid.NewString()[:8], done: map[string]rewritten{}, replaced: map[string]bool{}}
 	for _, e := range entries {
 		p, ok := LocalPath(e.metadataLocation)
 		switch {
@@ -112,7 +117,40 @@ func (w *Warehouse) relocate(ctx context.Context, from string) (RelocateReport, 
 	if err := w.relocateNamespaceProperties(ctx, r); err != nil {
 		return rep, fmt.Errorf("relocate %s: %w", w.dir, err)
 	}
+	rep.Removed = w.removeReplaced(ctx, r.replaced, rep.Tables)
 	return rep, nil
+}
+
+// removeReplaced deletes the warehouse's copies of the files relocation
+// replaced (they name the old directory and nothing refers to them any
+// more), except any file a table that was not relocated reaches. It
+// deletes nothing when such a table cannot be read.
+func (w *Warehouse) removeReplaced(ctx context.Context, replaced map[string]bool, relocated []string) int {
+	entries, err := w.catalogEntries(ctx)
+	if err != nil {
+		return 0
+	}
+	keep := newReachSet()
+	for _, e := range entries {
+		if slices.Contains(relocated, e.ident()) {
+			continue
+		}
+		keep.add(e.metadataLocation)
+		t, err := w.Table(ctx, e.ns, e.name)
+		if err != nil {
+			return 0
+		}
+		if err := keep.addTable(ctx, t.tbl); err != nil {
+			return 0
+		}
+	}
+	n := 0
+	for p := range replaced {
+		if within(p, w.dir) && !keep.has(p) && os.Remove(p) == nil {
+			n++
+		}
+	}
+	return n
 }
 
 // copiedFrom finds the directory the warehouse was copied from: for a
@@ -201,6 +239,9 @@ type relocator struct {
 	from string
 	run  string // tags the files this run writes
 	done map[string]rewritten
+	// replaced holds the warehouse's copies of the files it rewrote, and
+	// of the earlier metadata files the new metadata no longer lists.
+	replaced map[string]bool
 }
 
 type rewritten struct {
@@ -291,6 +332,15 @@ func (r *relocator) table(ctx context.Context, metadataLocation string) (string,
 		}
 	}
 	// The earlier metadata files name the old directory: start a new log.
+	log, _ := md["metadata-log"].([]any)
+	for _, e := range log {
+		if m, ok := e.(map[string]any); ok {
+			if f, ok := m["metadata-file"].(string); ok && r.mapLoc(f) != f {
+				r.replaced[r.local(f)] = true
+			}
+		}
+	}
+	r.replaced[r.local(metadataLocation)] = true
 	md["metadata-log"] = []any{}
 	out, err := json.Marshal(md)
 	if err != nil {
@@ -433,6 +483,7 @@ func (r *relocator) finish(loc, nl, dst string) (rewritten, error) {
 	}
 	d := rewritten{loc: nl, size: st.Size()}
 	r.done[loc] = d
+	r.replaced[r.local(loc)] = true
 	return d, nil
 }
 

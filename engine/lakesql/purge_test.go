@@ -128,10 +128,10 @@ func TestPurgeSharedFiles(t *testing.T) {
 		}
 	})
 
-	t.Run("a table elsewhere reaches the files", func(t *testing.T) {
-		f, orig := setup(t)
-		// A fork: the original's metadata at another location, so its
-		// manifests and data stay in the original's directory.
+	// fork registers lake.fork.x: the original's metadata with its
+	// location at forkDir, so its manifests and data stay where they are.
+	fork := func(t *testing.T, f *lakeFixture, orig *engine.Table, forkDir string) {
+		t.Helper()
 		src, _ := engine.LocalPath(orig.MetadataLocation())
 		raw, err := os.ReadFile(src)
 		if err != nil {
@@ -141,7 +141,6 @@ func TestPurgeSharedFiles(t *testing.T) {
 		if err := json.Unmarshal(raw, &md); err != nil {
 			t.Fatal(err)
 		}
-		forkDir := filepath.Join(f.dir, "fork.db", "x")
 		md["location"] = forkDir
 		md["table-uuid"] = "7c3d1a52-0f6e-4c63-a2e5-4a4f3b9d2e11"
 		out, _ := json.Marshal(md)
@@ -151,6 +150,32 @@ func TestPurgeSharedFiles(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.exec(`CALL register_table('fork.x', '` + forkMeta + `')`)
+	}
+
+	t.Run("a table registered inside another's directory", func(t *testing.T) {
+		for _, drop := range []string{"lake.ns.t", "lake.fork.x"} {
+			t.Run("drop "+drop, func(t *testing.T) {
+				f, orig := setup(t)
+				dir := tableDir(t, orig)
+				fork(t, f, orig, filepath.Join(dir, "fork"))
+				before := filesUnder(t, dir)
+				deleted, _, msg := purge(t, f, drop)
+				if deleted != 0 || !strings.Contains(msg, "no files were deleted") {
+					t.Errorf("deleted %d files (%s); want none: the locations overlap", deleted, msg)
+				}
+				if diff := cmp.Diff(before, filesUnder(t, dir)); diff != "" {
+					t.Errorf("files changed (-before +after):\n%s", diff)
+				}
+				survivor := map[string]string{"lake.ns.t": "lake.fork.x", "lake.fork.x": "lake.ns.t"}[drop]
+				f.readsInFull(t, survivor, all, firstRows)
+			})
+		}
+	})
+
+	t.Run("a table elsewhere reaches the files", func(t *testing.T) {
+		f, orig := setup(t)
+		src, _ := engine.LocalPath(orig.MetadataLocation())
+		fork(t, f, orig, filepath.Join(f.dir, "fork.db", "x"))
 
 		deleted, kept, msg := purge(t, f, "lake.ns.t")
 		if deleted == 0 || kept == 0 {

@@ -153,8 +153,9 @@ func TestWarehouseCopy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rep.Tables) != len(relocTables) || len(rep.Left) != 1 || !strings.Contains(rep.Left[0], "lake.ns.ext") {
-		t.Errorf("Copy relocated %v and left %v; want the %d tables relocated and lake.ns.ext left", rep.Tables, rep.Left, len(relocTables))
+	if len(rep.Tables) != len(relocTables) || len(rep.Left) != 1 || !strings.Contains(rep.Left[0], "lake.ns.ext") || rep.Removed == 0 {
+		t.Errorf("Copy relocated %v, left %v and removed %d replaced files; want the %d tables relocated, lake.ns.ext left, and the replaced files removed",
+			rep.Tables, rep.Left, rep.Removed, len(relocTables))
 	}
 
 	t.Run("a cp -a copy refuses writes until relocated", func(t *testing.T) {
@@ -193,6 +194,16 @@ func TestWarehouseCopy(t *testing.T) {
 				g.pointsInside(t, tc.name, dir)
 			}
 			diffRows(t, "the registered table", [][]string{{"7"}}, g.strings(`SELECT * FROM lake.ns.ext`))
+			// The copies of replaced files are gone: no metadata or Puffin
+			// file left in the copy names the original.
+			filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && (strings.HasSuffix(p, ".metadata.json") || strings.HasSuffix(p, ".puffin")) {
+					if b, _ := os.ReadFile(p); strings.Contains(string(b), src+"/") {
+						t.Errorf("%s names the original %s", p, src)
+					}
+				}
+				return nil
+			})
 
 			g.exec(`INSERT INTO lake.ns.dv VALUES (100, 'k0');
 				DELETE FROM lake.ns.dv WHERE id IN (1, 2);

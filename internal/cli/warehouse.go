@@ -85,6 +85,9 @@ func writeRelocated(w io.Writer, rep engine.RelocateReport) {
 	for _, t := range rep.Tables {
 		fmt.Fprintf(w, "  %s\n", t)
 	}
+	if rep.Removed > 0 {
+		fmt.Fprintf(w, "removed %d copied files that named %s\n", rep.Removed, rep.From)
+	}
 	for _, l := range rep.Left {
 		fmt.Fprintf(w, "left as it was: %s\n", l)
 	}
