@@ -86,15 +86,15 @@ func (r *reachSet) addManifests(fs icebergio.IO, mfs []iceberg.ManifestFile) err
 		}
 		r.manifests[mf.FilePath()] = true
 		r.add(mf.FilePath())
-		entries, err := mf.FetchEntries(fs, false)
-		if err != nil {
-			return fmt.Errorf("read manifest %s: %w", mf.FilePath(), err)
-		}
-		for _, e := range entries {
+		for e, err := range mf.Entries(fs, false) {
+			if err != nil {
+				return fmt.Errorf("read manifest %s: %w", mf.FilePath(), err)
+			}
+			// The iterator may reuse an entry's memory: keep copies.
 			df := e.DataFile()
-			r.add(df.FilePath())
+			r.add(strings.Clone(df.FilePath()))
 			if ref := df.ReferencedDataFile(); ref != nil {
-				r.add(*ref)
+				r.add(strings.Clone(*ref))
 			}
 		}
 	}

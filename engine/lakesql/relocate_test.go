@@ -88,11 +88,10 @@ func (f *lakeFixture) pointsInside(t *testing.T, name, dir string) {
 		}
 		for _, mf := range mfs {
 			check("manifest", mf.FilePath())
-			entries, err := mf.FetchEntries(fsys, false)
-			if err != nil {
-				t.Fatalf("lake.ns.%s: %v", name, err)
-			}
-			for _, e := range entries {
+			for e, err := range mf.Entries(fsys, false) {
+				if err != nil {
+					t.Fatalf("lake.ns.%s: %v", name, err)
+				}
 				df := e.DataFile()
 				check("file", df.FilePath())
 				if r := df.ReferencedDataFile(); r != nil {
