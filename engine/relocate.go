@@ -320,6 +320,18 @@ func (r *relocator) table(ctx context.Context, metadataLocation string) (string,
 			}
 			snap["manifest-list"] = nml.loc
 		}
+		// Format v1 snapshots may list their manifests inline.
+		if list, ok := snap["manifests"].([]any); ok {
+			for i, mp := range list {
+				if s, ok := mp.(string); ok {
+					m, err := r.manifest(ctx, s)
+					if err != nil {
+						return "", err
+					}
+					list[i] = m.loc
+				}
+			}
+		}
 	}
 	for _, key := range []string{"statistics", "partition-statistics"} {
 		list, _ := md[key].([]any)

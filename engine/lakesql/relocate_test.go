@@ -39,6 +39,10 @@ func relocView(f *lakeFixture, name string) [][][]string {
 	return [][][]string{
 		f.strings(`SELECT * FROM ` + ident + ` ORDER BY ALL`),
 		f.strings(`SELECT * FROM ` + ident + ` AT (VERSION => ` + first + `) ORDER BY ALL`),
+		// Partition values and statistics as the manifests hold them.
+		f.strings(`SELECT partition::VARCHAR, record_count FROM lake.ns."` + name + `$partitions" ORDER BY ALL`),
+		f.strings(`SELECT partition::VARCHAR, record_count, file_size_in_bytes, lower_bounds::VARCHAR, upper_bounds::VARCHAR
+			FROM lake.ns."` + name + `$files" WHERE content = 0 ORDER BY ALL`),
 	}
 }
 
