@@ -433,7 +433,9 @@ func (s *Session) createTable(c *cursor) handler {
 			if uerr := s.wh.UndoCreate(bg, t); uerr != nil {
 				err = errors.Join(err, uerr)
 			}
-			s.forget(bg, tableKey{name[0], name[1]})
+			if _, terr := s.wh.Table(bg, name[0], name[1]); terr != nil {
+				s.forget(bg, tableKey{name[0], name[1]})
+			}
 			return nil, err
 		}
 		if err := s.definePlaceholder(ctx, name[0], name[1]); err != nil {
