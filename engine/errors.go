@@ -35,4 +35,11 @@ var (
 	ErrCommitConflict = errors.New("commit conflict")
 	// ErrReadOnly reports a write to a table floe can only read.
 	ErrReadOnly = errors.New("table is read-only")
+	// ErrInvalidName reports a schema or table name that cannot name a
+	// directory of the warehouse (see ValidateName).
+	ErrInvalidName = errors.New("invalid name")
+	// ErrCopiedWarehouse reports a write to a table of a warehouse that was
+	// copied (cp -a) without being relocated: its metadata still points
+	// into the original warehouse, which the write would change.
+	ErrCopiedWarehouse = errors.New("warehouse was copied without relocating it")
 )

@@ -75,5 +75,8 @@ func (w *Warehouse) Modify(ctx context.Context, ns, name string, fn func(t *Tabl
 	if err != nil {
 		return err
 	}
+	if err := t.checkWritable(); err != nil {
+		return err
+	}
 	return fn(t)
 }

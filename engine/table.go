@@ -24,6 +24,11 @@ type Table struct {
 	NS   string
 	Name string
 	tbl  *table.Table
+
+	// created is set on the Table CreateTable returns when it made the
+	// table (not when IF NOT EXISTS found one): UndoCreate removes only
+	// such tables.
+	created bool
 }
 
 // Ident returns the name users write: lake.ns.table.
@@ -52,6 +57,9 @@ func (t *Table) Location() string { return t.tbl.Location() }
 
 // DataDir returns the local directory new data files are written to.
 func (t *Table) DataDir() (string, error) {
+	if err := t.checkWritable(); err != nil {
+		return "", err
+	}
 	loc := t.tbl.Location()
 	if p := t.tbl.Properties().Get("write.data.path", ""); p != "" {
 		loc = p
@@ -85,6 +93,11 @@ const (
 // properties may ask for 3.
 func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts CreateOptions) (*Table, error) {
 	ident := "lake." + ns + "." + name
+	for _, err := range []error{ValidateName("schema", ns), ValidateName("table", name)} {
+		if err != nil {
+			return nil, fmt.Errorf("create table: %w", err)
+		}
+	}
 	if len(opts.Columns) == 0 {
 		return nil, fmt.Errorf("create table %s: a table needs at least one column", ident)
 	}
@@ -126,6 +139,9 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 		catalog.WithPartitionSpec(&spec), catalog.WithProperties(props),
 		catalog.WithLocation((&url.URL{Scheme: "file", Path: loc}).String()))
 	if err != nil {
+		// iceberg-go removes the metadata file of a table it could not
+		// record; the directories it made for it are left empty.
+		removeEmptyDirs(filepath.Join(loc, "metadata"), loc, filepath.Dir(loc))
 		if errors.Is(err, catalog.ErrNoSuchNamespace) {
 			return nil, fmt.Errorf("create table %s: schema lake.%s does not exist (CREATE SCHEMA lake.%s first): %w", ident, ns, ns, ErrNoSuchNamespace)
 		}
@@ -134,7 +150,48 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 		}
 		return nil, fmt.Errorf("create table %s: %w", ident, err)
 	}
-	return &Table{wh: w, NS: ns, Name: name, tbl: t}, nil
+	return &Table{wh: w, NS: ns, Name: name, tbl: t, created: true}, nil
+}
+
+// UndoCreate removes a table that CreateTable made, when a later step of
+// the same statement failed (defining it for DuckDB, writing a CREATE
+// TABLE AS query's rows): its catalog entry and the directory CreateTable
+// chose for it, which held nothing before. A table that CreateTable found
+// rather than made (IF NOT EXISTS), or that was dropped and made again
+// meanwhile, is left alone.
+func (w *Warehouse) UndoCreate(ctx context.Context, t *Table) error {
+	if t == nil || !t.created {
+		return nil
+	}
+	cur, err := w.Table(ctx, t.NS, t.Name)
+	switch {
+	case errors.Is(err, ErrNoSuchTable):
+	case err != nil:
+		return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
+	case cur.tbl.Metadata().TableUUID() != t.tbl.Metadata().TableUUID():
+		return nil
+	default:
+		if err := w.cat.DropTable(ctx, table.Identifier{t.NS, t.Name}); err != nil && !errors.Is(err, ErrNoSuchTable) {
+			return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
+		}
+	}
+	dir, ok := LocalPath(t.Location())
+	if !ok || !strings.HasPrefix(dir, w.dir+string(filepath.Separator)) {
+		return nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
+	}
+	removeEmptyDirs(filepath.Dir(dir))
+	return nil
+}
+
+// removeEmptyDirs removes each directory that is empty, in order; a
+// directory that holds anything stays.
+func removeEmptyDirs(dirs ...string) {
+	for _, d := range dirs {
+		os.Remove(d) // fails, harmlessly, unless d is an empty directory
+	}
 }
 
 func validateProperties(props iceberg.Properties) error {
@@ -158,6 +215,9 @@ const maxCommitAttempts = 12
 // to call again: everything it adds (data files already written) must stay
 // valid against the newer snapshot.
 func (t *Table) commit(ctx context.Context, what string, build func(tx *table.Transaction) error) (*Table, error) {
+	if err := t.checkWritable(); err != nil {
+		return nil, err
+	}
 	unlock, err := t.wh.lockTable(ctx, t.NS, t.Name)
 	if err != nil {
 		return nil, err

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -92,6 +91,9 @@ func (w *Warehouse) Namespaces(ctx context.Context) ([]string, error) {
 // CreateNamespace creates a namespace. With ifNotExists an existing one is
 // not an error.
 func (w *Warehouse) CreateNamespace(ctx context.Context, ns string, ifNotExists bool) error {
+	if err := ValidateName("schema", ns); err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
 	err := w.cat.CreateNamespace(ctx, table.Identifier{ns}, nil)
 	if err != nil {
 		if ifNotExists && errors.Is(err, catalog.ErrNamespaceAlreadyExists) {
@@ -187,38 +189,22 @@ func (w *Warehouse) Table(ctx context.Context, ns, name string) (*Table, error) 
 	return &Table{wh: w, NS: ns, Name: name, tbl: t}, nil
 }
 
-// DropTable removes a table from the catalog; with purge its data and
-// metadata files are deleted too.
+// DropTable removes a table from the catalog; with purge its files are
+// deleted too, as PurgeTable says.
 func (w *Warehouse) DropTable(ctx context.Context, ns, name string, ifExists, purge bool) error {
-	var location string
-	t, err := w.Table(ctx, ns, name)
-	switch {
-	case err == nil:
-		location = t.tbl.Location()
-	case errors.Is(err, ErrNoSuchTable):
-		if ifExists {
-			return nil
-		}
+	if purge {
+		_, err := w.PurgeTable(ctx, ns, name, ifExists)
+		return err
+	}
+	_, _, err := w.dropTarget(ctx, ns, name)
+	if errors.Is(err, ErrNoSuchTable) && ifExists {
+		return nil
+	}
+	if err != nil {
 		return fmt.Errorf("drop table: %w", err)
-	default:
-		// The metadata is unreadable; a table that cannot be read must
-		// still be droppable. Its location is the parent of the metadata
-		// directory.
-		loc, lerr := w.MetadataLocation(ctx, ns, name)
-		if lerr != nil {
-			return fmt.Errorf("drop table: %w", err)
-		}
-		location = strings.TrimSuffix(path.Dir(path.Dir(loc)), "/")
 	}
 	if err := w.cat.DropTable(ctx, table.Identifier{ns, name}); err != nil {
 		return fmt.Errorf("drop table lake.%s.%s: %w", ns, name, err)
-	}
-	if purge {
-		if dir, ok := LocalPath(location); ok && strings.HasPrefix(dir, w.dir+string(filepath.Separator)) {
-			if err := os.RemoveAll(dir); err != nil {
-				return fmt.Errorf("purge lake.%s.%s: %w", ns, name, err)
-			}
-		}
 	}
 	return nil
 }
@@ -241,6 +227,11 @@ func LocalPath(loc string) (string, bool) {
 // validated first.
 func (w *Warehouse) RegisterTable(ctx context.Context, ns, name, metadataPath string) (*Table, error) {
 	ident := "lake." + ns + "." + name
+	for _, err := range []error{ValidateName("schema", ns), ValidateName("table", name)} {
+		if err != nil {
+			return nil, fmt.Errorf("register table: %w", err)
+		}
+	}
 	loc := metadataPath
 	if strings.HasPrefix(loc, "/") {
 		loc = FileURI(loc)
@@ -253,20 +244,32 @@ func (w *Warehouse) RegisterTable(ctx context.Context, ns, name, metadataPath st
 	if _, err := table.NewFromLocation(ctx, table.Identifier{ns, name}, loc, icebergio.LoadFSFunc(nil, loc), w.cat); err != nil {
 		return nil, fmt.Errorf("register table %s: read %s: %w", ident, metadataPath, err)
 	}
+	newNS := false
 	if exists, err := w.cat.CheckNamespaceExists(ctx, table.Identifier{ns}); err != nil {
 		return nil, err
 	} else if !exists {
-		if err := w.CreateNamespace(ctx, ns, true); err != nil {
+		switch err := w.CreateNamespace(ctx, ns, false); {
+		case err == nil:
+			newNS = true
+		case !errors.Is(err, ErrNamespaceExists): // made meanwhile: fine
 			return nil, err
 		}
 	}
+	// A failed registration leaves no schema it made behind.
+	undoNS := func() {
+		if newNS {
+			w.cat.DropNamespace(context.WithoutCancel(ctx), table.Identifier{ns})
+		}
+	}
 	if exists, _ := w.cat.CheckTableExists(ctx, table.Identifier{ns, name}); exists {
+		undoNS()
 		return nil, fmt.Errorf("register table %s: %w", ident, ErrTableExists)
 	}
 	_, err := w.db.ExecContext(ctx,
 		`INSERT INTO iceberg_tables (catalog_name, table_namespace, table_name, metadata_location, previous_metadata_location, iceberg_type)
 		 VALUES (?, ?, ?, ?, NULL, 'TABLE')`, "floe", ns, name, loc)
 	if err != nil {
+		undoNS()
 		return nil, fmt.Errorf("register table %s: %w", ident, err)
 	}
 	return w.Table(ctx, ns, name)

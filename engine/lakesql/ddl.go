@@ -142,10 +142,19 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 			return nil
 		}
 		return func(ctx context.Context) (*Rows, error) {
-			if err := s.wh.CreateNamespace(ctx, name[0], ifNot); err != nil {
+			err := s.wh.CreateNamespace(ctx, name[0], false)
+			created := err == nil
+			if err != nil && !(ifNot && errors.Is(err, engine.ErrNamespaceExists)) {
 				return nil, err
 			}
-			return okRows(), s.ensureSchema(ctx, name[0])
+			if err := s.ensureSchema(ctx, name[0]); err != nil {
+				// Leave no schema behind that DuckDB could not show.
+				if created {
+					s.wh.DropNamespace(context.WithoutCancel(ctx), name[0], true, false)
+				}
+				return nil, fmt.Errorf("create schema lake.%s: %w", name[0], err)
+			}
+			return okRows(), nil
 		}
 	case c.accept("DROP", "SCHEMA"):
 		ifExists := c.accept("IF", "EXISTS")
@@ -174,8 +183,20 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 		if !c.done() {
 			return nil
 		}
+		if purge {
+			return func(ctx context.Context) (*Rows, error) {
+				rep, err := s.wh.PurgeTable(ctx, name[0], name[1], ifExists)
+				if rep.Dropped {
+					s.forget(ctx, tableKey{name[0], name[1]})
+				}
+				if err != nil {
+					return nil, err
+				}
+				return purgeRows(rep), nil
+			}
+		}
 		return func(ctx context.Context) (*Rows, error) {
-			if err := s.wh.DropTable(ctx, name[0], name[1], ifExists, purge); err != nil {
+			if err := s.wh.DropTable(ctx, name[0], name[1], ifExists, false); err != nil {
 				return nil, err
 			}
 			s.forget(ctx, tableKey{name[0], name[1]})
@@ -249,6 +270,14 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 		}
 	}
 	return nil
+}
+
+// purgeRows is the result of DROP TABLE ... PURGE: what was deleted, what
+// was kept, and a sentence saying why, which floe sql and notebooks show.
+func purgeRows(rep engine.PurgeReport) *Rows {
+	return staticRows([]string{"Success", "deleted_files", "kept_files", "message"},
+		[]string{"BOOLEAN", "BIGINT", "BIGINT", "VARCHAR"},
+		[][]any{{true, int64(rep.Deleted), int64(rep.Kept), rep.Message()}})
 }
 
 func unquoteIdent(s string) string {
@@ -409,8 +438,20 @@ func (s *Session) createTable(c *cursor) handler {
 		if err != nil {
 			return nil, err
 		}
-		if err := s.definePlaceholder(ctx, name[0], name[1]); err != nil {
+		// Every failure from here on undoes the table this statement
+		// made: a CREATE TABLE either completes or leaves no trace.
+		undo := func(err error) (*Rows, error) {
+			bg := context.WithoutCancel(ctx)
+			if uerr := s.wh.UndoCreate(bg, t); uerr != nil {
+				err = errors.Join(err, uerr)
+			}
+			if _, terr := s.wh.Table(bg, name[0], name[1]); terr != nil {
+				s.forget(bg, tableKey{name[0], name[1]})
+			}
 			return nil, err
+		}
+		if err := s.definePlaceholder(ctx, name[0], name[1]); err != nil {
+			return undo(fmt.Errorf("create table %s: %w", ident, err))
 		}
 		if query == "" {
 			return okRows(), nil
@@ -420,10 +461,7 @@ func (s *Session) createTable(c *cursor) handler {
 		}
 		n, err := s.insert(ctx, name[0], name[1], nil, query)
 		if err != nil {
-			// Do not leave an empty table behind a failed CREATE TABLE AS.
-			_ = s.wh.DropTable(context.WithoutCancel(ctx), name[0], name[1], true, true)
-			s.forget(context.WithoutCancel(ctx), tableKey{name[0], name[1]})
-			return nil, err
+			return undo(err)
 		}
 		return countRows(n), nil
 	}

@@ -68,7 +68,11 @@ func (s *Session) registerTable(ctx context.Context, args string) (*Rows, error)
 		return nil, err
 	}
 	if err := s.definePlaceholder(ctx, ns, name); err != nil {
-		return nil, err
+		// Registration either completes or leaves no trace.
+		bg := context.WithoutCancel(ctx)
+		s.wh.DropTable(bg, ns, name, true, false)
+		s.forget(bg, tableKey{ns, name})
+		return nil, fmt.Errorf("register table lake.%s.%s: %w", ns, name, err)
 	}
 	return okRows(), nil
 }

@@ -1,0 +1,513 @@
+package engine
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/apache/iceberg-go/table"
+	"github.com/google/uuid"
+)
+
+// Iceberg metadata names every file by its absolute location, so a
+// warehouse directory copied with cp -a still points into the original:
+// reading the copy reads the original's files, and writing to it writes
+// into the original's directories. Relocate rewrites a copy so that it
+// points only into itself; Copy copies and relocates in one step.
+
+// RelocateReport says what Relocate changed.
+type RelocateReport struct {
+	// Dir is the relocated warehouse and From the directory its tables
+	// pointed into.
+	Dir, From string
+	// Tables lists the tables, lake.ns.t, whose metadata now points into Dir.
+	Tables []string
+	// Left lists the tables left as they were, each with the reason
+	// (registered from outside From, say).
+	Left []string
+	// Removed counts the copied files that named From and were replaced:
+	// old manifests, manifest lists, delete files and metadata files.
+	Removed int
+}
+
+// Relocate rewrites the warehouse in dir, a copy of the warehouse that was
+// in from (cp -a, rsync, a restored backup), so that every table whose
+// metadata pointed into from points into dir: for each, new manifests,
+// manifest lists, position-delete files, Puffin deletion-vector files and
+// a new metadata file are written under dir with the paths mapped, and the
+// catalog entry is swapped to the new metadata file; then the copies of
+// the replaced files, which name from, are deleted. No file is edited in
+// place and nothing under from is read or written, so from may be gone.
+// An empty from is found from the catalog: the directory whose files dir
+// holds copies of; when there is none, Relocate changes nothing. The new metadata starts a new metadata log (the older
+// metadata files still name from); snapshots, and so time travel, are
+// kept. Running Relocate again does nothing to tables already inside dir.
+func Relocate(ctx context.Context, dir, from string) (RelocateReport, error) {
+	w, err := Open(ctx, dir)
+	if err != nil {
+		return RelocateReport{}, err
+	}
+	defer w.Close()
+	return w.relocate(ctx, from)
+}
+
+func (w *Warehouse) relocate(ctx context.Context, from string) (RelocateReport, error) {
+	rep := RelocateReport{Dir: w.dir}
+	entries, err := w.catalogEntries(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("relocate %s: %w", w.dir, err)
+	}
+	if from == "" {
+		var ok bool
+		if from, ok = w.copiedFrom(entries); !ok {
+			// Not a copy, or one already relocated: nothing points into
+			// a directory this warehouse holds copies of.
+			for _, e := range entries {
+				if p, ok := LocalPath(e.metadataLocation); !ok || !within(path.Clean(p), w.dir) {
+					rep.Left = append(rep.Left, fmt.Sprintf("%s: its metadata %s lies outside %s (a table registered from elsewhere)", e.ident(), e.metadataLocation, w.dir))
+				}
+			}
+			return rep, nil
+		}
+	}
+	if from, err = filepath.Abs(from); err != nil {
+		return rep, fmt.Errorf("relocate %s: %w", w.dir, err)
+	}
+	if within(w.dir, from) || within(from, w.dir) {
+		return rep, fmt.Errorf("relocate %s from %s: one directory holds the other", w.dir, from)
+	}
+	rep.From = from
+	r := &relocator{w: w, from: from, run: uuid.NewString()[:8], done: map[string]rewritten{}, replaced: map[string]bool{}}
+	for _, e := range entries {
+		p, ok := LocalPath(e.metadataLocation)
+		switch {
+		case !ok:
+			rep.Left = append(rep.Left, fmt.Sprintf("%s: its metadata %s is not on the local filesystem", e.ident(), e.metadataLocation))
+			continue
+		case within(path.Clean(p), w.dir):
+			continue
+		case !within(path.Clean(p), from):
+			rep.Left = append(rep.Left, fmt.Sprintf("%s: its metadata %s lies outside %s (a table registered from elsewhere)", e.ident(), e.metadataLocation, from))
+			continue
+		}
+		loc, err := r.table(ctx, e.metadataLocation)
+		if err != nil {
+			return rep, fmt.Errorf("relocate %s: %w", e.ident(), err)
+		}
+		res, err := w.db.ExecContext(ctx,
+			`UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = NULL
+			 WHERE catalog_name = ? AND table_namespace = ? AND table_name = ? AND metadata_location = ?`,
+			loc, "floe", e.ns, e.name, e.metadataLocation)
+		if err != nil {
+			return rep, fmt.Errorf("relocate %s: %w", e.ident(), err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return rep, fmt.Errorf("relocate %s: the table changed meanwhile: %w", e.ident(), ErrCommitConflict)
+		}
+		rep.Tables = append(rep.Tables, e.ident())
+	}
+	if err := w.relocateNamespaceProperties(ctx, r); err != nil {
+		return rep, fmt.Errorf("relocate %s: %w", w.dir, err)
+	}
+	rep.Removed = w.removeReplaced(ctx, r.replaced, rep.Tables)
+	return rep, nil
+}
+
+// removeReplaced deletes the warehouse's copies of the files relocation
+// replaced (they name the old directory and nothing refers to them any
+// more), except any file a table that was not relocated reaches. It
+// deletes nothing when such a table cannot be read.
+func (w *Warehouse) removeReplaced(ctx context.Context, replaced map[string]bool, relocated []string) int {
+	entries, err := w.catalogEntries(ctx)
+	if err != nil {
+		return 0
+	}
+	keep := newReachSet()
+	for _, e := range entries {
+		if slices.Contains(relocated, e.ident()) {
+			continue
+		}
+		keep.add(e.metadataLocation)
+		t, err := w.Table(ctx, e.ns, e.name)
+		if err != nil {
+			return 0
+		}
+		if err := keep.addTable(ctx, t.tbl); err != nil {
+			return 0
+		}
+	}
+	n := 0
+	for p := range replaced {
+		if within(p, w.dir) && !keep.has(p) && os.Remove(p) == nil {
+			n++
+		}
+	}
+	return n
+}
+
+// copiedFrom finds the directory the warehouse was copied from: for a
+// catalog entry whose metadata file lies outside the warehouse, the
+// ancestor directory whose relative path to the file the warehouse holds
+// as well; false when there is none.
+func (w *Warehouse) copiedFrom(entries []catalogEntry) (string, bool) {
+	for _, e := range entries {
+		if from, ok := w.copyOrigin(e.metadataLocation); ok {
+			return from, true
+		}
+	}
+	return "", false
+}
+
+// copyOrigin reports the warehouse directory that metadataLocation lies in
+// when this warehouse holds a copy of the same file at the same relative
+// path: the sign of a warehouse copied with cp -a.
+func (w *Warehouse) copyOrigin(metadataLocation string) (string, bool) {
+	p, ok := LocalPath(metadataLocation)
+	if !ok {
+		return "", false
+	}
+	p = path.Clean(p)
+	if within(p, w.dir) {
+		return "", false
+	}
+	for a := path.Dir(p); a != "/" && a != "."; a = path.Dir(a) {
+		rel := strings.TrimPrefix(p, a+"/")
+		if _, err := os.Stat(filepath.Join(w.dir, rel)); err == nil {
+			return a, true
+		}
+	}
+	return "", false
+}
+
+// checkWritable refuses writes to a table of a warehouse copied with
+// cp -a: its metadata, data and new files would all go to the original.
+// Reading stays allowed: the files it reads are immutable.
+func (t *Table) checkWritable() error {
+	if from, ok := t.wh.copyOrigin(t.MetadataLocation()); ok {
+		return fmt.Errorf("%s: %w: its metadata %s lies in %s, and this warehouse holds a copy of it, so a write would change %s; make the copy its own first: floe warehouse relocate %s",
+			t.Ident(), ErrCopiedWarehouse, t.MetadataLocation(), from, from, t.wh.dir)
+	}
+	return nil
+}
+
+// relocateNamespaceProperties maps schema properties that name a location.
+func (w *Warehouse) relocateNamespaceProperties(ctx context.Context, r *relocator) error {
+	rows, err := w.db.QueryContext(ctx,
+		`SELECT namespace, property_key, property_value FROM iceberg_namespace_properties WHERE catalog_name = ?`, "floe")
+	if err != nil {
+		return err
+	}
+	type prop struct{ ns, key, value string }
+	var change []prop
+	for rows.Next() {
+		var p prop
+		var v *string
+		if err := rows.Scan(&p.ns, &p.key, &v); err != nil {
+			rows.Close()
+			return err
+		}
+		if v != nil {
+			if m := r.mapLoc(*v); m != *v {
+				p.value = m
+				change = append(change, p)
+			}
+		}
+	}
+	rows.Close()
+	for _, p := range change {
+		if _, err := w.db.ExecContext(ctx,
+			`UPDATE iceberg_namespace_properties SET property_value = ? WHERE catalog_name = ? AND namespace = ? AND property_key = ?`,
+			p.value, "floe", p.ns, p.key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// relocator rewrites tables from one directory to another. Files shared
+// by several snapshots or tables are rewritten once.
+type relocator struct {
+	w    *Warehouse
+	from string
+	run  string // tags the files this run writes
+	done map[string]rewritten
+	// replaced holds the warehouse's copies of the files it rewrote, and
+	// of the earlier metadata files the new metadata no longer lists.
+	replaced map[string]bool
+}
+
+type rewritten struct {
+	loc  string
+	size int64
+}
+
+// mapLoc maps a location under from to the same place under the
+// warehouse, keeping its spelling (file:// URI or plain path). Other
+// locations are returned as they are.
+func (r *relocator) mapLoc(loc string) string {
+	p, ok := LocalPath(loc)
+	if !ok {
+		return loc
+	}
+	p = path.Clean(p)
+	if !within(p, r.from) {
+		return loc
+	}
+	np := r.w.dir + strings.TrimPrefix(p, r.from)
+	if strings.HasPrefix(loc, "/") {
+		return np
+	}
+	return FileURI(np)
+}
+
+// local is the path of the warehouse's copy of a location under from.
+func (r *relocator) local(loc string) string {
+	p, _ := LocalPath(r.mapLoc(loc))
+	return p
+}
+
+// fresh names a new file beside the copy of loc: its name tagged with the
+// run, before the extension.
+func (r *relocator) fresh(loc string) (string, string) {
+	mapped := r.mapLoc(loc)
+	ext := path.Ext(mapped)
+	nl := strings.TrimSuffix(mapped, ext) + "-r" + r.run + ext
+	p, _ := LocalPath(nl)
+	return nl, p
+}
+
+// table writes the relocated metadata of the table whose current metadata
+// file is metadataLocation and returns its location.
+func (r *relocator) table(ctx context.Context, metadataLocation string) (string, error) {
+	raw, err := os.ReadFile(r.local(metadataLocation))
+	if err != nil {
+		return "", err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var md map[string]any
+	if err := dec.Decode(&md); err != nil {
+		return "", fmt.Errorf("read %s: %w", r.local(metadataLocation), err)
+	}
+	if loc, ok := md["location"].(string); ok {
+		md["location"] = r.mapLoc(loc)
+	}
+	if props, ok := md["properties"].(map[string]any); ok {
+		for k, v := range props {
+			if s, ok := v.(string); ok {
+				props[k] = r.mapLoc(s)
+			}
+		}
+	}
+	snaps, _ := md["snapshots"].([]any)
+	for _, s := range snaps {
+		snap, ok := s.(map[string]any)
+		if !ok {
+			continue
+		}
+		if ml, ok := snap["manifest-list"].(string); ok {
+			nml, err := r.manifestList(ctx, ml)
+			if err != nil {
+				return "", err
+			}
+			snap["manifest-list"] = nml.loc
+		}
+		// Format v1 snapshots may list their manifests inline.
+		if list, ok := snap["manifests"].([]any); ok {
+			for i, mp := range list {
+				if s, ok := mp.(string); ok {
+					m, err := r.manifest(ctx, s)
+					if err != nil {
+						return "", err
+					}
+					list[i] = m.loc
+				}
+			}
+		}
+	}
+	for _, key := range []string{"statistics", "partition-statistics"} {
+		list, _ := md[key].([]any)
+		for _, s := range list {
+			if st, ok := s.(map[string]any); ok {
+				if p, ok := st["statistics-path"].(string); ok {
+					st["statistics-path"] = r.mapLoc(p)
+				}
+			}
+		}
+	}
+	// The earlier metadata files name the old directory: start a new log.
+	log, _ := md["metadata-log"].([]any)
+	for _, e := range log {
+		if m, ok := e.(map[string]any); ok {
+			if f, ok := m["metadata-file"].(string); ok && r.mapLoc(f) != f {
+				r.replaced[r.local(f)] = true
+			}
+		}
+	}
+	r.replaced[r.local(metadataLocation)] = true
+	md["metadata-log"] = []any{}
+	out, err := json.Marshal(md)
+	if err != nil {
+		return "", err
+	}
+	if _, err := table.ParseMetadataBytes(out); err != nil {
+		return "", fmt.Errorf("relocated metadata of %s does not parse: %w", metadataLocation, err)
+	}
+	mapped := r.mapLoc(metadataLocation)
+	base := path.Base(mapped)
+	version := 0
+	if i := strings.IndexByte(base, '-'); i > 0 {
+		version, _ = strconv.Atoi(base[:i])
+	}
+	nl := strings.TrimSuffix(mapped, base) + fmt.Sprintf("%05d-%s.metadata.json", version+1, uuid.NewString())
+	p, _ := LocalPath(nl)
+	if err := writeAtomic(p, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
+		return "", err
+	}
+	return nl, nil
+}
+
+// manifestList rewrites a manifest list with its manifests relocated.
+func (r *relocator) manifestList(ctx context.Context, loc string) (rewritten, error) {
+	if d, ok := r.done[loc]; ok {
+		return d, nil
+	}
+	nl, dst := r.fresh(loc)
+	err := rewriteAvro(r.local(loc), dst, func(rec map[string]any) error {
+		mp, ok := rec["manifest_path"].(string)
+		if !ok {
+			return fmt.Errorf("manifest list %s: an entry without manifest_path", loc)
+		}
+		m, err := r.manifest(ctx, mp)
+		if err != nil {
+			return err
+		}
+		rec["manifest_path"], rec["manifest_length"] = m.loc, m.size
+		return nil
+	})
+	if err != nil {
+		return rewritten{}, fmt.Errorf("relocate manifest list %s: %w", loc, err)
+	}
+	return r.finish(loc, nl, dst)
+}
+
+// Field id of file_path in position-delete files
+// (https://iceberg.apache.org/spec/#position-delete-files).
+const posDeleteFilePathID = 2147483546
+
+// manifest rewrites a manifest: data file paths mapped, and delete files
+// that name data files inside them rewritten too.
+func (r *relocator) manifest(ctx context.Context, loc string) (rewritten, error) {
+	if d, ok := r.done[loc]; ok {
+		return d, nil
+	}
+	nl, dst := r.fresh(loc)
+	err := rewriteAvro(r.local(loc), dst, func(rec map[string]any) error {
+		df, ok := rec["data_file"].(map[string]any)
+		if !ok {
+			return fmt.Errorf("manifest %s: an entry without data_file", loc)
+		}
+		fp, _ := df["file_path"].(string)
+		format, _ := df["file_format"].(string)
+		isPosDeletes := avroInt(df["content"]) == 1
+		switch {
+		case r.mapLoc(fp) == fp:
+		case strings.EqualFold(format, "puffin"):
+			f, err := r.deleteFile(fp, func(src, dst string) error { return rewritePuffinFooter(src, dst, r.mapLoc) })
+			if err != nil {
+				return err
+			}
+			df["file_path"], df["file_size_in_bytes"] = f.loc, f.size
+		case isPosDeletes && strings.EqualFold(format, "parquet"):
+			f, err := r.deleteFile(fp, func(src, dst string) error { return rewritePositionDeletes(ctx, src, dst, r.mapLoc) })
+			if err != nil {
+				return err
+			}
+			df["file_path"], df["file_size_in_bytes"] = f.loc, f.size
+			df["split_offsets"] = nil // the new file has its own row groups
+		default:
+			df["file_path"] = r.mapLoc(fp)
+		}
+		if ref, ok := df["referenced_data_file"].(string); ok {
+			df["referenced_data_file"] = r.mapLoc(ref)
+		}
+		if isPosDeletes {
+			for _, key := range []string{"lower_bounds", "upper_bounds"} {
+				df[key] = r.pathBounds(df[key])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return rewritten{}, fmt.Errorf("relocate manifest %s: %w", loc, err)
+	}
+	return r.finish(loc, nl, dst)
+}
+
+// pathBounds maps the file_path bounds of a position-delete file. A bound
+// that is not a whole path under from (a truncated one) is dropped: a
+// missing bound only makes readers open the file.
+func (r *relocator) pathBounds(v any) any {
+	list, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := list[:0]
+	for _, kv := range list {
+		e, ok := kv.(map[string]any)
+		if !ok || avroInt(e["key"]) != posDeleteFilePathID {
+			out = append(out, kv)
+			continue
+		}
+		b, _ := e["value"].([]byte)
+		if m := r.mapLoc(string(b)); m != string(b) {
+			e["value"] = []byte(m)
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// deleteFile writes a relocated copy of a delete file with rewrite.
+func (r *relocator) deleteFile(loc string, rewrite func(src, dst string) error) (rewritten, error) {
+	if d, ok := r.done[loc]; ok {
+		return d, nil
+	}
+	nl, dst := r.fresh(loc)
+	if err := rewrite(r.local(loc), dst); err != nil {
+		return rewritten{}, fmt.Errorf("relocate delete file %s: %w", loc, err)
+	}
+	return r.finish(loc, nl, dst)
+}
+
+func (r *relocator) finish(loc, nl, dst string) (rewritten, error) {
+	st, err := os.Stat(dst)
+	if err != nil {
+		return rewritten{}, err
+	}
+	d := rewritten{loc: nl, size: st.Size()}
+	r.done[loc] = d
+	r.replaced[r.local(loc)] = true
+	return d, nil
+}
+
+// avroInt reads an Avro int or long decoded generically; -1 when absent.
+func avroInt(v any) int64 {
+	switch n := v.(type) {
+	case int32:
+		return int64(n)
+	case int64:
+		return n
+	case int:
+		return int64(n)
+	}
+	return -1
+}
