@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/apache/iceberg-go"
 	icebergio "github.com/apache/iceberg-go/io"
@@ -92,9 +93,9 @@ func readPuffinDVs(fs icebergio.IO, name string, entries []DVEntry) ([]*dv.Roari
 		return nil, readErr(err)
 	}
 	defer f.Close()
-	st, err := f.Stat()
+	size, err := f.Seek(0, io.SeekEnd)
 	if err != nil {
 		return nil, readErr(err)
 	}
-	return ReadDeletionVectors(f, st.Size(), entries)
+	return ReadDeletionVectors(f, size, entries)
 }

@@ -3,8 +3,10 @@ package lakesql
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
+	"io/fs"
 	"os"
 	"regexp"
 	"slices"
@@ -92,7 +94,8 @@ func (f *lakeFixture) findDV() dvUnderTest {
 // could, and checks that every statement that reads it (SELECT, DELETE,
 // UPDATE, MERGE) fails with ErrCorruptDeletionVector naming the table, the
 // Puffin file and the data file, that nothing is committed, and that the
-// table reads as before once the file is restored. Without the checks,
+// table reads as before once the file is restored. A missing Puffin file
+// fails the same way but is not called corrupt. Without the checks,
 // most of these damaged vectors read without error into wrong rows.
 func TestCorruptDeletionVector(t *testing.T) {
 	// Rows 0-99 sit at positions 0-99 of one data file. A run DELETE
@@ -105,8 +108,9 @@ func TestCorruptDeletionVector(t *testing.T) {
 	tests := []struct {
 		name    string
 		del     string
-		corrupt func(t *testing.T, d dvUnderTest) []byte
+		corrupt func(t *testing.T, d dvUnderTest) []byte // nil: the file is removed
 		mention string
+		want    error // the sentinel, ErrCorruptDeletionVector when nil
 	}{
 		{
 			name: "bitmap byte flipped", del: runDelete, mention: "CRC-32 mismatch",
@@ -181,6 +185,10 @@ func TestCorruptDeletionVector(t *testing.T) {
 				return d.withBlob(t, b)
 			},
 		},
+		{
+			// Not corrupt, but no more readable without the vector.
+			name: "Puffin file missing", del: runDelete, mention: "no such file", want: fs.ErrNotExist,
+		},
 	}
 	statements := []string{
 		"SELECT count(*) FROM lake.s.t",
@@ -198,18 +206,26 @@ func TestCorruptDeletionVector(t *testing.T) {
 			before := f.table("s", "t").Iceberg().CurrentSnapshot().SnapshotID
 			f.exec("DELETE FROM lake.s.t WHERE " + tt.del)
 			d := f.findDV()
-			want := posRun(10, 20)
+			positions := posRun(10, 20)
 			if tt.del == arrayDelete {
-				want = arrayPositions
+				positions = arrayPositions
 			}
-			if got := encodeDV(t, want...); !bytes.Equal(d.blob(d.file), got) {
+			if got := encodeDV(t, positions...); !bytes.Equal(d.blob(d.file), got) {
 				t.Fatalf("the deletion vector is\n% x\nwant\n% x", d.blob(d.file), got)
 			}
 			live := f.one("SELECT count(*) FROM lake.s.t")
 			meta := f.table("s", "t").MetadataLocation()
 
-			if err := os.WriteFile(d.puffin, tt.corrupt(t, d), 0o644); err != nil {
+			if tt.corrupt == nil {
+				if err := os.Remove(d.puffin); err != nil {
+					t.Fatal(err)
+				}
+			} else if err := os.WriteFile(d.puffin, tt.corrupt(t, d), 0o644); err != nil {
 				t.Fatal(err)
+			}
+			want := tt.want
+			if want == nil {
+				want = engine.ErrCorruptDeletionVector
 			}
 			// The session planned lake.s.t for the count above; a new one
 			// reads the damaged file, as a later process would.
@@ -219,7 +235,10 @@ func TestCorruptDeletionVector(t *testing.T) {
 				if stmt == statements[0] {
 					t.Log(err)
 				}
-				wantErr(t, err, engine.ErrCorruptDeletionVector, "lake.s.t", d.puffin, d.data, tt.mention)
+				wantErr(t, err, want, "lake.s.t", d.puffin, d.data, tt.mention)
+				if tt.want != nil && errors.Is(err, engine.ErrCorruptDeletionVector) {
+					t.Errorf("error %q is ErrCorruptDeletionVector", err)
+				}
 				if got := f.table("s", "t").MetadataLocation(); got != meta {
 					t.Fatalf("%s committed %s after failing", stmt, got)
 				}
