@@ -3,20 +3,27 @@ package engine
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"github.com/apache/iceberg-go"
+	icebergio "github.com/apache/iceberg-go/io"
 	"github.com/apache/iceberg-go/table/dv"
 )
 
 // DVs reads the plan's deletion vectors, keyed by the local path of the
-// data file each one deletes rows from.
+// data file each one deletes rows from. Each Puffin file is opened once and
+// every vector is checked (see ReadDeletionVectors): a vector that is
+// damaged or disagrees with its manifest entry is an error wrapping
+// ErrCorruptDeletionVector that names the table, the Puffin file and the
+// data file, never a wrong set of rows.
 func (p *Plan) DVs(ctx context.Context) (map[string]*dv.RoaringPositionBitmap, error) {
 	out := map[string]*dv.RoaringPositionBitmap{}
-	fs, err := p.Table.tbl.FS(ctx)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[string]bool{}
+	var (
+		order   []string                 // Puffin files in plan order
+		entries = map[string][]DVEntry{} // by Puffin file
+		locals  = map[string][]string{}  // the data file of each entry, local path
+		seen    = map[string]bool{}
+	)
 	for _, task := range p.Tasks {
 		files := append([]iceberg.DataFile(nil), task.DeletionVectorFiles...)
 		for _, d := range task.DeleteFiles {
@@ -33,18 +40,38 @@ func (p *Plan) DVs(ctx context.Context) (map[string]*dv.RoaringPositionBitmap, e
 				continue
 			}
 			seen[key] = true
-			bm, err := dv.ReadDV(fs, f)
+			e, err := dvEntry(f, task.File)
 			if err != nil {
-				return nil, fmt.Errorf("%s: read deletion vector %s: %w", p.Table.Ident(), f.FilePath(), err)
+				return nil, fmt.Errorf("%s: %w", p.Table.Ident(), err)
 			}
-			ref := task.File.FilePath()
-			if r := f.ReferencedDataFile(); r != nil {
-				ref = *r
-			}
-			local, ok := LocalPath(ref)
+			local, ok := LocalPath(task.File.FilePath())
 			if !ok {
-				return nil, fmt.Errorf("%s: deletion vector %s references %s, which is not local", p.Table.Ident(), f.FilePath(), ref)
+				return nil, fmt.Errorf("%s: deletion vector %s references %s, which is not local", p.Table.Ident(), f.FilePath(), task.File.FilePath())
 			}
+			if _, ok := entries[e.PuffinFile]; !ok {
+				order = append(order, e.PuffinFile)
+			}
+			entries[e.PuffinFile] = append(entries[e.PuffinFile], e)
+			locals[e.PuffinFile] = append(locals[e.PuffinFile], local)
+		}
+	}
+	if len(order) == 0 {
+		return out, nil
+	}
+	fs, err := p.Table.tbl.FS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, puffinFile := range order {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		bms, err := readPuffinDVs(fs, puffinFile, entries[puffinFile])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Table.Ident(), err)
+		}
+		for i, bm := range bms {
+			local := locals[puffinFile][i]
 			if prev, ok := out[local]; ok {
 				prev.Or(bm)
 			} else {
@@ -53,4 +80,22 @@ func (p *Plan) DVs(ctx context.Context) (map[string]*dv.RoaringPositionBitmap, e
 		}
 	}
 	return out, nil
+}
+
+// readPuffinDVs opens the Puffin file name through fs and reads the
+// deletion vectors entries describe from it.
+func readPuffinDVs(fs icebergio.IO, name string, entries []DVEntry) ([]*dv.RoaringPositionBitmap, error) {
+	readErr := func(err error) error {
+		return fmt.Errorf("read deletion vector %s for data file %s: %w", displayPath(name), displayPath(entries[0].ReferencedDataFile), err)
+	}
+	f, err := fs.Open(name)
+	if err != nil {
+		return nil, readErr(err)
+	}
+	defer f.Close()
+	size, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return nil, readErr(err)
+	}
+	return ReadDeletionVectors(f, size, entries)
 }

@@ -58,20 +58,33 @@ func corruptFile(op, name string, err error) error {
 // DecodeDV decodes a deletion-vector-v1 blob read from the file name. It
 // checks the length, magic and CRC-32 framing and every structural rule of
 // the bitmap inside; all errors name the file and wrap ErrCorruptFile.
+// Deletion vectors a table's manifests point to are read with
+// ReadDeletionVectors, which also checks them against the manifest.
 func DecodeDV(name string, blob []byte) (*dv.RoaringPositionBitmap, error) {
 	const op = "decode deletion vector"
-	inner, err := dvBitmapBytes(blob)
+	inner, _, err := checkDV(blob)
 	if err != nil {
 		return nil, corruptFile(op, name, err)
 	}
-	if err := checkPortableRoaring(inner); err != nil {
-		return nil, corruptFile(op, name, err)
-	}
-	bm, err := dv.DeserializeDV(blob, -1)
+	bm, err := dv.DeserializeRoaringPositionBitmap(inner)
 	if err != nil {
 		return nil, corruptFile(op, name, err)
 	}
 	return bm, nil
+}
+
+// checkDV checks a deletion-vector-v1 blob's framing and the bitmap inside
+// without decoding it, and returns the bitmap's bytes and what it holds.
+func checkDV(blob []byte) ([]byte, bitmapStats, error) {
+	inner, err := dvBitmapBytes(blob)
+	if err != nil {
+		return nil, bitmapStats{}, err
+	}
+	st, err := checkPortableRoaring(inner)
+	if err != nil {
+		return nil, bitmapStats{}, err
+	}
+	return inner, st, nil
 }
 
 // dvBitmapBytes checks a deletion vector's framing and returns the portable
@@ -120,7 +133,7 @@ func EncodeDV(positions []int64) ([]byte, error) {
 // Java's reader does. All errors name the file and wrap ErrCorruptFile.
 func DecodePortableRoaring(name string, data []byte) (*dv.RoaringPositionBitmap, error) {
 	const op = "decode roaring bitmap"
-	if err := checkPortableRoaring(data); err != nil {
+	if _, err := checkPortableRoaring(data); err != nil {
 		return nil, corruptFile(op, name, err)
 	}
 	bm, err := dv.DeserializeRoaringPositionBitmap(data)
@@ -140,6 +153,13 @@ const (
 	roaringBitsetBytes   = 8192
 )
 
+// bitmapStats is what a checked bitmap holds: its cardinality and its
+// largest position, -1 when it is empty.
+type bitmapStats struct {
+	card int64
+	max  int64
+}
+
 // checkPortableRoaring checks the portable 64-bit roaring bitmap in data:
 // a little-endian 64-bit bitmap count, then per bitmap a little-endian 32-bit
 // key and a 32-bit roaring bitmap of the low halves
@@ -147,37 +167,38 @@ const (
 // Beyond the layout it checks what decoders take on trust: keys ascending
 // and within Iceberg's bound, containers ascending, array values ascending,
 // runs sorted and disjoint, and each container holding the cardinality its
-// header declares.
-func checkPortableRoaring(data []byte) error {
+// header declares. It reads each byte once and allocates nothing.
+func checkPortableRoaring(data []byte) (bitmapStats, error) {
+	st := bitmapStats{max: -1}
 	if len(data) < 8 {
-		return fmt.Errorf("bitmap count needs 8 bytes, have %d", len(data))
+		return st, fmt.Errorf("bitmap count needs 8 bytes, have %d", len(data))
 	}
 	count := binary.LittleEndian.Uint64(data)
 	off := 8
 	last := int64(-1)
 	for i := uint64(0); i < count; i++ {
 		if len(data)-off < 4 {
-			return fmt.Errorf("bitmap %d of %d: truncated at byte %d", i, count, off)
+			return st, fmt.Errorf("bitmap %d of %d: truncated at byte %d", i, count, off)
 		}
 		key := binary.LittleEndian.Uint32(data[off:])
 		if key > maxDVKey {
-			return fmt.Errorf("bitmap %d: key %d at byte %d exceeds the largest key Iceberg allows (%d)", i, key, off, maxDVKey)
+			return st, fmt.Errorf("bitmap %d: key %d at byte %d exceeds the largest key Iceberg allows (%d)", i, key, off, maxDVKey)
 		}
 		if int64(key) <= last {
-			return fmt.Errorf("bitmap %d: key %d at byte %d does not follow key %d in ascending order", i, key, off, last)
+			return st, fmt.Errorf("bitmap %d: key %d at byte %d does not follow key %d in ascending order", i, key, off, last)
 		}
 		last = int64(key)
 		off += 4
-		n, err := checkRoaring32(data[off:], key)
+		n, err := checkRoaring32(data[off:], key, &st)
 		if err != nil {
-			return fmt.Errorf("bitmap %d (key %d) at byte %d: %w", i, key, off, err)
+			return st, fmt.Errorf("bitmap %d (key %d) at byte %d: %w", i, key, off, err)
 		}
 		off += n
 	}
 	if off != len(data) {
-		return fmt.Errorf("%d bytes after the last of %d bitmaps", len(data)-off, count)
+		return st, fmt.Errorf("%d bytes after the last of %d bitmaps", len(data)-off, count)
 	}
-	return nil
+	return st, nil
 }
 
 // byteCursor reads little-endian values from a byte slice.
@@ -196,8 +217,10 @@ func (c *byteCursor) next(n int, what string) ([]byte, error) {
 }
 
 // checkRoaring32 checks the 32-bit roaring bitmap at the start of b, whose
-// values are the low halves of positions under key, and returns its length.
-func checkRoaring32(b []byte, key uint32) (int, error) {
+// values are the low halves of positions under key, adds what it holds to
+// st, and returns its length. Keys ascend, so the last position it checks
+// is the largest so far.
+func checkRoaring32(b []byte, key uint32, st *bitmapStats) (int, error) {
 	c := byteCursor{b: b}
 	head, err := c.next(4, "cookie")
 	if err != nil {
@@ -262,9 +285,12 @@ func checkRoaring32(b []byte, key uint32) (int, error) {
 		if held != card {
 			return 0, fmt.Errorf("container %d (key %d): header declares %d values, container holds %d", i, ck, card, held)
 		}
-		if pos := int64(key)<<32 | int64(ck)<<16 | int64(maxVal); pos > MaxDVPosition {
+		pos := int64(key)<<32 | int64(ck)<<16 | int64(maxVal)
+		if pos > MaxDVPosition {
 			return 0, fmt.Errorf("container %d (key %d): position %d exceeds the largest Iceberg allows (%d)", i, ck, pos, MaxDVPosition)
 		}
+		st.card += int64(held)
+		st.max = pos
 	}
 	return c.off, nil
 }

@@ -97,28 +97,32 @@ func wantCorruptFile(t *testing.T, err error, name, mention string) {
 	}
 }
 
+// javaDVVectors are the deletion-vector-v1 blobs among the Java-written
+// vectors, with their size and positions.
+var javaDVVectors = []struct {
+	file string
+	size int
+	want []int64
+}{
+	{file: "empty-position-index.bin", size: 20},
+	{file: "small-alternating-values-position-index.bin", size: 50, want: []int64{1, 3, 5, 7, 9}},
+	{file: "small-and-large-values-position-index.bin", size: 56, want: []int64{100, 101, 2147483747, 2147483748}},
+	// The README lists the last range as [pos(1,2,1), pos(1,2,65536)),
+	// but Java wrote it as [pos(1,2,1), pos(1,2,65535)) like the one in
+	// bitmap 0 (TestBitmapPositionDeleteIndex: CONTAINER_OFFSET - 1,
+	// exclusive) and the bytes agree: run (start 1, length-1 65533).
+	{file: "all-container-types-position-index.bin", size: 94, want: slices.Concat(
+		[]int64{dvPos(0, 0, 5), dvPos(0, 0, 7)},
+		posRange(dvPos(0, 1, 1), dvPos(0, 1, 1000)),
+		posRange(dvPos(0, 2, 1), dvPos(0, 2, 65535)),
+		[]int64{dvPos(1, 0, 10), dvPos(1, 0, 20)},
+		posRange(dvPos(1, 1, 10), dvPos(1, 1, 500)),
+		posRange(dvPos(1, 2, 1), dvPos(1, 2, 65535)),
+	)},
+}
+
 func TestDecodeDVVectors(t *testing.T) {
-	tests := []struct {
-		file string
-		size int
-		want []int64
-	}{
-		{file: "empty-position-index.bin", size: 20},
-		{file: "small-alternating-values-position-index.bin", size: 50, want: []int64{1, 3, 5, 7, 9}},
-		{file: "small-and-large-values-position-index.bin", size: 56, want: []int64{100, 101, 2147483747, 2147483748}},
-		// The README lists the last range as [pos(1,2,1), pos(1,2,65536)),
-		// but Java wrote it as [pos(1,2,1), pos(1,2,65535)) like the one in
-		// bitmap 0 (TestBitmapPositionDeleteIndex: CONTAINER_OFFSET - 1,
-		// exclusive) and the bytes agree: run (start 1, length-1 65533).
-		{file: "all-container-types-position-index.bin", size: 94, want: slices.Concat(
-			[]int64{dvPos(0, 0, 5), dvPos(0, 0, 7)},
-			posRange(dvPos(0, 1, 1), dvPos(0, 1, 1000)),
-			posRange(dvPos(0, 2, 1), dvPos(0, 2, 65535)),
-			[]int64{dvPos(1, 0, 10), dvPos(1, 0, 20)},
-			posRange(dvPos(1, 1, 10), dvPos(1, 1, 500)),
-			posRange(dvPos(1, 2, 1), dvPos(1, 2, 65535)),
-		)},
-	}
+	tests := javaDVVectors
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
 			data := readIcebergVector(t, tt.file)

@@ -10,6 +10,11 @@ import (
 // sentinels are wrapped, so errors.Is(err, catalog.ErrNoSuchTable) also holds.
 var (
 	ErrCorruptFile = errors.New("corrupt file") // ErrCorruptFile reports a deletion vector, roaring bitmap or Puffin file whose bytes break its format.
+	// ErrCorruptDeletionVector reports a deletion vector of a table that
+	// cannot be trusted: its Puffin file, blob or bitmap breaks the format,
+	// or it disagrees with the manifest entry that points to it. Nothing is
+	// read or committed past it. It wraps ErrCorruptFile.
+	ErrCorruptDeletionVector error = &narrowError{"corrupt deletion vector", ErrCorruptFile}
 	// ErrNoSuchTable reports a table that is not in the warehouse.
 	ErrNoSuchTable = catalog.ErrNoSuchTable
 	// ErrNoSuchNamespace reports a schema (Iceberg namespace) that does not exist.
@@ -43,3 +48,13 @@ var (
 	// into the original warehouse, which the write would change.
 	ErrCopiedWarehouse = errors.New("warehouse was copied without relocating it")
 )
+
+// narrowError is a sentinel that is also a broader one: errors.Is matches
+// both.
+type narrowError struct {
+	msg   string
+	broad error
+}
+
+func (e *narrowError) Error() string { return e.msg }
+func (e *narrowError) Unwrap() error { return e.broad }
