@@ -117,7 +117,9 @@ type ModelReport struct {
 	Edges        [][2]string `json:"edges"`
 	Measurements int         `json:"measurements"`
 	// Noise scales (standard deviations, in records) of the Gaussian
-	// mechanisms of each phase.
+	// mechanisms of each phase. NoiseDomain is the first category
+	// discovery pass's (without private categories, a numerical column's
+	// point histogram's); second passes differ by column.
 	NoiseDomain float64 `json:"noise_domain,omitempty"`
 	NoiseRound1 float64 `json:"noise_first_measurements,omitempty"`
 	NoiseRound2 float64 `json:"noise_clique_measurements,omitempty"`
