@@ -440,7 +440,7 @@ func TestProcOptions(t *testing.T) {
 		Positional: []any{"crm.customers"},
 		Named: map[string]any{
 			"target": "churned", "epsilon": 1.5, "delta": 1e-10, "min_fidelity": 0.7, "min_protection": int32(1),
-			"categorical": []any{"plan", "region"}, "numerical": []any{"tenure"}, "drop": "email",
+			"categorical": []any{"plan", "region"}, "numerical": []any{"tenure"}, "drop": "email", "public": []any{"plan"},
 			"bounds": map[string]any{"tenure": []any{int32(0), 72.5}}, "bins": int64(32), "rows": int64(100),
 			"seed": int64(9), "replace": true, "into": "crm.out", "report": "r.json",
 		},
@@ -450,12 +450,12 @@ func TestProcOptions(t *testing.T) {
 	}
 	want := Options{From: "crm.customers", Into: "crm.out", Replace: true, Target: "churned", Epsilon: 1.5, Delta: 1e-10,
 		MinFidelity: 0.7, MinProtection: 1, Categorical: []string{"plan", "region"}, Numerical: []string{"tenure"},
-		Drop: []string{"email"}, Bounds: map[string][]float64{"tenure": {0, 72.5}}, Bins: 32, Rows: 100, Seed: 9}
+		Drop: []string{"email"}, Public: []string{"plan"}, Bounds: map[string][]float64{"tenure": {0, 72.5}}, Bins: 32, Rows: 100, Seed: 9}
 	if diff := cmp.Diff(want, got); diff != "" || report != "r.json" {
 		t.Errorf("procOptions (-want +got):\n%s (report %q)", diff, report)
 	}
 	for _, bad := range []map[string]any{
-		{"bins": 2.5}, {"bins": int64(0)}, {"bins": int32(1)}, {"rows": int64(0)}, {"categorical": int64(3)}, {"replace": "yes"}, {"bounds": "tenure"}, {"seed": -1.0},
+		{"bins": 2.5}, {"bins": int64(0)}, {"bins": int32(1)}, {"rows": int64(0)}, {"categorical": int64(3)}, {"public": []any{int32(1)}}, {"replace": "yes"}, {"bounds": "tenure"}, {"seed": -1.0},
 	} {
 		if _, _, err := procOptions(lakesql.ProcArgs{Positional: []any{"a.b"}, Named: bad}); !errors.Is(err, ErrInvalidOptions) {
 			t.Errorf("procOptions(%v): err = %v, want ErrInvalidOptions", bad, err)
