@@ -69,29 +69,48 @@ func normalQuantileUpper(p float64) float64 { return math.Sqrt2 * math.Erfcinv(2
 // phases add up to Rho (zCDP composes by adding rho).
 type plan struct {
 	Epsilon, Delta float64
-	// DeltaDomain is the part of Delta spent by thresholded category
-	// discovery (approximate zCDP); the rest converts Rho to epsilon.
+	// DeltaDomain is the part of Delta spent by the thresholds of sparse
+	// histograms (approximate zCDP); the rest converts Rho to epsilon.
 	DeltaDomain float64
-	Rho         float64
-	Domain      float64 // bin edges (DP quantiles) and category discovery
-	Round1      float64 // first measurements: 1-way marginals, or target pairs
-	Select      float64 // choice of the tree's edges (exponential mechanism)
-	Round2      float64 // measurements of the chosen cliques
+	// Sparse is the number of sparse histograms DeltaDomain is split
+	// over: two per private categorical column, one per numerical column
+	// whose point values are found under DP.
+	Sparse int
+	Rho    float64
+	// Categories1 is the first pass of category discovery (equally per
+	// private categorical column), Categories2 the second (by the mass
+	// the first left unexplained); Bins the numerical columns' ranges,
+	// points and bin edges. Domain is their sum.
+	Categories1, Categories2, Bins, Domain float64
+	Round1                                 float64 // first measurements: 1-way marginals, or target pairs
+	Select                                 float64 // choice of the tree's edges (exponential mechanism)
+	Round2                                 float64 // measurements of the chosen cliques
 }
 
-// phase weights, before normalising over the phases a model uses.
+// phase weights, before normalising over the phases a model uses. The
+// numerical columns' share of the domain phase is weightBins times their
+// part of the columns whose domain costs budget (as when every such column
+// had an equal share of one domain phase).
 const (
-	weightDomain = 0.15
-	weightRound1 = 0.30
-	weightSelect = 0.10
-	weightRound2 = 0.45
+	weightCategories1 = 0.40
+	weightCategories2 = 0.40
+	weightBins        = 0.15
+	weightRound1      = 0.15
+	weightSelect      = 0.05
+	weightRound2      = 0.30
 )
 
+// phaseUse says which phases a model runs.
+type phaseUse struct {
+	privateCats, costlyNums int // columns whose categories, or bins, are found under DP
+	round1, sel, round2     bool
+}
+
 // newPlan splits (eps, delta) into the phases a model uses.
-func newPlan(eps, delta float64, privateCategories, domain, round1, sel, round2 bool) (plan, error) {
-	p := plan{Epsilon: eps, Delta: delta}
+func newPlan(eps, delta float64, u phaseUse) (plan, error) {
+	p := plan{Epsilon: eps, Delta: delta, Sparse: 2*u.privateCats + u.costlyNums}
 	convDelta := delta
-	if privateCategories {
+	if p.Sparse > 0 {
 		p.DeltaDomain = delta / 2
 		convDelta = delta - p.DeltaDomain
 	}
@@ -105,16 +124,46 @@ func newPlan(eps, delta float64, privateCategories, domain, round1, sel, round2 
 		}
 		return 0
 	}
-	wd, w1, ws, w2 := w(domain, weightDomain), w(round1, weightRound1), w(sel, weightSelect), w(round2, weightRound2)
-	total := wd + w1 + ws + w2
+	var wb float64
+	if u.costlyNums > 0 {
+		wb = weightBins * float64(u.costlyNums) / float64(u.costlyNums+u.privateCats)
+	}
+	cats := u.privateCats > 0
+	wc1, wc2 := w(cats, weightCategories1), w(cats, weightCategories2)
+	w1, ws, w2 := w(u.round1, weightRound1), w(u.sel, weightSelect), w(u.round2, weightRound2)
+	total := wc1 + wc2 + wb + w1 + ws + w2
 	if total == 0 {
 		return p, nil
 	}
-	p.Domain = p.Rho * wd / total
+	p.Categories1 = p.Rho * wc1 / total
+	p.Categories2 = p.Rho * wc2 / total
+	p.Bins = p.Rho * wb / total
+	p.Domain = p.Categories1 + p.Categories2 + p.Bins
 	p.Round1 = p.Rho * w1 / total
 	p.Select = p.Rho * ws / total
 	p.Round2 = p.Rho * w2 / total
 	return p, nil
+}
+
+// giveBack moves rho that the second discovery pass left unspent to the
+// measurement phases, in proportion to their shares. The amount depends on
+// the first pass's noisy output, which is allowed: zCDP composes with
+// adaptively chosen budgets as long as their sum never exceeds Rho (a
+// Rényi filter: Feldman and Zrnic, 2021; Whitehouse, Ramdas, Rogers and
+// Wu, 2023).
+func (p *plan) giveBack(unspent float64) {
+	if unspent <= 0 {
+		return
+	}
+	m := p.Round1 + p.Select + p.Round2
+	if m == 0 {
+		return
+	}
+	p.Categories2 -= unspent
+	p.Domain -= unspent
+	p.Round1 += unspent * p.Round1 / m
+	p.Select += unspent * p.Select / m
+	p.Round2 += unspent * p.Round2 / m
 }
 
 // gaussianSigma is the noise scale of a Gaussian mechanism with L2

@@ -14,14 +14,14 @@ type catValue struct {
 
 // domain is the finite set of codes a column is modelled over.
 //
-// A Categorical column's codes are its released values, in order, then one
-// code for "other": the values too rare to be released under DP, which are
-// sampled back as NULL. A BOOLEAN column's domain is public (false, true,
-// NULL) and has no "other".
+// A Categorical column's codes are its released values (or its public
+// domain), in order, then one code for "other": the values too rare to be
+// released under DP, or outside the public domain. Sampling never draws
+// "other" (see excluded).
 //
 // A Numerical column's codes are its point values (values common enough
 // to get a code of their own, such as 0 in a column of mostly zeros), then
-// its bins, then NULL. Bin j holds [edges[j], edges[j+1]), the last bin
+// its bins, then NULL, which is sampled only when nullable. Bin j holds [edges[j], edges[j+1]), the last bin
 // also its upper edge; values outside [edges[0], edges[last]] fall in the
 // end bins. One edge makes one bin that holds a single point.
 type domain struct {
@@ -33,6 +33,9 @@ type domain struct {
 	points []float64
 	pindex map[float64]int32
 	edges  []float64
+	// nullable: NULL, a Numerical column's last code, may be sampled (the
+	// column's NULLs were released by discovery, or are not known).
+	nullable bool
 }
 
 func (d *domain) size() int {
@@ -44,6 +47,24 @@ func (d *domain) size() int {
 		return n
 	}
 	return len(d.points) + d.bins() + 1
+}
+
+// excluded is the code sampling never draws, or -1: a Categorical
+// column's "other" when any value was released, so that values too rare
+// to release are drawn again among the released ones (given the row's
+// parents in the model) rather than invented as NULL. With no value
+// released, "other" is all there is and decodes as NULL.
+//
+// A Numerical column's NULL code is excluded unless nullable: NULLs too
+// rare to release are drawn again among the bins.
+func (d *domain) excluded() int {
+	switch {
+	case d.class == Categorical && d.other && len(d.values) > 0:
+		return len(d.values)
+	case d.class == Numerical && !d.nullable:
+		return len(d.points) + d.bins()
+	}
+	return -1
 }
 
 func (d *domain) bins() int { return max(1, len(d.edges)-1) }
@@ -158,11 +179,6 @@ func (d *domain) decode(r *rand.Rand, k int32, c *column, i int) {
 	default:
 		c.num[i] = a + (b-a)*r.Float64()
 	}
-}
-
-// boolDomain is the public domain of a BOOLEAN column.
-func boolDomain() *domain {
-	return newCategoricalDomain([]catValue{{s: "false"}, {s: "true"}, {null: true}}, false)
 }
 
 // categoryCounts counts a column's values in a deterministic order: by

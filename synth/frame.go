@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -190,8 +191,10 @@ type plannedColumn struct {
 }
 
 // planColumns chooses each column's class from its type and counts, with the
-// caller's overrides. It refuses overrides that cannot work.
-func planColumns(fields []sourceField, stats []columnStats, n int64, o *Options) ([]plannedColumn, error) {
+// caller's overrides. Columns with a public domain (listed in o.Public, or
+// in declared, the fields whose domain a table property gives) are
+// categorical. It refuses overrides that cannot work.
+func planColumns(fields []sourceField, stats []columnStats, n int64, o *Options, declared map[int][]catValue) ([]plannedColumn, error) {
 	byName := map[string]int{}
 	for i, f := range fields {
 		byName[strings.ToLower(f.name)] = i
@@ -245,6 +248,30 @@ func planColumns(fields []sourceField, stats []columnStats, n int64, o *Options)
 			return nil, fmt.Errorf("%w: target column %s is also dropped", ErrInvalidOptions, fields[i].name)
 		}
 		target = i
+	}
+	public := map[int]bool{}
+	for i := range declared {
+		public[i] = true
+	}
+	idx, err = check(o.Public, "public")
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range idx {
+		public[i] = true
+	}
+	for i := range public {
+		switch {
+		case drop[i] && slices.Contains(idx, i):
+			return nil, fmt.Errorf("%w: column %s is both dropped and public", ErrInvalidOptions, fields[i].name)
+		case want[i] == Numerical:
+			return nil, fmt.Errorf("%w: column %s has a public domain, so it is categorical, but is listed as numerical", ErrInvalidOptions, fields[i].name)
+		case hasBounds(o, fields[i].name):
+			return nil, fmt.Errorf("%w: column %s has a public domain, so it is categorical, but has bounds", ErrInvalidOptions, fields[i].name)
+		}
+		if !drop[i] {
+			want[i] = Categorical
+		}
 	}
 	for name := range o.Bounds {
 		i, ok := byName[strings.ToLower(name)]

@@ -166,14 +166,17 @@ const (
 )
 
 // dpBins chooses the domain of a Numerical column from its non-null values
-// sorted (ascending), under deltaC-approximate rho-zCDP, n being the
-// table's (public) row count. rho is split equally between the steps that
-// run:
+// sorted (ascending) and its number of NULLs, under deltaC-approximate
+// rho-zCDP, n being the table's (public) row count. rho is split equally
+// between the steps that run:
 //
 //  1. the range [lo, hi], by dpRange (skipped when bounds are public);
 //  2. point values: a Gaussian sparse histogram of the values in the range
 //     (threshold as for categories, and at least n/pointShare), so that a
-//     column of mostly zeros keeps its zeros exact;
+//     column of mostly zeros keeps its zeros exact. NULL is a cell of the
+//     same histogram (a row is one value or NULL: sensitivity still 1),
+//     released by the categories' threshold alone: nullable says whether
+//     the model may sample NULL;
 //  3. bin edges for the other values: levels rounds of recursive medians,
 //     fewer when points hold most rows. Each round splits every interval
 //     at a DP median (exponential mechanism over the public candidates
@@ -182,7 +185,7 @@ const (
 //     composition).
 //
 // A single edge means one bin holding that point.
-func dpBins(r *rand.Rand, sorted []float64, kind valueKind, bounds []float64, levels int, rho, deltaC float64, n int) (points, edges []float64) {
+func dpBins(r *rand.Rand, sorted []float64, nulls int, kind valueKind, bounds []float64, levels int, rho, deltaC float64, n int) (points, edges []float64, nullable bool) {
 	parts := 3.0
 	var lo, hi float64
 	if bounds != nil {
@@ -192,8 +195,13 @@ func dpBins(r *rand.Rand, sorted []float64, kind valueKind, bounds []float64, le
 		lo, hi = dpRange(r, sorted, rangeGrid(kind), rho/parts)
 	}
 	rho /= parts
+	sigma := gaussianSigma(rho)
+	tauNull := 1 + sigma*normalQuantileUpper(deltaC)
+	if nulls > 0 {
+		nullable = float64(nulls)+r.NormFloat64()*sigma >= tauNull
+	}
 	if hi <= lo {
-		return nil, []float64{lo}
+		return nil, []float64{lo}, nullable
 	}
 
 	// Point values.
@@ -208,8 +216,7 @@ func dpBins(r *rand.Rand, sorted []float64, kind valueKind, bounds []float64, le
 		}
 		i = j
 	}
-	sigma := gaussianSigma(rho)
-	tau := math.Max(1+sigma*normalQuantileUpper(deltaC), float64(n)/pointShare)
+	tau := math.Max(tauNull, float64(n)/pointShare)
 	keep, noisy := sparseHistogram(r, counts, sigma, tau)
 	order := make([]int, len(keep))
 	for i := range order {
@@ -258,7 +265,7 @@ func dpBins(r *rand.Rand, sorted []float64, kind valueKind, bounds []float64, le
 		}
 		edges = next
 	}
-	return points, edges
+	return points, edges, nullable
 }
 
 // medianCandidates are the public candidate edges inside [lo, hi]: every

@@ -32,17 +32,24 @@ func TestCDPConversion(t *testing.T) {
 }
 
 func TestPlanAddsUp(t *testing.T) {
-	p, err := newPlan(1, 1e-9, true, true, true, true, true)
+	p, err := newPlan(1, 1e-9, phaseUse{privateCats: 3, costlyNums: 2, round1: true, sel: true, round2: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s := p.Domain + p.Round1 + p.Select + p.Round2; math.Abs(s-p.Rho) > 1e-12 {
+	if s := p.Categories1 + p.Categories2 + p.Bins + p.Round1 + p.Select + p.Round2; math.Abs(s-p.Rho) > 1e-12 || math.Abs(p.Domain-p.Categories1-p.Categories2-p.Bins) > 1e-12 {
 		t.Errorf("phases sum to %g, rho is %g", s, p.Rho)
 	}
-	if p.DeltaDomain != 0.5e-9 || cdpDelta(p.Rho, 1) > 0.5e-9*(1+1e-9) {
+	if p.DeltaDomain != 0.5e-9 || p.Sparse != 8 || cdpDelta(p.Rho, 1) > 0.5e-9*(1+1e-9) {
 		t.Errorf("delta split wrong: %+v (conversion delta %g)", p, cdpDelta(p.Rho, 1))
 	}
-	q, _ := newPlan(1, 1e-9, false, false, true, false, true)
+	// What the second discovery pass leaves goes to the measurements, in
+	// proportion, and the total stays rho.
+	r1, r2 := p.Round1, p.Round2
+	p.giveBack(p.Categories2 / 2)
+	if s := p.Categories1 + p.Categories2 + p.Bins + p.Round1 + p.Select + p.Round2; math.Abs(s-p.Rho) > 1e-12 || p.Round1 <= r1 || math.Abs(p.Round2/p.Round1-r2/r1) > 1e-9 {
+		t.Errorf("after giving back: %+v", p)
+	}
+	q, _ := newPlan(1, 1e-9, phaseUse{round1: true, round2: true})
 	if q.Domain != 0 || q.Select != 0 || math.Abs(q.Round1+q.Round2-q.Rho) > 1e-12 || q.DeltaDomain != 0 {
 		t.Errorf("unused phases must cost nothing: %+v", q)
 	}
@@ -169,26 +176,34 @@ func TestDPBins(t *testing.T) {
 	sort.Float64s(age)
 	sort.Float64s(hours)
 	const rho, deltaC = 2e-4, 1e-11 // a column's share at epsilon 1
-	points, edges := dpBins(r, gain, kindInt, nil, 4, rho, deltaC, len(gain))
+	points, edges, _ := dpBins(r, gain, 0, kindInt, nil, 4, rho, deltaC, len(gain))
 	if !slices.Equal(points, []float64{0}) || len(edges) < 2 || edges[0] > 1000 {
 		t.Errorf("capital-gain-like: points %v, edges %v: want 0 as a point and bins over the tail", points, edges)
 	}
 	if last := edges[len(edges)-1]; last < 16384 || last > 65536 {
 		t.Errorf("capital-gain-like upper edge %g, want within a factor two of the data's", last)
 	}
-	points, edges = dpBins(r, age, kindInt, nil, 4, rho, deltaC, len(age))
+	points, edges, _ = dpBins(r, age, 0, kindInt, nil, 4, rho, deltaC, len(age))
 	if len(points) != 0 || len(edges) < 12 || edges[0] < 8 || edges[0] > 17 || edges[len(edges)-1] < 90 || edges[len(edges)-1] > 128 {
 		t.Errorf("age-like: points %v, edges %v: want about 16 bins over [17, 90]", points, edges)
 	}
 	if mid := edges[len(edges)/2]; mid < 45 || mid > 63 {
 		t.Errorf("age-like middle edge %g, want near the median 54", mid)
 	}
-	points, edges = dpBins(r, hours, kindInt, nil, 4, rho, deltaC, len(hours))
+	points, edges, _ = dpBins(r, hours, 0, kindInt, nil, 4, rho, deltaC, len(hours))
 	if !slices.Equal(points, []float64{40}) || len(edges) < 6 || len(edges) > 10 {
 		t.Errorf("hours-like: points %v, edges %v: want 40 as a point and about 8 bins for the other half", points, edges)
 	}
+	// NULL is a value to sample only when the histogram releases it: a
+	// column with one NULL (almost) never, one with many always.
+	if _, _, nullable := dpBins(r, age, 1, kindInt, nil, 4, rho, deltaC, len(age)+1); nullable {
+		t.Error("a single NULL was released")
+	}
+	if _, _, nullable := dpBins(r, age, 3000, kindInt, nil, 4, rho, deltaC, len(age)+3000); !nullable {
+		t.Error("3,000 NULLs in 33,000 rows were not released")
+	}
 	// Public bounds are used as given.
-	_, edges = dpBins(r, age, kindInt, []float64{0, 100}, 2, rho, deltaC, len(age))
+	_, edges, _ = dpBins(r, age, 0, kindInt, []float64{0, 100}, 2, rho, deltaC, len(age))
 	if edges[0] != 0 || edges[len(edges)-1] != 100 || len(edges) != 5 {
 		t.Errorf("bounded edges %v: want 4 bins over [0, 100]", edges)
 	}

@@ -16,6 +16,9 @@ type fitConfig struct {
 	// bounds are public bounds by column: two values bound the range, more
 	// are the bin edges themselves.
 	bounds map[int][]float64
+	// public are Categorical columns' public domains: the values the
+	// model uses, whatever the data holds (no budget spent on them).
+	public map[int][]catValue
 	// targetWeight multiplies the selection score of pairs with the
 	// target, in a plain tree.
 	targetWeight float64
@@ -50,10 +53,24 @@ type model struct {
 	edges   [][2]int // the tree's edges, parent first
 	order   []int
 	factors []factor
+	info    []domainInfo
 	// sigmas of each phase's Gaussian noise, for the report.
 	sigmaDomain, sigmaRound1, sigmaRound2 float64
 	measurements                          int
 }
+
+// domainInfo is how a column's domain was found, for the report.
+type domainInfo struct {
+	public     bool    // given: a public domain, or public bin edges
+	rho        float64 // spent on finding it
+	noise      float64 // a categorical column's first-pass noise
+	residual   float64 // share of rows the first pass left unexplained
+	secondPass bool
+}
+
+// boolValues are a BOOLEAN column's values that are public: the model
+// always has them; NULL only if discovery releases it.
+var boolValues = []catValue{{s: "false"}, {s: "true"}}
 
 // fit fits a model to f under (eps, delta)-DP. It returns the model and f's
 // codes in the model's domains.
@@ -64,88 +81,84 @@ func fit(r *rand.Rand, f *frame, cfg fitConfig, eps, delta float64) (*model, [][
 	tan := cfg.tan && t >= 0 && d >= 2
 
 	// Which phases run.
-	costly, sparse := 0, 0
-	needOneWay := false
+	var cats []catColumn
+	costlyNums := 0
 	for j, c := range f.cols {
 		switch {
+		case c.class == Categorical && cfg.public[j] != nil:
 		case c.class == Categorical && c.isBool:
-			needOneWay = true
+			cats = append(cats, catColumn{j: j, pinned: boolValues})
 		case c.class == Categorical:
-			costly++
-			sparse++
+			cats = append(cats, catColumn{j: j})
 		case len(cfg.bounds[j]) > 2:
-			needOneWay = true
 		default:
-			costly++
-			sparse++ // its point values are found by a sparse histogram
-			needOneWay = true
+			costlyNums++
 		}
 	}
+	// Without a target-augmented tree, the first measurements are the
+	// 1-way marginals discovery does not give.
+	needOneWay := len(cats) < d
 	var round1, sel, round2 bool
 	if tan {
 		round1, sel, round2 = true, d-1 >= 3, d-1 >= 2
 	} else {
 		round1, sel, round2 = needOneWay, d >= 3, d >= 2
 	}
-	p, err := newPlan(eps, delta, sparse > 0, costly > 0, round1, sel, round2)
+	p, err := newPlan(eps, delta, phaseUse{privateCats: len(cats), costlyNums: costlyNums, round1: round1, sel: sel, round2: round2})
 	if err != nil {
 		return nil, nil, err
 	}
-	m := &model{plan: p, tan: tan, domains: make([]*domain, d), sizes: make([]int, d)}
+	m := &model{tan: tan, domains: make([]*domain, d), sizes: make([]int, d), info: make([]domainInfo, d)}
 
-	// Phase 1: domains. Private categories are found by a thresholded
-	// Gaussian histogram, whose noisy counts also measure the 1-way
-	// marginal; bin edges by DP quantiles.
+	// Phase 1: domains. Private categories are found by thresholded
+	// Gaussian histograms, whose noisy counts also measure the 1-way
+	// marginals; public ones are given; bin edges by DP quantiles.
 	var ms []*measurement
-	var domainRho, sigmaDom, tau float64
-	if costly > 0 {
-		domainRho = p.Domain / float64(costly)
-		sigmaDom = gaussianSigma(domainRho)
-		m.sigmaDomain = sigmaDom
+	var deltaC float64
+	if p.Sparse > 0 {
+		deltaC = p.DeltaDomain / float64(p.Sparse)
 	}
-	if sparse > 0 {
-		tau = 1 + sigmaDom*normalQuantileUpper(p.DeltaDomain/float64(sparse))
+	disc, spent := discoverCategories(r, f, cats, p.Categories1, p.Categories2, deltaC)
+	p.giveBack(p.Categories2 - spent)
+	m.plan = p
+	var binRho float64
+	if costlyNums > 0 {
+		binRho = p.Bins / float64(costlyNums)
+		m.sigmaDomain = gaussianSigma(binRho / 3)
 	}
-	catMeasure := map[int][]float64{}
 	for j, c := range f.cols {
 		switch {
-		case c.class == Categorical && c.isBool:
-			m.domains[j] = boolDomain()
+		case c.class == Categorical && cfg.public[j] != nil:
+			m.domains[j] = newCategoricalDomain(cfg.public[j], true)
+			m.info[j].public = true
 		case c.class == Categorical:
-			vals, counts := categoryCounts(c, f.n)
-			keep, noisy := sparseHistogram(r, counts, sigmaDom, tau)
-			kept := make([]catValue, len(keep))
-			for i, k := range keep {
-				kept[i] = vals[k]
-			}
-			m.domains[j] = newCategoricalDomain(kept, true)
-			catMeasure[j] = noisy
+			dc := disc[j]
+			m.domains[j] = dc.domain
+			ms = append(ms, dc.ms...)
+			m.info[j] = domainInfo{rho: dc.rho1 + dc.rho2, residual: dc.residual, secondPass: dc.rho2 > 0, noise: dc.sigma1}
+			m.sigmaDomain = dc.sigma1
 		case len(cfg.bounds[j]) > 2:
+			// No budget is spent on this column's domain, so whether it
+			// holds NULLs is not known: NULL stays a value to sample.
 			m.domains[j] = newNumericalDomain(nil, sortedUnique(slices.Clone(cfg.bounds[j])))
+			m.domains[j].nullable = true
+			m.info[j].public = true
 		default:
 			var b []float64
 			if len(cfg.bounds[j]) == 2 {
 				b = cfg.bounds[j]
 			}
-			points, edges := dpBins(r, sortedValues(c, f.n), c.kind, b, cfg.levels, domainRho, p.DeltaDomain/float64(sparse), f.n)
+			sorted := sortedValues(c, f.n)
+			points, edges, nullable := dpBins(r, sorted, f.n-len(sorted), c.kind, b, cfg.levels, binRho, deltaC, f.n)
 			m.domains[j] = newNumericalDomain(points, edges)
+			m.domains[j].nullable = nullable
+			m.info[j].rho = binRho
 		}
 		m.sizes[j] = m.domains[j].size()
 	}
 	codes := make([][]int32, d)
 	for j, c := range f.cols {
 		codes[j] = m.domains[j].encode(c, f.n)
-	}
-	for j := range d {
-		if noisy, ok := catMeasure[j]; ok {
-			y := make([]float64, m.sizes[j])
-			mask := make([]bool, m.sizes[j])
-			copy(y, noisy)
-			for i := range noisy {
-				mask[i] = true
-			}
-			ms = append(ms, &measurement{vars: []int{j}, y: y, sigma: sigmaDom, mask: mask})
-		}
 	}
 	measure := func(vars []int, sigma float64) *measurement {
 		y := countTable(codes, m.sizes, vars)
@@ -164,7 +177,7 @@ func fit(r *rand.Rand, f *frame, cfg fitConfig, eps, delta float64) (*model, [][
 		switch {
 		case tan && j != t:
 			first = append(first, []int{t, j})
-		case !tan && (c.class == Numerical || c.isBool):
+		case !tan && (c.class == Numerical || cfg.public[j] != nil):
 			first = append(first, []int{j})
 		}
 	}
@@ -184,6 +197,7 @@ func fit(r *rand.Rand, f *frame, cfg fitConfig, eps, delta float64) (*model, [][
 			for j := range d {
 				if j != t {
 					e := combine([]int{t, j}, m.sizes, ms, n)
+					revive(e, m.sizes[t], m.sizes[j], est1[t], est1[j])
 					ipf(e, m.sizes, []int{t, j}, []margin{{[]int{t}, est1[t]}, {[]int{j}, est1[j]}}, 20)
 					est2[j] = e
 				}
@@ -314,7 +328,7 @@ func fit(r *rand.Rand, f *frame, cfg fitConfig, eps, delta float64) (*model, [][
 	m.factors = make([]factor, d)
 	addFactor := func(child int, parents []int, table []float64, fallback func(pc int) []float64) {
 		m.order = append(m.order, child)
-		m.factors[child] = conditional(child, parents, m.sizes, table, fallback)
+		m.factors[child] = conditional(child, parents, m.sizes, table, fallback, m.domains[child].excluded())
 	}
 	oneWay := func(j int) func(int) []float64 { return func(int) []float64 { return est1[j] } }
 	if tan {
@@ -330,8 +344,11 @@ func fit(r *rand.Rand, f *frame, cfg fitConfig, eps, delta float64) (*model, [][
 		case tan:
 			mm := cliques[x]
 			e := normSub(mm.y, n)
-			ipf(e, m.sizes, mm.vars, []margin{{[]int{t, pa}, est2[pa]}, {[]int{t, x}, est2[x]}}, 20)
 			kp, kx := m.sizes[pa], m.sizes[x]
+			for y := range m.sizes[t] {
+				revive(e[y*kp*kx:(y+1)*kp*kx], kp, kx, est2[pa][y*kp:(y+1)*kp], est2[x][y*kx:(y+1)*kx])
+			}
+			ipf(e, m.sizes, mm.vars, []margin{{[]int{t, pa}, est2[pa]}, {[]int{t, x}, est2[x]}}, 20)
 			addFactor(x, []int{t, pa}, e, func(pc int) []float64 {
 				y := pc / kp
 				return est2[x][y*kx : (y+1)*kx]
@@ -339,6 +356,7 @@ func fit(r *rand.Rand, f *frame, cfg fitConfig, eps, delta float64) (*model, [][
 		default:
 			mm := cliques[x]
 			e := normSub(mm.y, n)
+			revive(e, m.sizes[pa], m.sizes[x], est1[pa], est1[x])
 			ipf(e, m.sizes, mm.vars, []margin{{[]int{pa}, est1[pa]}, {[]int{x}, est1[x]}}, 20)
 			addFactor(x, []int{pa}, e, oneWay(x))
 		}
@@ -347,6 +365,34 @@ func fit(r *rand.Rand, f *frame, cfg fitConfig, eps, delta float64) (*model, [][
 		return nil, nil, fmt.Errorf("internal error: model covers %d of %d columns", len(m.order), d)
 	}
 	return m, codes, nil
+}
+
+// revive gives back to a table over (parent, child), kp by kx, the child
+// values its margin ex has but the table lost: norm-sub zeroes small noisy
+// cells, and a value held by few rows can lose every cell of a large
+// table, which proportional fitting cannot restore. Such a value's column
+// gets the parent margin ep times its share, as if independent of the
+// parent; fitting then scales it to ex. Post-processing: no privacy cost.
+func revive(e []float64, kp, kx int, ep, ex []float64) {
+	total := sum(ep)
+	if total <= 0 {
+		return
+	}
+	for c := range kx {
+		if ex[c] <= 0 {
+			continue
+		}
+		var s float64
+		for p := range kp {
+			s += e[p*kx+c]
+		}
+		if s > 0 {
+			continue
+		}
+		for p := range kp {
+			e[p*kx+c] = ep[p] * ex[c] / total
+		}
+	}
 }
 
 // combine estimates the table over vars from every measurement that covers
@@ -440,15 +486,31 @@ func tanScore(codes [][]int32, sizes []int, t, a, b int, et, eta, etb []float64)
 
 // conditional turns a table over (parents..., child) into cumulative
 // conditional distributions. A parent configuration the table gives no mass
-// uses fallback(pc), then uniform.
-func conditional(child int, parents []int, sizes []int, table []float64, fallback func(pc int) []float64) factor {
+// uses fallback(pc), then uniform. The child's code exclude (-1 for none)
+// is never drawn: its mass goes to the other codes in proportion, which is
+// drawing again among them given the parents.
+func conditional(child int, parents []int, sizes []int, table []float64, fallback func(pc int) []float64, exclude int) factor {
 	k := sizes[child]
 	configs := len(table) / k
 	f := factor{child: child, parents: parents, cum: make([][]float64, configs)}
+	row := make([]float64, k)
 	for pc := range configs {
-		row := table[pc*k : (pc+1)*k]
+		copy(row, table[pc*k:(pc+1)*k])
+		if exclude >= 0 {
+			row[exclude] = 0
+		}
 		if sum(row) <= 0 && fallback != nil {
-			row = fallback(pc)
+			copy(row, fallback(pc))
+			if exclude >= 0 {
+				row[exclude] = 0
+			}
+		}
+		if sum(row) <= 0 && exclude >= 0 {
+			// Uniform over the codes that may be drawn.
+			for i := range row {
+				row[i] = 1
+			}
+			row[exclude] = 0
 		}
 		f.cum[pc] = cumulative(row)
 	}
@@ -464,10 +526,16 @@ func sum(xs []float64) float64 {
 }
 
 // cumulative returns the normalised running sums of w (uniform when w has
-// no mass).
+// no mass). The entry of the last code with positive weight, and every one
+// after it, is exactly 1, so that drawing the first entry above a uniform
+// u in [0, 1) never picks a code of zero weight.
 func cumulative(w []float64) []float64 {
 	out := make([]float64, len(w))
 	total := sum(w)
+	last := len(w) - 1
+	for total > 0 && last > 0 && w[last] <= 0 {
+		last--
+	}
 	var acc float64
 	for i, x := range w {
 		if total > 0 {
@@ -477,8 +545,8 @@ func cumulative(w []float64) []float64 {
 		}
 		out[i] = acc
 	}
-	if len(out) > 0 {
-		out[len(out)-1] = 1
+	for i := max(last, 0); i < len(out); i++ {
+		out[i] = 1
 	}
 	return out
 }
@@ -499,12 +567,18 @@ func (m *model) sample(r *rand.Rand, rows int) [][]int32 {
 			for k, p := range f.parents {
 				pc += int(out[p][i]) * st[k]
 			}
-			cum := f.cum[pc]
-			u := r.Float64()
-			col[i] = int32(min(sort.SearchFloat64s(cum, u), len(cum)-1))
+			col[i] = draw(f.cum[pc], r.Float64())
 		}
 	}
 	return out
+}
+
+// draw returns the code of a cumulative distribution that u, uniform in
+// [0, 1), falls on: the first whose running sum exceeds u, so codes of
+// zero weight are never drawn.
+func draw(cum []float64, u float64) int32 {
+	i := sort.Search(len(cum), func(i int) bool { return cum[i] > u })
+	return int32(min(i, len(cum)-1))
 }
 
 // decode turns sampled codes into a frame shaped like like.

@@ -41,6 +41,18 @@ type Options struct {
 	// the range (bin edges inside it are still chosen under DP), more are
 	// the bin edges themselves (no budget spent on them).
 	Bounds map[string][]float64
+	// Public lists categorical columns whose set of values the data owner
+	// declares public knowledge (education levels, countries, enums): the
+	// model uses those values as given and spends no budget finding them,
+	// so none is lost for being rare. The values are the column's table
+	// property floe.synth.public-domain.COLUMN (a JSON array) when it has
+	// one (the property alone also makes a column public), else the
+	// distinct values the column holds, NULL included if present. Taking
+	// them from the data is private only because the owner asserts they
+	// are public: do not list a column whose values are themselves
+	// sensitive. Rows holding a value outside a declared domain are drawn
+	// again among the domain's values, given the rest of the row.
+	Public []string
 	// Bins is the most bins a Numerical column gets, rounded up to a power
 	// of two; default 16.
 	Bins int

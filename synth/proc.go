@@ -23,10 +23,11 @@ var registerOnce sync.Once
 //
 // The first argument is the source; named arguments are the Options:
 // into, target, epsilon, delta, min_fidelity, min_protection, categorical,
-// numerical, drop, bounds (a struct or map of [low, high] or edge lists,
-// as in {'age': [17, 90]}), bins, rows, seed, replace and report (a path
-// for the JSON report). It returns one row of scores. Calling Register
-// more than once is harmless.
+// numerical, drop, public (columns whose set of values is public knowledge,
+// as in ['education', 'country']), bounds (a struct or map of [low, high]
+// or edge lists, as in {'age': [17, 90]}), bins, rows, seed, replace and
+// report (a path for the JSON report). It returns one row of scores.
+// Calling Register more than once is harmless.
 func Register() {
 	registerOnce.Do(func() { lakesql.RegisterProcedure("synthesize", procedure) })
 }
@@ -91,11 +92,23 @@ func ResultRow(rep *Report) (cols, types []string, row []any) {
 	add("trtr_r2", "DOUBLE", opt(trtr.R2, reg))
 	add("tstr_rmse", "DOUBLE", opt(tstr.RMSE, reg))
 	add("trtr_rmse", "DOUBLE", opt(trtr.RMSE, reg))
+	var gtstr, gtrtr Metrics
+	boosted := u != nil && u.Boosted != nil
+	if boosted {
+		gtstr, gtrtr = u.Boosted.TSTR, u.Boosted.TRTR
+	}
+	add("tstr_gbt_accuracy", "DOUBLE", opt(gtstr.Accuracy, cls && boosted))
+	add("trtr_gbt_accuracy", "DOUBLE", opt(gtrtr.Accuracy, cls && boosted))
+	add("tstr_gbt_auc", "DOUBLE", opt(gtstr.AUC, cls && boosted))
+	add("trtr_gbt_auc", "DOUBLE", opt(gtrtr.AUC, cls && boosted))
+	add("tstr_gbt_r2", "DOUBLE", opt(gtstr.R2, reg && boosted))
+	add("trtr_gbt_r2", "DOUBLE", opt(gtrtr.R2, reg && boosted))
 	var dropped []string
 	for _, d := range rep.Dropped {
 		dropped = append(dropped, d.Name)
 	}
 	add("dropped", "VARCHAR", nullIfEmpty(strings.Join(dropped, ", ")))
+	add("public_domains", "VARCHAR", nullIfEmpty(strings.Join(rep.Budget.PublicDomains, ", ")))
 	return cols, types, row
 }
 
@@ -151,6 +164,8 @@ func procOptions(args lakesql.ProcArgs) (Options, string, error) {
 			o.Numerical, err = argStrings(k, v)
 		case "drop":
 			o.Drop, err = argStrings(k, v)
+		case "public":
+			o.Public, err = argStrings(k, v)
 		case "bounds":
 			o.Bounds, err = argBounds(v)
 		case "bins", "rows":
@@ -183,7 +198,7 @@ func procOptions(args lakesql.ProcArgs) (Options, string, error) {
 			}
 			o.Replace = b
 		default:
-			err = fmt.Errorf("%w: unknown argument %s (known: into, target, epsilon, delta, min_fidelity, min_protection, categorical, numerical, drop, bounds, bins, rows, seed, replace, report)", ErrInvalidOptions, k)
+			err = fmt.Errorf("%w: unknown argument %s (known: into, target, epsilon, delta, min_fidelity, min_protection, categorical, numerical, drop, public, bounds, bins, rows, seed, replace, report)", ErrInvalidOptions, k)
 		}
 		if err != nil {
 			return o, "", err

@@ -47,9 +47,18 @@ type Budget struct {
 	Rho         float64 `json:"rho"`
 	DeltaDomain float64 `json:"delta_domain"`
 	RhoDomain   float64 `json:"rho_domain"`
-	RhoRound1   float64 `json:"rho_first_measurements"`
-	RhoSelect   float64 `json:"rho_structure"`
-	RhoRound2   float64 `json:"rho_clique_measurements"`
+	// RhoCategories and RhoBins are RhoDomain's parts: category discovery
+	// (both passes; what the second pass left unspent went to the
+	// measurements) and the numerical columns' bins.
+	RhoCategories float64 `json:"rho_categories"`
+	RhoBins       float64 `json:"rho_bins"`
+	RhoRound1     float64 `json:"rho_first_measurements"`
+	RhoSelect     float64 `json:"rho_structure"`
+	RhoRound2     float64 `json:"rho_clique_measurements"`
+	// PublicDomains are the categorical columns whose set of values was
+	// declared public (Options.Public or the table property
+	// floe.synth.public-domain.COLUMN): no budget was spent finding them.
+	PublicDomains []string `json:"public_domains"`
 	// Limit is the source's floe.privacy.epsilon-budget (0: none), and
 	// SpentBefore the epsilon of its earlier releases in the ledger.
 	Limit          float64 `json:"limit,omitempty"`
@@ -79,8 +88,19 @@ type ColumnReport struct {
 	// exactly (each held by at least 1/32 of the rows), found under DP.
 	Points []float64 `json:"points,omitempty"`
 	// Categories is how many of a Categorical column's values were
-	// released; rarer ones are sampled as NULL.
+	// released (or declared public); rarer ones are drawn again among
+	// them, given the rest of the row.
 	Categories int `json:"categories,omitempty"`
+	// PublicDomain: the column's values (or bin edges) were given as
+	// public, not found under DP.
+	PublicDomain bool `json:"public_domain,omitempty"`
+	// DomainRho is the zCDP budget spent finding the column's domain.
+	DomainRho float64 `json:"domain_rho,omitempty"`
+	// Unexplained is, for a private categorical column, the share of rows
+	// the first discovery pass's released values left unexplained (a
+	// noisy estimate), and SecondPass whether it got a second pass.
+	Unexplained *float64 `json:"unexplained_share,omitempty"`
+	SecondPass  bool     `json:"second_pass,omitempty"`
 }
 
 // DroppedColumn is a source column left out of the synthetic table.
@@ -97,7 +117,9 @@ type ModelReport struct {
 	Edges        [][2]string `json:"edges"`
 	Measurements int         `json:"measurements"`
 	// Noise scales (standard deviations, in records) of the Gaussian
-	// mechanisms of each phase.
+	// mechanisms of each phase. NoiseDomain is the first category
+	// discovery pass's (without private categories, a numerical column's
+	// point histogram's); second passes differ by column.
 	NoiseDomain float64 `json:"noise_domain,omitempty"`
 	NoiseRound1 float64 `json:"noise_first_measurements,omitempty"`
 	NoiseRound2 float64 `json:"noise_clique_measurements,omitempty"`
@@ -107,22 +129,31 @@ type ModelReport struct {
 // the source's, over the model's domains. Each marginal scores exp(-KL(real
 // || synthetic)); OneWay and TwoWay are the means over 1-way and 2-way
 // marginals and Score is their mean (TwoWay is 0 and Score is OneWay for a
-// single column).
+// single column). MaxTVD is the largest total variation distance between a
+// column's real and synthetic 1-way distributions, and MaxTargetTVD the
+// largest over the 2-way distributions of (target, column) pairs.
 type Fidelity struct {
-	Score     float64          `json:"score"`
-	OneWay    float64          `json:"one_way"`
-	TwoWay    float64          `json:"two_way"`
-	Columns   []ColumnFidelity `json:"columns"`
-	WorstPair *PairFidelity    `json:"worst_pair,omitempty"`
+	Score        float64          `json:"score"`
+	OneWay       float64          `json:"one_way"`
+	TwoWay       float64          `json:"two_way"`
+	MaxTVD       float64          `json:"max_tvd"`
+	MaxTargetTVD float64          `json:"max_target_tvd,omitempty"`
+	Columns      []ColumnFidelity `json:"columns"`
+	WorstPair    *PairFidelity    `json:"worst_pair,omitempty"`
 }
 
-// ColumnFidelity is one column's fidelity: its 1-way KL and score, and the
-// mean score of the 2-way marginals it is part of.
+// ColumnFidelity is one column's fidelity: its 1-way KL, score and total
+// variation distance (TVD, over the model's categories or bins: a value
+// too rare to release counts as missing from the synthetic table), the
+// mean score of the 2-way marginals it is part of and, with a target, the
+// TVD of its 2-way distribution with the target.
 type ColumnFidelity struct {
 	Column    string  `json:"column"`
 	KL        float64 `json:"kl"`
 	Score     float64 `json:"score"`
+	TVD       float64 `json:"tvd"`
 	PairScore float64 `json:"pair_score"`
+	TargetTVD float64 `json:"target_tvd,omitempty"`
 }
 
 // PairFidelity is one 2-way marginal's fidelity.
@@ -157,16 +188,26 @@ type Attack struct {
 	Score float64 `json:"score"`
 }
 
-// Utility compares a model trained on synthetic rows with one trained on
-// real rows, both tested on real rows neither saw (TSTR vs TRTR).
+// Utility compares models trained on synthetic rows with the same models
+// trained on real rows, both tested on real rows neither saw (TSTR vs
+// TRTR): a linear model (Model, TSTR and TRTR) and gradient-boosted trees
+// (Boosted), which also see interactions the linear model misses.
 type Utility struct {
-	Task      string  `json:"task"` // "classification" or "regression"
-	Target    string  `json:"target"`
-	Model     string  `json:"model"`
-	TrainRows int     `json:"train_rows"`
-	TestRows  int     `json:"test_rows"`
-	TSTR      Metrics `json:"tstr"`
-	TRTR      Metrics `json:"trtr"`
+	Task      string        `json:"task"` // "classification" or "regression"
+	Target    string        `json:"target"`
+	Model     string        `json:"model"`
+	TrainRows int           `json:"train_rows"`
+	TestRows  int           `json:"test_rows"`
+	TSTR      Metrics       `json:"tstr"`
+	TRTR      Metrics       `json:"trtr"`
+	Boosted   *ModelUtility `json:"boosted,omitempty"`
+}
+
+// ModelUtility is one model's TSTR and TRTR metrics.
+type ModelUtility struct {
+	Model string  `json:"model"`
+	TSTR  Metrics `json:"tstr"`
+	TRTR  Metrics `json:"trtr"`
 }
 
 // Metrics are a model's scores on the real test rows: accuracy and AUC
@@ -218,7 +259,11 @@ func firstErr(errs ...error) error {
 // Summary renders the headline scores as text, one per line.
 func (r *Report) Summary() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "fidelity %.3f (1-way %.3f, 2-way %.3f)\n", r.Fidelity.Score, r.Fidelity.OneWay, r.Fidelity.TwoWay)
+	fmt.Fprintf(&b, "fidelity %.3f (1-way %.3f, 2-way %.3f), largest TVD 1-way %.3f", r.Fidelity.Score, r.Fidelity.OneWay, r.Fidelity.TwoWay, r.Fidelity.MaxTVD)
+	if r.Target != "" {
+		fmt.Fprintf(&b, ", with the target %.3f", r.Fidelity.MaxTargetTVD)
+	}
+	b.WriteString("\n")
 	fmt.Fprintf(&b, "privacy %.3f (", r.Privacy.Score)
 	for i, a := range r.Privacy.Attacks {
 		if i > 0 {
@@ -228,13 +273,22 @@ func (r *Report) Summary() string {
 	}
 	fmt.Fprintf(&b, "), exact copies %.2f%%\n", 100*r.Privacy.ExactCopyRate)
 	if u := r.Utility; u != nil {
-		if u.Task == "classification" {
-			fmt.Fprintf(&b, "utility %s: accuracy TSTR %.3f vs TRTR %.3f, AUC TSTR %.3f vs TRTR %.3f\n", u.Target, u.TSTR.Accuracy, u.TRTR.Accuracy, u.TSTR.AUC, u.TRTR.AUC)
-		} else {
-			fmt.Fprintf(&b, "utility %s: R² TSTR %.3f vs TRTR %.3f, RMSE TSTR %.4g vs TRTR %.4g\n", u.Target, u.TSTR.R2, u.TRTR.R2, u.TSTR.RMSE, u.TRTR.RMSE)
+		models := []ModelUtility{{Model: u.Model, TSTR: u.TSTR, TRTR: u.TRTR}}
+		if u.Boosted != nil {
+			models = append(models, *u.Boosted)
+		}
+		for _, m := range models {
+			if u.Task == "classification" {
+				fmt.Fprintf(&b, "utility %s, %s: accuracy TSTR %.3f vs TRTR %.3f, AUC TSTR %.3f vs TRTR %.3f\n", u.Target, m.Model, m.TSTR.Accuracy, m.TRTR.Accuracy, m.TSTR.AUC, m.TRTR.AUC)
+			} else {
+				fmt.Fprintf(&b, "utility %s, %s: R² TSTR %.3f vs TRTR %.3f, RMSE TSTR %.4g vs TRTR %.4g\n", u.Target, m.Model, m.TSTR.R2, m.TRTR.R2, m.TSTR.RMSE, m.TRTR.RMSE)
+			}
 		}
 	}
 	fmt.Fprintf(&b, "epsilon %g, delta %.3g (rho %.4g)\n", r.Budget.Epsilon, r.Budget.Delta, r.Budget.Rho)
+	if len(r.Budget.PublicDomains) > 0 {
+		fmt.Fprintf(&b, "public domains (no budget spent): %s\n", strings.Join(r.Budget.PublicDomains, ", "))
+	}
 	for _, d := range r.Dropped {
 		fmt.Fprintf(&b, "dropped %s: %s\n", d.Name, d.Reason)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -99,12 +100,17 @@ func Run(ctx context.Context, sess *lakesql.Session, o Options) (*Report, error)
 	if n < minRows {
 		return nil, fmt.Errorf("%w: %s has %d rows; synth needs at least %d", ErrInvalidOptions, source, n, minRows)
 	}
-	planned, err := planColumns(fields, stats, n, &o)
+	declared, err := declaredDomains(tbl.Properties(), fields, source)
+	if err != nil {
+		return nil, err
+	}
+	planned, err := planColumns(fields, stats, n, &o, declared)
 	if err != nil {
 		return nil, fmt.Errorf("synthesize %s: %w", source, err)
 	}
 	var cols []*column
-	cfg := fitConfig{target: -1, levels: o.levels(), bounds: map[int][]float64{}, targetWeight: targetWeight}
+	cfg := fitConfig{target: -1, levels: o.levels(), bounds: map[int][]float64{}, public: map[int][]catValue{}, targetWeight: targetWeight}
+	fromData := map[int]bool{} // frame columns whose public domain is the data's values
 	for i, p := range planned {
 		if p.dropped != "" {
 			rep.Dropped = append(rep.Dropped, DroppedColumn{Name: p.col.name, Reason: p.dropped})
@@ -122,6 +128,13 @@ func Run(ctx context.Context, sess *lakesql.Session, o Options) (*Report, error)
 				cfg.bounds[j] = b
 			}
 		}
+		if vals, ok := declared[i]; ok {
+			if cfg.public[j], err = normalizeDomain(ctx, sess, p.col.name, p.col.typ, vals); err != nil {
+				return nil, err
+			}
+		} else if slices.ContainsFunc(o.Public, func(s string) bool { return strings.EqualFold(s, p.col.name) }) {
+			fromData[j] = true
+		}
 		cols = append(cols, p.col)
 	}
 	fr, err := readFrame(ctx, sess, rel, cols, n)
@@ -129,6 +142,13 @@ func Run(ctx context.Context, sess *lakesql.Session, o Options) (*Report, error)
 		return nil, fmt.Errorf("synthesize %s: %w", source, err)
 	}
 	rep.SourceRows = fr.n
+	for j := range fromData {
+		vals, _ := categoryCounts(fr.cols[j], fr.n)
+		if len(vals) > maxPublicValues {
+			return nil, fmt.Errorf("%w: public column %s has %d distinct values; a public domain holds at most %d", ErrInvalidOptions, fr.cols[j].name, len(vals), maxPublicValues)
+		}
+		cfg.public[j] = vals
+	}
 	delta := o.Delta
 	if delta == 0 {
 		delta = defaultDelta(fr.n)
@@ -160,7 +180,7 @@ func Run(ctx context.Context, sess *lakesql.Session, o Options) (*Report, error)
 	for j, c := range fr.cols {
 		names[j] = c.name
 	}
-	rep.Fidelity = fidelity(names, m.sizes, codes, synCodes)
+	rep.Fidelity = fidelity(names, m.sizes, codes, synCodes, cfg.target)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -238,13 +258,23 @@ func describeModel(rep *Report, m *model, fr *frame) {
 	rep.Budget.Epsilon, rep.Budget.Delta = m.plan.Epsilon, m.plan.Delta
 	rep.Budget.Rho, rep.Budget.DeltaDomain = m.plan.Rho, m.plan.DeltaDomain
 	rep.Budget.RhoDomain, rep.Budget.RhoRound1 = m.plan.Domain, m.plan.Round1
+	rep.Budget.RhoCategories, rep.Budget.RhoBins = m.plan.Categories1+m.plan.Categories2, m.plan.Bins
 	rep.Budget.RhoSelect, rep.Budget.RhoRound2 = m.plan.Select, m.plan.Round2
+	rep.Budget.PublicDomains = []string{}
 	for j, c := range fr.cols {
-		cr := ColumnReport{Name: c.name, Type: c.typ, Class: c.class.String(), Codes: m.sizes[j]}
+		info := m.info[j]
+		cr := ColumnReport{Name: c.name, Type: c.typ, Class: c.class.String(), Codes: m.sizes[j],
+			PublicDomain: info.public, DomainRho: info.rho}
 		if d := m.domains[j]; d.class == Numerical {
 			cr.Bins, cr.Points = d.edges, d.points
 		} else {
 			cr.Categories = len(d.values)
+			if !info.public {
+				cr.Unexplained, cr.SecondPass = &info.residual, info.secondPass
+			}
+		}
+		if info.public && c.class == Categorical {
+			rep.Budget.PublicDomains = append(rep.Budget.PublicDomains, c.name)
 		}
 		rep.Columns = append(rep.Columns, cr)
 	}
@@ -259,15 +289,18 @@ func describeModel(rep *Report, m *model, fr *frame) {
 	}
 }
 
-// evaluate trains the model on a random half of fr, attacks it with the
-// other half as non-members and reference, and compares training on its
-// synthetic rows with training on the real half (both tested on the other
-// half).
+// evalTestShare is the share of the rows the evaluation holds out: the
+// evaluation model trains on the rest.
+const evalTestShare = 0.3
+
+// evaluate trains the model on a random 70% of fr, attacks it with the
+// other 30% as non-members and reference, and compares training on its
+// synthetic rows with training on the real 70% (both tested on the 30%).
 func evaluate(seed uint64, fr *frame, cfg fitConfig, eps, delta float64) (Privacy, *Utility, error) {
 	split := rand.New(rand.NewPCG(seed, streamSplit))
 	perm := split.Perm(fr.n)
-	half := fr.n / 2
-	train, test := fr.subset(perm[:half]), fr.subset(perm[half:])
+	cut := fr.n - int(float64(fr.n)*evalTestShare)
+	train, test := fr.subset(perm[:cut]), fr.subset(perm[cut:])
 	r := rand.New(rand.NewPCG(seed, streamEval))
 	m, trainCodes, err := fit(r, train, cfg, eps, delta)
 	if err != nil {
@@ -326,5 +359,8 @@ func evaluate(seed uint64, fr *frame, cfg fitConfig, eps, delta float64) (Privac
 	}
 	u.TRTR = utilityMetrics(train, test, cfg.target)
 	u.TSTR = utilityMetrics(syn, test, cfg.target)
+	u.Boosted = &ModelUtility{Model: boostedName,
+		TRTR: boostedMetrics(train, test, cfg.target),
+		TSTR: boostedMetrics(syn, test, cfg.target)}
 	return p, u, nil
 }

@@ -234,8 +234,9 @@ func logistic(eta, y float64) (float64, float64) {
 
 func squared(eta, y float64) (float64, float64) { return eta - y, 1 }
 
-// utility trains on train and tests on test, both with the target at
-// column target, and returns the test metrics.
+// utilityMetrics trains the linear model (ridge regression, or logistic
+// regression one-vs-rest) on train and tests it on test, both with the
+// target at column target, and returns the test metrics.
 func utilityMetrics(train, test *frame, target int) Metrics {
 	spec := newFeatureSpec(train, target)
 	tc := train.cols[target]
@@ -254,53 +255,16 @@ func utilityMetrics(train, test *frame, target int) Metrics {
 		} else {
 			w = make([]float64, spec.dim+1)
 		}
-		ec := test.cols[target]
-		var sse, sst, mean float64
-		var cnt int
+		pred := make([]float64, test.n)
 		for i := range test.n {
-			if !ec.null[i] {
-				mean += ec.num[i]
-				cnt++
-			}
+			pred[i] = predict(w, spec.row(test, i))
 		}
-		if cnt == 0 {
-			return Metrics{}
-		}
-		mean /= float64(cnt)
-		for i := range test.n {
-			if ec.null[i] {
-				continue
-			}
-			e := predict(w, spec.row(test, i)) - ec.num[i]
-			sse += e * e
-			sst += (ec.num[i] - mean) * (ec.num[i] - mean)
-		}
-		m := Metrics{RMSE: math.Sqrt(sse / float64(cnt))}
-		if sst > 0 {
-			m.R2 = 1 - sse/sst
-		}
-		return m
+		return regressionMetrics(pred, test.cols[target])
 	}
 
 	// Classification, one-vs-rest over the training labels.
-	label := func(c *column, i int) catValue { return catValue{s: c.str[i], null: c.null[i]} }
-	classes, counts := categoryCounts(tc, train.n)
-	if len(classes) > maxClasses {
-		// One model per class: keep the most frequent classes; the others
-		// are never predicted.
-		order := make([]int, len(classes))
-		for i := range order {
-			order[i] = i
-		}
-		sort.SliceStable(order, func(a, b int) bool { return counts[order[a]] > counts[order[b]] })
-		top := make([]catValue, maxClasses)
-		for i := range top {
-			top[i] = classes[order[i]]
-		}
-		classes = top
-	}
+	classes := targetClasses(tc, train.n)
 	xs := spec.rows(train, func(int) bool { return true })
-	ec := test.cols[target]
 	xt := spec.rows(test, func(int) bool { return true })
 	scores := make([][]float64, len(classes)) // per class, per test row
 	for k, cl := range classes {
@@ -325,9 +289,110 @@ func utilityMetrics(train, test *frame, target int) Metrics {
 			scores[0][i] = 1 - scores[1][i]
 		}
 	}
+	return classificationMetrics(classes, scores, test.cols[target], test.n)
+}
+
+// boostedMetrics trains gradient-boosted trees on train and tests them on
+// test, as utilityMetrics does the linear model.
+func boostedMetrics(train, test *frame, target int) Metrics {
+	b := newBinner(train, target)
+	xtr, xte := b.bin(train), b.bin(test)
+	tc := train.cols[target]
+	if tc.class == Numerical {
+		y := make([]float64, train.n)
+		for i := range y {
+			y[i] = tc.num[i]
+			if tc.null[i] {
+				y[i] = math.NaN()
+			}
+		}
+		return regressionMetrics(boostRegression(xtr, y, xte), test.cols[target])
+	}
+	classes := targetClasses(tc, train.n)
+	index := map[catValue]int{}
+	for k, cl := range classes {
+		index[cl] = k
+	}
+	labels := make([]int, train.n)
+	for i := range labels {
+		k, ok := index[label(tc, i)]
+		if !ok {
+			k = -1
+		}
+		labels[i] = k
+	}
+	if len(classes) < 2 {
+		scores := [][]float64{make([]float64, test.n)}
+		for i := range scores[0] {
+			scores[0][i] = 1
+		}
+		return classificationMetrics(classes, scores, test.cols[target], test.n)
+	}
+	return classificationMetrics(classes, boostClassifier(xtr, labels, len(classes), xte), test.cols[target], test.n)
+}
+
+// label is row i of a categorical column as a class.
+func label(c *column, i int) catValue { return catValue{s: c.str[i], null: c.null[i]} }
+
+// targetClasses are the classes a model predicts: the target's values in
+// the training rows, the maxClasses most frequent when there are more (the
+// others are never predicted).
+func targetClasses(tc *column, n int) []catValue {
+	classes, counts := categoryCounts(tc, n)
+	if len(classes) <= maxClasses {
+		return classes
+	}
+	order := make([]int, len(classes))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return counts[order[a]] > counts[order[b]] })
+	top := make([]catValue, maxClasses)
+	for i := range top {
+		top[i] = classes[order[i]]
+	}
+	return top
+}
+
+// regressionMetrics scores predictions pred of the test column ec (rows
+// where it is NULL are left out): RMSE and R².
+func regressionMetrics(pred []float64, ec *column) Metrics {
+	var sse, sst, mean float64
+	var cnt int
+	for i := range pred {
+		if !ec.null[i] {
+			mean += ec.num[i]
+			cnt++
+		}
+	}
+	if cnt == 0 {
+		return Metrics{}
+	}
+	mean /= float64(cnt)
+	for i, p := range pred {
+		if ec.null[i] {
+			continue
+		}
+		e := p - ec.num[i]
+		sse += e * e
+		sst += (ec.num[i] - mean) * (ec.num[i] - mean)
+	}
+	m := Metrics{RMSE: math.Sqrt(sse / float64(cnt))}
+	if sst > 0 {
+		m.R2 = 1 - sse/sst
+	}
+	return m
+}
+
+// classificationMetrics scores per-class scores (scores[k][i] for class k
+// and test row i) against the test column ec: the accuracy of the
+// highest-scoring class and the AUC, the positive class's for two classes,
+// else the mean one-vs-rest AUC over the classes with positives and
+// negatives in test.
+func classificationMetrics(classes []catValue, scores [][]float64, ec *column, n int) Metrics {
 	var m Metrics
 	correct := 0
-	for i := range test.n {
+	for i := range n {
 		best, bestP := -1, -1.0
 		for k := range classes {
 			if scores[k][i] > bestP {
@@ -338,26 +403,24 @@ func utilityMetrics(train, test *frame, target int) Metrics {
 			correct++
 		}
 	}
-	if test.n > 0 {
-		m.Accuracy = float64(correct) / float64(test.n)
+	if n > 0 {
+		m.Accuracy = float64(correct) / float64(n)
 	}
-	// AUC: the positive class's for two classes, else the mean
-	// one-vs-rest AUC over classes with positives and negatives in test.
 	var aucSum float64
 	var aucN int
 	for k, cl := range classes {
 		if len(classes) == 2 && k == 0 {
 			continue
 		}
-		pos := make([]bool, test.n)
+		pos := make([]bool, n)
 		var np int
-		for i := range test.n {
+		for i := range n {
 			pos[i] = label(ec, i) == cl
 			if pos[i] {
 				np++
 			}
 		}
-		if np == 0 || np == test.n {
+		if np == 0 || np == n {
 			continue
 		}
 		aucSum += auc(scores[k], pos)

@@ -18,6 +18,7 @@ type synthFlags struct {
 	epsilon, delta                           float64
 	minFidelity, minProtection               float64
 	categorical, numerical, drop, bounds     []string
+	public                                   []string
 	rows, bins                               int
 	seed                                     uint64
 	replace, dryRun                          bool
@@ -47,6 +48,14 @@ releases in the ledger plus this one, nothing is written and the command
 fails with the scores and thresholds. Each release is recorded in
 lake.floe_privacy.ledger; --ledger TABLE lists a source's releases.
 
+--public education,country declares that those columns' sets of values are
+public knowledge (levels, countries, enums): the model uses them as they are
+and spends no budget finding them, so rare values are kept. The values are
+the table property floe.synth.public-domain.COLUMN (a JSON array) when set,
+else the column's distinct values: listing a column is your assertion that
+they are public. Without it, values too rare to release under DP are left
+out and their rows drawn again among the released values.
+
 Identifier-like columns (unique per row, such as customer ids or emails) are
 dropped with a note on standard error. --seed makes a run repeatable; keep a
 seed secret, since it determines the noise.`,
@@ -66,6 +75,7 @@ seed secret, since it determines the noise.`,
 	fl.StringSliceVar(&f.categorical, "categorical", nil, "columns to model as categories (comma-separated)")
 	fl.StringSliceVar(&f.numerical, "numerical", nil, "columns to model as numbers (comma-separated)")
 	fl.StringSliceVar(&f.drop, "drop", nil, "columns to leave out (comma-separated)")
+	fl.StringSliceVar(&f.public, "public", nil, "categorical columns whose set of values is public knowledge (comma-separated): no budget is spent finding them")
 	fl.StringArrayVar(&f.bounds, "bounds", nil, "public bounds of a numerical column: col=LOW:HIGH, or col=E1:E2:...:En bin edges (repeatable)")
 	fl.IntVar(&f.bins, "bins", 0, "most bins per numerical column (default 16)")
 	fl.IntVar(&f.rows, "rows", 0, "synthetic rows (default: as many as the source)")
@@ -122,7 +132,7 @@ func (g *globals) synth(cmd *cobra.Command, f synthFlags) error {
 	o := synth.Options{
 		From: f.from, Into: f.to, Replace: f.replace, Target: f.target,
 		Epsilon: f.epsilon, Delta: f.delta, MinFidelity: f.minFidelity, MinProtection: f.minProtection,
-		Categorical: f.categorical, Numerical: f.numerical, Drop: f.drop, Bounds: bounds,
+		Categorical: f.categorical, Numerical: f.numerical, Drop: f.drop, Public: f.public, Bounds: bounds,
 		Bins: f.bins, Rows: f.rows, Seed: f.seed,
 	}
 	sess, closeAll, err := g.openSession(ctx)
