@@ -100,9 +100,10 @@ func isNumber(s string) bool {
 // inflected forms meet: "cities" and "city", "churned" and "churn",
 // "billing" and "bill", "categories" and "category". It is not a
 // linguistic stemmer; both sides of a comparison go through it, so it only
-// has to be consistent.
+// has to be consistent. Abbreviations common in column names reduce to the
+// root of the full word: "qty" and "quantities" meet.
 func Root(w string) string {
-	w = strings.ToLower(w)
+	w = expand(strings.ToLower(w))
 	if len(w) <= 3 {
 		return w
 	}
