@@ -45,7 +45,7 @@ type frame struct {
 	// per marks the words that follow "per": "average quantity per order"
 	// is per row when order is what a row is.
 	per      map[int]bool
-	who      bool // the question asks who: the rows themselves
+	who      bool         // the question asks who: the rows themselves
 	which    map[int]bool // words that follow "which", "what"
 	negs     []int        // positions of negations
 	excludes []int        // positions of "excluding", "except"
