@@ -177,13 +177,22 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				q.dims = append(q.dims, dim{col: entityColumn(t), pos: m.start})
 				continue
 			}
+			if i+1 < len(ms) && ms[i+1].kind == mColumn && ms[i+1].start == m.end && ms[i+1].col.measure() {
+				// "leave days", "order amount": the table's name only says
+				// whose measure it is.
+				continue
+			}
 			if entity < 0 {
 				entity = m.start
 			}
 			continue
 		case mValue:
 			neg := near(f.negs, m.start, 3) || near(f.excludes, m.start, 3)
-			valueOrd = append(valueOrd, valueCond(m.col, []string{m.value}, neg, m.start))
+			vals := []string{m.value}
+			if len(m.alts) > 0 {
+				vals = m.alts
+			}
+			valueOrd = append(valueOrd, valueCond(m.col, vals, neg, m.start))
 			continue
 		}
 		c := m.col

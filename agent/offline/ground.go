@@ -156,7 +156,7 @@ func init() {
 		buy buys order orders take takes took go goes went live lives belong belongs happen happens saw need needs
 		want wants keep keeps hold holds stand stands spend spends earn earns pay pays cost costs sell sells sold
 		put puts run runs ran give gives gave end ends start starts begin begins began fall falls fell exist exists
-		appear appears belong`) {
+		appear appears belong taken given done seen held gone written chosen won lost paid spent`) {
 		knownVerbs[w] = true
 	}
 }
@@ -170,15 +170,18 @@ func verbish(w word) bool {
 }
 
 // unknownWords sorts the words that match nothing into those that block an
-// answer and those that can be ignored. A word blocks when it asks to
-// write, holds a digit or is capitalized inside the question (a value the
-// data lacks), follows "by", "which" or an aggregate (it names what to
-// group or compute), or touches a column or the table's name and is not a
-// verb ("customer segment": the segment is unknown, so grouping by customer
-// would be wrong). Other words ("placed", "please", "degree") are ignored.
+// answer and those that can be ignored. Words of the name of a column the
+// question mentions are neither ("hours people work per week"). A word
+// blocks when it asks to write, holds a digit or is capitalized inside the
+// question (a value the data lacks), follows "by", "which", an aggregate
+// or a filter preposition (it names what to group, compute or keep), or
+// touches a column or the table's name and is not a verb ("customer
+// segment": the segment is unknown, so grouping by customer would be
+// wrong; "married people": married says which people). Other words
+// ("placed", "please", "degree") are ignored.
 func unknownWords(f *frame, ws []word, ms []mention) (block, ignored []string) {
 	for i, w := range ws {
-		if w.used != "" || schema.IsStop(w.Lower) || filler[w.Lower] || filler[w.Root] {
+		if w.used != "" || schema.IsStop(w.Lower) || filler[w.Lower] || filler[w.Root] || namedBy(ms, w) {
 			continue
 		}
 		if blocks(f, ws, ms, i) {
@@ -198,20 +201,64 @@ func blocks(f *frame, ws []word, ms []mention, i int) bool {
 		return true
 	case strings.ContainsAny(w.Lower, "0123456789"):
 		return true
-	case namedBy(ms, w):
-		return false // "hours people work per week": part of hours_per_week
 	case i > 0 && unicode.IsUpper(first) && !allCaps(ws):
 		return true
 	case f.markers[i] || f.which[i]:
 		return true
 	case i > 0 && (ws[i-1].used == "agg" || ws[i-1].used == "agg?" || ws[i-1].used == "rank"):
 		return true
+	case afterPreposition(ws, i):
+		// "average salary for women": a condition the data cannot meet.
+		return true
 	}
-	if verbish(w) {
+	if afterValue(ms, i) {
+		return false // "self employed": the rest of a value's spelling
+	}
+	if verbish(w) && (knownVerbs[w.Lower] || !before(ms, i)) {
+		// "orders placed in 2024" ignores placed; "married people" does
+		// not ignore married, which says which people.
 		return false
 	}
 	for _, m := range ms {
 		if (m.kind == mColumn || m.kind == mEntity) && (m.end == i || m.start == i+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// filterPrepositions introduce conditions: the word after one names rows.
+var filterPrepositions = map[string]bool{"for": true, "in": true, "from": true, "with": true, "among": true,
+	"at": true, "of": true, "without": true, "excluding": true, "except": true}
+
+// afterPreposition reports whether word i follows a filter preposition,
+// articles and possessives aside: "for the women", "in our Paris store".
+func afterPreposition(ws []word, i int) bool {
+	for k := i - 1; k >= 0; k-- {
+		switch ws[k].Lower {
+		case "the", "a", "an", "our", "my", "their", "all", "each", "every", "any":
+			continue
+		}
+		return filterPrepositions[ws[k].Lower] && !verbish(ws[i])
+	}
+	return false
+}
+
+// before reports whether word i directly precedes a column or the table's
+// name.
+func before(ms []mention, i int) bool {
+	for _, m := range ms {
+		if (m.kind == mColumn || m.kind == mEntity) && m.start == i+1 {
+			return true
+		}
+	}
+	return false
+}
+
+// afterValue reports whether word i directly follows a value.
+func afterValue(ms []mention, i int) bool {
+	for _, m := range ms {
+		if m.kind == mValue && m.end == i {
 			return true
 		}
 	}

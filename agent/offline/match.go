@@ -19,6 +19,8 @@ type mention struct {
 	// typed says the column was found by its type and name class, not
 	// named: "spent" is the table's one money column.
 	typed bool
+	// alts holds every value a partial match stands for, when several.
+	alts []string
 }
 
 type mentionKind int
@@ -83,6 +85,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		i, n int
 		c    *column
 		v    string
+		neg  bool // the value negates the words matched: "Never-married"
 	}
 	var partial []occ
 	for _, c := range t.cols {
@@ -134,25 +137,42 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 						ok = false
 					}
 					if ok {
-						partial = append(partial, occ{i, n, c, v.text})
+						partial = append(partial, occ{i, n, c, v.text, s > 0 && negations[vw[s-1].Lower] && !hasWord(ws, vw[s-1].Lower)})
 					}
 				}
 			}
 		}
 	}
-	// A partial run counts only if it points at a single value of the
-	// table and is not itself the name of a column.
+	// A partial run counts only if it points at the values of one column
+	// and is not itself the name of a column. A run that several values of
+	// one column share reads as all of them: "married" is every
+	// Married-* status, "self employed" both Self-emp-* classes. Values
+	// that negate ("Never-married") only match a question that negates too.
+	done := map[[2]int]bool{}
 	for _, p := range partial {
-		same := 0
-		for _, q := range partial {
-			if q.i == p.i && q.n == p.n && (q.v != p.v || q.c != p.c) {
-				same++
-			}
-		}
-		if same > 0 || namesColumn(t, ws[p.i:p.i+p.n]) || exact[[2]int{p.i, p.i + p.n}] {
+		span := [2]int{p.i, p.i + p.n}
+		if done[span] {
 			continue
 		}
-		cands = append(cands, mention{start: p.i, end: p.i + p.n, kind: mValue, col: p.c, value: p.v, score: 1.5 + 0.5*float64(p.n)})
+		done[span] = true
+		var vals []string
+		one := true
+		for _, q := range partial {
+			if q.i != p.i || q.n != p.n || contains(vals, q.v) || q.neg {
+				continue
+			}
+			one = one && q.c == p.c
+			vals = append(vals, q.v)
+		}
+		if !one || len(vals) == 0 || len(vals) > 6 || namesColumn(t, ws[p.i:p.i+p.n]) || exact[span] {
+			continue
+		}
+		m := mention{start: p.i, end: p.i + p.n, kind: mValue, col: p.c, value: vals[0], score: 1.5 + 0.5*float64(p.n)}
+		if len(vals) > 1 {
+			sort.Strings(vals)
+			m.value, m.alts = vals[0], vals
+		}
+		cands = append(cands, m)
 	}
 
 	// Two values of one column spelled with the same words ("<=50K" and
@@ -393,6 +413,19 @@ func lyRoot(w word) string {
 		return ""
 	}
 	return schema.Root(strings.TrimSuffix(w.Lower, "ly"))
+}
+
+// negations are words by which a value says "not": Never-married, No
+// internet service, Non-smoker.
+var negations = map[string]bool{"never": true, "no": true, "not": true, "non": true, "without": true, "none": true}
+
+func hasWord(ws []word, lower string) bool {
+	for _, w := range ws {
+		if w.Lower == lower {
+			return true
+		}
+	}
+	return false
 }
 
 // inflected reports whether w ends like a verb form.

@@ -148,7 +148,8 @@ func init() {
 		you your there their it its this that these those and or with from as all each every any some than then
 		now only just also same instead again into over under about between within during across among not no
 		can could would should will shall may might must let lets let's via vs versus whose where when why
-		out up down off so such very more most less least`) {
+		out up down off so such very more most less least what's who's where's how's it's that's there's here's
+		let's whats`) {
 		stop[w] = true
 	}
 }
