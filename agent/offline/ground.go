@@ -19,9 +19,10 @@ import (
 // for.
 var moneyWords = map[string]string{}
 
-// moneyPrefs are the column-name roots each kind of money prefers, best
-// first.
-var moneyPrefs = map[string][]string{}
+// moneyPrefs are the column-name roots each kind of money prefers, in
+// tiers: a root of an earlier tier beats one of a later tier, and two
+// columns of one tier are ambiguous.
+var moneyPrefs = map[string][]map[string]bool{}
 
 // moneyRoots name columns that hold money.
 var moneyRoots = rootSet(`amount revenue sale sales price cost salary wage pay income fee charge charges payment
@@ -40,13 +41,13 @@ func init() {
 			moneyWords[schema.Root(w)] = kind
 		}
 	}
-	for kind, ws := range map[string]string{
-		"sales": "amount revenue sale total spend value payment charge price",
-		"earn":  "salary wage pay income earning compensation",
-		"cost":  "cost expense amount price salary charge fee",
+	for kind, tiers := range map[string][]string{
+		"sales": {"amount revenue sale total spend value payment", "charge price"},
+		"earn":  {"salary wage pay income earning compensation", "bonus"},
+		"cost":  {"cost expense", "amount price salary charge fee spend"},
 	} {
-		for _, w := range strings.Fields(ws) {
-			moneyPrefs[kind] = append(moneyPrefs[kind], schema.Root(w))
+		for _, t := range tiers {
+			moneyPrefs[kind] = append(moneyPrefs[kind], rootSet(t))
 		}
 	}
 }
@@ -62,12 +63,12 @@ func moneyRank(c *column, kind string) int {
 			return 0
 		}
 	}
-	prefs := moneyPrefs[kind]
+	tiers := moneyPrefs[kind]
 	best := 0
 	for _, r := range c.roots {
-		for k, p := range prefs {
-			if r == p {
-				best = max(best, 10+len(prefs)-k)
+		for k, tier := range tiers {
+			if tier[r] {
+				best = max(best, 10+len(tiers)-k)
 			}
 		}
 		if moneyRoots[r] {

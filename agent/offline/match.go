@@ -252,10 +252,12 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 	}
 
-	// A weak word after "by" names the one column that has it: "leave
-	// requests by type" groups by leaveType.
+	// A weak word after "by" or an aggregate names the one column that has
+	// it: "leave requests by type" groups by leaveType, "avg amt" averages
+	// totalAmt.
 	for i := range ws {
-		if !ws[i].free() || !(f.markers[i] || f.which[i]) || !schema.IsWeak(ws[i].Root) {
+		afterAgg := i > 0 && (ws[i-1].used == "agg" || ws[i-1].used == "agg?")
+		if !ws[i].free() || !(f.markers[i] || f.which[i] || afterAgg) || !schema.IsWeak(ws[i].Root) {
 			continue
 		}
 		var only *column
@@ -347,6 +349,22 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		r.mentions = append(r.mentions, m)
 		r.score += m.score
 	}
+	sort.Slice(r.mentions, func(a, b int) bool { return r.mentions[a].start < r.mentions[b].start })
+	// "total seat quantity", "total spend": total is the aggregate, not
+	// totalAmt, when a measure or a money word follows it.
+	for k := 0; k < len(r.mentions); k++ {
+		m := r.mentions[k]
+		next := k+1 < len(r.mentions) && r.mentions[k+1].kind == mColumn && r.mentions[k+1].col.measure() && r.mentions[k+1].start == m.end
+		money := m.end < len(ws) && ws[m.end].used == "" && moneyWords[ws[m.end].Root] != ""
+		if m.kind == mColumn && (next || money) && softAgg(f.words[m.start:m.end]) {
+			for j := m.start; j < m.end; j++ {
+				ws[j].used = f.words[j].used
+			}
+			r.score -= m.score
+			r.mentions = append(r.mentions[:k], r.mentions[k+1:]...)
+			k--
+		}
+	}
 	r.typedMeasure(f, ws)
 	sort.Slice(r.mentions, func(a, b int) bool { return r.mentions[a].start < r.mentions[b].start })
 	// "two year contracts", "the EU region": a column named next to one of
@@ -426,6 +444,17 @@ func hasWord(ws []word, lower string) bool {
 		}
 	}
 	return false
+}
+
+// softAgg reports whether the words were all read as a possible aggregate
+// ("total").
+func softAgg(ws []word) bool {
+	for _, w := range ws {
+		if w.used != "agg?" {
+			return false
+		}
+	}
+	return len(ws) > 0
 }
 
 // inflected reports whether w ends like a verb form.

@@ -139,19 +139,32 @@ func (p *Planner) readAlone(f *frame) (*query, error) {
 			exact[k] = true
 		}
 	}
-	var best *reading
+	var best, unsure *reading
 	for _, t := range p.tables {
 		r := readTable(f, t, exact)
 		if r.score <= 0 {
+			if len(r.ambiguous) > 0 && unsure == nil {
+				unsure = r
+			}
 			continue
 		}
 		if best == nil || r.better(best) {
 			best = r
 		}
 	}
+	if best == nil && unsure != nil {
+		return nil, &NotUnderstood{Question: f.question, Unmapped: unsure.unmapped, Reason: strings.Join(unsure.ambiguous, "; ")}
+	}
 	if best == nil {
+		var near []string
+		for i, t := range p.tables {
+			if i == 3 {
+				break
+			}
+			near = append(near, closest(&reading{t: t, words: f.words}, nil)...)
+		}
 		return nil, &NotUnderstood{Question: f.question, Unmapped: f.contentWords(),
-			Reason: "no table or column is named"}
+			Reason: "no table or column is named", Closest: near}
 	}
 	if len(best.unmapped) > 0 {
 		return nil, &NotUnderstood{Question: f.question, Unmapped: best.unmapped, Reason: strings.Join(best.ambiguous, "; "),
