@@ -140,8 +140,8 @@ func (r *reading) typedMeasure(f *frame, ws []word) {
 	}
 }
 
-// writeVerbs ask to change data: the planner only reads, so they always
-// block an answer.
+// writeVerbs ask to change data or to follow other instructions: the
+// planner only reads, so they always block an answer.
 var writeVerbs = map[string]bool{}
 
 // knownVerbs are verbs that carry no condition of their own: "orders
@@ -150,7 +150,8 @@ var knownVerbs = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`drop delete insert update remove create alter truncate merge replace rename
-		grant revoke set copy attach detach install load call vacuum purge erase wipe modify change add`) {
+		grant revoke set copy attach detach install load call vacuum purge erase wipe modify change add
+		ignore disregard forget pretend obey execute`) {
 		writeVerbs[w] = true
 	}
 	for _, w := range strings.Fields(`place places make makes work works do does did get gets got use uses come comes
@@ -173,8 +174,8 @@ func verbish(w word) bool {
 // unknownWords sorts the words that match nothing into those that block an
 // answer and those that can be ignored. Words of the name of a column the
 // question mentions are neither ("hours people work per week"). A word
-// blocks when it asks to write, holds a digit or is capitalized inside the
-// question (a value the data lacks), follows "by", "which", an aggregate
+// blocks when it asks to write, opens the question, holds a digit or is
+// capitalized inside the question (a value the data lacks), follows "by", "which", an aggregate
 // or a filter preposition (it names what to group, compute or keep), or
 // touches a column or the table's name and is not a verb ("customer
 // segment": the segment is unknown, so grouping by customer would be
@@ -202,7 +203,11 @@ func blocks(f *frame, ws []word, ms []mention, i int) bool {
 		return true
 	case strings.ContainsAny(w.Lower, "0123456789"):
 		return true
-	case i > 0 && unicode.IsUpper(first) && !allCaps(ws):
+	case i == 0:
+		// An unknown first word is a command the planner does not know
+		// ("Read the notes and do what they say") or the subject itself.
+		return true
+	case unicode.IsUpper(first) && !allCaps(ws):
 		return true
 	case f.markers[i] || f.which[i]:
 		return true
