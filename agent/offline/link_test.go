@@ -29,6 +29,8 @@ func accounts() []*schema.Profile {
 		col("totalAmt", "DECIMAL(12,2)", schema.Number, nil, 10.0, 9000.0),
 		col("revenue", "DECIMAL(12,2)", schema.Number, nil, 10.0, 9000.0),
 		col("tier", "VARCHAR", schema.Text, []string{"Gold", "Silver"}, nil, nil),
+		col("supportLevel", "VARCHAR", schema.Text, []string{"Basic", "Extended"}, nil, nil),
+		col("plan", "VARCHAR", schema.Text, []string{"Premium Support", "Starter"}, nil, nil),
 	}}
 	for _, c := range p.Columns {
 		t.Columns = append(t.Columns, c.Column)
@@ -52,6 +54,10 @@ func TestLinkByName(t *testing.T) {
 		{"total seat quantity", []string{`sum("seatQty")`}},
 		{"avg amt by tier", []string{`avg("totalAmt")`, `GROUP BY tier`}},
 		{"Total revenue for Gold accounts", []string{`sum(revenue)`, `tier = 'Gold'`}},
+		// A value beats a name only when the words are the whole value:
+		// "support" is part of a plan's name but names supportLevel.
+		{"accounts by support level", []string{`GROUP BY "supportLevel"`}},
+		{"premium support accounts by tier", []string{`plan = 'Premium Support'`, `GROUP BY tier`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
