@@ -478,7 +478,7 @@ func allIn(set map[string]bool, xs []string) bool {
 
 // rowWords name the rows of any table: "how many people", "records per
 // workclass".
-var rowWords = rootSet("people person persons individuals individual records record rows row entries entry respondents")
+var rowWords = rootSet("people person persons individuals individual records record rows row entries entry respondents staff workers")
 
 // valueSynonyms map question words to the words data spells values with.
 var valueSynonyms = map[string]string{"women": "female", "woman": "female", "men": "male", "man": "male",

@@ -17,6 +17,15 @@ func closest(r *reading, tables []*table) []string {
 		root := schema.Root(w)
 		var near []string
 		for _, t := range tables {
+			if t != r.t && contains(t.entity, root) {
+				near = append(near, "the table "+t.name+" (the offline planner reads one table at a time)")
+			}
+		}
+		if len(near) > 0 {
+			out = append(out, fmt.Sprintf("%q is %s", w, strings.Join(near, " or ")))
+			continue
+		}
+		for _, t := range tables {
 			for _, c := range t.cols {
 				for _, cr := range c.roots {
 					if similar(root, cr) {
