@@ -10,10 +10,11 @@ import (
 
 // Grounding by type: a question often asks for money without naming the
 // column ("which customer spent the most", "total sales in 2023"). The
-// table's money column answers it when the table has exactly one that
-// fits: ranked first by the kind of money the word asks for (a salary for
-// "earns", an amount for "spent"), then by a money name, then by a decimal
-// type. Two equal candidates are ambiguous, and the planner says so.
+// table's money column answers it when the table has exactly one whose
+// name fits the kind of money the word asks for (a salary for "earns", an
+// amount for "spent"); money columns are ranked by that fit, then by a
+// money name, then by a decimal type, and only a fit answers. Two equally
+// fitting columns are ambiguous, and the planner says so.
 
 // moneyWords maps the root of a question word to the kind of money it asks
 // for.
@@ -94,6 +95,12 @@ func moneyColumn(t *table, kind string) (*column, []*column) {
 		default:
 			best = append(best, c)
 		}
+	}
+	// A money word takes a column only when the column's name fits the
+	// kind of money: "revenue" is not a fee just because fee is the only
+	// money column.
+	if top < 10 {
+		return nil, nil
 	}
 	if len(best) == 1 {
 		return best[0], nil

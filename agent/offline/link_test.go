@@ -141,3 +141,27 @@ func TestUnsure(t *testing.T) {
 		})
 	}
 }
+
+// TestExactValueFirst checks that words which are exactly a value of one
+// table are not read as part of a longer value of another: "Premium" is a
+// plan tier, not the "Premium Support" plan of an account.
+func TestExactValueFirst(t *testing.T) {
+	tiers := &schema.Profile{Rows: 2, Table: schema.Table{Name: "lake.crm.tiers", Rows: 2,
+		Columns: []schema.Column{{Name: "tierName", Type: "VARCHAR"}, {Name: "monthlyFee", Type: "DECIMAL(8,2)"}}},
+		Columns: []schema.ColumnProfile{
+			{Column: schema.Column{Name: "tierName", Type: "VARCHAR"}, Kind: schema.Text, Distinct: 2, Values: []string{"Basic", "Premium"}},
+			{Column: schema.Column{Name: "monthlyFee", Type: "DECIMAL(8,2)"}, Kind: schema.Number, Distinct: -1, Min: 5.0, Max: 50.0},
+		}}
+	p := offline.New(append(accounts(), tiers))
+	plan, err := p.Plan("What is the monthly fee of the Premium tier?", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan.SQL, `"tierName" = 'Premium'`) {
+		t.Errorf("planned\n%s\nwant the Premium tier", plan.SQL)
+	}
+	plan, err = p.Plan("Total revenue of Premium accounts", nil)
+	if err == nil {
+		t.Errorf("read Premium as part of another value:\n%s", plan.SQL)
+	}
+}
