@@ -57,6 +57,9 @@ func TestLinkByName(t *testing.T) {
 		// A value beats a name only when the words are the whole value:
 		// "support" is part of a plan's name but names supportLevel.
 		{"accounts by support level", []string{`GROUP BY "supportLevel"`}},
+		// "is" after "what" is not the weak word of isActive.
+		{"What is the total revenue?", []string{`SELECT sum(revenue) AS total_revenue
+FROM lake.crm.accounts`}},
 		{"premium support accounts by tier", []string{`plan = 'Premium Support'`, `GROUP BY tier`}},
 	}
 	for _, tt := range tests {

@@ -257,7 +257,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	// totalAmt.
 	for i := range ws {
 		afterAgg := i > 0 && (ws[i-1].used == "agg" || ws[i-1].used == "agg?")
-		if !ws[i].free() || !(f.markers[i] || f.which[i] || afterAgg) || !schema.IsWeak(ws[i].Root) {
+		if !ws[i].free() || !(f.markers[i] || f.which[i] || afterAgg) || !schema.IsWeak(ws[i].Root) || schema.IsStop(ws[i].Lower) {
 			continue
 		}
 		var only *column
