@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/floehq/floe/agent/offline"
@@ -45,13 +44,7 @@ type Agent struct {
 	prov    *provider
 	provErr error // why the configured model is not used
 
-	mu       sync.Mutex
-	profiles map[string]profileEntry
-}
-
-type profileEntry struct {
-	version string
-	p       *schema.Profile
+	profiles *schema.ProfileCache
 }
 
 // New returns an agent over cat. A provider that cannot be set up (no API
@@ -59,7 +52,13 @@ type profileEntry struct {
 // with the offline planner and says why in Answer.Notes.
 func New(cfg Config, cat Catalog) *Agent {
 	cfg = cfg.withDefaults()
-	a := &Agent{cfg: cfg, cat: cat, profiles: map[string]profileEntry{}}
+	a := &Agent{cfg: cfg, cat: cat, profiles: cfg.Profiles}
+	if a.profiles == nil {
+		a.profiles = &schema.ProfileCache{}
+		if d, ok := cat.(profileDirer); ok {
+			a.profiles.Dir = d.ProfileDir()
+		}
+	}
 	if cfg.Provider != ProviderOffline {
 		a.prov, a.provErr = newProvider(cfg)
 	}

@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/floehq/floe/agent/schema"
 )
 
 // Providers.
@@ -64,6 +66,11 @@ type Config struct {
 	// Answer.Writes set and is not run by the agent, so that the caller
 	// runs it once, with the user's consent. Tools never write.
 	AllowWrites bool
+
+	// Profiles keeps table profiles between questions, by table snapshot.
+	// Agents may share one. Nil gives the agent its own, kept on disk where
+	// the catalog offers a place (a lake warehouse's .floe-cache/profiles).
+	Profiles *schema.ProfileCache
 
 	// HTTPClient, if set, sends the model requests; its transport is
 	// wrapped with retries. Tests use it; users have no need to.

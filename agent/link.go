@@ -75,12 +75,10 @@ func (a *Agent) link(ctx context.Context, tm *Timing, question string, history [
 }
 
 func (a *Agent) cachedProfiles(tables []Table) map[string]*schema.Profile {
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	out := map[string]*schema.Profile{}
 	for _, t := range tables {
-		if e, ok := a.profiles[t.Name]; ok && e.version == t.Version {
-			out[t.Name] = e.p
+		if p, ok := a.profiles.Get(t); ok {
+			out[t.Name] = p
 		}
 	}
 	return out
@@ -88,20 +86,23 @@ func (a *Agent) cachedProfiles(tables []Table) map[string]*schema.Profile {
 
 // profile returns t's profile, from the cache while t's version is the same.
 func (a *Agent) profile(ctx context.Context, t Table) (*schema.Profile, error) {
-	a.mu.Lock()
-	e, ok := a.profiles[t.Name]
-	a.mu.Unlock()
-	if ok && e.version == t.Version {
-		return e.p, nil
+	if p, ok := a.profiles.Get(t); ok {
+		return p, nil
 	}
 	p, err := schema.ProfileTable(ctx, a.cat, t)
 	if err != nil {
 		return nil, err
 	}
-	a.mu.Lock()
-	a.profiles[t.Name] = profileEntry{version: t.Version, p: p}
-	a.mu.Unlock()
+	if err := a.profiles.Put(t, p); err != nil {
+		a.cfg.Logger.Debug("profile not kept on disk", "table", t.Name, "err", err)
+	}
 	return p, nil
+}
+
+// profileDirer is an optional capability of a Catalog: a directory where
+// table profiles may be kept between processes.
+type profileDirer interface {
+	ProfileDir() string
 }
 
 // schemaText describes the linked tables for a prompt.

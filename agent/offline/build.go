@@ -23,6 +23,7 @@ type query struct {
 	orderBy  *column
 	limit    int
 	notes    []string
+	ignored  []string
 
 	// set records what a follow-up question specified.
 	set struct{ agg, dims, rank bool }
@@ -97,9 +98,9 @@ func valueCond(c *column, vals []string, neg bool, pos int) cond {
 
 func boolCond(c *column, neg bool, pos int) cond {
 	if neg {
-		return cond{col: c, sql: "NOT " + quoteIdent(c.Name), desc: c.Name + " is false", pos: pos, neg: true}
+		return cond{col: c, sql: c.flagCond(true), desc: c.Name + " is false", pos: pos, neg: true}
 	}
-	return cond{col: c, sql: quoteIdent(c.Name), desc: c.Name + " is true", pos: pos}
+	return cond{col: c, sql: c.flagCond(false), desc: c.Name + " is true", pos: pos}
 }
 
 // near reports whether a word of kind at one of positions lies within n
@@ -163,10 +164,22 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	ms := r.mentions
 	for i, m := range ms {
 		switch m.kind {
+		case mContext:
+			continue
 		case mEntity:
+			if markers[m.start] && (f.per[m.start] || countWord(r.words, m.end)) {
+				// "average quantity per order": per row; "regions by order
+				// count": by the number of rows.
+				continue
+			}
 			if (markers[m.start] || which[m.start]) && entityColumn(t) != nil {
 				// "revenue by customer": group by the row's identifier.
 				q.dims = append(q.dims, dim{col: entityColumn(t), pos: m.start})
+				continue
+			}
+			if i+1 < len(ms) && ms[i+1].kind == mColumn && ms[i+1].start == m.end && ms[i+1].col.measure() {
+				// "leave days", "order amount": the table's name only says
+				// whose measure it is.
 				continue
 			}
 			if entity < 0 {
@@ -175,7 +188,11 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			continue
 		case mValue:
 			neg := near(f.negs, m.start, 3) || near(f.excludes, m.start, 3)
-			valueOrd = append(valueOrd, valueCond(m.col, []string{m.value}, neg, m.start))
+			vals := []string{m.value}
+			if len(m.alts) > 0 {
+				vals = m.alts
+			}
+			valueOrd = append(valueOrd, valueCond(m.col, vals, neg, m.start))
 			continue
 		}
 		c := m.col
@@ -326,7 +343,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		q.dims = append(q.dims, dim{col: subjects[0]})
 		subjects = subjects[1:]
 	}
-	if superlAgg && len(q.dims) > 0 {
+	if superlAgg && len(q.dims) > 0 && anyWhich(q.dims, which) {
 		ranking = true
 		if agg == "min" {
 			f.rank = -1
@@ -376,9 +393,9 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		c := q.conds[k]
 		q.agg, q.rateCond = "rate", &c
 		q.conds = append(q.conds[:k], q.conds[k+1:]...)
-	case f.count && len(measures) > 0 && entity < 0:
+	case f.count && len(measures) > 0 && entity < 0 && agg == "":
 		q.agg, q.measure = "sum", measures[0]
-	case f.count:
+	case f.count && (agg == "" || len(measures) == 0):
 		q.agg = "count"
 		if len(subjects) > 0 && (entity < 0 || f.distinct) {
 			q.agg, q.target = "countd", subjects[0]
@@ -386,6 +403,11 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			q.agg, q.target = "countd", q.dims[len(q.dims)-1].col
 			q.dims = q.dims[:len(q.dims)-1]
 		}
+	case ranking && len(q.dims) == 0 && len(measures) > 0 && agg == "" &&
+		(f.who || entity >= 0 && (f.limit > 1 || plural(r.words, entity))):
+		// "who earns the most", "the 5 biggest orders by amount": the
+		// rows, ranked.
+		q.agg = "rows"
 	case agg != "":
 		if len(measures) == 0 {
 			if partial {
@@ -457,6 +479,11 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	return q, nil
 }
 
+// countWord reports whether word i asks for a count: "order count".
+func countWord(ws []word, i int) bool {
+	return i < len(ws) && (ws[i].Lower == "count" || ws[i].Lower == "counts" || ws[i].Lower == "number")
+}
+
 // grainAt reports whether a date grain is named at word i ("signup month").
 func grainAt(f *frame, i int) bool {
 	for _, g := range f.grains {
@@ -468,10 +495,16 @@ func grainAt(f *frame, i int) bool {
 }
 
 // entityColumn returns the column that identifies a row: the id column
-// named like the table ("customer_id" in customers).
+// named like the table ("customer_id" in customers), or else a text column
+// named like it ("deptName" in departments).
 func entityColumn(t *table) *column {
 	for _, c := range t.cols {
 		if c.id && len(c.heads) > 0 && contains(t.entity, c.heads[0]) {
+			return c
+		}
+	}
+	for _, c := range t.cols {
+		if c.Kind == schema.Text && len(c.heads) > 0 && contains(t.entity, c.heads[0]) {
 			return c
 		}
 	}

@@ -1,9 +1,24 @@
 // Package offline answers questions without a language model: a
 // deterministic planner that maps the words of a question onto the live
 // catalog (table and column names, comments, and the distinct values the
-// data actually holds) and writes one read-only SQL query. It answers only
-// when every content word of the question is accounted for, and otherwise
-// says which words it could not map.
+// data actually holds) and writes one read-only SQL query.
+//
+// Schema linking works from names alone: camelCase, PascalCase and
+// snake_case names read alike, common abbreviations meet the words they
+// stand for (qty, amt, dept, emp, num, dt), a column named like a measure
+// is that measure, and a question that asks for money without naming a
+// column ("which customer spent the most") takes the table's one money
+// column, ranked by the kind of money asked for, then by name, then by a
+// decimal type. A 0/1 integer and Yes/No text are flags like booleans. A
+// value match beats a name match only when the words are the whole value.
+//
+// It answers only when it is sure. Words that match nothing are ignored,
+// and named in the explanation, when every part of the query is grounded
+// without them ("orders placed in the south region"); a word that stands
+// where it would change the answer (after "by" or "for", next to a column,
+// a capitalized name or a number the data lacks) blocks the answer, and
+// so do two columns or values the words fit equally. A refusal says what
+// could not be mapped and offers the closest readings.
 //
 // What it understands: counts (also of distinct values); sum, average,
 // median, minimum and maximum of a measure; grouping by one or two

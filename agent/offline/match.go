@@ -16,6 +16,11 @@ type mention struct {
 	value      string
 	score      float64
 	syn        bool // matched through a synonym only
+	// typed says the column was found by its type and name class, not
+	// named: "spent" is the table's one money column.
+	typed bool
+	// alts holds every value a partial match stands for, when several.
+	alts []string
 }
 
 type mentionKind int
@@ -24,6 +29,7 @@ const (
 	mEntity mentionKind = iota // what a row is: "customers"
 	mColumn
 	mValue
+	mContext // the table's namespace: "census" for lake.census.adult
 )
 
 // reading is a question read against one table.
@@ -32,16 +38,31 @@ type reading struct {
 	words    []word
 	mentions []mention // in question order
 	score    float64
+	// unmapped are the words that match nothing and stand where they
+	// would change the answer: after "by", next to a column, a name or a
+	// number the data lacks. They block an answer.
 	unmapped []string
+	// ignored are the words that match nothing but change nothing: verbs
+	// and filler such as "placed" in "orders placed in the south region".
+	// The explanation names them.
+	ignored []string
 	// ambiguous says which words name more than one column.
 	ambiguous []string
+	// exact holds the spans of words that are exactly a value of the
+	// table: a partial match in another table must not take them.
+	exact map[[2]int]bool
+	// blocked are words that fit more than one column or value.
+	blocked []string
 }
 
 func (r *reading) better(o *reading) bool {
 	if len(r.unmapped) != len(o.unmapped) {
 		return len(r.unmapped) < len(o.unmapped)
 	}
-	return r.score > o.score
+	if r.score != o.score {
+		return r.score > o.score
+	}
+	return len(r.ignored) < len(o.ignored)
 }
 
 // partialStop words never pick a value on their own: "one" in "One year",
@@ -49,11 +70,14 @@ func (r *reading) better(o *reading) bool {
 var partialStop = rootSet(`one two three four five high low new old big small best top good bad year month day
 	week service method automatic card total plus pro max mini`)
 
-// readTable finds the mentions of t in the question.
-func readTable(f *frame, t *table) *reading {
+// readTable finds the mentions of t in the question. exact holds the spans
+// that are exactly a value in some table of the catalog: a partial match
+// never takes them ("Enterprise" is a segment, not part of "Wayne
+// Enterprises").
+func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	ws := make([]word, len(f.words))
 	copy(ws, f.words)
-	r := &reading{t: t, words: ws}
+	r := &reading{t: t, words: ws, exact: map[[2]int]bool{}}
 	var cands []mention
 
 	// Values of text columns.
@@ -61,6 +85,7 @@ func readTable(f *frame, t *table) *reading {
 		i, n int
 		c    *column
 		v    string
+		neg  bool // the value negates the words matched: "Never-married"
 	}
 	var partial []occ
 	for _, c := range t.cols {
@@ -72,7 +97,7 @@ func readTable(f *frame, t *table) *reading {
 			for i := range ws {
 				// Full match: every word of the value, in order.
 				n := 0
-				for n < len(vw) && i+n < len(ws) && ws[i+n].free() && ws[i+n].Root == vw[n].Root {
+				for n < len(vw) && i+n < len(ws) && ws[i+n].free() && valueRoot(ws[i+n]) == vw[n].Root {
 					n++
 				}
 				if n == len(vw) {
@@ -87,6 +112,7 @@ func readTable(f *frame, t *table) *reading {
 						continue
 					}
 					cands = append(cands, mention{start: i, end: i + n, kind: mValue, col: c, value: v.text, score: 3 + float64(n)})
+					r.exact[[2]int{i, i + n}] = true
 					continue
 				}
 				// Partial: a distinctive run of the value's words.
@@ -105,26 +131,72 @@ func readTable(f *frame, t *table) *reading {
 							ok = true
 						}
 					}
+					// One word alone must be spelled as in the value and not be
+					// a verb: "work" is not part of "Never-worked".
+					if n == 1 && (knownVerbs[ws[i].Lower] || inflected(ws[i].Lower) != inflected(vw[s].Lower)) {
+						ok = false
+					}
 					if ok {
-						partial = append(partial, occ{i, n, c, v.text})
+						partial = append(partial, occ{i, n, c, v.text, s > 0 && negations[vw[s-1].Lower] && !hasWord(ws, vw[s-1].Lower)})
 					}
 				}
 			}
 		}
 	}
-	// A partial run counts only if it points at a single value of the
-	// table and is not itself the name of a column.
+	// A partial run counts only if it points at the values of one column
+	// and is not itself the name of a column. A run that several values of
+	// one column share reads as all of them: "married" is every
+	// Married-* status, "self employed" both Self-emp-* classes. Values
+	// that negate ("Never-married") only match a question that negates too.
+	done := map[[2]int]bool{}
 	for _, p := range partial {
-		same := 0
-		for _, q := range partial {
-			if q.i == p.i && q.n == p.n && q.v != p.v {
-				same++
-			}
-		}
-		if same > 0 || namesColumn(t, ws[p.i:p.i+p.n]) {
+		span := [2]int{p.i, p.i + p.n}
+		if done[span] {
 			continue
 		}
-		cands = append(cands, mention{start: p.i, end: p.i + p.n, kind: mValue, col: p.c, value: p.v, score: 1.5 + 0.5*float64(p.n)})
+		done[span] = true
+		var vals []string
+		one := true
+		for _, q := range partial {
+			if q.i != p.i || q.n != p.n || contains(vals, q.v) || q.neg {
+				continue
+			}
+			one = one && q.c == p.c
+			vals = append(vals, q.v)
+		}
+		if !one || len(vals) == 0 || len(vals) > 6 || namesColumn(t, ws[p.i:p.i+p.n]) || exact[span] {
+			continue
+		}
+		m := mention{start: p.i, end: p.i + p.n, kind: mValue, col: p.c, value: vals[0], score: 1.5 + 0.5*float64(p.n)}
+		if len(vals) > 1 {
+			sort.Strings(vals)
+			m.value, m.alts = vals[0], vals
+		}
+		cands = append(cands, m)
+	}
+
+	// Two values of one column spelled with the same words ("<=50K" and
+	// ">50K") cannot be told apart: the words block an answer.
+	for a := 0; a < len(cands); a++ {
+		for b := a + 1; b < len(cands); b++ {
+			x, y := cands[a], cands[b]
+			if x.kind == mValue && y.kind == mValue && x.col == y.col && x.value != y.value && x.start == y.start && x.end == y.end {
+				r.ambiguous = append(r.ambiguous, fmt.Sprintf("%q could be %s or %s", strings.TrimSpace(words(ws, x.start, x.end)),
+					schema.QuoteString(x.value), schema.QuoteString(y.value)))
+				for k := x.start; k < x.end; k++ {
+					if ws[k].used == "" {
+						r.blocked = append(r.blocked, ws[k].Text)
+					}
+					ws[k].used = "ambiguous"
+				}
+			}
+		}
+	}
+	for k := 0; k < len(cands); k++ {
+		if cands[k].kind == mValue && ws[cands[k].start].used == "ambiguous" {
+			cands = append(cands[:k], cands[k+1:]...)
+			k--
+		}
 	}
 
 	// Column names, directly or through synonyms.
@@ -132,11 +204,16 @@ func readTable(f *frame, t *table) *reading {
 		for i := range ws {
 			direct, syn, heads := 0, 0, map[string]bool{}
 			j := i
-			for j < len(ws) && j-i < 4 && ws[j].free() {
+			// A name may hold words the frame read otherwise: "hours per
+			// week" is one column, not hours grouped by week.
+			for j < len(ws) && j-i < 4 && (ws[j].free() || j > i && passable(ws[j]) && contains(c.roots, ws[j].Root)) {
 				r := ws[j].Root
+				if !contains(c.roots, r) && lyRoot(ws[j]) != "" && contains(c.roots, lyRoot(ws[j])) {
+					r = lyRoot(ws[j]) // "working remotely": isRemote
+				}
 				if contains(c.roots, r) {
 					direct++
-					if !schema.IsWeak(r) {
+					if contains(c.heads, r) {
 						heads[r] = true
 					}
 				} else if h := synonymOf(c, r); h != "" {
@@ -154,8 +231,17 @@ func readTable(f *frame, t *table) *reading {
 			if len(heads) == len(c.heads) {
 				s += 0.5
 			}
-			// "customers" is the table, not customer_id.
-			if c.id && len(c.heads) == 1 && contains(t.entity, c.heads[0]) {
+			if direct == len(c.roots) {
+				// Every word of the name: "education", not education_num.
+				s += 0.25
+			}
+			switch {
+			case c.id && len(c.heads) == 1 && (contains(t.entity, c.heads[0]) || direct+syn < len(c.roots)):
+				// "customers" is the table, not customer_id; "orders" is
+				// the orders table, not the order_id of returns.
+				s -= 0.6
+			case direct+syn < len(c.roots) && allIn(heads, t.entity):
+				// "order" alone is the table's row, not order_date.
 				s -= 0.6
 			}
 			// "monthly" alone is a grain, not monthly_charges.
@@ -166,15 +252,45 @@ func readTable(f *frame, t *table) *reading {
 		}
 	}
 
-	// What a row is.
+	// A weak word after "by" or an aggregate names the one column that has
+	// it: "leave requests by type" groups by leaveType, "avg amt" averages
+	// totalAmt.
+	for i := range ws {
+		afterAgg := i > 0 && (ws[i-1].used == "agg" || ws[i-1].used == "agg?")
+		if !ws[i].free() || !(f.markers[i] || f.which[i] || afterAgg) || !schema.IsWeak(ws[i].Root) || schema.IsStop(ws[i].Lower) {
+			continue
+		}
+		var only *column
+		n := 0
+		for _, c := range t.cols {
+			if !c.id && contains(c.roots, ws[i].Root) && !contains(c.heads, ws[i].Root) {
+				only = c
+				n++
+			}
+		}
+		if n == 1 {
+			cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: only, score: 0.6})
+		}
+	}
+
+	// What a row is, and the table's namespace.
 	for i := range ws {
 		if !ws[i].free() {
 			continue
 		}
+		named := false
 		for _, e := range t.entity {
 			if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) {
 				cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 1})
+				named = true
 			}
+		}
+		if !named && rowWords[ws[i].Root] {
+			// "people", "records": the rows of whatever table this is.
+			cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 0.5})
+		}
+		if contains(t.context, ws[i].Root) {
+			cands = append(cands, mention{start: i, end: i + 1, kind: mContext, score: 0.5})
 		}
 	}
 
@@ -234,6 +350,23 @@ func readTable(f *frame, t *table) *reading {
 		r.score += m.score
 	}
 	sort.Slice(r.mentions, func(a, b int) bool { return r.mentions[a].start < r.mentions[b].start })
+	// "total seat quantity", "total spend": total is the aggregate, not
+	// totalAmt, when a measure or a money word follows it.
+	for k := 0; k < len(r.mentions); k++ {
+		m := r.mentions[k]
+		next := k+1 < len(r.mentions) && r.mentions[k+1].kind == mColumn && r.mentions[k+1].col.measure() && r.mentions[k+1].start == m.end
+		money := m.end < len(ws) && ws[m.end].used == "" && moneyWords[ws[m.end].Root] != ""
+		if m.kind == mColumn && (next || money) && softAgg(f.words[m.start:m.end]) {
+			for j := m.start; j < m.end; j++ {
+				ws[j].used = f.words[j].used
+			}
+			r.score -= m.score
+			r.mentions = append(r.mentions[:k], r.mentions[k+1:]...)
+			k--
+		}
+	}
+	r.typedMeasure(f, ws)
+	sort.Slice(r.mentions, func(a, b int) bool { return r.mentions[a].start < r.mentions[b].start })
 	// "two year contracts", "the EU region": a column named next to one of
 	// its values only says what the value is.
 	for k := 0; k < len(r.mentions); k++ {
@@ -286,10 +419,77 @@ func readTable(f *frame, t *table) *reading {
 	} else {
 		r.score += 0.5 * float64(len(f.dates))
 	}
-	fr := *f
-	fr.words = ws
-	r.unmapped = fr.contentWords()
+	r.unmapped, r.ignored = unknownWords(f, ws, r.mentions)
+	r.unmapped = append(r.unmapped, r.blocked...)
 	return r
+}
+
+// lyRoot is the root of an adverb's adjective, "remote" for "remotely",
+// or "" when w is not an adverb. Grain words ("monthly") are not adverbs.
+func lyRoot(w word) string {
+	if len(w.Lower) <= 5 || !strings.HasSuffix(w.Lower, "ly") || grainWords[w.Root] != "" {
+		return ""
+	}
+	return schema.Root(strings.TrimSuffix(w.Lower, "ly"))
+}
+
+// negations are words by which a value says "not": Never-married, No
+// internet service, Non-smoker.
+var negations = map[string]bool{"never": true, "no": true, "not": true, "non": true, "without": true, "none": true}
+
+func hasWord(ws []word, lower string) bool {
+	for _, w := range ws {
+		if w.Lower == lower {
+			return true
+		}
+	}
+	return false
+}
+
+// softAgg reports whether the words were all read as a possible aggregate
+// ("total").
+func softAgg(ws []word) bool {
+	for _, w := range ws {
+		if w.used != "agg?" {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
+// inflected reports whether w ends like a verb form.
+func inflected(w string) bool { return strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing") }
+
+// passable reports whether a word the frame read as a marker or a grain
+// may continue a column's name.
+func passable(w word) bool { return w.used == "marker" || w.used == "grain" }
+
+func allIn(set map[string]bool, xs []string) bool {
+	if len(set) == 0 {
+		return false
+	}
+	for k := range set {
+		if !contains(xs, k) {
+			return false
+		}
+	}
+	return true
+}
+
+// rowWords name the rows of any table: "how many people", "records per
+// workclass".
+var rowWords = rootSet("people person persons individuals individual records record rows row entries entry respondents staff workers")
+
+// valueSynonyms map question words to the words data spells values with.
+var valueSynonyms = map[string]string{"women": "female", "woman": "female", "men": "male", "man": "male",
+	"ladies": "female", "gentlemen": "male"}
+
+// valueRoot is the root a question word matches values with.
+func valueRoot(w word) string {
+	if v, ok := valueSynonyms[w.Lower]; ok {
+		return schema.Root(v)
+	}
+	return w.Root
 }
 
 func allGrain(ws []word) bool {

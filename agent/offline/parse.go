@@ -42,6 +42,10 @@ type frame struct {
 	grains   []grainRef
 	comps    []comparison
 	markers  map[int]bool // words that follow "by", "per", "each", ...
+	// per marks the words that follow "per": "average quantity per order"
+	// is per row when order is what a row is.
+	per      map[int]bool
+	who      bool         // the question asks who: the rows themselves
 	which    map[int]bool // words that follow "which", "what"
 	negs     []int        // positions of negations
 	excludes []int        // positions of "excluding", "except"
@@ -96,7 +100,7 @@ var followCues = map[string]bool{"now": true, "and": true, "same": true, "only":
 	"how about": true, "break": true, "split": true}
 
 func parseFrame(question string) *frame {
-	f := &frame{question: question, markers: map[int]bool{}, which: map[int]bool{}, aggAt: -1, rateAt: -1}
+	f := &frame{question: question, markers: map[int]bool{}, per: map[int]bool{}, which: map[int]bool{}, aggAt: -1, rateAt: -1}
 	for _, t := range schema.Tokens(prepare(question)) {
 		f.words = append(f.words, word{Token: t})
 	}
@@ -153,15 +157,21 @@ func parseFrame(question string) *frame {
 					if f.agg == "" {
 						f.agg, f.aggAt = "sum", i
 					}
+					// "the amount of all orders": a column may be called
+					// amount, so the word stays open to column names.
+					use(i, i+1, "agg?")
 				} else {
 					f.count = true
+					use(i, i+1, "agg")
 				}
-				use(i, i+1, "agg")
 				if lw(i+1) == "of" {
 					use(i+1, i+2, "agg")
 					i++
 				}
 			}
+		case "headcount":
+			f.count = true
+			use(i, i+1, "agg")
 		case "total", "sum", "overall", "combined":
 			if lw(i+1) == "number" || lw(i+1) == "count" {
 				use(i, i+1, "agg")
@@ -262,6 +272,7 @@ func parseFrame(question string) *frame {
 				k++
 			}
 			f.markers[k] = true
+			f.per[k] = w == "per"
 		case "for", "in":
 			if lw(i+1) == "each" || lw(i+1) == "every" {
 				use(i, i+2, "marker")
@@ -282,6 +293,17 @@ func parseFrame(question string) *frame {
 			f.list = true
 		case "list", "show", "name", "display":
 			f.list = true
+		case "who":
+			if i == 0 {
+				f.who, f.list = true, true
+			}
+		case "out":
+			// "out of stock" negates the flag after it.
+			if lw(i+1) == "of" {
+				f.negs = append(f.negs, i)
+				use(i, i+2, "neg")
+				i++
+			}
 		case "not", "no", "non", "without", "never", "didn't", "don't", "doesn't", "haven't", "hasn't",
 			"isn't", "aren't", "wasn't", "weren't", "hadn't", "won't", "nor":
 			f.negs = append(f.negs, i)
@@ -402,6 +424,25 @@ func parseComparisons(ws []word) []comparison {
 			if lw(i+1) == "than" {
 				op, n = "<", 2
 			}
+		case "older", "younger":
+			if lw(i+1) == "than" {
+				if a, ok := num(i + 2); ok {
+					op := ">"
+					if w == "younger" {
+						op = "<"
+					}
+					c := comparison{op: op, a: a, start: i, end: i + 3, unit: "age"}
+					if u, end := unitAfter(ws, c.end); u == "year" {
+						c.end = end
+					}
+					out = append(out, c)
+					for k := c.start; k < c.end; k++ {
+						ws[k].used = "cmp"
+					}
+					i = c.end - 1
+				}
+			}
+			continue
 		case "atleast":
 			op, n = ">=", 1
 		case "atmost":

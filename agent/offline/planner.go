@@ -20,6 +20,9 @@ type NotUnderstood struct {
 	Unmapped []string
 	// Reason says what else was missing or ambiguous.
 	Reason string
+	// Closest lists the nearest readings the planner can answer, such as
+	// "sum of amount by region", or the columns nearest to an unmapped word.
+	Closest []string
 }
 
 func (e *NotUnderstood) Error() string {
@@ -42,6 +45,9 @@ func (e *NotUnderstood) Error() string {
 		}
 		b.WriteString(e.Reason)
 	}
+	if len(e.Closest) > 0 {
+		b.WriteString("; closest: " + strings.Join(e.Closest, "; "))
+	}
 	return b.String()
 }
 
@@ -60,6 +66,10 @@ type Plan struct {
 	Table string
 	// Chart suggests how to draw the result, or is nil.
 	Chart *Chart
+	// Ignored lists the words of the question that matched nothing and
+	// were ignored because every part of the query is grounded without
+	// them (verbs and filler such as "placed" or "please").
+	Ignored []string
 }
 
 // Chart is a declarative chart of a result: the kind (bar or line) and the
@@ -121,36 +131,70 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 }
 
 func (p *Planner) readAlone(f *frame) (*query, error) {
-	var best *reading
-	var firstErr error
+	// A first pass finds the spans that are exactly a value somewhere; the
+	// second keeps partial value matches off them.
+	exact := map[[2]int]bool{}
 	for _, t := range p.tables {
-		r := readTable(f, t)
+		for k := range readTable(f, t, nil).exact {
+			exact[k] = true
+		}
+	}
+	var best, unsure *reading
+	for _, t := range p.tables {
+		r := readTable(f, t, exact)
 		if r.score <= 0 {
+			if len(r.ambiguous) > 0 && unsure == nil {
+				unsure = r
+			}
 			continue
 		}
 		if best == nil || r.better(best) {
 			best = r
 		}
 	}
+	if best == nil && unsure != nil {
+		return nil, &NotUnderstood{Question: f.question, Unmapped: unsure.unmapped, Reason: strings.Join(unsure.ambiguous, "; ")}
+	}
 	if best == nil {
+		var near []string
+		for i, t := range p.tables {
+			if i == 3 {
+				break
+			}
+			near = append(near, closest(&reading{t: t, words: f.words}, nil)...)
+		}
 		return nil, &NotUnderstood{Question: f.question, Unmapped: f.contentWords(),
-			Reason: "no table or column is named"}
+			Reason: "no table or column is named", Closest: near}
 	}
 	if len(best.unmapped) > 0 {
-		return nil, &NotUnderstood{Question: f.question, Unmapped: best.unmapped, Reason: strings.Join(best.ambiguous, "; ")}
+		return nil, &NotUnderstood{Question: f.question, Unmapped: best.unmapped, Reason: strings.Join(best.ambiguous, "; "),
+			Closest: closest(best, p.tables)}
 	}
 	q, err := build(f, best)
 	if err != nil {
-		if firstErr == nil {
-			firstErr = err
+		var nu *NotUnderstood
+		if errors.As(err, &nu) && len(nu.Closest) == 0 {
+			nu.Closest = closest(best, p.tables)
 		}
-		return nil, firstErr
+		return nil, err
+	}
+	if len(best.ignored) > 0 {
+		q.ignored = best.ignored
+		q.notes = append(q.notes, fmt.Sprintf("ignored %s: no column or value of %s matches", quoteList(best.ignored), q.t.name))
 	}
 	return q, nil
 }
 
+func quoteList(ws []string) string {
+	q := make([]string, len(ws))
+	for i, w := range ws {
+		q[i] = fmt.Sprintf("%q", w)
+	}
+	return strings.Join(q, ", ")
+}
+
 func (p *Planner) readFollowUp(f *frame, base *query) (*query, error) {
-	r := readTable(f, base.t)
+	r := readTable(f, base.t, nil)
 	if len(r.unmapped) > 0 {
 		return nil, &NotUnderstood{Question: f.question, Unmapped: r.unmapped, Reason: strings.Join(r.ambiguous, "; ")}
 	}

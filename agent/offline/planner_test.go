@@ -51,6 +51,7 @@ func TestMain(m *testing.M) {
 	} else {
 		code = m.Run()
 	}
+	closeEval()
 	closeAll()
 	os.RemoveAll(dir)
 	os.Exit(code)

@@ -37,6 +37,13 @@ func (q *query) measureExpr() (string, string) {
 		case q.rateCond != nil:
 			expr = "avg(CASE WHEN " + q.rateCond.sql + " THEN 1 ELSE 0 END)"
 			alias = "share"
+		case q.measure.truth != m:
+			// A 0/1 integer or Yes/No text: the share of rows where it holds.
+			expr = "avg(CASE WHEN " + q.measure.flagCond(q.rateNeg) + " THEN 1 ELSE 0 END)"
+			alias = rootName(q.measure.Name) + "_rate"
+			if q.rateNeg {
+				alias = "not_" + alias
+			}
 		case q.rateNeg:
 			expr, alias = "avg(CAST(NOT "+m+" AS INTEGER))", "not_"+rootName(q.measure.Name)+"_rate"
 		default:
@@ -148,7 +155,7 @@ func quoteName(name string) string {
 
 // plan renders the query with its steps, explanation and chart.
 func (q *query) plan() *Plan {
-	p := &Plan{SQL: q.sql(), Table: q.t.name}
+	p := &Plan{SQL: q.sql(), Table: q.t.name, Ignored: q.ignored}
 	rows := ""
 	if q.t.p.Rows >= 0 {
 		rows = fmt.Sprintf(" (%d rows)", q.t.p.Rows)

@@ -12,7 +12,10 @@ type table struct {
 	p      *schema.Profile
 	name   string   // full name, as SQL refers to it
 	entity []string // roots that name what a row is: "customer", "sale"
-	cols   []*column
+	// context holds the roots of the table's namespace: "census" in
+	// lake.census.adult. They name the table, weakly.
+	context []string
+	cols    []*column
 }
 
 // column is a profiled column with the words that name it.
@@ -23,6 +26,10 @@ type column struct {
 	heads  []string // the roots that are not weak
 	id     bool     // an identifier: "id" or ending in _id
 	values []value
+	// truth is the SQL condition for a flag's true value: the column
+	// itself for a BOOLEAN, "= 1" for a 0/1 integer, "= 'Yes'" for Yes/No
+	// text. Empty for columns that are not flags.
+	truth string
 }
 
 // value is one distinct value of a column with its words.
@@ -44,22 +51,95 @@ func newTable(p *schema.Profile) *table {
 			t.entity = append(t.entity, r)
 		}
 	}
+	if parts := strings.Split(p.Table.Name, "."); len(parts) >= 2 {
+		for _, r := range schema.NameWords(parts[len(parts)-2]) {
+			if !schema.IsWeak(r) && !contains(t.entity, r) {
+				t.context = append(t.context, r)
+			}
+		}
+	}
 	for _, cp := range p.Columns {
 		c := &column{ColumnProfile: cp, t: t, roots: schema.NameWords(cp.Name)}
+		c.id = isID(cp.Name, c.roots)
 		for _, r := range c.roots {
 			if !schema.IsWeak(r) {
 				c.heads = append(c.heads, r)
 			}
 		}
-		low := strings.ToLower(cp.Name)
-		c.id = low == "id" || strings.HasSuffix(low, "_id") || strings.HasSuffix(low, "_key")
+		if len(c.heads) == 0 && !c.id {
+			// A name made of weak words only ("amount", "value", "type")
+			// is still the column's name.
+			c.heads = append(c.heads, c.roots...)
+		}
 		for _, v := range cp.Values {
 			c.values = append(c.values, value{text: v, words: schema.Tokens(v)})
+		}
+		c.truth = flagTruth(c)
+		if c.truth != "" {
+			c.Kind = schema.Bool
 		}
 		t.cols = append(t.cols, c)
 	}
 	return t
 }
+
+// isID reports whether a column identifies rows: "id", or a name ending in
+// id or key in any spelling (order_id, customerID, empId, store_key).
+func isID(name string, roots []string) bool {
+	if len(roots) == 0 {
+		return false
+	}
+	last := roots[len(roots)-1]
+	return last == "id" || len(roots) > 1 && last == "key"
+}
+
+// flagTruth returns the SQL condition under which c is true, when c is a
+// flag: a BOOLEAN, an integer holding only 0 and 1 whose name is not a
+// count, or text whose values are Yes and No (with perhaps a third value
+// such as "No internet service").
+func flagTruth(c *column) string {
+	id := quoteIdent(c.Name)
+	switch c.Kind {
+	case schema.Bool:
+		return id
+	case schema.Number:
+		lo, ok1 := schema.ToInt(c.Min)
+		hi, ok2 := schema.ToInt(c.Max)
+		if ok1 && ok2 && lo == 0 && hi == 1 && !c.id && isIntegerType(c.Type) {
+			for _, r := range c.roots {
+				if countRoots[r] {
+					return ""
+				}
+			}
+			return id + " = 1"
+		}
+	case schema.Text:
+		yes, no := "", ""
+		for _, v := range c.Values {
+			switch strings.ToLower(v) {
+			case "yes", "y", "true":
+				yes = v
+			case "no", "n", "false":
+				no = v
+			}
+		}
+		if yes != "" && no != "" && len(c.Values) <= 3 {
+			return id + " = " + schema.QuoteString(yes)
+		}
+	}
+	return ""
+}
+
+func isIntegerType(typ string) bool {
+	switch strings.ToUpper(typ) {
+	case "TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT":
+		return true
+	}
+	return false
+}
+
+// countRoots name columns that count things: a 0/1 count is still a count.
+var countRoots = rootSet("count number quantity units qty total num")
 
 // dateCols returns the temporal columns.
 func (t *table) dateCols() []*column {
@@ -84,6 +164,17 @@ func (c *column) anchor() (time.Time, bool) {
 
 // measure reports whether c can be summed or averaged.
 func (c *column) measure() bool { return c.Kind == schema.Number && !c.id }
+
+// flagCond is the SQL condition that c (a flag) is true, or false with neg.
+func (c *column) flagCond(neg bool) string {
+	if !neg {
+		return c.truth
+	}
+	if c.truth == quoteIdent(c.Name) {
+		return "NOT " + c.truth
+	}
+	return "NOT (" + c.truth + ")"
+}
 
 // categorical reports whether c can be grouped by.
 func (c *column) categorical() bool {

@@ -20,9 +20,6 @@ func init() {
 // IsWeak reports whether the root of a column-name word is weak.
 func IsWeak(root string) bool { return weak[root] }
 
-// NameWords returns the roots of the words of a column or table name.
-func NameWords(name string) []string { return Roots(name) }
-
 // synonyms maps a root to roots that mean about the same in analytics
 // questions. The list is small and generic on purpose: domain words come
 // from the catalog itself (names, comments, values).
@@ -101,7 +98,7 @@ func score(m *Match, toks []Token, qroots []string) float64 {
 	t := m.Table
 	total := 0.0
 	if len(qroots) > 0 {
-		name := rootSet(t.ShortName())
+		name := rootSet(SplitName(t.ShortName()))
 		ns := map[string]bool{}
 		if parts := strings.Split(t.Name, "."); len(parts) >= 2 {
 			ns = rootSet(parts[len(parts)-2])
@@ -110,7 +107,7 @@ func score(m *Match, toks []Token, qroots []string) float64 {
 		cols := make([]map[string]bool, len(t.Columns))
 		notes := make([]map[string]bool, len(t.Columns))
 		for i, c := range t.Columns {
-			cols[i] = rootSet(c.Name)
+			cols[i] = rootSet(SplitName(c.Name))
 			if c.Comment != "" {
 				notes[i] = rootSet(c.Comment)
 			}

@@ -18,16 +18,55 @@ const MaxValues = 50
 // value holds free text, not categories.
 const maxValueLen = 80
 
-// sampleAbove is the row count above which profiles read a sample of the
-// table instead of all of it.
+// sampleAbove is the row count above which a profile computed by query
+// alone (for catalogs without metadata) reads a sample of the table.
 const sampleAbove = 2_000_000
+
+// SampleRows bounds the rows a profile reads when the catalog has metadata
+// (see StatsReader): the values of text columns come from at most this many
+// rows, and bounds and row counts from the metadata.
+const SampleRows = 100_000
 
 // Profile describes the values a table holds.
 type Profile struct {
 	Table   Table
 	Rows    int64
 	Columns []ColumnProfile // in the order of Table.Columns
-	Sampled bool            // computed from a sample of the rows
+	// Sampled says that the values of text columns come from a sample of
+	// the rows: a value missing from the sample is missing from Values, and
+	// Distinct counts the sample's values.
+	Sampled bool
+}
+
+// TableStats is what a catalog's metadata says about a table's rows
+// without reading them.
+type TableStats struct {
+	// Rows is the number of rows, or -1 when unknown.
+	Rows int64
+	// Columns holds bounds by column name, for the columns that have them.
+	Columns map[string]ColumnStats
+	// Sample is a query over a bounded sample of the table's rows (at most
+	// SampleRows, say from a few data files spread over the table) with the
+	// table's columns. Empty means the profile reads the table's first
+	// SampleRows rows.
+	Sample string
+	// SampleAll says that Sample reads every row.
+	SampleAll bool
+}
+
+// ColumnStats are a column's bounds from metadata: Min and Max bound its
+// values (nil when unknown) and Nulls counts its NULLs (-1 when unknown).
+type ColumnStats struct {
+	Min, Max any
+	Nulls    int64
+}
+
+// StatsReader is an optional capability of a Querier: reading a table's
+// row count and column bounds from metadata (for an Iceberg table, its
+// snapshot summary and manifests), and naming a bounded sample of its
+// rows. ProfileTable uses it so that profiling never scans a whole table.
+type StatsReader interface {
+	TableStats(ctx context.Context, t Table) (*TableStats, error)
 }
 
 // ColumnProfile describes the values of one column.
@@ -96,10 +135,62 @@ func init() {
 
 // ProfileTable reads t's row count, the distinct values of its
 // low-cardinality text columns and the range of its numeric and temporal
-// columns, in one query.
+// columns. When q reads metadata (StatsReader), the row count and ranges
+// come from it and the text values from a bounded sample, so the cost does
+// not grow with the table; otherwise one aggregate query reads the table
+// (a sample of it above two million rows).
 func ProfileTable(ctx context.Context, q Querier, t Table) (*Profile, error) {
+	if sr, ok := q.(StatsReader); ok {
+		st, err := sr.TableStats(ctx, t)
+		if err == nil {
+			return profileFromStats(ctx, q, t, st)
+		}
+		// A table whose metadata cannot be read is profiled by query, which
+		// reports what is wrong with it if that fails too.
+	}
+	from := QuoteName(t.Name)
+	sampled := t.Rows > sampleAbove
+	if sampled {
+		from += fmt.Sprintf(" USING SAMPLE %d ROWS", sampleAbove)
+	}
+	p, err := profileQuery(ctx, q, t, from, nil, true)
+	if err != nil {
+		return nil, err
+	}
+	if sampled {
+		p.Sampled, p.Rows = true, t.Rows
+	}
+	return p, nil
+}
+
+// profileFromStats profiles t from its metadata and a bounded sample.
+func profileFromStats(ctx context.Context, q Querier, t Table, st *TableStats) (*Profile, error) {
+	sample := st.Sample
+	if sample == "" {
+		sample = fmt.Sprintf("SELECT * FROM %s LIMIT %d", QuoteName(t.Name), SampleRows)
+	} else {
+		sample = fmt.Sprintf("SELECT * FROM (%s) LIMIT %d", sample, SampleRows)
+	}
+	p, err := profileQuery(ctx, q, t, "("+sample+") AS s", st.Columns, false)
+	if err != nil {
+		return nil, err
+	}
+	p.Rows = st.Rows
+	if p.Rows < 0 {
+		p.Rows = t.Rows
+	}
+	p.Sampled = !(st.SampleAll && p.Rows <= SampleRows)
+	return p, nil
+}
+
+// profileQuery computes what stats lacks in one query over from; with
+// count set it also counts the rows.
+func profileQuery(ctx context.Context, q Querier, t Table, from string, stats map[string]ColumnStats, count bool) (*Profile, error) {
 	p := &Profile{Table: t, Rows: -1, Columns: make([]ColumnProfile, len(t.Columns))}
-	sel := []string{"count(*)"}
+	var sel []string
+	if count {
+		sel = append(sel, "count(*)")
+	}
 	type slot struct{ col, kind int } // kind 0: distinct+values, 1: min+max
 	var slots []slot
 	for i, c := range t.Columns {
@@ -117,14 +208,16 @@ func ProfileTable(ctx context.Context, q Querier, t Table) (*Profile, error) {
 					id, MaxValues, maxValueLen))
 			slots = append(slots, slot{i, 0})
 		case Number, Date, Timestamp:
+			if s, ok := stats[c.Name]; ok && s.Min != nil && s.Max != nil {
+				p.Columns[i].Min, p.Columns[i].Max = s.Min, s.Max
+				continue
+			}
 			sel = append(sel, fmt.Sprintf("min(%s)", id), fmt.Sprintf("max(%s)", id))
 			slots = append(slots, slot{i, 1})
 		}
 	}
-	from := QuoteName(t.Name)
-	if t.Rows > sampleAbove {
-		from += fmt.Sprintf(" USING SAMPLE %d ROWS", sampleAbove)
-		p.Sampled = true
+	if len(sel) == 0 {
+		return p, nil
 	}
 	res, err := q.Query(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+from, 1)
 	if err != nil {
@@ -134,11 +227,11 @@ func ProfileTable(ctx context.Context, q Querier, t Table) (*Profile, error) {
 		return nil, fmt.Errorf("profile %s: unexpected result shape", t.Name)
 	}
 	row := res.Rows[0]
-	p.Rows, _ = ToInt(row[0])
-	if p.Sampled {
-		p.Rows = t.Rows
+	j := 0
+	if count {
+		p.Rows, _ = ToInt(row[0])
+		j = 1
 	}
-	j := 1
 	for _, s := range slots {
 		c := &p.Columns[s.col]
 		switch s.kind {

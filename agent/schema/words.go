@@ -100,9 +100,10 @@ func isNumber(s string) bool {
 // inflected forms meet: "cities" and "city", "churned" and "churn",
 // "billing" and "bill", "categories" and "category". It is not a
 // linguistic stemmer; both sides of a comparison go through it, so it only
-// has to be consistent.
+// has to be consistent. Abbreviations common in column names reduce to the
+// root of the full word: "qty" and "quantities" meet.
 func Root(w string) string {
-	w = strings.ToLower(w)
+	w = expand(strings.ToLower(w))
 	if len(w) <= 3 {
 		return w
 	}
@@ -147,7 +148,8 @@ func init() {
 		you your there their it its this that these those and or with from as all each every any some than then
 		now only just also same instead again into over under about between within during across among not no
 		can could would should will shall may might must let lets let's via vs versus whose where when why
-		out up down off so such very more most less least`) {
+		out up down off so such very more most less least what's who's where's how's it's that's there's here's
+		let's whats`) {
 		stop[w] = true
 	}
 }

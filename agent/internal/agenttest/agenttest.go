@@ -97,7 +97,14 @@ func num(f float64) string {
 // rows, cut to those columns, are the same multiset. Extra columns in got
 // (the measure of a ranking, say) and row and column order do not matter.
 // When they differ, the string says how.
-func Same(want, got *schema.Result) (bool, string) {
+func Same(want, got *schema.Result) (bool, string) { return same(want, got, false) }
+
+// SameOrdered is Same for answers whose row order matters (a ranking, a
+// sorted list): the rows, cut to want's columns, must also come in the
+// same order.
+func SameOrdered(want, got *schema.Result) (bool, string) { return same(want, got, true) }
+
+func same(want, got *schema.Result, ordered bool) (bool, string) {
 	if len(want.Rows) != len(got.Rows) {
 		return false, fmt.Sprintf("%d rows, want %d", len(got.Rows), len(want.Rows))
 	}
@@ -136,7 +143,9 @@ func Same(want, got *schema.Result) (bool, string) {
 			}
 			out[i] = strings.Join(parts, "|")
 		}
-		sort.Strings(out)
+		if !ordered {
+			sort.Strings(out)
+		}
 		return strings.Join(out, "\n")
 	}
 	all := make([]int, nw)
@@ -165,6 +174,9 @@ func Same(want, got *schema.Result) (bool, string) {
 	}
 	if try(0) {
 		return true, ""
+	}
+	if ordered {
+		return false, "the rows differ in order or pair up values differently"
 	}
 	return false, "the columns hold the same values but pair them up differently"
 }

@@ -1,0 +1,124 @@
+package offline
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/floehq/floe/agent/schema"
+)
+
+// closest offers the interpretations nearest to a question the planner
+// refuses: for each word it could not map, the columns spelled most like
+// it; when every word mapped but something to compute is missing, what the
+// table can compute.
+func closest(r *reading, tables []*table) []string {
+	var out []string
+	for _, w := range r.unmapped {
+		root := schema.Root(w)
+		var near []string
+		for _, t := range tables {
+			if t != r.t && contains(t.entity, root) {
+				near = append(near, "the table "+t.name+" (the offline planner reads one table at a time)")
+			}
+		}
+		if len(near) > 0 {
+			out = append(out, fmt.Sprintf("%q is %s", w, strings.Join(near, " or ")))
+			continue
+		}
+		for _, t := range tables {
+			for _, c := range t.cols {
+				for _, cr := range c.roots {
+					if similar(root, cr) {
+						near = append(near, c.Name+" in "+t.name)
+						break
+					}
+				}
+				if len(near) == 3 {
+					break
+				}
+			}
+		}
+		if len(near) > 0 {
+			out = append(out, fmt.Sprintf("%q may be %s", w, strings.Join(near, " or ")))
+		}
+	}
+	if len(out) > 0 || len(r.unmapped) > 0 {
+		return out
+	}
+	// Words that name other tables or their columns: the question needs a
+	// join, which the planner does not write.
+	seen := map[string]bool{}
+	for _, w := range r.words {
+		if !w.free() || w.used == "mention" || schema.IsStop(w.Lower) || seen[w.Root] {
+			continue
+		}
+		for _, t := range tables {
+			if t == r.t || seen[w.Root] {
+				continue
+			}
+			if contains(t.entity, w.Root) {
+				seen[w.Root] = true
+				out = append(out, fmt.Sprintf("%q is the table %s", w.Text, t.name))
+				continue
+			}
+			for _, c := range t.cols {
+				if !c.id && contains(c.heads, w.Root) {
+					seen[w.Root] = true
+					out = append(out, fmt.Sprintf("%q is %s in %s", w.Text, c.Name, t.name))
+					break
+				}
+			}
+		}
+	}
+	if len(out) > 0 {
+		out[len(out)-1] += " (the offline planner reads one table at a time)"
+		return out
+	}
+	var what []string
+	for _, c := range r.t.cols {
+		if c.measure() && c.truth == "" && len(what) < 3 {
+			what = append(what, fmt.Sprintf("%s of %s", aggName(c.defaultAgg()), c.Name))
+		}
+	}
+	what = append(what, "the number of rows")
+	var by string
+	for _, c := range r.t.cols {
+		if c.Kind == schema.Text && len(c.Values) > 0 {
+			by = " (by " + c.Name + ", say)"
+			break
+		}
+	}
+	return []string{fmt.Sprintf("%s can answer with %s%s", r.t.name, strings.Join(what, ", "), by)}
+}
+
+// similar reports whether two roots are spelled alike: one starts the
+// other, or they are at most a third of their length apart in edits.
+func similar(a, b string) bool {
+	if len(a) < 3 || len(b) < 3 {
+		return false
+	}
+	if strings.HasPrefix(a, b) || strings.HasPrefix(b, a) {
+		return true
+	}
+	return 3*editDistance(a, b) <= max(len(a), len(b))
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
