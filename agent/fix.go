@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/tmc/langchaingo/llms"
+
+	"github.com/floehq/floe/agent/schema"
 )
 
 // ErrNoFix is wrapped by the error of a cell nobody could propose a fix
@@ -170,31 +172,11 @@ var (
 func closest(s string, names []string) (string, bool) {
 	best, bestD := "", 1<<30
 	for _, n := range names {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(n)); d < bestD {
+		if d := schema.EditDistance(strings.ToLower(s), strings.ToLower(n)); d < bestD {
 			best, bestD = n, d
 		}
 	}
 	return best, best != "" && bestD <= max(2, len(s)/3)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			c := 1
-			if a[i-1] == b[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // fixOffline applies DuckDB's own suggestion to a failing SQL cell.
