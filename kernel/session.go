@@ -87,8 +87,8 @@ type Result struct {
 
 // Session runs the cells of one notebook, in order, sharing state: one
 // DuckDB connection with the warehouse attached as lake, where named results
-// are temporary tables, and one Go interpreter. A Session runs one cell at
-// a time.
+// are tables of the session's on-disk results database (named.go), and one
+// Go interpreter. A Session runs one cell at a time.
 type Session struct {
 	sql  *lakesql.Session
 	opts Options
