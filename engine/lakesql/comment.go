@@ -3,6 +3,7 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"github.com/floehq/floe/internal/sqltext"
 
 	"github.com/floehq/floe/engine"
 )
@@ -33,9 +34,9 @@ func (s *Session) parseComment(c *cursor) handler {
 	}
 	var text string
 	switch v := c.peek(); {
-	case v.kind == tokString:
-		text = v.stringValue()
-	case v.is("NULL"):
+	case v.Kind == sqltext.String:
+		text = v.StringValue()
+	case v.Is("NULL"):
 	default:
 		return nil
 	}

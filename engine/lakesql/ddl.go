@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 
 	"github.com/floehq/floe/engine"
@@ -20,7 +21,7 @@ func (c *cursor) done() bool { return c.i >= len(c.toks) }
 
 func (c *cursor) peek() token {
 	if c.done() {
-		return token{kind: tokPunct, text: ""}
+		return token{Kind: sqltext.Punct}
 	}
 	return c.toks[c.i]
 }
@@ -28,7 +29,7 @@ func (c *cursor) peek() token {
 // accept consumes the keywords kws if they come next.
 func (c *cursor) accept(kws ...string) bool {
 	for j, kw := range kws {
-		if c.i+j >= len(c.toks) || !c.toks[c.i+j].is(kw) {
+		if c.i+j >= len(c.toks) || !c.toks[c.i+j].Is(kw) {
 			return false
 		}
 	}
@@ -37,7 +38,7 @@ func (c *cursor) accept(kws ...string) bool {
 }
 
 func (c *cursor) acceptPunct(p string) bool {
-	if c.peek().isPunct(p) {
+	if c.peek().IsPunct(p) {
 		c.i++
 		return true
 	}
@@ -52,21 +53,21 @@ func (c *cursor) lakeName(parts int) ([]string, bool) {
 	j := c.i + 1
 	var out []string
 	for k := 0; k < parts; k++ {
-		if j+1 >= len(c.toks) || !c.toks[j].isPunct(".") {
+		if j+1 >= len(c.toks) || !c.toks[j].IsPunct(".") {
 			return nil, false
 		}
 		t := c.toks[j+1]
-		if t.kind != tokWord && t.kind != tokQuoted {
+		if t.Kind != sqltext.Word && t.Kind != sqltext.Quoted {
 			return nil, false
 		}
-		name := t.ident()
-		if t.kind == tokWord {
+		name := t.Ident()
+		if t.Kind == sqltext.Word {
 			name = strings.ToLower(name)
 		}
 		out = append(out, name)
 		j += 2
 	}
-	if j < len(c.toks) && c.toks[j].isPunct(".") {
+	if j < len(c.toks) && c.toks[j].IsPunct(".") {
 		return nil, false
 	}
 	c.i = j
@@ -76,31 +77,31 @@ func (c *cursor) lakeName(parts int) ([]string, bool) {
 // ident reads one identifier.
 func (c *cursor) ident() (string, bool) {
 	t := c.peek()
-	if t.kind == tokWord {
+	if t.Kind == sqltext.Word {
 		c.i++
-		return t.text, true
+		return t.Text, true
 	}
-	if t.kind == tokQuoted {
+	if t.Kind == sqltext.Quoted {
 		c.i++
-		return t.ident(), true
+		return t.Ident(), true
 	}
 	return "", false
 }
 
 // group reads a parenthesised group and returns its inner text.
 func (c *cursor) group() (string, bool) {
-	if !c.peek().isPunct("(") {
+	if !c.peek().IsPunct("(") {
 		return "", false
 	}
 	open := c.i
 	depth := 0
 	for ; c.i < len(c.toks); c.i++ {
-		if c.toks[c.i].isPunct("(") {
+		if c.toks[c.i].IsPunct("(") {
 			depth++
-		} else if c.toks[c.i].isPunct(")") {
+		} else if c.toks[c.i].IsPunct(")") {
 			depth--
 			if depth == 0 {
-				inner := c.src[c.toks[open].end:c.toks[c.i].start]
+				inner := c.src[c.toks[open].End:c.toks[c.i].Start]
 				c.i++
 				return inner, true
 			}
@@ -114,7 +115,7 @@ func (c *cursor) rest() string {
 	if c.done() {
 		return ""
 	}
-	return c.src[c.toks[c.i].start:]
+	return c.src[c.toks[c.i].Start:]
 }
 
 type handler func(ctx context.Context) (*Rows, error)
@@ -202,7 +203,7 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 			s.forget(ctx, tableKey{name[0], name[1]})
 			return okRows(), nil
 		}
-	case c.peek().is("CREATE"), c.peek().is("REPLACE"):
+	case c.peek().Is("CREATE"), c.peek().Is("REPLACE"):
 		return s.createTable(c)
 	case c.accept("INSERT", "INTO"):
 		name, ok := c.lakeName(2)
@@ -213,8 +214,8 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 		save := c.i
 		if inner, ok := c.group(); ok {
 			// A column list, unless the parenthesis opens the query itself.
-			first := tokenize(inner)
-			if len(first) > 0 && (first[0].is("SELECT") || first[0].is("WITH") || first[0].is("FROM") || first[0].is("VALUES")) {
+			first := sqltext.Code(inner)
+			if len(first) > 0 && (first[0].Is("SELECT") || first[0].Is("WITH") || first[0].Is("FROM") || first[0].Is("VALUES")) {
 				c.i = save
 			} else {
 				for _, part := range splitTop(inner) {
@@ -289,18 +290,18 @@ func unquoteIdent(s string) string {
 
 // splitTop splits text at commas outside parentheses and quotes.
 func splitTop(s string) []string {
-	toks := tokenize(s)
+	toks := sqltext.Code(s)
 	var out []string
 	depth, start := 0, 0
 	for _, t := range toks {
 		switch {
-		case t.isPunct("(") || t.isPunct("["):
+		case t.IsPunct("(") || t.IsPunct("["):
 			depth++
-		case t.isPunct(")") || t.isPunct("]"):
+		case t.IsPunct(")") || t.IsPunct("]"):
 			depth--
-		case t.isPunct(",") && depth == 0:
-			out = append(out, s[start:t.start])
-			start = t.end
+		case t.IsPunct(",") && depth == 0:
+			out = append(out, s[start:t.Start])
+			start = t.End
 		}
 	}
 	if strings.TrimSpace(s[start:]) != "" {
@@ -313,20 +314,20 @@ func splitTop(s string) []string {
 func parseProps(inner string) (map[string]string, error) {
 	props := map[string]string{}
 	for _, part := range splitTop(inner) {
-		toks := tokenize(part)
-		if len(toks) != 3 || !toks[1].isPunct("=") {
+		toks := sqltext.Code(part)
+		if len(toks) != 3 || !toks[1].IsPunct("=") {
 			return nil, fmt.Errorf("table property %q: write it as 'key'='value'", strings.TrimSpace(part))
 		}
 		k, v := toks[0], toks[2]
-		key := k.text
-		if k.kind == tokString {
-			key = k.stringValue()
-		} else if k.kind == tokQuoted {
-			key = k.ident()
+		key := k.Text
+		if k.Kind == sqltext.String {
+			key = k.StringValue()
+		} else if k.Kind == sqltext.Quoted {
+			key = k.Ident()
 		}
-		val := v.text
-		if v.kind == tokString {
-			val = v.stringValue()
+		val := v.Text
+		if v.Kind == sqltext.String {
+			val = v.StringValue()
 		}
 		props[key] = val
 	}
@@ -383,7 +384,7 @@ func (s *Session) createTable(c *cursor) handler {
 			query = c.rest()
 			c.i = len(c.toks)
 		default:
-			perr = fmt.Errorf("unexpected %q in CREATE TABLE (expected PARTITIONED BY, TBLPROPERTIES or AS)", c.peek().text)
+			perr = fmt.Errorf("unexpected %q in CREATE TABLE (expected PARTITIONED BY, TBLPROPERTIES or AS)", c.peek().Text)
 			c.i = len(c.toks)
 		}
 		if perr != nil {
@@ -570,9 +571,9 @@ func (s *Session) alterTable(c *cursor, ns, name string) handler {
 		}
 		var keys []string
 		for _, p := range splitTop(inner) {
-			toks := tokenize(p)
-			if len(toks) == 1 && toks[0].kind == tokString {
-				keys = append(keys, toks[0].stringValue())
+			toks := sqltext.Code(p)
+			if len(toks) == 1 && toks[0].Kind == sqltext.String {
+				keys = append(keys, toks[0].StringValue())
 			} else {
 				keys = append(keys, strings.TrimSpace(p))
 			}
@@ -667,18 +668,18 @@ func (s *Session) alterTable(c *cursor, ns, name string) handler {
 // where a term is a column or transform(args) as in PARTITIONED BY.
 func parsePartitionChange(c *cursor) (engine.PartitionFieldChange, error) {
 	var pc engine.PartitionFieldChange
-	op := strings.ToUpper(c.toks[c.i-3].text)
+	op := strings.ToUpper(c.toks[c.i-3].Text)
 	term := func(what string) (string, error) {
 		start := c.i
 		if _, ok := c.ident(); !ok {
 			return "", fmt.Errorf("%s PARTITION FIELD needs %s, as in day(ts), bucket(16, id) or a column", op, what)
 		}
-		if c.peek().isPunct("(") {
+		if c.peek().IsPunct("(") {
 			if _, ok := c.group(); !ok {
-				return "", fmt.Errorf("%s PARTITION FIELD: unbalanced parentheses in %s", op, c.src[c.toks[start].start:])
+				return "", fmt.Errorf("%s PARTITION FIELD: unbalanced parentheses in %s", op, c.src[c.toks[start].Start:])
 			}
 		}
-		return c.src[c.toks[start].start:c.toks[c.i-1].end], nil
+		return c.src[c.toks[start].Start:c.toks[c.i-1].End], nil
 	}
 	name := func() (string, error) {
 		if !c.accept("AS") {

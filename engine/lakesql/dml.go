@@ -3,6 +3,7 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"github.com/floehq/floe/internal/sqltext"
 	"os"
 	"path/filepath"
 	"slices"
@@ -63,7 +64,7 @@ func (s *Session) parseDML(c *cursor) handler {
 		if c.accept("WHERE") {
 			where = c.rest()
 		} else if !c.done() {
-			return failHandler(fmt.Errorf("DELETE FROM lake.%s.%s: unexpected %q", name[0], name[1], c.peek().text))
+			return failHandler(fmt.Errorf("DELETE FROM lake.%s.%s: unexpected %q", name[0], name[1], c.peek().Text))
 		}
 		return func(ctx context.Context) (*Rows, error) {
 			n, err := s.rowChange(ctx, "delete", name[0], name[1], alias, nil, "", where)
@@ -87,11 +88,11 @@ func (s *Session) parseDML(c *cursor) handler {
 		end := len(c.toks)
 		for j := c.i; j < len(c.toks); j++ {
 			t := c.toks[j]
-			if t.isPunct("(") {
+			if t.IsPunct("(") {
 				depth++
-			} else if t.isPunct(")") {
+			} else if t.IsPunct(")") {
 				depth--
-			} else if depth == 0 && (t.is("FROM") || t.is("WHERE")) {
+			} else if depth == 0 && (t.Is("FROM") || t.Is("WHERE")) {
 				end = j
 				break
 			}
@@ -99,7 +100,7 @@ func (s *Session) parseDML(c *cursor) handler {
 		if start >= end {
 			return failHandler(fmt.Errorf("UPDATE lake.%s.%s: SET needs col = value", name[0], name[1]))
 		}
-		setText := c.src[c.toks[start].start:c.toks[end-1].end]
+		setText := c.src[c.toks[start].Start:c.toks[end-1].End]
 		c.i = end
 		from, where := "", ""
 		if c.accept("FROM") {
@@ -107,16 +108,16 @@ func (s *Session) parseDML(c *cursor) handler {
 			depth := 0
 			for ; j < len(c.toks); j++ {
 				t := c.toks[j]
-				if t.isPunct("(") {
+				if t.IsPunct("(") {
 					depth++
-				} else if t.isPunct(")") {
+				} else if t.IsPunct(")") {
 					depth--
-				} else if depth == 0 && t.is("WHERE") {
+				} else if depth == 0 && t.Is("WHERE") {
 					break
 				}
 			}
 			if j > c.i {
-				from = c.src[c.toks[c.i].start:c.toks[j-1].end]
+				from = c.src[c.toks[c.i].Start:c.toks[j-1].End]
 			}
 			c.i = j
 		}
@@ -157,9 +158,9 @@ func (c *cursor) alias() string {
 		return a
 	}
 	t := c.peek()
-	if t.kind == tokQuoted || t.kind == tokWord && !t.is("WHERE") && !t.is("SET") && !t.is("USING") {
+	if t.Kind == sqltext.Quoted || t.Kind == sqltext.Word && !t.Is("WHERE") && !t.Is("SET") && !t.Is("USING") {
 		c.i++
-		return t.ident()
+		return t.Ident()
 	}
 	return ""
 }
@@ -180,7 +181,7 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 		var filter iceberg.BooleanExpression
 		if where != "" && from == "" {
 			probe := "SELECT 1 FROM " + viewName(ns, name) + " AS " + engine.QuoteIdent(alias) + " WHERE " + where
-			if rs, err := s.rewriteReads(ctx, probe); err == nil {
+			if rs, err := s.rewriteReads(ctx, probe, sqltext.Code(probe)); err == nil {
 				filter = s.pruneFiltersFor(ctx, rs, ns, name)
 			}
 		}

@@ -3,6 +3,7 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 
 	"github.com/floehq/floe/engine"
@@ -33,13 +34,13 @@ func (c *cursor) untilKeyword(kws ...string) string {
 	start, depth := c.i, 0
 	for ; c.i < len(c.toks); c.i++ {
 		t := c.toks[c.i]
-		if t.isPunct("(") {
+		if t.IsPunct("(") {
 			depth++
-		} else if t.isPunct(")") {
+		} else if t.IsPunct(")") {
 			depth--
 		} else if depth == 0 {
 			for _, kw := range kws {
-				if t.is(kw) {
+				if t.Is(kw) {
 					goto done
 				}
 			}
@@ -49,7 +50,7 @@ done:
 	if c.i == start {
 		return ""
 	}
-	return strings.TrimSpace(c.src[c.toks[start].start:c.toks[c.i-1].end])
+	return strings.TrimSpace(c.src[c.toks[start].Start:c.toks[c.i-1].End])
 }
 
 func (s *Session) parseMerge(c *cursor) handler {
@@ -64,7 +65,7 @@ func (s *Session) parseMerge(c *cursor) handler {
 	fail := func(format string, args ...any) handler {
 		return failHandler(fmt.Errorf("merge into lake.%s.%s: "+format, append([]any{m.ns, m.name}, args...)...))
 	}
-	if !c.peek().is("USING") {
+	if !c.peek().Is("USING") {
 		m.alias = c.alias()
 	}
 	if m.alias == "" {
@@ -78,21 +79,21 @@ func (s *Session) parseMerge(c *cursor) handler {
 		return fail("expected USING <source> [AS alias] ON <condition>")
 	}
 	// Split "source alias" / "(query) AS alias".
-	st := tokenize(src)
+	st := sqltext.Code(src)
 	m.source, m.salias = src, ""
-	if n := len(st); n >= 2 && (st[n-1].kind == tokWord || st[n-1].kind == tokQuoted) && !st[n-2].isPunct(".") {
-		m.salias = st[n-1].ident()
-		cut := st[n-1].start
-		if n >= 3 && st[n-2].is("AS") {
-			cut = st[n-2].start
+	if n := len(st); n >= 2 && (st[n-1].Kind == sqltext.Word || st[n-1].Kind == sqltext.Quoted) && !st[n-2].IsPunct(".") {
+		m.salias = st[n-1].Ident()
+		cut := st[n-1].Start
+		if n >= 3 && st[n-2].Is("AS") {
+			cut = st[n-2].Start
 		}
 		m.source = strings.TrimSpace(src[:cut])
 	}
 	if m.salias == "" {
-		if len(st) == 0 || st[len(st)-1].kind != tokWord && st[len(st)-1].kind != tokQuoted {
+		if len(st) == 0 || st[len(st)-1].Kind != sqltext.Word && st[len(st)-1].Kind != sqltext.Quoted {
 			return fail("give the source an alias: USING (SELECT ...) AS s")
 		}
-		m.salias = st[len(st)-1].ident()
+		m.salias = st[len(st)-1].Ident()
 	}
 	m.on = c.untilKeyword("WHEN")
 	if m.on == "" {
@@ -179,7 +180,7 @@ func (s *Session) parseMerge(c *cursor) handler {
 		m.clauses = append(m.clauses, cl)
 	}
 	if !c.done() {
-		return fail("unexpected %q", c.peek().text)
+		return fail("unexpected %q", c.peek().Text)
 	}
 	if len(m.clauses) == 0 {
 		return fail("expected at least one WHEN clause")

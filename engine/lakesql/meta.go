@@ -3,6 +3,7 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 
 	"github.com/floehq/floe/engine"
@@ -53,11 +54,11 @@ func (s *Session) registerTable(ctx context.Context, args string) (*Rows, error)
 	}
 	var vals [2]string
 	for i, p := range parts {
-		toks := tokenize(p)
-		if len(toks) != 1 || toks[0].kind != tokString {
+		toks := sqltext.Code(p)
+		if len(toks) != 1 || toks[0].Kind != sqltext.String {
 			return nil, fmt.Errorf("register_table: argument %d must be a string literal", i+1)
 		}
-		vals[i] = toks[0].stringValue()
+		vals[i] = toks[0].StringValue()
 	}
 	ident := strings.TrimPrefix(vals[0], "lake.")
 	ns, name, ok := strings.Cut(ident, ".")

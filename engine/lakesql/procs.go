@@ -3,6 +3,7 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 	"sync"
 )
@@ -48,15 +49,15 @@ func lookupProcedure(name string) (Procedure, bool) {
 func (s *Session) evalArgs(ctx context.Context, inner string) (ProcArgs, error) {
 	args := ProcArgs{Named: map[string]any{}}
 	for _, part := range splitTop(inner) {
-		toks := tokenize(part)
+		toks := sqltext.Code(part)
 		if len(toks) == 0 {
 			continue
 		}
 		expr := strings.TrimSpace(part)
 		name := ""
-		if len(toks) > 2 && (toks[0].kind == tokWord || toks[0].kind == tokQuoted) && toks[1].isPunct("=>") {
-			name = strings.ToLower(toks[0].ident())
-			expr = strings.TrimSpace(part[toks[2].start:])
+		if len(toks) > 2 && (toks[0].Kind == sqltext.Word || toks[0].Kind == sqltext.Quoted) && toks[1].IsPunct("=>") {
+			name = strings.ToLower(toks[0].Ident())
+			expr = strings.TrimSpace(part[toks[2].Start:])
 		}
 		var v any
 		if err := s.conn.QueryRowContext(ctx, "SELECT "+expr).Scan(&v); err != nil {

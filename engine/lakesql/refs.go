@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 	"time"
 
@@ -28,35 +29,35 @@ func findLakeRefs(src string, toks []token) []lakeRef {
 	var refs []lakeRef
 	for i := 0; i+4 < len(toks); i++ {
 		t := toks[i]
-		if !(t.is("lake") || t.kind == tokQuoted && t.ident() == "lake") {
+		if !(t.Is("lake") || t.Kind == sqltext.Quoted && t.Ident() == "lake") {
 			continue
 		}
-		if i > 0 && toks[i-1].isPunct(".") {
+		if i > 0 && toks[i-1].IsPunct(".") {
 			continue
 		}
-		if !toks[i+1].isPunct(".") || !toks[i+3].isPunct(".") {
+		if !toks[i+1].IsPunct(".") || !toks[i+3].IsPunct(".") {
 			continue
 		}
 		a, b := toks[i+2], toks[i+4]
-		if (a.kind != tokWord && a.kind != tokQuoted) || (b.kind != tokWord && b.kind != tokQuoted) {
+		if (a.Kind != sqltext.Word && a.Kind != sqltext.Quoted) || (b.Kind != sqltext.Word && b.Kind != sqltext.Quoted) {
 			continue
 		}
-		r := lakeRef{ns: a.ident(), name: b.ident(), first: i, last: i + 4, start: t.start, end: b.end}
-		if a.kind == tokWord {
+		r := lakeRef{ns: a.Ident(), name: b.Ident(), first: i, last: i + 4, start: t.Start, end: b.End}
+		if a.Kind == sqltext.Word {
 			r.ns = strings.ToLower(r.ns)
 		}
-		if b.kind == tokWord {
+		if b.Kind == sqltext.Word {
 			r.name = strings.ToLower(r.name)
 		}
 		// AT ( VERSION => expr ) or AT ( TIMESTAMP => expr )
 		j := i + 5
-		if j+3 < len(toks) && toks[j].is("AT") && toks[j+1].isPunct("(") &&
-			(toks[j+2].is("VERSION") || toks[j+2].is("TIMESTAMP")) && toks[j+3].isPunct("=>") {
+		if j+3 < len(toks) && toks[j].Is("AT") && toks[j+1].IsPunct("(") &&
+			(toks[j+2].Is("VERSION") || toks[j+2].Is("TIMESTAMP")) && toks[j+3].IsPunct("=>") {
 			depth, k := 1, j+4
 			for ; k < len(toks); k++ {
-				if toks[k].isPunct("(") {
+				if toks[k].IsPunct("(") {
 					depth++
-				} else if toks[k].isPunct(")") {
+				} else if toks[k].IsPunct(")") {
 					depth--
 					if depth == 0 {
 						break
@@ -67,15 +68,15 @@ func findLakeRefs(src string, toks []token) []lakeRef {
 				// Both tokens exist: toks[j+4] starts the expression, toks[k] closes it.
 				expr := ""
 				if k > j+4 {
-					expr = strings.TrimSpace(src[toks[j+4].start:toks[k-1].end])
+					expr = strings.TrimSpace(src[toks[j+4].Start:toks[k-1].End])
 				}
-				if toks[j+2].is("VERSION") {
+				if toks[j+2].Is("VERSION") {
 					r.atVersion = expr
 				} else {
 					r.atTime = expr
 				}
 				r.atEnd = k
-				r.end = toks[k].end
+				r.end = toks[k].End
 			}
 		}
 		refs = append(refs, r)
@@ -90,16 +91,16 @@ func aliasFollows(toks []token, i int) bool {
 		return false
 	}
 	n := toks[i+1]
-	if n.kind == tokQuoted {
+	if n.Kind == sqltext.Quoted {
 		return true
 	}
-	if n.kind != tokWord {
+	if n.Kind != sqltext.Word {
 		return false
 	}
-	if n.is("AS") {
+	if n.Is("AS") {
 		return true
 	}
-	switch strings.ToUpper(n.text) {
+	switch strings.ToUpper(n.Text) {
 	case "WHERE", "JOIN", "LEFT", "RIGHT", "INNER", "OUTER", "FULL", "CROSS", "ON", "USING", "GROUP",
 		"ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "HAVING", "WINDOW", "QUALIFY", "NATURAL",
 		"POSITIONAL", "ASOF", "ANTI", "SEMI", "OFFSET", "SAMPLE", "TABLESAMPLE", "RETURNING", "SET",
@@ -141,8 +142,7 @@ type viewRef struct {
 // rewriteReads finds the lake references of a statement, checks that each
 // names an existing table, and rewrites time-travel clauses into
 // references to snapshot views.
-func (s *Session) rewriteReads(ctx context.Context, stmt string) (*readSet, error) {
-	toks := tokenize(stmt)
+func (s *Session) rewriteReads(ctx context.Context, stmt string, toks []token) (*readSet, error) {
 	refs := findLakeRefs(stmt, toks)
 	rs := &readSet{sql: stmt}
 	if len(refs) == 0 {

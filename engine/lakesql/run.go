@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 
 	"github.com/apache/iceberg-go"
@@ -35,7 +36,7 @@ func (s *Session) Query(ctx context.Context, script string) (*Rows, error) {
 		return nil, errors.New("no SQL statement to run")
 	}
 	for i, st := range stmts {
-		rows, err := s.run(ctx, st.Text)
+		rows, err := s.run(ctx, st)
 		if err != nil {
 			return nil, &StatementError{Statement: st.Text, Line: st.Line, Err: err}
 		}
@@ -62,11 +63,11 @@ func (s *Session) Exec(ctx context.Context, script string) error {
 // LastPlans reports the pruned scans of the last statement that had any.
 func (s *Session) LastPlans() []PlanStats { return s.lastPlans }
 
-// run runs one statement.
-func (s *Session) run(ctx context.Context, stmt string) (*Rows, error) {
+// run runs one statement, looking at the tokens Split found.
+func (s *Session) run(ctx context.Context, st Statement) (*Rows, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	toks := tokenize(stmt)
+	stmt, toks := st.Text, st.Tokens
 	if len(toks) == 0 {
 		return okRows(), nil
 	}
@@ -87,7 +88,7 @@ func (s *Session) run(ctx context.Context, stmt string) (*Rows, error) {
 		// After the statement ran: the next one lists views and macros again.
 		defer func() { s.defsStale = true }()
 	}
-	q, err := s.prepareRead(ctx, stmt)
+	q, err := s.prepareTokens(ctx, stmt, toks)
 	if err != nil {
 		return nil, err
 	}
@@ -101,19 +102,27 @@ func (s *Session) run(ctx context.Context, stmt string) (*Rows, error) {
 // prepareRead rewrites a statement's lake references and plans their scans,
 // returning the SQL to hand to DuckDB.
 func (s *Session) prepareRead(ctx context.Context, stmt string) (string, error) {
+	return s.prepareTokens(ctx, stmt, sqltext.Code(stmt))
+}
+
+// prepareTokens is prepareRead of a statement already cut into tokens.
+func (s *Session) prepareTokens(ctx context.Context, stmt string, toks []token) (string, error) {
 	s.lastPlans = nil
-	rs, err := s.rewriteReads(ctx, stmt)
+	rs, err := s.rewriteReads(ctx, stmt, toks)
 	if err != nil {
 		return "", err
 	}
-	if err := s.planViewReads(ctx, stmt); err != nil {
+	if err := s.planViewReads(ctx, toks); err != nil {
 		return "", err
 	}
 	if len(rs.refs) == 0 {
 		return rs.sql, nil
 	}
 	filters := s.pruneFilters(ctx, rs.sql, rs)
-	toks := tokenize(rs.sql)
+	if rs.sql != stmt {
+		// Time travel was written as a view: the text changed.
+		toks = sqltext.Code(rs.sql)
+	}
 	for key := range filters {
 		if qualifiesColumn(toks, key) {
 			// A column written lake.ns.t.col must keep its relation's
@@ -132,7 +141,7 @@ func (s *Session) prepareRead(ctx context.Context, stmt string) (string, error) 
 func qualifiesColumn(toks []token, key string) bool {
 	ns, name, _ := strings.Cut(key, "\x00")
 	for i := 2; i+1 < len(toks); i++ {
-		if toks[i+1].isPunct(".") && toks[i-1].isPunct(".") && namesIdent(toks[i], name) && namesIdent(toks[i-2], ns) {
+		if toks[i+1].IsPunct(".") && toks[i-1].IsPunct(".") && namesIdent(toks[i], name) && namesIdent(toks[i-2], ns) {
 			return true
 		}
 	}
@@ -140,11 +149,11 @@ func qualifiesColumn(toks []token, key string) bool {
 }
 
 func namesIdent(t token, name string) bool {
-	switch t.kind {
-	case tokWord:
-		return strings.EqualFold(t.text, name)
-	case tokQuoted:
-		return t.ident() == name
+	switch t.Kind {
+	case sqltext.Word:
+		return strings.EqualFold(t.Text, name)
+	case sqltext.Quoted:
+		return t.Ident() == name
 	}
 	return false
 }
@@ -177,7 +186,7 @@ func usePruned(sql string, toks []token, filters map[string]iceberg.BooleanExpre
 // refuseLakeWrite rejects statements that would write to the in-memory
 // stand-ins of lake tables instead of the warehouse.
 func refuseLakeWrite(toks []token) error {
-	verb := strings.ToUpper(toks[0].text)
+	verb := strings.ToUpper(toks[0].Text)
 	targetAt := -1
 	switch verb {
 	case "DELETE", "TRUNCATE":
@@ -200,7 +209,7 @@ func refuseLakeWrite(toks []token) error {
 		}
 	case "CREATE", "ALTER", "DROP", "COMMENT":
 		for i := 1; i < len(toks) && i < 8; i++ {
-			if toks[i].isPunct("(") || toks[i].is("AS") {
+			if toks[i].IsPunct("(") || toks[i].Is("AS") {
 				break
 			}
 			if isLakeAt(toks, i) {
@@ -219,5 +228,5 @@ func refuseLakeWrite(toks []token) error {
 }
 
 func isLakeAt(toks []token, i int) bool {
-	return i+2 < len(toks) && (toks[i].is("lake") || toks[i].kind == tokQuoted && toks[i].ident() == "lake") && toks[i+1].isPunct(".")
+	return i+2 < len(toks) && (toks[i].Is("lake") || toks[i].Kind == sqltext.Quoted && toks[i].Ident() == "lake") && toks[i+1].IsPunct(".")
 }

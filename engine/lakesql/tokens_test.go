@@ -2,74 +2,12 @@ package lakesql
 
 import (
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
+	"github.com/floehq/floe/internal/sqltext"
 	"testing"
 
 	"github.com/apache/iceberg-go"
 	"github.com/google/go-cmp/cmp"
 )
-
-func TestSplit(t *testing.T) {
-	for _, tc := range []struct {
-		name, script string
-		want         []Statement
-	}{
-		{"two", "SELECT 1; SELECT 2", []Statement{{"SELECT 1", 1}, {"SELECT 2", 1}}},
-		{"trailing semicolon", "SELECT 1;\n", []Statement{{"SELECT 1", 1}}},
-		{"empty statements", ";; SELECT 1 ;;\n;", []Statement{{"SELECT 1", 1}}},
-		{"nothing", "  \n\t", nil},
-		{"only comments", "-- a; b\n/* c; d */", nil},
-		{"semicolon in string", "SELECT 'a;b'; SELECT 2", []Statement{{"SELECT 'a;b'", 1}, {"SELECT 2", 1}}},
-		{"doubled quote", "SELECT 'it''s; fine'; SELECT 2", []Statement{{"SELECT 'it''s; fine'", 1}, {"SELECT 2", 1}}},
-		{"escape string", `SELECT E'it\'s; fine'; SELECT 2`, []Statement{{`SELECT E'it\'s; fine'`, 1}, {"SELECT 2", 1}}},
-		{"backslash ends a plain string", `SELECT 'a\'; SELECT 2`, []Statement{{`SELECT 'a\'`, 1}, {"SELECT 2", 1}}},
-		{"semicolon in identifier", `SELECT "a;""b" FROM t; SELECT 2`, []Statement{{`SELECT "a;""b" FROM t`, 1}, {"SELECT 2", 1}}},
-		{"line comment", "SELECT 1 -- not; a statement\n; SELECT 2", []Statement{{"SELECT 1 -- not; a statement", 1}, {"SELECT 2", 2}}},
-		{"block comment", "SELECT /* ; */ 1; /* a\n; b */ SELECT 2", []Statement{{"SELECT /* ; */ 1", 1}, {"SELECT 2", 2}}},
-		{"comment before statement", "-- header;\nSELECT 1", []Statement{{"SELECT 1", 2}}},
-		{"dollar quote", "SELECT $$a;b$$; SELECT 2", []Statement{{"SELECT $$a;b$$", 1}, {"SELECT 2", 1}}},
-		{"tagged dollar quote", "SELECT $fn$ x; $$; y $fn$; SELECT 2", []Statement{{"SELECT $fn$ x; $$; y $fn$", 1}, {"SELECT 2", 1}}},
-		{"parameters are not quotes", "SELECT $1; SELECT $2", []Statement{{"SELECT $1", 1}, {"SELECT $2", 1}}},
-		{"dollar in identifier", `SELECT * FROM lake.ns.t$files; SELECT 2`, []Statement{{"SELECT * FROM lake.ns.t$files", 1}, {"SELECT 2", 1}}},
-		{"unterminated string", "SELECT 'abc; SELECT 2", []Statement{{"SELECT 'abc; SELECT 2", 1}}},
-		{"unterminated comment", "SELECT 1; /* SELECT 2;", []Statement{{"SELECT 1", 1}}},
-		{"lines", "\n\nSELECT 1;\n  SELECT\n 2;\r\nSELECT 3", []Statement{{"SELECT 1", 3}, {"SELECT\n 2", 4}, {"SELECT 3", 6}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			if diff := cmp.Diff(tc.want, Split(tc.script)); diff != "" {
-				t.Errorf("Split(%q) (-want +got):\n%s", tc.script, diff)
-			}
-		})
-	}
-}
-
-// TestTokenizeGolden tokenizes testdata/tokens.sql and compares the tokens
-// with testdata/tokens.golden (go test -update rewrites it).
-func TestTokenizeGolden(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("testdata", "tokens.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	kinds := map[tokKind]string{tokWord: "word", tokQuoted: "quoted", tokString: "string", tokNumber: "number", tokPunct: "punct"}
-	var b strings.Builder
-	for _, tok := range tokenize(string(src)) {
-		if string(src[tok.start:tok.end]) != tok.text {
-			t.Errorf("token %q does not match its span %d:%d", tok.text, tok.start, tok.end)
-		}
-		fmt.Fprintf(&b, "%-6s %q", kinds[tok.kind], tok.text)
-		switch tok.kind {
-		case tokString:
-			fmt.Fprintf(&b, " = %q", tok.stringValue())
-		case tokQuoted:
-			fmt.Fprintf(&b, " = %q", tok.ident())
-		}
-		b.WriteString("\n")
-	}
-	golden(t, "tokens.golden", b.String())
-}
 
 func TestFindLakeRefs(t *testing.T) {
 	type ref struct{ NS, Name, Version, Time, Text string }
@@ -89,7 +27,7 @@ func TestFindLakeRefs(t *testing.T) {
 	} {
 		t.Run(tc.sql, func(t *testing.T) {
 			var got []ref
-			for _, r := range findLakeRefs(tc.sql, tokenize(tc.sql)) {
+			for _, r := range findLakeRefs(tc.sql, sqltext.Code(tc.sql)) {
 				got = append(got, ref{r.ns, r.name, r.atVersion, r.atTime, tc.sql[r.start:r.end]})
 			}
 			if diff := cmp.Diff(tc.want, got); diff != "" {
@@ -107,7 +45,7 @@ func TestUsePruned(t *testing.T) {
 		{`SELECT x.id FROM lake.ns.t x`, `SELECT x.id FROM memory.floe_scratch."lake.ns.t" x`},
 		{`SELECT * FROM lake."ns"."t" AS y`, `SELECT * FROM memory.floe_scratch."lake.ns.t" AS y`},
 	} {
-		if got := usePruned(tc.sql, tokenize(tc.sql), filter); got != tc.want {
+		if got := usePruned(tc.sql, sqltext.Code(tc.sql), filter); got != tc.want {
 			t.Errorf("usePruned(%s)\n = %s\nwant %s", tc.sql, got, tc.want)
 		}
 	}
@@ -118,7 +56,7 @@ func TestUsePruned(t *testing.T) {
 		`SELECT t.id FROM lake.ns.t`:         false,
 		`SELECT ns.u.id FROM lake.ns.u`:      false,
 	} {
-		if got := qualifiesColumn(tokenize(sql), "ns\x00t"); got != want {
+		if got := qualifiesColumn(sqltext.Code(sql), "ns\x00t"); got != want {
 			t.Errorf("qualifiesColumn(%s) = %v, want %v", sql, got, want)
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/floehq/floe/internal/sqltext"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,7 +53,7 @@ func (s *Session) userDefinitions(ctx context.Context) ([]definition, error) {
 		if err := rows.Scan(&name, &text); err != nil {
 			return nil, err
 		}
-		toks := tokenize(text)
+		toks := sqltext.Code(text)
 		out = append(out, definition{name: name, refs: findLakeRefs(text, toks), names: identifiers(toks)})
 	}
 	return out, rows.Err()
@@ -64,12 +65,12 @@ func changesDefinitions(toks []token) bool {
 	if len(toks) == 0 {
 		return false
 	}
-	switch strings.ToUpper(toks[0].text) {
+	switch strings.ToUpper(toks[0].Text) {
 	case "ATTACH", "DETACH", "IMPORT", "ROLLBACK", "ABORT", "EXECUTE":
 		return true
 	case "CREATE", "DROP", "ALTER":
 		for _, t := range toks {
-			if t.is("VIEW") || t.is("MACRO") || t.is("FUNCTION") || t.is("SCHEMA") || t.is("DATABASE") {
+			if t.Is("VIEW") || t.Is("MACRO") || t.Is("FUNCTION") || t.Is("SCHEMA") || t.Is("DATABASE") {
 				return true
 			}
 		}
@@ -81,8 +82,8 @@ func changesDefinitions(toks []token) bool {
 func identifiers(toks []token) map[string]bool {
 	out := map[string]bool{}
 	for _, t := range toks {
-		if t.kind == tokWord || t.kind == tokQuoted {
-			out[strings.ToLower(t.ident())] = true
+		if t.Kind == sqltext.Word || t.Kind == sqltext.Quoted {
+			out[strings.ToLower(t.Ident())] = true
 		}
 	}
 	return out
@@ -92,7 +93,7 @@ func identifiers(toks []token) map[string]bool {
 // statement names read, directly or through other views and macros. A
 // name that only looks like a view's (a column of the same name) costs a
 // plan, never a wrong result.
-func (s *Session) planViewReads(ctx context.Context, stmt string) error {
+func (s *Session) planViewReads(ctx context.Context, toks []token) error {
 	if s.defsStale {
 		defs, err := s.userDefinitions(ctx)
 		if err != nil {
@@ -103,8 +104,7 @@ func (s *Session) planViewReads(ctx context.Context, stmt string) error {
 	if len(s.defs) == 0 {
 		return nil
 	}
-	toks := tokenize(stmt)
-	if len(toks) == 0 || toks[0].is("DROP") {
+	if len(toks) == 0 || toks[0].Is("DROP") {
 		return nil
 	}
 	names := identifiers(toks)
@@ -204,10 +204,10 @@ func (s *Session) refuseLakeView(ctx context.Context, toks []token) error {
 	var parts []string
 	for {
 		t := c.peek()
-		if t.kind != tokWord && t.kind != tokQuoted {
+		if t.Kind != sqltext.Word && t.Kind != sqltext.Quoted {
 			break
 		}
-		parts = append(parts, t.ident())
+		parts = append(parts, t.Ident())
 		c.i++
 		if !c.acceptPunct(".") {
 			break
