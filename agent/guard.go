@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // ErrWrite is the error for SQL that would change data, the catalog, the
@@ -102,14 +104,14 @@ func CheckReadOnly(ctx context.Context, sql string) error {
 	refuse := func(writes bool, format string, args ...any) error {
 		return &WriteError{SQL: sql, Reason: fmt.Sprintf(format, args...), Writes: writes}
 	}
-	stmts := splitStatements(sql)
+	stmts := sqltext.Split(sql)
 	switch {
 	case len(stmts) == 0:
 		return refuse(false, "no statement")
 	case len(stmts) > 1:
 		return refuse(false, "%d statements; a read-only query is exactly one", len(stmts))
 	}
-	toks := stmts[0]
+	toks := stmts[0].Tokens
 	outside := reachesOutside(toks)
 	tree, err := parseSelect(ctx, sql)
 	switch {
@@ -142,14 +144,14 @@ func CheckReadOnly(ctx context.Context, sql string) error {
 // statementVerb returns the word that says what a statement does: its
 // first word, or for WITH and parenthesized statements the first verb that
 // is not SELECT.
-func statementVerb(toks []sqlToken) string {
-	first := strings.ToUpper(toks[0].text)
-	if toks[0].kind == tkWord && first != "WITH" {
+func statementVerb(toks []sqltext.Token) string {
+	first := strings.ToUpper(toks[0].Text)
+	if toks[0].Kind == sqltext.Word && first != "WITH" {
 		return first
 	}
 	for _, t := range toks {
-		w := strings.ToUpper(t.text)
-		if t.kind == tkWord && (writeVerbs[w] || otherVerbs[w] != "") {
+		w := strings.ToUpper(t.Text)
+		if t.Kind == sqltext.Word && (writeVerbs[w] || otherVerbs[w] != "") {
 			return w
 		}
 	}
@@ -159,167 +161,25 @@ func statementVerb(toks []sqlToken) string {
 // reachesOutside is the keyword check: a function known to reach outside
 // the lake called by a word or a quoted identifier, in any case, or a
 // string or path after FROM or JOIN. It returns why, or "".
-func reachesOutside(toks []sqlToken) string {
+func reachesOutside(toks []sqltext.Token) string {
 	for i, t := range toks {
-		if t.kind != tkWord && t.kind != tkQuoted {
+		if !t.IsName() {
 			continue
 		}
-		name := strings.ToLower(t.ident())
-		if i+1 < len(toks) && toks[i+1].is("(") && !allowedFuncs[name] && !allowedTableFuncs[name] {
+		name := strings.ToLower(t.Ident())
+		if i+1 < len(toks) && toks[i+1].IsPunct("(") && !allowedFuncs[name] && !allowedTableFuncs[name] {
 			if r := outsideReason(name); r != "" {
 				return name + " " + r
 			}
 		}
-		if t.kind == tkWord && (strings.EqualFold(t.text, "FROM") || strings.EqualFold(t.text, "JOIN")) && i+1 < len(toks) {
+		if (t.Is("FROM") || t.Is("JOIN")) && i+1 < len(toks) {
 			next := toks[i+1]
-			pathLike := next.kind == tkQuoted && strings.ContainsAny(next.ident(), "/\\.*?~:") &&
-				!(i+2 < len(toks) && toks[i+2].is("."))
-			if next.kind == tkString || pathLike {
-				return fmt.Sprintf("FROM %s reads a file", next.text)
+			pathLike := next.Kind == sqltext.Quoted && strings.ContainsAny(next.Ident(), "/\\.*?~:") &&
+				!(i+2 < len(toks) && toks[i+2].IsPunct("."))
+			if next.Kind == sqltext.String || pathLike {
+				return fmt.Sprintf("FROM %s reads a file", next.Text)
 			}
 		}
 	}
 	return ""
-}
-
-type tkKind int
-
-const (
-	tkWord tkKind = iota
-	tkQuoted
-	tkString
-	tkNumber
-	tkPunct
-)
-
-type sqlToken struct {
-	kind tkKind
-	text string
-}
-
-// ident returns a word or a quoted identifier's name, unquoted.
-func (t sqlToken) ident() string {
-	if t.kind == tkQuoted && len(t.text) >= 2 && strings.HasSuffix(t.text, `"`) {
-		return strings.ReplaceAll(t.text[1:len(t.text)-1], `""`, `"`)
-	}
-	return t.text
-}
-
-func (t sqlToken) is(p string) bool {
-	return t.kind == tkPunct && t.text == p || t.kind == tkWord && strings.EqualFold(t.text, p)
-}
-
-// splitStatements lexes SQL (skipping comments, keeping strings, quoted
-// identifiers and dollar-quoted strings whole) and cuts it at semicolons
-// into non-empty statements.
-func splitStatements(src string) [][]sqlToken {
-	var out [][]sqlToken
-	var cur []sqlToken
-	flush := func() {
-		if len(cur) > 0 {
-			out = append(out, cur)
-		}
-		cur = nil
-	}
-	i := 0
-	for i < len(src) {
-		c := src[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-			i++
-		case c == '-' && i+1 < len(src) && src[i+1] == '-':
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-		case c == '/' && i+1 < len(src) && src[i+1] == '*':
-			end := strings.Index(src[i+2:], "*/")
-			if end < 0 {
-				i = len(src)
-			} else {
-				i += end + 4
-			}
-		case c == '\'' || c == '"':
-			start := i
-			i++
-			for i < len(src) {
-				if src[i] == c {
-					if i+1 < len(src) && src[i+1] == c {
-						i += 2
-						continue
-					}
-					i++
-					break
-				}
-				if c == '\'' && src[i] == '\\' && escapeString(src, start) {
-					i++
-				}
-				i++
-			}
-			k := tkString
-			if c == '"' {
-				k = tkQuoted
-			}
-			cur = append(cur, sqlToken{k, src[start:min(i, len(src))]})
-		case c == '$' && dollarTag(src[i:]) != "":
-			tag := dollarTag(src[i:])
-			start := i
-			end := strings.Index(src[i+len(tag):], tag)
-			if end < 0 {
-				i = len(src)
-			} else {
-				i += 2*len(tag) + end
-			}
-			cur = append(cur, sqlToken{tkString, src[start:i]})
-		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80:
-			start := i
-			for i < len(src) && (src[i] == '_' || src[i] == '$' || src[i] >= 'a' && src[i] <= 'z' ||
-				src[i] >= 'A' && src[i] <= 'Z' || src[i] >= '0' && src[i] <= '9' || src[i] >= 0x80) {
-				i++
-			}
-			// E'...' is a string with escapes, not the word E.
-			if i-start == 1 && (src[start] == 'E' || src[start] == 'e') && i < len(src) && src[i] == '\'' {
-				continue
-			}
-			cur = append(cur, sqlToken{tkWord, src[start:i]})
-		case c >= '0' && c <= '9':
-			start := i
-			for i < len(src) && (src[i] >= '0' && src[i] <= '9' || src[i] == '.' || src[i] == '_') {
-				i++
-			}
-			cur = append(cur, sqlToken{tkNumber, src[start:i]})
-		case c == ';':
-			flush()
-			i++
-		default:
-			cur = append(cur, sqlToken{tkPunct, string(c)})
-			i++
-		}
-	}
-	flush()
-	return out
-}
-
-func dollarTag(s string) string {
-	for j := 1; j < len(s); j++ {
-		if s[j] == '$' {
-			return s[:j+1]
-		}
-		if !(s[j] == '_' || s[j] >= 'a' && s[j] <= 'z' || s[j] >= 'A' && s[j] <= 'Z' || j > 1 && s[j] >= '0' && s[j] <= '9') {
-			return ""
-		}
-	}
-	return ""
-}
-
-// escapeString reports whether the string literal at start is an E'...'
-// string, in which backslash escapes a quote.
-func escapeString(src string, start int) bool {
-	if start == 0 || src[start-1] != 'E' && src[start-1] != 'e' {
-		return false
-	}
-	if start == 1 {
-		return true
-	}
-	c := src[start-2]
-	return !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/apache/iceberg-go"
+
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // PartitionTerm is one PARTITIONED BY term as the user wrote it: a source
@@ -23,7 +25,7 @@ func ParsePartitionTerm(s string) (PartitionTerm, error) {
 	s = strings.TrimSpace(s)
 	open := strings.IndexByte(s, '(')
 	if open < 0 {
-		return PartitionTerm{Column: unquote(s), Transform: "identity"}, nil
+		return PartitionTerm{Column: sqltext.Unquote(s), Transform: "identity"}, nil
 	}
 	if !strings.HasSuffix(s, ")") {
 		return PartitionTerm{}, fmt.Errorf("%w: %q: missing closing parenthesis", ErrInvalidPartition, s)
@@ -37,7 +39,7 @@ func ParsePartitionTerm(s string) (PartitionTerm, error) {
 		if len(args) != 1 || args[0] == "" {
 			return PartitionTerm{}, fmt.Errorf("%w: %s takes one column: %q", ErrInvalidPartition, name, s)
 		}
-		return PartitionTerm{Column: unquote(args[0]), Transform: name}, nil
+		return PartitionTerm{Column: sqltext.Unquote(args[0]), Transform: name}, nil
 	}
 	switch fn {
 	case "identity":
@@ -64,17 +66,9 @@ func ParsePartitionTerm(s string) (PartitionTerm, error) {
 		if err != nil || w <= 0 {
 			return PartitionTerm{}, fmt.Errorf("%w: %s needs a positive integer width: %q", ErrInvalidPartition, fn, s)
 		}
-		return PartitionTerm{Column: unquote(col), Transform: fmt.Sprintf("%s[%d]", fn, w)}, nil
+		return PartitionTerm{Column: sqltext.Unquote(col), Transform: fmt.Sprintf("%s[%d]", fn, w)}, nil
 	}
 	return PartitionTerm{}, fmt.Errorf("%w: unknown transform %q in %q (use identity, year, month, day, hour, bucket(N, col) or truncate(W, col))", ErrInvalidPartition, fn, s)
-}
-
-func unquote(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
-		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
-	}
-	return s
 }
 
 // BuildPartitionSpec turns partition terms into an Iceberg partition spec

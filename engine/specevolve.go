@@ -8,6 +8,8 @@ import (
 
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
+
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // PartitionFieldChange is one change of a table's partition spec, as
@@ -137,7 +139,7 @@ func (t *Table) EvolvePartitionSpec(ctx context.Context, changes ...PartitionFie
 func findPartitionField(schema *iceberg.Schema, fields []iceberg.PartitionField, ref string) (iceberg.PartitionField, error) {
 	ref = strings.TrimSpace(ref)
 	if !strings.Contains(ref, "(") {
-		name := unquote(ref)
+		name := sqltext.Unquote(ref)
 		for _, f := range fields {
 			if f.Name == name {
 				return f, nil

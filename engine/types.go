@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/apache/iceberg-go"
+
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // idAllocator hands out Iceberg field ids in order.
@@ -375,15 +377,11 @@ func DuckDBType(t iceberg.Type) (string, error) {
 	return "", fmt.Errorf("%w: Iceberg type %s", ErrUnsupportedType, t)
 }
 
-// QuoteIdent quotes a SQL identifier for DuckDB.
-func QuoteIdent(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
+// QuoteIdent quotes a SQL identifier for DuckDB, always (sqltext.Quote).
+func QuoteIdent(s string) string { return sqltext.Quote(s) }
 
 // QuoteString quotes a SQL string literal for DuckDB.
-func QuoteString(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
+func QuoteString(s string) string { return sqltext.QuoteString(s) }
 
 // FieldIDsClause renders the FIELD_IDS option of DuckDB's Parquet COPY for
 // schema, so every column and nested field carries its Iceberg field id.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/floehq/floe/internal/sqltext"
 	"github.com/floehq/floe/notebooks"
 )
 
@@ -170,29 +171,29 @@ func scanCell(c *notebooks.Cell) (provides, reads []string) {
 
 // scanSQL finds the tables and variables a SQL script creates and reads.
 func scanSQL(src string) (provides, reads []string) {
-	toks := sqlTokens(src)
+	toks := sqltext.Code(src)
 	for i, t := range toks {
 		switch {
-		case t.kind == sqlWord && t.is("CREATE"):
+		case t.Is("CREATE"):
 			j := i + 1
-			for j < len(toks) && (toks[j].is("OR") || toks[j].is("REPLACE") || toks[j].is("TEMP") || toks[j].is("TEMPORARY")) {
+			for j < len(toks) && (toks[j].Is("OR") || toks[j].Is("REPLACE") || toks[j].Is("TEMP") || toks[j].Is("TEMPORARY")) {
 				j++
 			}
-			if j < len(toks) && (toks[j].is("TABLE") || toks[j].is("VIEW") || toks[j].is("MACRO") || toks[j].is("FUNCTION")) {
+			if j < len(toks) && (toks[j].Is("TABLE") || toks[j].Is("VIEW") || toks[j].Is("MACRO") || toks[j].Is("FUNCTION")) {
 				j++
-				if j+2 < len(toks) && toks[j].is("IF") && toks[j+1].is("NOT") && toks[j+2].is("EXISTS") {
+				if j+2 < len(toks) && toks[j].Is("IF") && toks[j+1].Is("NOT") && toks[j+2].Is("EXISTS") {
 					j += 3
 				}
-				if j < len(toks) && toks[j].isName() && !(j+1 < len(toks) && toks[j+1].text == ".") {
-					provides = append(provides, tableKey(toks[j].ident()))
+				if j < len(toks) && toks[j].IsName() && !(j+1 < len(toks) && toks[j+1].IsPunct(".")) {
+					provides = append(provides, tableKey(toks[j].Ident()))
 				}
 			}
-		case t.is("SET") && i+2 < len(toks) && (toks[i+1].is("VARIABLE") || toks[i+1].is("VAR")) && toks[i+2].isName():
-			provides = append(provides, varKey(toks[i+2].ident()))
-		case t.is("getvariable") && i+2 < len(toks) && toks[i+1].text == "(" && toks[i+2].kind == sqlString:
-			reads = append(reads, varKey(toks[i+2].stringValue()))
-		case t.isName() && (i == 0 || toks[i-1].text != "."):
-			reads = append(reads, tableKey(t.ident()))
+		case t.Is("SET") && i+2 < len(toks) && (toks[i+1].Is("VARIABLE") || toks[i+1].Is("VAR")) && toks[i+2].IsName():
+			provides = append(provides, varKey(toks[i+2].Ident()))
+		case t.Is("getvariable") && i+2 < len(toks) && toks[i+1].IsPunct("(") && toks[i+2].Kind == sqltext.String:
+			reads = append(reads, varKey(toks[i+2].StringValue()))
+		case t.IsName() && (i == 0 || !toks[i-1].IsPunct(".")):
+			reads = append(reads, tableKey(t.Ident()))
 		}
 	}
 	return provides, reads
@@ -250,115 +251,18 @@ func scanGo(src string) (provides, reads []string) {
 	return provides, reads
 }
 
-// SQL tokens, for the dependency scan and for telling queries from other
-// statements.
-type sqlKind int
-
-const (
-	sqlWord sqlKind = iota
-	sqlQuoted
-	sqlString
-	sqlOther
-)
-
-type sqlToken struct {
-	kind sqlKind
-	text string
-}
-
-func (t sqlToken) is(kw string) bool { return t.kind == sqlWord && strings.EqualFold(t.text, kw) }
-
-func (t sqlToken) isName() bool { return t.kind == sqlWord || t.kind == sqlQuoted }
-
-func (t sqlToken) ident() string {
-	if t.kind == sqlQuoted {
-		return strings.ReplaceAll(t.text[1:len(t.text)-1], `""`, `"`)
-	}
-	return t.text
-}
-
-func (t sqlToken) stringValue() string {
-	if len(t.text) < 2 {
-		return ""
-	}
-	return strings.ReplaceAll(t.text[1:len(t.text)-1], "''", "'")
-}
-
-// sqlTokens splits SQL into words, quoted identifiers, string literals and
-// single other characters, skipping white space and comments.
-func sqlTokens(src string) []sqlToken {
-	var out []sqlToken
-	for i := 0; i < len(src); {
-		c := src[i]
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f':
-			i++
-		case strings.HasPrefix(src[i:], "--"):
-			for i < len(src) && src[i] != '\n' {
-				i++
-			}
-		case strings.HasPrefix(src[i:], "/*"):
-			end := strings.Index(src[i+2:], "*/")
-			if end < 0 {
-				i = len(src)
-			} else {
-				i += end + 4
-			}
-		case c == '\'' || c == '"':
-			j := i + 1
-			for j < len(src) {
-				if src[j] == c {
-					if j+1 < len(src) && src[j+1] == c {
-						j += 2
-						continue
-					}
-					break
-				}
-				j++
-			}
-			j = min(j+1, len(src))
-			kind := sqlString
-			if c == '"' {
-				kind = sqlQuoted
-			}
-			if j-i >= 2 && src[j-1] == c {
-				out = append(out, sqlToken{kind, src[i:j]})
-			}
-			i = j
-		case c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80:
-			j := i + 1
-			for j < len(src) && (src[j] == '_' || src[j] == '$' || src[j] >= 'a' && src[j] <= 'z' || src[j] >= 'A' && src[j] <= 'Z' || src[j] >= '0' && src[j] <= '9' || src[j] >= 0x80) {
-				j++
-			}
-			out = append(out, sqlToken{sqlWord, src[i:j]})
-			i = j
-		case c >= '0' && c <= '9':
-			j := i + 1
-			for j < len(src) && (src[j] == '.' || src[j] == '_' || src[j] >= '0' && src[j] <= '9' || src[j] == 'e' || src[j] == 'E') {
-				j++
-			}
-			out = append(out, sqlToken{sqlOther, src[i:j]})
-			i = j
-		default:
-			out = append(out, sqlToken{sqlOther, src[i : i+1]})
-			i++
-		}
-	}
-	return out
-}
-
 // isQuery reports whether a statement is a query whose result CREATE TABLE
 // ... AS can hold.
 func isQuery(stmt string) bool {
-	toks := sqlTokens(stmt)
+	toks := sqltext.Code(stmt)
 	if len(toks) == 0 {
 		return false
 	}
-	if toks[0].text == "(" {
+	if toks[0].IsPunct("(") {
 		return true
 	}
 	for _, kw := range []string{"SELECT", "WITH", "FROM", "VALUES", "TABLE", "PIVOT", "UNPIVOT"} {
-		if toks[0].is(kw) {
+		if toks[0].Is(kw) {
 			return true
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/apache/iceberg-go"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // ErrNotEditable is wrapped when a value of a result cannot be turned into
@@ -387,35 +388,6 @@ func literal(text, typ string) string {
 }
 
 // QuoteName writes an identifier bare when it is a plain lower-case word
-// that is not a reserved keyword, and quoted otherwise: how SQL names it.
-func QuoteName(s string) string {
-	if s == "" {
-		return engine.QuoteIdent(s)
-	}
-	for i, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r == '_':
-		case r >= '0' && r <= '9' && i > 0:
-		default:
-			return engine.QuoteIdent(s)
-		}
-	}
-	if reservedWords[s] {
-		return engine.QuoteIdent(s)
-	}
-	return s
-}
-
-// reservedWords are DuckDB's reserved keywords, which a bare column name
-// cannot be: duckdb_keywords() WHERE keyword_category = 'reserved'.
-var reservedWords = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`all analyse analyze and any array as asc asymmetric both case cast check collate
-		column constraint create default deferrable desc describe distinct do else end except false fetch for foreign from
-		grant group having in initially intersect into lambda lateral leading limit not null offset on only or order pivot
-		pivot_longer pivot_wider placing primary qualify references returning select show some summarize symmetric table then
-		to trailing true union unique unpivot using variadic when where window with`) {
-		reservedWords[w] = true
-	}
-}
+// that DuckDB reads as a name, and quoted otherwise: how SQL names it
+// (sqltext.QuoteIdent).
+func QuoteName(s string) string { return sqltext.QuoteIdent(s) }

@@ -136,9 +136,9 @@ func (s *Session) Params() []Param { return s.params }
 func (s *Session) runDefaults(ctx context.Context, src string) ([]string, error) {
 	var names []string
 	for _, st := range lakesql.Split(src) {
-		toks := sqlTokens(st.Text)
-		if len(toks) >= 3 && toks[0].is("SET") && (toks[1].is("VARIABLE") || toks[1].is("VAR")) && toks[2].isName() {
-			if n := toks[2].ident(); !slices.ContainsFunc(names, func(m string) bool { return strings.EqualFold(m, n) }) {
+		toks := st.Tokens
+		if len(toks) >= 3 && toks[0].Is("SET") && (toks[1].Is("VARIABLE") || toks[1].Is("VAR")) && toks[2].IsName() {
+			if n := toks[2].Ident(); !slices.ContainsFunc(names, func(m string) bool { return strings.EqualFold(m, n) }) {
 				names = append(names, n)
 			}
 		}

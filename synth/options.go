@@ -6,6 +6,8 @@ import (
 	"math/bits"
 	"sort"
 	"strings"
+
+	"github.com/floehq/floe/engine"
 )
 
 // Options say what to synthesize and the release conditions. The zero value
@@ -201,10 +203,8 @@ func sameTable(a, b string) bool {
 
 // tableIdent is a table's SQL name, lake.ns.table, quoted.
 func tableIdent(ns, name string) string {
-	return "lake." + quoteIdent(ns) + "." + quoteIdent(name)
+	return "lake." + engine.QuoteIdent(ns) + "." + engine.QuoteIdent(name)
 }
 
 // displayName is a table's name as users write it.
 func displayName(ns, name string) string { return "lake." + ns + "." + name }
-
-func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/floehq/floe/internal/sqltext"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/tui/components/catalog"
 )
@@ -200,7 +201,7 @@ func dataFiles(dir string) []catalog.LocalItem {
 		if !ok || e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		lit := "'" + strings.ReplaceAll(e.Name(), "'", "''") + "'"
+		lit := sqltext.QuoteString(e.Name())
 		out = append(out, catalog.LocalItem{Name: e.Name(), Kind: kind, Insert: lit, Preview: "SELECT * FROM " + lit + " LIMIT 1000"})
 		if len(out) == maxFiles {
 			break

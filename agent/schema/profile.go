@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // MaxValues is the most distinct values a text column may have for its
@@ -93,45 +95,16 @@ func (p *Profile) Column(name string) (*ColumnProfile, bool) {
 	return nil, false
 }
 
-// QuoteIdent quotes a SQL identifier when it needs quoting.
-func QuoteIdent(s string) string {
-	plain := s != ""
-	for i, c := range s {
-		if !(c == '_' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
-			plain = false
-			break
-		}
-	}
-	if plain && !reserved[strings.ToUpper(s)] {
-		return s
-	}
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
-}
+// QuoteIdent quotes a SQL identifier when it needs quoting
+// (sqltext.QuoteIdent: bare when a plain lower-case word that is no
+// reserved or type_function keyword of DuckDB).
+func QuoteIdent(s string) string { return sqltext.QuoteIdent(s) }
 
 // QuoteString quotes a SQL string literal.
-func QuoteString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+func QuoteString(s string) string { return sqltext.QuoteString(s) }
 
-// QuoteName quotes each part of a dotted table name.
-func QuoteName(name string) string {
-	parts := strings.Split(name, ".")
-	for i, p := range parts {
-		parts[i] = QuoteIdent(p)
-	}
-	return strings.Join(parts, ".")
-}
-
-// reserved holds SQL keywords that cannot be bare column names in DuckDB.
-var reserved = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`ALL ANALYSE ANALYZE AND ANY ARRAY AS ASC ASYMMETRIC BOTH CASE CAST CHECK COLLATE
-		COLUMN CONSTRAINT CREATE DEFAULT DEFERRABLE DESC DESCRIBE DISTINCT DO ELSE END EXCEPT FALSE FETCH FOR FOREIGN
-		FROM GRANT GROUP HAVING IN INITIALLY INTERSECT INTO LATERAL LEADING LIMIT NOT NULL OFFSET ON ONLY OR ORDER
-		PIVOT PLACING PRIMARY QUALIFY REFERENCES RETURNING SELECT SHOW SOME SUMMARIZE SYMMETRIC TABLE THEN TO
-		TRAILING TRUE UNION UNIQUE UNPIVOT USING VARIADIC WHEN WHERE WINDOW WITH`) {
-		reserved[w] = true
-	}
-}
+// QuoteName quotes each part of a dotted table name when it needs quoting.
+func QuoteName(name string) string { return sqltext.QuoteName(name) }
 
 // ProfileTable reads t's row count, the distinct values of its
 // low-cardinality text columns and the range of its numeric and temporal

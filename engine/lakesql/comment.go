@@ -3,9 +3,9 @@ package lakesql
 import (
 	"context"
 	"fmt"
-	"github.com/floehq/floe/internal/sqltext"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // parseComment recognises DuckDB's COMMENT ON statements on lake objects:

@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // cursor walks a statement's tokens.
@@ -219,7 +219,7 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 				c.i = save
 			} else {
 				for _, part := range splitTop(inner) {
-					cols = append(cols, unquoteIdent(strings.TrimSpace(part)))
+					cols = append(cols, sqltext.Unquote(part))
 				}
 			}
 		}
@@ -279,13 +279,6 @@ func purgeRows(rep engine.PurgeReport) *Rows {
 	return staticRows([]string{"Success", "deleted_files", "kept_files", "message"},
 		[]string{"BOOLEAN", "BIGINT", "BIGINT", "VARCHAR"},
 		[][]any{{true, int64(rep.Deleted), int64(rep.Kept), rep.Message()}})
-}
-
-func unquoteIdent(s string) string {
-	if len(s) >= 2 && s[0] == '"' {
-		return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
-	}
-	return s
 }
 
 // splitTop splits text at commas outside parentheses and quotes.

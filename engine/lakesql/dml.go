@@ -3,7 +3,6 @@ package lakesql
 import (
 	"context"
 	"fmt"
-	"github.com/floehq/floe/internal/sqltext"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // dmlTarget is the scratch view a row-level statement reads its target
@@ -134,7 +134,7 @@ func (s *Session) parseDML(c *cursor) handler {
 			if i := strings.LastIndexByte(col, '.'); i >= 0 { // SET t.col = ...
 				col = col[i+1:]
 			}
-			sets[strings.ToLower(unquoteIdent(col))] = strings.TrimSpace(expr)
+			sets[strings.ToLower(sqltext.Unquote(col))] = strings.TrimSpace(expr)
 		}
 		return func(ctx context.Context) (*Rows, error) {
 			n, err := s.rowChange(ctx, "update", name[0], name[1], alias, sets, from, where)

@@ -3,10 +3,10 @@ package lakesql
 import (
 	"context"
 	"fmt"
-	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // mergeClause is one WHEN clause of a MERGE.
@@ -141,7 +141,7 @@ func (s *Session) parseMerge(c *cursor) handler {
 					if i := strings.LastIndexByte(col, '.'); i >= 0 {
 						col = col[i+1:]
 					}
-					cl.sets[strings.ToLower(unquoteIdent(col))] = strings.TrimSpace(expr)
+					cl.sets[strings.ToLower(sqltext.Unquote(col))] = strings.TrimSpace(expr)
 				}
 			}
 		case c.accept("INSERT"):
@@ -151,7 +151,7 @@ func (s *Session) parseMerge(c *cursor) handler {
 			}
 			if inner, ok := c.group(); ok {
 				for _, p := range splitTop(inner) {
-					cl.cols = append(cl.cols, unquoteIdent(strings.TrimSpace(p)))
+					cl.cols = append(cl.cols, sqltext.Unquote(p))
 				}
 			}
 			if c.accept("VALUES") {

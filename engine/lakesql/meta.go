@@ -3,10 +3,10 @@ package lakesql
 import (
 	"context"
 	"fmt"
-	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // defineMetaTable materialises lake.ns."t$kind" from the table's current

@@ -3,9 +3,10 @@ package lakesql
 import (
 	"context"
 	"fmt"
-	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 	"sync"
+
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // ProcArgs are the evaluated arguments of a CALL: positional ones in order

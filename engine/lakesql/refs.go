@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 	"time"
 
 	"github.com/apache/iceberg-go"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // lakeRef is one `lake.ns.name` reference in a statement's tokens.

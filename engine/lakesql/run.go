@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 
 	"github.com/apache/iceberg-go"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // StatementError is a statement that failed, with where it stands in the

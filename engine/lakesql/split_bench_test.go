@@ -2,9 +2,10 @@ package lakesql
 
 import (
 	"fmt"
-	"github.com/floehq/floe/internal/sqltext"
 	"strings"
 	"testing"
+
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // largeScript is a script of n statements of the kinds notebooks hold:

@@ -2,11 +2,12 @@ package lakesql
 
 import (
 	"errors"
-	"github.com/floehq/floe/internal/sqltext"
 	"testing"
 
 	"github.com/apache/iceberg-go"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 func TestFindLakeRefs(t *testing.T) {

@@ -4,12 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/floehq/floe/internal/sqltext"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // DuckDB views and macros bind the relations they read by name when a

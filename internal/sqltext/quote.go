@@ -79,3 +79,16 @@ func KeywordCategory(word string) Category {
 	}
 	return keywords[strings.ToLower(word)]
 }
+
+// Unquote returns the name an identifier written bare or in double quotes
+// stands for: "My ""T""" is My "T". Other text comes back trimmed of
+// white space.
+func Unquote(s string) string {
+	s = strings.TrimSpace(s)
+	if len(s) >= 2 && s[0] == '"' {
+		if end, open := quoted(s, 1, '"', false); !open && end == len(s) {
+			return strings.ReplaceAll(s[1:len(s)-1], `""`, `"`)
+		}
+	}
+	return s
+}

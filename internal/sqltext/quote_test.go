@@ -40,3 +40,14 @@ func TestQuote(t *testing.T) {
 		}
 	}
 }
+
+func TestUnquote(t *testing.T) {
+	for in, want := range map[string]string{
+		`"My ""T"""`: `My "T"`, ` "a" `: "a", "plain": "plain", "  Mixed ": "Mixed",
+		`"a" "b"`: `"a" "b"`, `"open`: `"open`, `""`: "",
+	} {
+		if got := Unquote(in); got != want {
+			t.Errorf("Unquote(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // Table is a table or view the session can read, with its columns.
@@ -296,22 +298,10 @@ func fuzzyScore(s, p string) int {
 	return best
 }
 
-// Quote returns a name as SQL writes it: bare when it is a plain name,
-// else in double quotes.
-func Quote(name string) string {
-	plain := name != ""
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return name
-	}
-	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
-}
+// Quote returns a name as SQL writes it: bare when it is a plain
+// lower-case name DuckDB reads as itself, else in double quotes
+// (sqltext.QuoteIdent).
+func Quote(name string) string { return sqltext.QuoteIdent(name) }
 
 // keywordCase writes a keyword in lower case when the prefix typed is in
 // lower case, else in upper case.

@@ -1,6 +1,10 @@
 package complete
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/floehq/floe/internal/sqltext"
+)
 
 // Context is what surrounds the cursor in a SQL cell.
 type Context struct {
@@ -29,53 +33,61 @@ type Ref struct {
 // where there is nothing to complete.
 func At(src string, cursor int) (Context, bool) {
 	cursor = max(min(cursor, len(src)), 0)
-	lx := lex(src)
-	for _, c := range lx.comments {
-		if cursor > c[0] && (cursor < c[1] || c[1] == len(src) && cursor == len(src) && !strings.HasSuffix(src[c[0]:c[1]], "*/")) {
-			return Context{}, false
+	var toks []sqltext.Token // without white space and comments
+	for _, t := range sqltext.Tokens(src) {
+		switch t.Kind {
+		case sqltext.Space:
+			continue
+		case sqltext.Comment:
+			// Inside it, or at the end of one the text ends in.
+			if cursor > t.Start && (cursor < t.End || cursor == len(src) && t.End == len(src) && (t.Open || strings.HasPrefix(t.Text, "--"))) {
+				return Context{}, false
+			}
+			continue
 		}
+		toks = append(toks, t)
 	}
 	// The statement holding the cursor: between the semicolons around it.
-	from, to := 0, len(lx.toks)
-	at := len(lx.toks) // the first token at or after the cursor
-	for i, t := range lx.toks {
-		if t.start >= cursor && at == len(lx.toks) {
+	from, to := 0, len(toks)
+	at := len(toks) // the first token at or after the cursor
+	for i, t := range toks {
+		if t.Start >= cursor && at == len(toks) {
 			at = i
 		}
-		if t.kind == tokPunct && t.text == ";" {
-			if t.end <= cursor {
+		if t.IsPunct(";") {
+			if t.End <= cursor {
 				from = i + 1
-			} else if to == len(lx.toks) {
+			} else if to == len(toks) {
 				to = i
 			}
 		}
-		if (t.kind == tokString || t.kind == tokQuoted) && cursor > t.start && (cursor < t.end || t.open) {
+		if (t.Kind == sqltext.String || t.Kind == sqltext.Quoted) && cursor > t.Start && (cursor < t.End || t.Open) {
 			return Context{}, false
 		}
 	}
 	to = max(to, from)
-	stmt := lx.toks[from:to]
+	stmt := toks[from:to]
 	ctx := Context{Start: cursor, Refs: refs(stmt)}
 
 	// The word under the cursor: a name that ends at the cursor or holds
 	// it. k is the token before it.
 	k, end := from-1, cursor
-	for n := from; n < to && lx.toks[n].start < cursor; n++ {
-		t := lx.toks[n]
-		if t.kind == tokIdent && cursor <= t.end {
-			ctx.Start, ctx.Prefix, end = t.start, src[t.start:cursor], t.start
+	for n := from; n < to && toks[n].Start < cursor; n++ {
+		t := toks[n]
+		if t.Kind == sqltext.Word && cursor <= t.End {
+			ctx.Start, ctx.Prefix, end = t.Start, src[t.Start:cursor], t.Start
 			break
 		}
 		k = n
 	}
 	// Names before a dot right before the word: a.b.<word>.
-	for k-1 >= from && lx.toks[k].kind == tokPunct && lx.toks[k].text == "." && lx.toks[k].end == end {
-		n := lx.toks[k-1]
-		if (n.kind != tokIdent && n.kind != tokQuoted) || n.end != lx.toks[k].start {
+	for k-1 >= from && toks[k].IsPunct(".") && toks[k].End == end {
+		n := toks[k-1]
+		if !n.IsName() || n.End != toks[k].Start {
 			break
 		}
-		ctx.Qualifier = append([]string{n.text}, ctx.Qualifier...)
-		end = n.start
+		ctx.Qualifier = append([]string{n.Ident()}, ctx.Qualifier...)
+		end = n.Start
 		k -= 2
 	}
 	return ctx, true
@@ -96,16 +108,16 @@ var notAlias = map[string]bool{
 }
 
 // refs finds the tables a statement names, with their aliases.
-func refs(toks []token) []Ref {
+func refs(toks []sqltext.Token) []Ref {
 	var out []Ref
 	isKw := func(i int, kw string) bool {
-		return i < len(toks) && toks[i].kind == tokIdent && strings.EqualFold(toks[i].text, kw)
+		return i < len(toks) && toks[i].Is(kw)
 	}
 	isPunct := func(i int, p string) bool {
-		return i < len(toks) && toks[i].kind == tokPunct && toks[i].text == p
+		return i < len(toks) && toks[i].IsPunct(p)
 	}
 	isName := func(i int) bool {
-		return i < len(toks) && (toks[i].kind == tokIdent || toks[i].kind == tokQuoted)
+		return i < len(toks) && toks[i].IsName()
 	}
 	// skipParens returns the index after the parenthesis group at i.
 	skipParens := func(i int) int {
@@ -124,7 +136,7 @@ func refs(toks []token) []Ref {
 		return i
 	}
 	for i := 0; i < len(toks); i++ {
-		if toks[i].kind != tokIdent || !tableKeywords[strings.ToUpper(toks[i].text)] {
+		if toks[i].Kind != sqltext.Word || !tableKeywords[strings.ToUpper(toks[i].Text)] {
 			continue
 		}
 		list := isKw(i, "FROM")
@@ -138,10 +150,10 @@ func refs(toks []token) []Ref {
 				if !isName(j) {
 					break
 				}
-				r.Parts = append(r.Parts, toks[j].text)
+				r.Parts = append(r.Parts, toks[j].Ident())
 				j++
 				for isPunct(j, ".") && isName(j+1) {
-					r.Parts = append(r.Parts, toks[j+1].text)
+					r.Parts = append(r.Parts, toks[j+1].Ident())
 					j += 2
 				}
 				if isPunct(j, "(") { // a table function
@@ -153,10 +165,10 @@ func refs(toks []token) []Ref {
 				j = skipParens(j + 1)
 			}
 			if isKw(j, "AS") && isName(j+1) {
-				r.Alias = toks[j+1].text
+				r.Alias = toks[j+1].Ident()
 				j += 2
-			} else if isName(j) && !notAlias[strings.ToUpper(toks[j].text)] {
-				r.Alias = toks[j].text
+			} else if isName(j) && !notAlias[strings.ToUpper(toks[j].Ident())] {
+				r.Alias = toks[j].Ident()
 				j++
 			}
 			if isPunct(j, "(") && r.Alias != "" { // column aliases: t(a, b)
