@@ -10,227 +10,18 @@ import (
 	"github.com/floehq/floe/internal/sqltext"
 )
 
-// cursor walks a statement's tokens.
-type cursor struct {
-	toks []token
-	src  string
-	i    int
-}
-
-func (c *cursor) done() bool { return c.i >= len(c.toks) }
-
-func (c *cursor) peek() token {
-	if c.done() {
-		return token{Kind: sqltext.Punct}
-	}
-	return c.toks[c.i]
-}
-
-// accept consumes the keywords kws if they come next.
-func (c *cursor) accept(kws ...string) bool {
-	for j, kw := range kws {
-		if c.i+j >= len(c.toks) || !c.toks[c.i+j].Is(kw) {
-			return false
-		}
-	}
-	c.i += len(kws)
-	return true
-}
-
-func (c *cursor) acceptPunct(p string) bool {
-	if c.peek().IsPunct(p) {
-		c.i++
-		return true
-	}
-	return false
-}
-
-// lakeName reads lake.ns or lake.ns.name; parts says how many after lake.
-func (c *cursor) lakeName(parts int) ([]string, bool) {
-	if !isLakeAt(c.toks, c.i) {
-		return nil, false
-	}
-	j := c.i + 1
-	var out []string
-	for k := 0; k < parts; k++ {
-		if j+1 >= len(c.toks) || !c.toks[j].IsPunct(".") {
-			return nil, false
-		}
-		t := c.toks[j+1]
-		if t.Kind != sqltext.Word && t.Kind != sqltext.Quoted {
-			return nil, false
-		}
-		name := t.Ident()
-		if t.Kind == sqltext.Word {
-			name = strings.ToLower(name)
-		}
-		out = append(out, name)
-		j += 2
-	}
-	if j < len(c.toks) && c.toks[j].IsPunct(".") {
-		return nil, false
-	}
-	c.i = j
-	return out, true
-}
-
-// ident reads one identifier.
-func (c *cursor) ident() (string, bool) {
-	t := c.peek()
-	if t.Kind == sqltext.Word {
-		c.i++
-		return t.Text, true
-	}
-	if t.Kind == sqltext.Quoted {
-		c.i++
-		return t.Ident(), true
-	}
-	return "", false
-}
-
-// group reads a parenthesised group and returns its inner text.
-func (c *cursor) group() (string, bool) {
-	if !c.peek().IsPunct("(") {
-		return "", false
-	}
-	open := c.i
-	depth := 0
-	for ; c.i < len(c.toks); c.i++ {
-		if c.toks[c.i].IsPunct("(") {
-			depth++
-		} else if c.toks[c.i].IsPunct(")") {
-			depth--
-			if depth == 0 {
-				inner := c.src[c.toks[open].End:c.toks[c.i].Start]
-				c.i++
-				return inner, true
-			}
-		}
-	}
-	return "", false
-}
-
-// rest returns the source from the current token on.
-func (c *cursor) rest() string {
-	if c.done() {
-		return ""
-	}
-	return c.src[c.toks[c.i].Start:]
-}
-
-type handler func(ctx context.Context) (*Rows, error)
-
-// lakeCommand recognises the statements floe runs itself.
-func (s *Session) lakeCommand(toks []token, src string) handler {
-	c := &cursor{toks: toks, src: src}
-	if h := s.parseDML(c); h != nil {
-		return h
-	}
-	c.i = 0
-	if h := s.parseMerge(c); h != nil {
-		return h
-	}
-	c.i = 0
-	if h := s.parseComment(c); h != nil {
-		return h
-	}
-	c.i = 0
+// parseDDL recognises CREATE/DROP SCHEMA and CREATE/REPLACE/DROP/ALTER
+// TABLE on lake objects.
+func (s *Session) parseDDL(c *cursor) handler {
 	switch {
 	case c.accept("CREATE", "SCHEMA"):
-		ifNot := c.accept("IF", "NOT", "EXISTS")
-		name, ok := c.lakeName(1)
-		if !ok || !c.done() {
-			return nil
-		}
-		return func(ctx context.Context) (*Rows, error) {
-			err := s.wh.CreateNamespace(ctx, name[0], false)
-			created := err == nil
-			if err != nil && !(ifNot && errors.Is(err, engine.ErrNamespaceExists)) {
-				return nil, err
-			}
-			if err := s.ensureSchema(ctx, name[0]); err != nil {
-				// Leave no schema behind that DuckDB could not show.
-				if created {
-					s.wh.DropNamespace(context.WithoutCancel(ctx), name[0], true, false)
-				}
-				return nil, fmt.Errorf("create schema lake.%s: %w", name[0], err)
-			}
-			return okRows(), nil
-		}
+		return s.createSchema(c)
 	case c.accept("DROP", "SCHEMA"):
-		ifExists := c.accept("IF", "EXISTS")
-		name, ok := c.lakeName(1)
-		if !ok {
-			return nil
-		}
-		cascade := c.accept("CASCADE")
-		c.accept("RESTRICT")
-		if !c.done() {
-			return nil
-		}
-		return func(ctx context.Context) (*Rows, error) {
-			if err := s.wh.DropNamespace(ctx, name[0], ifExists, cascade); err != nil {
-				return nil, err
-			}
-			return okRows(), s.syncCatalog(ctx)
-		}
+		return s.dropSchema(c)
 	case c.accept("DROP", "TABLE"):
-		ifExists := c.accept("IF", "EXISTS")
-		name, ok := c.lakeName(2)
-		if !ok {
-			return nil
-		}
-		purge := c.accept("PURGE")
-		if !c.done() {
-			return nil
-		}
-		if purge {
-			return func(ctx context.Context) (*Rows, error) {
-				rep, err := s.wh.PurgeTable(ctx, name[0], name[1], ifExists)
-				if rep.Dropped {
-					s.forget(ctx, tableKey{name[0], name[1]})
-				}
-				if err != nil {
-					return nil, err
-				}
-				return purgeRows(rep), nil
-			}
-		}
-		return func(ctx context.Context) (*Rows, error) {
-			if err := s.wh.DropTable(ctx, name[0], name[1], ifExists, false); err != nil {
-				return nil, err
-			}
-			s.forget(ctx, tableKey{name[0], name[1]})
-			return okRows(), nil
-		}
+		return s.dropTable(c)
 	case c.peek().Is("CREATE"), c.peek().Is("REPLACE"):
 		return s.createTable(c)
-	case c.accept("INSERT", "INTO"):
-		name, ok := c.lakeName(2)
-		if !ok {
-			return nil
-		}
-		var cols []string
-		save := c.i
-		if inner, ok := c.group(); ok {
-			// A column list, unless the parenthesis opens the query itself.
-			first := sqltext.Code(inner)
-			if len(first) > 0 && (first[0].Is("SELECT") || first[0].Is("WITH") || first[0].Is("FROM") || first[0].Is("VALUES")) {
-				c.i = save
-			} else {
-				for _, part := range splitTop(inner) {
-					cols = append(cols, sqltext.Unquote(part))
-				}
-			}
-		}
-		query := c.rest()
-		return func(ctx context.Context) (*Rows, error) {
-			n, err := s.insert(ctx, name[0], name[1], cols, query)
-			if err != nil {
-				return nil, err
-			}
-			return countRows(n), nil
-		}
 	case c.accept("ALTER", "TABLE"):
 		c.accept("IF", "EXISTS")
 		name, ok := c.lakeName(2)
@@ -238,39 +29,85 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 			return nil
 		}
 		return s.alterTable(c, name[0], name[1])
-	case c.accept("CALL"):
-		proc, ok := c.ident()
-		if !ok {
-			return nil
-		}
-		if strings.EqualFold(proc, "system") && c.acceptPunct(".") {
-			if proc, ok = c.ident(); !ok {
-				return nil
-			}
-		}
-		if p, ok := lookupProcedure(proc); ok {
-			inner, ok := c.group()
-			if !ok || !c.done() {
-				return nil
-			}
-			return func(ctx context.Context) (*Rows, error) {
-				args, err := s.evalArgs(ctx, inner)
-				if err != nil {
-					return nil, fmt.Errorf("call %s: %w", proc, err)
-				}
-				return p(ctx, s, args)
-			}
-		}
-		switch strings.ToLower(proc) {
-		case "register_table":
-			args, ok := c.group()
-			if !ok {
-				return nil
-			}
-			return func(ctx context.Context) (*Rows, error) { return s.registerTable(ctx, args) }
-		}
 	}
 	return nil
+}
+
+// createSchema handles CREATE SCHEMA [IF NOT EXISTS] lake.ns (the two
+// keywords just consumed).
+func (s *Session) createSchema(c *cursor) handler {
+	ifNot := c.accept("IF", "NOT", "EXISTS")
+	name, ok := c.lakeName(1)
+	if !ok || !c.done() {
+		return nil
+	}
+	return func(ctx context.Context) (*Rows, error) {
+		err := s.wh.CreateNamespace(ctx, name[0], false)
+		created := err == nil
+		if err != nil && !(ifNot && errors.Is(err, engine.ErrNamespaceExists)) {
+			return nil, err
+		}
+		if err := s.ensureSchema(ctx, name[0]); err != nil {
+			// Leave no schema behind that DuckDB could not show.
+			if created {
+				s.wh.DropNamespace(context.WithoutCancel(ctx), name[0], true, false)
+			}
+			return nil, fmt.Errorf("create schema lake.%s: %w", name[0], err)
+		}
+		return okRows(), nil
+	}
+}
+
+// dropSchema handles DROP SCHEMA [IF EXISTS] lake.ns [CASCADE | RESTRICT].
+func (s *Session) dropSchema(c *cursor) handler {
+	ifExists := c.accept("IF", "EXISTS")
+	name, ok := c.lakeName(1)
+	if !ok {
+		return nil
+	}
+	cascade := c.accept("CASCADE")
+	c.accept("RESTRICT")
+	if !c.done() {
+		return nil
+	}
+	return func(ctx context.Context) (*Rows, error) {
+		if err := s.wh.DropNamespace(ctx, name[0], ifExists, cascade); err != nil {
+			return nil, err
+		}
+		return okRows(), s.syncCatalog(ctx)
+	}
+}
+
+// dropTable handles DROP TABLE [IF EXISTS] lake.ns.t [PURGE].
+func (s *Session) dropTable(c *cursor) handler {
+	ifExists := c.accept("IF", "EXISTS")
+	name, ok := c.lakeName(2)
+	if !ok {
+		return nil
+	}
+	purge := c.accept("PURGE")
+	if !c.done() {
+		return nil
+	}
+	if purge {
+		return func(ctx context.Context) (*Rows, error) {
+			rep, err := s.wh.PurgeTable(ctx, name[0], name[1], ifExists)
+			if rep.Dropped {
+				s.forget(ctx, tableKey{name[0], name[1]})
+			}
+			if err != nil {
+				return nil, err
+			}
+			return purgeRows(rep), nil
+		}
+	}
+	return func(ctx context.Context) (*Rows, error) {
+		if err := s.wh.DropTable(ctx, name[0], name[1], ifExists, false); err != nil {
+			return nil, err
+		}
+		s.forget(ctx, tableKey{name[0], name[1]})
+		return okRows(), nil
+	}
 }
 
 // purgeRows is the result of DROP TABLE ... PURGE: what was deleted, what
@@ -279,28 +116,6 @@ func purgeRows(rep engine.PurgeReport) *Rows {
 	return staticRows([]string{"Success", "deleted_files", "kept_files", "message"},
 		[]string{"BOOLEAN", "BIGINT", "BIGINT", "VARCHAR"},
 		[][]any{{true, int64(rep.Deleted), int64(rep.Kept), rep.Message()}})
-}
-
-// splitTop splits text at commas outside parentheses and quotes.
-func splitTop(s string) []string {
-	toks := sqltext.Code(s)
-	var out []string
-	depth, start := 0, 0
-	for _, t := range toks {
-		switch {
-		case t.IsPunct("(") || t.IsPunct("["):
-			depth++
-		case t.IsPunct(")") || t.IsPunct("]"):
-			depth--
-		case t.IsPunct(",") && depth == 0:
-			out = append(out, s[start:t.Start])
-			start = t.End
-		}
-	}
-	if strings.TrimSpace(s[start:]) != "" {
-		out = append(out, s[start:])
-	}
-	return out
 }
 
 // parseProps reads ('k'='v', ...) as written in Spark's TBLPROPERTIES.
@@ -405,7 +220,7 @@ func (s *Session) createTable(c *cursor) handler {
 		var err error
 		if query != "" {
 			if q, err = s.prepareRead(ctx, query); err != nil {
-				return nil, err
+				return nil, fmt.Errorf("create table %s: %w", ident, err)
 			}
 			cols, err = s.describeQuery(ctx, q)
 			if err != nil {
@@ -590,7 +405,7 @@ func (s *Session) alterTable(c *cursor, ns, name string) handler {
 		return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
 			cols, err := s.describeColumns(ctx, engine.QuoteIdent(col)+" "+typ)
 			if err != nil {
-				return err
+				return fmt.Errorf("alter table %s: column %s: %w", ident, col, err)
 			}
 			change.Type = cols[0].Type
 			_, err = t.AlterSchema(ctx, change)
@@ -631,7 +446,7 @@ func (s *Session) alterTable(c *cursor, ns, name string) handler {
 			return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
 				cols, err := s.describeColumns(ctx, engine.QuoteIdent(col)+" "+typ)
 				if err != nil {
-					return err
+					return fmt.Errorf("alter table %s: column %s: %w", ident, col, err)
 				}
 				change.Type = cols[0].Type
 				_, err = t.AlterSchema(ctx, change)

@@ -212,14 +212,14 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 			}
 			q, err := s.prepareRead(ctx, "SELECT "+distinct+engine.QuoteIdent(alias)+".__floe_file, "+engine.QuoteIdent(alias)+".__floe_pos FROM "+fromClause+whereClause)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s %s: %w", op, ident, err)
 			}
 			if t.FormatVersion() >= 3 && t.WriteMode(op) == engine.MergeOnRead {
 				if fetched, err = s.fetchDeletes(ctx, q); err != nil {
-					return err
+					return fmt.Errorf("%s %s: %w", op, ident, err)
 				}
 			} else if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlPositions+" AS "+q); err != nil {
-				return err
+				return fmt.Errorf("%s %s: %w", op, ident, err)
 			}
 		} else {
 			sel, err := updateSelect(t.Schema(), alias, sets)
@@ -228,10 +228,10 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 			}
 			q, err := s.prepareRead(ctx, "SELECT "+sel+", "+engine.QuoteIdent(alias)+".__floe_file, "+engine.QuoteIdent(alias)+".__floe_pos FROM "+fromClause+whereClause)
 			if err != nil {
-				return err
+				return fmt.Errorf("%s %s: %w", op, ident, err)
 			}
 			if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlRows+" AS "+q); err != nil {
-				return err
+				return fmt.Errorf("%s %s: %w", op, ident, err)
 			}
 			defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlRows)
 			var dupFile string

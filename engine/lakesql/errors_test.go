@@ -57,6 +57,14 @@ func TestBadInput(t *testing.T) {
 		{"primary key", `CREATE TABLE lake.ns.p (id INTEGER PRIMARY KEY)`, nil, []string{"lake.ns.p", "PRIMARY KEY"}},
 		{"unique", `CREATE TABLE lake.ns.p (id INTEGER, UNIQUE (id))`, nil, []string{"lake.ns.p", "UNIQUE"}},
 		{"added column default", `ALTER TABLE lake.ns.t ADD COLUMN x INTEGER DEFAULT 1`, nil, []string{"lake.ns.t", "DEFAULT on column x"}},
+		// Errors from DuckDB while floe runs a statement say which table
+		// and step they belong to.
+		{"added column of unknown type", `ALTER TABLE lake.ns.t ADD COLUMN x NOSUCHTYPE`, nil, []string{"alter table lake.ns.t: column x: ", "NOSUCHTYPE"}},
+		{"column changed to unknown type", `ALTER TABLE lake.ns.t ALTER COLUMN n TYPE NOSUCHTYPE`, nil, []string{"alter table lake.ns.t: column n: ", "NOSUCHTYPE"}},
+		{"create as from unknown table", `CREATE TABLE lake.ns.h AS SELECT * FROM lake.ns.nope`, nil, []string{"create table lake.ns.h: table lake.ns.nope does not exist"}},
+		{"delete where unknown column", `DELETE FROM lake.ns.t WHERE nosuch = 1`, nil, []string{"delete lake.ns.t: ", "nosuch"}},
+		{"update to unknown column", `UPDATE lake.ns.t SET s = nosuch`, nil, []string{"update lake.ns.t: ", "nosuch"}},
+		{"merge from unknown table", `MERGE INTO lake.ns.t USING lake.ns.nope s ON t.id = s.id WHEN MATCHED THEN DELETE`, nil, []string{"merge into lake.ns.t: table lake.ns.nope does not exist"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := f.table("ns", "t").MetadataLocation()

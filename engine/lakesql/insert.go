@@ -14,10 +14,43 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // targetFileSize is where DuckDB starts a new data file.
 const targetFileSize = "256MB"
+
+// parseInsert recognises INSERT INTO lake.ns.t [(columns)] query.
+func (s *Session) parseInsert(c *cursor) handler {
+	if !c.accept("INSERT", "INTO") {
+		return nil
+	}
+	name, ok := c.lakeName(2)
+	if !ok {
+		return nil
+	}
+	var cols []string
+	save := c.i
+	if inner, ok := c.group(); ok {
+		// A column list, unless the parenthesis opens the query itself.
+		first := sqltext.Code(inner)
+		if len(first) > 0 && (first[0].Is("SELECT") || first[0].Is("WITH") || first[0].Is("FROM") || first[0].Is("VALUES")) {
+			c.i = save
+		} else {
+			for _, part := range splitTop(inner) {
+				cols = append(cols, sqltext.Unquote(part))
+			}
+		}
+	}
+	query := c.rest()
+	return func(ctx context.Context) (*Rows, error) {
+		n, err := s.insert(ctx, name[0], name[1], cols, query)
+		if err != nil {
+			return nil, err
+		}
+		return countRows(n), nil
+	}
+}
 
 // insert writes a query's rows into a lake table as Parquet files with
 // Iceberg field ids, and commits them as one snapshot. It returns the
@@ -40,7 +73,7 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 	}
 	q, err := s.prepareRead(ctx, query)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("insert into %s: %w", ident, err)
 	}
 	src, err := s.describeQuery(ctx, q)
 	if err != nil {

@@ -314,7 +314,7 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 		joined = strings.Replace(joined, "CASE WHEN __floe_action IN ('update', 'insert')", "CASE WHEN ("+action.String()+") IN ('update', 'insert')", -1)
 		q, err := s.prepareRead(ctx, joined)
 		if err != nil {
-			return err
+			return fmt.Errorf("merge into %s: %w", ident, err)
 		}
 		if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlRows+" AS SELECT * FROM ("+q+") WHERE __floe_action IS NOT NULL AND __floe_action <> 'nothing'"); err != nil {
 			return fmt.Errorf("merge into %s: %w", ident, err)

@@ -46,6 +46,44 @@ func lookupProcedure(name string) (Procedure, bool) {
 	return p, ok
 }
 
+// parseCall recognises CALL [system.]name(args) of a registered procedure
+// and CALL register_table(...).
+func (s *Session) parseCall(c *cursor) handler {
+	if !c.accept("CALL") {
+		return nil
+	}
+	proc, ok := c.ident()
+	if !ok {
+		return nil
+	}
+	if strings.EqualFold(proc, "system") && c.acceptPunct(".") {
+		if proc, ok = c.ident(); !ok {
+			return nil
+		}
+	}
+	if p, ok := lookupProcedure(proc); ok {
+		inner, ok := c.group()
+		if !ok || !c.done() {
+			return nil
+		}
+		return func(ctx context.Context) (*Rows, error) {
+			args, err := s.evalArgs(ctx, inner)
+			if err != nil {
+				return nil, fmt.Errorf("call %s: %w", proc, err)
+			}
+			return p(ctx, s, args)
+		}
+	}
+	if strings.EqualFold(proc, "register_table") {
+		args, ok := c.group()
+		if !ok {
+			return nil
+		}
+		return func(ctx context.Context) (*Rows, error) { return s.registerTable(ctx, args) }
+	}
+	return nil
+}
+
 // evalArgs evaluates a CALL's argument list with DuckDB.
 func (s *Session) evalArgs(ctx context.Context, inner string) (ProcArgs, error) {
 	args := ProcArgs{Named: map[string]any{}}

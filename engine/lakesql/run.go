@@ -226,7 +226,3 @@ func refuseLakeWrite(toks []token) error {
 	}
 	return fmt.Errorf("this %s statement on a lake object is not supported; floe supports CREATE/DROP SCHEMA, CREATE/DROP TABLE, CREATE TABLE AS, INSERT INTO and ALTER TABLE on lake tables", verb)
 }
-
-func isLakeAt(toks []token, i int) bool {
-	return i+2 < len(toks) && (toks[i].Is("lake") || toks[i].Kind == sqltext.Quoted && toks[i].Ident() == "lake") && toks[i+1].IsPunct(".")
-}
