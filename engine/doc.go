@@ -2,5 +2,6 @@
 // catalog, table creation and schema evolution, scan planning (snapshot,
 // partition and column-statistics pruning) and atomic commits of data files
 // written by DuckDB. It is built on github.com/apache/iceberg-go and imports
-// no other floe package.
+// no other floe package but internal/sqltext, the leaf that writes SQL names
+// and strings.
 package engine

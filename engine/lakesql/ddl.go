@@ -401,16 +401,7 @@ func (s *Session) alterTable(c *cursor, ns, name string) handler {
 		if typ == "" {
 			return fail("ADD COLUMN %s needs a type", col)
 		}
-		change = engine.SchemaChange{Op: "add", Column: col, Type: typ}
-		return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
-			cols, err := s.describeColumns(ctx, engine.QuoteIdent(col)+" "+typ)
-			if err != nil {
-				return fmt.Errorf("alter table %s: column %s: %w", ident, col, err)
-			}
-			change.Type = cols[0].Type
-			_, err = t.AlterSchema(ctx, change)
-			return err
-		})
+		return s.commitTyped(ns, name, engine.SchemaChange{Op: "add", Column: col, Type: typ})
 	case c.accept("DROP"):
 		c.accept("COLUMN")
 		c.accept("IF", "EXISTS")
@@ -441,17 +432,7 @@ func (s *Session) alterTable(c *cursor, ns, name string) handler {
 		}
 		switch {
 		case c.accept("SET", "DATA", "TYPE"), c.accept("TYPE"):
-			typ := strings.TrimSpace(c.rest())
-			change = engine.SchemaChange{Op: "type", Column: col, Type: typ}
-			return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
-				cols, err := s.describeColumns(ctx, engine.QuoteIdent(col)+" "+typ)
-				if err != nil {
-					return fmt.Errorf("alter table %s: column %s: %w", ident, col, err)
-				}
-				change.Type = cols[0].Type
-				_, err = t.AlterSchema(ctx, change)
-				return err
-			})
+			return s.commitTyped(ns, name, engine.SchemaChange{Op: "type", Column: col, Type: strings.TrimSpace(c.rest())})
 		case c.accept("DROP", "NOT", "NULL"):
 			change = engine.SchemaChange{Op: "drop-not-null", Column: col}
 		default:
@@ -525,6 +506,20 @@ func parsePartitionChange(c *cursor) (engine.PartitionFieldChange, error) {
 		return pc, fmt.Errorf("%s PARTITION FIELD: unexpected %q", op, c.rest())
 	}
 	return pc, nil
+}
+
+// commitTyped commits a column change whose type is written in SQL (ADD
+// COLUMN, ALTER COLUMN ... TYPE): DuckDB reads the type's spelling first.
+func (s *Session) commitTyped(ns, name string, change engine.SchemaChange) handler {
+	return s.commitAlter(ns, name, func(ctx context.Context, t *engine.Table) error {
+		cols, err := s.describeColumns(ctx, engine.QuoteIdent(change.Column)+" "+change.Type)
+		if err != nil {
+			return fmt.Errorf("alter table lake.%s.%s: column %s: %w", ns, name, change.Column, err)
+		}
+		change.Type = cols[0].Type
+		_, err = t.AlterSchema(ctx, change)
+		return err
+	})
 }
 
 func (s *Session) commitAlter(ns, name string, f func(ctx context.Context, t *engine.Table) error) handler {

@@ -2,4 +2,13 @@
 // Iceberg warehouse attached as the catalog `lake`: it plans scans of lake
 // tables into read_parquet relations, and turns DDL and writes on lake
 // tables into Iceberg commits.
+//
+// A script goes through Session.Query (run.go): internal/sqltext's Split
+// cuts it into statements with their tokens, once; run hands each
+// statement's tokens to lakeCommand (dispatch.go), whose parsers (ddl.go,
+// insert.go, dml.go, merge.go, comment.go, procs.go, on the cursor of
+// parse.go) claim the statements floe runs itself; any other statement is
+// checked (refuseLakeWrite, views.go), its lake references rewritten and
+// their scans planned (refs.go, prune.go) on the same tokens, and DuckDB
+// runs it.
 package lakesql

@@ -116,3 +116,54 @@ func FuzzTokens(f *testing.F) {
 		}
 	})
 }
+
+// splitAtoms are pieces of statements that hold semicolons Split must not
+// cut at, and plain ones; FuzzSplitAtoms builds scripts of them.
+var splitAtoms = []string{
+	"SELECT", "x", "1.5e3", "'a;b'", "'it''s;'", `E'\';'`, `"c;""d"`, "$$;$$", "$t$ $$; $t$", "$1",
+	"/* ; */", "/* a /* ; */ b; */", "-- ;\n", "(", ")", "=>", "::", "x'41'", "?", "t$x",
+}
+
+// FuzzSplitAtoms checks Split against scripts whose statements are known:
+// statements made of splitAtoms, joined by semicolons, come back one for
+// one whatever semicolons their strings, quoted names, dollar quotes and
+// comments hold.
+func FuzzSplitAtoms(f *testing.F) {
+	f.Add([]byte{0, 3, 255, 4, 5, 255, 6, 7, 8, 9, 10, 11, 12, 1})
+	f.Add([]byte{16, 17, 255, 18, 19, 255, 13, 14, 15})
+	f.Fuzz(func(t *testing.T, picks []byte) {
+		var stmts []string
+		var cur []string
+		flush := func() {
+			// A statement that is only comments is no statement.
+			code := false
+			for _, a := range cur {
+				if !strings.HasPrefix(a, "/*") && !strings.HasPrefix(a, "--") {
+					code = true
+				}
+			}
+			if code {
+				stmts = append(stmts, strings.Join(cur, " "))
+			}
+			cur = nil
+		}
+		for _, p := range picks {
+			if p == 255 {
+				flush()
+				continue
+			}
+			cur = append(cur, splitAtoms[int(p)%len(splitAtoms)])
+		}
+		flush()
+		script := strings.Join(stmts, ";\n")
+		got := Split(script)
+		if len(got) != len(stmts) {
+			t.Fatalf("Split(%q) = %d statements, want %d", script, len(got), len(stmts))
+		}
+		for i, st := range got {
+			if !strings.Contains(stmts[i], st.Text) {
+				t.Errorf("statement %d = %q, not within %q", i, st.Text, stmts[i])
+			}
+		}
+	})
+}
