@@ -116,7 +116,7 @@ func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, er
 		body := fmt.Sprintf("SELECT * EXCLUDE (__floe_file, __floe_pos) FROM (%s) WHERE __floe_file IN (%s)", read, strings.Join(quoted, ", "))
 		files, _, dir, _, err := s.writeQueryOpts(ctx, t, body, target)
 		if err != nil {
-			return err
+			return fmt.Errorf("rewrite_data_files %s: %w", t.Ident(), err)
 		}
 		var drop []iceberg.DataFile
 		for _, d := range deleteFiles {

@@ -27,7 +27,7 @@ func (s *Session) defineMetaTable(ctx context.Context, r viewRef) error {
 	}
 	st.extra = appendUnique(st.extra, name)
 	if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+name+" ("+strings.Join(defs, ", ")+")"); err != nil {
-		return err
+		return fmt.Errorf("lake.%s.\"%s$%s\": %w", r.ns, r.name, r.meta, err)
 	}
 	const batch = 500
 	for i := 0; i < len(mt.Rows); i += batch {

@@ -81,16 +81,16 @@ func Open(ctx context.Context, wh *engine.Warehouse, opts ...Option) (*Session, 
 	}
 	if err := registerUDFs(conn); err != nil {
 		s.Close()
-		return nil, err
+		return nil, fmt.Errorf("register floe's SQL functions: %w", err)
 	}
 	if err := s.syncCatalog(ctx); err != nil {
 		s.Close()
-		return nil, err
+		return nil, fmt.Errorf("list the lake's tables: %w", err)
 	}
 	if o.confined {
 		if err := s.confine(ctx); err != nil {
 			s.Close()
-			return nil, err
+			return nil, fmt.Errorf("confine the session: %w", err)
 		}
 	}
 	return s, nil
@@ -171,7 +171,7 @@ func (s *Session) ensureSchema(ctx context.Context, ns string) error {
 		return nil
 	}
 	if err := s.exec(ctx, "CREATE SCHEMA IF NOT EXISTS lake."+engine.QuoteIdent(ns)); err != nil {
-		return err
+		return fmt.Errorf("show schema lake.%s to DuckDB: %w", ns, err)
 	}
 	s.schemas[ns] = true
 	return nil
@@ -205,10 +205,10 @@ func (s *Session) definePlaceholder(ctx context.Context, ns, name string) error 
 	}
 	sel, err := placeholderSQL(t)
 	if err != nil {
-		return err
+		return fmt.Errorf("show lake.%s.%s to DuckDB: %w", ns, name, err)
 	}
 	if err := s.exec(ctx, "CREATE OR REPLACE VIEW "+viewName(ns, name)+" AS "+sel); err != nil {
-		return err
+		return fmt.Errorf("show lake.%s.%s to DuckDB: %w", ns, name, err)
 	}
 	st := s.tables[tableKey{ns, name}]
 	if st == nil {

@@ -51,7 +51,7 @@ func (s *Session) userDefinitions(ctx context.Context) ([]definition, error) {
 	for rows.Next() {
 		var name, text string
 		if err := rows.Scan(&name, &text); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("list views and macros: %w", err)
 		}
 		toks := sqltext.Code(text)
 		out = append(out, definition{name: name, refs: findLakeRefs(text, toks), names: identifiers(toks)})
