@@ -24,6 +24,9 @@ type State struct {
 	Message string
 	IsError bool
 	Help    string // the key to press for help
+	// FullKey is the key that shows a message cut to fit whole ("!"); a
+	// cut message says so.
+	FullKey string
 }
 
 // Model is the status bar component.
@@ -101,7 +104,14 @@ func (m *Model) View() string {
 				if s.IsError {
 					style = st.StatusError
 				}
-				mm = style.Render(ansi.Truncate(ansi.Strip(msg), room-1, "…"))
+				tail := "…"
+				if s.FullKey != "" {
+					tail = "… (" + s.FullKey + " full) "
+				}
+				if ansi.StringWidth(tail) > room-1-4 {
+					tail = "…"
+				}
+				mm = style.Render(ansi.Truncate(ansi.Strip(msg), room-1, tail))
 			}
 			l += sep + mm
 			room -= 1 + ansi.StringWidth(mm)
