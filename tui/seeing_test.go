@@ -194,3 +194,57 @@ func TestSeeingKeys(t *testing.T) {
 		}
 	})
 }
+
+// TestSeeingRealKernel runs, on a real kernel session, a cell of several
+// statements, a failing query and table previews: each statement's
+// outcome shows under the cell and [ ] switch between its result sets in
+// the pager; the error's excerpt shows the user's text, not floe's
+// wrapper; previews take no execution count.
+func TestSeeingRealKernel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("opens DuckDB")
+	}
+	sess := openKernelWith(t, kernel.Options{KeepResults: 4})
+	h := newHarness(t, 100, 40, Options{Kernel: sess, Path: "x.md"})
+
+	// A preview first: the first cell run is still [1].
+	h.spawn(h.m.notebook.Preview("floe_system", "nothing"))
+	h.waitFor("the preview", func() bool { return h.m.notebook.LastRun() != nil })
+
+	h.typeText("CREATE SCHEMA lake.see;\nCREATE TABLE lake.see.t AS SELECT range AS i FROM range(4);\nINSERT INTO lake.see.t VALUES (10), (11);\nSELECT i FROM lake.see.t WHERE i > 9 ORDER BY i;\nSELECT count(*) AS n FROM lake.see.t")
+	h.keys("ctrl+j")
+	h.waitFor("the cell", func() bool { r := h.m.notebook.LastRun(); return r != nil && r.Cell != "preview" })
+	s := h.screen()
+	for _, want := range []string{
+		"[1] sql",
+		"✓ line 1 · CREATE SCHEMA · created schema lake.see",
+		"✓ line 2 · CREATE TABLE · created table lake.see.t (4 rows)",
+		"✓ line 3 · INSERT · inserted 2 rows into lake.see.t",
+		"✓ line 4 · SELECT · 2 rows",
+		"2 rows × 1 column · o opens the pager, [ ] switch results",
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("screen lacks %q:\n%s", want, s)
+		}
+	}
+	h.keys("esc", "o")
+	if s := h.screen(); !strings.HasPrefix(s, "[2/2] Results of cell 1") || !strings.Contains(s, "n = 6") {
+		t.Errorf("the pager does not open on the cell's table:\n%s", s)
+	}
+	h.keys("[")
+	if s := h.screen(); !strings.HasPrefix(s, "[1/2] Results of cell 1, line 4 (SELECT)") || !strings.Contains(s, "i = 10") {
+		t.Errorf("[ does not show the fourth statement's rows:\n%s", s)
+	}
+
+	h.keys("esc", "esc", "b")
+	h.typeText("SELECT 1 AS a,\n  contrct FROM range(3) t(contract)")
+	h.keys("ctrl+j")
+	h.waitFor("the failing cell", func() bool { r := h.m.notebook.LastRun(); return r != nil && r.Err != nil })
+	s = h.screen()
+	if strings.Contains(s, "floe_result") || !strings.Contains(s, "LINE 2:   contrct FROM range(3) t(contract)\n┃           ^") {
+		t.Errorf("the error does not point at the user's text:\n%s", s)
+	}
+	if !strings.Contains(s, "[2] sql") {
+		t.Errorf("the second cell run is not [2]:\n%s", s)
+	}
+}
