@@ -169,7 +169,7 @@ func TestSeeingKeys(t *testing.T) {
 		t.Setenv("TMUX", "/tmp/tmux-1/default,1,0")
 		h := newHarness(t, 100, 24, scriptOpts("SELECT 1")(t))
 		h.keys("down", "ctrl+j", "o", "right", "y")
-		if want := "copied the value of customer in row 1 (12 bytes) with OSC 52 through tmux"; h.m.message != want {
+		if want := "copied customer of row 1 (12 bytes, OSC 52 via tmux)"; h.m.message != want {
 			t.Errorf("after y: %q, want %q", h.m.message, want)
 		}
 		h.keys("Y")

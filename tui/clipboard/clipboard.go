@@ -49,13 +49,13 @@ type Method struct {
 }
 
 // String names the method for messages: "wl-copy", "OSC 52", "OSC 52
-// through tmux".
+// via tmux".
 func (m Method) String() string {
 	switch {
 	case len(m.Command) > 0:
 		return m.Command[0]
 	case m.Tmux:
-		return "OSC 52 through tmux"
+		return "OSC 52 via tmux"
 	}
 	return "OSC 52"
 }
@@ -85,18 +85,21 @@ func Choose(e Env) Method {
 	return Method{Tmux: e.Getenv("TMUX") != ""}
 }
 
-// Sequence is the OSC 52 sequence that sets the clipboard to text, wrapped
-// for tmux when m.Tmux.
+// Sequence is the OSC 52 sequence that sets the clipboard to text. In
+// tmux it is sent twice: as is, which tmux takes into its paste buffer and
+// passes on to the terminal when its set-clipboard option is on, and
+// wrapped in tmux's passthrough, which reaches the terminal when
+// allow-passthrough is on.
 func (m Method) Sequence(text string) string {
 	seq := ansi.SetSystemClipboard(text)
 	if m.Tmux {
-		return ansi.TmuxPassthrough(seq)
+		return seq + ansi.TmuxPassthrough(seq)
 	}
 	return seq
 }
 
-// CopiedMsg reports a copy: what was copied, in words ("1 value", "row 3,
-// 7 cells"), its size, and how, or why it failed.
+// CopiedMsg reports a copy: what was copied, in words ("amount of row
+// 3", "row 3, 7 cells"), its size, and how, or why it failed.
 type CopiedMsg struct {
 	What   string
 	Bytes  int
@@ -104,13 +107,13 @@ type CopiedMsg struct {
 	Err    error
 }
 
-// Text is the status line for the copy: "copied 1 value (12 bytes) with
-// OSC 52".
+// Text is the status line for the copy: "copied amount of row 3 (12
+// bytes, OSC 52)".
 func (m CopiedMsg) Text() string {
 	if m.Err != nil {
 		return fmt.Sprintf("copy %s: %v", m.What, m.Err)
 	}
-	return fmt.Sprintf("copied %s (%s) with %s", m.What, Bytes(m.Bytes), m.Method)
+	return fmt.Sprintf("copied %s (%s, %s)", m.What, Bytes(m.Bytes), m.Method)
 }
 
 // Bytes is "1 byte", "12 bytes", "3.4 KB".

@@ -50,8 +50,9 @@ func TestSequence(t *testing.T) {
 	if got := (Method{}).Sequence("hi"); got != plain {
 		t.Errorf("OSC 52: %q, want %q", got, plain)
 	}
-	// tmux passes a DCS through with every ESC doubled.
-	want := "\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
+	// In tmux: as is, for set-clipboard, then in a passthrough DCS with
+	// every ESC doubled, for allow-passthrough.
+	want := plain + "\x1bPtmux;\x1b\x1b]52;c;aGk=\x07\x1b\\"
 	if got := (Method{Tmux: true}).Sequence("hi"); got != want {
 		t.Errorf("through tmux: %q, want %q", got, want)
 	}
@@ -62,9 +63,9 @@ func TestCopiedText(t *testing.T) {
 		msg  CopiedMsg
 		want string
 	}{
-		{CopiedMsg{What: "1 value", Bytes: 12, Method: Method{}}, "copied 1 value (12 bytes) with OSC 52"},
-		{CopiedMsg{What: "row 3, 7 cells", Bytes: 20480, Method: Method{Tmux: true}}, "copied row 3, 7 cells (20.0 KB) with OSC 52 through tmux"},
-		{CopiedMsg{What: "1 value", Bytes: 1, Method: Method{Command: []string{"wl-copy"}}}, "copied 1 value (1 byte) with wl-copy"},
+		{CopiedMsg{What: "amount of row 3", Bytes: 12, Method: Method{}}, "copied amount of row 3 (12 bytes, OSC 52)"},
+		{CopiedMsg{What: "row 3, 7 cells", Bytes: 20480, Method: Method{Tmux: true}}, "copied row 3, 7 cells (20.0 KB, OSC 52 via tmux)"},
+		{CopiedMsg{What: "the message", Bytes: 1, Method: Method{Command: []string{"wl-copy"}}}, "copied the message (1 byte, wl-copy)"},
 	}
 	for _, tc := range tests {
 		if got := tc.msg.Text(); got != tc.want {

@@ -25,7 +25,7 @@ func (m *Model) Sort() tea.Cmd {
 // and says what it copied.
 func (m *Model) CopyValue() tea.Cmd {
 	if v, ok := m.value(); ok {
-		return clipboard.Copy(fmt.Sprintf("the value of %s in row %d", m.t.Columns[m.col], m.row+1), Format(v))
+		return clipboard.Copy(fmt.Sprintf("%s of row %d", m.t.Columns[m.col], m.row+1), Format(v))
 	}
 	return nil
 }

@@ -155,7 +155,7 @@ func (m *Model) viewerKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.modal = modal{}
 		return nil
 	case key.Matches(msg, km.CopyCell), key.Matches(msg, km.CopyRow):
-		return clipboard.Copy(fmt.Sprintf("the value of %s in row %d", m.t.Columns[m.col], m.row+1), v.text)
+		return clipboard.Copy(fmt.Sprintf("%s of row %d", m.t.Columns[m.col], m.row+1), v.text)
 	case key.Matches(msg, km.Up):
 		v.top--
 	case key.Matches(msg, km.Down):
