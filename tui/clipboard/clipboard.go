@@ -104,6 +104,9 @@ type CopiedMsg struct {
 	What   string
 	Bytes  int
 	Method Method
+	// Failed names the system clipboard command that failed, when the
+	// copy fell back to OSC 52.
+	Failed string
 	Err    error
 }
 
@@ -112,6 +115,9 @@ type CopiedMsg struct {
 func (m CopiedMsg) Text() string {
 	if m.Err != nil {
 		return fmt.Sprintf("copy %s: %v", m.What, m.Err)
+	}
+	if m.Failed != "" {
+		return fmt.Sprintf("copied %s (%s, %s: %s failed)", m.What, Bytes(m.Bytes), m.Method, m.Failed)
 	}
 	return fmt.Sprintf("copied %s (%s, %s)", m.What, Bytes(m.Bytes), m.Method)
 }
@@ -146,11 +152,12 @@ func CopyWith(m Method, what, text string) tea.Cmd {
 		defer cancel()
 		cmd := exec.CommandContext(ctx, m.Command[0], m.Command[1:]...)
 		cmd.Stdin = bytes.NewReader([]byte(text))
-		if out, err := cmd.CombinedOutput(); err != nil {
-			if len(out) > 0 {
-				err = fmt.Errorf("%s: %w: %s", m.Command[0], err, bytes.TrimSpace(out))
-			}
-			return CopiedMsg{What: what, Bytes: len(text), Method: m, Err: err}
+		if err := cmd.Run(); err != nil {
+			// A desktop without a working clipboard (no X server behind
+			// $DISPLAY): the terminal's clipboard it is.
+			osc := Method{Tmux: os.Getenv("TMUX") != ""}
+			failed := CopiedMsg{What: what, Bytes: len(text), Method: osc, Failed: m.Command[0]}
+			return tea.BatchMsg{tea.Raw(osc.Sequence(text)), func() tea.Msg { return failed }}
 		}
 		return CopiedMsg{What: what, Bytes: len(text), Method: m}
 	}

@@ -2,7 +2,11 @@ package clipboard
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -66,10 +70,39 @@ func TestCopiedText(t *testing.T) {
 		{CopiedMsg{What: "amount of row 3", Bytes: 12, Method: Method{}}, "copied amount of row 3 (12 bytes, OSC 52)"},
 		{CopiedMsg{What: "row 3, 7 cells", Bytes: 20480, Method: Method{Tmux: true}}, "copied row 3, 7 cells (20.0 KB, OSC 52 via tmux)"},
 		{CopiedMsg{What: "the message", Bytes: 1, Method: Method{Command: []string{"wl-copy"}}}, "copied the message (1 byte, wl-copy)"},
+		{CopiedMsg{What: "row 1, 2 cells", Bytes: 5, Method: Method{}, Failed: "xclip"}, "copied row 1, 2 cells (5 bytes, OSC 52: xclip failed)"},
 	}
 	for _, tc := range tests {
 		if got := tc.msg.Text(); got != tc.want {
 			t.Errorf("%q, want %q", got, tc.want)
 		}
+	}
+}
+
+// TestCopyWithCommand copies through a real command, and falls back to
+// OSC 52 when the command fails.
+func TestCopyWithCommand(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "copied")
+	ok := filepath.Join(dir, "ok.sh")
+	if err := os.WriteFile(ok, []byte("#!/bin/sh\ncat > '"+out+"'\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	msg := CopyWith(Method{Command: []string{ok}}, "x", "héllo")()
+	if c, isCopied := msg.(CopiedMsg); !isCopied || c.Err != nil || c.Failed != "" || c.Bytes != 6 {
+		t.Errorf("copy through a command: %#v", msg)
+	}
+	if b, err := os.ReadFile(out); err != nil || string(b) != "héllo" {
+		t.Errorf("the command got %q, %v", b, err)
+	}
+
+	t.Setenv("TMUX", "")
+	msg = CopyWith(Method{Command: []string{"false"}}, "x", "hi")()
+	batch, isBatch := msg.(tea.BatchMsg)
+	if !isBatch || len(batch) != 2 {
+		t.Fatalf("a failed command gives %#v, want the OSC 52 sequence and a report", msg)
+	}
+	if c, isCopied := batch[1]().(CopiedMsg); !isCopied || c.Failed != "false" || len(c.Method.Command) != 0 {
+		t.Errorf("report after the fallback: %#v", batch[1]())
 	}
 }
