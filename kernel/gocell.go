@@ -342,6 +342,14 @@ func (s *Session) goFailure(err error, src string) error {
 		if e, ok := p.Value.(error); ok {
 			ce.Err = e
 		}
+		if len(frames) == 0 {
+			// No frame of the cell ran: yaegi's compiler itself
+			// panicked, as it does on some undefined names (x :=
+			// nope.Field + 1).
+			if d := s.diagnose(src); d != nil {
+				return d
+			}
+		}
 		return ce
 	}
 	s.trace.take()

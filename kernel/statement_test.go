@@ -209,6 +209,7 @@ func TestGoUndefined(t *testing.T) {
 		{"var declaration", "var q = 1\nvar w = q + zzz", 2, "undefined: zzz"},
 		{"after statements", "a := 1\nfmt.Println(a)\n\nb := a * nope", 4, "undefined: nope"},
 		{"call argument", "fmt.Println(nothere)", 1, "undefined: nothere"},
+		{"field of an undefined name", "y := 2\nb := foo.Bar + y", 2, "undefined: foo"},
 	}
 	s := openSession(t, emptyWarehouse(t), kernel.Options{})
 	for _, tc := range tests {
@@ -223,8 +224,13 @@ func TestGoUndefined(t *testing.T) {
 			}
 		})
 	}
+	// A panic of the cell's own code stays a panic.
+	c := &notebooks.Cell{ID: "p", Kind: notebooks.Code, Lang: notebooks.LangGo, Source: "var m map[string]int\nm[\"a\"] = 1"}
+	if r := s.Run(context.Background(), c); r.Err == nil || r.Err.Kind != kernel.KindPanic || r.Err.Line != 2 {
+		t.Errorf("a nil map write: %v", r.Err)
+	}
 	// The session still runs Go after them.
-	c := &notebooks.Cell{ID: "ok", Kind: notebooks.Code, Lang: notebooks.LangGo, Source: "x := 41\nfmt.Println(x + 1)"}
+	c = &notebooks.Cell{ID: "ok", Kind: notebooks.Code, Lang: notebooks.LangGo, Source: "x := 41\nfmt.Println(x + 1)"}
 	if r := s.Run(context.Background(), c); r.Status != kernel.Passed || !strings.Contains(text(r), "42") {
 		t.Errorf("after the errors: %v %v\n%s", r.Status, r.Err, text(r))
 	}
