@@ -248,3 +248,41 @@ func TestSeeingRealKernel(t *testing.T) {
 		t.Errorf("the second cell run is not [2]:\n%s", s)
 	}
 }
+
+// brokenCatalog is a catalog whose sales namespace cannot be listed, with
+// an error too long for the panel.
+type brokenCatalog struct{ fakeCatalog }
+
+const brokenReason = "list lake.sales: read metadata s3://bucket/warehouse/sales/orders/metadata/00042.metadata.json: access denied by the bucket policy; ask the owner for s3:GetObject"
+
+func (brokenCatalog) Tables(_ context.Context, ns string) ([]string, error) {
+	if ns == "sales" {
+		return nil, errors.New(brokenReason)
+	}
+	return []string{"customers"}, nil
+}
+
+// TestCatalogNoteWhole checks that a catalog note cut to the panel says
+// how to see it whole, and that ! shows all of it.
+func TestCatalogNoteWhole(t *testing.T) {
+	o := scriptOpts("SELECT 1")(t)
+	o.Catalog = brokenCatalog{}
+	h := newHarness(t, 120, 30, o)
+	if !h.m.catalogShown() {
+		h.keys("ctrl+o")
+	} else {
+		h.keys("tab")
+	}
+	if h.m.focus != focusCatalog {
+		t.Fatalf("the catalog has no focus:\n%s", h.screen())
+	}
+	h.keys("down", "space")
+	h.waitFor("the note", func() bool { return strings.Contains(h.screen(), "error: list lake.s") })
+	if s := h.screen(); !strings.Contains(s, "(! full)") {
+		t.Errorf("the cut note does not say how to see it whole:\n%s", s)
+	}
+	h.keys("down", "!")
+	if s := strings.Join(strings.Fields(h.screen()), " "); !strings.Contains(s, "ask the owner for s3:GetObject") {
+		t.Errorf("! does not show the whole note:\n%s", h.screen())
+	}
+}
