@@ -231,7 +231,7 @@ func (s *Session) eval(ctx context.Context, src, cell string) (reflect.Value, er
 		return v, nil
 	}
 	if ctx.Err() == nil || !errors.Is(err, ctx.Err()) {
-		return v, s.goFailure(err)
+		return v, s.goFailure(err, src)
 	}
 	deadline := time.Now().Add(s.opts.Grace)
 	for {
@@ -322,7 +322,7 @@ var posPrefix = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): `)
 
 // goFailure turns an evaluation error into a CellError at a line of the
 // cell.
-func (s *Session) goFailure(err error) error {
+func (s *Session) goFailure(err error, src string) error {
 	var p interp.Panic
 	if errors.As(err, &p) {
 		frames := s.trace.take()
@@ -342,11 +342,75 @@ func (s *Session) goFailure(err error) error {
 		if e, ok := p.Value.(error); ok {
 			ce.Err = e
 		}
+		if len(frames) == 0 {
+			// No frame of the cell ran: yaegi's compiler itself
+			// panicked, as it does on some undefined names (x :=
+			// nope.Field + 1).
+			if d := s.diagnose(src); d != nil {
+				return d
+			}
+		}
 		return ce
 	}
 	s.trace.take()
-	return goError(err, 0)
+	ce := goError(err, 0)
+	if strings.HasSuffix(ce.Message(), "constant definition loop") {
+		if d := s.diagnose(src); d != nil {
+			return d
+		}
+	}
+	return ce
 }
+
+// diagnose explains yaegi's "constant definition loop", which is what it
+// says when a top-level statement or var declaration uses a name that is
+// not defined (x := undefinedThing + 1): it keeps waiting for a later
+// declaration to define it. Compiled as a function body, without running,
+// the same source gives the real error ("undefined: undefinedThing") at
+// its line, or a compiler panic naming the undefined name. It returns nil
+// when that tells nothing more.
+func (s *Session) diagnose(src string) (ce *CellError) {
+	open, shift := "func _() {", 0
+	defer func() {
+		// After the failed evaluation yaegi holds the undefined name as
+		// an incomplete type, and its compiler panics on it, saying where
+		// it is used.
+		r := recover()
+		if r == nil {
+			return
+		}
+		m := incompleteType.FindStringSubmatch(fmt.Sprint(r))
+		if m == nil {
+			ce = nil
+			return
+		}
+		line, _ := strconv.Atoi(m[1])
+		ce = &CellError{Kind: KindGo, Line: max(line-shift, 0), Err: fmt.Errorf("undefined: %s", m[2])}
+	}()
+	// src starts with newlines that put its first line at its line in the
+	// cell; the function's header takes the first, empty, line. Source on
+	// the cell's first line starts the body on line 2.
+	if !strings.HasPrefix(src, "\n") {
+		open, shift = "func _() {\n", 1
+	}
+	_, err := s.interp.Compile(open + src + "\n}")
+	if err == nil {
+		return nil
+	}
+	d := goError(err, 0)
+	if strings.HasSuffix(d.Message(), "constant definition loop") {
+		return nil
+	}
+	if d.Line > 0 {
+		d.Line -= shift
+	}
+	return d
+}
+
+// incompleteType matches the panic of yaegi's compiler on a name that an
+// earlier evaluation left undefined: "2:6: CFG post-order panic: 1:33:
+// incomplete type undefinedThing".
+var incompleteType = regexp.MustCompile(`^(\d+):\d+: CFG post-order panic: .*incomplete type ([\pL_][\pL\pN_]*)$`)
 
 // goError locates a compile or scan error at its line.
 func goError(err error, line int) *CellError {

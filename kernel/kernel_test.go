@@ -107,7 +107,7 @@ SELECT 2;
 SELECT no_such_column
 FROM range(3)
 ~~~`,
-		cells: []cellCheck{{status: kernel.Failed, kind: kernel.KindSQL, line: 3, contains: []string{"test.md:6: cell sql-", "line 3", "no_such_column"}}},
+		cells: []cellCheck{{status: kernel.Failed, kind: kernel.KindSQL, line: 3, contains: []string{"test.md:6: cell 2, line 3", "no_such_column"}}},
 	}, {
 		name: "assert passes",
 		md: `~~~sql assert

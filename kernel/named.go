@@ -44,9 +44,8 @@ func (s *Session) createNamed(ctx context.Context, name, query string) error {
 	if err := s.resultsDB(ctx); err != nil {
 		return err
 	}
-	// The newline ends a trailing -- comment of the query.
-	if err := s.sql.Exec(ctx, "CREATE OR REPLACE TABLE "+resultTable(name)+" AS "+query+"\n"); err != nil {
-		return err
+	if err := s.sql.Exec(ctx, wrapped("CREATE OR REPLACE TABLE "+resultTable(name)+" AS", query, "")); err != nil {
+		return unwrapped(err)
 	}
 	if err := s.dropTemp(ctx, name, "TABLE"); err != nil {
 		return err

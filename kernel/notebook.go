@@ -97,6 +97,7 @@ func (s *Session) RunNotebook(ctx context.Context, nb *notebooks.Notebook, opts 
 			}
 		}
 		if r.Err != nil {
+			r.Err.Label = CellLabel(nb, i)
 			r.Err.Path = nb.Path
 			if c.Line > 0 && r.Err.Line > 0 {
 				r.Err.FileLine = c.Line + r.Err.Line
@@ -112,7 +113,7 @@ func (s *Session) RunNotebook(ctx context.Context, nb *notebooks.Notebook, opts 
 		case Failed:
 			rep.Failed++
 			if opts.FailFast && stopped == "" {
-				stopped = fmt.Sprintf("not run: --fail-fast stopped the run at cell %s", c.ID)
+				stopped = fmt.Sprintf("not run: --fail-fast stopped the run at %s", CellLabel(nb, i))
 			}
 		case Skipped:
 			rep.Skipped++
@@ -136,9 +137,9 @@ func blocked(g *Graph, rep *Report, nb *notebooks.Notebook, i int) string {
 		}
 		switch r.Status {
 		case Failed:
-			failed = append(failed, nb.Cells[j].ID)
+			failed = append(failed, neededName(nb, j))
 		case Skipped:
-			skipped = append(skipped, nb.Cells[j].ID)
+			skipped = append(skipped, neededName(nb, j))
 		}
 	}
 	switch {
@@ -148,6 +149,14 @@ func blocked(g *Graph, rep *Report, nb *notebooks.Notebook, i int) string {
 		return fmt.Sprintf("needs %s, which was skipped", strings.Join(skipped, ", "))
 	}
 	return ""
+}
+
+// neededName names a cell another needs: its name, else "cell 3".
+func neededName(nb *notebooks.Notebook, i int) string {
+	if n := nb.Cells[i].Options.Name; n != "" {
+		return n
+	}
+	return CellLabel(nb, i)
 }
 
 // skip records a cell that does not run, with why in its output.

@@ -21,6 +21,10 @@ const (
 	OutputMarkdown                   // Text in Markdown
 	OutputValue                      // Text: the value of a Go cell's last expression
 	OutputError                      // Err: why the cell failed
+	// OutputStatement is what one statement of a SQL cell did (Statement):
+	// every statement of a cell of several before the last, and a last
+	// one that is not a query.
+	OutputStatement
 )
 
 // Output is one thing a cell produced, in the order it produced them.
@@ -31,6 +35,8 @@ type Output struct {
 	Table  *Table
 	Chart  *chart.Chart
 	Err    *CellError
+	// Statement is set for OutputStatement.
+	Statement *Statement
 }
 
 // terminalRows is how many rows a table shows as text; HTML shows all the
@@ -47,6 +53,8 @@ func (o Output) Terminal(width int) string {
 		return o.Chart.Text(width)
 	case OutputError:
 		return o.Err.Report()
+	case OutputStatement:
+		return o.Statement.text()
 	}
 	return o.Text
 }
@@ -80,6 +88,11 @@ func (o Output) Notebook() notebooks.Output {
 		})
 	case OutputError:
 		return notebooks.Failure(o.Err.Kind, o.Err.Message(), o.Err.traceback()...)
+	case OutputStatement:
+		return notebooks.Display(map[string]string{
+			notebooks.MIMEText: o.Statement.text(),
+			notebooks.MIMEHTML: o.Statement.html(),
+		})
 	}
 	return notebooks.Stream("stderr", fmt.Sprintf("unknown output kind %d\n", o.Kind))
 }
@@ -120,7 +133,10 @@ var (
 type CellError struct {
 	Kind string
 	Cell string // the cell's id
-	Line int    // 1-based line inside the cell; 0 if unknown
+	// Label is what users call the cell ("cell 3", "cell top_customers",
+	// CellLabel); messages use it rather than the internal id when set.
+	Label string
+	Line  int // 1-based line inside the cell; 0 if unknown
 	// Path and FileLine locate the error in the notebook file; set when
 	// the cell was run as part of a notebook read from a file.
 	Path     string
@@ -156,7 +172,10 @@ func (e *CellError) where() string {
 		}
 		parts = append(parts, p)
 	}
-	c := "cell " + e.Cell
+	c := e.Label
+	if c == "" {
+		c = "cell " + e.Cell
+	}
 	if e.Line > 0 {
 		c += fmt.Sprintf(", line %d", e.Line)
 	}

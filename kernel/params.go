@@ -143,7 +143,7 @@ func (s *Session) runDefaults(ctx context.Context, src string) ([]string, error)
 			}
 		}
 		if err := s.sql.Exec(ctx, st.Text); err != nil {
-			return nil, sqlError(err, st.Line)
+			return nil, sqlError(err, st.Line, st.Text)
 		}
 	}
 	return names, nil

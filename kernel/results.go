@@ -69,8 +69,8 @@ func (s *Session) keepQuery(ctx context.Context, cell, query string) (*Table, er
 	s.held.seq++
 	name := fmt.Sprintf("floe_result_%d", s.held.seq)
 	quoted := engine.QuoteIdent(name)
-	if err := s.sql.Exec(ctx, "CREATE OR REPLACE TEMP TABLE "+quoted+" AS "+query+"\n"); err != nil {
-		return nil, err
+	if err := s.sql.Exec(ctx, wrapped("CREATE OR REPLACE TEMP TABLE "+quoted+" AS", query, "")); err != nil {
+		return nil, unwrapped(err)
 	}
 	h := &heldResult{handle: fmt.Sprintf("%s@%d", cell, s.held.seq), cell: cell, table: quoted, owned: true, query: query}
 	t, err := s.describeHeld(ctx, h)

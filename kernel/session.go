@@ -169,6 +169,18 @@ func (s *Session) Close() error {
 // with its timeout option, or the session's default timeout; when it ends,
 // a running DuckDB query is interrupted and the session stays usable.
 func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
+	return s.run(ctx, c, true)
+}
+
+// Preview runs a cell that is not part of the notebook, such as the
+// workbench's preview of a table, as Run does, but without counting it as
+// an execution: the cell's Execution.Count stays 0 and the next cell run
+// gets the count it would have had.
+func (s *Session) Preview(ctx context.Context, c *notebooks.Cell) *Result {
+	return s.run(ctx, c, false)
+}
+
+func (s *Session) run(ctx context.Context, c *notebooks.Cell, counted bool) *Result {
 	r := &Result{Cell: c.ID}
 	switch {
 	case c.Kind != notebooks.Code:
@@ -190,7 +202,11 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 	}
 	defer cancel()
 
-	s.count++
+	count := 0
+	if counted {
+		s.count++
+		count = s.count
+	}
 	run := &cellRun{ctx: cctx, id: c.ID}
 	s.mu.Lock()
 	s.cur = run
@@ -219,6 +235,7 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 	ce := s.cellError(cctx, ctx, err, timeout)
 	if ce != nil {
 		ce.Cell = c.ID
+		ce.Label = namedLabel(c)
 		run.outputs = append(run.outputs, Output{Kind: OutputError, Err: ce})
 	}
 	r.Outputs = run.outputs
@@ -226,7 +243,7 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 	case c.Options.ExpectError && ce != nil:
 		r.Status, r.Err = Passed, ce
 	case c.Options.ExpectError:
-		ce = &CellError{Kind: KindExpected, Cell: c.ID, Err: fmt.Errorf("%w (expect=error), but it succeeded", ErrUnexpectedSuccess)}
+		ce = &CellError{Kind: KindExpected, Cell: c.ID, Label: namedLabel(c), Err: fmt.Errorf("%w (expect=error), but it succeeded", ErrUnexpectedSuccess)}
 		r.Outputs = append(r.Outputs, Output{Kind: OutputError, Err: ce})
 		r.Status, r.Err = Failed, ce
 	case ce != nil:
@@ -235,8 +252,29 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 		r.Status = Passed
 	}
 	c.Outputs = notebookOutputs(r.Outputs)
-	c.Execution = notebooks.Execution{Count: s.count, Start: r.Start, Duration: r.Duration}
+	c.Execution = notebooks.Execution{Count: count, Start: r.Start, Duration: r.Duration}
 	return r
+}
+
+// CellLabel is what users call cell i of a notebook in messages: "cell
+// top_customers" for a named cell, else its place, "cell 3" (counting
+// every cell from 1, as they are shown). Cell ids are internal.
+func CellLabel(nb *notebooks.Notebook, i int) string {
+	if i < 0 || i >= len(nb.Cells) {
+		return ""
+	}
+	if l := namedLabel(&nb.Cells[i]); l != "" {
+		return l
+	}
+	return fmt.Sprintf("cell %d", i+1)
+}
+
+// namedLabel is "cell NAME" for a named cell, else "".
+func namedLabel(c *notebooks.Cell) string {
+	if c.Options.Name == "" {
+		return ""
+	}
+	return "cell " + c.Options.Name
 }
 
 func notebookOutputs(outs []Output) []notebooks.Output {

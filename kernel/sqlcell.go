@@ -2,10 +2,7 @@ package kernel
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/floehq/floe/engine"
@@ -28,13 +25,31 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 	if len(stmts) == 0 {
 		return nil
 	}
+	many := len(stmts) > 1
 	for _, st := range stmts[:len(stmts)-1] {
-		if err := s.sql.Exec(ctx, st.Text); err != nil {
-			return sqlError(err, st.Line)
+		out, err := s.runStatement(ctx, st)
+		if err != nil {
+			return sqlError(err, st.Line, st.Text)
 		}
+		s.emit(Output{Kind: OutputStatement, Statement: out})
 	}
 	last := stmts[len(stmts)-1]
 	o := c.Options
+	if !isQuery(last.Text) && o.Name == "" && o.Chart.Kind == "" && !o.Assert && o.Rows == nil {
+		// DDL, DML, SET, SHOW ...: say what it did; a result set of
+		// its own (SHOW, DESCRIBE, CALL) is the cell's table.
+		out, err := s.runStatement(ctx, last)
+		if err != nil {
+			return sqlError(err, last.Line, last.Text)
+		}
+		switch {
+		case out.Result != nil && !many:
+			s.emit(Output{Kind: OutputTable, Table: out.Result})
+		default:
+			s.emit(Output{Kind: OutputStatement, Statement: out})
+		}
+		return nil
+	}
 	keep := o.Name
 	hidden := keep == "" && o.Chart.Kind != ""
 	if hidden {
@@ -49,7 +64,7 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 	switch {
 	case keep != "" && isQuery(last.Text):
 		if err := s.createNamed(ctx, keep, last.Text); err != nil {
-			return sqlError(err, last.Line)
+			return sqlError(err, last.Line, last.Text)
 		}
 		source = engine.QuoteIdent(keep)
 		var err error
@@ -60,7 +75,7 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 			t, err = s.head(ctx, source)
 		}
 		if err != nil {
-			return sqlError(err, last.Line)
+			return sqlError(err, last.Line, last.Text)
 		}
 		if !hidden {
 			s.addResult(keep)
@@ -72,7 +87,7 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 		// Not a query (SHOW, DESCRIBE, CALL ...): its result is small.
 		all, err := s.stream(ctx, last.Text, -1, check)
 		if err != nil {
-			return sqlError(err, last.Line)
+			return sqlError(err, last.Line, last.Text)
 		}
 		if err := s.register(ctx, keep, all); err != nil {
 			return &CellError{Kind: KindSQL, Line: last.Line, Err: err}
@@ -82,29 +97,18 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 	case check == nil && s.holds() && isQuery(last.Text):
 		var err error
 		if t, err = s.keepQuery(ctx, c.ID, last.Text); err != nil {
-			return sqlError(err, last.Line)
+			return sqlError(err, last.Line, last.Text)
 		}
 	case check == nil && s.opts.MaxRows > 0 && isQuery(last.Text):
-		// Only what is shown is read: DuckDB's driver materialises a whole
-		// result, so a 10M-row SELECT read to the end would hold it all.
-		// A result larger than the display is counted by a second query.
+		// Only what is shown is read (shown).
 		var err error
-		// The newline ends a trailing -- comment of the query.
-		limited := fmt.Sprintf("SELECT * FROM (%s\n) AS floe_shown LIMIT %d", last.Text, s.opts.MaxRows+1)
-		if t, err = s.stream(ctx, limited, s.opts.MaxRows, nil); err != nil {
-			return sqlError(err, last.Line)
-		}
-		if t.Total > int64(s.opts.MaxRows) {
-			counted, err := s.stream(ctx, "SELECT count(*) FROM ("+last.Text+"\n) AS floe_counted", 1, nil)
-			if err != nil {
-				return sqlError(err, last.Line)
-			}
-			t.Total = counted.Rows[0][0].(int64)
+		if t, err = s.shown(ctx, last.Text); err != nil {
+			return sqlError(err, last.Line, last.Text)
 		}
 	default:
 		var err error
 		if t, err = s.stream(ctx, last.Text, s.opts.MaxRows, check); err != nil {
-			return sqlError(err, last.Line)
+			return sqlError(err, last.Line, last.Text)
 		}
 	}
 	if hidden {
@@ -159,30 +163,6 @@ func (s *Session) stream(ctx context.Context, stmt string, limit int, check *ass
 	}
 	return t, nil
 }
-
-// sqlError locates a statement's error at its line in the cell: line is
-// where the statement starts.
-func sqlError(err error, line int) error {
-	var ce *CellError
-	if errors.As(err, &ce) {
-		return ce
-	}
-	var se *lakesql.StatementError
-	if errors.As(err, &se) {
-		line += se.Line - 1
-		err = se.Err
-	}
-	// DuckDB reports where in the statement a parse or bind error is
-	// only in its message.
-	if m := duckLine.FindStringSubmatch(err.Error()); m != nil {
-		n, _ := strconv.Atoi(m[1])
-		line += n - 1
-	}
-	return &CellError{Kind: KindSQL, Line: line, Err: err}
-}
-
-// duckLine finds the "LINE 2:" DuckDB puts under a message.
-var duckLine = regexp.MustCompile(`(?m)^LINE (\d+):`)
 
 // assertion checks the boolean columns of every row of a result.
 type assertion struct {

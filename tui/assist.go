@@ -220,7 +220,7 @@ func (m *Model) fixDone(msg fixDoneMsg) tea.Cmd {
 	case msg.fix.Source == msg.fix.Old:
 		m.message, m.isError = "the agent proposes no change to the cell", true
 	default:
-		u.diff.SetFix(msg.fix)
+		u.diff.SetFix(msg.fix, m.cellLabel(msg.fix.Cell))
 		u.diff.SetSize(m.width, m.height)
 	}
 	return nil
@@ -236,15 +236,15 @@ func (m *Model) acceptFix() tea.Cmd {
 	i := nb.Index(fx.Cell)
 	switch {
 	case i < 0:
-		m.message, m.isError = "cell "+fx.Cell+" is gone; the fix was not applied", true
+		m.message, m.isError = "the fixed cell is gone; the fix was not applied", true
 	case nb.Cells[i].Source != fx.Old:
-		m.message, m.isError = "cell "+fx.Cell+" changed while the fix was made; press F again", true
+		m.message, m.isError = m.cellLabel(fx.Cell)+" changed while the fix was made; press F again", true
 	default:
 		if err := m.notebook.ReplaceSource(fx.Cell, fx.Source); err != nil {
 			m.message, m.isError = "fix: "+err.Error(), true
 			return nil
 		}
-		m.message, m.isError = "cell "+fx.Cell+" replaced by the fix; ctrl+enter runs it", false
+		m.message, m.isError = m.cellLabel(fx.Cell)+" replaced by the fix; ctrl+enter runs it", false
 	}
 	return nil
 }
@@ -365,7 +365,7 @@ func (m *Model) withFix(screen string) string {
 	case u.fixing != nil:
 		el := m.common.Now().Sub(u.fixing.start)
 		spin := spinnerFrames[int(el/fixTickEvery)%len(spinnerFrames)]
-		return overlay(screen, diffview.Pending(m.common, u.fixing.cell, notebook.Duration(el), spin), m.width, m.height)
+		return overlay(screen, diffview.Pending(m.common, m.cellLabel(u.fixing.cell), notebook.Duration(el), spin), m.width, m.height)
 	case u.diff.Fix() != nil:
 		return overlay(screen, u.diff.View(), m.width, m.height)
 	}
@@ -377,6 +377,16 @@ func (m *Model) assistStatus(s *statusbar.State) {
 	if u := m.assist; u != nil && u.chatFocused {
 		s.Mode = "CHAT"
 	}
+}
+
+// cellLabel is what users call the cell with the given id: "cell 3", or
+// its name.
+func (m *Model) cellLabel(id string) string {
+	nb := m.notebook.Notebook()
+	if l := kernel.CellLabel(nb, nb.Index(id)); l != "" {
+		return l
+	}
+	return "the cell"
 }
 
 // notebookWidth is the width the notebook draws at: the screen less the

@@ -149,6 +149,15 @@ func registry() []Command {
 		{Name: "Edit value", Help: "change the selected value: proposes the UPDATE of the lake table",
 			Key: func(k *keymap.KeyMap) key.Binding { return k.EditValue }, Enabled: inResults,
 			Run: func(m *Model) tea.Cmd { return m.pager.EditValue() }},
+		{Name: "View value", Help: "the selected value whole: wrapped, JSON pretty-printed, y copies it",
+			Key: func(k *keymap.KeyMap) key.Binding { return k.ViewValue }, Enabled: inResults,
+			Run: func(m *Model) tea.Cmd { return m.pager.ViewValue() }},
+		{Name: "Next result set", Help: "the next result of a cell of several statements ([ goes back)",
+			Key: func(k *keymap.KeyMap) key.Binding { return k.SwitchResult }, Enabled: inResults,
+			Run: func(m *Model) tea.Cmd { return m.pager.NextSet() }},
+		{Name: "Show the whole message", Help: "the status bar's message, the catalog note or the cell's error, wrapped",
+			Key: func(k *keymap.KeyMap) key.Binding { return k.FullMessage },
+			Run: func(m *Model) tea.Cmd { return m.openMessage() }},
 
 		// The data agent.
 		{Name: "Fix cell with AI", Help: "ask the data agent to fix the failed cell; shows the change as a diff",

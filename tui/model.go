@@ -193,6 +193,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case notebook.OpenResultsMsg:
 		m.pager.SetTable(msg.Table, msg.Title)
+		m.pager.SetName(msg.Name)
+		m.pager.SetSets(msg.Sets)
 		m.setFocus(focusResults)
 		return m, nil
 	case notebook.RunDoneMsg:
@@ -200,6 +202,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// The pager shows the cell under the cursor, which ran again.
 			if t, title := m.notebook.CurrentTable(); t != nil && t != m.pager.Table() {
 				m.pager.SetTable(t, title)
+				m.pager.SetName(m.notebook.CurrentName())
+				m.pager.SetSets(m.notebook.CurrentSets())
 			}
 		}
 		cmd := m.recordRun(msg)
@@ -272,6 +276,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 	km := m.common.KeyMap
+	if m.fullMessageKey(msg) {
+		return m.openMessage() // before the key clears the message
+	}
 	m.message, m.isError = "", false
 	if m.dialog != dialogNone {
 		return m.dialogKey(msg)
@@ -362,6 +369,8 @@ func (m *Model) cycleFocus() {
 			}
 			if t != m.pager.Table() {
 				m.pager.SetTable(t, title)
+				m.pager.SetName(m.notebook.CurrentName())
+				m.pager.SetSets(m.notebook.CurrentSets())
 			}
 		case focusCatalog:
 			if !m.catalogShown() {
@@ -726,9 +735,9 @@ func (m *Model) fillStatus() {
 		}
 	}
 	s.Message, s.IsError = m.message, m.isError
-	s.Help = "? help"
+	s.Help, s.FullKey = "? help", "!"
 	if m.notebook.Editing() && m.focus == focusNotebook {
-		s.Help = "f1 help"
+		s.Help, s.FullKey = "f1 help", "f2"
 	}
 }
 

@@ -446,8 +446,13 @@ func TestAutosaveKeepsARecoveryCopyUntilSaved(t *testing.T) {
 	}
 	// A new session on the same file says the copy is there.
 	h2 := newHarness(t, 80, 24, Options{Notebook: parseSample(t), Path: path})
-	if s := h2.screen(); !strings.Contains(s, "unsaved changes from an earlier") {
+	if s := h2.screen(); !strings.Contains(s, "unsaved changes from an") || !strings.Contains(s, "(! full)") {
 		t.Errorf("no word of the recovery copy:\n%s", s)
+	}
+	// The message is cut to fit; ! shows it whole, with the copy's path.
+	h2.keys("!")
+	if s := h2.screen(); !strings.Contains(s, "unsaved changes from an earlier session are in") {
+		t.Errorf("! does not show the whole message:\n%s", s)
 	}
 	h.keys("ctrl+s")
 	h.waitFor("the save", func() bool { return !h.m.notebook.Dirty() })

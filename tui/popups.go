@@ -16,6 +16,7 @@ const (
 	popupNone    popup = iota
 	popupPalette       // the command palette
 	popupHistory       // the query history browser
+	popupMessage       // a message shown whole (message.go)
 )
 
 // popups are the command palette and the history browser: filter lists
@@ -26,6 +27,8 @@ type popups struct {
 	history *historyview.Model
 	// cmds are the commands the open palette lists, by its item index.
 	cmds []Command
+	// message is the message box's message.
+	message messageView
 }
 
 func newPopups(c component.Common) popups {
@@ -39,8 +42,11 @@ func (p *popups) setSize(w, h int) {
 
 // mode is the status bar's mode while a popup is open.
 func (p *popups) mode() string {
-	if p.kind == popupHistory {
+	switch p.kind {
+	case popupHistory:
 		return "HISTORY"
+	case popupMessage:
+		return "MESSAGE"
 	}
 	return "COMMANDS"
 }
@@ -75,6 +81,8 @@ func (m *Model) popupUpdate(msg tea.Msg) tea.Cmd {
 		return m.popups.palette.Update(msg)
 	case popupHistory:
 		return m.popups.history.Update(msg)
+	case popupMessage:
+		return m.messageKey(msg)
 	}
 	return nil
 }
@@ -114,6 +122,8 @@ func (m *Model) popupBox() (string, bool) {
 		return m.popups.palette.View(), true
 	case popupHistory:
 		return m.popups.history.View(), true
+	case popupMessage:
+		return m.messageBox(), true
 	}
 	return "", false
 }

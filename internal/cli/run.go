@@ -172,7 +172,11 @@ func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params
 // one.
 func (g *globals) progress(j job, n, total int, c *notebooks.Cell, r *kernel.Result) {
 	status := map[kernel.Status]string{kernel.Passed: "ok", kernel.Failed: "FAIL", kernel.Skipped: "skip"}[r.Status]
-	line := fmt.Sprintf("  %-4s [%d/%d] %-3s %s", status, n, total, c.Lang, c.ID)
+	name := c.Options.Name // else "cell 3": ids are internal
+	if name == "" {
+		name = kernel.CellLabel(j.nb, j.nb.Index(c.ID))
+	}
+	line := fmt.Sprintf("  %-4s [%d/%d] %-3s %s", status, n, total, c.Lang, name)
 	switch r.Status {
 	case kernel.Skipped:
 		line += " (" + r.Reason + ")"

@@ -16,17 +16,47 @@ var markers = []rune{'●', '○', '▲', '■', '◆', '✚', '✖', '▼'}
 // Text draws the chart with Unicode characters in about width columns:
 // horizontal bars for bar charts and histograms, a grid of points for line
 // and scatter charts.
-func (c *Chart) Text(width int) string {
+func (c *Chart) Text(width int) string { return c.TextFit(width, 0) }
+
+// minTextHeight is the fewest lines TextFit draws a chart in.
+const minTextHeight = 8
+
+// TextFit draws the chart as Text does in at most height lines (at least
+// minTextHeight; 0 means Text's own size): the plot shrinks, or fewer bars
+// show with a line saying how many more, so that the title, the axes,
+// their labels, the legend and the note always show.
+func (c *Chart) TextFit(width, height int) string {
 	width = max(width, 40)
+	if height > 0 {
+		height = max(height, minTextHeight)
+	}
 	var b strings.Builder
+	fixed := 0
 	if c.Title != "" {
 		b.WriteString(c.Title + "\n")
+		fixed++
+	}
+	if c.Note != "" {
+		fixed++
 	}
 	switch c.Kind {
 	case Bar, Histogram:
-		c.textBars(&b, width)
+		n := maxTextBars
+		if height > 0 {
+			n = max(height-fixed-1, 1) // a line for "… n more bars"
+		}
+		c.textBars(&b, width, n)
 	default:
-		c.textGrid(&b, width)
+		h := gridHeight
+		if height > 0 {
+			// The x axis, its labels, the axis names and the legend.
+			fixed += 3
+			if len(c.Series) > 1 {
+				fixed++
+			}
+			h = min(max(height-fixed, 2), gridHeight)
+		}
+		c.textGrid(&b, width, h)
 	}
 	if c.Note != "" {
 		b.WriteString(c.Note + "\n")
@@ -34,12 +64,15 @@ func (c *Chart) Text(width int) string {
 	return b.String()
 }
 
+// gridHeight is the rows of a line or scatter chart's plot at full size.
+const gridHeight = 14
+
 type textBar struct {
 	label, series string
 	v             float64
 }
 
-func (c *Chart) textBars(b *strings.Builder, width int) {
+func (c *Chart) textBars(b *strings.Builder, width, maxBars int) {
 	var bars []textBar
 	for _, s := range c.Series {
 		for _, p := range s.Points {
@@ -68,9 +101,9 @@ func (c *Chart) textBars(b *strings.Builder, width int) {
 		}
 	}
 	more := 0
-	if len(bars) > maxTextBars {
-		more = len(bars) - maxTextBars
-		bars = bars[:maxTextBars]
+	if len(bars) > maxBars {
+		more = len(bars) - maxBars
+		bars = bars[:maxBars]
 	}
 	lw, vw := 0, 0
 	lo, hi := 0.0, 0.0
@@ -113,8 +146,7 @@ func blocks(n float64) string {
 }
 
 // textGrid plots line and scatter charts on a character grid.
-func (c *Chart) textGrid(b *strings.Builder, width int) {
-	const h = 14
+func (c *Chart) textGrid(b *strings.Builder, width, h int) {
 	xlo, xhi, ylo, yhi := c.bounds()
 	if c.Kind == Line {
 		xlo, xhi = 0, float64(max(1, len(c.Categories)-1))
@@ -155,10 +187,10 @@ func (c *Chart) textGrid(b *strings.Builder, width int) {
 		switch i {
 		case 0:
 			l = ylbl[0]
-		case h / 2:
-			l = ylbl[1]
 		case h - 1:
 			l = ylbl[2]
+		case h / 2:
+			l = ylbl[1]
 		}
 		fmt.Fprintf(b, "%*s ┤%s\n", lw, l, strings.TrimRight(string(line), " "))
 	}

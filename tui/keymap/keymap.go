@@ -18,6 +18,9 @@ type KeyMap struct {
 	Chat          key.Binding
 	Palette       key.Binding
 	History       key.Binding
+	// FullMessage shows the whole of a message cut to fit its line: the
+	// status bar's, or the errors under the cell.
+	FullMessage key.Binding
 
 	// Moving around, in the notebook, the results and the catalog.
 	Up       key.Binding
@@ -65,6 +68,10 @@ type KeyMap struct {
 	CopyRow     key.Binding
 	Export      key.Binding
 	EditValue   key.Binding
+	ViewValue   key.Binding
+	// SwitchResult shows the previous ([) or next (]) result set of a
+	// cell of several statements.
+	SwitchResult key.Binding
 
 	// The catalog tree.
 	Insert  key.Binding
@@ -98,6 +105,7 @@ func Default() *KeyMap {
 		Chat:          b([]string{"ctrl+l", "f3"}, "ctrl+l / f3", "open, focus or close the chat with the data agent"),
 		Palette:       b([]string{"ctrl+x", ":"}, "ctrl+x / :", "command palette: every action by name (: outside the editor)"),
 		History:       b([]string{"ctrl+y"}, "ctrl+y", "query history of every session"),
+		FullMessage:   b([]string{"f2", "!"}, "! / f2", "the whole message or error (f2 in the editor)"),
 
 		Up:       b([]string{"up", "k"}, "↑/k", "up"),
 		Down:     b([]string{"down", "j"}, "↓/j", "down"),
@@ -129,13 +137,15 @@ func Default() *KeyMap {
 
 		Complete: b([]string{"ctrl+space", "ctrl+@"}, "ctrl+space", "complete SQL (opens as you type)"),
 
-		FirstColumn: b([]string{"0", "ctrl+a"}, "0", "first column"),
-		LastColumn:  b([]string{"$", "ctrl+e"}, "$", "last column"),
-		Sort:        b([]string{"s"}, "s", "sort by column: ascending, descending, off"),
-		CopyCell:    b([]string{"y"}, "y", "copy value"),
-		CopyRow:     b([]string{"Y"}, "Y", "copy row (tab-separated)"),
-		Export:      b([]string{"e"}, "e", "export the result (.csv .parquet .json)"),
-		EditValue:   b([]string{"enter"}, "enter", "edit value as an UPDATE of the table"),
+		FirstColumn:  b([]string{"0", "ctrl+a"}, "0", "first column"),
+		LastColumn:   b([]string{"$", "ctrl+e"}, "$", "last column"),
+		Sort:         b([]string{"s"}, "s", "sort by column: ascending, descending, off"),
+		CopyCell:     b([]string{"y"}, "y", "copy value"),
+		CopyRow:      b([]string{"Y"}, "Y", "copy row (tab-separated)"),
+		Export:       b([]string{"e"}, "e", "export the result (.csv .parquet .json)"),
+		EditValue:    b([]string{"enter"}, "enter", "edit value as an UPDATE of the table"),
+		ViewValue:    b([]string{"v"}, "v", "view the whole value (JSON pretty-printed)"),
+		SwitchResult: b([]string{"[", "]"}, "[ ]", "previous, next result set of the cell"),
 
 		Insert:  b([]string{"enter"}, "enter", "insert name into the cell"),
 		Expand:  b([]string{"space", "right", "l"}, "space/→", "expand or collapse"),
@@ -163,10 +173,10 @@ type Group struct {
 func (k *KeyMap) Groups() []Group {
 	e := k.Editor
 	groups := []Group{
-		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.Palette, k.History, k.ToggleCatalog, k.Chat, k.InsertAnswer}},
+		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.Palette, k.History, k.ToggleCatalog, k.Chat, k.InsertAnswer, k.FullMessage}},
 		{"Notebook", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.Edit, k.AddAbove, k.AddBelow, k.Delete, k.MoveUp, k.MoveDown, k.CycleType, k.Merge, k.RunAllAbove, k.Results, k.FixWithAI, k.Focus}},
 		{"Editing a cell", []key.Binding{k.StopEditing, k.Indent, k.Split, e.InsertNewline, e.LinePrevious, e.LineNext, e.WordForward, e.WordBackward, e.LineStart, e.LineEnd, e.InputBegin, e.InputEnd, e.DeleteWordBackward, e.DeleteAfterCursor, e.DeleteBeforeCursor, e.Paste, e.SelectAll, k.Complete}},
-		{"Results", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FirstColumn, k.LastColumn, k.Sort, k.CopyCell, k.CopyRow, k.Export, k.EditValue, k.Back}},
+		{"Results", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FirstColumn, k.LastColumn, k.Sort, k.CopyCell, k.CopyRow, k.Export, k.EditValue, k.ViewValue, k.SwitchResult, k.Back}},
 		{"Catalog", []key.Binding{k.Up, k.Down, k.Expand, k.Insert, k.Preview, k.Refresh, k.Back}},
 	}
 	if k.Vim {

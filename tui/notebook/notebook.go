@@ -14,6 +14,7 @@ import (
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
 	"github.com/floehq/floe/tui/component"
+	"github.com/floehq/floe/tui/components/pager"
 )
 
 // Kernel runs cells; *kernel.Session is one. Run is called from a command's
@@ -32,6 +33,11 @@ type StatusMsg struct {
 type OpenResultsMsg struct {
 	Title string
 	Table *kernel.Table
+	// Name is a file name for the results, without extension: the cell's
+	// name, "cell-3", or the previewed table's name.
+	Name string // Sets are all the cell's result sets, one per statement that
+	// returned rows; Table is one of them. Empty for a preview.
+	Sets []pager.Set
 }
 
 // RunDoneMsg reports that a run finished; Cell is "" for a table preview.
@@ -583,7 +589,8 @@ func (m *Model) cycleType() tea.Cmd {
 func (m *Model) openResults() tea.Cmd {
 	c := m.nb.Cells[m.cursor]
 	if t := m.table(c.ID); t != nil {
-		return func() tea.Msg { return OpenResultsMsg{Title: resultsTitle(c, t), Table: t} }
+		title, name, sets := m.resultsTitle(c, t), m.CurrentName(), m.CurrentSets()
+		return func() tea.Msg { return OpenResultsMsg{Title: title, Table: t, Name: name, Sets: sets} }
 	}
 	return status("this cell has no table to page through; run it first (ctrl+enter)")
 }
@@ -598,15 +605,56 @@ func (m *Model) CurrentTable() (*kernel.Table, string) {
 	if t == nil {
 		return nil, ""
 	}
-	return t, resultsTitle(c, t)
+	return t, m.resultsTitle(c, t)
 }
 
-func resultsTitle(c notebooks.Cell, t *kernel.Table) string {
+func (m *Model) resultsTitle(c notebooks.Cell, t *kernel.Table) string {
 	name := c.Options.Name
 	if name == "" {
-		name = c.ID
+		name = kernel.CellLabel(m.nb, m.nb.Index(c.ID))
 	}
 	return fmt.Sprintf("Results of %s · %s · esc back to the notebook", name, columns(len(t.Columns)))
+}
+
+// CurrentSets returns every result set of the cell under the cursor, in
+// order: the results of its statements, then the cell's table.
+func (m *Model) CurrentSets() []pager.Set {
+	if len(m.nb.Cells) == 0 {
+		return nil
+	}
+	c := m.nb.Cells[m.cursor]
+	r := m.results[c.ID]
+	if r == nil {
+		return nil
+	}
+	var sets []pager.Set
+	for _, o := range r.Outputs {
+		switch {
+		case o.Kind == kernel.OutputStatement && o.Statement.Result != nil:
+			st := o.Statement
+			name := c.Options.Name
+			if name == "" {
+				name = kernel.CellLabel(m.nb, m.cursor)
+			}
+			title := fmt.Sprintf("Results of %s, line %d (%s) · %s · not held: first %s · esc back", name, st.Line, st.Verb, columns(len(st.Result.Columns)), pager.Rows(int64(len(st.Result.Rows))))
+			sets = append(sets, pager.Set{Table: st.Result, Title: title})
+		case o.Kind == kernel.OutputTable && o.Table != nil:
+			sets = append(sets, pager.Set{Table: o.Table, Title: m.resultsTitle(c, o.Table)})
+		}
+	}
+	return sets
+}
+
+// CurrentName is a file name for the results of the cell under the
+// cursor, without extension: the cell's name, else "cell-3".
+func (m *Model) CurrentName() string {
+	if len(m.nb.Cells) == 0 {
+		return ""
+	}
+	if n := m.nb.Cells[m.cursor].Options.Name; n != "" {
+		return n
+	}
+	return fmt.Sprintf("cell-%d", m.cursor+1)
 }
 
 // table returns the last table output of a cell's last run.
@@ -618,6 +666,13 @@ func (m *Model) table(id string) *kernel.Table {
 	for i := len(r.Outputs) - 1; i >= 0; i-- {
 		if r.Outputs[i].Kind == kernel.OutputTable && r.Outputs[i].Table != nil {
 			return r.Outputs[i].Table
+		}
+	}
+	// A cell whose last statement made no rows: its last statement that
+	// did.
+	for i := len(r.Outputs) - 1; i >= 0; i-- {
+		if o := r.Outputs[i]; o.Kind == kernel.OutputStatement && o.Statement.Result != nil {
+			return o.Statement.Result
 		}
 	}
 	return nil

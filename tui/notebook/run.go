@@ -16,6 +16,7 @@ type run struct {
 	id        string          // the cell's id; "" for a preview
 	preview   *notebooks.Cell // a cell outside the notebook: a table preview
 	title     string
+	name      string // a file name for a preview's results (OpenResultsMsg)
 	start     time.Time
 	cancel    context.CancelFunc
 	cancelled bool
@@ -105,7 +106,7 @@ func (m *Model) Preview(ns, table string) tea.Cmd {
 	name := "lake." + ns + "." + table
 	c := &notebooks.Cell{ID: PreviewID, Kind: notebooks.Code, Lang: notebooks.LangSQL,
 		Source: "SELECT * FROM lake." + quoteIdent(ns) + "." + quoteIdent(table) + " LIMIT 1000"}
-	r := &run{preview: c, title: "Preview of " + name + " (first 1,000 rows) · esc back"}
+	r := &run{preview: c, title: "Preview of " + name + " (first 1,000 rows) · esc back", name: table}
 	m.lastPreview = r
 	return m.enqueue([]*run{r})
 }
@@ -114,9 +115,15 @@ func (m *Model) Preview(ns, table string) tea.Cmd {
 // results pager: a table preview of something that is not a lake table.
 func (m *Model) PreviewQuery(title, query string) tea.Cmd {
 	c := &notebooks.Cell{ID: PreviewID, Kind: notebooks.Code, Lang: notebooks.LangSQL, Source: query}
-	r := &run{preview: c, title: "Preview of " + title + " (first 1,000 rows) · esc back"}
+	r := &run{preview: c, title: "Preview of " + title + " (first 1,000 rows) · esc back", name: title}
 	m.lastPreview = r
 	return m.enqueue([]*run{r})
+}
+
+// previewer is a kernel that runs previews without counting them as
+// executions; *kernel.Session is one.
+type previewer interface {
+	Preview(ctx context.Context, c *notebooks.Cell) *kernel.Result
 }
 
 // PreviewID is the cell id a table preview runs under.
@@ -128,7 +135,7 @@ func (m *Model) RerunPreview() tea.Cmd {
 	if m.lastPreview == nil {
 		return nil
 	}
-	return m.enqueue([]*run{{preview: m.lastPreview.preview, title: m.lastPreview.title}})
+	return m.enqueue([]*run{{preview: m.lastPreview.preview, title: m.lastPreview.title, name: m.lastPreview.name}})
 }
 
 func quoteIdent(s string) string {
@@ -182,7 +189,12 @@ func (m *Model) startNext() tea.Cmd {
 			r.mu.Unlock()
 			defer close(r.finished)
 			kernelMu.Lock() // not while the kernel lists names
-			res := k.Run(ctx, &c)
+			var res *kernel.Result
+			if p, ok := k.(previewer); ok && r.preview != nil {
+				res = p.Preview(ctx, &c) // not counted as an execution
+			} else {
+				res = k.Run(ctx, &c)
+			}
 			kernelMu.Unlock()
 			return cellDoneMsg{run: r, res: res, cell: c}
 		}
@@ -215,14 +227,23 @@ func (m *Model) done(msg cellDoneMsg) tea.Cmd {
 	var cmds []tea.Cmd
 	if r.preview != nil {
 		if t := resultTable(res); t != nil && res.Status != kernel.Failed {
-			title := r.title
-			cmds = append(cmds, func() tea.Msg { return OpenResultsMsg{Title: title, Table: t} })
+			title, name := r.title, r.name
+			cmds = append(cmds, func() tea.Msg { return OpenResultsMsg{Title: title, Table: t, Name: name} })
 		} else if res.Err != nil {
 			cmds = append(cmds, statusError("preview failed: %s", res.Err.Message()))
 		}
 	} else if i := m.nb.Index(r.id); i >= 0 {
 		c := &m.nb.Cells[i]
 		c.Outputs, c.Execution = msg.cell.Outputs, msg.cell.Execution
+		if res.Err != nil && res.Err.Label == "" {
+			// Say "cell 3", not the cell's internal id.
+			res.Err.Label = kernel.CellLabel(m.nb, i)
+			for k, o := range res.Outputs {
+				if k < len(c.Outputs) && o.Kind == kernel.OutputError {
+					c.Outputs[k] = o.Notebook()
+				}
+			}
+		}
 		m.results[r.id] = res
 		m.clock++
 		m.ranAt[r.id] = m.clock
@@ -238,7 +259,7 @@ func (m *Model) done(msg cellDoneMsg) tea.Cmd {
 		cmds = append(cmds, status("cancelled"))
 	case res.Status == kernel.Failed && r.stopOnFail && len(m.queue) > 0:
 		m.queue = nil
-		cmds = append(cmds, statusError("run stopped: cell %s failed", r.id))
+		cmds = append(cmds, statusError("run stopped: %s failed", kernel.CellLabel(m.nb, m.nb.Index(r.id))))
 	}
 	cmds = append(cmds, m.startNext(), m.refreshNames())
 	return tea.Batch(cmds...)

@@ -37,12 +37,13 @@ type codeEntry struct {
 }
 
 type outputEntry struct {
-	res   *kernel.Result
-	first *notebooks.Output
-	n     int
-	width int
-	rows  int
-	lines []string
+	res    *kernel.Result
+	first  *notebooks.Output
+	n      int
+	width  int
+	rows   int
+	height int
+	lines  []string
 }
 
 // previewRows is how many rows of a table show under its cell.
@@ -255,7 +256,7 @@ func (m *Model) outputs(c *notebooks.Cell, w int) []string {
 	}
 	rows := m.previewRows()
 	e, ok := m.cache.outputs[c.ID]
-	if ok && e.res == r && e.first == first && e.n == len(c.Outputs) && e.width == w && e.rows == rows {
+	if ok && e.res == r && e.first == first && e.n == len(c.Outputs) && e.width == w && e.rows == rows && e.height == m.height {
 		return e.lines
 	}
 	var lines []string
@@ -264,7 +265,7 @@ func (m *Model) outputs(c *notebooks.Cell, w int) []string {
 	} else {
 		lines = m.savedOutputs(c.Outputs, w)
 	}
-	m.cache.outputs[c.ID] = outputEntry{res: r, first: first, n: len(c.Outputs), width: w, rows: rows, lines: lines}
+	m.cache.outputs[c.ID] = outputEntry{res: r, first: first, n: len(c.Outputs), width: w, rows: rows, height: m.height, lines: lines}
 	return lines
 }
 
@@ -282,9 +283,12 @@ func (m *Model) kernelOutputs(r *kernel.Result, w, rows int) []string {
 			foot := fmt.Sprintf("%s × %s · o opens the pager", pager.Rows(t.Total), columns(len(t.Columns)))
 			lines = append(lines, st.GridFooter.Render(truncate(foot, w)))
 		case kernel.OutputError:
-			for _, s := range clip(strings.Split(strings.TrimRight(o.Err.Report(), "\n"), "\n"), w) {
+			// Errors show whole, wrapped: the message is what to fix.
+			for _, s := range wrap(strings.TrimRight(o.Err.Report(), "\n"), w) {
 				lines = append(lines, st.Error.Render(s))
 			}
+		case kernel.OutputStatement:
+			lines = append(lines, m.statementLines(o.Statement, w, rows)...)
 		case kernel.OutputStream:
 			style := st.Output
 			if o.Stream == "stderr" {
@@ -296,7 +300,9 @@ func (m *Model) kernelOutputs(r *kernel.Result, w, rows int) []string {
 		case kernel.OutputMarkdown:
 			lines = append(lines, clipN(highlight.Markdown(strings.TrimRight(o.Text, "\n"), w, st), w, 2*maxTextLines)...)
 		case kernel.OutputChart:
-			lines = append(lines, clip(strings.Split(strings.TrimRight(o.Terminal(w), "\n"), "\n"), w)...)
+			// The chart fits its height, so that its axes and legend show.
+			chart := o.Chart.TextFit(w, m.chartHeight())
+			lines = append(lines, clipN(strings.Split(strings.TrimRight(chart, "\n"), "\n"), w, 1<<30)...)
 		default:
 			lines = append(lines, clip(strings.Split(strings.TrimRight(o.Text, "\n"), "\n"), w)...)
 		}
@@ -310,7 +316,11 @@ func (m *Model) savedOutputs(outs []notebooks.Output, w int) []string {
 	for _, o := range outs {
 		switch o.Type {
 		case notebooks.OutputError:
-			for _, s := range clip(append([]string{o.EName + ": " + o.EValue}, o.Traceback...), w) {
+			text := o.EName + ": " + o.EValue
+			if len(o.Traceback) > 0 {
+				text = strings.Join(o.Traceback, "\n")
+			}
+			for _, s := range wrap(text, w) {
 				lines = append(lines, st.Error.Render(s))
 			}
 		case notebooks.OutputStream:
@@ -322,6 +332,37 @@ func (m *Model) savedOutputs(outs []notebooks.Output, w int) []string {
 		}
 	}
 	return lines
+}
+
+// statementLines draws what one statement of a cell did: a line saying
+// so, and under it the first rows of its result, if it returned rows.
+func (m *Model) statementLines(stmt *kernel.Statement, w, rows int) []string {
+	st := m.common.Styles
+	head := "✓ " + stmt.Caption()
+	if stmt.Duration > 0 {
+		head += " · " + Duration(stmt.Duration)
+	}
+	lines := []string{st.OK.Render(truncate(head, w))}
+	if t := stmt.Result; t != nil {
+		lines = append(lines, pager.Render(t, pager.NewLayout(t), pager.Window{Rows: min(rows, 5), Width: w, SelRow: -1, SelCol: -1}, st)...)
+		foot := fmt.Sprintf("%s × %s · o opens the pager, [ ] switch results", pager.Rows(t.Total), columns(len(t.Columns)))
+		lines = append(lines, st.GridFooter.Render(truncate(foot, w)))
+	}
+	return lines
+}
+
+// chartHeight is how many lines a chart under its cell takes: it fits the
+// notebook's height with room for the cell's header.
+func (m *Model) chartHeight() int { return max(min(m.height-4, 24), 8) }
+
+// wrap breaks text into lines of at most w columns, at spaces where it
+// can, keeping every word.
+func wrap(text string, w int) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(text, "\t", "    "), "\n") {
+		out = append(out, strings.Split(ansi.Wrap(l, w, ""), "\n")...)
+	}
+	return out
 }
 
 func columns(n int) string {

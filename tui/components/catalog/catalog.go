@@ -442,7 +442,12 @@ func (m *Model) renderRow(r row, selected bool) string {
 		if r.table != nil {
 			indent = "    "
 		}
-		text = indent + st.Muted.Render(r.note)
+		note := r.note
+		if room := m.width - len(indent); ansi.StringWidth(note) > room && room > 12 {
+			// The whole note shows on ! (the workbench's message box).
+			note = ansi.Truncate(note, room, "… (! full)")
+		}
+		text = indent + st.Muted.Render(note)
 	case r.col != nil:
 		nameW := 0
 		for _, c := range r.table.columns {

@@ -21,6 +21,7 @@ type Model struct {
 	common        component.Common
 	width, height int // the screen's size; the box fits inside
 	fix           *kernel.Fix
+	label         string // what users call the cell: "cell 3"
 	diff          []Line
 	top           int // first diff line shown
 }
@@ -28,9 +29,9 @@ type Model struct {
 // New returns an empty overlay.
 func New(c component.Common) *Model { return &Model{common: c} }
 
-// SetFix shows fx.
-func (m *Model) SetFix(fx *kernel.Fix) {
-	m.fix, m.top = fx, 0
+// SetFix shows fx, a fix of the cell users call label ("cell 3").
+func (m *Model) SetFix(fx *kernel.Fix, label string) {
+	m.fix, m.top, m.label = fx, 0, label
 	m.diff = Unified(fx.Old, fx.Source, contextLines)
 }
 
@@ -70,7 +71,7 @@ func (m *Model) View() string {
 	case fx.Lang == "go":
 		check = "Go is never run by the agent"
 	}
-	lines = append(lines, st.HelpGroup.Render(cut(fmt.Sprintf("Fix with AI · cell %s · %s", fx.Cell, fx.Lang), w)))
+	lines = append(lines, st.HelpGroup.Render(cut(fmt.Sprintf("Fix with AI · %s · %s", m.label, fx.Lang), w)))
 	lines = append(lines, st.Muted.Render(cut(fx.Provider+" · "+check+" · "+fx.Usage.String(), w)), "")
 	rows := m.diffRows()
 	end := min(m.top+rows, len(m.diff))
@@ -88,7 +89,10 @@ func (m *Model) View() string {
 		lines = append(lines, strings.Split(ansi.Wrap(fx.Explanation, w, ""), "\n")...)
 	}
 	for _, n := range fx.Notes {
-		lines = append(lines, st.Warn.Render(cut("note: "+n, w)))
+		// Notes are the agent's reasons: whole, wrapped.
+		for _, l := range strings.Split(ansi.Wrap("note: "+n, w, ""), "\n") {
+			lines = append(lines, st.Warn.Render(l))
+		}
 	}
 	lines = append(lines, "", keys(st.HelpKey.Render, st.HelpDesc.Render, m.common.KeyMap.Yes, key.NewBinding(key.WithHelp("n/esc", "keep the cell as it is"))))
 	return st.Overlay.Render(strings.Join(lines, "\n"))
@@ -121,10 +125,11 @@ func keys(k, d func(...string) string, bs ...key.Binding) string {
 
 func cut(s string, w int) string { return ansi.Truncate(strings.ReplaceAll(s, "\t", "    "), w, "…") }
 
-// Pending draws the box shown while a fix is asked for.
-func Pending(c component.Common, cell, elapsed, spin string) string {
+// Pending draws the box shown while a fix of the cell called label ("cell
+// 3") is asked for.
+func Pending(c component.Common, label, elapsed, spin string) string {
 	st := c.Styles
-	body := st.HelpGroup.Render("Fix with AI · cell "+cell) + "\n\n" +
+	body := st.HelpGroup.Render("Fix with AI · "+label) + "\n\n" +
 		spin + " asking the data agent for a fix… " + elapsed + "\n\n" +
 		st.HelpKey.Render("esc") + " " + st.HelpDesc.Render("cancel")
 	return st.Overlay.Render(body)

@@ -64,18 +64,15 @@ func (m *Model) lines(width int) []string {
 	}
 	colWidth = min(colWidth, width)
 	ncols := max((width+2)/(colWidth+2), 1)
-	// Fill columns top to bottom, balancing their heights.
-	total := 0
+	// Each group goes to the shortest column so far, so that the columns
+	// come out about as high as each other and the overlay fits more.
+	cols := make([][]string, min(ncols, len(blocks)))
 	for _, b := range blocks {
-		total += len(b) + 1
-	}
-	target := (total + ncols - 1) / ncols
-	cols := make([][]string, 1, ncols)
-	for _, b := range blocks {
-		c := &cols[len(cols)-1]
-		if len(*c) > 0 && len(*c)+len(b) > target && len(cols) < ncols {
-			cols = append(cols, nil)
-			c = &cols[len(cols)-1]
+		c := &cols[0]
+		for i := range cols {
+			if len(cols[i]) < len(*c) {
+				c = &cols[i]
+			}
 		}
 		if len(*c) > 0 {
 			*c = append(*c, "")

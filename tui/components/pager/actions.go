@@ -1,9 +1,12 @@
 package pager
 
 import (
+	"fmt"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
+
+	"github.com/floehq/floe/tui/clipboard"
 )
 
 // The methods here are the pager's actions for callers other than its own
@@ -18,15 +21,17 @@ func (m *Model) Sort() tea.Cmd {
 	return m.sort()
 }
 
-// CopyValue copies the selected value to the clipboard.
+// CopyValue copies the selected value to the clipboard (clipboard.Copy)
+// and says what it copied.
 func (m *Model) CopyValue() tea.Cmd {
 	if v, ok := m.value(); ok {
-		return tea.SetClipboard(Format(v))
+		return clipboard.Copy(fmt.Sprintf("%s of row %d", m.t.Columns[m.col], m.row+1), Format(v))
 	}
 	return nil
 }
 
-// CopyRow copies the selected row to the clipboard, tab-separated.
+// CopyRow copies the selected row to the clipboard, tab-separated, and
+// says what it copied.
 func (m *Model) CopyRow() tea.Cmd {
 	row := m.heldRow(m.row)
 	if row == nil {
@@ -36,7 +41,11 @@ func (m *Model) CopyRow() tea.Cmd {
 	for i, v := range row {
 		parts[i] = Format(v)
 	}
-	return tea.SetClipboard(strings.Join(parts, "\t"))
+	cells := "cells"
+	if len(row) == 1 {
+		cells = "cell"
+	}
+	return clipboard.Copy(fmt.Sprintf("row %d, %d %s", m.row+1, len(row), cells), strings.Join(parts, "\t"))
 }
 
 // Export asks for a file name and writes the whole result there.
@@ -54,4 +63,20 @@ func (m *Model) EditValue() tea.Cmd {
 		return nil
 	}
 	return m.startEdit()
+}
+
+// ViewValue opens the value viewer on the selected value.
+func (m *Model) ViewValue() tea.Cmd {
+	if m.t == nil {
+		return nil
+	}
+	return m.startView()
+}
+
+// NextSet shows the cell's next result set.
+func (m *Model) NextSet() tea.Cmd {
+	if m.t == nil {
+		return nil
+	}
+	return m.switchSet(1)
 }

@@ -40,6 +40,7 @@ const (
 	modalEdit                  // the new value
 	modalConfirm               // run the proposed UPDATE?
 	modalConfirmMany           // it changes more than one row: really?
+	modalValue                 // the value viewer (viewer.go)
 )
 
 // modal is the state of the pager's question.
@@ -50,6 +51,7 @@ type modal struct {
 	row      int64
 	order    []kernel.Order
 	proposal *kernel.UpdateProposal
+	view     viewer
 }
 
 // The kernel's replies.
@@ -94,10 +96,14 @@ func (m *Model) startExport() tea.Cmd {
 		return status(true, "export: this result is not held by the kernel (a preview or a chart's table); run it as a cell to export it")
 	}
 	m.modal = modal{kind: modalExport}
-	return m.newInput("file: ", defaultExportName(kernel.ResultCell(m.t.Result)))
+	name := m.name
+	if name == "" {
+		name = "result"
+	}
+	return m.newInput("file: ", defaultExportName(name))
 }
 
-// defaultExportName is the cell's name as a file name, with .csv.
+// defaultExportName is a result's name as a file name, with .csv.
 func defaultExportName(cell string) string {
 	name := strings.Map(func(r rune) rune {
 		if r == '/' || r == '\\' || r == ':' || r < ' ' {
@@ -143,6 +149,8 @@ func (m *Model) modalUpdate(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
 		switch m.modal.kind {
+		case modalValue:
+			return m.viewerKey(msg)
 		case modalExport, modalEdit:
 			switch msg.String() {
 			case "esc", "ctrl+c":
@@ -175,6 +183,9 @@ func (m *Model) modalUpdate(msg tea.Msg) tea.Cmd {
 		}
 	case tea.PasteMsg:
 	default:
+		return nil
+	}
+	if m.modal.kind == modalValue {
 		return nil
 	}
 	var cmd tea.Cmd
@@ -287,6 +298,8 @@ func (m *Model) Dialog() string {
 	switch m.modal.kind {
 	case modalNone:
 		return ""
+	case modalValue:
+		return m.viewerBox()
 	case modalExport:
 		title = "Export " + Rows(m.t.Total)
 		if o := m.exportOrder(); len(o) > 0 {

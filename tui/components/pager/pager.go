@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/floehq/floe/kernel"
+	"github.com/floehq/floe/tui/clipboard"
 	"github.com/floehq/floe/tui/component"
 )
 
@@ -22,6 +23,9 @@ type Model struct {
 	t      *kernel.Table
 	layout *Layout
 	title  string
+	name   string // a file name for exports, without extension (SetName)
+	// sets are the cell's result sets, for [ and ] (SetSets).
+	sets []Set
 
 	row, col  int // the selected cell
 	top, left int // the first row and column on screen
@@ -53,6 +57,7 @@ func New(c component.Common) *Model { return &Model{common: c} }
 func (m *Model) SetTable(t *kernel.Table, title string) {
 	same := m.t != nil && t != nil && title == m.title && slices.Equal(m.t.Columns, t.Columns) && m.row < len(t.Rows) && len(m.paging.order) == 0 && m.order == nil
 	m.t, m.title = t, title
+	m.sets = nil
 	if !same {
 		m.row, m.col, m.top, m.left = 0, 0, 0, 0
 	}
@@ -66,6 +71,10 @@ func (m *Model) SetTable(t *kernel.Table, title string) {
 		m.clamp()
 	}
 }
+
+// SetName sets the file name exports of the shown result start from,
+// without extension: the cell's name, "cell-3", a table's name.
+func (m *Model) SetName(name string) { m.name = name }
 
 // Table returns the table shown, or nil.
 func (m *Model) Table() *kernel.Table { return m.t }
@@ -97,6 +106,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.gotPage(msg)
 	case checkedMsg, proposedMsg, appliedMsg, exportedMsg:
 		return m.kernelReply(msg)
+	case clipboard.CopiedMsg:
+		return status(msg.Err != nil, "%s", msg.Text())
 	}
 	if m.modal.kind != modalNone {
 		return m.modalUpdate(msg)
@@ -143,23 +154,22 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, km.LastColumn):
 			m.col = len(m.t.Columns) - 1
 		case key.Matches(msg, km.CopyCell):
-			if v, ok := m.value(); ok {
-				return tea.SetClipboard(Format(v))
-			}
+			return m.CopyValue()
 		case key.Matches(msg, km.Sort):
 			return m.sort()
 		case key.Matches(msg, km.Export):
 			return m.startExport()
 		case key.Matches(msg, km.EditValue):
 			return m.startEdit()
-		case key.Matches(msg, km.CopyRow):
-			if row := m.heldRow(m.row); row != nil {
-				parts := make([]string, len(row))
-				for i, v := range row {
-					parts[i] = Format(v)
-				}
-				return tea.SetClipboard(strings.Join(parts, "\t"))
+		case key.Matches(msg, km.ViewValue):
+			return m.startView()
+		case key.Matches(msg, km.SwitchResult):
+			if msg.String() == "[" {
+				return m.switchSet(-1)
 			}
+			return m.switchSet(1)
+		case key.Matches(msg, km.CopyRow):
+			return m.CopyRow()
 		default:
 			return nil
 		}
@@ -256,7 +266,11 @@ func (m *Model) View() string {
 	if m.t == nil {
 		return fit([]string{st.Muted.Render("No results: run a cell that returns rows (ctrl+enter).")}, m.width, m.height)
 	}
-	lines := []string{st.PanelTitleFocused.Render(ansi.Truncate(m.title, m.width, "…"))}
+	title := m.title
+	if len(m.sets) > 1 {
+		title = fmt.Sprintf("[%d/%d] %s", m.setIndex()+1, len(m.sets), title)
+	}
+	lines := []string{st.PanelTitleFocused.Render(ansi.Truncate(title, m.width, "…"))}
 	w := Window{Top: m.top, Left: m.left, Rows: m.bodyRows(), Width: m.width, SelRow: m.row, SelCol: m.col, Order: m.order}
 	if m.paged() {
 		w.Row, w.Count = m.pagedRow, m.count()
@@ -321,13 +335,13 @@ func (m *Model) footer() string {
 // ShortHelp lists the main pager keys.
 func (m *Model) ShortHelp() []key.Binding {
 	km := m.common.KeyMap
-	return []key.Binding{km.Up, km.Down, km.Left, km.Right, km.CopyCell, km.Export, km.EditValue, km.Back}
+	return []key.Binding{km.Up, km.Down, km.Left, km.Right, km.CopyCell, km.ViewValue, km.Export, km.EditValue, km.Back}
 }
 
 // FullHelp lists every pager key.
 func (m *Model) FullHelp() [][]key.Binding {
 	km := m.common.KeyMap
-	return [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom}, {km.Left, km.Right, km.FirstColumn, km.LastColumn, km.Sort, km.CopyCell, km.CopyRow, km.Export, km.EditValue, km.Back}}
+	return [][]key.Binding{{km.Up, km.Down, km.PageUp, km.PageDown, km.Top, km.Bottom}, {km.Left, km.Right, km.FirstColumn, km.LastColumn, km.Sort, km.CopyCell, km.CopyRow, km.Export, km.EditValue, km.ViewValue, km.SwitchResult, km.Back}}
 }
 
 // Rows is "1 row" or "12,345 rows".

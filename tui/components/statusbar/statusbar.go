@@ -24,6 +24,9 @@ type State struct {
 	Message string
 	IsError bool
 	Help    string // the key to press for help
+	// FullKey is the key that shows a message cut to fit whole ("!"); a
+	// cut message says so.
+	FullKey string
 }
 
 // Model is the status bar component.
@@ -89,37 +92,50 @@ func (m *Model) View() string {
 	}
 	sep := st.StatusItem.Render(sepText)
 	join := func(parts []string) string { return strings.Join(parts, sep) }
-	// Drop what matters least until the rest fits, keeping room for the
-	// message: the warehouse, then the last run, then the message itself.
+	// Drop what matters least until the rest fits: the warehouse, then
+	// the last run, so that a message shows whole when it can; then cut
+	// the message, saying which key shows it whole.
 	for {
 		l, r := join(left), join(right)
 		room := m.width - ansi.StringWidth(l) - ansi.StringWidth(r)
-		if msg != "" && room >= 9 {
-			mm := msg
-			if ansi.StringWidth(mm) > room-1 {
-				style := st.StatusMessage
-				if s.IsError {
-					style = st.StatusError
-				}
-				mm = style.Render(ansi.Truncate(ansi.Strip(msg), room-1, "…"))
-			}
-			l += sep + mm
-			room -= 1 + ansi.StringWidth(mm)
+		if msg != "" && ansi.StringWidth(msg) <= room-1 {
+			l += sep + msg
+			room -= 1 + ansi.StringWidth(msg)
 			return l + st.StatusBar.Render(strings.Repeat(" ", room)) + r
 		}
-		if room >= 0 && msg == "" {
+		if msg == "" && room >= 0 {
 			return l + st.StatusBar.Render(strings.Repeat(" ", room)) + r
 		}
 		switch {
 		case len(right) > 1:
 			right = right[1:]
+			continue
 		case len(left) > 3:
 			left = left[:len(left)-1]
-		case msg != "":
-			msg = ""
-		default:
-			return ansi.Truncate(l+r, m.width, "")
+			continue
 		}
+		if msg != "" && room >= 9 {
+			style := st.StatusMessage
+			if s.IsError {
+				style = st.StatusError
+			}
+			tail := "…"
+			if s.FullKey != "" {
+				tail = "… (" + s.FullKey + " full) "
+			}
+			if ansi.StringWidth(tail) > room-1-4 {
+				tail = "…"
+			}
+			mm := style.Render(ansi.Truncate(ansi.Strip(msg), room-1, tail))
+			l += sep + mm
+			room -= 1 + ansi.StringWidth(mm)
+			return l + st.StatusBar.Render(strings.Repeat(" ", room)) + r
+		}
+		if msg != "" {
+			msg = ""
+			continue
+		}
+		return ansi.Truncate(l+r, m.width, "")
 	}
 }
 
