@@ -80,7 +80,11 @@ type Result struct {
 	// here for display.
 	Err *CellError
 	// Reason says why a skipped cell was skipped.
-	Reason   string
+	Reason string
+	// Changed lists the namespaces and tables of the warehouse that changed
+	// while the cell ran (its commits, or another process's): the
+	// catalog's pointers compared before and after the run.
+	Changed  []LakeChange
 	Start    time.Time
 	Duration time.Duration
 }
@@ -190,6 +194,7 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 	}
 	defer cancel()
 
+	before := s.lakeStateAround(ctx)
 	s.count++
 	run := &cellRun{ctx: cctx, id: c.ID}
 	s.mu.Lock()
@@ -211,6 +216,7 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 		err = &CellError{Kind: KindUnsupported, Err: fmt.Errorf("unknown cell language %q", c.Lang)}
 	}
 	r.Duration = time.Since(r.Start)
+	r.Changed = s.lakeStateAround(ctx).Diff(before)
 
 	s.mu.Lock()
 	s.cur = nil

@@ -128,6 +128,8 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 	}
 	if opts.Catalog != nil {
 		m.catalog = catalog.New(ctx, c, opts.Catalog, "lake")
+		m.catalog.Idle = func() bool { running, _ := m.notebook.Running(); return !running }
+		m.catalog.PollEvery = opts.CatalogPoll
 	}
 	m.pager.SetKernel(ctx, opts.Kernel)
 	m.notebook.SetVim(opts.Vim)
@@ -184,13 +186,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.message, m.isError = msg.Text, msg.Error
 		return m, nil
 	case pager.RerunMsg:
+		// The pager's edit committed: the catalog reads what moved.
+		poll := m.pollCatalog()
 		switch msg.Cell {
 		case m.notebook.CurrentID():
-			return m, m.notebook.RunCurrent()
+			return m, tea.Batch(poll, m.notebook.RunCurrent())
 		case notebook.PreviewID:
-			return m, m.notebook.RerunPreview()
+			return m, tea.Batch(poll, m.notebook.RerunPreview())
 		}
-		return m, nil
+		return m, poll
 	case notebook.OpenResultsMsg:
 		m.pager.SetTable(msg.Table, msg.Title)
 		m.setFocus(focusResults)
@@ -207,7 +211,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			// A cell may have made or dropped a table of the session.
 			cmd = tea.Batch(cmd, m.catalog.RefreshLocal())
 		}
-		return m, cmd
+		return m, tea.Batch(cmd, m.lakeChanged(msg.Result))
 	case historyLoadedMsg:
 		return m, m.historyLoaded(msg)
 	case historyWrittenMsg:
@@ -388,6 +392,11 @@ func (m *Model) toggleCatalog() tea.Cmd {
 		return nil
 	}
 	m.catalogSet = true
+	if m.catalogShown() && m.focus != focusCatalog {
+		// Shown but not focused: focus it; only a focused catalog hides.
+		m.setFocus(focusCatalog)
+		return nil
+	}
 	m.showCatalog = !m.showCatalog
 	if m.showCatalog && !m.catalogShown() {
 		m.showCatalog = false
