@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -47,7 +49,9 @@ at the first failure and still writes the partly executed notebook.
 
 Parameters (-p name=value) override the defaults of the notebook's parameters
 cell; a name the cell does not declare, or a value that does not fit the
-type of its default, is an error before any cell runs.`,
+type of its default, is an error before any cell runs. With several
+notebooks, each gets the parameters its cell declares, and a name that none
+of them declares is the error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.run(cmd, args, f)
@@ -80,6 +84,10 @@ func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
 	if err != nil {
 		return err
 	}
+	perJob, err := routeParams(jobs, params)
+	if err != nil {
+		return err
+	}
 	wh, err := g.openWarehouse(ctx)
 	if err != nil {
 		return err
@@ -89,11 +97,11 @@ func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
 	var runs []report.Run
 	var passed, failed, skipped int
 	broken := false // a notebook could not run at all
-	for _, j := range jobs {
+	for i, j := range jobs {
 		if ctx.Err() != nil || (f.failFast && (failed > 0 || broken)) {
 			break
 		}
-		rep, err := g.runOne(cmd, j, wh, params, f)
+		rep, err := g.runOne(cmd, j, wh, perJob[i], f)
 		if err != nil {
 			fmt.Fprintf(g.stderr, "floe: %v\n", err)
 			broken = true
@@ -185,6 +193,54 @@ func (g *globals) progress(j job, n, total int, c *notebooks.Cell, r *kernel.Res
 			fmt.Fprintln(g.stderr, "        "+l)
 		}
 	}
+}
+
+// setVariable finds the names a parameters cell declares.
+var setVariable = regexp.MustCompile(`(?i)\bSET\s+VARIABLE\s+(?:"([^"]+)"|([A-Za-z_][A-Za-z0-9_]*))\s*=`)
+
+// routeParams gives each notebook the -p values its parameters cell
+// declares, when several run: `floe run *.md -p region=EU` sets region
+// where a notebook has it. A name no notebook declares is an error before
+// any runs. One notebook gets every value, and the kernel names what its
+// cell declares when one does not fit.
+func routeParams(jobs []job, params map[string]string) ([]map[string]string, error) {
+	out := make([]map[string]string, len(jobs))
+	if len(jobs) == 1 || len(params) == 0 {
+		for i := range out {
+			out[i] = params
+		}
+		return out, nil
+	}
+	used := map[string]bool{}
+	for i, j := range jobs {
+		declared := map[string]bool{}
+		for _, c := range j.nb.Cells {
+			if c.Kind != notebooks.Code || !c.Options.Parameters {
+				continue
+			}
+			for _, m := range setVariable.FindAllStringSubmatch(c.Source, -1) {
+				declared[strings.ToLower(m[1]+m[2])] = true
+			}
+		}
+		out[i] = map[string]string{}
+		for name, v := range params {
+			if declared[strings.ToLower(name)] {
+				out[i][name] = v
+				used[name] = true
+			}
+		}
+	}
+	var unknown []string
+	for name := range params {
+		if !used[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		return nil, fmt.Errorf("%w %q: none of the %d notebooks declares it in its parameters cell", kernel.ErrUnknownParameter, unknown[0], len(jobs))
+	}
+	return out, nil
 }
 
 // parseParams reads -p name=value flags.
