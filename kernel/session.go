@@ -241,7 +241,7 @@ func (s *Session) Run(ctx context.Context, c *notebooks.Cell) *Result {
 		r.Status = Passed
 	}
 	c.Outputs = notebookOutputs(r.Outputs)
-	c.Execution = notebooks.Execution{Count: s.count, Start: r.Start, Duration: r.Duration}
+	c.Execution = notebooks.Execution{Count: s.count, Start: r.Start, Duration: r.Duration, Hash: notebooks.SourceHash(c.Source)}
 	return r
 }
 

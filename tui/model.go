@@ -64,6 +64,7 @@ type savedMsg struct {
 	path     string
 	version  int
 	err      error
+	outErr   error // writing the outputs beside a .md notebook failed
 	thenQuit bool
 }
 
@@ -100,6 +101,10 @@ type Model struct {
 	popups  popups        // the command palette and the history browser (popups.go)
 	history *queryHistory // the SQL run in every session (queryhistory.go)
 	clicks  lastClick     // for double clicks (mouse.go)
+
+	// outputsKept says the outputs beside a .md notebook hold the last
+	// run; a run clears it (outputs.go).
+	outputsKept bool
 
 	message string
 	isError bool
@@ -139,6 +144,10 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 	}
 	m.recovered = -1
 	m.disk = &diskState{saved: -1}
+	m.outputsKept = true
+	if opts.Notice != "" {
+		m.message, m.isError = opts.Notice, true
+	}
 	if opts.Path != "" {
 		if _, err := os.Stat(RecoveryPath(opts.Path)); err == nil {
 			m.message = "unsaved changes from an earlier session are in " + RecoveryPath(opts.Path)
@@ -205,6 +214,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			if t, title := m.notebook.CurrentTable(); t != nil && t != m.pager.Table() {
 				m.pager.SetTable(t, title)
 			}
+		}
+		if msg.Cell != "" {
+			m.outputsKept = false
 		}
 		cmd := m.recordRun(msg)
 		if m.catalog != nil && msg.Cell != "" {
@@ -419,7 +431,7 @@ func (m *Model) quit() tea.Cmd {
 		return nil
 	}
 	m.notebook.Cancel()
-	return tea.Quit
+	return m.keepOutputsThenQuit()
 }
 
 // save writes the notebook atomically, in a command so the screen never
@@ -438,11 +450,13 @@ func (m *Model) save(thenQuit bool) tea.Cmd {
 		disk.mu.Lock()
 		defer disk.mu.Unlock()
 		err := nb.WriteFile(path)
+		var outErr error
 		if err == nil {
 			disk.saved = max(disk.saved, version)
 			os.Remove(RecoveryPath(path))
+			outErr = keepOutputs(path, nb)
 		}
-		return savedMsg{path: path, version: version, err: err, thenQuit: thenQuit}
+		return savedMsg{path: path, version: version, err: err, outErr: outErr, thenQuit: thenQuit}
 	}
 }
 
@@ -498,6 +512,11 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 	}
 	m.notebook.MarkSaved(msg.version)
 	m.message = "saved " + msg.path
+	if msg.outErr != nil {
+		m.message, m.isError = "saved "+msg.path+", but its outputs were not kept: "+msg.outErr.Error(), true
+	} else {
+		m.outputsKept = true
+	}
 	if msg.thenQuit {
 		m.notebook.Cancel()
 		return tea.Quit

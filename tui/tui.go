@@ -42,6 +42,9 @@ type Options struct {
 	// commits made by other processes, while no cell runs; 0 means every
 	// 2s (catalog.DefaultPollEvery).
 	CatalogPoll time.Duration
+	// Notice is shown on the status line at start, such as why the
+	// notebook's kept outputs could not be read.
+	Notice string
 }
 
 // defaultAutosave is how often unsaved changes are copied aside.

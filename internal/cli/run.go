@@ -27,6 +27,7 @@ type runFlags struct {
 	failFast bool
 	cells    []string
 	timeout  time.Duration
+	keep     bool
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -40,6 +41,9 @@ For a notebook DIR/NAME.md (or NAME.ipynb) the executed notebook, with every
 cell's outputs, is written to NAME.out.ipynb (nbformat 4.5) in --out, or in DIR
 when --out is not given; with --html an HTML report goes next to it as
 NAME.html. --junit writes one JUnit XML file with a test case per code cell.
+--keep-outputs also keeps the outputs beside each Markdown notebook, in
+DIR/.NAME.floe/outputs.json, as saving in the workbench does: floe open then
+shows them, marked with the run's time.
 
 Progress goes to standard error. Standard output ends with the summary line
 "N passed, N failed" (", N skipped" is added when cells were skipped). The exit
@@ -64,6 +68,7 @@ of them declares is the error.`,
 	fl.StringVar(&f.junit, "junit", "", "write JUnit XML to this file")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop at the first failed cell")
 	fl.StringSliceVar(&f.cells, "cells", nil, "run only these cells (names or ids, comma-separated) and the cells they need")
+	fl.BoolVar(&f.keep, "keep-outputs", false, "also keep the outputs beside each Markdown notebook (.NAME.floe/outputs.json), where floe open shows them")
 	fl.DurationVar(&f.timeout, "timeout", 0, "default time limit per cell, such as 30s (0: none; a cell's timeout option wins)")
 	return cmd
 }
@@ -166,6 +171,12 @@ func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params
 		return rep, err
 	}
 	fmt.Fprintf(g.stderr, "wrote %s\n", j.out)
+	if f.keep && !strings.EqualFold(filepath.Ext(j.src), ".ipynb") {
+		if err := notebooks.SaveOutputs(j.src, j.nb); err != nil {
+			return rep, err
+		}
+		fmt.Fprintf(g.stderr, "wrote %s\n", notebooks.OutputsPath(j.src))
+	}
 	if j.html != "" {
 		err := writeAtomic(j.html, func(w io.Writer) error { return report.HTML(w, report.Run{Notebook: j.nb, Report: rep}) })
 		if err != nil {
