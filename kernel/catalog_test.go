@@ -2,8 +2,10 @@ package kernel_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -62,4 +64,61 @@ func TestRunChanged(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkLakeState measures the catalog poll (one query of the catalog
+// database for every namespace and table pointer) against listing the
+// catalog the way the tree's r key does (the namespaces, then the tables of
+// each), on a warehouse of 4 namespaces and 40 tables. It reports
+// list/poll, the times of both, and the poll's time per run of a cell (it
+// runs twice: before and after).
+func BenchmarkLakeState(b *testing.B) {
+	wh := emptyWarehouse(b)
+	s := openSession(b, wh, kernel.Options{})
+	ctx := context.Background()
+	for ns := range 4 {
+		if err := s.SQL().Exec(ctx, fmt.Sprintf("CREATE SCHEMA lake.n%d", ns)); err != nil {
+			b.Fatal(err)
+		}
+		for t := range 10 {
+			if err := s.SQL().Exec(ctx, fmt.Sprintf("CREATE TABLE lake.n%d.t%d (id INTEGER)", ns, t)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	poll := func() {
+		st, err := s.LakeState(ctx)
+		if err != nil || len(st.Tables) != 40 {
+			b.Fatalf("state: %d tables, %v", len(st.Tables), err)
+		}
+	}
+	list := func() {
+		nss, err := s.LakeNamespaces(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for _, ns := range nss {
+			ts, err := s.LakeTables(ctx, ns)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n += len(ts)
+		}
+		if n != 40 {
+			b.Fatalf("listed %d tables", n)
+		}
+	}
+	var pollTime, listTime time.Duration
+	for b.Loop() {
+		start := time.Now()
+		poll()
+		pollTime += time.Since(start)
+		start = time.Now()
+		list()
+		listTime += time.Since(start)
+	}
+	b.ReportMetric(float64(pollTime.Microseconds())/float64(b.N), "poll-µs/op")
+	b.ReportMetric(float64(listTime.Microseconds())/float64(b.N), "list-µs/op")
+	b.ReportMetric(float64(listTime)/float64(pollTime), "list/poll")
 }
