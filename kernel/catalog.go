@@ -1,7 +1,10 @@
 package kernel
 
 import (
+	"cmp"
 	"context"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -129,4 +132,164 @@ func specString(spec iceberg.PartitionSpec, sc *iceberg.Schema) string {
 		}
 	}
 	return strings.Join(parts, ", ")
+}
+
+// LakeState is what the warehouse's catalog holds at one moment: its
+// namespaces, and its tables with the metadata file each pointer names. It
+// is read in one query of the catalog database (Session.LakeState), so
+// comparing two states is the cheap way to learn what changed.
+type LakeState struct {
+	Namespaces map[string]bool
+	// Tables maps each table to its metadata location, which every
+	// commit changes.
+	Tables map[LakeName]string
+}
+
+// LakeName names a lake table: lake.Namespace.Name.
+type LakeName struct{ Namespace, Name string }
+
+// String returns lake.ns.name, quoted where SQL needs it.
+func (n LakeName) String() string { return "lake." + QuoteName(n.Namespace) + "." + QuoteName(n.Name) }
+
+// ChangeKind says how a namespace or table changed.
+type ChangeKind int
+
+// The kinds of change.
+const (
+	Created   ChangeKind = iota + 1 // the namespace or table is new
+	Dropped                         // it is gone
+	Committed                       // the table has a new snapshot or new metadata
+)
+
+// String returns the change in words: "created", "dropped", "committed".
+func (k ChangeKind) String() string {
+	switch k {
+	case Created:
+		return "created"
+	case Dropped:
+		return "dropped"
+	case Committed:
+		return "committed"
+	}
+	return "ChangeKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// LakeChange is one namespace or table that differs between two states.
+// Name is "" for a namespace.
+type LakeChange struct {
+	Namespace, Name string
+	Kind            ChangeKind
+	// Location is the table's metadata file after the change; "" for a
+	// namespace or a dropped table.
+	Location string
+}
+
+// String returns "created lake.ns.t", "dropped schema lake.ns" ...
+func (c LakeChange) String() string {
+	if c.Name == "" {
+		return c.Kind.String() + " schema lake." + QuoteName(c.Namespace)
+	}
+	return c.Kind.String() + " " + LakeName{c.Namespace, c.Name}.String()
+}
+
+// LakeState reads the catalog's namespaces and table pointers in one query
+// of the catalog database; it reads no metadata file and does not wait for
+// a running cell.
+func (s *Session) LakeState(ctx context.Context) (LakeState, error) {
+	return ReadLakeState(ctx, s.sql.Warehouse())
+}
+
+// ReadLakeState reads the state of the catalog of wh.
+func ReadLakeState(ctx context.Context, wh *engine.Warehouse) (LakeState, error) {
+	nss, tables, err := wh.Pointers(ctx)
+	if err != nil {
+		return LakeState{}, err
+	}
+	st := LakeState{Namespaces: make(map[string]bool, len(nss)), Tables: make(map[LakeName]string, len(tables))}
+	for _, ns := range nss {
+		st.Namespaces[ns] = true
+	}
+	for _, t := range tables {
+		st.Tables[LakeName{t.Namespace, t.Name}] = t.MetadataLocation
+	}
+	return st, nil
+}
+
+// Diff lists what changed from old to s: namespaces first, then tables,
+// each sorted by name. A zero old state (never read) gives no changes.
+func (s LakeState) Diff(old LakeState) []LakeChange {
+	if old.Namespaces == nil || s.Namespaces == nil {
+		return nil
+	}
+	var out []LakeChange
+	for ns := range s.Namespaces {
+		if !old.Namespaces[ns] {
+			out = append(out, LakeChange{Namespace: ns, Kind: Created})
+		}
+	}
+	for ns := range old.Namespaces {
+		if !s.Namespaces[ns] {
+			out = append(out, LakeChange{Namespace: ns, Kind: Dropped})
+		}
+	}
+	for n, loc := range s.Tables {
+		was, ok := old.Tables[n]
+		switch {
+		case !ok:
+			out = append(out, LakeChange{Namespace: n.Namespace, Name: n.Name, Kind: Created, Location: loc})
+		case was != loc:
+			out = append(out, LakeChange{Namespace: n.Namespace, Name: n.Name, Kind: Committed, Location: loc})
+		}
+	}
+	for n := range old.Tables {
+		if _, ok := s.Tables[n]; !ok {
+			out = append(out, LakeChange{Namespace: n.Namespace, Name: n.Name, Kind: Dropped})
+		}
+	}
+	slices.SortFunc(out, func(a, b LakeChange) int {
+		if (a.Name == "") != (b.Name == "") {
+			if a.Name == "" {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
+	})
+	return out
+}
+
+// Apply returns s with the changes made: the state a reader of s would
+// see after them, so that changes already known are not found again.
+func (s LakeState) Apply(changes []LakeChange) LakeState {
+	if s.Namespaces == nil {
+		return s
+	}
+	out := LakeState{Namespaces: maps.Clone(s.Namespaces), Tables: maps.Clone(s.Tables)}
+	for _, c := range changes {
+		switch {
+		case c.Name == "" && c.Kind == Dropped:
+			delete(out.Namespaces, c.Namespace)
+		case c.Name == "":
+			out.Namespaces[c.Namespace] = true
+		case c.Kind == Dropped:
+			delete(out.Tables, LakeName{c.Namespace, c.Name})
+		default:
+			out.Namespaces[c.Namespace] = true
+			out.Tables[LakeName{c.Namespace, c.Name}] = c.Location
+		}
+	}
+	return out
+}
+
+// lakeStateAround reads the catalog's state before or after a cell, even
+// when the cell was interrupted; a state that cannot be read is the zero
+// state, which Diff treats as unknown.
+func (s *Session) lakeStateAround(ctx context.Context) LakeState {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	st, err := s.LakeState(ctx)
+	if err != nil {
+		return LakeState{}
+	}
+	return st
 }

@@ -80,7 +80,11 @@ type Result struct {
 	// here for display.
 	Err *CellError
 	// Reason says why a skipped cell was skipped.
-	Reason   string
+	Reason string
+	// Changed lists the namespaces and tables of the warehouse that changed
+	// while the cell ran (its commits, or another process's): the
+	// catalog's pointers compared before and after the run.
+	Changed  []LakeChange
 	Start    time.Time
 	Duration time.Duration
 }
@@ -202,6 +206,7 @@ func (s *Session) run(ctx context.Context, c *notebooks.Cell, counted bool) *Res
 	}
 	defer cancel()
 
+	before := s.lakeStateAround(ctx)
 	count := 0
 	if counted {
 		s.count++
@@ -227,6 +232,7 @@ func (s *Session) run(ctx context.Context, c *notebooks.Cell, counted bool) *Res
 		err = &CellError{Kind: KindUnsupported, Err: fmt.Errorf("unknown cell language %q", c.Lang)}
 	}
 	r.Duration = time.Since(r.Start)
+	r.Changed = s.lakeStateAround(ctx).Diff(before)
 
 	s.mu.Lock()
 	s.cur = nil
@@ -252,7 +258,7 @@ func (s *Session) run(ctx context.Context, c *notebooks.Cell, counted bool) *Res
 		r.Status = Passed
 	}
 	c.Outputs = notebookOutputs(r.Outputs)
-	c.Execution = notebooks.Execution{Count: count, Start: r.Start, Duration: r.Duration}
+	c.Execution = notebooks.Execution{Count: count, Start: r.Start, Duration: r.Duration, Hash: notebooks.SourceHash(c.Source)}
 	return r
 }
 

@@ -79,4 +79,7 @@ type Execution struct {
 	Start time.Time
 	// Duration is how long the run took.
 	Duration time.Duration
+	// Hash is the SourceHash of the source that ran; "" if unknown. The
+	// outputs are stale when the cell's source no longer has it.
+	Hash string
 }

@@ -64,6 +64,7 @@ type savedMsg struct {
 	path     string
 	version  int
 	err      error
+	outErr   error // writing the outputs beside a .md notebook failed
 	thenQuit bool
 }
 
@@ -101,6 +102,10 @@ type Model struct {
 	history *queryHistory // the SQL run in every session (queryhistory.go)
 	clicks  lastClick     // for double clicks (mouse.go)
 
+	// outputsKept says the outputs beside a .md notebook hold the last
+	// run; a run clears it (outputs.go).
+	outputsKept bool
+
 	message string
 	isError bool
 	width   int
@@ -128,6 +133,8 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 	}
 	if opts.Catalog != nil {
 		m.catalog = catalog.New(ctx, c, opts.Catalog, "lake")
+		m.catalog.Idle = func() bool { running, _ := m.notebook.Running(); return !running }
+		m.catalog.PollEvery = opts.CatalogPoll
 	}
 	m.pager.SetKernel(ctx, opts.Kernel)
 	m.notebook.SetVim(opts.Vim)
@@ -137,6 +144,10 @@ func New(ctx context.Context, c component.Common, opts Options) *Model {
 	}
 	m.recovered = -1
 	m.disk = &diskState{saved: -1}
+	m.outputsKept = true
+	if opts.Notice != "" {
+		m.message, m.isError = opts.Notice, true
+	}
 	if opts.Path != "" {
 		if _, err := os.Stat(RecoveryPath(opts.Path)); err == nil {
 			m.message = "unsaved changes from an earlier session are in " + RecoveryPath(opts.Path)
@@ -184,13 +195,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.message, m.isError = msg.Text, msg.Error
 		return m, nil
 	case pager.RerunMsg:
+		// The pager's edit committed: the catalog reads what moved.
+		poll := m.pollCatalog()
 		switch msg.Cell {
 		case m.notebook.CurrentID():
-			return m, m.notebook.RunCurrent()
+			return m, tea.Batch(poll, m.notebook.RunCurrent())
 		case notebook.PreviewID:
-			return m, m.notebook.RerunPreview()
+			return m, tea.Batch(poll, m.notebook.RerunPreview())
 		}
-		return m, nil
+		return m, poll
 	case notebook.OpenResultsMsg:
 		m.pager.SetTable(msg.Table, msg.Title)
 		m.pager.SetName(msg.Name)
@@ -206,12 +219,15 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 				m.pager.SetSets(m.notebook.CurrentSets())
 			}
 		}
+		if msg.Cell != "" {
+			m.outputsKept = false
+		}
 		cmd := m.recordRun(msg)
 		if m.catalog != nil && msg.Cell != "" {
 			// A cell may have made or dropped a table of the session.
 			cmd = tea.Batch(cmd, m.catalog.RefreshLocal())
 		}
-		return m, cmd
+		return m, tea.Batch(cmd, m.lakeChanged(msg.Result))
 	case historyLoadedMsg:
 		return m, m.historyLoaded(msg)
 	case historyWrittenMsg:
@@ -397,6 +413,11 @@ func (m *Model) toggleCatalog() tea.Cmd {
 		return nil
 	}
 	m.catalogSet = true
+	if m.catalogShown() && m.focus != focusCatalog {
+		// Shown but not focused: focus it; only a focused catalog hides.
+		m.setFocus(focusCatalog)
+		return nil
+	}
 	m.showCatalog = !m.showCatalog
 	if m.showCatalog && !m.catalogShown() {
 		m.showCatalog = false
@@ -419,7 +440,7 @@ func (m *Model) quit() tea.Cmd {
 		return nil
 	}
 	m.notebook.Cancel()
-	return tea.Quit
+	return m.keepOutputsThenQuit()
 }
 
 // save writes the notebook atomically, in a command so the screen never
@@ -438,11 +459,13 @@ func (m *Model) save(thenQuit bool) tea.Cmd {
 		disk.mu.Lock()
 		defer disk.mu.Unlock()
 		err := nb.WriteFile(path)
+		var outErr error
 		if err == nil {
 			disk.saved = max(disk.saved, version)
 			os.Remove(RecoveryPath(path))
+			outErr = keepOutputs(path, nb)
 		}
-		return savedMsg{path: path, version: version, err: err, thenQuit: thenQuit}
+		return savedMsg{path: path, version: version, err: err, outErr: outErr, thenQuit: thenQuit}
 	}
 }
 
@@ -498,6 +521,11 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 	}
 	m.notebook.MarkSaved(msg.version)
 	m.message = "saved " + msg.path
+	if msg.outErr != nil {
+		m.message, m.isError = "saved "+msg.path+", but its outputs were not kept: "+msg.outErr.Error(), true
+	} else {
+		m.outputsKept = true
+	}
 	if msg.thenQuit {
 		m.notebook.Cancel()
 		return tea.Quit

@@ -81,6 +81,15 @@ func TestScreens(t *testing.T) {
 			}
 			h.keys("space", "down", "space", "down", "down")
 		}},
+		// ctrl+o focuses the catalog, shown already on a wide terminal
+		// (it hid it before), and shows it on a narrow one.
+		{"catalog_focus", func(t testing.TB) Options {
+			o := sampleOpts(t)
+			o.Catalog = fakeCatalog{}
+			return o
+		}, func(h *harness) {
+			h.keys("ctrl+o", "space", "down")
+		}},
 	}
 	for _, s := range screens {
 		for _, size := range [][2]int{{80, 24}, {160, 48}} {

@@ -26,7 +26,23 @@ type LakeCatalog interface {
 // tree, and beside it the session's own tables and the data files in dir
 // (the working directory DuckDB reads bare paths from; "" for none). It
 // only reads.
-func SessionCatalog(s LakeCatalog, dir string) catalog.Source { return sessionCatalog{s, dir} }
+//
+// When s can read the catalog's state (kernel.Session.LakeState), the
+// source is a catalog.Watcher, so the tree polls it for commits made by
+// other processes.
+func SessionCatalog(s LakeCatalog, dir string) catalog.Source {
+	if _, ok := s.(catalog.Watcher); ok {
+		return watchedCatalog{sessionCatalog{s, dir}}
+	}
+	return sessionCatalog{s, dir}
+}
+
+// watchedCatalog is a sessionCatalog whose session reads the state.
+type watchedCatalog struct{ sessionCatalog }
+
+func (c watchedCatalog) LakeState(ctx context.Context) (kernel.LakeState, error) {
+	return c.s.(catalog.Watcher).LakeState(ctx)
+}
 
 type sessionCatalog struct {
 	s   LakeCatalog

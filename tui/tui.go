@@ -38,6 +38,13 @@ type Options struct {
 	History string
 	// Vim turns on the cell editor's vim mode (FLOE_KEYS=vim).
 	Vim bool
+	// CatalogPoll is how often the catalog tree polls the warehouse for
+	// commits made by other processes, while no cell runs; 0 means every
+	// 2s (catalog.DefaultPollEvery).
+	CatalogPoll time.Duration
+	// Notice is shown on the status line at start, such as why the
+	// notebook's kept outputs could not be read.
+	Notice string
 }
 
 // defaultAutosave is how often unsaved changes are copied aside.

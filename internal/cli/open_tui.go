@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -53,6 +55,7 @@ func (g *globals) runTUI(ctx context.Context, path string) error {
 			return err
 		}
 	}
+	notice := loadOutputs(path, nb)
 	wh, err := g.openWarehouse(ctx)
 	if err != nil {
 		return err
@@ -78,7 +81,21 @@ func (g *globals) runTUI(ctx context.Context, path string) error {
 		Warehouse: wh.Dir(),
 		History:   historyFile(),
 		Vim:       vim,
+		Notice:    notice,
 	}, g.stdin, g.stdout)
+}
+
+// loadOutputs shows a Markdown notebook's outputs from its last run, kept
+// beside it (notebooks.OutputsPath). It returns why they could not be read,
+// for the status line, or "": the notebook opens either way.
+func loadOutputs(path string, nb *notebooks.Notebook) string {
+	if nb == nil || strings.EqualFold(filepath.Ext(path), ".ipynb") {
+		return ""
+	}
+	if err := notebooks.LoadOutputs(path, nb); err != nil {
+		return err.Error() + "; opened without the last outputs"
+	}
+	return ""
 }
 
 // vimKeys reads FLOE_KEYS: "vim" turns on the cell editor's vim mode;

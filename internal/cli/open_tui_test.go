@@ -10,8 +10,9 @@ import (
 )
 
 // TestOpenInTmux runs `floe open` in a real terminal (tmux): type a SQL
-// cell, run it, save, quit, and check the file. It logs the time from
-// start to the first frame.
+// cell, run it, save, watch the catalog show what another floe process
+// commits, quit, and check the file and the outputs kept beside it. It
+// logs the time from start to the first frame.
 func TestOpenInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the workbench in tmux")
@@ -82,6 +83,16 @@ func TestOpenInTmux(t *testing.T) {
 	}
 	run("send-keys", "-t", "e2e", "C-s")
 	waitFor("the save", contains("saved"))
+
+	// Another process commits to the warehouse; the catalog, shown at this
+	// width, polls and lists the new namespace without a key pressed.
+	other := exec.Command(self, "sql", "--warehouse", filepath.Join(dir, "wh"),
+		"CREATE SCHEMA lake.live; CREATE TABLE lake.live.t AS SELECT 1 AS x")
+	other.Env = append(os.Environ(), "FLOE_TEST_AS_CLI=1", "FLOE_HOME="+home)
+	if out, err := other.CombinedOutput(); err != nil {
+		t.Fatalf("the other process: %v\n%s", err, out)
+	}
+	waitFor("the other process's namespace in the catalog", contains("▸ live"))
 	run("send-keys", "-t", "e2e", "C-q")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
@@ -99,6 +110,10 @@ func TestOpenInTmux(t *testing.T) {
 	}
 	if want := "```sql\nSELECT 40 + 2 AS answer, NULL AS nothing, '' AS empty\n```\n"; string(data) != want {
 		t.Errorf("saved %q, want %q", data, want)
+	}
+	kept, err := os.ReadFile(filepath.Join(dir, ".first.floe", "outputs.json"))
+	if err != nil || !strings.Contains(string(kept), "answer") {
+		t.Errorf("outputs kept beside the notebook: %q, %v", kept, err)
 	}
 	// The run is in the query history under FLOE_HOME, written before
 	// the workbench quit.

@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -25,6 +27,7 @@ type runFlags struct {
 	failFast bool
 	cells    []string
 	timeout  time.Duration
+	keep     bool
 }
 
 func newRunCmd(g *globals) *cobra.Command {
@@ -38,6 +41,9 @@ For a notebook DIR/NAME.md (or NAME.ipynb) the executed notebook, with every
 cell's outputs, is written to NAME.out.ipynb (nbformat 4.5) in --out, or in DIR
 when --out is not given; with --html an HTML report goes next to it as
 NAME.html. --junit writes one JUnit XML file with a test case per code cell.
+--keep-outputs also keeps the outputs beside each Markdown notebook, in
+DIR/.NAME.floe/outputs.json, as saving in the workbench does: floe open then
+shows them, marked with the run's time.
 
 Progress goes to standard error. Standard output ends with the summary line
 "N passed, N failed" (", N skipped" is added when cells were skipped). The exit
@@ -47,7 +53,9 @@ at the first failure and still writes the partly executed notebook.
 
 Parameters (-p name=value) override the defaults of the notebook's parameters
 cell; a name the cell does not declare, or a value that does not fit the
-type of its default, is an error before any cell runs.`,
+type of its default, is an error before any cell runs. With several
+notebooks, each gets the parameters its cell declares, and a name that none
+of them declares is the error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.run(cmd, args, f)
@@ -60,6 +68,7 @@ type of its default, is an error before any cell runs.`,
 	fl.StringVar(&f.junit, "junit", "", "write JUnit XML to this file")
 	fl.BoolVar(&f.failFast, "fail-fast", false, "stop at the first failed cell")
 	fl.StringSliceVar(&f.cells, "cells", nil, "run only these cells (names or ids, comma-separated) and the cells they need")
+	fl.BoolVar(&f.keep, "keep-outputs", false, "also keep the outputs beside each Markdown notebook (.NAME.floe/outputs.json), where floe open shows them")
 	fl.DurationVar(&f.timeout, "timeout", 0, "default time limit per cell, such as 30s (0: none; a cell's timeout option wins)")
 	return cmd
 }
@@ -80,6 +89,10 @@ func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
 	if err != nil {
 		return err
 	}
+	perJob, err := routeParams(jobs, params)
+	if err != nil {
+		return err
+	}
 	wh, err := g.openWarehouse(ctx)
 	if err != nil {
 		return err
@@ -89,11 +102,11 @@ func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
 	var runs []report.Run
 	var passed, failed, skipped int
 	broken := false // a notebook could not run at all
-	for _, j := range jobs {
+	for i, j := range jobs {
 		if ctx.Err() != nil || (f.failFast && (failed > 0 || broken)) {
 			break
 		}
-		rep, err := g.runOne(cmd, j, wh, params, f)
+		rep, err := g.runOne(cmd, j, wh, perJob[i], f)
 		if err != nil {
 			fmt.Fprintf(g.stderr, "floe: %v\n", err)
 			broken = true
@@ -158,6 +171,12 @@ func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params
 		return rep, err
 	}
 	fmt.Fprintf(g.stderr, "wrote %s\n", j.out)
+	if f.keep && !strings.EqualFold(filepath.Ext(j.src), ".ipynb") {
+		if err := notebooks.SaveOutputs(j.src, j.nb); err != nil {
+			return rep, err
+		}
+		fmt.Fprintf(g.stderr, "wrote %s\n", notebooks.OutputsPath(j.src))
+	}
 	if j.html != "" {
 		err := writeAtomic(j.html, func(w io.Writer) error { return report.HTML(w, report.Run{Notebook: j.nb, Report: rep}) })
 		if err != nil {
@@ -189,6 +208,54 @@ func (g *globals) progress(j job, n, total int, c *notebooks.Cell, r *kernel.Res
 			fmt.Fprintln(g.stderr, "        "+l)
 		}
 	}
+}
+
+// setVariable finds the names a parameters cell declares.
+var setVariable = regexp.MustCompile(`(?i)\bSET\s+VARIABLE\s+(?:"([^"]+)"|([A-Za-z_][A-Za-z0-9_]*))\s*=`)
+
+// routeParams gives each notebook the -p values its parameters cell
+// declares, when several run: `floe run *.md -p region=EU` sets region
+// where a notebook has it. A name no notebook declares is an error before
+// any runs. One notebook gets every value, and the kernel names what its
+// cell declares when one does not fit.
+func routeParams(jobs []job, params map[string]string) ([]map[string]string, error) {
+	out := make([]map[string]string, len(jobs))
+	if len(jobs) == 1 || len(params) == 0 {
+		for i := range out {
+			out[i] = params
+		}
+		return out, nil
+	}
+	used := map[string]bool{}
+	for i, j := range jobs {
+		declared := map[string]bool{}
+		for _, c := range j.nb.Cells {
+			if c.Kind != notebooks.Code || !c.Options.Parameters {
+				continue
+			}
+			for _, m := range setVariable.FindAllStringSubmatch(c.Source, -1) {
+				declared[strings.ToLower(m[1]+m[2])] = true
+			}
+		}
+		out[i] = map[string]string{}
+		for name, v := range params {
+			if declared[strings.ToLower(name)] {
+				out[i][name] = v
+				used[name] = true
+			}
+		}
+	}
+	var unknown []string
+	for name := range params {
+		if !used[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		return nil, fmt.Errorf("%w %q: none of the %d notebooks declares it in its parameters cell", kernel.ErrUnknownParameter, unknown[0], len(jobs))
+	}
+	return out, nil
 }
 
 // parseParams reads -p name=value flags.

@@ -297,6 +297,9 @@ func (m *Model) stale() []bool {
 	for i, c := range m.nb.Cells {
 		ran, ok := m.ranAt[c.ID]
 		if !ok || c.Kind != notebooks.Code {
+			// Outputs from an earlier session are stale when the source
+			// changed since (notebooks.Cell.Stale).
+			out[i] = c.Kind == notebooks.Code && c.Stale()
 			continue
 		}
 		if m.editedAt[c.ID] > ran {

@@ -264,6 +264,9 @@ func (m *Model) outputs(c *notebooks.Cell, w int) []string {
 		lines = m.kernelOutputs(r, w, rows)
 	} else {
 		lines = m.savedOutputs(c.Outputs, w)
+		if h := keptHeader(c, m.now()); h != "" {
+			lines = append([]string{m.common.Styles.Muted.Render(truncate(h, w))}, lines...)
+		}
 	}
 	m.cache.outputs[c.ID] = outputEntry{res: r, first: first, n: len(c.Outputs), width: w, rows: rows, height: m.height, lines: lines}
 	return lines

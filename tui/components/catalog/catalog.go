@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -49,15 +50,19 @@ type InsertMsg struct{ Text string }
 // PreviewMsg asks for the first rows of a table to be shown.
 type PreviewMsg struct{ NS, Table string }
 
+// namespacesMsg and tablesMsg carry listings; deep asks for the columns
+// of the expanded tables to be loaded again too (the r key).
 type namespacesMsg struct {
 	names []string
 	err   error
+	deep  bool
 }
 
 type tablesMsg struct {
 	ns    string
 	names []string
 	err   error
+	deep  bool
 }
 
 type columnsMsg struct {
@@ -115,6 +120,15 @@ type Model struct {
 	cursor int
 	top    int
 	rowsAt int // the line of the last View where the rows start (mouse.go)
+
+	// Idle, when set, says whether a poll may run now: the workbench
+	// polls only while no cell runs (a cell reports its own changes).
+	Idle func() bool
+	// PollEvery is how often a Watcher source is polled; 0 means
+	// DefaultPollEvery.
+	PollEvery time.Duration
+	state     kernel.LakeState // the catalog as last read or told (live.go)
+	polling   bool             // a poll is reading the state
 }
 
 // New returns a catalog tree over src, titled with the warehouse's name.
@@ -123,10 +137,15 @@ func New(ctx context.Context, c component.Common, src Source, title string) *Mod
 	return &Model{common: c, ctx: ctx, src: src, title: title}
 }
 
-// Init loads the namespaces.
-func (m *Model) Init() tea.Cmd { return tea.Batch(m.loadNamespaces(), m.RefreshLocal()) }
+// Init loads the namespaces and, for a source that can be watched, reads
+// the catalog's state and starts polling it.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.loadNamespaces(), m.RefreshLocal(), m.Poll(), m.pollTick())
+}
 
-func (m *Model) loadNamespaces() tea.Cmd {
+func (m *Model) loadNamespaces() tea.Cmd { return m.listNamespaces(false) }
+
+func (m *Model) listNamespaces(deep bool) tea.Cmd {
 	if m.src == nil {
 		return nil
 	}
@@ -135,17 +154,19 @@ func (m *Model) loadNamespaces() tea.Cmd {
 		ctx, cancel := context.WithTimeout(ctx, loadTimeout)
 		defer cancel()
 		names, err := src.Namespaces(ctx)
-		return namespacesMsg{names, err}
+		return namespacesMsg{names, err, deep}
 	}
 }
 
-func (m *Model) loadTables(ns string) tea.Cmd {
+func (m *Model) loadTables(ns string) tea.Cmd { return m.listTables(ns, false) }
+
+func (m *Model) listTables(ns string, deep bool) tea.Cmd {
 	ctx, src := m.ctx, m.src
 	return func() tea.Msg {
 		ctx, cancel := context.WithTimeout(ctx, loadTimeout)
 		defer cancel()
 		names, err := src.Tables(ctx, ns)
-		return tablesMsg{ns, names, err}
+		return tablesMsg{ns, names, err, deep}
 	}
 }
 
@@ -171,8 +192,12 @@ func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
 
 // Update applies listings and keys.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.live(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case namespacesMsg:
+		at := m.cursorKey()
 		m.loaded, m.err = true, msg.err
 		old := map[string]*namespace{}
 		for _, n := range m.nss {
@@ -183,25 +208,41 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		for _, name := range msg.names {
 			n := &namespace{name: name}
 			if o := old[name]; o != nil && o.expanded {
-				n.expanded = true
-				cmds = append(cmds, m.loadTables(name))
+				// Keep what is open and shown until the new listing
+				// arrives, so a refresh does not flicker.
+				n.expanded, n.loaded, n.tables = true, o.loaded, o.tables
+				cmds = append(cmds, m.listTables(name, msg.deep))
 			}
 			m.nss = append(m.nss, n)
 		}
-		m.clamp()
+		m.restoreCursor(at)
 		return tea.Batch(cmds...)
 	case localMsg:
 		m.setLocal(msg)
 	case tablesMsg:
+		at := m.cursorKey()
+		var cmds []tea.Cmd
 		for _, n := range m.nss {
-			if n.name == msg.ns {
-				n.loaded, n.err, n.tables = true, msg.err, nil
-				for _, t := range msg.names {
-					n.tables = append(n.tables, &table{name: t})
+			if n.name != msg.ns {
+				continue
+			}
+			old := map[string]*table{}
+			for _, t := range n.tables {
+				old[t.name] = t
+			}
+			n.loaded, n.err, n.tables = true, msg.err, nil
+			for _, name := range msg.names {
+				t := old[name]
+				if t == nil {
+					t = &table{name: name}
+				} else if msg.deep && t.loaded {
+					cmds = append(cmds, m.loadColumns(n.name, name))
 				}
+				n.tables = append(n.tables, t)
 			}
 		}
-		m.clamp()
+		m.restoreCursor(at)
+		return tea.Batch(cmds...)
 	case columnsMsg:
 		for _, n := range m.nss {
 			if n.name != msg.ns {
@@ -272,7 +313,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			return func() tea.Msg { return PreviewMsg{ns, t} }
 		}
 	case key.Matches(msg, km.Refresh):
-		return tea.Batch(m.loadNamespaces(), m.RefreshLocal())
+		return tea.Batch(m.listNamespaces(true), m.RefreshLocal(), m.Poll())
 	}
 	m.clamp()
 	return cmd
@@ -385,6 +426,43 @@ func (m *Model) rows() []row {
 		}
 	}
 	return rows
+}
+
+// cursorKey names the row under the cursor, so that a listing that adds or
+// removes rows above it leaves the cursor on the same thing.
+func (m *Model) cursorKey() []string {
+	rows := m.rows()
+	if m.cursor >= len(rows) || len(rows) == 0 {
+		return nil
+	}
+	return rows[m.cursor].key()
+}
+
+func (r row) key() []string {
+	k := []string{r.ns.name}
+	if r.table != nil {
+		k = append(k, r.table.name)
+	}
+	if r.col != nil {
+		k = append(k, r.col.Name)
+	}
+	return k
+}
+
+// restoreCursor puts the cursor back on the row named at, or on its
+// nearest parent still in the tree.
+func (m *Model) restoreCursor(at []string) {
+	rows := m.rows()
+	for n := len(at); n > 0; n-- {
+		for i, r := range rows {
+			if r.note == "" && r.detail == nil && slices.Equal(r.key(), at[:n]) {
+				m.cursor = i
+				m.clamp()
+				return
+			}
+		}
+	}
+	m.clamp()
 }
 
 func (m *Model) clamp() {

@@ -2,13 +2,17 @@ package catalog
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/tui/component"
+	"github.com/floehq/floe/tui/keymap"
+	"github.com/floehq/floe/tui/styles"
 )
 
 // describer is a one-table source that describes its table.
@@ -158,6 +162,93 @@ func TestQuoteIdent(t *testing.T) {
 	} {
 		if got := QuoteIdent(tt.in); got != tt.want {
 			t.Errorf("QuoteIdent(%q) = %s, want %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// mutable is a source whose listing a test changes between polls, as
+// another process's commits would.
+type mutable struct {
+	nss    []string
+	tables map[string][]string
+	rows   map[string]string // "ns.t" -> the detail line, changed by commits
+	st     kernel.LakeState
+}
+
+func (s *mutable) Namespaces(context.Context) ([]string, error) { return s.nss, nil }
+func (s *mutable) Tables(_ context.Context, ns string) ([]string, error) {
+	return s.tables[ns], nil
+}
+func (s *mutable) Columns(context.Context, string, string) ([]Column, error) { return nil, nil }
+func (s *mutable) Describe(_ context.Context, ns, t string) ([]Column, []Detail, error) {
+	return []Column{{Name: "id", Type: "BIGINT"}}, []Detail{{Text: s.rows[ns+"."+t]}}, nil
+}
+func (s *mutable) LakeState(context.Context) (kernel.LakeState, error) { return s.st, nil }
+
+// set replaces the listing and the state the next poll reads.
+func (s *mutable) set(tables map[string][]string, versions map[string]string) {
+	s.nss, s.tables = nil, tables
+	s.st = kernel.LakeState{Namespaces: map[string]bool{}, Tables: map[kernel.LakeName]string{}}
+	for ns, ts := range tables {
+		s.nss = append(s.nss, ns)
+		s.st.Namespaces[ns] = true
+		for _, t := range ts {
+			s.st.Tables[kernel.LakeName{Namespace: ns, Name: t}] = versions[ns+"."+t]
+		}
+	}
+	slices.Sort(s.nss)
+}
+
+// TestPollRefresh polls a source whose catalog changes and checks that
+// the tree shows the changes, keeps what was expanded and keeps the cursor
+// on the table it was on.
+func TestPollRefresh(t *testing.T) {
+	src := &mutable{rows: map[string]string{"sales.orders": "≡ 10 rows"}}
+	src.set(map[string][]string{"sales": {"orders"}}, map[string]string{"sales.orders": "v1"})
+	m := New(context.Background(), component.Common{Styles: styles.Plain(), KeyMap: keymap.Default()}, src, "lake")
+	m.SetSize(40, 20)
+	m.SetFocused(true)
+	drive(m, m.listNamespaces(false))
+	drive(m, m.Poll()) // the baseline
+	drive(m, m.Update(press("space")))
+	drive(m, m.Update(press("down")))
+	drive(m, m.Update(press("space")))
+	steps := []struct {
+		name     string
+		tables   map[string][]string
+		versions map[string]string
+		rows     string
+		want     string
+	}{
+		{"a commit refreshes the open table", map[string][]string{"sales": {"orders"}},
+			map[string]string{"sales.orders": "v2"}, "≡ 12 rows",
+			"▾ sales\n  ▾ orders\n    id bigint\n    ≡ 12 rows"},
+		{"a new table and namespace above keep the cursor on orders", map[string][]string{"crm": {"people"}, "sales": {"audit", "orders"}},
+			map[string]string{"sales.orders": "v2", "sales.audit": "v1", "crm.people": "v1"}, "≡ 12 rows",
+			"▸ crm\n▾ sales\n  ▸ audit\n  ▾ orders\n    id bigint\n    ≡ 12 rows"},
+		{"nothing changed, nothing reloads", map[string][]string{"crm": {"people"}, "sales": {"audit", "orders"}},
+			map[string]string{"sales.orders": "v2", "sales.audit": "v1", "crm.people": "v1"}, "≡ 99 rows (not reloaded)",
+			"▸ crm\n▾ sales\n  ▸ audit\n  ▾ orders\n    id bigint\n    ≡ 12 rows"},
+		{"a dropped table goes", map[string][]string{"crm": {"people"}, "sales": {"orders"}},
+			map[string]string{"sales.orders": "v2", "crm.people": "v1"}, "≡ 12 rows",
+			"▸ crm\n▾ sales\n  ▾ orders\n    id bigint\n    ≡ 12 rows"},
+	}
+	for _, st := range steps {
+		src.set(st.tables, st.versions)
+		src.rows["sales.orders"] = st.rows
+		drive(m, m.Poll())
+		lines := strings.Split(ansi.Strip(m.View()), "\n")[1:]
+		got := strings.TrimRight(strings.Join(lines, "\n"), "\n ")
+		var trimmed []string
+		for _, l := range strings.Split(got, "\n") {
+			trimmed = append(trimmed, strings.TrimRight(l, " "))
+		}
+		got = strings.TrimRight(strings.Join(trimmed, "\n"), "\n")
+		if got != st.want {
+			t.Errorf("%s: tree\n%s\nwant\n%s", st.name, got, st.want)
+		}
+		if k := m.cursorKey(); !slices.Equal(k, []string{"sales", "orders"}) {
+			t.Errorf("%s: cursor on %q, want sales/orders", st.name, k)
 		}
 	}
 }
