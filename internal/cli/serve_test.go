@@ -174,7 +174,7 @@ func TestServeTokens(t *testing.T) {
 	}
 }
 
-// TestServeBadInput checks floe serve's refusals, in process.
+// TestServeBadInput checks floe serve's and --catalog's refusals.
 func TestServeBadInput(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, body string) string {
@@ -202,14 +202,21 @@ func TestServeBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			var out, errb bytes.Buffer
 			args := append([]string{"--warehouse", filepath.Join(dir, "wh")}, tc.args...)
 			if strings.Contains(strings.Join(tc.args, " "), "--warehouse") {
 				args = tc.args
 			}
-			code := Main(args, strings.NewReader(""), &out, &errb)
-			if code == 0 {
-				t.Fatalf("exit 0, want an error; stderr %q", errb.String())
+			// A process, so a server that starts instead of refusing is
+			// killed at the deadline rather than hanging the test.
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			cmd := floeCmd(t, args...)
+			cmd = exec.CommandContext(ctx, cmd.Path, cmd.Args[1:]...)
+			cmd.Env = append(os.Environ(), "FLOE_TEST_AS_CLI=1")
+			var errb bytes.Buffer
+			cmd.Stderr = &errb
+			if err := cmd.Run(); err == nil || ctx.Err() != nil {
+				t.Fatalf("floe %s: %v (deadline: %v), want a refusal; stderr %q", strings.Join(args, " "), err, ctx.Err(), errb.String())
 			}
 			if !strings.Contains(errb.String(), tc.want) {
 				t.Errorf("stderr %q does not contain %q", errb.String(), tc.want)
