@@ -1,6 +1,8 @@
 // Package engine owns floe's Iceberg tables: the warehouse and its embedded
 // catalog, table creation and schema evolution, scan planning (snapshot,
 // partition and column-statistics pruning) and atomic commits of data files
-// written by DuckDB. It is built on github.com/apache/iceberg-go and imports
-// no other floe package.
+// written by DuckDB. A warehouse may also take its catalog from a remote
+// Iceberg REST catalog (OpenRemote), whose tables' files it reads and
+// writes locally. It is built on github.com/apache/iceberg-go and imports
+// no other floe package (engine/restserver serves a warehouse over REST).
 package engine

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -240,5 +241,59 @@ func TestVendedConfig(t *testing.T) {
 		if _, has := cfg["s3.secret-access-key"]; has != allow {
 			t.Errorf("VendSecrets=%v: secret key vended: %v", allow, has)
 		}
+	}
+}
+
+// TestStatuses checks the success codes the spec gives, parent listings,
+// HEAD, and a server-side fault: a table whose metadata file is corrupt
+// is a 500 naming the file, and the other tables stay readable.
+func TestStatuses(t *testing.T) {
+	f := serve(t, Options{Prefix: "lake"})
+	cat := f.client()
+	cat.CreateNamespace(f.ctx, table.Identifier{"s"}, nil)
+	for _, n := range []string{"good", "bad"} {
+		if _, err := cat.CreateTable(f.ctx, table.Identifier{"s", n}, testSchema); err != nil {
+			t.Fatal(err)
+		}
+	}
+	badLoc, _ := f.wh.MetadataLocation(f.ctx, "s", "bad")
+	badPath, _ := engine.LocalPath(badLoc)
+	if err := os.WriteFile(badPath, []byte(`{"format-version": 2, "table-uu`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		method, path, body string
+		status             int
+		want               string // in the body
+	}{
+		{"GET", "/v1/config", "", 200, `"prefix":"lake"`},
+		{"GET", "/v1/lake/namespaces", "", 200, `"namespaces":[["s"]]`},
+		{"GET", "/v1/lake/namespaces?parent=s", "", 200, `"namespaces":[]`},
+		{"GET", "/v1/lake/namespaces?parent=nowhere", "", 404, "NoSuchNamespaceException"},
+		{"HEAD", "/v1/lake/namespaces/s", "", 204, ""},
+		{"HEAD", "/v1/lake/namespaces/nowhere", "", 404, ""},
+		{"HEAD", "/v1/lake/namespaces/s/tables/good", "", 204, ""},
+		{"HEAD", "/v1/lake/namespaces/s/tables/nope", "", 404, ""},
+		{"GET", "/v1/lake/namespaces/s/tables", "", 200, `{"namespace":["s"],"name":"bad"},{"namespace":["s"],"name":"good"}`},
+		{"POST", "/v1/lake/namespaces/s/tables/good/metrics", `{"report-type": "scan-report", "table-name": "s.good"}`, 204, ""},
+		{"GET", "/v1/lake/namespaces/s/tables/good", "", 200, `"metadata-location"`},
+		{"GET", "/v1/lake/namespaces/s/tables/bad", "", 500, badPath},
+	}
+	for _, tc := range tests {
+		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
+			req, _ := http.NewRequest(tc.method, f.srv.URL+tc.path, strings.NewReader(tc.body))
+			rsp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rsp.Body.Close()
+			b, _ := io.ReadAll(rsp.Body)
+			if rsp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d: %s", rsp.StatusCode, tc.status, b)
+			}
+			if !strings.Contains(string(b), tc.want) {
+				t.Errorf("body %s does not contain %s", b, tc.want)
+			}
+		})
 	}
 }
