@@ -32,11 +32,15 @@ var ErrInvalidUpdate = errors.New("invalid update")
 
 // CheckRequirements validates a commit's requirements against a table's
 // current metadata (nil when the table does not exist). A failed one is
-// reported as ErrRequirementFailed naming it.
-func CheckRequirements(ident table.Identifier, current table.Metadata, reqs []table.Requirement) error {
+// reported as ErrRequirementFailed naming it; the caller names the table.
+func CheckRequirements(current table.Metadata, reqs []table.Requirement) error {
 	for _, r := range reqs {
 		if err := r.Validate(current); err != nil {
-			return fmt.Errorf("lake.%s: %w: %s: %v", strings.Join(ident, "."), ErrRequirementFailed, r.GetType(), err)
+			why := err.Error()
+			if len(why) > len("requirement failed: ") && strings.EqualFold(why[:len("requirement failed: ")], "requirement failed: ") {
+				why = why[len("requirement failed: "):]
+			}
+			return fmt.Errorf("%w (%s): %s", ErrRequirementFailed, r.GetType(), why)
 		}
 	}
 	return nil
@@ -103,9 +107,9 @@ func (w *Warehouse) CommitTables(ctx context.Context, commits []table.TableCommi
 			}
 			return fmt.Errorf("multi-table commit: lake.%s.%s: %w", ns, name, err)
 		}
-		if err := CheckRequirements(c.Identifier, cur.Metadata(), c.Requirements); err != nil {
+		if err := CheckRequirements(cur.Metadata(), c.Requirements); err != nil {
 			cleanup()
-			return fmt.Errorf("multi-table commit: %w", err)
+			return fmt.Errorf("multi-table commit: lake.%s.%s: %w", ns, name, err)
 		}
 		md, err := table.UpdateTableMetadata(cur.Metadata(), c.Updates, cur.MetadataLocation())
 		if err != nil {

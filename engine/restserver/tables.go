@@ -234,7 +234,7 @@ func (s *Server) commit(ctx context.Context, ident table.Identifier, reqs []tabl
 	)
 	err := s.wh.Modify(ctx, ident[0], ident[1], func(t *engine.Table) error {
 		cur := t.Iceberg()
-		if err := engine.CheckRequirements(ident, cur.Metadata(), reqs); err != nil {
+		if err := engine.CheckRequirements(cur.Metadata(), reqs); err != nil {
 			return err
 		}
 		if _, err := table.UpdateTableMetadata(cur.Metadata(), updates, cur.MetadataLocation()); err != nil {
@@ -262,7 +262,7 @@ func (s *Server) commit(ctx context.Context, ident table.Identifier, reqs []tabl
 		// A requirement can fail against a version committed between
 		// the check and the swap; that is a conflict, not a fault.
 		if t, lerr := cat.LoadTable(ctx, ident); lerr == nil {
-			if rerr := engine.CheckRequirements(ident, t.Metadata(), reqs); rerr != nil {
+			if rerr := engine.CheckRequirements(t.Metadata(), reqs); rerr != nil {
 				err = rerr
 			}
 		}
