@@ -166,13 +166,6 @@ type statusCounter struct {
 	counts sync.Map // int -> *atomic.Int64
 }
 
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(s int) { w.status = s; w.ResponseWriter.WriteHeader(s) }
-
 func (c *statusCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w, status: 200}
 	c.h.ServeHTTP(sw, r)

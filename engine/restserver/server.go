@@ -2,10 +2,12 @@ package restserver
 
 import (
 	"crypto/subtle"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/apache/iceberg-go"
 	"github.com/floehq/floe/engine"
@@ -132,11 +134,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			r.URL.Path, _ = url.PathUnescape(r.URL.RawPath)
 		}
 	}
+	sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+	start := time.Now()
+	defer func() {
+		slog.Debug("rest catalog", "method", r.Method, "path", r.URL.Path, "status", sw.status, "took", time.Since(start))
+	}()
 	if err := s.authorize(r); err != nil {
-		writeError(w, r, err)
+		writeError(sw, r, err)
 		return
 	}
-	s.mux.ServeHTTP(w, r)
+	s.mux.ServeHTTP(sw, r)
+}
+
+// statusWriter remembers the status a handler sent, for the log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(status int) {
+	w.status = status
+	w.ResponseWriter.WriteHeader(status)
 }
 
 // authorize checks the bearer token against the request: none at all is
