@@ -131,7 +131,7 @@ func TestErrors(t *testing.T) {
 		{"namespace exists", "POST", "/v1/namespaces", `{"namespace": ["sales"]}`, 409, "AlreadyExistsException", "sales"},
 		{"table exists", "POST", "/v1/namespaces/sales/tables", `{"name": "orders", "schema": {"type": "struct", "fields": []}}`, 409, "AlreadyExistsException", "orders"},
 		{"namespace not empty", "DELETE", "/v1/namespaces/sales", ``, 409, "NamespaceNotEmptyException", "sales"},
-		{"failed requirement", "POST", "/v1/namespaces/sales/tables/orders", `{"requirements": [{"type": "assert-table-uuid", "uuid": "00000000-0000-0000-0000-000000000001"}], "updates": []}`, 409, "CommitFailedException", "UUID mismatch"},
+		{"failed requirement", "POST", "/v1/namespaces/sales/tables/orders", `{"requirements": [{"type": "assert-table-uuid", "uuid": "00000000-0000-0000-0000-000000000001"}], "updates": []}`, 409, "CommitFailedException", "commit lake.sales.orders: requirement failed (assert-table-uuid): UUID mismatch"},
 		{"identifier mismatch", "POST", "/v1/namespaces/sales/tables/orders", `{"identifier": {"namespace": ["sales"], "name": "other"}, "updates": []}`, 400, "BadRequestException", "the body names lake.sales.other"},
 		{"property in removals and updates", "POST", "/v1/namespaces/sales/properties", `{"removals": ["a"], "updates": {"a": "1"}}`, 422, "UnprocessableEntityException", `"a"`},
 		{"bad purge flag", "DELETE", "/v1/namespaces/sales/tables/orders?purgeRequested=maybe", ``, 400, "BadRequestException", "purgeRequested"},

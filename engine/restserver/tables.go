@@ -163,6 +163,15 @@ func (s *Server) createTable(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// plainNotFound restates a missing table as one sentence; the catalog's
+// own wording repeats the name as a Go slice.
+func plainNotFound(ident table.Identifier, err error) error {
+	if errors.Is(err, catalog.ErrNoSuchTable) {
+		return fmt.Errorf("%s: %w", qualified(ident), catalog.ErrNoSuchTable)
+	}
+	return err
+}
+
 func (s *Server) loadTable(w http.ResponseWriter, r *http.Request) error {
 	ident, err := pathTable(r)
 	if err != nil {
@@ -170,7 +179,7 @@ func (s *Server) loadTable(w http.ResponseWriter, r *http.Request) error {
 	}
 	t, err := s.wh.Table(r.Context(), ident[0], ident[1])
 	if err != nil {
-		return err
+		return plainNotFound(ident, err)
 	}
 	writeJSON(w, http.StatusOK, loadResult{MetadataLocation: t.MetadataLocation(), Metadata: t.Iceberg().Metadata(), Config: s.tableConfig()})
 	return nil
@@ -182,7 +191,7 @@ func (s *Server) tableExists(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, err := s.wh.MetadataLocation(r.Context(), ident[0], ident[1]); err != nil {
-		return err
+		return plainNotFound(ident, err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -267,6 +276,9 @@ func (s *Server) commit(ctx context.Context, ident table.Identifier, reqs []tabl
 			}
 		}
 	}
+	if errors.Is(err, catalog.ErrNoSuchTable) {
+		return nil, "", fmt.Errorf("commit: %w", plainNotFound(ident, err))
+	}
 	return nil, "", fmt.Errorf("commit %s: %w", qualified(ident), err)
 }
 
@@ -305,10 +317,10 @@ func (s *Server) dropTable(w http.ResponseWriter, r *http.Request) error {
 	if purge {
 		// The engine's purge keeps every file another table reaches.
 		if _, err := s.wh.PurgeTable(r.Context(), ident[0], ident[1], false); err != nil {
-			return err
+			return plainNotFound(ident, err)
 		}
 	} else if err := s.wh.DropTable(r.Context(), ident[0], ident[1], false, false); err != nil {
-		return err
+		return plainNotFound(ident, err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
@@ -383,7 +395,7 @@ func (s *Server) reportMetrics(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if _, err := s.wh.MetadataLocation(r.Context(), ident[0], ident[1]); err != nil {
-		return err
+		return plainNotFound(ident, err)
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
