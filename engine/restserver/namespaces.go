@@ -54,15 +54,22 @@ func (s *Server) listNamespaces(w http.ResponseWriter, r *http.Request) error {
 		writeJSON(w, http.StatusOK, map[string][][]string{"namespaces": {}})
 		return nil
 	}
-	ids, err := s.wh.Catalog().ListNamespaces(r.Context(), nil)
+	names, err := s.wh.Namespaces(r.Context())
 	if err != nil {
-		return fmt.Errorf("list namespaces: %w", err)
+		return err
 	}
-	out := make([][]string, 0, len(ids))
-	for _, id := range ids {
-		out = append(out, []string(id))
+	names, next, err := page(r, names)
+	if err != nil {
+		return err
 	}
-	writeJSON(w, http.StatusOK, map[string][][]string{"namespaces": out})
+	out := make([][]string, len(names))
+	for i, n := range names {
+		out[i] = []string{n}
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Namespaces [][]string `json:"namespaces"`
+		Next       string     `json:"next-page-token,omitempty"`
+	}{out, next})
 	return nil
 }
 

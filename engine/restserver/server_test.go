@@ -297,3 +297,51 @@ func TestStatuses(t *testing.T) {
 		})
 	}
 }
+
+// TestPagination lists namespaces and tables a page at a time through
+// iceberg-go's client (pageSize, then next-page-token until it is empty),
+// with a table made between two pages.
+func TestPagination(t *testing.T) {
+	f := serve(t, Options{})
+	cat := f.client()
+	for _, ns := range []string{"a", "b", "c", "d", "e"} {
+		if err := cat.CreateNamespace(f.ctx, table.Identifier{ns}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, n := range []string{"t1", "t2", "t3", "t4", "t5", "t6", "t7"} {
+		if _, err := cat.CreateTable(f.ctx, table.Identifier{"a", n}, testSchema); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx := cat.SetPageSize(f.ctx, 2)
+	nss, err := cat.ListNamespaces(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nss) != 5 || nss[0][0] != "a" || nss[4][0] != "e" {
+		t.Errorf("paged namespaces %v", nss)
+	}
+	var names []string
+	for id, err := range cat.ListTables(ctx, table.Identifier{"a"}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, id[1])
+		if id[1] == "t3" {
+			// Made after its page was read: later pages are unaffected.
+			cat.CreateTable(f.ctx, table.Identifier{"a", "t0"}, testSchema)
+		}
+	}
+	if want := []string{"t1", "t2", "t3", "t4", "t5", "t6", "t7"}; strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Errorf("paged tables %v, want %v", names, want)
+	}
+	status, body := f.do("GET", "/v1/namespaces?pageSize=0", "", "")
+	if status != 400 {
+		t.Errorf("pageSize=0: %d %v", status, body)
+	}
+	status, body = f.do("GET", "/v1/namespaces/a/tables?pageSize=3", "", "")
+	if status != 200 || body["next-page-token"] != "t2" {
+		t.Errorf("first page of 3: %d %v", status, body)
+	}
+}

@@ -77,11 +77,18 @@ func (s *Server) listTables(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	names, next, err := page(r, names)
+	if err != nil {
+		return err
+	}
 	out := make([]identifier, len(names))
 	for i, n := range names {
 		out[i] = identifier{Namespace: []string{ns}, Name: n}
 	}
-	writeJSON(w, http.StatusOK, map[string][]identifier{"identifiers": out})
+	writeJSON(w, http.StatusOK, struct {
+		Identifiers []identifier `json:"identifiers"`
+		Next        string       `json:"next-page-token,omitempty"`
+	}{out, next})
 	return nil
 }
 
