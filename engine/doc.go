@@ -1,7 +1,9 @@
 // Package engine owns floe's Iceberg tables: the warehouse and its embedded
 // catalog, table creation and schema evolution, scan planning (snapshot,
 // partition and column-statistics pruning) and atomic commits of data files
-// written by DuckDB. It is built on github.com/apache/iceberg-go and imports
+// written by DuckDB. A warehouse may also take its catalog from a remote
+// Iceberg REST catalog (OpenRemote), whose tables' files it reads and
+// writes locally. It is built on github.com/apache/iceberg-go and imports
 // no other floe package but internal/sqltext, the leaf that writes SQL names
-// and strings.
+// and strings (engine/restserver serves a warehouse over REST).
 package engine

@@ -32,6 +32,9 @@ type PurgeReport struct {
 	// Outside is the table's location when it lies outside the warehouse
 	// (a table registered from elsewhere): no file was deleted.
 	Outside string
+	// Remote is set when a remote catalog dropped and purged the table:
+	// which files it deleted is its own report, not this one.
+	Remote bool
 }
 
 // Message says in one sentence what happened, for the user.
@@ -39,6 +42,8 @@ func (r PurgeReport) Message() string {
 	switch {
 	case !r.Dropped:
 		return fmt.Sprintf("%s does not exist; nothing was dropped", r.Table)
+	case r.Remote:
+		return fmt.Sprintf("dropped %s; the catalog server purged its files", r.Table)
 	case len(r.SharedWith) > 0:
 		return fmt.Sprintf("dropped %s from the catalog; no files were deleted: its location is shared with %s, which still reads them",
 			r.Table, strings.Join(r.SharedWith, ", "))
@@ -65,6 +70,9 @@ func (r PurgeReport) Message() string {
 // says which: PURGE cannot prove that table does not share the files.
 func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bool) (PurgeReport, error) {
 	rep := PurgeReport{Table: "lake." + ns + "." + name}
+	if w.db == nil {
+		return w.remotePurge(ctx, ns, name, ifExists)
+	}
 	t, location, err := w.dropTarget(ctx, ns, name)
 	if errors.Is(err, ErrNoSuchTable) && ifExists {
 		return rep, nil
@@ -222,6 +230,9 @@ func (e catalogEntry) ident() string { return "lake." + e.ns + "." + e.name }
 
 // catalogEntries lists every table of the catalog, straight from its rows.
 func (w *Warehouse) catalogEntries(ctx context.Context) ([]catalogEntry, error) {
+	if w.db == nil {
+		return nil, ErrRemoteCatalog
+	}
 	rows, err := w.db.QueryContext(ctx,
 		`SELECT table_namespace, table_name, coalesce(metadata_location, '') FROM iceberg_tables
 		 WHERE catalog_name = ? AND (iceberg_type = 'TABLE' OR iceberg_type IS NULL)

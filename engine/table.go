@@ -129,12 +129,7 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 		}
 		return nil, fmt.Errorf("create table %s: %w", ident, ErrTableExists)
 	}
-	// A dropped table's files may still be in the default location; never
-	// mix them with the new table's.
-	loc := filepath.Join(w.dir, ns+".db", name)
-	if _, err := os.Stat(loc); err == nil {
-		loc = fmt.Sprintf("%s-%08x", loc, rand.Uint32())
-	}
+	loc := w.NewTableDir(ns, name)
 	t, err := w.cat.CreateTable(ctx, table.Identifier{ns, name}, schema,
 		catalog.WithPartitionSpec(&spec), catalog.WithProperties(props),
 		catalog.WithLocation((&url.URL{Scheme: "file", Path: loc}).String()))
@@ -151,6 +146,17 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 		return nil, fmt.Errorf("create table %s: %w", ident, err)
 	}
 	return &Table{wh: w, NS: ns, Name: name, tbl: t, created: true}, nil
+}
+
+// NewTableDir returns the directory a new table lake.ns.name gets:
+// <warehouse>/<ns>.db/<name>, or that with a random suffix when a dropped
+// table's files still hold the name, so the two never mix.
+func (w *Warehouse) NewTableDir(ns, name string) string {
+	loc := filepath.Join(w.dir, ns+".db", name)
+	if _, err := os.Stat(loc); err == nil {
+		loc = fmt.Sprintf("%s-%08x", loc, rand.Uint32())
+	}
+	return loc
 }
 
 // UndoCreate removes a table that CreateTable made, when a later step of

@@ -28,8 +28,8 @@ const CatalogFile = "catalog.db"
 // open the same warehouse and commit to it concurrently.
 type Warehouse struct {
 	dir   string
-	db    *sql.DB
-	cat   *sqlcat.Catalog
+	db    *sql.DB            // the embedded catalog's database; nil over a remote catalog
+	cat   catalog.Catalog    // *sqlcat.Catalog, or a remote one (OpenRemote)
 	props iceberg.Properties // the catalog's, for the tables' file IO
 	meta  metaCache
 }
@@ -69,8 +69,14 @@ func (w *Warehouse) Dir() string { return w.dir }
 // Catalog returns the underlying Iceberg catalog.
 func (w *Warehouse) Catalog() catalog.Catalog { return w.cat }
 
-// Close releases the catalog database.
+// Close releases the catalog database (or a remote catalog's connections).
 func (w *Warehouse) Close() error {
+	if w.db == nil {
+		if c, ok := w.cat.(catalog.Closer); ok {
+			return c.Close()
+		}
+		return nil
+	}
 	return w.db.Close()
 }
 
@@ -152,6 +158,9 @@ func (w *Warehouse) Tables(ctx context.Context, ns string) ([]string, error) {
 // from the catalog, without reading the metadata itself. It is the cheap
 // check callers use to see whether a table changed.
 func (w *Warehouse) MetadataLocation(ctx context.Context, ns, name string) (string, error) {
+	if w.db == nil {
+		return w.remoteMetadataLocation(ctx, ns, name)
+	}
 	var loc sql.NullString
 	err := w.db.QueryRowContext(ctx,
 		`SELECT metadata_location FROM iceberg_tables WHERE catalog_name = ? AND table_namespace = ? AND table_name = ?`,
@@ -235,6 +244,9 @@ func (w *Warehouse) RegisterTable(ctx context.Context, ns, name, metadataPath st
 	loc := metadataPath
 	if strings.HasPrefix(loc, "/") {
 		loc = FileURI(loc)
+	}
+	if w.db == nil {
+		return w.remoteRegister(ctx, ns, name, loc)
 	}
 	if p, ok := LocalPath(loc); ok {
 		if _, err := os.Stat(p); err != nil {

@@ -23,6 +23,7 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 // globals are the flags every command shares.
 type globals struct {
 	warehouse string
+	catalog   string // a remote catalog (rest:URL); see catalogSpec
 	stdin     io.Reader
 	stdout    io.Writer
 	stderr    io.Writer
@@ -50,11 +51,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		},
 	}
 	root.PersistentFlags().StringVar(&g.warehouse, "warehouse", "", "warehouse directory (default $FLOE_WAREHOUSE, else $FLOE_HOME or ~/.floe)")
+	root.PersistentFlags().StringVar(&g.catalog, "catalog", "", "use a remote Iceberg REST catalog, rest:http(s)://host[/path] (default $FLOE_CATALOG)")
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newSQLCmd(g), newRunCmd(g), newAskCmd(g), newSynthCmd(g), newOpenCmd(g), newWarehouseCmd(g))
+	root.AddCommand(newSQLCmd(g), newRunCmd(g), newAskCmd(g), newSynthCmd(g), newOpenCmd(g), newWarehouseCmd(g), newServeCmd(g))
 
 	err := root.ExecuteContext(ctx)
 	if err == nil {

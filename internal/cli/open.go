@@ -35,6 +35,9 @@ func (g *globals) openSession(ctx context.Context) (*lakesql.Session, func(), er
 // created with the sample datasets on first use.
 func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) {
 	synth.Register() // CALL synthesize(...) in every session of this process
+	if spec := g.catalogSpec(); spec != "" {
+		return g.openRemoteWarehouse(ctx, spec)
+	}
 	dir, isDefault, err := g.warehouseDir()
 	if err != nil {
 		return nil, err
