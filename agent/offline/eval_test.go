@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -21,10 +20,12 @@ import (
 	"github.com/floehq/floe/engine/lakesql"
 )
 
-// The evaluation over unseen schemas: testdata/eval holds four schemas
-// the planner was not designed around (a generated shop and HR schema, and
-// the Adult and Telco tables of the shared datasets) and questions with
-// reference SQL over them, split into a tuned part and a held-out part.
+// The evaluation over unseen schemas: testdata/eval holds six schemas the
+// planner was not designed around (a generated shop and HR schema, the
+// Adult and Telco tables of the shared datasets, and a generated library
+// and logistics schema that only the held-out part asks about) and
+// questions with reference SQL over them in two parts: a tuned part and a
+// held-out part, written apart from the tuned part and from the planner.
 // Each schema is its own warehouse, and each question is asked the way
 // `floe ask` asks it (agent.Ask with no model), so that profiling and
 // linking are part of what is measured.
@@ -34,7 +35,7 @@ const evalDataDir = "../../../shared/data"
 
 // evalSchemas are the evaluation's schemas: each is a namespace, built by
 // testdata/eval/<name>.sql in a warehouse of its own.
-var evalSchemas = []string{"shop", "hr", "census", "telco"}
+var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics"}
 
 // Targets of issue 13, asserted on the schemas this checkout can build.
 const (
@@ -177,11 +178,18 @@ func evalQuestions(t *testing.T, file string) map[string][]agenttest.Question {
 	if err != nil {
 		t.Fatalf("%s: %v", file, err)
 	}
+	known := map[string]bool{}
+	for _, name := range evalSchemas {
+		known[name] = true
+	}
 	out := map[string][]agenttest.Question{}
 	for _, q := range qs {
 		m := schemaOf.FindStringSubmatch(q.SQL)
 		if m == nil {
 			t.Fatalf("%s:%d: the reference names no lake.<schema>.<table>", file, q.Line)
+		}
+		if !known[m[1]] {
+			t.Fatalf("%s:%d: the reference names schema %s, not one of evalSchemas %v", file, q.Line, m[1], evalSchemas)
 		}
 		out[m[1]] = append(out[m[1]], q)
 	}
@@ -292,22 +300,26 @@ func TestEvalTuned(t *testing.T) {
 	checkTargets(t, "tuned part", c, tunedTarget)
 }
 
-// heldOutFirst holds the held-out figures first measured, once the
-// planner was done (correct and wrong answers by schema). The part was not
-// looked at before, nor tuned on after.
+// heldOutFirst holds the held-out figures first measured (correct and
+// wrong answers by schema): the planner as it was on main at 8ecc015, on
+// the held-out part written anew for issue 13, before anyone tuned with it
+// in place. Nobody tunes on the part, so these are a floor, not a goal.
 var heldOutFirst = map[string]tally{
-	"shop":   {n: 20, correct: 17, wrong: 1},
-	"hr":     {n: 18, correct: 15, wrong: 2},
-	"census": {n: 11, correct: 11, wrong: 0},
-	"telco":  {n: 9, correct: 8, wrong: 1},
+	"shop":      {n: 12, correct: 11, wrong: 0},
+	"hr":        {n: 13, correct: 11, wrong: 1},
+	"census":    {n: 12, correct: 10, wrong: 0},
+	"telco":     {n: 12, correct: 11, wrong: 0},
+	"library":   {n: 24, correct: 13, wrong: 4},
+	"logistics": {n: 25, correct: 5, wrong: 0},
 }
 
 // TestEvalHeldOut runs the held-out part. It prints only totals unless
 // FLOE_EVAL_SHOW=1 (FLOE_EVAL_SHOW=all prints the correct answers too):
 // looking at its questions' outcomes would be tuning on it. It fails when
-// a schema does worse than first measured, and when the four schemas
+// a schema does worse than first measured, and when all the schemas
 // together miss the accuracy target. The wrong-answer target (at most 3%)
-// was missed when first measured (4 of 58); it is reported, not asserted.
+// was missed when first measured (5 of 98, with 61 correct); it is
+// reported, not asserted.
 func TestEvalHeldOut(t *testing.T) {
 	c, by := evaluate(t, "testdata/eval/heldout.txt", os.Getenv("FLOE_EVAL_SHOW") == "1")
 	for name, got := range by {
@@ -326,31 +338,44 @@ func TestEvalHeldOut(t *testing.T) {
 	}
 }
 
+// heldOutMin is the size of the held-out part issue 13 asks for.
+const heldOutMin = 70
+
 // TestEvalSplit checks the evaluation's shape: at least 120 questions over
-// at least four schemas, no question twice, and the fixed split (a question
-// whose FNV-1a hash is divisible by three is held out).
+// at least four schemas, no question twice in either part or across the
+// two (compared ignoring case and a final "?" or "."), and a held-out part
+// of at least heldOutMin questions asking about every schema. The held-out
+// part was written apart from the tuned part (see its header), so no rule
+// derives one part from the other.
 func TestEvalSplit(t *testing.T) {
-	seen := map[string]bool{}
+	seen := map[string]string{}
 	schemas := map[string]bool{}
 	n := 0
 	for _, part := range []struct {
 		file    string
 		heldOut bool
 	}{{"testdata/eval/tuned.txt", false}, {"testdata/eval/heldout.txt", true}} {
-		for name, qs := range evalQuestions(t, part.file) {
-			schemas[name] = true
-			for _, q := range qs {
-				n++
-				if seen[q.Q] {
-					t.Errorf("%s:%d: %q is asked twice", part.file, q.Line, q.Q)
-				}
-				seen[q.Q] = true
-				h := fnv.New32a()
-				h.Write([]byte(q.Q))
-				if (h.Sum32()%3 == 0) != part.heldOut {
-					t.Errorf("%s:%d: %q is in the wrong part (FNV-1a %% 3 = %d)", part.file, q.Line, q.Q, h.Sum32()%3)
-				}
+		qs := evalQuestions(t, part.file)
+		held := 0
+		for _, name := range evalSchemas {
+			if part.heldOut && len(qs[name]) == 0 {
+				t.Errorf("%s: no question about schema %s", part.file, name)
 			}
+			held += len(qs[name])
+			if len(qs[name]) > 0 {
+				schemas[name] = true
+			}
+			for _, q := range qs[name] {
+				n++
+				key := strings.TrimRight(strings.ToLower(q.Q), "?.")
+				if first, ok := seen[key]; ok {
+					t.Errorf("%s:%d: %q is asked twice (first at %s)", part.file, q.Line, q.Q, first)
+				}
+				seen[key] = fmt.Sprintf("%s:%d", part.file, q.Line)
+			}
+		}
+		if part.heldOut && held < heldOutMin {
+			t.Errorf("%s: %d questions, want at least %d", part.file, held, heldOutMin)
 		}
 	}
 	if n < 120 || len(schemas) < 4 {
