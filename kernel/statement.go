@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/floehq/floe/engine/lakesql"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // Statement is what one statement of a SQL cell did: a cell of several
@@ -187,17 +188,17 @@ func toInt64(v any) int64 {
 // describeStatement finds a statement's verb ("CREATE TABLE") and the
 // object it names ("lake.s.t").
 func describeStatement(stmt string) (verb, object string) {
-	toks := sqlTokens(stmt)
+	toks := sqltext.Code(stmt)
 	if len(toks) == 0 {
 		return "", ""
 	}
-	first := strings.ToUpper(toks[0].text)
+	first := strings.ToUpper(toks[0].Text)
 	i := 1
 	skip := func(words ...string) {
 		for i < len(toks) {
 			found := false
 			for _, w := range words {
-				if toks[i].is(w) {
+				if toks[i].Is(w) {
 					found = true
 				}
 			}
@@ -210,10 +211,10 @@ func describeStatement(stmt string) (verb, object string) {
 	switch first {
 	case "CREATE", "DROP", "ALTER":
 		skip("OR", "REPLACE", "TEMP", "TEMPORARY", "PERSISTENT", "UNIQUE", "MATERIALIZED")
-		if i >= len(toks) || toks[i].kind != sqlWord {
+		if i >= len(toks) || toks[i].Kind != sqltext.Word {
 			return first, ""
 		}
-		kind := strings.ToUpper(toks[i].text)
+		kind := strings.ToUpper(toks[i].Text)
 		i++
 		if kind == "MACRO" || kind == "FUNCTION" {
 			skip("TABLE")
@@ -237,11 +238,11 @@ func describeStatement(stmt string) (verb, object string) {
 }
 
 // qualifiedName reads a dotted name starting at toks[i].
-func qualifiedName(toks []sqlToken, i int) string {
+func qualifiedName(toks []sqltext.Token, i int) string {
 	var parts []string
-	for i < len(toks) && toks[i].isName() {
-		parts = append(parts, toks[i].text)
-		if i+1 < len(toks) && toks[i+1].text == "." {
+	for i < len(toks) && toks[i].IsName() {
+		parts = append(parts, toks[i].Text)
+		if i+1 < len(toks) && toks[i+1].IsPunct(".") {
 			i += 2
 			continue
 		}
