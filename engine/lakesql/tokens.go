@@ -202,8 +202,22 @@ type Statement struct {
 // Split cuts a script into statements at semicolons outside strings,
 // quoted identifiers and comments. Empty statements are dropped.
 func Split(script string) []Statement {
+	out, _ := split(script)
+	return out
+}
+
+// Spans returns where each statement Split finds is in script: the byte
+// offsets of its first token and of the end of its text (before the
+// semicolon), so that an editor can tell which statement a cursor is in.
+func Spans(script string) [][2]int {
+	_, spans := split(script)
+	return spans
+}
+
+func split(script string) ([]Statement, [][2]int) {
 	toks := tokenize(script)
 	var out []Statement
+	var spans [][2]int
 	begin := -1
 	flush := func(end int) {
 		if begin < 0 {
@@ -212,6 +226,7 @@ func Split(script string) []Statement {
 		text := strings.TrimSpace(script[begin:end])
 		if text != "" {
 			out = append(out, Statement{Text: text, Line: 1 + strings.Count(script[:begin], "\n")})
+			spans = append(spans, [2]int{begin, begin + len(text)})
 		}
 		begin = -1
 	}
@@ -225,5 +240,5 @@ func Split(script string) []Statement {
 		}
 	}
 	flush(len(script))
-	return out
+	return out, spans
 }
