@@ -75,11 +75,13 @@ func lex(src string) lexed {
 			}
 			out.toks = append(out.toks, t)
 			i = j
-		case c == '$' && strings.HasPrefix(src[i:], "$$"):
-			end := strings.Index(src[i+2:], "$$")
+		case c == '$' && dollarTag(src[i:]) != "":
+			// $$...$$ or $tag$...$tag$: a string whose body is not SQL.
+			tag := dollarTag(src[i:])
+			end := strings.Index(src[i+len(tag):], tag)
 			t := token{kind: tokString, start: i, end: len(src), open: true}
 			if end >= 0 {
-				t.end, t.open = i+2+end+2, false
+				t.end, t.open = i+len(tag)+end+len(tag), false
 			}
 			out.toks = append(out.toks, t)
 			i = t.end
@@ -127,4 +129,64 @@ func quoted(src string, i int, q byte) (int, bool) {
 		j++
 	}
 	return len(src), true
+}
+
+// dollarTag returns the $$ or $tag$ that s starts with, or "".
+func dollarTag(s string) string {
+	for j := 1; j < len(s); j++ {
+		if s[j] == '$' {
+			return s[:j+1]
+		}
+		if !isIdentChar(s[j]) || j == 1 && s[j] >= '0' && s[j] <= '9' {
+			return ""
+		}
+	}
+	return ""
+}
+
+// TokenKind is the kind of a Token.
+type TokenKind int
+
+// The kinds of Token.
+const (
+	Word    TokenKind = iota // a bare name or keyword
+	Quoted                   // a "quoted" name
+	String                   // a 'string', E'...', $$...$$ or $tag$...$tag$
+	Number                   // a number
+	Punct                    // one character of punctuation or an operator
+	Comment                  // a -- or /* */ comment
+)
+
+// Token is one token of SQL text, comments included: Text is
+// src[Start:End]. Open is set on a string, quoted name or comment that
+// runs to the end of the text without its closing quote or */.
+type Token struct {
+	Kind       TokenKind
+	Text       string
+	Start, End int
+	Open       bool
+}
+
+// Tokens cuts SQL into tokens, comments in their place, with the lexer
+// completion uses; it never fails (see Token.Open).
+func Tokens(src string) []Token {
+	lx := lex(src)
+	out := make([]Token, 0, len(lx.toks)+len(lx.comments))
+	kinds := map[tokKind]TokenKind{tokIdent: Word, tokQuoted: Quoted, tokString: String, tokNumber: Number, tokPunct: Punct}
+	ci := 0
+	addComments := func(before int) {
+		for ci < len(lx.comments) && lx.comments[ci][0] < before {
+			c := lx.comments[ci]
+			text := src[c[0]:c[1]]
+			open := strings.HasPrefix(text, "/*") && (len(text) < 4 || !strings.HasSuffix(text, "*/"))
+			out = append(out, Token{Kind: Comment, Text: text, Start: c[0], End: c[1], Open: open})
+			ci++
+		}
+	}
+	for _, t := range lx.toks {
+		addComments(t.start)
+		out = append(out, Token{Kind: kinds[t.kind], Text: src[t.start:t.end], Start: t.start, End: t.end, Open: t.open})
+	}
+	addComments(len(src) + 1)
+	return out
 }
