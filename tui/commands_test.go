@@ -25,6 +25,8 @@ var notCommands = []string{
 	"InsertAnswer",
 	// Works in the cell editor only, at its cursor.
 	"Complete",
+	// Keys of the find bar, which its own line lists.
+	"FindNext", "FindPrev", "FindField", "ReplaceOne", "ReplaceAll",
 }
 
 // TestRegistryCoversTheKeyMap checks that the palette, the help and the
@@ -79,7 +81,7 @@ func TestPaletteFilters(t *testing.T) {
 		first []string
 	}{
 		{"", []string{"Run cell", "Run all cells", "Run all cells above"}},
-		{"run", []string{"Run cell", "Run all cells", "Run all cells above"}},
+		{"run", []string{"Run cell", "Run all cells", "Run statement"}},
 		{"rac", []string{"Run all cells", "Run all cells above"}},
 		{"sav", []string{"Save", "Save as…"}},
 		{"del", []string{"Delete cell"}},

@@ -286,7 +286,7 @@ func keyMsg(name string) tea.KeyPressMsg {
 		"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "space": tea.KeySpace,
 		"up": tea.KeyUp, "down": tea.KeyDown, "left": tea.KeyLeft, "right": tea.KeyRight,
 		"pgup": tea.KeyPgUp, "pgdown": tea.KeyPgDown, "home": tea.KeyHome, "end": tea.KeyEnd,
-		"backspace": tea.KeyBackspace, "f1": tea.KeyF1, "f5": tea.KeyF5,
+		"backspace": tea.KeyBackspace, "f1": tea.KeyF1, "f4": tea.KeyF4, "f5": tea.KeyF5, "f6": tea.KeyF6,
 	}
 	if c, ok := codes[rest]; ok {
 		k := tea.KeyPressMsg{Code: c, Mod: mod}

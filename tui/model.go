@@ -312,8 +312,9 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return m.help.Update(msg)
 	}
-	// Printable keys type into the editor; only other keys are global there.
-	typing := m.focus == focusNotebook && m.notebook.Editing() && msg.Text != ""
+	// Printable keys type into the editor; only other keys are global
+	// there, but for those the editor wants (vim's ctrl+r, the find bar).
+	typing := m.focus == focusNotebook && m.notebook.Editing() && (msg.Text != "" || m.notebook.WantsKey(msg))
 	if !typing {
 		switch {
 		case key.Matches(msg, km.Quit):
@@ -328,10 +329,12 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			}
 			return nil
 		case key.Matches(msg, km.RunCell):
+			return m.runCell()
+		case key.Matches(msg, km.RunStatement):
 			if m.focus == focusCatalog {
 				m.setFocus(focusNotebook)
 			}
-			return m.notebook.RunCurrent()
+			return m.notebook.RunStatement()
 		case key.Matches(msg, km.RunAll):
 			return m.notebook.RunAll()
 		case key.Matches(msg, km.Help):

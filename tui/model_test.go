@@ -330,7 +330,12 @@ func TestHelpListsEveryBinding(t *testing.T) {
 	}
 	h := newHarness(t, 160, 48, Options{Notebook: parseSample(t), Path: "x.md"})
 	h.keys("?")
+	// The overlay scrolls when it is taller than the screen: read it all.
 	s := h.screen()
+	for range 48 {
+		h.keys("down")
+		s += h.screen()
+	}
 	for _, g := range km.Groups() {
 		for _, b := range g.Bindings {
 			if !strings.Contains(s, b.Help().Key+" ") || !strings.Contains(s, b.Help().Desc) {

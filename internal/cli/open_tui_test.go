@@ -10,9 +10,10 @@ import (
 )
 
 // TestOpenInTmux runs `floe open` in a real terminal (tmux): type a SQL
-// cell, run it, save, watch the catalog show what another floe process
-// commits, quit, and check the file and the outputs kept beside it. It
-// logs the time from start to the first frame.
+// cell, run it, clear and undo, add a statement and run just that one,
+// save, watch the catalog show what another floe process commits, quit,
+// and check the file and the outputs kept beside it. It logs the time
+// from start to the first frame.
 func TestOpenInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the workbench in tmux")
@@ -81,6 +82,23 @@ func TestOpenInTmux(t *testing.T) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
 		}
 	}
+
+	// Undo: ctrl+u clears the line, ctrl+z gives it back.
+	run("send-keys", "-t", "e2e", "C-u")
+	waitFor("the line cleared", func(s string) bool { return !strings.Contains(s, "AS empty") })
+	run("send-keys", "-t", "e2e", "C-z")
+	waitFor("the undo", contains("AS empty"))
+	// The statement under the cursor: the undo put the cursor back at the
+	// end, where a second statement goes; alt+enter runs only that one.
+	run("send-keys", "-t", "e2e", "-l", "; SELECT 7 AS seven")
+	waitFor("the second statement", contains("AS seven"))
+	run("send-keys", "-t", "e2e", "M-Enter")
+	waitFor("the statement's result", contains("ran statement 2 of 2"))
+	waitFor("the statement's table", contains("seven"))
+	if s := screen(); strings.Contains(s, "answer  │") {
+		t.Errorf("the whole cell ran, not the statement under the cursor:\n%s", s)
+	}
+
 	run("send-keys", "-t", "e2e", "C-s")
 	waitFor("the save", contains("saved"))
 
@@ -108,11 +126,11 @@ func TestOpenInTmux(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "```sql\nSELECT 40 + 2 AS answer, NULL AS nothing, '' AS empty\n```\n"; string(data) != want {
+	if want := "```sql\nSELECT 40 + 2 AS answer, NULL AS nothing, '' AS empty; SELECT 7 AS seven\n```\n"; string(data) != want {
 		t.Errorf("saved %q, want %q", data, want)
 	}
 	kept, err := os.ReadFile(filepath.Join(dir, ".first.floe", "outputs.json"))
-	if err != nil || !strings.Contains(string(kept), "answer") {
+	if err != nil || !strings.Contains(string(kept), "seven") {
 		t.Errorf("outputs kept beside the notebook: %q, %v", kept, err)
 	}
 	// The run is in the query history under FLOE_HOME, written before

@@ -9,6 +9,9 @@ type Statement struct {
 	Text string
 	// Line is the 1-based line of the script its first token is on.
 	Line int
+	// Start is the byte offset of Text in the script, so an editor can
+	// tell which statement a cursor is in.
+	Start int
 	// Tokens are Code(Text): its tokens without white space and comments,
 	// with offsets into Text, so a caller need not scan it again.
 	Tokens []Token
@@ -35,7 +38,7 @@ func Split(script string) []Statement {
 			toks[i].Start -= begin
 			toks[i].End -= begin
 		}
-		out = append(out, Statement{Text: text, Line: line, Tokens: toks})
+		out = append(out, Statement{Text: text, Line: line, Start: begin, Tokens: toks})
 		begin, toks = -1, nil
 	}
 	for i := 0; i < len(script); {

@@ -8,10 +8,13 @@ import (
 // KeyMap is every binding of the terminal UI, grouped by where it works.
 type KeyMap struct {
 	// Everywhere, also while editing a cell.
-	Quit          key.Binding
-	Save          key.Binding
-	Cancel        key.Binding
-	RunCell       key.Binding
+	Quit    key.Binding
+	Save    key.Binding
+	Cancel  key.Binding
+	RunCell key.Binding
+	// RunStatement runs, while editing, the selection or else the
+	// statement under the cursor; elsewhere it runs the cell.
+	RunStatement  key.Binding
 	RunAll        key.Binding
 	Help          key.Binding
 	ToggleCatalog key.Binding
@@ -42,6 +45,11 @@ type KeyMap struct {
 	MoveUp      key.Binding
 	MoveDown    key.Binding
 	CycleType   key.Binding
+	TypeSQL     key.Binding
+	TypeGo      key.Binding
+	TypeAsk     key.Binding
+	TypeMD      key.Binding
+	Options     key.Binding
 	Merge       key.Binding
 	Split       key.Binding
 	RunAllAbove key.Binding
@@ -51,7 +59,21 @@ type KeyMap struct {
 	// Editing a cell; Editor holds the text area's own bindings.
 	StopEditing key.Binding
 	Indent      key.Binding
+	Undo        key.Binding
+	Redo        key.Binding
+	Find        key.Binding
+	Format      key.Binding
 	Editor      textarea.KeyMap
+
+	// The find bar (ctrl+f while editing): FindNext and FindPrev move
+	// between matches, FindField goes between the find and replace fields,
+	// ReplaceOne (enter in the replace field) replaces the match at the
+	// cursor and ReplaceAll every match.
+	FindNext   key.Binding
+	FindPrev   key.Binding
+	FindField  key.Binding
+	ReplaceOne key.Binding
+	ReplaceAll key.Binding
 
 	// Complete opens SQL completion in the editor (tui/notebook/complete.go);
 	// in its popup the editor's line keys choose, Indent accepts and
@@ -98,7 +120,8 @@ func Default() *KeyMap {
 		Quit:          b([]string{"ctrl+q"}, "ctrl+q", "quit (asks to save changes)"),
 		Save:          b([]string{"ctrl+s"}, "ctrl+s", "save the notebook"),
 		Cancel:        b([]string{"ctrl+c"}, "ctrl+c", "cancel the running query"),
-		RunCell:       b([]string{"ctrl+enter", "shift+enter", "ctrl+j", "f5"}, "ctrl+enter", "run cell (also shift+enter, ctrl+j, f5)"),
+		RunCell:       b([]string{"shift+enter", "ctrl+j", "f5"}, "shift+enter", "run the whole cell (also ctrl+j, f5)"),
+		RunStatement:  b([]string{"ctrl+enter", "alt+enter", "f6"}, "ctrl+enter", "run selection or statement at cursor (alt+enter, f6)"),
 		RunAll:        b([]string{"ctrl+r"}, "ctrl+r", "run all cells"),
 		Help:          b([]string{"f1", "?"}, "? / f1", "show or hide this help"),
 		ToggleCatalog: b([]string{"ctrl+o"}, "ctrl+o", "show or hide the catalog"),
@@ -125,6 +148,11 @@ func Default() *KeyMap {
 		MoveUp:      b([]string{"K", "alt+up"}, "K/alt+↑", "move cell up"),
 		MoveDown:    b([]string{"J", "alt+down"}, "J/alt+↓", "move cell down"),
 		CycleType:   b([]string{"t"}, "t", "change cell type (sql, go, ask, markdown)"),
+		TypeSQL:     b([]string{"1"}, "1", "make the cell SQL"),
+		TypeGo:      b([]string{"2"}, "2", "make the cell Go"),
+		TypeAsk:     b([]string{"3"}, "3", "make the cell an ask cell"),
+		TypeMD:      b([]string{"4"}, "4", "make the cell markdown"),
+		Options:     b([]string{"O"}, "O", "edit the cell's options (name= chart= assert rows= timeout= ...)"),
 		Merge:       b([]string{"M"}, "M", "merge with the cell below"),
 		Split:       b([]string{"ctrl+\\"}, "ctrl+\\", "split the cell at the editor's line"),
 		RunAllAbove: b([]string{"U"}, "U", "run all cells above"),
@@ -133,7 +161,17 @@ func Default() *KeyMap {
 
 		StopEditing: b([]string{"esc"}, "esc", "stop editing (or close completions)"),
 		Indent:      b([]string{"tab"}, "tab", "indent (or accept a completion)"),
-		Editor:      textarea.DefaultKeyMap(),
+		Undo:        b([]string{"ctrl+z"}, "ctrl+z", "undo (u in vim normal mode)"),
+		Redo:        b([]string{"ctrl+shift+z", "alt+z"}, "alt+z", "redo (also ctrl+shift+z; ctrl+r in vim normal mode)"),
+		Find:        b([]string{"ctrl+f"}, "ctrl+f", "find and replace in the cell (/ in vim normal mode)"),
+		Format:      b([]string{"f4"}, "f4", "format the SQL cell"),
+
+		FindNext:   b([]string{"enter", "down"}, "enter/↓", "find: next match (n in vim normal mode)"),
+		FindPrev:   b([]string{"shift+enter", "up"}, "shift+enter/↑", "find: previous match (N in vim normal mode)"),
+		FindField:  b([]string{"tab"}, "tab", "find: go between the find and replace fields"),
+		ReplaceOne: b([]string{"enter"}, "enter", "replace: the match at the cursor, then go to the next"),
+		ReplaceAll: b([]string{"ctrl+a"}, "ctrl+a", "replace: every match in the cell"),
+		Editor:     textarea.DefaultKeyMap(),
 
 		Complete: b([]string{"ctrl+space", "ctrl+@"}, "ctrl+space", "complete SQL (opens as you type)"),
 
@@ -157,6 +195,8 @@ func Default() *KeyMap {
 		Yes: b([]string{"y"}, "y", "yes"),
 		No:  b([]string{"n"}, "n", "no"),
 	}
+	// ctrl+f finds; right arrow still moves forward.
+	k.Editor.CharacterForward.SetKeys("right")
 	k.Editor.LinePrevious.SetHelp("↑", "line up (or previous completion)")
 	k.Editor.LineNext.SetHelp("↓", "line down (or next completion)")
 	return k
@@ -173,9 +213,10 @@ type Group struct {
 func (k *KeyMap) Groups() []Group {
 	e := k.Editor
 	groups := []Group{
-		{"Everywhere", []key.Binding{k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.Palette, k.History, k.ToggleCatalog, k.Chat, k.InsertAnswer, k.FullMessage}},
-		{"Notebook", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.Edit, k.AddAbove, k.AddBelow, k.Delete, k.MoveUp, k.MoveDown, k.CycleType, k.Merge, k.RunAllAbove, k.Results, k.FixWithAI, k.Focus}},
-		{"Editing a cell", []key.Binding{k.StopEditing, k.Indent, k.Split, e.InsertNewline, e.LinePrevious, e.LineNext, e.WordForward, e.WordBackward, e.LineStart, e.LineEnd, e.InputBegin, e.InputEnd, e.DeleteWordBackward, e.DeleteAfterCursor, e.DeleteBeforeCursor, e.Paste, e.SelectAll, k.Complete}},
+		{"Everywhere", []key.Binding{k.RunStatement, k.RunCell, k.RunAll, k.Cancel, k.Save, k.Quit, k.Help, k.Palette, k.History, k.ToggleCatalog, k.Chat, k.InsertAnswer, k.FullMessage}},
+		{"Notebook", []key.Binding{k.Up, k.Down, k.Top, k.Bottom, k.Edit, k.AddAbove, k.AddBelow, k.Delete, k.MoveUp, k.MoveDown, k.CycleType, k.TypeSQL, k.TypeGo, k.TypeAsk, k.TypeMD, k.Options, k.Merge, k.RunAllAbove, k.Results, k.FixWithAI, k.Focus}},
+		{"Editing a cell", []key.Binding{k.StopEditing, k.Indent, k.Undo, k.Redo, k.Find, k.Format, k.Split, e.InsertNewline, e.LinePrevious, e.LineNext, e.WordForward, e.WordBackward, e.LineStart, e.LineEnd, e.InputBegin, e.InputEnd, e.DeleteWordBackward, e.DeleteAfterCursor, e.DeleteBeforeCursor, e.Paste, e.SelectAll, e.SelectCharacterForward, e.SelectLineDown, k.Complete}},
+		{"Find and replace", []key.Binding{k.FindNext, k.FindPrev, k.FindField, k.ReplaceOne, k.ReplaceAll}},
 		{"Results", []key.Binding{k.Up, k.Down, k.Left, k.Right, k.PageUp, k.PageDown, k.Top, k.Bottom, k.FirstColumn, k.LastColumn, k.Sort, k.CopyCell, k.CopyRow, k.Export, k.EditValue, k.ViewValue, k.SwitchResult, k.Back}},
 		{"Catalog", []key.Binding{k.Up, k.Down, k.Expand, k.Insert, k.Preview, k.Refresh, k.Back}},
 	}

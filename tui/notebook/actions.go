@@ -1,6 +1,8 @@
 package notebook
 
 import (
+	"strings"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/floehq/floe/kernel"
@@ -50,6 +52,64 @@ func (m *Model) Split() tea.Cmd {
 func (m *Model) CycleType() tea.Cmd {
 	m.StopEditing()
 	return m.cycleType()
+}
+
+// CellType is a type a cell can have, for SetType.
+type CellType int
+
+// The cell types, in the order t cycles through them and 1..4 choose.
+const (
+	TypeSQL CellType = iota
+	TypeGo
+	TypeAsk
+	TypeMarkdown
+)
+
+// SetType changes the type of the cell under the cursor.
+func (m *Model) SetType(t CellType) tea.Cmd {
+	return m.setType(int(t))
+}
+
+// EditOption opens the options bar with the cursor on option name's
+// value, adding "name=" when the cell does not have it yet.
+func (m *Model) EditOption(name string) tea.Cmd {
+	cmd := m.EditOptions()
+	if m.bar.kind != barOptions {
+		return cmd
+	}
+	v := m.bar.options.Value()
+	i := strings.Index(" "+v, " "+name+"=")
+	if i < 0 {
+		if v != "" {
+			v += " "
+		}
+		v += name + "="
+		m.bar.options.SetValue(v)
+		m.bar.options.CursorEnd()
+		return cmd
+	}
+	end := strings.IndexByte(v[i:], ' ')
+	if end < 0 {
+		m.bar.options.CursorEnd()
+	} else {
+		m.bar.options.SetCursor(i + end)
+	}
+	return cmd
+}
+
+// ToggleAssert turns the assert option of the cell under the cursor on or
+// off.
+func (m *Model) ToggleAssert() tea.Cmd {
+	if len(m.nb.Cells) == 0 {
+		return nil
+	}
+	c := m.nb.Cells[m.cursor]
+	if c.Kind != notebooks.Code {
+		return statusError("markdown cells have no options")
+	}
+	o := c.Options
+	o.Assert = !o.Assert
+	return m.setOptions(o.String())
 }
 
 // OpenResults asks for the table of the cell under the cursor to be paged.

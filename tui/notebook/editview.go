@@ -86,7 +86,11 @@ func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
 	if value == "" {
 		// The placeholder, after the cursor.
 		st := m.common.Styles
-		return []string{reverse.Render(" ") + st.Muted.Render(ansi.Truncate(m.editor.Placeholder, max(w-1, 0), "…"))}, 0, 0
+		out := []string{reverse.Render(" ") + st.Muted.Render(ansi.Truncate(m.editor.Placeholder, max(w-1, 0), "…"))}
+		if m.bar.kind != barNone {
+			out = append(out, m.barLine(w))
+		}
+		return out, 0, 0
 	}
 	if ev.width != w || ev.wraps == nil || len(ev.wraps) > maxWrapCache {
 		ev.width, ev.wraps = w, map[string][][]rune{}
@@ -112,7 +116,18 @@ func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
 		}
 		total += len(segs)
 	}
-	height := min(total, m.editorHeight())
+	maxHeight := m.editorHeight()
+	var found map[int][]match // the find bar's matches, by line
+	if m.bar.kind != barNone {
+		maxHeight = max(maxHeight-1, 1)
+	}
+	if q := m.bar.find.Value(); m.bar.kind == barFind && q != "" {
+		found = map[int][]match{}
+		for _, mt := range m.matches(q) {
+			found[mt.row] = append(found[mt.row], mt)
+		}
+	}
+	height := min(total, maxHeight)
 	if cursorLine < ev.scroll {
 		ev.scroll = cursorLine
 	}
@@ -121,7 +136,7 @@ func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
 	}
 	ev.scroll = max(min(ev.scroll, total-height), 0)
 
-	selFrom, selTo, selected := m.editor.Selection()
+	selFrom, selTo, selected := m.selection()
 	out := make([]string, 0, height)
 	caretLine, caretCol := 0, 0
 	vl := 0
@@ -142,8 +157,14 @@ func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
 			if vl >= ev.scroll && vl < ev.scroll+height {
 				end := min(start+len(seg), len(runes))
 				a, b := width(runes[:start]), width(runes[:end])
-				// The span drawn in reverse video: the selection's part of
-				// this segment, or the cursor.
+				// The spans marked: the find bar's matches, then in reverse
+				// video the selection's part of this segment, or the cursor.
+				var marks []mark
+				for _, mt := range found[i] {
+					if mt.col < end && mt.col+mt.n > start {
+						marks = append(marks, mark{max(mt.col, start), min(mt.col+mt.n, end), matchStyle})
+					}
+				}
 				r0, r1 := -1, -1
 				switch {
 				case selected:
@@ -165,7 +186,10 @@ func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
 					r0, r1 = col, col+1
 					caretLine, caretCol = len(out), width(runes[start:min(col, len(runes))])
 				}
-				out = append(out, drawSegment(hl, runes, a, b, r0, r1, w))
+				if r0 >= 0 {
+					marks = append(marks, mark{r0, r1, reverse})
+				}
+				out = append(out, drawSegment(hl, runes, a, b, marks, w))
 			}
 			start += len(seg)
 			vl++
@@ -175,6 +199,9 @@ func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
 		}
 	}
 	ev.caretLine, ev.caretCol, ev.shown = caretLine, caretCol, len(out)
+	if m.bar.kind != barNone {
+		out = append(out, m.barLine(w))
+	}
 	return out, caretLine, caretCol
 }
 
@@ -195,25 +222,38 @@ func (m *Model) updateEditor(msg tea.KeyPressMsg) tea.Cmd {
 // editorHeight is the most lines the editor takes.
 func (m *Model) editorHeight() int { return max(m.height-4, 3) }
 
+// mark is a span of runes [from, to) drawn in a style of its own.
+type mark struct {
+	from, to int
+	st       lipgloss.Style
+}
+
+// matchStyle marks the find bar's matches.
+var matchStyle = lipgloss.NewStyle().Underline(true).Bold(true)
+
 // drawSegment draws columns [a, b) of the highlighted line hl, whose text
-// is runes, padded to w; runes [r0, r1) are drawn in reverse video (r0 at
-// the end of the line draws a reversed space: the cursor).
-func drawSegment(hl string, runes []rune, a, b, r0, r1, w int) string {
-	var s string
-	if r0 < 0 {
-		s = ansi.Cut(hl, a, b)
-	} else {
-		c0 := width(runes[:min(r0, len(runes))])
+// is runes, padded to w; each mark's runes are drawn in its style instead
+// (a mark at the end of the line draws a space: the cursor). Marks are in
+// the order drawn: a later one covers an earlier one.
+func drawSegment(hl string, runes []rune, a, b int, marks []mark, w int) string {
+	s := ansi.Cut(hl, a, b)
+	for _, mk := range marks {
+		c0 := width(runes[:min(mk.from, len(runes))])
 		text := " "
-		if r0 < len(runes) {
-			text = string(runes[r0:min(r1, len(runes))])
+		if mk.from < len(runes) {
+			text = string(runes[mk.from:min(mk.to, len(runes))])
 		}
 		c1 := c0 + width([]rune(text))
 		text = expandTabs(text)
-		if r0 >= len(runes) {
+		if mk.from >= len(runes) {
 			c1 = c0 // the cursor past the end covers nothing of the line
 		}
-		s = ansi.Cut(hl, a, c0) + reverse.Render(text) + ansi.Cut(hl, c1, b)
+		c0, c1 = c0-a, c1-a // s starts at column a
+		rest := ""
+		if c1 < ansi.StringWidth(s) {
+			rest = ansi.Cut(s, c1, ansi.StringWidth(s))
+		}
+		s = ansi.Cut(s, 0, c0) + mk.st.Render(text) + rest
 	}
 	if pad := w - ansi.StringWidth(s); pad > 0 {
 		s += strings.Repeat(" ", pad)
@@ -312,3 +352,7 @@ func wrapLine(runes []rune, w int) [][]rune {
 		runes = runes[n:]
 	}
 }
+
+// EditorCursor returns the editor's cursor: its line and rune column in
+// the edited cell.
+func (m *Model) EditorCursor() (row, col int) { return m.editor.Line(), m.editor.Column() }

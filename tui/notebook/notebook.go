@@ -97,6 +97,10 @@ type Model struct {
 	ed          editView   // the edited cell's drawing (editview.go)
 	comp        completion // SQL completion (complete.go)
 	vim         vimState   // vim mode (vim.go)
+
+	histories map[string]*history // undo and redo, by cell id (undo.go)
+	restored  bool                // the key being handled was vim's u or ctrl+r
+	bar       bar                 // the find and options bars (bar.go)
 }
 
 // New returns the view of nb, whose cells run on k under ctx. A notebook
@@ -264,9 +268,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case tea.PasteMsg:
 		if m.editing {
+			if m.bar.kind != barNone {
+				return m.barUpdate(msg)
+			}
+			before := m.textState()
 			var cmd tea.Cmd
 			m.editor, cmd = m.editor.Update(msg)
 			m.commit()
+			m.record(before, editOther)
 			return cmd
 		}
 	case tea.MouseWheelMsg:
@@ -295,7 +304,37 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
+// editKey handles a key while editing; every change it makes is recorded
+// for undo.
 func (m *Model) editKey(msg tea.KeyPressMsg) tea.Cmd {
+	if m.bar.kind != barNone {
+		return m.barKey(msg)
+	}
+	km := m.common.KeyMap
+	switch {
+	case key.Matches(msg, km.Undo):
+		m.closePopup()
+		return m.Undo()
+	case key.Matches(msg, km.Redo):
+		m.closePopup()
+		return m.Redo()
+	case key.Matches(msg, km.Find):
+		m.closePopup()
+		return m.OpenFind()
+	case key.Matches(msg, km.Format):
+		m.closePopup()
+		return m.Format()
+	}
+	id, before, kind := m.CurrentID(), m.textState(), m.kindOf(msg)
+	m.restored = false
+	cmd := m.editKeyText(msg)
+	if m.CurrentID() == id {
+		m.record(before, kind)
+	}
+	return cmd
+}
+
+func (m *Model) editKeyText(msg tea.KeyPressMsg) tea.Cmd {
 	if cmd, ok := m.popupKey(msg); ok {
 		return cmd
 	}
@@ -357,6 +396,16 @@ func (m *Model) commandKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.moveCell(1)
 	case key.Matches(msg, km.CycleType):
 		return m.cycleType()
+	case key.Matches(msg, km.TypeSQL):
+		return m.setType(0)
+	case key.Matches(msg, km.TypeGo):
+		return m.setType(1)
+	case key.Matches(msg, km.TypeAsk):
+		return m.setType(2)
+	case key.Matches(msg, km.TypeMD):
+		return m.setType(3)
+	case key.Matches(msg, km.Options):
+		return m.EditOptions()
 	case key.Matches(msg, km.Merge):
 		return m.merge()
 	case key.Matches(msg, km.Split):
@@ -384,7 +433,9 @@ func (m *Model) StartEditing() tea.Cmd {
 	m.editing = true
 	m.editor.SetValue(c.Source)
 	m.editor.SetHeight(m.editor.LineCount())
+	m.editor.Placeholder = placeholder(*c)
 	m.vimStart()
+	m.startHistory()
 	return m.editor.Focus()
 }
 
@@ -397,6 +448,7 @@ func (m *Model) StopEditing() {
 	m.editing = false
 	m.editor.Blur()
 	m.closePopup()
+	m.bar.kind = barNone
 }
 
 // commit copies the editor's text into the cell being edited.
@@ -445,20 +497,17 @@ func (m *Model) InsertText(text string) tea.Cmd {
 	if !m.editing {
 		cmd = m.StartEditing()
 	}
+	before := m.textState()
 	m.editor.InsertString(text)
 	m.commit()
+	m.record(before, editOther)
 	return cmd
 }
 
 func (m *Model) addCell(at int) tea.Cmd {
 	m.StopEditing()
-	lang := notebooks.LangSQL
-	if m.cursor < len(m.nb.Cells) {
-		if c := m.nb.Cells[m.cursor]; c.Kind == notebooks.Code && c.Lang != notebooks.LangAsk {
-			lang = c.Lang
-		}
-	}
-	if err := m.nb.Insert(at, notebooks.Cell{Kind: notebooks.Code, Lang: lang}); err != nil {
+	// A new cell is SQL, whatever the cell next to it; 1..4 change it.
+	if err := m.nb.Insert(at, notebooks.Cell{Kind: notebooks.Code, Lang: notebooks.LangSQL}); err != nil {
 		return statusError("%v", err)
 	}
 	m.cursor = at
@@ -562,7 +611,17 @@ func (m *Model) cycleType() tea.Cmd {
 			next = (i + 1) % len(cellTypes)
 		}
 	}
-	t := cellTypes[next]
+	return m.setType(next)
+}
+
+// setType makes the cell under the cursor cellTypes[i].
+func (m *Model) setType(i int) tea.Cmd {
+	m.StopEditing()
+	c := &m.nb.Cells[m.cursor]
+	t := cellTypes[i]
+	if t.kind == c.Kind && t.lang == c.Lang {
+		return status("cell is already %s", typeName(t.lang))
+	}
 	c.Kind, c.Lang = t.kind, t.lang
 	var dropped string
 	if t.kind == notebooks.Markdown {
@@ -576,14 +635,33 @@ func (m *Model) cycleType() tea.Cmd {
 		}
 	}
 	m.edited(c.ID)
-	name := t.lang
-	if name == "" {
-		name = "markdown"
-	}
+	name := typeName(t.lang)
 	if dropped != "" {
 		return status("cell is now %s (its options %q were dropped: markdown cells have none)", name, dropped)
 	}
 	return status("cell is now %s", name)
+}
+
+// typeName names a cell type by its language, "markdown" for none.
+func typeName(lang string) string {
+	if lang == "" {
+		return "markdown"
+	}
+	return lang
+}
+
+// placeholder is what an empty cell of c's type shows while edited: an
+// example of what it takes.
+func placeholder(c notebooks.Cell) string {
+	switch {
+	case c.Kind == notebooks.Markdown:
+		return "# A heading, then notes in markdown (esc stops editing)"
+	case c.Lang == notebooks.LangGo:
+		return `n := 6 * 7; fmt.Println(n)  (Go; ctrl+enter runs)`
+	case c.Lang == notebooks.LangAsk:
+		return "a question in plain words: top 5 customers by revenue (ctrl+enter asks)"
+	}
+	return "SELECT … FROM lake.… (ctrl+enter runs, esc stops editing)"
 }
 
 func (m *Model) openResults() tea.Cmd {
@@ -682,7 +760,7 @@ func (m *Model) table(id string) *kernel.Table {
 func (m *Model) ShortHelp() []key.Binding {
 	km := m.common.KeyMap
 	if m.editing {
-		return []key.Binding{km.RunCell, km.StopEditing, km.Save}
+		return []key.Binding{km.RunStatement, km.StopEditing, km.Undo, km.Save}
 	}
 	return []key.Binding{km.Edit, km.RunCell, km.AddBelow, km.Delete, km.Results}
 }
@@ -692,8 +770,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	km := m.common.KeyMap
 	return [][]key.Binding{
 		{km.Up, km.Down, km.Top, km.Bottom, km.Edit},
-		{km.AddAbove, km.AddBelow, km.Delete, km.MoveUp, km.MoveDown, km.CycleType, km.Merge, km.Split},
-		{km.RunCell, km.RunAll, km.RunAllAbove, km.Results, km.FixWithAI},
+		{km.AddAbove, km.AddBelow, km.Delete, km.MoveUp, km.MoveDown, km.CycleType, km.TypeSQL, km.TypeGo, km.TypeAsk, km.TypeMD, km.Options, km.Merge, km.Split},
+		{km.Undo, km.Redo, km.Find, km.Format},
+		{km.RunStatement, km.RunCell, km.RunAll, km.RunAllAbove, km.Results, km.FixWithAI},
 	}
 }
 

@@ -22,6 +22,9 @@ type run struct {
 	cancelled bool
 	// stopOnFail ends the rest of a run-all when this cell fails.
 	stopOnFail bool
+	// part, when set, is what runs instead of the cell's source: a
+	// statement or a selection of it (statement.go); note says which.
+	part, note string
 
 	// mu guards started and abandoned, shared with the goroutine that
 	// runs the cell; finished is closed when the kernel returns.
@@ -172,6 +175,9 @@ func (m *Model) startNext() tea.Cmd {
 				continue
 			}
 			c = m.nb.Cells[i]
+			if r.part != "" {
+				c.Source = r.part
+			}
 		}
 		ctx, cancel := context.WithCancel(m.ctx)
 		r.cancel, r.start = cancel, m.now()
@@ -253,6 +259,10 @@ func (m *Model) done(msg cellDoneMsg) tea.Cmd {
 	}
 	ran := msg.cell
 	cmds = append(cmds, func() tea.Msg { return RunDoneMsg{Cell: r.id, Result: res, Ran: ran} })
+	switch {
+	case r.note != "" && !r.cancelled:
+		cmds = append(cmds, status("%s", r.note))
+	}
 	switch {
 	case r.cancelled:
 		m.queue = nil

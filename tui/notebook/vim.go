@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/floehq/floe/tui/vim"
@@ -15,19 +16,19 @@ type vimState struct {
 	vm vim.Machine
 }
 
-// SetVim turns the editor's vim mode on or off. A cell being edited goes
-// on in insert mode, so what is being typed is not taken for commands.
+// SetVim turns the editor's vim mode on or off. It starts in normal mode,
+// as vim does: i inserts.
 func (m *Model) SetVim(on bool) {
 	m.vim.on = on
 	m.common.KeyMap.Vim = on
-	m.vim.vm.Reset(vim.Insert)
+	m.vim.vm.Reset(vim.Normal)
 }
 
 // Vim reports whether vim mode is on.
 func (m *Model) Vim() bool { return m.vim.on }
 
-// VimMode returns NORMAL or INSERT while a cell is edited in vim mode, and
-// "" otherwise.
+// VimMode returns NORMAL, INSERT or VISUAL while a cell is edited in vim
+// mode, and "" otherwise.
 func (m *Model) VimMode() string {
 	if !m.vim.on || !m.editing {
 		return ""
@@ -36,17 +37,27 @@ func (m *Model) VimMode() string {
 }
 
 // vimStart sets the mode a cell starts being edited in: normal, at the
-// top of the text; insert for an empty cell.
+// top of the text, also for an empty cell (i inserts), as vim does.
 func (m *Model) vimStart() {
 	if !m.vim.on {
 		return
 	}
-	if m.editor.Value() == "" {
-		m.vim.vm.BeginInsert(m.buffer())
-		return
-	}
 	m.vim.vm.Reset(vim.Normal)
 	m.editor.MoveToBegin()
+}
+
+// WantsKey reports whether the notebook takes a key that is otherwise the
+// workbench's everywhere: ctrl+r is redo in vim's normal mode, and the
+// find and options bars take every key but quit, save and cancel.
+func (m *Model) WantsKey(msg tea.KeyPressMsg) bool {
+	if !m.editing {
+		return false
+	}
+	km := m.common.KeyMap
+	if m.bar.kind != barNone {
+		return !key.Matches(msg, km.Quit) && !key.Matches(msg, km.Save) && !key.Matches(msg, km.Cancel)
+	}
+	return m.vim.on && m.vim.vm.Mode == vim.Normal && msg.String() == "ctrl+r"
 }
 
 // vimKey handles a key in vim mode; it reports whether it used the key.
@@ -70,9 +81,25 @@ func (m *Model) vimKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if name == "" {
 		name = msg.String()
 	}
+	if m.vim.vm.Mode == vim.Normal {
+		switch name {
+		case "/":
+			return m.OpenFind(), true
+		case "n":
+			return m.FindNext(1), true
+		case "N":
+			return m.FindNext(-1), true
+		}
+	}
 	b := m.buffer()
 	r := m.vim.vm.Key(name, &b)
 	switch {
+	case r.Undo:
+		m.restored = true
+		return m.Undo(), true
+	case r.Redo:
+		m.restored = true
+		return m.Redo(), true
 	case r.Unhandled && key.Matches(msg, km.StopEditing):
 		m.StopEditing()
 	case r.Unhandled && key.Matches(msg, km.Split):
@@ -81,6 +108,18 @@ func (m *Model) vimKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.apply(b, r.Changed)
 	}
 	return nil, true
+}
+
+// selection returns the selected text's range, from the text area's
+// selection (shift and the arrows, the mouse) or vim's visual mode, the
+// end just after the last character selected.
+func (m *Model) selection() (from, to textarea.Position, ok bool) {
+	if m.vim.on {
+		if f, t, ok := m.vim.vm.Selection(m.buffer()); ok {
+			return textarea.Position{Row: f.Row, Col: f.Col}, textarea.Position{Row: t.Row, Col: t.Col}, true
+		}
+	}
+	return m.editor.Selection()
 }
 
 // buffer is the editor's text and cursor for the vim machine.

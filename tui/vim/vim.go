@@ -13,26 +13,30 @@ type Mode int
 const (
 	Normal Mode = iota
 	Insert
+	// Visual selects characters from where v was pressed to the cursor.
+	Visual
 )
 
 // String returns the mode as the status bar shows it.
 func (m Mode) String() string {
-	if m == Insert {
+	switch m {
+	case Insert:
 		return "INSERT"
+	case Visual:
+		return "VISUAL"
 	}
 	return "NORMAL"
 }
+
+// Pos is a place in a Buffer: a line and a rune column.
+type Pos struct{ Row, Col int }
+
+func (p Pos) before(q Pos) bool { return p.Row < q.Row || p.Row == q.Row && p.Col < q.Col }
 
 // Buffer is the text being edited and the cursor: Col counts runes.
 type Buffer struct {
 	Lines    []string
 	Row, Col int
-}
-
-// clone returns a deep copy of b.
-func (b Buffer) clone() Buffer {
-	b.Lines = slices.Clone(b.Lines)
-	return b
 }
 
 // Result says what a key did.
@@ -42,6 +46,9 @@ type Result struct {
 	// Unhandled keys mean nothing in normal mode (esc, ctrl keys); the
 	// caller may use them.
 	Unhandled bool
+	// Undo (u) and Redo (ctrl+r) ask the caller to step through its
+	// history of the text: the machine keeps none.
+	Undo, Redo bool
 }
 
 // Machine is the state of vim mode between keys.
@@ -55,7 +62,7 @@ type Machine struct {
 	reg      string // the register: yanked or deleted text
 	regLines bool   // the register holds whole lines
 
-	undo *Buffer // the buffer before the last change
+	anchor Pos // where visual mode started
 
 	// want is the column j and k aim for (vim's curswant), kept across
 	// short lines while wantSet; any other key unsets it.
@@ -63,8 +70,8 @@ type Machine struct {
 	wantSet bool
 }
 
-// Reset returns to normal mode with nothing pending; the register and undo
-// are kept.
+// Reset returns to normal mode with nothing pending; the register is
+// kept.
 func (v *Machine) Reset(mode Mode) {
 	v.Mode, v.pending, v.count, v.opCount = mode, "", 0, 0
 }
@@ -79,12 +86,27 @@ func (v *Machine) Escape(b *Buffer) {
 	b.clamp(false)
 }
 
-// BeginInsert records the undo point of an insert started from outside
-// (a new cell), so that u undoes what is typed.
-func (v *Machine) BeginInsert(b Buffer) {
-	s := b.clone()
-	v.undo = &s
-	v.Mode = Insert
+// Selection returns the text visual mode selects, from the start to just
+// after the end: the character under the cursor is in it, as in vim. It
+// reports false outside visual mode.
+func (v *Machine) Selection(b Buffer) (from, to Pos, ok bool) {
+	if v.Mode != Visual {
+		return Pos{}, Pos{}, false
+	}
+	from, to = v.anchor, Pos{b.Row, b.Col}
+	if to.before(from) {
+		from, to = to, from
+	}
+	to.Col++
+	if to.Row < len(b.Lines) && to.Col > len([]rune(b.Lines[to.Row])) {
+		// Past the end of the line: the line break is selected.
+		if to.Row+1 < len(b.Lines) {
+			to = Pos{to.Row + 1, 0}
+		} else {
+			to.Col--
+		}
+	}
+	return from, to, true
 }
 
 // Key handles one key of normal mode, named as bubbletea names keys
@@ -93,7 +115,7 @@ func (v *Machine) Key(k string, b *Buffer) Result {
 	if v.Mode == Insert {
 		return Result{Unhandled: true}
 	}
-	b.clamp(false)
+	b.clamp(v.Mode == Visual) // v$ leaves the cursor on the line break
 	switch k {
 	case "left":
 		k = "h"
@@ -104,8 +126,18 @@ func (v *Machine) Key(k string, b *Buffer) Result {
 	case "down":
 		k = "j"
 	}
-	if len([]rune(k)) != 1 {
+	if k == "ctrl+r" && v.Mode == Normal {
 		v.Reset(Normal)
+		return Result{Redo: true}
+	}
+	if len([]rune(k)) != 1 {
+		if v.Mode == Visual && k == "esc" {
+			v.Reset(Normal)
+			return Result{Moved: true}
+		}
+		if v.Mode != Visual {
+			v.Reset(Normal)
+		}
 		return Result{Unhandled: true}
 	}
 	c := []rune(k)[0]
@@ -143,6 +175,18 @@ func (v *Machine) Key(k string, b *Buffer) Result {
 		return Result{}
 	}
 
+	if v.Mode == Visual {
+		switch k {
+		case "v":
+			v.Reset(Normal)
+			return Result{Moved: true}
+		case "d", "x", "y", "c":
+			return v.visual(k, b)
+		case "h", "j", "k", "l", "w", "b", "e", "0", "^", "$", "G", "g":
+		default:
+			return Result{}
+		}
+	}
 	if k != "j" && k != "k" {
 		v.wantSet = false
 	} else if !v.wantSet {
@@ -169,7 +213,12 @@ func (v *Machine) Key(k string, b *Buffer) Result {
 		return v.move(b, b.firstNonBlank)
 	case "$":
 		v.want, v.wantSet = 1<<30, true
-		return v.move(b, func() { b.Row = min(b.Row+n-1, len(b.Lines)-1); b.Col = len([]rune(b.Lines[b.Row])) })
+		r := v.move(b, func() { b.Row = min(b.Row+n-1, len(b.Lines)-1); b.Col = len([]rune(b.Lines[b.Row])) })
+		if v.Mode == Visual {
+			// v$ takes the line break too.
+			b.Col = len([]rune(b.Lines[b.Row]))
+		}
+		return r
 	case "G":
 		return v.move(b, func() {
 			if count > 0 {
@@ -187,7 +236,6 @@ func (v *Machine) Key(k string, b *Buffer) Result {
 		}
 		return Result{}
 	case "i", "a", "I", "A", "o", "O":
-		v.save(*b)
 		v.Mode = Insert
 		switch k {
 		case "a":
@@ -217,14 +265,10 @@ func (v *Machine) Key(k string, b *Buffer) Result {
 	case "p", "P":
 		return v.put(k == "P", n, b)
 	case "u":
-		if v.undo == nil {
-			return Result{}
-		}
-		cur := b.clone()
-		*b = v.undo.clone()
-		v.undo = &cur
-		b.clamp(false)
-		return Result{Changed: true, Moved: true}
+		return Result{Undo: true}
+	case "v":
+		v.Mode, v.anchor = Visual, Pos{b.Row, b.Col}
+		return Result{Moved: true}
 	}
 	return Result{}
 }
@@ -236,9 +280,36 @@ func (v *Machine) move(b *Buffer, f func()) Result {
 	return Result{Moved: true}
 }
 
-func (v *Machine) save(b Buffer) {
-	s := b.clone()
-	v.undo = &s
+// visual applies d (or x), y or c to the visual selection and leaves
+// visual mode: in normal mode, or in insert mode after c.
+func (v *Machine) visual(op string, b *Buffer) Result {
+	from, to, _ := v.Selection(*b)
+	v.Reset(Normal)
+	text := strings.Join(b.Lines, "\n")
+	lines := b.Lines
+	off := func(p Pos) int {
+		n := 0
+		for _, l := range lines[:p.Row] {
+			n += len(l) + 1
+		}
+		return n + len(string([]rune(lines[p.Row])[:min(p.Col, len([]rune(lines[p.Row])))]))
+	}
+	a, z := off(from), off(to)
+	v.reg, v.regLines = text[a:z], false
+	if op == "y" {
+		b.Row, b.Col = from.Row, from.Col
+		b.clamp(false)
+		return Result{Moved: true}
+	}
+	b.Lines = strings.Split(text[:a]+text[z:], "\n")
+	b.Row, b.Col = from.Row, from.Col
+	if op == "c" {
+		v.Mode = Insert
+		b.clamp(true)
+	} else {
+		b.clamp(false)
+	}
+	return Result{Changed: true, Moved: true}
 }
 
 // operate applies operator op (d, c, y) over the motion k, n times.
@@ -309,7 +380,6 @@ func (v *Machine) operate(op, k string, n int, b *Buffer) Result {
 	if op == "y" {
 		return Result{}
 	}
-	v.save(*b)
 	b.Lines[b.Row] = string(line[:from]) + string(line[to:])
 	b.Col = from
 	if op == "c" {
@@ -328,13 +398,11 @@ func (v *Machine) lines(op string, from, to int, b *Buffer) Result {
 	case "y":
 		return Result{}
 	case "c":
-		v.save(*b)
 		b.Lines = slices.Replace(b.Lines, from, to+1, "")
 		b.Row, b.Col = from, 0
 		v.Mode = Insert
 		return Result{Changed: true, Moved: true}
 	}
-	v.save(*b)
 	b.Lines = slices.Delete(b.Lines, from, to+1)
 	if len(b.Lines) == 0 {
 		b.Lines = []string{""}
@@ -349,7 +417,6 @@ func (v *Machine) put(before bool, n int, b *Buffer) Result {
 	if v.reg == "" && !v.regLines {
 		return Result{}
 	}
-	v.save(*b)
 	if v.regLines {
 		add := strings.Split(strings.Repeat(v.reg+"\n", n), "\n")
 		add = add[:len(add)-1]

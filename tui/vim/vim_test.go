@@ -116,10 +116,15 @@ func TestKeys(t *testing.T) {
 		{"dd p moves a line", "|a\nb\nc", "ddp", "b\n|a\nc", Normal},
 		{"x p swaps", "|ab", "xp", "b|a", Normal},
 		{"yw P", "|one two", "ywP", "one| one two", Normal},
-		{"u undoes the last change", "a\n|b\nc", "ddu", "a\n|b\nc", Normal},
-		{"u undoes an insert", "a|b", "iXYZ<esc>u", "a|b", Normal},
-		{"u twice redoes", "a|b", "xuu", "|a", Normal},
-		{"u with nothing to undo", "a|b", "u", "a|b", Normal},
+		{"v selects, d deletes", "a|bcd", "vld", "a|d", Normal},
+		{"v x across lines", "a|b\ncd", "vjx", "|a", Normal},
+		{"v at the line end takes the line break", "a|b\ncd", "v$d", "a|cd", Normal},
+		{"v backwards", "abc|d", "vhhd", "|a", Normal},
+		{"v y P", "|ab", "vlyP", "a|bab", Normal},
+		{"v c", "x|yz", "vlcQ", "xQ|", Insert},
+		{"v esc leaves", "a|bc", "vl<esc>x", "a|b", Normal},
+		{"v v leaves", "a|bc", "vvx", "a|c", Normal},
+		{"v ignores other keys", "a|bc", "vpud", "a|c", Normal},
 		{"unknown keys are ignored", "a|b", "zqZ", "a|b", Normal},
 		{"arrows move", "a|bc\nd", "<right><down><up><left>", "a|bc\nd", Normal},
 		{"a pending operator is dropped by esc", "a|bc", "d<esc>x", "a|c", Normal},
@@ -150,5 +155,26 @@ func TestResult(t *testing.T) {
 	}
 	if r := v.Key("y", &b); r.Changed || r.Moved {
 		t.Errorf("y (pending): %+v, want nothing yet", r)
+	}
+	v.Reset(Normal)
+	if r := v.Key("u", &b); !r.Undo || r.Changed {
+		t.Errorf("u: %+v, want undo asked of the caller", r)
+	}
+	if r := v.Key("ctrl+r", &b); !r.Redo || r.Unhandled {
+		t.Errorf("ctrl+r: %+v, want redo asked of the caller", r)
+	}
+}
+
+func TestSelection(t *testing.T) {
+	var v Machine
+	b := parse("ab|cd\nef")
+	if _, _, ok := v.Selection(b); ok {
+		t.Error("a selection outside visual mode")
+	}
+	v.Key("v", &b)
+	v.Key("j", &b)
+	from, to, ok := v.Selection(b)
+	if want := (Pos{0, 2}); !ok || from != want || to != (Pos{1, 2}) {
+		t.Errorf("selection %v..%v %v, want %v..{1 2}", from, to, ok, want)
 	}
 }

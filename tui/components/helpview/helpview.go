@@ -50,35 +50,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 func (m *Model) innerWidth() int  { return max(m.width-4, 10) }
 func (m *Model) innerHeight() int { return max(m.height-2, 1) }
 
-// lines lays the groups out in as many columns as fit in width.
+// lines lays the groups out in columns: of the ways to cut the groups, in
+// their order, into columns that fit in width side by side, the one with
+// the shortest tallest column. Each column is as wide as its widest line.
 func (m *Model) lines(width int) []string {
 	st := m.common.Styles
 	groups := m.common.KeyMap.Groups()
 	blocks := make([][]string, len(groups))
-	colWidth := 0
 	for i, g := range groups {
 		blocks[i] = block(g, st.HelpGroup, st.HelpKey, st.HelpDesc)
-		for _, l := range blocks[i] {
-			colWidth = max(colWidth, ansi.StringWidth(l))
-		}
 	}
-	colWidth = min(colWidth, width)
-	ncols := max((width+2)/(colWidth+2), 1)
-	// Each group goes to the shortest column so far, so that the columns
-	// come out about as high as each other and the overlay fits more.
-	cols := make([][]string, min(ncols, len(blocks)))
-	for _, b := range blocks {
-		c := &cols[0]
-		for i := range cols {
-			if len(cols[i]) < len(*c) {
-				c = &cols[i]
-			}
-		}
-		if len(*c) > 0 {
-			*c = append(*c, "")
-		}
-		*c = append(*c, b...)
-	}
+	cols, widths := layout(blocks, width)
 	height := 0
 	for _, c := range cols {
 		height = max(height, len(c))
@@ -89,16 +71,71 @@ func (m *Model) lines(width int) []string {
 		for ci, c := range cols {
 			cell := ""
 			if r < len(c) {
-				cell = ansi.Truncate(c[r], colWidth, "…")
+				cell = ansi.Truncate(c[r], widths[ci], "…")
 			}
 			if ci < len(cols)-1 {
-				cell += strings.Repeat(" ", colWidth-ansi.StringWidth(cell)+2)
+				cell += strings.Repeat(" ", widths[ci]-ansi.StringWidth(cell)+2)
 			}
 			b.WriteString(cell)
 		}
 		out[r] = b.String()
 	}
 	return out
+}
+
+// layout cuts blocks, in order, into columns (a blank line between two
+// blocks of a column) that fit in width two columns apart, choosing the
+// cut whose tallest column is shortest; it returns the columns and their
+// widths. When not even one column fits, it is cut to width.
+func layout(blocks [][]string, width int) ([][]string, []int) {
+	wide := make([]int, len(blocks))
+	for i, b := range blocks {
+		for _, l := range b {
+			wide[i] = max(wide[i], ansi.StringWidth(l))
+		}
+	}
+	var best []int // where each column after the first starts
+	bestH := -1
+	// cuts tries every way to start columns at blocks after from.
+	var cuts func(from int, starts []int)
+	cuts = func(from int, starts []int) {
+		// The layout with the columns so far and one more from the last
+		// start to the end.
+		all := append(append([]int{0}, starts...), len(blocks))
+		total, tallest := -2, 0
+		for c := 0; c+1 < len(all); c++ {
+			w, h := 0, -1
+			for i := all[c]; i < all[c+1]; i++ {
+				w = max(w, wide[i])
+				h += len(blocks[i]) + 1
+			}
+			total += w + 2
+			tallest = max(tallest, h)
+		}
+		if total <= width && (bestH < 0 || tallest < bestH) {
+			best, bestH = append([]int(nil), starts...), tallest
+		}
+		for at := from + 1; at < len(blocks); at++ {
+			cuts(at, append(starts, at))
+		}
+	}
+	cuts(0, nil)
+	all := append(append([]int{0}, best...), len(blocks))
+	var cols [][]string
+	var widths []int
+	for c := 0; c+1 < len(all); c++ {
+		var col []string
+		w := 0
+		for i := all[c]; i < all[c+1]; i++ {
+			if len(col) > 0 {
+				col = append(col, "")
+			}
+			col = append(col, blocks[i]...)
+			w = max(w, wide[i])
+		}
+		cols, widths = append(cols, col), append(widths, min(w, width))
+	}
+	return cols, widths
 }
 
 // block is one group: its name, then a line per binding.
