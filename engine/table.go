@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -132,7 +131,7 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 	// A dropped table's files may still be in the default location; never
 	// mix them with the new table's.
 	loc := filepath.Join(w.dir, ns+".db", name)
-	if _, err := os.Stat(loc); err == nil {
+	if _, err := w.fs.Stat(loc); err == nil {
 		loc = fmt.Sprintf("%s-%08x", loc, rand.Uint32())
 	}
 	t, err := w.cat.CreateTable(ctx, table.Identifier{ns, name}, schema,
@@ -141,7 +140,7 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 	if err != nil {
 		// iceberg-go removes the metadata file of a table it could not
 		// record; the directories it made for it are left empty.
-		removeEmptyDirs(filepath.Join(loc, "metadata"), loc, filepath.Dir(loc))
+		w.removeEmptyDirs(filepath.Join(loc, "metadata"), loc, filepath.Dir(loc))
 		if errors.Is(err, catalog.ErrNoSuchNamespace) {
 			return nil, fmt.Errorf("create table %s: schema lake.%s does not exist (CREATE SCHEMA lake.%s first): %w", ident, ns, ns, ErrNoSuchNamespace)
 		}
@@ -179,18 +178,18 @@ func (w *Warehouse) UndoCreate(ctx context.Context, t *Table) error {
 	if !ok || !strings.HasPrefix(dir, w.dir+string(filepath.Separator)) {
 		return nil
 	}
-	if err := os.RemoveAll(dir); err != nil {
+	if err := w.fs.RemoveAll(dir); err != nil {
 		return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
 	}
-	removeEmptyDirs(filepath.Dir(dir))
+	w.removeEmptyDirs(filepath.Dir(dir))
 	return nil
 }
 
 // removeEmptyDirs removes each directory that is empty, in order; a
 // directory that holds anything stays.
-func removeEmptyDirs(dirs ...string) {
+func (w *Warehouse) removeEmptyDirs(dirs ...string) {
 	for _, d := range dirs {
-		os.Remove(d) // fails, harmlessly, unless d is an empty directory
+		w.fs.Remove(d) // fails, harmlessly, unless d is an empty directory
 	}
 }
 

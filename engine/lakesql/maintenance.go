@@ -3,7 +3,6 @@ package lakesql
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -125,7 +124,7 @@ func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, er
 			}
 		}
 		if _, err := t.Compact(ctx, plan, chosen, files, drop); err != nil {
-			os.RemoveAll(dir)
+			s.wh.FS().RemoveAll(dir)
 			return err
 		}
 		rewritten, added, removedDeletes = len(chosen), len(files), len(drop)
