@@ -247,7 +247,7 @@ func (s *Session) lakeCommand(toks []token, src string) handler {
 				return nil
 			}
 		}
-		if p, ok := lookupProcedure(proc); ok {
+		if p, ok := s.procs[strings.ToLower(proc)]; ok {
 			inner, ok := c.group()
 			if !ok || !c.done() {
 				return nil

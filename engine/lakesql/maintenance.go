@@ -12,11 +12,6 @@ import (
 	"github.com/floehq/floe/engine"
 )
 
-func init() {
-	RegisterProcedure("rewrite_data_files", rewriteDataFiles)
-	RegisterProcedure("rewrite_position_delete_files", rewritePositionDeletes)
-}
-
 // procTable reads the table argument of a maintenance procedure: the
 // first positional argument or table => 'ns.t'.
 func procTable(name string, args ProcArgs) (string, string, error) {
