@@ -2,5 +2,7 @@
 // catalog, table creation and schema evolution, scan planning (snapshot,
 // partition and column-statistics pruning) and atomic commits of data files
 // written by DuckDB. It is built on github.com/apache/iceberg-go and imports
-// no other floe package.
+// no other floe package. Every file it and iceberg-go open, create, list or
+// remove goes through the warehouse's filesystem seam (engine/vfs); DuckDB
+// reads and writes local paths itself.
 package engine

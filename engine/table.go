@@ -55,6 +55,8 @@ func (t *Table) MetadataLocation() string { return t.tbl.MetadataLocation() }
 func (t *Table) Location() string { return t.tbl.Location() }
 
 // DataDir returns the local directory new data files are written to.
+// DuckDB writes there itself, not through the warehouse's FS: on a remote
+// FS this is where a local spool goes (package vfs).
 func (t *Table) DataDir() (string, error) {
 	if err := t.checkWritable(); err != nil {
 		return "", err
