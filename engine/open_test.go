@@ -148,4 +148,8 @@ func TestWarehouseFS(t *testing.T) {
 	if err != nil || len(dfs) != 1 {
 		t.Errorf("data files after reopening: %v, %v", dfs, err)
 	}
+	// A table cannot take over the property that picks the FS.
+	if _, err := tbl.SetProperties(ctx, map[string]string{"floe.vfs": "1"}); err == nil || !strings.Contains(err.Error(), "floe.vfs") {
+		t.Errorf("setting floe.vfs on a table: err = %v, want a refusal naming it", err)
+	}
 }

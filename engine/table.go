@@ -196,6 +196,11 @@ func (w *Warehouse) removeEmptyDirs(dirs ...string) {
 }
 
 func validateProperties(props iceberg.Properties) error {
+	if _, ok := props[fsProp]; ok {
+		// iceberg-go merges table properties over the catalog's when it
+		// looks up file IO: this one must stay the warehouse's.
+		return fmt.Errorf("%s is floe's own catalog property, not a table property", fsProp)
+	}
 	if v, ok := props[PropFormatVersion]; ok && v != "1" && v != "2" && v != "3" {
 		return fmt.Errorf("format-version must be 1, 2 or 3, not %q", v)
 	}
