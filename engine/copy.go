@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/floehq/floe/engine/vfs"
 )
 
 // Copy copies the warehouse in src to dst, which must be absent or empty,
@@ -17,8 +18,10 @@ import (
 // consistent snapshot (SQLite's VACUUM INTO) before the files, so every
 // file a copied catalog entry reaches is copied too, even while another
 // process commits to src. src is only read. On failure a dst that Copy
-// created is removed.
+// created is removed. Both are local directories: the catalog is a local
+// SQLite file.
 func Copy(ctx context.Context, src, dst string) (rep RelocateReport, err error) {
+	fsys := vfs.Local{}
 	if src, err = filepath.Abs(src); err != nil {
 		return rep, err
 	}
@@ -31,13 +34,13 @@ func Copy(ctx context.Context, src, dst string) (rep RelocateReport, err error) 
 	if within(dst, src) || within(src, dst) {
 		return fail(errors.New("one directory holds the other"))
 	}
-	if _, err := os.Stat(filepath.Join(src, CatalogFile)); err != nil {
+	if _, err := fsys.Stat(filepath.Join(src, CatalogFile)); err != nil {
 		return fail(fmt.Errorf("no warehouse there: %w", err))
 	}
 	created := false
-	switch ents, err := os.ReadDir(dst); {
+	switch ents, err := fsys.ReadDir(dst); {
 	case errors.Is(err, fs.ErrNotExist):
-		if err := os.MkdirAll(dst, 0o755); err != nil {
+		if err := fsys.MkdirAll(dst); err != nil {
 			return fail(err)
 		}
 		created = true
@@ -48,7 +51,7 @@ func Copy(ctx context.Context, src, dst string) (rep RelocateReport, err error) 
 	}
 	defer func() {
 		if err != nil && created {
-			os.RemoveAll(dst)
+			fsys.RemoveAll(dst)
 		}
 	}()
 
@@ -61,7 +64,7 @@ func Copy(ctx context.Context, src, dst string) (rep RelocateReport, err error) 
 	if err != nil {
 		return fail(fmt.Errorf("copy the catalog: %w", err))
 	}
-	if err := copyTree(ctx, src, dst); err != nil {
+	if err := copyTree(ctx, fsys, src, dst); err != nil {
 		return fail(err)
 	}
 	return Relocate(ctx, dst, src)
@@ -69,8 +72,8 @@ func Copy(ctx context.Context, src, dst string) (rep RelocateReport, err error) 
 
 // copyTree copies the directories and regular files under src to dst,
 // except the catalog and the commit locks.
-func copyTree(ctx context.Context, src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+func copyTree(ctx context.Context, fsys vfs.FS, src, dst string) error {
+	return fsys.Walk(src, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -87,34 +90,27 @@ func copyTree(ctx context.Context, src, dst string) error {
 			}
 			return nil
 		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
 		target := filepath.Join(dst, rel)
 		switch {
 		case d.IsDir():
-			return os.MkdirAll(target, info.Mode().Perm()|0o700)
-		case info.Mode().IsRegular():
-			return copyFile(p, target, info.Mode().Perm())
+			return fsys.MkdirAll(target)
+		case d.Type().IsRegular():
+			return copyFile(fsys, p, target)
 		}
 		return nil // sockets, devices and links are not warehouse files
 	})
 }
 
-func copyFile(src, dst string, mode fs.FileMode) error {
-	in, err := os.Open(src)
+func copyFile(fsys vfs.FS, src, dst string) error {
+	in, err := fsys.Open(src)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, mode|0o200)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return fmt.Errorf("copy %s: %w", src, err)
-	}
-	return out.Close()
+	return vfs.Put(fsys, dst, func(out io.Writer) error {
+		if _, err := io.Copy(out, in); err != nil {
+			return fmt.Errorf("copy %s: %w", src, err)
+		}
+		return nil
+	})
 }

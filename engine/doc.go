@@ -3,7 +3,10 @@
 // partition and column-statistics pruning) and atomic commits of data files
 // written by DuckDB. A warehouse may also take its catalog from a remote
 // Iceberg REST catalog (OpenRemote), whose tables' files it reads and
-// writes locally. It is built on github.com/apache/iceberg-go and imports
-// no other floe package but internal/sqltext, the leaf that writes SQL names
-// and strings (engine/restserver serves a warehouse over REST).
+// writes locally. Every file it and iceberg-go open, create, list or
+// remove goes through the warehouse's filesystem seam (engine/vfs); DuckDB
+// reads and writes local paths itself. It is built on
+// github.com/apache/iceberg-go and imports no other floe package but
+// internal/sqltext, the leaf that writes SQL names and strings
+// (engine/restserver serves a warehouse over REST).
 package engine

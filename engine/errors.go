@@ -47,6 +47,9 @@ var (
 	// copied (cp -a) without being relocated: its metadata still points
 	// into the original warehouse, which the write would change.
 	ErrCopiedWarehouse = errors.New("warehouse was copied without relocating it")
+	// ErrUnsupportedWarehouse reports a warehouse location floe cannot
+	// open: a URL whose scheme it does not support yet.
+	ErrUnsupportedWarehouse = errors.New("unsupported warehouse location")
 )
 
 // narrowError is a sentinel that is also a broader one: errors.Is matches

@@ -32,7 +32,9 @@ func (w *Warehouse) LockStep(ctx context.Context, key string) (func(), error) {
 	return w.lock(ctx, filepath.Join(w.dir, ".locks", "steps"), url.PathEscape(key), key)
 }
 
-// lock takes the flock of dir/file.lock; what names it in errors.
+// lock takes the flock of dir/file.lock; what names it in errors. Locks
+// coordinate processes of this machine and are not warehouse files, so
+// they stay on the local filesystem, outside vfs.FS.
 func (w *Warehouse) lock(ctx context.Context, dir, file, what string) (func(), error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err

@@ -194,3 +194,41 @@ func PartitionExpr(field iceberg.PartitionField, src iceberg.NestedField, col st
 	}
 	return "", fmt.Errorf("%w: transform %s is not supported for writing", ErrInvalidPartition, field.Transform)
 }
+
+// PartitionText writes the table's current partition spec the way
+// PARTITIONED BY takes it, such as "day(sale_date), bucket(16, store_id)";
+// "" for an unpartitioned table.
+func (t *Table) PartitionText() string { return SpecText(t.Spec(), t.Schema()) }
+
+// SpecText writes a partition spec of schema sc the way PARTITIONED BY
+// takes it. Void fields (dropped from a v1 spec) are left out.
+func SpecText(spec iceberg.PartitionSpec, sc *iceberg.Schema) string {
+	var parts []string
+	for i := range spec.NumFields() {
+		f := spec.Field(i)
+		col := strconv.Itoa(f.SourceID())
+		if sf, ok := sc.FindFieldByID(f.SourceID()); ok {
+			col = sf.Name
+		}
+		switch tr := f.Transform.(type) {
+		case iceberg.IdentityTransform:
+			parts = append(parts, col)
+		case iceberg.BucketTransform:
+			parts = append(parts, "bucket("+strconv.Itoa(tr.NumBuckets)+", "+col+")")
+		case iceberg.TruncateTransform:
+			parts = append(parts, "truncate("+strconv.Itoa(tr.Width)+", "+col+")")
+		case iceberg.VoidTransform:
+			continue
+		default:
+			parts = append(parts, tr.String()+"("+col+")")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// HasColumn reports whether the table's current schema has a column of
+// that name (a dotted path for nested fields).
+func (t *Table) HasColumn(name string) bool {
+	_, ok := t.Schema().FindFieldByName(name)
+	return ok
+}

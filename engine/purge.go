@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -116,7 +115,7 @@ func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bo
 	var doomed []string
 	if local && (!inside || len(rep.SharedWith) > 0) {
 		// Nothing goes; count what stays.
-		filepath.WalkDir(loc, func(p string, d fs.DirEntry, err error) error {
+		w.fs.Walk(loc, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				rep.Kept++
 			}
@@ -140,7 +139,7 @@ func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bo
 				own = newReachSet()
 			}
 		}
-		filepath.WalkDir(loc, func(p string, d fs.DirEntry, err error) error {
+		w.fs.Walk(loc, func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				own.files[p] = true
 			}
@@ -164,14 +163,14 @@ func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bo
 	rep.Dropped = true
 	var errs []error
 	for _, p := range doomed {
-		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		if err := w.fs.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, err)
 			continue
 		}
 		rep.Deleted++
 	}
 	if inside && len(rep.SharedWith) == 0 {
-		removeEmptyTree(loc)
+		w.removeEmptyTree(loc)
 	}
 	if len(errs) > 0 {
 		return rep, fmt.Errorf("purge %s: the table is dropped, but some of its files could not be deleted: %w", rep.Table, errors.Join(errs...))
@@ -210,16 +209,16 @@ func (w *Warehouse) reserved(p string) bool {
 
 // removeEmptyTree removes the empty directories under dir, dir included,
 // deepest first.
-func removeEmptyTree(dir string) {
+func (w *Warehouse) removeEmptyTree(dir string) {
 	var dirs []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	w.fs.Walk(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.IsDir() {
 			dirs = append(dirs, p)
 		}
 		return nil
 	})
 	for i := len(dirs) - 1; i >= 0; i-- {
-		os.Remove(dirs[i]) // only empty directories go
+		w.fs.Remove(dirs[i]) // only empty directories go
 	}
 }
 

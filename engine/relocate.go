@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
@@ -15,6 +14,8 @@ import (
 
 	"github.com/apache/iceberg-go/table"
 	"github.com/google/uuid"
+
+	"github.com/floehq/floe/engine/vfs"
 )
 
 // Iceberg metadata names every file by its absolute location, so a
@@ -146,7 +147,7 @@ func (w *Warehouse) removeReplaced(ctx context.Context, replaced map[string]bool
 	}
 	n := 0
 	for p := range replaced {
-		if within(p, w.dir) && !keep.has(p) && os.Remove(p) == nil {
+		if within(p, w.dir) && !keep.has(p) && w.fs.Remove(p) == nil {
 			n++
 		}
 	}
@@ -180,7 +181,7 @@ func (w *Warehouse) copyOrigin(metadataLocation string) (string, bool) {
 	}
 	for a := path.Dir(p); a != "/" && a != "."; a = path.Dir(a) {
 		rel := strings.TrimPrefix(p, a+"/")
-		if _, err := os.Stat(filepath.Join(w.dir, rel)); err == nil {
+		if _, err := w.fs.Stat(filepath.Join(w.dir, rel)); err == nil {
 			return a, true
 		}
 	}
@@ -287,7 +288,7 @@ func (r *relocator) fresh(loc string) (string, string) {
 // table writes the relocated metadata of the table whose current metadata
 // file is metadataLocation and returns its location.
 func (r *relocator) table(ctx context.Context, metadataLocation string) (string, error) {
-	raw, err := os.ReadFile(r.local(metadataLocation))
+	raw, err := vfs.ReadFile(r.w.fs, r.local(metadataLocation))
 	if err != nil {
 		return "", err
 	}
@@ -369,7 +370,7 @@ func (r *relocator) table(ctx context.Context, metadataLocation string) (string,
 	}
 	nl := strings.TrimSuffix(mapped, base) + fmt.Sprintf("%05d-%s.metadata.json", version+1, uuid.NewString())
 	p, _ := LocalPath(nl)
-	if err := writeAtomic(p, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
+	if err := vfs.Put(r.w.fs, p, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
 		return "", err
 	}
 	return nl, nil
@@ -381,7 +382,7 @@ func (r *relocator) manifestList(ctx context.Context, loc string) (rewritten, er
 		return d, nil
 	}
 	nl, dst := r.fresh(loc)
-	err := rewriteAvro(r.local(loc), dst, func(rec map[string]any) error {
+	err := rewriteAvro(r.w.fs, r.local(loc), dst, func(rec map[string]any) error {
 		mp, ok := rec["manifest_path"].(string)
 		if !ok {
 			return fmt.Errorf("manifest list %s: an entry without manifest_path", loc)
@@ -410,7 +411,7 @@ func (r *relocator) manifest(ctx context.Context, loc string) (rewritten, error)
 		return d, nil
 	}
 	nl, dst := r.fresh(loc)
-	err := rewriteAvro(r.local(loc), dst, func(rec map[string]any) error {
+	err := rewriteAvro(r.w.fs, r.local(loc), dst, func(rec map[string]any) error {
 		df, ok := rec["data_file"].(map[string]any)
 		if !ok {
 			return fmt.Errorf("manifest %s: an entry without data_file", loc)
@@ -421,13 +422,13 @@ func (r *relocator) manifest(ctx context.Context, loc string) (rewritten, error)
 		switch {
 		case r.mapLoc(fp) == fp:
 		case strings.EqualFold(format, "puffin"):
-			f, err := r.deleteFile(fp, func(src, dst string) error { return rewritePuffinFooter(src, dst, r.mapLoc) })
+			f, err := r.deleteFile(fp, func(src, dst string) error { return rewritePuffinFooter(r.w.fs, src, dst, r.mapLoc) })
 			if err != nil {
 				return err
 			}
 			df["file_path"], df["file_size_in_bytes"] = f.loc, f.size
 		case isPosDeletes && strings.EqualFold(format, "parquet"):
-			f, err := r.deleteFile(fp, func(src, dst string) error { return rewritePositionDeletes(ctx, src, dst, r.mapLoc) })
+			f, err := r.deleteFile(fp, func(src, dst string) error { return rewritePositionDeletes(ctx, r.w.fs, src, dst, r.mapLoc) })
 			if err != nil {
 				return err
 			}
@@ -489,7 +490,7 @@ func (r *relocator) deleteFile(loc string, rewrite func(src, dst string) error) 
 }
 
 func (r *relocator) finish(loc, nl, dst string) (rewritten, error) {
-	st, err := os.Stat(dst)
+	st, err := r.w.fs.Stat(dst)
 	if err != nil {
 		return rewritten{}, err
 	}

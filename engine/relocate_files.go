@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -21,6 +19,8 @@ import (
 	"github.com/pierrec/lz4/v4"
 	"github.com/twmb/avro"
 	"github.com/twmb/avro/ocf"
+
+	"github.com/floehq/floe/engine/vfs"
 )
 
 // This file rewrites the paths inside one Iceberg file at a time: Avro
@@ -42,8 +42,8 @@ var rawLogicalTypes = func() []avro.SchemaOpt {
 
 // rewriteAvro copies the Avro container file src to dst, passing every
 // record through edit, with the same schema, metadata and codec.
-func rewriteAvro(src, dst string, edit func(rec map[string]any) error) error {
-	in, err := os.Open(src)
+func rewriteAvro(fsys vfs.FS, src, dst string, edit func(rec map[string]any) error) error {
+	in, err := fsys.Open(src)
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func rewriteAvro(src, dst string, edit func(rec map[string]any) error) error {
 	default:
 		return fmt.Errorf("read %s: unsupported Avro codec %q", src, codec)
 	}
-	return writeAtomic(dst, func(out io.Writer) error {
+	return vfs.Put(fsys, dst, func(out io.Writer) error {
 		wr, err := ocf.NewWriter(out, rd.Schema(), opts...)
 		if err != nil {
 			return err
@@ -103,8 +103,8 @@ func rewriteAvro(src, dst string, edit func(rec map[string]any) error) error {
 
 // rewritePositionDeletes copies a position-delete Parquet file with its
 // file_path column (field id 2147483546) mapped.
-func rewritePositionDeletes(ctx context.Context, src, dst string, mapLoc func(string) string) error {
-	in, err := os.Open(src)
+func rewritePositionDeletes(ctx context.Context, fsys vfs.FS, src, dst string, mapLoc func(string) string) error {
+	in, err := fsys.Open(src)
 	if err != nil {
 		return err
 	}
@@ -150,7 +150,7 @@ func rewritePositionDeletes(ctx context.Context, src, dst string, mapLoc func(st
 	chunked.Release()
 	out := array.NewTable(tbl.Schema(), cols, tbl.NumRows())
 	defer out.Release()
-	return writeAtomic(dst, func(w io.Writer) error {
+	return vfs.Put(fsys, dst, func(w io.Writer) error {
 		return pqarrow.WriteTable(out, w, 1<<20,
 			parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd)),
 			pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
@@ -161,8 +161,8 @@ func rewritePositionDeletes(ctx context.Context, src, dst string, mapLoc func(st
 // property of its blobs mapped
 // (https://iceberg.apache.org/puffin-spec/#deletion-vector-v1-blob-type).
 // Blobs keep their offsets: only the footer at the end changes.
-func rewritePuffinFooter(src, dst string, mapLoc func(string) string) error {
-	b, err := os.ReadFile(src)
+func rewritePuffinFooter(fsys vfs.FS, src, dst string, mapLoc func(string) string) error {
+	b, err := vfs.ReadFile(fsys, src)
 	if err != nil {
 		return err
 	}
@@ -203,7 +203,7 @@ func rewritePuffinFooter(src, dst string, mapLoc func(string) string) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(dst, func(w io.Writer) error {
+	return vfs.Put(fsys, dst, func(w io.Writer) error {
 		var trailer [12]byte
 		binary.LittleEndian.PutUint32(trailer[:4], uint32(len(newPayload)))
 		copy(trailer[8:], puffinMagic[:])
@@ -214,27 +214,4 @@ func rewritePuffinFooter(src, dst string, mapLoc func(string) string) error {
 		}
 		return nil
 	})
-}
-
-// writeAtomic writes a file through a temporary name in its directory and
-// renames it into place, so it is whole or absent.
-func writeAtomic(dst string, write func(io.Writer) error) error {
-	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(dst), ".tmp-"+filepath.Base(dst)+"-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	// Only Write: writers that close what they are given (pqarrow) must
-	// not close the file before it is synced and renamed.
-	if err := write(struct{ io.Writer }{tmp}); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), dst)
 }

@@ -10,6 +10,8 @@ import (
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/catalog"
 	"github.com/apache/iceberg-go/table"
+
+	"github.com/floehq/floe/engine/vfs"
 )
 
 // ErrRemoteCatalog reports an operation that needs the embedded SQLite
@@ -33,7 +35,7 @@ func OpenRemote(ctx context.Context, dir string, cat catalog.Catalog) (*Warehous
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", abs, err)
 	}
-	return &Warehouse{dir: abs, cat: cat, props: iceberg.Properties{}}, nil
+	return &Warehouse{dir: abs, fs: vfs.Local{}, cat: cat, props: iceberg.Properties{}}, nil
 }
 
 // Remote reports whether the warehouse's catalog is a remote one.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 
@@ -233,7 +232,7 @@ func (t *Table) posDeleteFile(f WrittenDeleteFile) (iceberg.DataFile, error) {
 	if spec == nil {
 		return nil, fmt.Errorf("%s: no partition spec %d", t.Ident(), f.SpecID)
 	}
-	st, err := os.Stat(f.Path)
+	st, err := t.wh.fs.Stat(f.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -287,7 +286,7 @@ func (t *Table) Compact(ctx context.Context, p *Plan, removed []string, added []
 // file are deleted. Streaming writers such as Flink and change-data capture
 // write these.
 func (t *Table) AddEqualityDeletes(ctx context.Context, path string, rows int64, fieldIDs []int, partition map[int]any) (*Table, error) {
-	st, err := os.Stat(path)
+	st, err := t.wh.fs.Stat(path)
 	if err != nil {
 		return nil, err
 	}

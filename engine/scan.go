@@ -252,6 +252,8 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 	if len(p.Table.tbl.Metadata().Schemas()) == 1 {
 		schemaOpt = ""
 	}
+	// DuckDB opens these paths itself, not through the warehouse's FS: a
+	// remote FS must fetch them into a local cache first (package vfs).
 	quoted := func(paths []string) string {
 		q := make([]string, len(paths))
 		for i, p := range paths {

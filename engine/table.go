@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -56,6 +55,8 @@ func (t *Table) MetadataLocation() string { return t.tbl.MetadataLocation() }
 func (t *Table) Location() string { return t.tbl.Location() }
 
 // DataDir returns the local directory new data files are written to.
+// DuckDB writes there itself, not through the warehouse's FS: on a remote
+// FS this is where a local spool goes (package vfs).
 func (t *Table) DataDir() (string, error) {
 	if err := t.checkWritable(); err != nil {
 		return "", err
@@ -136,7 +137,7 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 	if err != nil {
 		// iceberg-go removes the metadata file of a table it could not
 		// record; the directories it made for it are left empty.
-		removeEmptyDirs(filepath.Join(loc, "metadata"), loc, filepath.Dir(loc))
+		w.removeEmptyDirs(filepath.Join(loc, "metadata"), loc, filepath.Dir(loc))
 		if errors.Is(err, catalog.ErrNoSuchNamespace) {
 			return nil, fmt.Errorf("create table %s: schema lake.%s does not exist (CREATE SCHEMA lake.%s first): %w", ident, ns, ns, ErrNoSuchNamespace)
 		}
@@ -153,7 +154,7 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 // table's files still hold the name, so the two never mix.
 func (w *Warehouse) NewTableDir(ns, name string) string {
 	loc := filepath.Join(w.dir, ns+".db", name)
-	if _, err := os.Stat(loc); err == nil {
+	if _, err := w.fs.Stat(loc); err == nil {
 		loc = fmt.Sprintf("%s-%08x", loc, rand.Uint32())
 	}
 	return loc
@@ -185,22 +186,27 @@ func (w *Warehouse) UndoCreate(ctx context.Context, t *Table) error {
 	if !ok || !strings.HasPrefix(dir, w.dir+string(filepath.Separator)) {
 		return nil
 	}
-	if err := os.RemoveAll(dir); err != nil {
+	if err := w.fs.RemoveAll(dir); err != nil {
 		return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
 	}
-	removeEmptyDirs(filepath.Dir(dir))
+	w.removeEmptyDirs(filepath.Dir(dir))
 	return nil
 }
 
 // removeEmptyDirs removes each directory that is empty, in order; a
 // directory that holds anything stays.
-func removeEmptyDirs(dirs ...string) {
+func (w *Warehouse) removeEmptyDirs(dirs ...string) {
 	for _, d := range dirs {
-		os.Remove(d) // fails, harmlessly, unless d is an empty directory
+		w.fs.Remove(d) // fails, harmlessly, unless d is an empty directory
 	}
 }
 
 func validateProperties(props iceberg.Properties) error {
+	if _, ok := props[fsProp]; ok {
+		// iceberg-go merges table properties over the catalog's when it
+		// looks up file IO: this one must stay the warehouse's.
+		return fmt.Errorf("%s is floe's own catalog property, not a table property", fsProp)
+	}
 	if v, ok := props[PropFormatVersion]; ok && v != "1" && v != "2" && v != "3" {
 		return fmt.Errorf("format-version must be 1, 2 or 3, not %q", v)
 	}

@@ -409,3 +409,13 @@ func fieldIDValue(id int, t iceberg.Type) string {
 	}
 	return strconv.Itoa(id)
 }
+
+// TypeName is the DuckDB spelling of an Iceberg type, as DESCRIBE shows
+// it, or Iceberg's own name, upper-cased, for a type DuckDB has no name
+// for.
+func TypeName(t iceberg.Type) string {
+	if name, err := DuckDBType(t); err == nil {
+		return name
+	}
+	return strings.ToUpper(t.String())
+}

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -18,6 +17,8 @@ import (
 	"github.com/apache/iceberg-go/table"
 
 	_ "modernc.org/sqlite" // the embedded catalog's database/sql driver
+
+	"github.com/floehq/floe/engine/vfs"
 )
 
 // CatalogFile is the name of the embedded SQLite catalog inside a warehouse.
@@ -27,23 +28,75 @@ const CatalogFile = "catalog.db"
 // A Warehouse is safe for use by several goroutines; several processes may
 // open the same warehouse and commit to it concurrently.
 type Warehouse struct {
-	dir   string
-	db    *sql.DB            // the embedded catalog's database; nil over a remote catalog
-	cat   catalog.Catalog    // *sqlcat.Catalog, or a remote one (OpenRemote)
-	props iceberg.Properties // the catalog's, for the tables' file IO
-	meta  metaCache
+	dir     string
+	fs      vfs.FS
+	release func()             // unregisters fs from iceberg-go's file IO; nil over a remote catalog
+	db      *sql.DB            // the embedded catalog's database; nil over a remote catalog
+	cat     catalog.Catalog    // *sqlcat.Catalog, or a remote one (OpenRemote)
+	props   iceberg.Properties // the catalog's, for the tables' file IO
+	meta    metaCache
 }
 
-// Open opens the warehouse in dir, creating the directory and its catalog
-// when they do not exist.
-func Open(ctx context.Context, dir string) (*Warehouse, error) {
-	abs, err := filepath.Abs(dir)
+// Option configures Open.
+type Option func(*options)
+
+type options struct{ fs vfs.FS }
+
+// WithFS makes the warehouse keep its files on fsys instead of the local
+// filesystem (vfs.Local): every file the engine and iceberg-go open,
+// create, list or remove goes through it. DuckDB's own reads and writes
+// stay local (see package vfs).
+func WithFS(fsys vfs.FS) Option { return func(o *options) { o.fs = fsys } }
+
+// objectStores are the URL schemes of object storage warehouses.
+var objectStores = map[string]bool{"s3": true, "s3a": true, "s3n": true, "gs": true, "gcs": true,
+	"abfs": true, "abfss": true, "wasb": true, "wasbs": true, "oss": true, "r2": true}
+
+// warehouseDir turns a warehouse argument into a local directory: a path,
+// or a file:// URL. Any other URL is refused rather than taken for a
+// relative directory named after its scheme.
+func warehouseDir(dir string) (string, error) {
+	scheme, _, isURL := strings.Cut(dir, "://")
+	if !isURL || strings.ContainsAny(scheme, "/\\") {
+		return dir, nil
+	}
+	u, err := url.Parse(dir)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("warehouse %s: %w", dir, err)
+	case strings.EqualFold(u.Scheme, "file"):
+		if u.Host != "" && u.Host != "localhost" {
+			return "", fmt.Errorf("warehouse %s: %w: a file:// URL names a local directory, not host %s", dir, ErrUnsupportedWarehouse, u.Host)
+		}
+		if u.Path == "" {
+			return "", fmt.Errorf("warehouse %s: %w: the file:// URL has no path", dir, ErrUnsupportedWarehouse)
+		}
+		return u.Path, nil
+	case objectStores[strings.ToLower(u.Scheme)]:
+		return "", fmt.Errorf("warehouse %s: %w: object storage warehouses are not supported yet (issue 16)", u.Redacted(), ErrUnsupportedWarehouse)
+	}
+	return "", fmt.Errorf("warehouse %s: %w: the URL scheme %s is not supported; a warehouse is a local directory or a file:// URL", u.Redacted(), ErrUnsupportedWarehouse, u.Scheme)
+}
+
+// Open opens the warehouse in dir, a local directory or a file:// URL,
+// creating the directory and its catalog when they do not exist.
+func Open(ctx context.Context, dir string, opts ...Option) (*Warehouse, error) {
+	o := options{fs: vfs.Local{}}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	local, err := warehouseDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	abs, err := filepath.Abs(local)
 	if err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", dir, err)
 	}
-	if err := os.MkdirAll(abs, 0o755); err != nil {
+	if err := o.fs.MkdirAll(abs); err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", abs, err)
 	}
+	// The catalog is a SQLite file of this machine, outside the seam.
 	dsn := "file:" + filepath.Join(abs, CatalogFile) +
 		"?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
@@ -51,16 +104,19 @@ func Open(ctx context.Context, dir string) (*Warehouse, error) {
 		return nil, fmt.Errorf("open warehouse catalog %s: %w", dsn, err)
 	}
 	db.SetMaxOpenConns(1)
+	id, release := useFS(o.fs)
 	props := iceberg.Properties{
 		"warehouse":           (&url.URL{Scheme: "file", Path: abs}).String(),
 		"init_catalog_tables": "true",
+		fsProp:                id,
 	}
 	cat, err := sqlcat.NewCatalog("floe", db, sqlcat.SQLite, props)
 	if err != nil {
+		release()
 		db.Close()
 		return nil, fmt.Errorf("open warehouse catalog %s: %w", filepath.Join(abs, CatalogFile), err)
 	}
-	return &Warehouse{dir: abs, db: db, cat: cat, props: props}, nil
+	return &Warehouse{dir: abs, fs: o.fs, release: release, db: db, cat: cat, props: props}, nil
 }
 
 // Dir returns the warehouse's absolute directory.
@@ -69,8 +125,15 @@ func (w *Warehouse) Dir() string { return w.dir }
 // Catalog returns the underlying Iceberg catalog.
 func (w *Warehouse) Catalog() catalog.Catalog { return w.cat }
 
+// FS returns the filesystem the warehouse's files are on.
+func (w *Warehouse) FS() vfs.FS { return w.fs }
+
 // Close releases the catalog database (or a remote catalog's connections).
+// Tables loaded from the warehouse cannot read files after it.
 func (w *Warehouse) Close() error {
+	if w.release != nil {
+		w.release()
+	}
 	if w.db == nil {
 		if c, ok := w.cat.(catalog.Closer); ok {
 			return c.Close()
@@ -249,11 +312,11 @@ func (w *Warehouse) RegisterTable(ctx context.Context, ns, name, metadataPath st
 		return w.remoteRegister(ctx, ns, name, loc)
 	}
 	if p, ok := LocalPath(loc); ok {
-		if _, err := os.Stat(p); err != nil {
+		if _, err := w.fs.Stat(p); err != nil {
 			return nil, fmt.Errorf("register table %s: %w", ident, err)
 		}
 	}
-	if _, err := table.NewFromLocation(ctx, table.Identifier{ns, name}, loc, icebergio.LoadFSFunc(nil, loc), w.cat); err != nil {
+	if _, err := table.NewFromLocation(ctx, table.Identifier{ns, name}, loc, icebergio.LoadFSFunc(w.props, loc), w.cat); err != nil {
 		return nil, fmt.Errorf("register table %s: read %s: %w", ident, metadataPath, err)
 	}
 	newNS := false

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/iceberg-go"
-
 	"github.com/floehq/floe/engine"
 )
 
@@ -65,9 +63,9 @@ func (s *Session) DescribeLakeTable(ctx context.Context, ns, name string) (*Lake
 	info := &LakeTableInfo{Namespace: ns, Name: name, FormatVersion: t.FormatVersion(),
 		Snapshots: len(t.Snapshots()), Rows: -1, DataFiles: -1, DeleteFiles: -1, Bytes: -1}
 	for _, f := range t.Schema().Fields() {
-		info.Columns = append(info.Columns, LakeColumn{Name: f.Name, Type: duckTypeName(f.Type), Comment: f.Doc, NotNull: f.Required})
+		info.Columns = append(info.Columns, LakeColumn{Name: f.Name, Type: engine.TypeName(f.Type), Comment: f.Doc, NotNull: f.Required})
 	}
-	info.Partitioning = specString(t.Spec(), t.Schema())
+	info.Partitioning = t.PartitionText()
 	snap := t.Iceberg().CurrentSnapshot()
 	if snap == nil {
 		info.Rows, info.DataFiles, info.DeleteFiles, info.Bytes = 0, 0, 0, 0
@@ -98,40 +96,6 @@ func (s *Session) DescribeLakeTable(ctx context.Context, ns, name string) (*Lake
 		}
 	}
 	return info, nil
-}
-
-// duckTypeName is the DuckDB spelling of an Iceberg type, as DESCRIBE shows
-// it, or Iceberg's own name for a type DuckDB has no name for.
-func duckTypeName(t iceberg.Type) string {
-	if name, err := engine.DuckDBType(t); err == nil {
-		return name
-	}
-	return strings.ToUpper(t.String())
-}
-
-// specString writes a partition spec the way PARTITIONED BY takes it.
-func specString(spec iceberg.PartitionSpec, sc *iceberg.Schema) string {
-	var parts []string
-	for i := range spec.NumFields() {
-		f := spec.Field(i)
-		col := strconv.Itoa(f.SourceID())
-		if sf, ok := sc.FindFieldByID(f.SourceID()); ok {
-			col = sf.Name
-		}
-		switch tr := f.Transform.(type) {
-		case iceberg.IdentityTransform:
-			parts = append(parts, col)
-		case iceberg.BucketTransform:
-			parts = append(parts, "bucket("+strconv.Itoa(tr.NumBuckets)+", "+col+")")
-		case iceberg.TruncateTransform:
-			parts = append(parts, "truncate("+strconv.Itoa(tr.Width)+", "+col+")")
-		case iceberg.VoidTransform:
-			continue
-		default:
-			parts = append(parts, tr.String()+"("+col+")")
-		}
-	}
-	return strings.Join(parts, ", ")
 }
 
 // LakeState is what the warehouse's catalog holds at one moment: its

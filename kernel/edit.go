@@ -8,8 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/apache/iceberg-go"
-
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/internal/sqltext"
 )
@@ -90,7 +88,7 @@ func (s *Session) ProposeUpdate(ctx context.Context, handle string, row int64, o
 	// shows maps each result column to the table column it shows, or "".
 	shows := make([]string, len(h.columns))
 	for i, c := range h.columns {
-		shows[i], _ = src.column(c, schema)
+		shows[i], _ = src.column(c, tbl.HasColumn)
 	}
 	if col < 0 || shows[col] == "" {
 		return nil, fmt.Errorf("%w: column %s is not a column of %s", ErrNotEditable, column, ident)
@@ -191,7 +189,7 @@ func (s *Session) CheckEdit(ctx context.Context, handle, column string) error {
 	if err != nil {
 		return fmt.Errorf("%w: lake.%s.%s: %v", ErrNotEditable, src.ns, src.name, err)
 	}
-	if _, ok := src.column(column, tbl.Schema()); !ok {
+	if _, ok := src.column(column, tbl.HasColumn); !ok {
 		return fmt.Errorf("%w: column %s is not a column of lake.%s.%s", ErrNotEditable, column, src.ns, src.name)
 	}
 	return nil
@@ -357,15 +355,14 @@ func (n *selectNode) source() (*editSource, error) {
 	return src, nil
 }
 
-// column returns the table column a result column shows.
-func (e *editSource) column(result string, schema interface {
-	FindFieldByName(string) (iceberg.NestedField, bool)
-}) (string, bool) {
+// column returns the table column a result column shows; has reports
+// the table's columns.
+func (e *editSource) column(result string, has func(string) bool) (string, bool) {
 	if c, ok := e.source[result]; ok {
 		return c, true
 	}
 	if e.star {
-		if _, ok := schema.FindFieldByName(result); ok {
+		if has(result) {
 			return result, true
 		}
 	}

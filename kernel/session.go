@@ -144,8 +144,7 @@ type cellRun struct {
 // warehouse attached as lake, and a Go interpreter with the standard library
 // and the floe package.
 func Open(ctx context.Context, wh *engine.Warehouse, opts Options) (*Session, error) {
-	synth.Register() // CALL synthesize(...) in SQL cells
-	sess, err := lakesql.Open(ctx, wh)
+	sess, err := lakesql.Open(ctx, wh, synth.Procedure()) // CALL synthesize(...) in SQL cells
 	if err != nil {
 		return nil, err
 	}

@@ -21,14 +21,14 @@ import (
 const dataDir = "../../shared/data"
 
 // newSession opens a fresh warehouse in a temporary directory.
-func newSession(t testing.TB) *lakesql.Session {
+func newSession(t testing.TB, opts ...lakesql.Option) *lakesql.Session {
 	t.Helper()
 	ctx := context.Background()
 	wh, err := engine.Open(ctx, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	sess, err := lakesql.Open(ctx, wh)
+	sess, err := lakesql.Open(ctx, wh, opts...)
 	if err != nil {
 		wh.Close()
 		t.Fatal(err)

@@ -6,16 +6,15 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/floehq/floe/engine/lakesql"
 )
 
-var registerOnce sync.Once
-
-// Register makes CALL synthesize(...) available in every SQL session:
+// Procedure is the session option that makes CALL synthesize(...)
+// available in a SQL session, given where the session is opened
+// (lakesql.Open(ctx, wh, synth.Procedure())):
 //
 //	CALL synthesize('crm.customers', target => 'churned', epsilon => 1.0,
 //	    min_protection => 0.8, categorical => ['plan'], numerical => ['tenure'],
@@ -27,10 +26,7 @@ var registerOnce sync.Once
 // as in ['education', 'country']), bounds (a struct or map of [low, high]
 // or edge lists, as in {'age': [17, 90]}), bins, rows, seed, replace and
 // report (a path for the JSON report). It returns one row of scores.
-// Calling Register more than once is harmless.
-func Register() {
-	registerOnce.Do(func() { lakesql.RegisterProcedure("synthesize", procedure) })
-}
+func Procedure() lakesql.Option { return lakesql.WithProcedure("synthesize", procedure) }
 
 // procedure runs CALL synthesize. The calling session is busy running the
 // CALL, so the work runs in a second session on the same warehouse.

@@ -225,9 +225,7 @@ func TestTelcoIdentifier(t *testing.T) {
 }
 
 func TestCallSynthesizeSamples(t *testing.T) {
-	Register()
-	Register() // twice is harmless
-	sess := newSession(t)
+	sess := newSession(t, Procedure())
 	ctx := context.Background()
 	if err := samples.Load(ctx, sess, samples.DefaultSeed); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ type Option func(*options)
 
 type options struct {
 	confined bool
+	procs    []namedProcedure
 }
 
 // Confined makes DuckDB itself keep the session inside the warehouse, for

@@ -3,7 +3,6 @@ package lakesql
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -400,7 +399,7 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 	var dirs []string
 	cleanup := func() {
 		for _, d := range dirs {
-			os.RemoveAll(d)
+			s.wh.FS().RemoveAll(d)
 		}
 	}
 	var delta engine.RowDelta
@@ -551,7 +550,8 @@ func (s *Session) writePosDeletes(ctx context.Context, t *engine.Table, plan *en
 		return nil, "", err
 	}
 	dir := filepath.Join(dataDir, "deletes-"+uuid.New().String())
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// DuckDB writes into dir itself: a remote FS spools it (package vfs).
+	if err := s.wh.FS().MkdirAll(dir); err != nil {
 		return nil, "", err
 	}
 	var out []engine.WrittenDeleteFile

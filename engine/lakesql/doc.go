@@ -11,4 +11,8 @@
 // checked (refuseLakeWrite, views.go), its lake references rewritten and
 // their scans planned (refs.go, prune.go) on the same tokens, and DuckDB
 // runs it.
+//
+// CALL runs the session's procedures: the engine's own
+// (rewrite_data_files, rewrite_position_delete_files, register_table) and
+// those given to Open with WithProcedure.
 package lakesql

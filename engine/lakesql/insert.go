@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -88,12 +87,12 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 		return 0, fmt.Errorf("insert into %s: %w", ident, err)
 	}
 	if len(files) == 0 {
-		os.RemoveAll(dir)
+		s.wh.FS().RemoveAll(dir)
 		return 0, nil
 	}
 	if _, err := t.AppendFiles(ctx, files, map[string]string{"floe.write-id": writeID}); err != nil {
 		// Nothing references the files: remove them so no orphan stays.
-		os.RemoveAll(dir)
+		s.wh.FS().RemoveAll(dir)
 		return 0, err
 	}
 	return rows, nil
@@ -212,7 +211,8 @@ func (s *Session) writeQueryOpts(ctx context.Context, t *engine.Table, body stri
 	}
 	writeID := uuid.New().String()
 	dir := filepath.Join(dataDir, writeID)
-	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+	// DuckDB writes into dir itself: a remote FS spools it (package vfs).
+	if err := s.wh.FS().MkdirAll(dataDir); err != nil {
 		return nil, 0, "", "", err
 	}
 	opts := []string{"FORMAT parquet", "COMPRESSION zstd", "FIELD_IDS " + engine.FieldIDsClause(schema),
@@ -234,7 +234,7 @@ func (s *Session) writeQueryOpts(ctx context.Context, t *engine.Table, body stri
 	copySQL := fmt.Sprintf("COPY (%s) TO %s (%s)", body, engine.QuoteString(dir), strings.Join(opts, ", "))
 	files, rows, err := s.copyFiles(ctx, copySQL, partCols)
 	if err != nil {
-		os.RemoveAll(dir)
+		s.wh.FS().RemoveAll(dir)
 		return nil, 0, "", "", withoutExcerpt(err)
 	}
 	return files, rows, dir, writeID, nil
@@ -268,7 +268,7 @@ func (s *Session) copyFiles(ctx context.Context, copySQL string, partCols []stri
 			return nil, 0, err
 		}
 		if count == 0 {
-			os.Remove(filename)
+			s.wh.FS().Remove(filename)
 			continue
 		}
 		wf := engine.WrittenFile{Path: filename}

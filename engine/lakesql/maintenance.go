@@ -3,7 +3,6 @@ package lakesql
 import (
 	"context"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -12,11 +11,6 @@ import (
 
 	"github.com/floehq/floe/engine"
 )
-
-func init() {
-	RegisterProcedure("rewrite_data_files", rewriteDataFiles)
-	RegisterProcedure("rewrite_position_delete_files", rewritePositionDeletes)
-}
 
 // procTable reads the table argument of a maintenance procedure: the
 // first positional argument or table => 'ns.t'.
@@ -125,7 +119,7 @@ func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, er
 			}
 		}
 		if _, err := t.Compact(ctx, plan, chosen, files, drop); err != nil {
-			os.RemoveAll(dir)
+			s.wh.FS().RemoveAll(dir)
 			return err
 		}
 		rewritten, added, removedDeletes = len(chosen), len(files), len(drop)

@@ -2,9 +2,10 @@ package lakesql
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
-	"sync"
 
 	"github.com/floehq/floe/internal/sqltext"
 )
@@ -21,29 +22,96 @@ type ProcArgs struct {
 // Procedure is a stored procedure callable as CALL name(args) in SQL.
 type Procedure func(ctx context.Context, s *Session, args ProcArgs) (*Rows, error)
 
+// Errors of CALL, checked with errors.Is.
 var (
-	procsMu sync.RWMutex
-	procs   = map[string]Procedure{}
+	// ErrNoSuchProcedure reports a CALL of a procedure the session does
+	// not have.
+	ErrNoSuchProcedure = errors.New("no such procedure")
+	// ErrDuplicateProcedure reports two procedures given one name.
+	ErrDuplicateProcedure = errors.New("procedure given twice")
 )
 
-// RegisterProcedure makes CALL name(...) run p in every session. Packages
-// above the engine (synthetic data, maintenance) register their procedures
-// at start-up. Registering a name twice panics: it is a programming error.
-func RegisterProcedure(name string, p Procedure) {
-	procsMu.Lock()
-	defer procsMu.Unlock()
-	name = strings.ToLower(name)
-	if _, dup := procs[name]; dup {
-		panic("lakesql: procedure " + name + " registered twice")
-	}
-	procs[name] = p
+// builtinProcedures are the engine's own procedures, in every session.
+// CALL register_table is parsed apart (its arguments are not evaluated)
+// but listed with them.
+var builtinProcedures = map[string]Procedure{
+	"rewrite_data_files":            rewriteDataFiles,
+	"rewrite_position_delete_files": rewritePositionDeletes,
 }
 
-func lookupProcedure(name string) (Procedure, bool) {
-	procsMu.RLock()
-	defer procsMu.RUnlock()
-	p, ok := procs[strings.ToLower(name)]
-	return p, ok
+// WithProcedure makes CALL name(...) run p in the session, beside the
+// engine's built-in procedures. Packages above the engine pass theirs
+// where they build sessions (CALL synthesize comes from package synth), so
+// what a session can do is visible there. A name given twice, or one of a
+// built-in procedure, makes Open fail.
+func WithProcedure(name string, p Procedure) Option {
+	return func(o *options) {
+		o.procs = append(o.procs, namedProcedure{strings.ToLower(name), p})
+	}
+}
+
+type namedProcedure struct {
+	name string
+	p    Procedure
+}
+
+// procedures builds a session's procedure table.
+func procedures(extra []namedProcedure) (map[string]Procedure, error) {
+	procs := make(map[string]Procedure, len(builtinProcedures)+len(extra))
+	for name, p := range builtinProcedures {
+		procs[name] = p
+	}
+	for _, np := range extra {
+		if _, dup := procs[np.name]; dup || np.name == "register_table" {
+			return nil, fmt.Errorf("procedure %s: %w", np.name, ErrDuplicateProcedure)
+		}
+		if np.p == nil {
+			return nil, fmt.Errorf("procedure %s: no function given", np.name)
+		}
+		procs[np.name] = np.p
+	}
+	return procs, nil
+}
+
+// Procedures lists the procedures CALL runs in this session, sorted.
+func (s *Session) Procedures() []string {
+	names := []string{"register_table"}
+	for name := range s.procs {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// refuseUnknownProcedure fails a CALL of a name that is neither one of
+// the session's procedures (those it handles never get here) nor a DuckDB
+// table function, saying what the session has: a procedure a session was
+// built without (synthesize) is then not a puzzle about DuckDB functions.
+func (s *Session) refuseUnknownProcedure(ctx context.Context, toks []token) error {
+	c := &cursor{toks: toks}
+	if !c.accept("CALL") {
+		return nil
+	}
+	name, ok := c.ident()
+	if !ok {
+		return nil
+	}
+	if strings.EqualFold(name, "system") && c.acceptPunct(".") {
+		if name, ok = c.ident(); !ok {
+			return nil
+		}
+	} else if c.acceptPunct(".") {
+		return nil // a schema-qualified DuckDB function: DuckDB says
+	}
+	var n int
+	err := s.conn.QueryRowContext(ctx,
+		`SELECT count(*) FROM duckdb_functions() WHERE function_name = lower(?) AND function_type IN ('table', 'table_macro')`,
+		name).Scan(&n)
+	if err != nil || n > 0 {
+		return nil
+	}
+	return fmt.Errorf("call %s: %w: %s is not available in this session; it has %s",
+		name, ErrNoSuchProcedure, strings.ToLower(name), strings.Join(s.Procedures(), ", "))
 }
 
 // parseCall recognises CALL [system.]name(args) of a registered procedure
@@ -61,7 +129,7 @@ func (s *Session) parseCall(c *cursor) handler {
 			return nil
 		}
 	}
-	if p, ok := lookupProcedure(proc); ok {
+	if p, ok := s.procs[strings.ToLower(proc)]; ok {
 		inner, ok := c.group()
 		if !ok || !c.done() {
 			return nil

@@ -3,7 +3,6 @@ package lakesql
 import (
 	"context"
 	"fmt"
-	"os"
 
 	"github.com/floehq/floe/engine"
 )
@@ -49,12 +48,12 @@ func (s *Session) replaceTable(ctx context.Context, ns, name string, opts engine
 	if _, err := r.Commit(ctx, files, summary); err != nil {
 		if dir != "" {
 			// Nothing references the files: remove them so no orphan stays.
-			os.RemoveAll(dir)
+			s.wh.FS().RemoveAll(dir)
 		}
 		return nil, err
 	}
 	if len(files) == 0 && dir != "" {
-		os.RemoveAll(dir)
+		s.wh.FS().RemoveAll(dir)
 	}
 	if err := s.definePlaceholder(ctx, ns, name); err != nil {
 		return nil, err

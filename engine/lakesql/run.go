@@ -81,6 +81,9 @@ func (s *Session) run(ctx context.Context, st Statement) (*Rows, error) {
 	if err := s.refuseLakeView(ctx, toks); err != nil {
 		return nil, err
 	}
+	if err := s.refuseUnknownProcedure(ctx, toks); err != nil {
+		return nil, err
+	}
 	if err := refuseLakeWrite(toks); err != nil {
 		return nil, err
 	}

@@ -35,6 +35,8 @@ type Session struct {
 	defsStale bool         // defs must be listed again
 
 	tempDir string // a Confined session's DuckDB temporary directory
+
+	procs map[string]Procedure // what CALL runs: the built-in ones and WithProcedure's
 }
 
 type tableKey struct{ ns, name string }
@@ -59,6 +61,10 @@ func Open(ctx context.Context, wh *engine.Warehouse, opts ...Option) (*Session, 
 	for _, opt := range opts {
 		opt(&o)
 	}
+	procs, err := procedures(o.procs)
+	if err != nil {
+		return nil, fmt.Errorf("open session: %w", err)
+	}
 	connector, err := duckdb.NewConnector("", nil)
 	if err != nil {
 		return nil, fmt.Errorf("start duckdb: %w", err)
@@ -69,7 +75,7 @@ func Open(ctx context.Context, wh *engine.Warehouse, opts ...Option) (*Session, 
 		db.Close()
 		return nil, fmt.Errorf("start duckdb: %w", err)
 	}
-	s := &Session{wh: wh, db: db, conn: conn, tables: map[tableKey]*tableState{}, schemas: map[string]bool{}, dvTables: map[string]bool{}}
+	s := &Session{wh: wh, db: db, conn: conn, procs: procs, tables: map[tableKey]*tableState{}, schemas: map[string]bool{}, dvTables: map[string]bool{}}
 	for _, q := range []string{
 		"ATTACH ':memory:' AS lake",
 		"CREATE SCHEMA " + scratchSchema,

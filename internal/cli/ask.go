@@ -10,6 +10,7 @@ import (
 
 	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/engine/lakesql"
+	"github.com/floehq/floe/synth"
 )
 
 func newAskCmd(g *globals) *cobra.Command {
@@ -84,7 +85,7 @@ run where DuckDB itself can open no file outside the warehouse.`,
 			// A write the user allowed runs on an ordinary session.
 			sess := confined
 			if ans.Writes {
-				if sess, err = lakesql.Open(ctx, wh); err != nil {
+				if sess, err = lakesql.Open(ctx, wh, synth.Procedure()); err != nil {
 					return err
 				}
 				defer sess.Close()

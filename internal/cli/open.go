@@ -23,7 +23,7 @@ func (g *globals) openSession(ctx context.Context) (*lakesql.Session, func(), er
 	if err != nil {
 		return nil, nil, err
 	}
-	sess, err := lakesql.Open(ctx, wh)
+	sess, err := lakesql.Open(ctx, wh, synth.Procedure()) // CALL synthesize(...) in floe sql
 	if err != nil {
 		wh.Close()
 		return nil, nil, err
@@ -34,7 +34,6 @@ func (g *globals) openSession(ctx context.Context) (*lakesql.Session, func(), er
 // openWarehouse opens the chosen warehouse. The default warehouse is
 // created with the sample datasets on first use.
 func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) {
-	synth.Register() // CALL synthesize(...) in every session of this process
 	if spec := g.catalogSpec(); spec != "" {
 		return g.openRemoteWarehouse(ctx, spec)
 	}

@@ -1,0 +1,106 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"strconv"
+	"sync"
+
+	icebergio "github.com/apache/iceberg-go/io"
+
+	"github.com/floehq/floe/engine/vfs"
+)
+
+// iceberg-go finds a table's file IO in a process-wide registry by the
+// location's URL scheme; its catalogs and transactions look it up
+// themselves (io.LoadFSFunc) when they write manifests and metadata, so
+// passing an IO to table.New is not enough. floe therefore registers its
+// own factory for "file" and "" once, and each Warehouse puts the handle of
+// its vfs.FS in the catalog properties iceberg-go hands that factory
+// (fsProp): every file iceberg-go opens or writes for the warehouse goes
+// through the warehouse's FS. Properties without a handle get iceberg-go's
+// own LocalFS, as before.
+
+// fsProp is the catalog property that names a warehouse's FS.
+const fsProp = "floe.vfs"
+
+var (
+	fsOnce sync.Once
+	fsMu   sync.Mutex
+	fsLive = map[string]vfs.FS{}
+	fsSeq  int
+)
+
+// useFS registers fsys for iceberg-go's file IO and returns its handle and
+// the function that unregisters it.
+func useFS(fsys vfs.FS) (string, func()) {
+	fsOnce.Do(func() {
+		for _, scheme := range []string{"file", ""} {
+			icebergio.Unregister(scheme)
+			icebergio.Register(scheme, fileIOFactory)
+		}
+	})
+	fsMu.Lock()
+	defer fsMu.Unlock()
+	fsSeq++
+	id := strconv.Itoa(fsSeq)
+	fsLive[id] = fsys
+	return id, func() {
+		fsMu.Lock()
+		defer fsMu.Unlock()
+		delete(fsLive, id)
+	}
+}
+
+func fileIOFactory(_ context.Context, u *url.URL, props map[string]string) (icebergio.IO, error) {
+	id := props[fsProp]
+	if id == "" {
+		return icebergio.LocalFS{}, nil
+	}
+	fsMu.Lock()
+	fsys, ok := fsLive[id]
+	fsMu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("file io for %s: the warehouse was closed", u.Redacted())
+	}
+	return icebergIO{fsys}, nil
+}
+
+// icebergIO is iceberg-go's file IO over a vfs.FS. Create is the FS's:
+// exclusive and atomic, which suits iceberg-go, whose every new file has a
+// unique name.
+type icebergIO struct{ fs vfs.FS }
+
+var (
+	_ icebergio.ReadFileIO  = icebergIO{}
+	_ icebergio.WriteFileIO = icebergIO{}
+	_ icebergio.ListableIO  = icebergIO{}
+	_ icebergio.StatIO      = icebergIO{}
+	_ icebergio.RemoveAllIO = icebergIO{}
+)
+
+func (i icebergIO) Open(name string) (icebergio.File, error)     { return i.fs.Open(name) }
+func (i icebergIO) ReadFile(name string) ([]byte, error)         { return vfs.ReadFile(i.fs, name) }
+func (i icebergIO) Remove(name string) error                     { return i.fs.Remove(name) }
+func (i icebergIO) RemoveAll(name string) error                  { return i.fs.RemoveAll(name) }
+func (i icebergIO) Stat(name string) (fs.FileInfo, error)        { return i.fs.Stat(name) }
+func (i icebergIO) WriteFile(name string, b []byte) error        { return vfs.WriteFile(i.fs, name, b) }
+func (i icebergIO) WalkDir(root string, fn fs.WalkDirFunc) error { return i.fs.Walk(root, fn) }
+
+func (i icebergIO) Create(name string) (icebergio.FileWriter, error) {
+	w, err := i.fs.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	return fileWriter{w}, nil
+}
+
+// fileWriter adds the io.ReaderFrom iceberg-go's FileWriter asks for.
+type fileWriter struct{ vfs.Writer }
+
+func (w fileWriter) ReadFrom(r io.Reader) (int64, error) {
+	return io.Copy(struct{ io.Writer }{w.Writer}, r)
+}
