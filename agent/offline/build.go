@@ -153,6 +153,8 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		dateCol    *column
 		valueOrd   []cond
 	)
+	// qualifiers are columns named only to say what the next name is.
+	qualifiers := map[*column]bool{}
 	markers := map[int]bool{}
 	for k, v := range f.markers {
 		markers[k] = v
@@ -199,6 +201,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		isDim := markers[m.start] || which[m.start]
 		// "product category": the last of adjacent names is the head.
 		if i+1 < len(ms) && ms[i+1].kind == mColumn && ms[i+1].start == m.end && c.categorical() && c.Kind != schema.Bool && ms[i+1].col.categorical() {
+			qualifiers[c] = true
 			if markers[m.start] {
 				markers[ms[i+1].start] = true
 			}
@@ -304,7 +307,17 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			if len(dcs) == 0 {
 				return fail("%s has no date column", t.name)
 			}
-			dateCol = dcs[0]
+			c, tied := t.eventDate()
+			if c == nil {
+				var names []string
+				for _, d := range tied {
+					names = append(names, d.Name)
+				}
+				return nil, &NotUnderstood{Question: f.question,
+					Reason:  fmt.Sprintf("%s has several date columns (%s) and the question names none", t.name, strings.Join(names, ", ")),
+					Closest: dateReadings(tied)}
+			}
+			dateCol = c
 			if len(dcs) > 1 {
 				q.notes = append(q.notes, fmt.Sprintf("dates refer to %s", dateCol.Name))
 			}
@@ -476,7 +489,43 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	if len(q.dims) > 3 {
 		return fail("too many groupings (%d); the offline planner groups by at most three", len(q.dims))
 	}
+	if !partial {
+		if c := unusedColumn(q, ms, qualifiers); c != nil {
+			return nil, &NotUnderstood{Question: f.question,
+				Reason: fmt.Sprintf("could not tell what %s (%s) does in the question: the query would not use it",
+					strings.TrimSpace(words(r.words, c.start, c.end)), c.col.Name)}
+		}
+	}
 	return q, nil
+}
+
+// unusedColumn returns the first column the question names that the query
+// does not use, or nil. A column named and then dropped is a reading the
+// planner is not sure of ("total charges by contract" must not count
+// contracts because the charges column could not be summed).
+func unusedColumn(q *query, ms []mention, qualifiers map[*column]bool) *mention {
+	used := map[*column]bool{}
+	for _, c := range []*column{q.measure, q.target, q.orderBy} {
+		used[c] = true
+	}
+	for _, d := range q.dims {
+		used[d.col] = true
+	}
+	for _, c := range q.conds {
+		used[c.col] = true
+	}
+	if q.rateCond != nil {
+		used[q.rateCond.col] = true
+	}
+	for k := range ms {
+		m := &ms[k]
+		// A column named like the table's rows ("product" in products)
+		// names the rows, as the table's name does.
+		if m.kind == mColumn && !used[m.col] && !qualifiers[m.col] && m.col != entityColumn(q.t) {
+			return m
+		}
+	}
+	return nil
 }
 
 // countWord reports whether word i asks for a count: "order count".
@@ -633,4 +682,59 @@ func exampleDim(t *table) string {
 		}
 	}
 	return "a column"
+}
+
+// eventDate returns the date column that says when a row happened, for a
+// question that names a date without naming the column: the table's only
+// date column; else the one named like the table's rows (order_date in
+// orders, shp_dt in shipments); else the one named by weak or creation
+// words only (date, created_at). Several equally good columns are
+// returned as tied, and nil: "shipments in 2024" may mean shipped or
+// delivered.
+func (t *table) eventDate() (*column, []*column) {
+	dcs := t.dateCols()
+	if len(dcs) == 1 {
+		return dcs[0], nil
+	}
+	rank := func(c *column) int {
+		for _, h := range c.heads {
+			for _, e := range t.entity {
+				if h == e || schema.Abbreviates(h, e) {
+					return 2
+				}
+			}
+		}
+		for _, h := range c.heads {
+			if !schema.IsWeak(h) && !creationRoots[h] {
+				return 0
+			}
+		}
+		return 1
+	}
+	var best []*column
+	top := -1
+	for _, c := range dcs {
+		switch r := rank(c); {
+		case r > top:
+			top, best = r, []*column{c}
+		case r == top:
+			best = append(best, c)
+		}
+	}
+	if len(best) == 1 && top > 0 {
+		return best[0], nil
+	}
+	return nil, best
+}
+
+// creationRoots name the moment a row came to be: created_at, inserted_ts.
+var creationRoots = rootSet("created creation inserted recorded logged event")
+
+// dateReadings offers the question with each date column named.
+func dateReadings(cols []*column) []string {
+	var out []string
+	for _, c := range cols {
+		out = append(out, fmt.Sprintf("dates of %s (name it: %q)", c.Name, schema.SplitName(strings.ReplaceAll(c.Name, "_", " "))))
+	}
+	return out
 }

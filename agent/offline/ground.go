@@ -227,9 +227,10 @@ func blocks(f *frame, ws []word, ms []mention, i int) bool {
 	if afterValue(ms, i) {
 		return false // "self employed": the rest of a value's spelling
 	}
-	if verbish(w) && (knownVerbs[w.Lower] || !before(ms, i)) {
+	if verbish(w) && (knownVerbs[w.Lower] || !before(ms, i) || i+1 < len(ws) && lyRoot(ws[i+1]) != "") {
 		// "orders placed in 2024" ignores placed; "married people" does
-		// not ignore married, which says which people.
+		// not ignore married, which says which people; "working remotely"
+		// ignores working, which the adverb says all of.
 		return false
 	}
 	for _, m := range ms {

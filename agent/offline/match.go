@@ -219,6 +219,10 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				} else if h := synonymOf(c, r); h != "" {
 					syn++
 					heads[h] = true
+				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) {
+					// "ship date" is shp_dt, "destination" dest_ctry.
+					syn++
+					heads[h] = true
 				} else {
 					break
 				}
@@ -280,7 +284,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 		named := false
 		for _, e := range t.entity {
-			if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) {
+			if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) || !schema.IsStop(ws[i].Lower) && schema.Abbreviates(e, ws[i].Root) {
 				cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 1})
 				named = true
 			}
@@ -393,6 +397,8 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 			}
 		}
 	}
+
+	r.separateValues(f, ws)
 
 	// A negation is read when it applies to a value or a boolean column
 	// close after it.
@@ -524,6 +530,22 @@ func namesColumn(t *table, ws []word) bool {
 	return false
 }
 
+// abbreviatedBy returns the head of c that abbreviates the question word
+// w (schema.Abbreviates: shp for shipped, dest for destination), or "".
+// Stop words and numbers never match a short form, and the caller keeps
+// the word that names the table's rows ("shipments") for the table.
+func abbreviatedBy(c *column, w word) string {
+	if w.Num || schema.IsStop(w.Lower) {
+		return ""
+	}
+	for _, h := range c.heads {
+		if schema.Abbreviates(h, w.Root) {
+			return h
+		}
+	}
+	return ""
+}
+
 // synonymOf returns the head of c that root is a synonym of.
 func synonymOf(c *column, root string) string {
 	for _, s := range schema.Synonyms(root) {
@@ -562,4 +584,49 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// separateValues keeps two values of one column only when the question
+// lists them ("North and South", "Widgets, Gadgets"): then they are read
+// as either. Named apart from a list, they compete: a whole value beats a
+// value matched by part of its spelling ("damaged items" is the reason
+// Damaged, not also "Wrong item"), and the loser's words are left unread;
+// two of equal strength are ambiguous and block an answer.
+func (r *reading) separateValues(f *frame, ws []word) {
+	for a := 0; a < len(r.mentions); a++ {
+		x := r.mentions[a]
+		if x.kind != mValue {
+			continue
+		}
+		for b := a + 1; b < len(r.mentions); b++ {
+			y := r.mentions[b]
+			if y.kind != mValue || y.col != x.col || f.coordinated(x.end, y.start) {
+				continue
+			}
+			xWhole, yWhole := x.score >= 3, y.score >= 3
+			if xWhole == yWhole {
+				r.ambiguous = append(r.ambiguous, fmt.Sprintf("%q and %q are two values of %s, not named as a list",
+					strings.TrimSpace(words(ws, x.start, x.end)), strings.TrimSpace(words(ws, y.start, y.end)), x.col.Name))
+				for _, m := range []mention{x, y} {
+					for k := m.start; k < m.end; k++ {
+						r.blocked = append(r.blocked, ws[k].Text)
+						ws[k].used = "ambiguous"
+					}
+				}
+				continue
+			}
+			drop := b
+			if yWhole {
+				drop = a
+			}
+			m := r.mentions[drop]
+			for k := m.start; k < m.end; k++ {
+				ws[k].used = ""
+			}
+			r.score -= m.score
+			r.mentions = append(r.mentions[:drop], r.mentions[drop+1:]...)
+			a = -1 // start over: the list changed
+			break
+		}
+	}
 }

@@ -153,7 +153,7 @@ func (p *Planner) readAlone(f *frame) (*query, error) {
 		}
 	}
 	if best == nil && unsure != nil {
-		return nil, &NotUnderstood{Question: f.question, Unmapped: unsure.unmapped, Reason: strings.Join(unsure.ambiguous, "; ")}
+		return nil, &NotUnderstood{Question: f.question, Unmapped: without(unsure.unmapped, unsure.blocked), Reason: strings.Join(unsure.ambiguous, "; ")}
 	}
 	if best == nil {
 		var near []string
@@ -167,7 +167,7 @@ func (p *Planner) readAlone(f *frame) (*query, error) {
 			Reason: "no table or column is named", Closest: near}
 	}
 	if len(best.unmapped) > 0 {
-		return nil, &NotUnderstood{Question: f.question, Unmapped: best.unmapped, Reason: strings.Join(best.ambiguous, "; "),
+		return nil, &NotUnderstood{Question: f.question, Unmapped: without(best.unmapped, best.blocked), Reason: strings.Join(best.ambiguous, "; "),
 			Closest: closest(best, p.tables)}
 	}
 	q, err := build(f, best)
@@ -203,4 +203,16 @@ func (p *Planner) readFollowUp(f *frame, base *query) (*query, error) {
 		return nil, err
 	}
 	return base.merge(delta, f), nil
+}
+
+// without returns the words of ws that are not in drop: the words that
+// fit several readings are named by the reason, not as unmapped.
+func without(ws, drop []string) []string {
+	var out []string
+	for _, w := range ws {
+		if !contains(drop, w) {
+			out = append(out, w)
+		}
+	}
+	return out
 }

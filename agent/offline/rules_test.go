@@ -1,0 +1,185 @@
+package offline_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/floehq/floe/agent/offline"
+	"github.com/floehq/floe/agent/schema"
+)
+
+// The general rules of confidence, each with questions that must plan SQL
+// holding every fragment (ok) or be refused with an error naming what
+// could not be mapped (refused). The profiles are hand-made, with the
+// naming habits of schemas the planner was not designed around.
+
+func pcol(name, typ string, values ...string) schema.ColumnProfile {
+	c := schema.ColumnProfile{Column: schema.Column{Name: name, Type: typ}, Kind: schema.KindOf(typ), Distinct: -1, Values: values}
+	if len(values) > 0 {
+		c.Distinct = int64(len(values))
+	}
+	switch c.Kind {
+	case schema.Number:
+		c.Min, c.Max = int64(0), int64(900)
+		if strings.HasPrefix(name, "is") || strings.HasPrefix(name, "has") {
+			c.Min, c.Max = int64(0), int64(1)
+		}
+	}
+	return c
+}
+
+func mustDate(s string) time.Time {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func ptable(name string, cols ...schema.ColumnProfile) *schema.Profile {
+	t := schema.Table{Name: name, Rows: 100}
+	for _, c := range cols {
+		t.Columns = append(t.Columns, c.Column)
+	}
+	return &schema.Profile{Table: t, Rows: 100, Columns: cols}
+}
+
+// shipments has abbreviated snake_case names and two date columns.
+func shipments() *schema.Profile {
+	p := ptable("lake.logi.shipments",
+		pcol("shp_id", "BIGINT"),
+		pcol("shp_dt", "DATE"),
+		pcol("dlvry_dt", "DATE"),
+		pcol("wt_kg", "DECIMAL(8,2)"),
+		pcol("dest_ctry", "VARCHAR", "DE", "FR", "US"),
+		pcol("carrier_cd", "VARCHAR", "DHL", "UPS"),
+		pcol("frt_cost", "DECIMAL(10,2)"),
+		pcol("pkg_cnt", "INTEGER"),
+		pcol("is_express", "BOOLEAN"),
+	)
+	for i := range p.Columns {
+		if p.Columns[i].Kind == schema.Date {
+			p.Columns[i].Min, p.Columns[i].Max = mustDate("2023-01-01"), mustDate("2024-12-31")
+		}
+	}
+	return p
+}
+
+// parcels is shipments without a date named like its rows.
+func parcels() *schema.Profile {
+	p := shipments()
+	p.Table.Name = "lake.logi.parcels"
+	return p
+}
+
+// staff has camelCase names, a remote flag and a reason-like column whose
+// values share words.
+func staff() *schema.Profile {
+	return ptable("lake.people.staff",
+		pcol("staffId", "INTEGER"),
+		pcol("officeCity", "VARCHAR", "Austin", "Berlin", "London"),
+		pcol("isRemote", "BOOLEAN"),
+		pcol("exitReason", "VARCHAR", "Relocated", "Better offer", "Relocation package declined", "Retired"),
+		pcol("salary", "DECIMAL(10,2)"),
+		pcol("jobTitle", "VARCHAR", "Engineer", "Manager"),
+	)
+}
+
+type ruleCase struct {
+	q       string
+	ok      []string // fragments the SQL must hold
+	refused string   // or a fragment of the refusal
+}
+
+func checkRules(t *testing.T, p *offline.Planner, tests []ruleCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			plan, err := p.Plan(tt.q, nil)
+			if tt.refused != "" {
+				if err == nil {
+					t.Fatalf("Plan(%q) answered, want a refusal naming %s:\n%s", tt.q, tt.refused, plan.SQL)
+				}
+				if !errors.Is(err, offline.ErrNotUnderstood) {
+					t.Fatalf("error %v is not ErrNotUnderstood", err)
+				}
+				if !strings.Contains(err.Error(), tt.refused) {
+					t.Errorf("refusal %q does not name %s", err, tt.refused)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Plan(%q): %v", tt.q, err)
+			}
+			for _, w := range tt.ok {
+				if !strings.Contains(plan.SQL, w) {
+					t.Errorf("Plan(%q) lacks %s:\n%s", tt.q, w, plan.SQL)
+				}
+			}
+		})
+	}
+}
+
+// TestAbbreviatedNames checks that question words meet the short forms of
+// names: listed ones (wt, ctry, cd, cnt) and the general rules (a
+// vowel-less shp or frt, a clipped dest).
+func TestAbbreviatedNames(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{shipments()}), []ruleCase{
+		{q: "average weight by destination country", ok: []string{"avg(wt_kg)", "GROUP BY dest_ctry"}},
+		{q: "total freight cost by carrier code", ok: []string{"sum(frt_cost)", "GROUP BY carrier_cd"}},
+		{q: "total package count", ok: []string{"sum(pkg_cnt)"}},
+		{q: "express shipments by carrier", ok: []string{"WHERE is_express", "GROUP BY carrier_cd"}},
+		{q: "number of shipments by ship date", ok: []string{"count(*)", "shp_dt AS day"}},
+		{q: "number of shipments by delivery date", ok: []string{"count(*)", "dlvry_dt AS day"}},
+	})
+}
+
+// TestEventDate checks which date column a date range takes when the
+// question names none: the one named like the table's rows, else a
+// refusal naming the candidates.
+func TestEventDate(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{shipments()}), []ruleCase{
+		{q: "How many shipments in 2024?", ok: []string{"shp_dt >= DATE '2024-01-01' AND shp_dt < DATE '2025-01-01'"}},
+		{q: "How many shipments were delivered in 2024?", ok: []string{"dlvry_dt >= DATE '2024-01-01' AND dlvry_dt < DATE '2025-01-01'"}},
+		{q: "shipments by month", ok: []string{"date_trunc('month', shp_dt)"}},
+	})
+	checkRules(t, offline.New([]*schema.Profile{parcels()}), []ruleCase{
+		{q: "How many parcels in 2024?", refused: "several date columns (shp_dt, dlvry_dt)"},
+		{q: "How many parcels by ship date in 2024?", ok: []string{"shp_dt >= DATE '2024-01-01'", "shp_dt AS day"}},
+	})
+}
+
+// TestValuesNamedApart checks that two values of one column are read as a
+// list only when the question lists them; otherwise a whole value beats a
+// partial one and two of a kind are refused.
+func TestValuesNamedApart(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{staff()}), []ruleCase{
+		{q: "average salary for Austin and Berlin", ok: []string{`"officeCity" IN ('Austin', 'Berlin')`}},
+		{q: "average salary for Austin, Berlin", ok: []string{`"officeCity" IN ('Austin', 'Berlin')`}},
+		{q: "average salary for Austin or London", ok: []string{`"officeCity" IN ('Austin', 'London')`}},
+		// "retired" is a whole value, "offer" part of another one.
+		{q: "how many staff retired on an offer", ok: []string{`"exitReason" = 'Retired'`}},
+		{q: "average salary for Austin Berlin", refused: `"Austin" and "Berlin" are two values of officeCity`},
+	})
+}
+
+// TestUnusedColumn checks that a question whose named column the query
+// would drop is refused rather than answered without it.
+func TestUnusedColumn(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{staff()}), []ruleCase{
+		{q: "average salary and job title", refused: "job title (jobTitle)"},
+		{q: "staff by office city", ok: []string{`GROUP BY "officeCity"`}},
+		{q: "average salary by job title", ok: []string{`avg(salary)`, `GROUP BY "jobTitle"`}},
+	})
+}
+
+// TestVerbBeforeAdverb checks that a verb an adverb modifies is ignored:
+// the adverb names the flag.
+func TestVerbBeforeAdverb(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{staff()}), []ruleCase{
+		{q: "Percentage of staff working remotely", ok: []string{`100 * avg(CAST("isRemote" AS INTEGER))`}},
+		{q: "How many staff work remotely in Berlin?", ok: []string{`AND "isRemote"`, `"officeCity" = 'Berlin'`}},
+	})
+}
