@@ -216,7 +216,9 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				q.dims = append(q.dims, dim{col: c, grain: "day", pos: m.start})
 			}
 			dateCol = c
-		case isDim && c.categorical():
+		case isDim && c.categorical() && !c.numText:
+			// Numbers stored as text read as numbers: "top customers by
+			// total charges" ranks by them.
 			q.dims = append(q.dims, dim{col: c, pos: m.start})
 		case isDim && c.measure() && f.rank == 0 && otherMeasure(ms, i, f):
 			// "churn rate by tenure": group by the number.
@@ -281,7 +283,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				k--
 			}
 		}
-		id := quoteIdent(col.Name)
+		id := col.expr()
 		c := cond{col: col, pos: cmp.start}
 		if cmp.op == "between" {
 			c.sql = fmt.Sprintf("%s BETWEEN %s AND %s", id, cmp.a, cmp.b)
@@ -489,6 +491,13 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	if len(q.dims) > 3 {
 		return fail("too many groupings (%d); the offline planner groups by at most three", len(q.dims))
 	}
+	castNoted := map[*column]bool{}
+	for _, c := range append([]*column{q.measure, q.orderBy}, condCols(q.conds)...) {
+		if c != nil && c.numText && !castNoted[c] {
+			castNoted[c] = true
+			q.notes = append(q.notes, fmt.Sprintf("%s holds numbers stored as text; they were cast, blank values read as NULL", c.Name))
+		}
+	}
 	if !partial {
 		if c := unusedColumn(q, ms, qualifiers); c != nil {
 			return nil, &NotUnderstood{Question: f.question,
@@ -497,6 +506,16 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 	}
 	return q, nil
+}
+
+func condCols(cs []cond) []*column {
+	var out []*column
+	for _, c := range cs {
+		if !c.date && c.values == nil {
+			out = append(out, c.col) // a comparison
+		}
+	}
+	return out
 }
 
 // unusedColumn returns the first column the question names that the query

@@ -183,3 +183,24 @@ func TestVerbBeforeAdverb(t *testing.T) {
 		{q: "How many staff work remotely in Berlin?", ok: []string{`AND "isRemote"`, `"officeCity" = 'Berlin'`}},
 	})
 }
+
+// TestNumbersStoredAsText checks that a text column profiled as numeric
+// is summed, averaged and compared cast to DOUBLE, unless its name says
+// it is a code, and that a text column that is not numeric is never a
+// measure.
+func TestNumbersStoredAsText(t *testing.T) {
+	numeric := func(c schema.ColumnProfile) schema.ColumnProfile { c.Numeric = true; return c }
+	p := ptable("lake.csv.billing",
+		numeric(pcol("accountNo", "VARCHAR")),
+		numeric(pcol("totalCharges", "VARCHAR")),
+		pcol("discount", "VARCHAR"),
+		pcol("plan", "VARCHAR", "Basic", "Pro"),
+	)
+	checkRules(t, offline.New([]*schema.Profile{p}), []ruleCase{
+		{q: "total charges by plan", ok: []string{`sum(TRY_CAST("totalCharges" AS DOUBLE))`, "GROUP BY plan"}},
+		{q: "average total charges", ok: []string{`avg(TRY_CAST("totalCharges" AS DOUBLE))`}},
+		{q: "billing rows with total charges over 100", ok: []string{`WHERE TRY_CAST("totalCharges" AS DOUBLE) > 100`}},
+		{q: "sum of account number", refused: "could not tell which column to take the sum of"},
+		{q: "average discount", refused: "could not tell which column to take the average of"},
+	})
+}

@@ -12,7 +12,7 @@ func (q *query) measureExpr() (string, string) {
 	var expr, alias string
 	m := ""
 	if q.measure != nil {
-		m = quoteIdent(q.measure.Name)
+		m = q.measure.expr()
 	}
 	switch q.agg {
 	case "count":
@@ -102,7 +102,7 @@ func (q *query) sql() string {
 			if q.order < 0 {
 				dir = "ASC"
 			}
-			fmt.Fprintf(&b, "\nORDER BY %s %s", quoteIdent(q.orderBy.Name), dir)
+			fmt.Fprintf(&b, "\nORDER BY %s %s", q.orderBy.expr(), dir)
 		}
 		limit := q.limit
 		if limit == 0 {
