@@ -190,7 +190,17 @@ func verbish(w word) bool {
 // ("placed", "please", "degree") are ignored.
 func unknownWords(f *frame, ws []word, ms []mention) (block, ignored []string) {
 	for i, w := range ws {
-		if w.used != "" || schema.IsStop(w.Lower) || filler[w.Lower] || filler[w.Root] || namedBy(ms, w) {
+		if w.used != "" || schema.IsStop(w.Lower) || namedBy(ms, w) {
+			continue
+		}
+		if f.catalog[w.Root] {
+			// A word the catalog knows, even one that is often filler
+			// ("returns", "status"), names something this reading does
+			// not hold: another table's rows or columns.
+			block = append(block, w.Text)
+			continue
+		}
+		if filler[w.Lower] || filler[w.Root] {
 			continue
 		}
 		if blocks(f, ws, ms, i) {

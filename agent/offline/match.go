@@ -203,6 +203,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	for _, c := range t.cols {
 		for i := range ws {
 			direct, syn, heads := 0, 0, map[string]bool{}
+			synHeads := map[string]bool{} // heads met through a synonym
 			j := i
 			// A name may hold words the frame read otherwise: "hours per
 			// week" is one column, not hours grouped by week.
@@ -219,6 +220,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				} else if h := synonymOf(c, r); h != "" {
 					syn++
 					heads[h] = true
+					synHeads[h] = true
 				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) {
 					// "ship date" is shp_dt, "destination" dest_ctry.
 					syn++
@@ -229,6 +231,11 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				j++
 			}
 			if len(heads) == 0 {
+				continue
+			}
+			if direct == 0 && len(synHeads) > 0 && len(c.heads) > 1 && !heads[c.heads[len(c.heads)-1]] {
+				// A synonym names a column only through the name's last
+				// word, its noun: "quantity" meets units, not unit_price.
 				continue
 			}
 			s := float64(direct) + 0.8*float64(syn)
@@ -295,6 +302,15 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 		if contains(t.context, ws[i].Root) {
 			cands = append(cands, mention{start: i, end: i + 1, kind: mContext, score: 0.5})
+		}
+		if j := t.join; j != nil && !f.markers[i] && !f.which[i] {
+			// "Enterprise customers" over orders joined with customers:
+			// the joined table's rows only say where a condition lives.
+			for _, e := range j.dim.entity {
+				if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) {
+					cands = append(cands, mention{start: i, end: i + 1, kind: mContext, score: 2})
+				}
+			}
 		}
 	}
 

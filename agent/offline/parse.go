@@ -52,6 +52,10 @@ type frame struct {
 	follow   bool         // reads as a follow-up
 	also     bool         // "also": add to the previous grouping
 	list     bool         // list, show, name
+	// catalog holds the roots that name a table's rows or a column (its
+	// words that are not weak) anywhere in the catalog: such a word is
+	// never ignored as filler.
+	catalog map[string]bool
 	// listSep marks the words followed by a comma, a semicolon, a slash
 	// or an ampersand: "Widgets, Gadgets" lists two values.
 	listSep map[int]bool

@@ -204,3 +204,70 @@ func TestNumbersStoredAsText(t *testing.T) {
 		{q: "average discount", refused: "could not tell which column to take the average of"},
 	})
 }
+
+// shopTables are orders that reference customers by a same-named key; the
+// customers profile saw each customer once.
+func shopTables(uniqueKey bool) []*schema.Profile {
+	orders := ptable("lake.shop2.orders",
+		pcol("order_id", "BIGINT"),
+		pcol("customer", "VARCHAR", "Acme", "Globex", "Initech"),
+		pcol("region", "VARCHAR", "East", "West"),
+		pcol("amount", "DECIMAL(10,2)"),
+	)
+	customers := ptable("lake.shop2.customers",
+		pcol("customer", "VARCHAR", "Acme", "Globex", "Initech"),
+		pcol("segment", "VARCHAR", "Enterprise", "SMB"),
+		pcol("credit_limit", "DECIMAL(10,2)"),
+	)
+	customers.Rows, customers.Table.Rows = 3, 3
+	if !uniqueKey {
+		customers.Rows, customers.Table.Rows = 4, 4 // a customer twice
+	}
+	return []*schema.Profile{orders, customers}
+}
+
+// TestJoinOnKey checks that a question needing two tables is answered over
+// them joined on a key naming the second table's rows, that the join only
+// groups and filters, and that a key that may repeat is not joined on.
+func TestJoinOnKey(t *testing.T) {
+	const from = "FROM lake.shop2.orders JOIN lake.shop2.customers USING (customer)"
+	checkRules(t, offline.New(shopTables(true)), []ruleCase{
+		{q: "total amount by segment", ok: []string{from, "sum(amount)", "GROUP BY segment"}},
+		{q: "total amount for Enterprise customers", ok: []string{from, "WHERE segment = 'Enterprise'"}},
+		{q: "number of orders by region for SMB customers", ok: []string{from, "count(*)", "GROUP BY region", "segment = 'SMB'"}},
+		{q: "total amount by region", ok: []string{"FROM lake.shop2.orders\n"}},
+		{q: "average credit limit by region", refused: "measures only the rows of the first table"},
+	})
+	checkRules(t, offline.New(shopTables(false)), []ruleCase{
+		{q: "total amount by segment", refused: "amount"},
+	})
+}
+
+// TestSynonymNamesNoun checks that a synonym names a column only through
+// the last word of its name: "quantity" is units, not unit_price.
+func TestSynonymNamesNoun(t *testing.T) {
+	priced := ptable("lake.s.items", pcol("sku", "VARCHAR", "A1", "B2"), pcol("unit_price", "DECIMAL(8,2)"))
+	checkRules(t, offline.New([]*schema.Profile{priced}), []ruleCase{
+		{q: "total quantity", refused: "quantity"},
+		{q: "average unit price", ok: []string{"avg(unit_price)"}},
+	})
+	counted := ptable("lake.s.items", pcol("sku", "VARCHAR", "A1", "B2"), pcol("units", "INTEGER"))
+	checkRules(t, offline.New([]*schema.Profile{counted}), []ruleCase{
+		{q: "total quantity", ok: []string{"sum(units)"}},
+	})
+}
+
+// TestCatalogWordsNotFiller checks that a word usually read as filler
+// ("return") blocks an answer when it names another table's rows.
+func TestCatalogWordsNotFiller(t *testing.T) {
+	customers := shopTables(true)[1]
+	returns := ptable("lake.shop2.returns", pcol("return_id", "BIGINT"), pcol("reason", "VARCHAR", "Damaged", "Late"))
+	const q = "count customers by segment and return it"
+	checkRules(t, offline.New([]*schema.Profile{customers}), []ruleCase{
+		{q: q, ok: []string{"GROUP BY segment"}},
+	})
+	checkRules(t, offline.New([]*schema.Profile{customers, returns}), []ruleCase{
+		{q: q, refused: `"return"`},
+		{q: "number of returns by segment", refused: `"returns"`},
+	})
+}

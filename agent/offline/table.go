@@ -16,6 +16,9 @@ type table struct {
 	// lake.census.adult. They name the table, weakly.
 	context []string
 	cols    []*column
+	// join is set when the table is another table's rows joined with a
+	// table they reference.
+	join *join
 }
 
 // column is a profiled column with the words that name it.
