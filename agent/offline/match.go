@@ -175,8 +175,11 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		cands = append(cands, m)
 	}
 
+	cands = byDirection(ws, cands)
+
 	// Two values of one column spelled with the same words ("<=50K" and
-	// ">50K") cannot be told apart: the words block an answer.
+	// ">50K" asked without "more than") cannot be told apart: the words
+	// block an answer.
 	for a := 0; a < len(cands); a++ {
 		for b := a + 1; b < len(cands); b++ {
 			x, y := cands[a], cands[b]
@@ -230,7 +233,9 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				}
 				j++
 			}
-			if len(heads) == 0 {
+			if len(heads) == 0 || allStop(ws[i:j]) {
+				// "in" is not in_stock, "is" not isRemote: stop words
+				// name a column only beside its other words ("in stock").
 				continue
 			}
 			if direct == 0 && len(synHeads) > 0 && len(c.heads) > 1 && !heads[c.heads[len(c.heads)-1]] {
@@ -645,4 +650,95 @@ func (r *reading) separateValues(f *frame, ws []word) {
 			break
 		}
 	}
+}
+
+// valueDirection returns +1 for a value that says "above" by a leading
+// comparison sign (">50K", ">= 65"), -1 for "below" ("<=50K"), 0 for
+// others.
+func valueDirection(v string) int {
+	v = strings.TrimSpace(v)
+	switch {
+	case strings.HasPrefix(v, ">") || strings.HasPrefix(v, "=>"):
+		return 1
+	case strings.HasPrefix(v, "<") || strings.HasPrefix(v, "=<"):
+		return -1
+	}
+	return 0
+}
+
+// directionWords say above or below a number, before it ("more than
+// 50K") or after it ("50K or more"). prepare spells the signs as words.
+var (
+	aboveBefore = [][]string{{"more", "than"}, {"greater", "than"}, {"higher", "than"}, {"larger", "than"},
+		{"over"}, {"above"}, {"exceeding"}, {"morethan"}, {"atleast"}, {"at", "least"}}
+	belowBefore = [][]string{{"less", "than"}, {"fewer", "than"}, {"lower", "than"}, {"under"}, {"below"},
+		{"lessthan"}, {"atmost"}, {"at", "most"}, {"up", "to"}}
+	aboveAfter = [][]string{{"or", "more"}, {"or", "above"}, {"and", "above"}, {"or", "over"}, {"plus"}}
+	belowAfter = [][]string{{"or", "less"}, {"or", "below"}, {"and", "below"}, {"or", "under"}}
+)
+
+// phraseAt returns the length of the first phrase spelled by the free
+// words ending just before i (before) or starting at i (after), or 0.
+func phraseAt(ws []word, i int, phrases [][]string, before bool) int {
+	for _, p := range phrases {
+		s := i
+		if before {
+			s = i - len(p)
+		}
+		if s < 0 || s+len(p) > len(ws) {
+			continue
+		}
+		ok := true
+		for k, w := range p {
+			ok = ok && ws[s+k].free() && ws[s+k].Lower == w
+		}
+		if ok {
+			return len(p)
+		}
+	}
+	return 0
+}
+
+// byDirection settles values spelled with a comparison sign by the words
+// around them: "more than 50K" is >50K, not <=50K. A value whose sign the
+// question contradicts is dropped, and the words that agree join the
+// mention; without such words both stay, and the planner says they tie.
+func byDirection(ws []word, cands []mention) []mention {
+	var out []mention
+	for _, m := range cands {
+		d := 0
+		if m.kind == mValue {
+			d = valueDirection(m.value)
+		}
+		if d == 0 {
+			out = append(out, m)
+			continue
+		}
+		upB, downB := phraseAt(ws, m.start, aboveBefore, true), phraseAt(ws, m.start, belowBefore, true)
+		upA, downA := phraseAt(ws, m.end, aboveAfter, false), phraseAt(ws, m.end, belowAfter, false)
+		switch {
+		case upB+upA > 0 && downB+downA == 0:
+			if d < 0 {
+				continue
+			}
+			m.start, m.end = m.start-upB, m.end+upA
+		case downB+downA > 0 && upB+upA == 0:
+			if d > 0 {
+				continue
+			}
+			m.start, m.end = m.start-downB, m.end+downA
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// allStop reports whether every word is a stop word.
+func allStop(ws []word) bool {
+	for _, w := range ws {
+		if !schema.IsStop(w.Lower) {
+			return false
+		}
+	}
+	return len(ws) > 0
 }

@@ -273,8 +273,8 @@ func parseFrame(question string) *frame {
 			}
 		case "highest", "most", "largest", "biggest", "greatest", "best", "higher", "more",
 			"lowest", "least", "fewest", "smallest", "worst", "lower", "less", "fewer":
-			if (w == "more" || w == "less" || w == "fewer") && lw(i+1) == "than" {
-				continue
+			if (w == "more" || w == "less" || w == "fewer") && (lw(i+1) == "than" || lw(i-1) == "or") {
+				continue // "more than 50", "50K or less": a comparison
 			}
 			f.rank, f.superl = 1, w
 			switch w {

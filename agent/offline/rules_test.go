@@ -91,6 +91,7 @@ type ruleCase struct {
 	q       string
 	ok      []string // fragments the SQL must hold
 	refused string   // or a fragment of the refusal
+	absent  []string // fragments the SQL must not hold
 }
 
 func checkRules(t *testing.T, p *offline.Planner, tests []ruleCase) {
@@ -116,6 +117,11 @@ func checkRules(t *testing.T, p *offline.Planner, tests []ruleCase) {
 			for _, w := range tt.ok {
 				if !strings.Contains(plan.SQL, w) {
 					t.Errorf("Plan(%q) lacks %s:\n%s", tt.q, w, plan.SQL)
+				}
+			}
+			for _, w := range tt.absent {
+				if strings.Contains(plan.SQL, w) {
+					t.Errorf("Plan(%q) holds %s:\n%s", tt.q, w, plan.SQL)
 				}
 			}
 		})
@@ -269,5 +275,37 @@ func TestCatalogWordsNotFiller(t *testing.T) {
 	checkRules(t, offline.New([]*schema.Profile{customers, returns}), []ruleCase{
 		{q: q, refused: `"return"`},
 		{q: "number of returns by segment", refused: `"returns"`},
+	})
+}
+
+// TestValueSigns checks that values spelled with a comparison sign are
+// told apart by the words around the number, and tie without them.
+func TestValueSigns(t *testing.T) {
+	p := ptable("lake.census2.adult", pcol("age", "INTEGER"), pcol("income", "VARCHAR", "<=50K", ">50K"))
+	checkRules(t, offline.New([]*schema.Profile{p}), []ruleCase{
+		{q: "How many people earn more than 50K?", ok: []string{"income = '>50K'"}},
+		{q: "How many people earn over 50K?", ok: []string{"income = '>50K'"}},
+		{q: "average age of people earning 50K or less", ok: []string{"avg(age)", "income = '<=50K'"}},
+		{q: "How many people earn >50K", ok: []string{"income = '>50K'"}},
+		{q: "How many people earn 50K?", refused: `"50K" could be '<=50K' or '>50K'`},
+	})
+}
+
+// TestStopWordsNameNoColumn checks that a stop word alone never names a
+// column whose name holds it as a word (in_stock, on_sale, has_warranty),
+// while the whole name still does.
+func TestStopWordsNameNoColumn(t *testing.T) {
+	p := ptable("lake.s.catalog_items",
+		pcol("item", "VARCHAR", "Hammer", "Drill", "Saw"),
+		pcol("category", "VARCHAR", "Tools", "Garden"),
+		pcol("in_stock", "BOOLEAN"),
+		pcol("on_sale", "BOOLEAN"),
+		pcol("price", "DECIMAL(8,2)"),
+	)
+	checkRules(t, offline.New([]*schema.Profile{p}), []ruleCase{
+		{q: "List items in the Tools category", ok: []string{"category = 'Tools'"}, absent: []string{"in_stock"}},
+		{q: "average price of items on the Garden category", ok: []string{"category = 'Garden'"}, absent: []string{"on_sale"}},
+		{q: "how many items are in stock", ok: []string{"WHERE in_stock"}},
+		{q: "average price of items on sale", ok: []string{"WHERE on_sale"}},
 	})
 }
