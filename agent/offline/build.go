@@ -220,6 +220,11 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			// Numbers stored as text read as numbers: "top customers by
 			// total charges" ranks by them.
 			q.dims = append(q.dims, dim{col: c, pos: m.start})
+		case isDim && c.measure() && f.per[m.start] && isCount(c):
+			// "freight cost per package" with a package count: a ratio
+			// of two sums, not a grouping by the count.
+			return fail("%q reads as a ratio to %s; the offline planner does not divide one measure by another",
+				"per "+strings.TrimSpace(words(r.words, m.start, m.end)), c.Name)
 		case isDim && c.measure() && f.rank == 0 && otherMeasure(ms, i, f):
 			// "churn rate by tenure": group by the number.
 			q.dims = append(q.dims, dim{col: c, pos: m.start})
@@ -545,6 +550,17 @@ func unusedColumn(q *query, ms []mention, qualifiers map[*column]bool) *mention 
 		}
 	}
 	return nil
+}
+
+// isCount reports whether c counts things by its name: pkg_cnt, units,
+// num_items.
+func isCount(c *column) bool {
+	for _, r := range c.roots {
+		if countRoots[r] {
+			return true
+		}
+	}
+	return false
 }
 
 // countWord reports whether word i asks for a count: "order count".

@@ -309,3 +309,12 @@ func TestStopWordsNameNoColumn(t *testing.T) {
 		{q: "average price of items on sale", ok: []string{"WHERE on_sale"}},
 	})
 }
+
+// TestPerCountIsRatio checks that "per" before a count column reads as a
+// ratio the planner refuses, while "per" before a category still groups.
+func TestPerCountIsRatio(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{shipments()}), []ruleCase{
+		{q: "average freight cost per package", refused: "ratio to pkg_cnt"},
+		{q: "average freight cost per carrier", ok: []string{"avg(frt_cost)", "GROUP BY carrier_cd"}},
+	})
+}
