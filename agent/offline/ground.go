@@ -165,10 +165,19 @@ func init() {
 		buy buys order orders take takes took go goes went live lives belong belongs happen happens saw need needs
 		want wants keep keeps hold holds stand stands spend spends earn earns pay pays cost costs sell sells sold
 		put puts run runs ran give gives gave end ends start starts begin begins began fall falls fell exist exists
-		appear appears belong taken given done seen held gone written chosen won lost paid spent`) {
+		appear appears belong taken given done seen held gone written chosen won lost paid spent create creates`) {
 		knownVerbs[w] = true
+		knownVerbRoots[schema.Root(w)] = true
 	}
 }
+
+// knownVerbRoots are the roots of knownVerbs: "placed" is place.
+var knownVerbRoots = map[string]bool{}
+
+// copulas link a subject to what it is: the word after one says which
+// rows ("shipments that were late", "orders are cancelled").
+var copulas = map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "been": true,
+	"being": true, "isn't": true, "aren't": true, "wasn't": true, "weren't": true}
 
 // verbish reports whether w reads as a verb or an adverb rather than a
 // noun: a known verb, or an -ed, -ing or -ly form.
@@ -232,6 +241,10 @@ func blocks(f *frame, ws []word, ms []mention, i int) bool {
 		return true
 	case afterPreposition(ws, i):
 		// "average salary for women": a condition the data cannot meet.
+		return true
+	case i > 0 && copulas[ws[i-1].Lower] && !knownVerbRoots[w.Root]:
+		// "shipments that were late", "orders were cancelled": the word
+		// says which rows; "orders were placed" says nothing.
 		return true
 	}
 	if afterValue(ms, i) {

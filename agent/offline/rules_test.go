@@ -318,3 +318,15 @@ func TestPerCountIsRatio(t *testing.T) {
 		{q: "average freight cost per carrier", ok: []string{"avg(frt_cost)", "GROUP BY carrier_cd"}},
 	})
 }
+
+// TestCopulaCondition checks that an unknown word after "is", "are",
+// "was" or "were" blocks an answer (it says which rows), unless it is a
+// verb that says nothing about the rows ("placed", "created").
+func TestCopulaCondition(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{staff()}), []ruleCase{
+		{q: "how many staff were late", refused: `"late"`},
+		{q: "how many staff in Berlin are suspended", refused: `"suspended"`},
+		{q: "how many staff were placed in Berlin", ok: []string{`"officeCity" = 'Berlin'`}},
+		{q: "how many staff were created", ok: []string{"count(*)"}},
+	})
+}
