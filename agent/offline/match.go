@@ -53,6 +53,9 @@ type reading struct {
 	exact map[[2]int]bool
 	// blocked are words that fit more than one column or value.
 	blocked []string
+	// contested is the score the blocked words would have added: a
+	// reading of another table that takes them must beat it.
+	contested float64
 }
 
 func (r *reading) better(o *reading) bool {
@@ -339,6 +342,29 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 		if !free {
 			continue
+		}
+		// Values of two columns on the same words ("engineers": the
+		// Engineering department or the Engineer title): the one spelled
+		// as the question spells it wins, else they are ambiguous.
+		if m.kind == mValue {
+			rivals, loses := valueRivals(ws, cands, m)
+			if loses {
+				continue // a rival spelled as the question spells it takes the words
+			}
+			if len(rivals) > 0 {
+				desc := []string{m.col.Name + " " + schema.QuoteString(m.value)}
+				for _, o := range rivals {
+					desc = append(desc, o.col.Name+" "+schema.QuoteString(o.value))
+				}
+				r.ambiguous = append(r.ambiguous, fmt.Sprintf("%q could be %s", strings.TrimSpace(words(ws, m.start, m.end)), strings.Join(desc, " or ")))
+				r.contested += m.score
+				for k := m.start; k < m.end; k++ {
+					taken[k] = true
+					r.blocked = append(r.blocked, ws[k].Text)
+					ws[k].used = "ambiguous"
+				}
+				continue
+			}
 		}
 		// Two columns tie on the same words ("charges": monthly or total).
 		if m.kind == mColumn {
@@ -741,4 +767,34 @@ func allStop(ws []word) bool {
 		}
 	}
 	return len(ws) > 0
+}
+
+// valueRivals returns the values of other columns that the words of value
+// mention m match as strongly. When exactly one of them all is spelled as
+// the question spells it, that one wins: no rivals if it is m, and loses
+// if it is another.
+func valueRivals(ws []word, cands []mention, m mention) (rivals []mention, loses bool) {
+	spelled := func(o mention) bool {
+		return strings.EqualFold(strings.TrimSpace(words(ws, o.start, o.end)), o.value)
+	}
+	for _, o := range cands {
+		if o.kind == mValue && o.col != m.col && o.start == m.start && o.end == m.end && o.score == m.score {
+			rivals = append(rivals, o)
+		}
+	}
+	n := 0
+	for _, o := range rivals {
+		if spelled(o) {
+			n++
+		}
+	}
+	switch {
+	case len(rivals) == 0:
+		return nil, false
+	case spelled(m) && n == 0:
+		return nil, false
+	case !spelled(m) && n == 1:
+		return nil, true
+	}
+	return rivals, false
 }

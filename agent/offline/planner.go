@@ -194,6 +194,19 @@ func (p *Planner) readOneIn(f *frame, exact map[[2]int]bool) (*query, error) {
 		return nil, &NotUnderstood{Question: f.question, Unmapped: f.contentWords(),
 			Reason: "no table or column is named", Closest: near}
 	}
+	for _, t := range p.tables {
+		// Words another table reads two ways may not be settled by a
+		// table that reads them one way: "engineers" is a department and
+		// a job title in employees, so departments must not answer alone.
+		if t == best.t {
+			continue
+		}
+		r := readTable(f, t, exact)
+		if r.contested > 0 && r.score+r.contested >= best.score {
+			return nil, &NotUnderstood{Question: f.question, Reason: strings.Join(r.ambiguous, "; ") + " in " + t.name,
+				Closest: []string{"the same words in " + best.t.name}}
+		}
+	}
 	if len(best.unmapped) > 0 {
 		return nil, &NotUnderstood{Question: f.question, Unmapped: without(best.unmapped, best.blocked), Reason: strings.Join(best.ambiguous, "; "),
 			Closest: closest(best, p.tables)}

@@ -330,3 +330,21 @@ func TestCopulaCondition(t *testing.T) {
 		{q: "how many staff were created", ok: []string{"count(*)"}},
 	})
 }
+
+// TestValueInTwoColumns checks that words matching values of two columns
+// equally are refused, unless one value is spelled as the question spells
+// it, and that another table may not settle them alone.
+func TestValueInTwoColumns(t *testing.T) {
+	people := ptable("lake.org.people", pcol("personId", "INTEGER"), pcol("dept", "VARCHAR", "Engineering", "Sales"),
+		pcol("title", "VARCHAR", "Engineer", "Manager"), pcol("salary", "DECIMAL(10,2)"))
+	depts := ptable("lake.org.depts", pcol("deptName", "VARCHAR", "Engineering", "Sales"), pcol("budget", "BIGINT"))
+	checkRules(t, offline.New([]*schema.Profile{people}), []ruleCase{
+		{q: "average salary of engineers", refused: `"engineers" could be dept 'Engineering' or title 'Engineer'`},
+		{q: "average salary in Engineering", ok: []string{"dept = 'Engineering'"}},
+		{q: "average salary of an Engineer", ok: []string{"title = 'Engineer'"}},
+	})
+	checkRules(t, offline.New([]*schema.Profile{people, depts}), []ruleCase{
+		{q: "how many engineers", refused: "in lake.org.people"},
+		{q: "total budget for Sales", ok: []string{"sum(budget)", `"deptName" = 'Sales'`}},
+	})
+}
