@@ -208,7 +208,12 @@ func (p *Planner) readOneIn(f *frame, exact map[[2]int]bool) (*query, error) {
 		}
 	}
 	if len(best.unmapped) > 0 {
-		return nil, &NotUnderstood{Question: f.question, Unmapped: without(best.unmapped, best.blocked), Reason: strings.Join(best.ambiguous, "; "),
+		unknown, elsewhere := splitKnown(f, without(best.unmapped, best.blocked))
+		reasons := best.ambiguous
+		if len(elsewhere) > 0 {
+			reasons = append(reasons, fmt.Sprintf("%s name another table or its columns, which %s does not reach", quoteList(elsewhere), best.t.name))
+		}
+		return nil, &NotUnderstood{Question: f.question, Unmapped: unknown, Reason: strings.Join(reasons, "; "),
 			Closest: closest(best, p.tables)}
 	}
 	q, err := build(f, best)
@@ -278,4 +283,17 @@ func (p *Planner) catalogRoots() map[string]bool {
 		}
 	}
 	return p.roots
+}
+
+// splitKnown sorts words into those the catalog does not know and those
+// that name something in it (another table's rows or columns).
+func splitKnown(f *frame, ws []string) (unknown, elsewhere []string) {
+	for _, w := range ws {
+		if f.catalog[schema.Root(w)] {
+			elsewhere = append(elsewhere, w)
+		} else {
+			unknown = append(unknown, w)
+		}
+	}
+	return unknown, elsewhere
 }

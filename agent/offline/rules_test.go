@@ -274,7 +274,7 @@ func TestCatalogWordsNotFiller(t *testing.T) {
 	})
 	checkRules(t, offline.New([]*schema.Profile{customers, returns}), []ruleCase{
 		{q: q, refused: `"return"`},
-		{q: "number of returns by segment", refused: `"returns"`},
+		{q: "number of returns by segment", refused: `"returns" name another table or its columns`},
 	})
 }
 
