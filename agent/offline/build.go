@@ -255,6 +255,20 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 	}
 
+	// "North vs South" sets the values side by side: one row each.
+	if f.compare {
+		k := -1
+		for i, c := range q.conds {
+			if len(c.values) > 1 && !c.neg {
+				k = i
+			}
+		}
+		if k < 0 {
+			return fail("could not tell what the question compares; name two values of one column, such as %s", compareExample(t))
+		}
+		q.dims = append(q.dims, dim{col: q.conds[k].col, pos: q.conds[k].pos})
+	}
+
 	// Numeric comparisons take the nearest numeric column.
 	for _, cmp := range f.comps {
 		var col *column
@@ -550,6 +564,16 @@ func unusedColumn(q *query, ms []mention, qualifiers map[*column]bool) *mention 
 		}
 	}
 	return nil
+}
+
+// compareExample names two values of a column of t, for a refusal.
+func compareExample(t *table) string {
+	for _, c := range t.cols {
+		if c.Kind == schema.Text && len(c.Values) >= 2 {
+			return fmt.Sprintf("%s vs %s", schema.QuoteString(c.Values[0]), schema.QuoteString(c.Values[1]))
+		}
+	}
+	return "'A' vs 'B'"
 }
 
 // isCount reports whether c counts things by its name: pkg_cnt, units,

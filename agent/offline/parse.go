@@ -52,6 +52,9 @@ type frame struct {
 	follow   bool         // reads as a follow-up
 	also     bool         // "also": add to the previous grouping
 	list     bool         // list, show, name
+	// compare says the question sets things side by side: "North vs
+	// South", "Widgets versus Gadgets".
+	compare bool
 	// catalog holds the roots that name a table's rows or a column (its
 	// words that are not weak) anywhere in the catalog: such a word is
 	// never ignored as filler.
@@ -90,7 +93,7 @@ func (f *frame) coordinated(i, j int) bool {
 	joined := f.listSep[i-1]
 	for k := i; k < j; k++ {
 		switch f.words[k].Lower {
-		case "and", "or", "nor", "plus":
+		case "and", "or", "nor", "plus", "vs", "versus":
 			joined = true
 		case "the", "a", "an", "either", "both":
 		default:
@@ -342,6 +345,8 @@ func parseFrame(question string) *frame {
 			f.list = true
 		case "list", "show", "name", "display":
 			f.list = true
+		case "vs", "versus":
+			f.compare = true
 		case "who":
 			if i == 0 {
 				f.who, f.list = true, true

@@ -348,3 +348,14 @@ func TestValueInTwoColumns(t *testing.T) {
 		{q: "total budget for Sales", ok: []string{"sum(budget)", `"deptName" = 'Sales'`}},
 	})
 }
+
+// TestVersus checks that "A vs B" over two values of one column groups by
+// that column, one row each, and that a comparison of anything else is
+// refused rather than read as a filter.
+func TestVersus(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{staff()}), []ruleCase{
+		{q: "average salary Austin vs Berlin", ok: []string{`"officeCity" IN ('Austin', 'Berlin')`, `GROUP BY "officeCity"`}},
+		{q: "average salary: London versus Berlin", ok: []string{`GROUP BY "officeCity"`}},
+		{q: "remote vs Engineer staff", refused: "could not tell what the question compares"},
+	})
+}
