@@ -21,6 +21,9 @@ type mention struct {
 	typed bool
 	// alts holds every value a partial match stands for, when several.
 	alts []string
+	// named says a value's words include its column's name: "no
+	// internet service" is InternetService 'No'.
+	named bool
 }
 
 type mentionKind int
@@ -110,7 +113,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 						if ws[i].Text == v.text && len(v.text) > 1 && v.text != "No" && v.text != "Yes" {
 							cands = append(cands, mention{start: i, end: i + 1, kind: mValue, col: c, value: v.text, score: 3})
 						} else if k := headRun(ws, i+1, c); k > i+1 {
-							cands = append(cands, mention{start: i, end: k, kind: mValue, col: c, value: v.text, score: 3 + float64(k-i)})
+							cands = append(cands, mention{start: i, end: k, kind: mValue, col: c, value: v.text, score: 3 + float64(k-i), named: true})
 						}
 						continue
 					}
@@ -782,15 +785,23 @@ func valueRivals(ws []word, cands []mention, m mention) (rivals []mention, loses
 			rivals = append(rivals, o)
 		}
 	}
-	n := 0
+	n, named := 0, 0
 	for _, o := range rivals {
 		if spelled(o) {
 			n++
+		}
+		if o.named {
+			named++
 		}
 	}
 	switch {
 	case len(rivals) == 0:
 		return nil, false
+	case m.named && named == 0:
+		// The words name the value's own column too: it wins.
+		return nil, false
+	case !m.named && named == 1:
+		return nil, true
 	case spelled(m) && n == 0:
 		return nil, false
 	case !spelled(m) && n == 1:

@@ -343,6 +343,13 @@ func TestValueInTwoColumns(t *testing.T) {
 		{q: "average salary in Engineering", ok: []string{"dept = 'Engineering'"}},
 		{q: "average salary of an Engineer", ok: []string{"title = 'Engineer'"}},
 	})
+	// A value whose words also name its own column beats a value that
+	// only spells them.
+	subs := ptable("lake.tel.subs", pcol("subId", "INTEGER"), pcol("InternetService", "VARCHAR", "DSL", "Fiber", "No"),
+		pcol("OnlineSecurity", "VARCHAR", "No", "No internet service", "Yes"))
+	checkRules(t, offline.New([]*schema.Profile{subs}), []ruleCase{
+		{q: "how many subs have no internet service", ok: []string{`"InternetService" = 'No'`}},
+	})
 	checkRules(t, offline.New([]*schema.Profile{people, depts}), []ruleCase{
 		{q: "how many engineers", refused: "in lake.org.people"},
 		{q: "total budget for Sales", ok: []string{"sum(budget)", `"deptName" = 'Sales'`}},
