@@ -237,6 +237,9 @@ func (a *Agent) askOffline(ctx context.Context, tm *Timing, question string, his
 	}
 	ans := &Answer{Question: question, Plan: plan.Steps, SQL: plan.SQL, Explanation: plan.Explanation,
 		Provider: ProviderOffline, Attempts: 1, Tables: []string{plan.Table}}
+	if plan.Joined != "" {
+		ans.Tables = append(ans.Tables, plan.Joined)
+	}
 	if plan.Chart != nil {
 		ans.Chart = &Chart{Kind: plan.Chart.Kind, X: plan.Chart.X, Y: plan.Chart.Y, Series: plan.Chart.Series}
 	}

@@ -79,7 +79,7 @@ func BenchmarkOfflineAsk(b *testing.B) {
 		"How many support tickets are there, by priority?",
 		"How many refunds were there in finance?",
 		"average monthly charges by internet service",
-		"total quantity of logistics shipments by channel",
+		"total tax of logistics shipments by segment",
 	}
 	t0 = time.Now()
 	for _, q := range qs {

@@ -231,3 +231,41 @@ func TestProfileCacheOnDisk(t *testing.T) {
 		t.Error("a profile was read back for another version")
 	}
 }
+
+// TestProfileNumericText checks that a text column whose values all parse
+// as numbers, blanks aside, is profiled as numeric (Telco's TotalCharges
+// loads as text because of blanks), that one odd value makes it text, and
+// that the flag survives the profile cache on disk.
+func TestProfileNumericText(t *testing.T) {
+	ctx := context.Background()
+	s := openLake(t)
+	mustExec(t, s, `CREATE SCHEMA lake.csv`)
+	mustExec(t, s, `CREATE TABLE lake.csv.charges AS SELECT * FROM (VALUES
+  ('29.85', 'a', '12', '007'), (' ', 'b', 'n/a', '12'), ('1889.5', 'c', '3', ''), (NULL, 'd', '4', '5e2')
+) v(total, label, mixed, code)`)
+	cat := NewLakeCatalog(s)
+	tbl := lakeTable(t, cat, "lake.csv.charges")
+	p, err := schema.ProfileTable(ctx, cat, tbl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := (&schema.ProfileCache{Dir: dir}).Put(tbl, p); err != nil {
+		t.Fatal(err)
+	}
+	back, ok := (&schema.ProfileCache{Dir: dir}).Get(tbl)
+	if !ok {
+		t.Fatal("the profile was not read back")
+	}
+	for _, tt := range []struct {
+		col  string
+		want bool
+	}{{"total", true}, {"label", false}, {"mixed", false}, {"code", true}} {
+		for _, pr := range []*schema.Profile{p, back} {
+			c, _ := pr.Column(tt.col)
+			if c.Numeric != tt.want {
+				t.Errorf("%s: Numeric = %v, want %v", tt.col, c.Numeric, tt.want)
+			}
+		}
+	}
+}

@@ -153,6 +153,8 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		dateCol    *column
 		valueOrd   []cond
 	)
+	// qualifiers are columns named only to say what the next name is.
+	qualifiers := map[*column]bool{}
 	markers := map[int]bool{}
 	for k, v := range f.markers {
 		markers[k] = v
@@ -199,6 +201,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		isDim := markers[m.start] || which[m.start]
 		// "product category": the last of adjacent names is the head.
 		if i+1 < len(ms) && ms[i+1].kind == mColumn && ms[i+1].start == m.end && c.categorical() && c.Kind != schema.Bool && ms[i+1].col.categorical() {
+			qualifiers[c] = true
 			if markers[m.start] {
 				markers[ms[i+1].start] = true
 			}
@@ -213,8 +216,15 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				q.dims = append(q.dims, dim{col: c, grain: "day", pos: m.start})
 			}
 			dateCol = c
-		case isDim && c.categorical():
+		case isDim && c.categorical() && !c.numText:
+			// Numbers stored as text read as numbers: "top customers by
+			// total charges" ranks by them.
 			q.dims = append(q.dims, dim{col: c, pos: m.start})
+		case isDim && c.measure() && f.per[m.start] && isCount(c):
+			// "freight cost per package" with a package count: a ratio
+			// of two sums, not a grouping by the count.
+			return fail("%q reads as a ratio to %s; the offline planner does not divide one measure by another",
+				"per "+strings.TrimSpace(words(r.words, m.start, m.end)), c.Name)
 		case isDim && c.measure() && f.rank == 0 && otherMeasure(ms, i, f):
 			// "churn rate by tenure": group by the number.
 			q.dims = append(q.dims, dim{col: c, pos: m.start})
@@ -243,6 +253,20 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		if !merged {
 			q.conds = append(q.conds, vc)
 		}
+	}
+
+	// "North vs South" sets the values side by side: one row each.
+	if f.compare {
+		k := -1
+		for i, c := range q.conds {
+			if len(c.values) > 1 && !c.neg {
+				k = i
+			}
+		}
+		if k < 0 {
+			return fail("could not tell what the question compares; name two values of one column, such as %s", compareExample(t))
+		}
+		q.dims = append(q.dims, dim{col: q.conds[k].col, pos: q.conds[k].pos})
 	}
 
 	// Numeric comparisons take the nearest numeric column.
@@ -278,7 +302,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				k--
 			}
 		}
-		id := quoteIdent(col.Name)
+		id := col.expr()
 		c := cond{col: col, pos: cmp.start}
 		if cmp.op == "between" {
 			c.sql = fmt.Sprintf("%s BETWEEN %s AND %s", id, cmp.a, cmp.b)
@@ -304,7 +328,17 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			if len(dcs) == 0 {
 				return fail("%s has no date column", t.name)
 			}
-			dateCol = dcs[0]
+			c, tied := t.eventDate()
+			if c == nil {
+				var names []string
+				for _, d := range tied {
+					names = append(names, d.Name)
+				}
+				return nil, &NotUnderstood{Question: f.question,
+					Reason:  fmt.Sprintf("%s has several date columns (%s) and the question names none", t.name, strings.Join(names, ", ")),
+					Closest: dateReadings(tied)}
+			}
+			dateCol = c
 			if len(dcs) > 1 {
 				q.notes = append(q.notes, fmt.Sprintf("dates refer to %s", dateCol.Name))
 			}
@@ -476,7 +510,81 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	if len(q.dims) > 3 {
 		return fail("too many groupings (%d); the offline planner groups by at most three", len(q.dims))
 	}
+	castNoted := map[*column]bool{}
+	for _, c := range append([]*column{q.measure, q.orderBy}, condCols(q.conds)...) {
+		if c != nil && c.numText && !castNoted[c] {
+			castNoted[c] = true
+			q.notes = append(q.notes, fmt.Sprintf("%s holds numbers stored as text; they were cast, blank values read as NULL", c.Name))
+		}
+	}
+	if !partial {
+		if c := unusedColumn(q, ms, qualifiers); c != nil {
+			return nil, &NotUnderstood{Question: f.question,
+				Reason: fmt.Sprintf("could not tell what %s (%s) does in the question: the query would not use it",
+					strings.TrimSpace(words(r.words, c.start, c.end)), c.col.Name)}
+		}
+	}
 	return q, nil
+}
+
+func condCols(cs []cond) []*column {
+	var out []*column
+	for _, c := range cs {
+		if !c.date && c.values == nil {
+			out = append(out, c.col) // a comparison
+		}
+	}
+	return out
+}
+
+// unusedColumn returns the first column the question names that the query
+// does not use, or nil. A column named and then dropped is a reading the
+// planner is not sure of ("total charges by contract" must not count
+// contracts because the charges column could not be summed).
+func unusedColumn(q *query, ms []mention, qualifiers map[*column]bool) *mention {
+	used := map[*column]bool{}
+	for _, c := range []*column{q.measure, q.target, q.orderBy} {
+		used[c] = true
+	}
+	for _, d := range q.dims {
+		used[d.col] = true
+	}
+	for _, c := range q.conds {
+		used[c.col] = true
+	}
+	if q.rateCond != nil {
+		used[q.rateCond.col] = true
+	}
+	for k := range ms {
+		m := &ms[k]
+		// A column named like the table's rows ("product" in products)
+		// names the rows, as the table's name does.
+		if m.kind == mColumn && !used[m.col] && !qualifiers[m.col] && m.col != entityColumn(q.t) {
+			return m
+		}
+	}
+	return nil
+}
+
+// compareExample names two values of a column of t, for a refusal.
+func compareExample(t *table) string {
+	for _, c := range t.cols {
+		if c.Kind == schema.Text && len(c.Values) >= 2 {
+			return fmt.Sprintf("%s vs %s", schema.QuoteString(c.Values[0]), schema.QuoteString(c.Values[1]))
+		}
+	}
+	return "'A' vs 'B'"
+}
+
+// isCount reports whether c counts things by its name: pkg_cnt, units,
+// num_items.
+func isCount(c *column) bool {
+	for _, r := range c.roots {
+		if countRoots[r] {
+			return true
+		}
+	}
+	return false
 }
 
 // countWord reports whether word i asks for a count: "order count".
@@ -633,4 +741,59 @@ func exampleDim(t *table) string {
 		}
 	}
 	return "a column"
+}
+
+// eventDate returns the date column that says when a row happened, for a
+// question that names a date without naming the column: the table's only
+// date column; else the one named like the table's rows (order_date in
+// orders, shp_dt in shipments); else the one named by weak or creation
+// words only (date, created_at). Several equally good columns are
+// returned as tied, and nil: "shipments in 2024" may mean shipped or
+// delivered.
+func (t *table) eventDate() (*column, []*column) {
+	dcs := t.dateCols()
+	if len(dcs) == 1 {
+		return dcs[0], nil
+	}
+	rank := func(c *column) int {
+		for _, h := range c.heads {
+			for _, e := range t.entity {
+				if h == e || schema.Abbreviates(h, e) {
+					return 2
+				}
+			}
+		}
+		for _, h := range c.heads {
+			if !schema.IsWeak(h) && !creationRoots[h] {
+				return 0
+			}
+		}
+		return 1
+	}
+	var best []*column
+	top := -1
+	for _, c := range dcs {
+		switch r := rank(c); {
+		case r > top:
+			top, best = r, []*column{c}
+		case r == top:
+			best = append(best, c)
+		}
+	}
+	if len(best) == 1 && top > 0 {
+		return best[0], nil
+	}
+	return nil, best
+}
+
+// creationRoots name the moment a row came to be: created_at, inserted_ts.
+var creationRoots = rootSet("created creation inserted recorded logged event")
+
+// dateReadings offers the question with each date column named.
+func dateReadings(cols []*column) []string {
+	var out []string
+	for _, c := range cols {
+		out = append(out, fmt.Sprintf("dates of %s (name it: %q)", c.Name, schema.SplitName(strings.ReplaceAll(c.Name, "_", " "))))
+	}
+	return out
 }

@@ -4,21 +4,48 @@
 // data actually holds) and writes one read-only SQL query.
 //
 // Schema linking works from names alone: camelCase, PascalCase and
-// snake_case names read alike, common abbreviations meet the words they
-// stand for (qty, amt, dept, emp, num, dt), a column named like a measure
-// is that measure, and a question that asks for money without naming a
-// column ("which customer spent the most") takes the table's one money
-// column, ranked by the kind of money asked for, then by name, then by a
-// decimal type. A 0/1 integer and Yes/No text are flags like booleans. A
-// value match beats a name match only when the words are the whole value.
+// snake_case names read alike and match word by word, never by substring
+// (a stop word such as "is" or "in" never names isRemote or in_stock
+// alone); common abbreviations meet the words they stand for (qty, amt,
+// dept, emp, num, dt, cd, ctry, wt, cnt, pct), and so do short forms by two
+// general rules: a vowel-less one keeps the word's letters in order (shp is
+// shipped, frt freight, svc_lvl service level) and a clipped one of four
+// letters or more starts it (dest, cust). A synonym names a column only
+// through the last word of its name ("quantity" is units, not unit_price).
+// A column named like a measure is that measure, and a question that asks
+// for money without naming a column ("which customer spent the most")
+// takes the table's one money column, ranked by the kind of money asked
+// for, then by name, then by a decimal type. A 0/1 integer and Yes/No text
+// are flags like booleans; text whose every sampled value parses as a
+// number (a CSV column with blanks) is summed and compared cast to DOUBLE
+// unless its name says it is a code. A date range takes the date column
+// named like the table's rows (order_date in orders, shp_dt in shipments)
+// when the question names none.
 //
 // It answers only when it is sure. Words that match nothing are ignored,
 // and named in the explanation, when every part of the query is grounded
 // without them ("orders placed in the south region"); a word that stands
-// where it would change the answer (after "by" or "for", next to a column,
-// a capitalized name or a number the data lacks) blocks the answer, and
-// so do two columns or values the words fit equally. A refusal says what
-// could not be mapped and offers the closest readings.
+// where it would change the answer (after "by" or "for", after "is" or
+// "were", next to a column, a capitalized name or a number the data lacks)
+// blocks the answer, and so does a word that names another table or its
+// columns. Two columns or values the words fit equally block it too, also
+// across tables ("engineers": a department or a job title), unless one
+// value is spelled as asked; values of one column are read as a list only
+// when the question lists them ("North and South"), otherwise a whole value
+// beats a partial one ("damaged items" is Damaged). Values spelled with a
+// comparison sign (">50K") are told apart by the words around the number.
+// A column the question names that the query would not use blocks the
+// answer ("total charges by contract" is never a count of contracts), and
+// so does more than one date column with none named, or "per" before a
+// count column (a ratio). A refusal says what could not be mapped and
+// offers the closest readings.
+//
+// A question whose measure lives in one table and whose grouping or filter
+// lives in another is answered over the two joined on a same-named key that
+// identifies the second table's rows (orders.customer = customers.customer
+// when each customer is one row of customers). The second table only
+// groups and filters: a measure from it, a key that may repeat or two
+// joins that read the question equally refuse.
 //
 // What it understands: counts (also of distinct values); sum, average,
 // median, minimum and maximum of a measure; grouping by one or two

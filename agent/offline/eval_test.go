@@ -25,7 +25,8 @@ import (
 // Adult and Telco tables of the shared datasets, and a generated library
 // and logistics schema that only the held-out part asks about) and
 // questions with reference SQL over them in two parts: a tuned part and a
-// held-out part, written apart from the tuned part and from the planner.
+// held-out part, written apart from the tuned part and from the planner. A
+// seventh, private schema (logi) adds tuning questions only.
 // Each schema is its own warehouse, and each question is asked the way
 // `floe ask` asks it (agent.Ask with no model), so that profiling and
 // linking are part of what is measured.
@@ -34,8 +35,14 @@ import (
 const evalDataDir = "../../../shared/data"
 
 // evalSchemas are the evaluation's schemas: each is a namespace, built by
-// testdata/eval/<name>.sql in a warehouse of its own.
-var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics"}
+// testdata/eval/<name>.sql in a warehouse of its own. logi is a private
+// tuning schema (abbreviated names, two dates, a key join), written with
+// the planner's confidence rules to check that they are general; library
+// and logistics are asked about only by the held-out part.
+var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi"}
+
+// tuningOnly are the schemas only the tuned part asks about.
+var tuningOnly = map[string]bool{"logi": true}
 
 // Targets of issue 13, asserted on the schemas this checkout can build.
 const (
@@ -316,7 +323,7 @@ var heldOutFirst = map[string]tally{
 // TestEvalHeldOut runs the held-out part. It prints only totals unless
 // FLOE_EVAL_SHOW=1 (FLOE_EVAL_SHOW=all prints the correct answers too):
 // looking at its questions' outcomes would be tuning on it. It fails when
-// a schema does worse than first measured, and when all the schemas
+// a schema does worse than first measured, and when the schemas it covers
 // together miss the accuracy target. The wrong-answer target (at most 3%)
 // was missed when first measured (5 of 98, with 61 correct); it is
 // reported, not asserted.
@@ -328,7 +335,7 @@ func TestEvalHeldOut(t *testing.T) {
 			t.Errorf("held-out %s: %s; first measured %s", name, got, first)
 		}
 	}
-	if len(by) == len(evalSchemas) {
+	if len(by) == len(evalQuestions(t, "testdata/eval/heldout.txt")) {
 		if acc := float64(c.correct) / float64(c.n); acc < heldOutTarget {
 			t.Errorf("held-out part: accuracy %.1f%%, want at least %.0f%%", 100*acc, 100*heldOutTarget)
 		}
@@ -358,7 +365,7 @@ func TestEvalSplit(t *testing.T) {
 		qs := evalQuestions(t, part.file)
 		held := 0
 		for _, name := range evalSchemas {
-			if part.heldOut && len(qs[name]) == 0 {
+			if part.heldOut && len(qs[name]) == 0 && !tuningOnly[name] {
 				t.Errorf("%s: no question about schema %s", part.file, name)
 			}
 			held += len(qs[name])

@@ -165,10 +165,20 @@ func init() {
 		buy buys order orders take takes took go goes went live lives belong belongs happen happens saw need needs
 		want wants keep keeps hold holds stand stands spend spends earn earns pay pays cost costs sell sells sold
 		put puts run runs ran give gives gave end ends start starts begin begins began fall falls fell exist exists
-		appear appears belong taken given done seen held gone written chosen won lost paid spent`) {
+		appear appears belong taken given done seen held gone written chosen won lost paid spent create creates
+		send sends sent`) {
 		knownVerbs[w] = true
+		knownVerbRoots[schema.Root(w)] = true
 	}
 }
+
+// knownVerbRoots are the roots of knownVerbs: "placed" is place.
+var knownVerbRoots = map[string]bool{}
+
+// copulas link a subject to what it is: the word after one says which
+// rows ("shipments that were late", "orders are cancelled").
+var copulas = map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "been": true,
+	"being": true, "isn't": true, "aren't": true, "wasn't": true, "weren't": true}
 
 // verbish reports whether w reads as a verb or an adverb rather than a
 // noun: a known verb, or an -ed, -ing or -ly form.
@@ -190,7 +200,17 @@ func verbish(w word) bool {
 // ("placed", "please", "degree") are ignored.
 func unknownWords(f *frame, ws []word, ms []mention) (block, ignored []string) {
 	for i, w := range ws {
-		if w.used != "" || schema.IsStop(w.Lower) || filler[w.Lower] || filler[w.Root] || namedBy(ms, w) {
+		if w.used != "" || schema.IsStop(w.Lower) || namedBy(ms, w) {
+			continue
+		}
+		if f.catalog[w.Root] {
+			// A word the catalog knows, even one that is often filler
+			// ("returns", "status"), names something this reading does
+			// not hold: another table's rows or columns.
+			block = append(block, w.Text)
+			continue
+		}
+		if filler[w.Lower] || filler[w.Root] {
 			continue
 		}
 		if blocks(f, ws, ms, i) {
@@ -223,13 +243,18 @@ func blocks(f *frame, ws []word, ms []mention, i int) bool {
 	case afterPreposition(ws, i):
 		// "average salary for women": a condition the data cannot meet.
 		return true
+	case i > 0 && copulas[ws[i-1].Lower] && !knownVerbRoots[w.Root]:
+		// "shipments that were late", "orders were cancelled": the word
+		// says which rows; "orders were placed" says nothing.
+		return true
 	}
 	if afterValue(ms, i) {
 		return false // "self employed": the rest of a value's spelling
 	}
-	if verbish(w) && (knownVerbs[w.Lower] || !before(ms, i)) {
+	if verbish(w) && (knownVerbs[w.Lower] || !before(ms, i) || i+1 < len(ws) && lyRoot(ws[i+1]) != "") {
 		// "orders placed in 2024" ignores placed; "married people" does
-		// not ignore married, which says which people.
+		// not ignore married, which says which people; "working remotely"
+		// ignores working, which the adverb says all of.
 		return false
 	}
 	for _, m := range ms {

@@ -21,6 +21,9 @@ type mention struct {
 	typed bool
 	// alts holds every value a partial match stands for, when several.
 	alts []string
+	// named says a value's words include its column's name: "no
+	// internet service" is InternetService 'No'.
+	named bool
 }
 
 type mentionKind int
@@ -53,6 +56,9 @@ type reading struct {
 	exact map[[2]int]bool
 	// blocked are words that fit more than one column or value.
 	blocked []string
+	// contested is the score the blocked words would have added: a
+	// reading of another table that takes them must beat it.
+	contested float64
 }
 
 func (r *reading) better(o *reading) bool {
@@ -107,7 +113,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 						if ws[i].Text == v.text && len(v.text) > 1 && v.text != "No" && v.text != "Yes" {
 							cands = append(cands, mention{start: i, end: i + 1, kind: mValue, col: c, value: v.text, score: 3})
 						} else if k := headRun(ws, i+1, c); k > i+1 {
-							cands = append(cands, mention{start: i, end: k, kind: mValue, col: c, value: v.text, score: 3 + float64(k-i)})
+							cands = append(cands, mention{start: i, end: k, kind: mValue, col: c, value: v.text, score: 3 + float64(k-i), named: true})
 						}
 						continue
 					}
@@ -175,8 +181,11 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		cands = append(cands, m)
 	}
 
+	cands = byDirection(ws, cands)
+
 	// Two values of one column spelled with the same words ("<=50K" and
-	// ">50K") cannot be told apart: the words block an answer.
+	// ">50K" asked without "more than") cannot be told apart: the words
+	// block an answer.
 	for a := 0; a < len(cands); a++ {
 		for b := a + 1; b < len(cands); b++ {
 			x, y := cands[a], cands[b]
@@ -203,6 +212,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	for _, c := range t.cols {
 		for i := range ws {
 			direct, syn, heads := 0, 0, map[string]bool{}
+			synHeads := map[string]bool{} // heads met through a synonym
 			j := i
 			// A name may hold words the frame read otherwise: "hours per
 			// week" is one column, not hours grouped by week.
@@ -219,12 +229,24 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				} else if h := synonymOf(c, r); h != "" {
 					syn++
 					heads[h] = true
+					synHeads[h] = true
+				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) {
+					// "ship date" is shp_dt, "destination" dest_ctry.
+					syn++
+					heads[h] = true
 				} else {
 					break
 				}
 				j++
 			}
-			if len(heads) == 0 {
+			if len(heads) == 0 || allStop(ws[i:j]) {
+				// "in" is not in_stock, "is" not isRemote: stop words
+				// name a column only beside its other words ("in stock").
+				continue
+			}
+			if direct == 0 && len(synHeads) > 0 && len(c.heads) > 1 && !heads[c.heads[len(c.heads)-1]] {
+				// A synonym names a column only through the name's last
+				// word, its noun: "quantity" meets units, not unit_price.
 				continue
 			}
 			s := float64(direct) + 0.8*float64(syn)
@@ -280,7 +302,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 		named := false
 		for _, e := range t.entity {
-			if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) {
+			if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) || !schema.IsStop(ws[i].Lower) && schema.Abbreviates(e, ws[i].Root) {
 				cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 1})
 				named = true
 			}
@@ -291,6 +313,15 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 		if contains(t.context, ws[i].Root) {
 			cands = append(cands, mention{start: i, end: i + 1, kind: mContext, score: 0.5})
+		}
+		if j := t.join; j != nil && !f.markers[i] && !f.which[i] {
+			// "Enterprise customers" over orders joined with customers:
+			// the joined table's rows only say where a condition lives.
+			for _, e := range j.dim.entity {
+				if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) {
+					cands = append(cands, mention{start: i, end: i + 1, kind: mContext, score: 2})
+				}
+			}
 		}
 	}
 
@@ -314,6 +345,29 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 		if !free {
 			continue
+		}
+		// Values of two columns on the same words ("engineers": the
+		// Engineering department or the Engineer title): the one spelled
+		// as the question spells it wins, else they are ambiguous.
+		if m.kind == mValue {
+			rivals, loses := valueRivals(ws, cands, m)
+			if loses {
+				continue // a rival spelled as the question spells it takes the words
+			}
+			if len(rivals) > 0 {
+				desc := []string{m.col.Name + " " + schema.QuoteString(m.value)}
+				for _, o := range rivals {
+					desc = append(desc, o.col.Name+" "+schema.QuoteString(o.value))
+				}
+				r.ambiguous = append(r.ambiguous, fmt.Sprintf("%q could be %s", strings.TrimSpace(words(ws, m.start, m.end)), strings.Join(desc, " or ")))
+				r.contested += m.score
+				for k := m.start; k < m.end; k++ {
+					taken[k] = true
+					r.blocked = append(r.blocked, ws[k].Text)
+					ws[k].used = "ambiguous"
+				}
+				continue
+			}
 		}
 		// Two columns tie on the same words ("charges": monthly or total).
 		if m.kind == mColumn {
@@ -393,6 +447,8 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 			}
 		}
 	}
+
+	r.separateValues(f, ws)
 
 	// A negation is read when it applies to a value or a boolean column
 	// close after it.
@@ -524,6 +580,22 @@ func namesColumn(t *table, ws []word) bool {
 	return false
 }
 
+// abbreviatedBy returns the head of c that abbreviates the question word
+// w (schema.Abbreviates: shp for shipped, dest for destination), or "".
+// Stop words and numbers never match a short form, and the caller keeps
+// the word that names the table's rows ("shipments") for the table.
+func abbreviatedBy(c *column, w word) string {
+	if w.Num || schema.IsStop(w.Lower) {
+		return ""
+	}
+	for _, h := range c.heads {
+		if schema.Abbreviates(h, w.Root) {
+			return h
+		}
+	}
+	return ""
+}
+
 // synonymOf returns the head of c that root is a synonym of.
 func synonymOf(c *column, root string) string {
 	for _, s := range schema.Synonyms(root) {
@@ -562,4 +634,178 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// separateValues keeps two values of one column only when the question
+// lists them ("North and South", "Widgets, Gadgets"): then they are read
+// as either. Named apart from a list, they compete: a whole value beats a
+// value matched by part of its spelling ("damaged items" is the reason
+// Damaged, not also "Wrong item"), and the loser's words are left unread;
+// two of equal strength are ambiguous and block an answer.
+func (r *reading) separateValues(f *frame, ws []word) {
+	for a := 0; a < len(r.mentions); a++ {
+		x := r.mentions[a]
+		if x.kind != mValue {
+			continue
+		}
+		for b := a + 1; b < len(r.mentions); b++ {
+			y := r.mentions[b]
+			if y.kind != mValue || y.col != x.col || f.coordinated(x.end, y.start) {
+				continue
+			}
+			xWhole, yWhole := x.score >= 3, y.score >= 3
+			if xWhole == yWhole {
+				r.ambiguous = append(r.ambiguous, fmt.Sprintf("%q and %q are two values of %s, not named as a list",
+					strings.TrimSpace(words(ws, x.start, x.end)), strings.TrimSpace(words(ws, y.start, y.end)), x.col.Name))
+				for _, m := range []mention{x, y} {
+					for k := m.start; k < m.end; k++ {
+						r.blocked = append(r.blocked, ws[k].Text)
+						ws[k].used = "ambiguous"
+					}
+				}
+				continue
+			}
+			drop := b
+			if yWhole {
+				drop = a
+			}
+			m := r.mentions[drop]
+			for k := m.start; k < m.end; k++ {
+				ws[k].used = ""
+			}
+			r.score -= m.score
+			r.mentions = append(r.mentions[:drop], r.mentions[drop+1:]...)
+			a = -1 // start over: the list changed
+			break
+		}
+	}
+}
+
+// valueDirection returns +1 for a value that says "above" by a leading
+// comparison sign (">50K", ">= 65"), -1 for "below" ("<=50K"), 0 for
+// others.
+func valueDirection(v string) int {
+	v = strings.TrimSpace(v)
+	switch {
+	case strings.HasPrefix(v, ">") || strings.HasPrefix(v, "=>"):
+		return 1
+	case strings.HasPrefix(v, "<") || strings.HasPrefix(v, "=<"):
+		return -1
+	}
+	return 0
+}
+
+// directionWords say above or below a number, before it ("more than
+// 50K") or after it ("50K or more"). prepare spells the signs as words.
+var (
+	aboveBefore = [][]string{{"more", "than"}, {"greater", "than"}, {"higher", "than"}, {"larger", "than"},
+		{"over"}, {"above"}, {"exceeding"}, {"morethan"}, {"atleast"}, {"at", "least"}}
+	belowBefore = [][]string{{"less", "than"}, {"fewer", "than"}, {"lower", "than"}, {"under"}, {"below"},
+		{"lessthan"}, {"atmost"}, {"at", "most"}, {"up", "to"}}
+	aboveAfter = [][]string{{"or", "more"}, {"or", "above"}, {"and", "above"}, {"or", "over"}, {"plus"}}
+	belowAfter = [][]string{{"or", "less"}, {"or", "below"}, {"and", "below"}, {"or", "under"}}
+)
+
+// phraseAt returns the length of the first phrase spelled by the free
+// words ending just before i (before) or starting at i (after), or 0.
+func phraseAt(ws []word, i int, phrases [][]string, before bool) int {
+	for _, p := range phrases {
+		s := i
+		if before {
+			s = i - len(p)
+		}
+		if s < 0 || s+len(p) > len(ws) {
+			continue
+		}
+		ok := true
+		for k, w := range p {
+			ok = ok && ws[s+k].free() && ws[s+k].Lower == w
+		}
+		if ok {
+			return len(p)
+		}
+	}
+	return 0
+}
+
+// byDirection settles values spelled with a comparison sign by the words
+// around them: "more than 50K" is >50K, not <=50K. A value whose sign the
+// question contradicts is dropped, and the words that agree join the
+// mention; without such words both stay, and the planner says they tie.
+func byDirection(ws []word, cands []mention) []mention {
+	var out []mention
+	for _, m := range cands {
+		d := 0
+		if m.kind == mValue {
+			d = valueDirection(m.value)
+		}
+		if d == 0 {
+			out = append(out, m)
+			continue
+		}
+		upB, downB := phraseAt(ws, m.start, aboveBefore, true), phraseAt(ws, m.start, belowBefore, true)
+		upA, downA := phraseAt(ws, m.end, aboveAfter, false), phraseAt(ws, m.end, belowAfter, false)
+		switch {
+		case upB+upA > 0 && downB+downA == 0:
+			if d < 0 {
+				continue
+			}
+			m.start, m.end = m.start-upB, m.end+upA
+		case downB+downA > 0 && upB+upA == 0:
+			if d > 0 {
+				continue
+			}
+			m.start, m.end = m.start-downB, m.end+downA
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// allStop reports whether every word is a stop word.
+func allStop(ws []word) bool {
+	for _, w := range ws {
+		if !schema.IsStop(w.Lower) {
+			return false
+		}
+	}
+	return len(ws) > 0
+}
+
+// valueRivals returns the values of other columns that the words of value
+// mention m match as strongly. When exactly one of them all is spelled as
+// the question spells it, that one wins: no rivals if it is m, and loses
+// if it is another.
+func valueRivals(ws []word, cands []mention, m mention) (rivals []mention, loses bool) {
+	spelled := func(o mention) bool {
+		return strings.EqualFold(strings.TrimSpace(words(ws, o.start, o.end)), o.value)
+	}
+	for _, o := range cands {
+		if o.kind == mValue && o.col != m.col && o.start == m.start && o.end == m.end && o.score == m.score {
+			rivals = append(rivals, o)
+		}
+	}
+	n, named := 0, 0
+	for _, o := range rivals {
+		if spelled(o) {
+			n++
+		}
+		if o.named {
+			named++
+		}
+	}
+	switch {
+	case len(rivals) == 0:
+		return nil, false
+	case m.named && named == 0:
+		// The words name the value's own column too: it wins.
+		return nil, false
+	case !m.named && named == 1:
+		return nil, true
+	case spelled(m) && n == 0:
+		return nil, false
+	case !spelled(m) && n == 1:
+		return nil, true
+	}
+	return rivals, false
 }

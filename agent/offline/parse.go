@@ -52,6 +52,56 @@ type frame struct {
 	follow   bool         // reads as a follow-up
 	also     bool         // "also": add to the previous grouping
 	list     bool         // list, show, name
+	// compare says the question sets things side by side: "North vs
+	// South", "Widgets versus Gadgets".
+	compare bool
+	// catalog holds the roots that name a table's rows or a column (its
+	// words that are not weak) anywhere in the catalog: such a word is
+	// never ignored as filler.
+	catalog map[string]bool
+	// listSep marks the words followed by a comma, a semicolon, a slash
+	// or an ampersand: "Widgets, Gadgets" lists two values.
+	listSep map[int]bool
+}
+
+// listSeparators finds the words of text followed by punctuation that
+// separates the items of a list.
+func listSeparators(text string, ws []word) map[int]bool {
+	out := map[int]bool{}
+	pos := 0
+	for i, w := range ws {
+		k := strings.Index(text[pos:], w.Text)
+		if k < 0 {
+			break
+		}
+		pos += k + len(w.Text)
+		if i+1 < len(ws) {
+			next := strings.Index(text[pos:], ws[i+1].Text)
+			if next > 0 && strings.ContainsAny(text[pos:pos+next], ",;/&") {
+				out[i] = true
+			}
+		}
+	}
+	return out
+}
+
+// coordinated reports whether the words between word positions i and j
+// (i < j) join two items of a list: "and", "or", "nor", a comma, with
+// articles aside. Two values of one column named apart from such words
+// ("damaged items") are not a list.
+func (f *frame) coordinated(i, j int) bool {
+	joined := f.listSep[i-1]
+	for k := i; k < j; k++ {
+		switch f.words[k].Lower {
+		case "and", "or", "nor", "plus", "vs", "versus":
+			joined = true
+		case "the", "a", "an", "either", "both":
+		default:
+			return false
+		}
+		joined = joined || f.listSep[k]
+	}
+	return joined
 }
 
 // grainRef is a date grain the question groups by.
@@ -101,9 +151,11 @@ var followCues = map[string]bool{"now": true, "and": true, "same": true, "only":
 
 func parseFrame(question string) *frame {
 	f := &frame{question: question, markers: map[int]bool{}, per: map[int]bool{}, which: map[int]bool{}, aggAt: -1, rateAt: -1}
-	for _, t := range schema.Tokens(prepare(question)) {
+	text := prepare(question)
+	for _, t := range schema.Tokens(text) {
 		f.words = append(f.words, word{Token: t})
 	}
+	f.listSep = listSeparators(text, f.words)
 	ws := f.words
 	lw := func(i int) string {
 		if i >= 0 && i < len(ws) {
@@ -224,8 +276,8 @@ func parseFrame(question string) *frame {
 			}
 		case "highest", "most", "largest", "biggest", "greatest", "best", "higher", "more",
 			"lowest", "least", "fewest", "smallest", "worst", "lower", "less", "fewer":
-			if (w == "more" || w == "less" || w == "fewer") && lw(i+1) == "than" {
-				continue
+			if (w == "more" || w == "less" || w == "fewer") && (lw(i+1) == "than" || lw(i-1) == "or") {
+				continue // "more than 50", "50K or less": a comparison
 			}
 			f.rank, f.superl = 1, w
 			switch w {
@@ -293,6 +345,8 @@ func parseFrame(question string) *frame {
 			f.list = true
 		case "list", "show", "name", "display":
 			f.list = true
+		case "vs", "versus":
+			f.compare = true
 		case "who":
 			if i == 0 {
 				f.who, f.list = true, true
@@ -560,7 +614,7 @@ func init() {
 		i me my us you your let's lets let using use used under into between within during among
 		time period periods overall total sum count number amount signed sign up joined join registered pay
 		paying paid sign-up customers' store's ones one look looking view viewing break split
-		exist exists available currently right wise note noted many much value
+		exist exists available currently right wise note noted many much value single
 		come comes coming came contribute contributes contributed account accounts accounted`) {
 		filler[w] = true
 		filler[schema.Root(w)] = true

@@ -64,6 +64,8 @@ type Plan struct {
 	Explanation string
 	// Table is the table the question was mapped to.
 	Table string
+	// Joined is the table joined to Table on a shared key, or "".
+	Joined string
 	// Chart suggests how to draw the result, or is nil.
 	Chart *Chart
 	// Ignored lists the words of the question that matched nothing and
@@ -83,6 +85,8 @@ type Chart struct {
 // Planner maps questions onto a set of profiled tables.
 type Planner struct {
 	tables []*table
+	roots  map[string]bool // catalogRoots, computed on first use
+	linked *[]*table       // the joined tables, computed on first use
 }
 
 // New returns a planner over the given table profiles.
@@ -122,6 +126,7 @@ func (p *Planner) Plan(question string, history []string) (*Plan, error) {
 // the question reads like one.
 func (p *Planner) read(question string, base *query) (*query, error) {
 	f := parseFrame(question)
+	f.catalog = p.catalogRoots()
 	if base != nil && f.looksLikeFollowUp() {
 		if q, err := p.readFollowUp(f, base); err == nil {
 			return q, nil
@@ -131,14 +136,37 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 }
 
 func (p *Planner) readAlone(f *frame) (*query, error) {
-	// A first pass finds the spans that are exactly a value somewhere; the
-	// second keeps partial value matches off them.
+	q, exact, err := p.readOne(f)
+	if err == nil {
+		return q, nil
+	}
+	if jq, jerr := p.readJoined(f, exact); jerr != nil || jq != nil {
+		return jq, jerr
+	}
+	return nil, err
+}
+
+// readOne maps a question onto the one table that reads it best. It also
+// returns the spans of words that are exactly a value somewhere.
+func (p *Planner) readOne(f *frame) (*query, map[[2]int]bool, error) {
+	exact := p.exactSpans(f)
+	q, err := p.readOneIn(f, exact)
+	return q, exact, err
+}
+
+// exactSpans finds the spans of words that are exactly a value somewhere:
+// partial value matches stay off them.
+func (p *Planner) exactSpans(f *frame) map[[2]int]bool {
 	exact := map[[2]int]bool{}
 	for _, t := range p.tables {
 		for k := range readTable(f, t, nil).exact {
 			exact[k] = true
 		}
 	}
+	return exact
+}
+
+func (p *Planner) readOneIn(f *frame, exact map[[2]int]bool) (*query, error) {
 	var best, unsure *reading
 	for _, t := range p.tables {
 		r := readTable(f, t, exact)
@@ -153,7 +181,7 @@ func (p *Planner) readAlone(f *frame) (*query, error) {
 		}
 	}
 	if best == nil && unsure != nil {
-		return nil, &NotUnderstood{Question: f.question, Unmapped: unsure.unmapped, Reason: strings.Join(unsure.ambiguous, "; ")}
+		return nil, &NotUnderstood{Question: f.question, Unmapped: without(unsure.unmapped, unsure.blocked), Reason: strings.Join(unsure.ambiguous, "; ")}
 	}
 	if best == nil {
 		var near []string
@@ -166,8 +194,26 @@ func (p *Planner) readAlone(f *frame) (*query, error) {
 		return nil, &NotUnderstood{Question: f.question, Unmapped: f.contentWords(),
 			Reason: "no table or column is named", Closest: near}
 	}
+	for _, t := range p.tables {
+		// Words another table reads two ways may not be settled by a
+		// table that reads them one way: "engineers" is a department and
+		// a job title in employees, so departments must not answer alone.
+		if t == best.t {
+			continue
+		}
+		r := readTable(f, t, exact)
+		if r.contested > 0 && r.score+r.contested >= best.score {
+			return nil, &NotUnderstood{Question: f.question, Reason: strings.Join(r.ambiguous, "; ") + " in " + t.name,
+				Closest: []string{"the same words in " + best.t.name}}
+		}
+	}
 	if len(best.unmapped) > 0 {
-		return nil, &NotUnderstood{Question: f.question, Unmapped: best.unmapped, Reason: strings.Join(best.ambiguous, "; "),
+		unknown, elsewhere := splitKnown(f, without(best.unmapped, best.blocked))
+		reasons := best.ambiguous
+		if len(elsewhere) > 0 {
+			reasons = append(reasons, fmt.Sprintf("%s name another table or its columns, which %s does not reach", quoteList(elsewhere), best.t.name))
+		}
+		return nil, &NotUnderstood{Question: f.question, Unmapped: unknown, Reason: strings.Join(reasons, "; "),
 			Closest: closest(best, p.tables)}
 	}
 	q, err := build(f, best)
@@ -203,4 +249,51 @@ func (p *Planner) readFollowUp(f *frame, base *query) (*query, error) {
 		return nil, err
 	}
 	return base.merge(delta, f), nil
+}
+
+// without returns the words of ws that are not in drop: the words that
+// fit several readings are named by the reason, not as unmapped.
+func without(ws, drop []string) []string {
+	var out []string
+	for _, w := range ws {
+		if !contains(drop, w) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// catalogRoots returns the roots that name the rows of a table or a
+// column of one, weak words aside.
+func (p *Planner) catalogRoots() map[string]bool {
+	if p.roots != nil {
+		return p.roots
+	}
+	p.roots = map[string]bool{}
+	for _, t := range p.tables {
+		for _, e := range t.entity {
+			p.roots[e] = true
+		}
+		for _, c := range t.cols {
+			for _, h := range c.heads {
+				if !schema.IsWeak(h) {
+					p.roots[h] = true
+				}
+			}
+		}
+	}
+	return p.roots
+}
+
+// splitKnown sorts words into those the catalog does not know and those
+// that name something in it (another table's rows or columns).
+func splitKnown(f *frame, ws []string) (unknown, elsewhere []string) {
+	for _, w := range ws {
+		if f.catalog[schema.Root(w)] {
+			elsewhere = append(elsewhere, w)
+		} else {
+			unknown = append(unknown, w)
+		}
+	}
+	return unknown, elsewhere
 }

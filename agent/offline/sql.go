@@ -12,7 +12,7 @@ func (q *query) measureExpr() (string, string) {
 	var expr, alias string
 	m := ""
 	if q.measure != nil {
-		m = quoteIdent(q.measure.Name)
+		m = q.measure.expr()
 	}
 	switch q.agg {
 	case "count":
@@ -88,6 +88,9 @@ func (q *query) sql() string {
 		}
 	}
 	from := "\nFROM " + quoteName(q.t.name)
+	if j := q.t.join; j != nil {
+		from += " JOIN " + quoteName(j.dim.name) + " USING (" + quoteIdent(j.key) + ")"
+	}
 	switch q.agg {
 	case "list":
 		b.WriteString("SELECT DISTINCT " + quoteIdent(q.target.Name) + from)
@@ -95,14 +98,19 @@ func (q *query) sql() string {
 		b.WriteString("\nORDER BY " + quoteIdent(q.target.Name))
 		return b.String()
 	case "rows":
-		b.WriteString("SELECT *" + from)
+		star := "*"
+		if q.t.join != nil {
+			// The rows of the first table only, as asked.
+			star = quoteIdent(q.t.p.Table.ShortName()) + ".*"
+		}
+		b.WriteString("SELECT " + star + from)
 		where()
 		if q.orderBy != nil {
 			dir := "DESC"
 			if q.order < 0 {
 				dir = "ASC"
 			}
-			fmt.Fprintf(&b, "\nORDER BY %s %s", quoteIdent(q.orderBy.Name), dir)
+			fmt.Fprintf(&b, "\nORDER BY %s %s", q.orderBy.expr(), dir)
 		}
 		limit := q.limit
 		if limit == 0 {
@@ -161,6 +169,10 @@ func (q *query) plan() *Plan {
 		rows = fmt.Sprintf(" (%d rows)", q.t.p.Rows)
 	}
 	p.Steps = append(p.Steps, "Read "+q.t.name+rows+".")
+	if j := q.t.join; j != nil {
+		p.Steps = append(p.Steps, "Join "+j.dim.name+" on "+j.key+" (one row of it per row read).")
+		p.Joined = j.dim.name
+	}
 	for _, c := range q.conds {
 		p.Steps = append(p.Steps, "Keep rows where "+c.desc+".")
 	}
@@ -185,7 +197,7 @@ func (q *query) plan() *Plan {
 		p.Steps = append(p.Steps, fmt.Sprintf("Keep the %d %s.", q.limit, dir))
 	}
 	var b strings.Builder
-	b.WriteString("Answered from " + q.t.name + ": " + what)
+	b.WriteString("Answered from " + joinName(q.t) + ": " + what)
 	if len(by) > 0 {
 		b.WriteString(" by " + strings.Join(by, " and "))
 	}

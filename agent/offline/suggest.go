@@ -18,7 +18,7 @@ func closest(r *reading, tables []*table) []string {
 		var near []string
 		for _, t := range tables {
 			if t != r.t && contains(t.entity, root) {
-				near = append(near, "the table "+t.name+" (the offline planner reads one table at a time)")
+				near = append(near, "the table "+t.name+" (the offline planner reads one table, or two linked by a column naming the second one's rows)")
 			}
 		}
 		if len(near) > 0 {
@@ -71,7 +71,7 @@ func closest(r *reading, tables []*table) []string {
 		}
 	}
 	if len(out) > 0 {
-		out[len(out)-1] += " (the offline planner reads one table at a time)"
+		out[len(out)-1] += " (the offline planner reads one table, or two linked by a column naming the second one's rows)"
 		return out
 	}
 	var what []string

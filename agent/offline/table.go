@@ -16,6 +16,9 @@ type table struct {
 	// lake.census.adult. They name the table, weakly.
 	context []string
 	cols    []*column
+	// join is set when the table is another table's rows joined with a
+	// table they reference.
+	join *join
 }
 
 // column is a profiled column with the words that name it.
@@ -30,6 +33,10 @@ type column struct {
 	// itself for a BOOLEAN, "= 1" for a 0/1 integer, "= 'Yes'" for Yes/No
 	// text. Empty for columns that are not flags.
 	truth string
+	// numText says the column is text holding numbers (every sampled
+	// value parses, blanks aside) and is named like a quantity, not a
+	// code: it is summed and compared cast to DOUBLE.
+	numText bool
 }
 
 // value is one distinct value of a column with its words.
@@ -75,6 +82,7 @@ func newTable(p *schema.Profile) *table {
 			c.values = append(c.values, value{text: v, words: schema.Tokens(v)})
 		}
 		c.truth = flagTruth(c)
+		c.numText = c.Kind == schema.Text && cp.Numeric && c.truth == "" && !c.id && !codeLike(c.roots)
 		if c.truth != "" {
 			c.Kind = schema.Bool
 		}
@@ -163,7 +171,29 @@ func (c *column) anchor() (time.Time, bool) {
 }
 
 // measure reports whether c can be summed or averaged.
-func (c *column) measure() bool { return c.Kind == schema.Number && !c.id }
+func (c *column) measure() bool { return (c.Kind == schema.Number || c.numText) && !c.id }
+
+// expr is the SQL of c's values as a measure: numbers stored as text are
+// cast, a blank or odd value reading as NULL.
+func (c *column) expr() string {
+	if c.numText {
+		return "TRY_CAST(" + quoteIdent(c.Name) + " AS DOUBLE)"
+	}
+	return quoteIdent(c.Name)
+}
+
+// codeRoots name text columns whose digits are codes, not quantities: a
+// zip code or a phone number parses as a number and is never summed.
+var codeRoots = rootSet("id code zip postal postcode phone number no nr key sku ean isbn ssn year account")
+
+func codeLike(roots []string) bool {
+	for _, r := range roots {
+		if codeRoots[r] {
+			return true
+		}
+	}
+	return false
+}
 
 // flagCond is the SQL condition that c (a flag) is true, or false with neg.
 func (c *column) flagCond(neg bool) string {

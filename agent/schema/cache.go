@@ -140,6 +140,9 @@ func (c *ProfileCache) trim() {
 // The on-disk form keeps the types of bounds: JSON alone would turn dates
 // into strings and integers into floats.
 type diskProfile struct {
+	// Format is diskFormat when written; files of an older format are
+	// recomputed, since they lack what newer profiles hold.
+	Format  int
 	Table   Table
 	Rows    int64
 	Sampled bool
@@ -152,7 +155,11 @@ type diskColumn struct {
 	Distinct int64
 	Values   []string
 	Min, Max *diskValue
+	Numeric  bool
 }
+
+// diskFormat is the version of the on-disk form: 2 added Numeric.
+const diskFormat = 2
 
 type diskValue struct {
 	T string // int, float, time, string
@@ -160,9 +167,9 @@ type diskValue struct {
 }
 
 func encodeProfile(p *Profile) ([]byte, error) {
-	d := diskProfile{Table: p.Table, Rows: p.Rows, Sampled: p.Sampled}
+	d := diskProfile{Format: diskFormat, Table: p.Table, Rows: p.Rows, Sampled: p.Sampled}
 	for _, c := range p.Columns {
-		dc := diskColumn{Column: c.Column, Kind: c.Kind, Distinct: c.Distinct, Values: c.Values}
+		dc := diskColumn{Column: c.Column, Kind: c.Kind, Distinct: c.Distinct, Values: c.Values, Numeric: c.Numeric}
 		var err error
 		if dc.Min, err = encodeValue(c.Min); err != nil {
 			return nil, fmt.Errorf("column %s: %w", c.Name, err)
@@ -180,9 +187,12 @@ func decodeProfile(b []byte) (*Profile, error) {
 	if err := json.Unmarshal(b, &d); err != nil {
 		return nil, err
 	}
+	if d.Format != diskFormat {
+		return nil, fmt.Errorf("profile format %d, want %d", d.Format, diskFormat)
+	}
 	p := &Profile{Table: d.Table, Rows: d.Rows, Sampled: d.Sampled}
 	for _, dc := range d.Columns {
-		c := ColumnProfile{Column: dc.Column, Kind: dc.Kind, Distinct: dc.Distinct, Values: dc.Values}
+		c := ColumnProfile{Column: dc.Column, Kind: dc.Kind, Distinct: dc.Distinct, Values: dc.Values, Numeric: dc.Numeric}
 		var err error
 		if c.Min, err = decodeValue(dc.Min); err != nil {
 			return nil, err

@@ -45,6 +45,8 @@ var abbreviations = map[string]string{
 	"yr": "year", "yrs": "year", "addr": "address", "avg": "average", "txn": "transaction",
 	"cust": "customer", "prod": "product", "qtr": "quarter", "hrs": "hours", "rev": "revenue",
 	"acct": "account", "bal": "balance", "loc": "location", "pmt": "payment",
+	"cd": "code", "ctry": "country", "cntry": "country", "wt": "weight", "wgt": "weight", "pct": "percent",
+	"dest": "destination", "orig": "origin", "src": "source", "tgt": "target", "dur": "duration",
 }
 
 // expand returns the full word for an abbreviation, or w.
@@ -53,4 +55,47 @@ func expand(w string) string {
 		return full
 	}
 	return w
+}
+
+// Abbreviates reports whether short, the root of a word of a column or
+// table name, is a shortened spelling of root, the root of a question
+// word, by one of two general rules (the short forms listed above are
+// already expanded by Root):
+//
+//   - a short form without vowels ("shp", "dlvry", "wgt") keeps the word's
+//     first letter and some of its other letters in order: shp is ship,
+//     shipped or shipment;
+//   - a short form of four or more letters with vowels is a clipped word
+//     ("dest", "cust", "prod", "temp") when it starts root, two or more
+//     letters shorter: inflections are Root's business, not this rule's.
+//
+// Two- and three-letter short forms with vowels ("cat", "age") are common
+// words themselves and never abbreviate anything here.
+func Abbreviates(short, root string) bool {
+	if len(short) < 3 || len(root) <= len(short) || short[0] != root[0] || !isLetters(short) {
+		return false
+	}
+	// Root turns a final y into i: "dlvry" has no vowel.
+	if !strings.ContainsAny(strings.TrimSuffix(short, "i"), "aeiou") {
+		// A subsequence of root's letters, starting with the first; a
+		// final i (Root's y) may be missing: dlvry is delivered too.
+		j := 0
+		for i := 0; i < len(root) && j < len(short); i++ {
+			if root[i] == short[j] {
+				j++
+			}
+		}
+		return j == len(short) || j == len(short)-1 && j >= 3 && short[j] == 'i'
+
+	}
+	return len(short) >= 4 && len(root) >= len(short)+2 && strings.HasPrefix(root, short)
+}
+
+func isLetters(s string) bool {
+	for _, c := range s {
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }

@@ -83,6 +83,11 @@ type ColumnProfile struct {
 	Values []string
 	// Min and Max bound numeric and temporal columns (nil when all NULL).
 	Min, Max any
+	// Numeric says that a text column holds numbers: every value read
+	// that is not blank parses as one (TRY_CAST to DOUBLE), and some do.
+	// CSV files often load a number column with blanks as text, such as
+	// Telco's TotalCharges.
+	Numeric bool
 }
 
 // Column returns the profile of the column called name.
@@ -178,7 +183,8 @@ func profileQuery(ctx context.Context, q Querier, t Table, from string, stats ma
 			sel = append(sel,
 				fmt.Sprintf("count(DISTINCT %s)", id),
 				fmt.Sprintf("CASE WHEN count(DISTINCT %[1]s) <= %[2]d AND max(length(%[1]s)) <= %[3]d THEN list(DISTINCT %[1]s ORDER BY %[1]s) FILTER (WHERE %[1]s IS NOT NULL) END",
-					id, MaxValues, maxValueLen))
+					id, MaxValues, maxValueLen),
+				fmt.Sprintf("count(TRY_CAST(%[1]s AS DOUBLE)) > 0 AND count(*) FILTER (WHERE trim(%[1]s) <> '' AND TRY_CAST(%[1]s AS DOUBLE) IS NULL) = 0", id))
 			slots = append(slots, slot{i, 0})
 		case Number, Date, Timestamp:
 			if s, ok := stats[c.Name]; ok && s.Min != nil && s.Max != nil {
@@ -218,6 +224,8 @@ func profileQuery(ctx context.Context, q Querier, t Table, from string, stats ma
 				}
 				sort.Strings(c.Values)
 			}
+			c.Numeric, _ = row[j+2].(bool)
+			j++
 		case 1:
 			c.Min, c.Max = row[j], row[j+1]
 		}

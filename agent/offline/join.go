@@ -1,0 +1,172 @@
+package offline
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Joins: a question whose measure lives in one table and whose grouping or
+// filter lives in another ("total amount by customer segment": amount in
+// orders, segment in customers) is answered over the two tables joined,
+// when they are linked by a same-named key that identifies the other
+// table's rows (customers.customer, customers.customer_id). The rows stay
+// the first table's rows: the measure, the count, a ranking's rows and a
+// listed column all come from it, and the other table only groups and
+// filters, so a join never repeats or drops a measured row's value. A
+// link that is not such a key, two links of equal strength, or a measure
+// from the other table refuse.
+
+// join says that a table's rows are joined to dim's on key.
+type join struct {
+	dim *table
+	key string // the same-named column of both tables
+}
+
+// joined returns the table whose rows are fact's, with dim's columns
+// added through key. Columns of dim named like a column of fact are left
+// out: a bare name must mean one column.
+func joined(fact, dim *table, key string) *table {
+	t := &table{p: fact.p, name: fact.name, entity: fact.entity, context: fact.context,
+		join: &join{dim: dim, key: key}}
+	names := map[string]bool{}
+	for _, c := range fact.cols {
+		names[strings.ToLower(c.Name)] = true
+		t.cols = append(t.cols, c)
+	}
+	for _, c := range dim.cols {
+		if !names[strings.ToLower(c.Name)] {
+			t.cols = append(t.cols, c)
+		}
+	}
+	return t
+}
+
+// rowKey returns the column of t that identifies its rows, for a join:
+// its id named like the table (customer_id in customers), or a text column
+// named like it (customer in customers) that the profile saw once per row.
+func rowKey(t *table) *column {
+	c := entityColumn(t)
+	if c == nil {
+		return nil
+	}
+	if !c.id && (t.p.Sampled || c.Distinct < 0 || c.Distinct != t.p.Rows) {
+		return nil // a name column that may repeat
+	}
+	return c
+}
+
+// links returns the tables joined on keys: fact's rows with each other
+// table whose row key fact also holds, by the same name.
+func (p *Planner) links() []*table {
+	if p.linked != nil {
+		return *p.linked
+	}
+	var out []*table
+	for _, dim := range p.tables {
+		k := rowKey(dim)
+		if k == nil {
+			continue
+		}
+		for _, fact := range p.tables {
+			if fact == dim || strings.EqualFold(fact.p.Table.ShortName(), dim.p.Table.ShortName()) {
+				continue // the rows are named by the short name: it must be one table's
+			}
+			for _, c := range fact.cols {
+				if strings.EqualFold(c.Name, k.Name) && c.Kind == k.Kind {
+					out = append(out, joined(fact, dim, c.Name))
+					break
+				}
+			}
+		}
+	}
+	p.linked = &out
+	return out
+}
+
+// readJoined answers a question no single table answers over two joined
+// tables, or returns nil when no join does. Two joins that answer equally
+// well are refused.
+func (p *Planner) readJoined(f *frame, exact map[[2]int]bool) (*query, error) {
+	type answer struct {
+		q *query
+		r *reading
+	}
+	var found []answer
+	for _, t := range p.links() {
+		r := readTable(f, t, exact)
+		if r.score <= 0 || len(r.unmapped) > 0 {
+			continue
+		}
+		q, err := build(f, r)
+		if err != nil {
+			continue
+		}
+		if c := fromDim(q); c != "" {
+			return nil, &NotUnderstood{Question: f.question, Reason: fmt.Sprintf(
+				"%s is a column of %s, which %s joins to on %s; the offline planner measures only the rows of the first table",
+				c, t.join.dim.name, t.name, t.join.key)}
+		}
+		if !usesDim(q) {
+			continue
+		}
+		found = append(found, answer{q, r})
+	}
+	if len(found) == 0 {
+		return nil, nil
+	}
+	best := found[0]
+	for _, a := range found[1:] {
+		if a.r.better(best.r) {
+			best = a
+		}
+	}
+	for _, a := range found {
+		if a != best && !best.r.better(a.r) && a.q.sql() != best.q.sql() {
+			return nil, &NotUnderstood{Question: f.question, Reason: "the question reads over two different joins",
+				Closest: []string{joinName(best.q.t), joinName(a.q.t)}}
+		}
+	}
+	q := best.q
+	q.notes = append(q.notes, fmt.Sprintf("joined %s on %s", q.t.join.dim.name, q.t.join.key))
+	if len(best.r.ignored) > 0 {
+		q.ignored = best.r.ignored
+		q.notes = append(q.notes, fmt.Sprintf("ignored %s: no column or value of %s matches", quoteList(best.r.ignored), joinName(q.t)))
+	}
+	return q, nil
+}
+
+func joinName(t *table) string {
+	if t.join == nil {
+		return t.name
+	}
+	return fmt.Sprintf("%s joined with %s on %s", t.name, t.join.dim.name, t.join.key)
+}
+
+// usesDim reports whether the query groups or filters by a column of the
+// joined table: otherwise the join adds nothing.
+func usesDim(q *query) bool {
+	dim := q.t.join.dim
+	for _, d := range q.dims {
+		if d.col.t == dim {
+			return true
+		}
+	}
+	for _, c := range q.conds {
+		if c.col.t == dim {
+			return true
+		}
+	}
+	return q.rateCond != nil && q.rateCond.col.t == dim
+}
+
+// fromDim returns the name of a column of the joined table that the query
+// measures, counts or lists, or "".
+func fromDim(q *query) string {
+	dim := q.t.join.dim
+	for _, c := range []*column{q.measure, q.target, q.orderBy} {
+		if c != nil && c.t == dim {
+			return c.Name
+		}
+	}
+	return ""
+}

@@ -1,0 +1,368 @@
+package offline_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/floehq/floe/agent/offline"
+	"github.com/floehq/floe/agent/schema"
+)
+
+// The general rules of confidence, each with questions that must plan SQL
+// holding every fragment (ok) or be refused with an error naming what
+// could not be mapped (refused). The profiles are hand-made, with the
+// naming habits of schemas the planner was not designed around.
+
+func pcol(name, typ string, values ...string) schema.ColumnProfile {
+	c := schema.ColumnProfile{Column: schema.Column{Name: name, Type: typ}, Kind: schema.KindOf(typ), Distinct: -1, Values: values}
+	if len(values) > 0 {
+		c.Distinct = int64(len(values))
+	}
+	switch c.Kind {
+	case schema.Number:
+		c.Min, c.Max = int64(0), int64(900)
+		if strings.HasPrefix(name, "is") || strings.HasPrefix(name, "has") {
+			c.Min, c.Max = int64(0), int64(1)
+		}
+	}
+	return c
+}
+
+func mustDate(s string) time.Time {
+	d, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+func ptable(name string, cols ...schema.ColumnProfile) *schema.Profile {
+	t := schema.Table{Name: name, Rows: 100}
+	for _, c := range cols {
+		t.Columns = append(t.Columns, c.Column)
+	}
+	return &schema.Profile{Table: t, Rows: 100, Columns: cols}
+}
+
+// shipments has abbreviated snake_case names and two date columns.
+func shipments() *schema.Profile {
+	p := ptable("lake.logi.shipments",
+		pcol("shp_id", "BIGINT"),
+		pcol("shp_dt", "DATE"),
+		pcol("dlvry_dt", "DATE"),
+		pcol("wt_kg", "DECIMAL(8,2)"),
+		pcol("dest_ctry", "VARCHAR", "DE", "FR", "US"),
+		pcol("carrier_cd", "VARCHAR", "DHL", "UPS"),
+		pcol("frt_cost", "DECIMAL(10,2)"),
+		pcol("pkg_cnt", "INTEGER"),
+		pcol("is_express", "BOOLEAN"),
+	)
+	for i := range p.Columns {
+		if p.Columns[i].Kind == schema.Date {
+			p.Columns[i].Min, p.Columns[i].Max = mustDate("2023-01-01"), mustDate("2024-12-31")
+		}
+	}
+	return p
+}
+
+// parcels is shipments without a date named like its rows.
+func parcels() *schema.Profile {
+	p := shipments()
+	p.Table.Name = "lake.logi.parcels"
+	return p
+}
+
+// staff has camelCase names, a remote flag and a reason-like column whose
+// values share words.
+func staff() *schema.Profile {
+	return ptable("lake.people.staff",
+		pcol("staffId", "INTEGER"),
+		pcol("officeCity", "VARCHAR", "Austin", "Berlin", "London"),
+		pcol("isRemote", "BOOLEAN"),
+		pcol("exitReason", "VARCHAR", "Relocated", "Better offer", "Relocation package declined", "Retired"),
+		pcol("salary", "DECIMAL(10,2)"),
+		pcol("jobTitle", "VARCHAR", "Engineer", "Manager"),
+	)
+}
+
+type ruleCase struct {
+	q       string
+	ok      []string // fragments the SQL must hold
+	refused string   // or a fragment of the refusal
+	absent  []string // fragments the SQL must not hold
+}
+
+func checkRules(t *testing.T, p *offline.Planner, tests []ruleCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			plan, err := p.Plan(tt.q, nil)
+			if tt.refused != "" {
+				if err == nil {
+					t.Fatalf("Plan(%q) answered, want a refusal naming %s:\n%s", tt.q, tt.refused, plan.SQL)
+				}
+				if !errors.Is(err, offline.ErrNotUnderstood) {
+					t.Fatalf("error %v is not ErrNotUnderstood", err)
+				}
+				if !strings.Contains(err.Error(), tt.refused) {
+					t.Errorf("refusal %q does not name %s", err, tt.refused)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Plan(%q): %v", tt.q, err)
+			}
+			for _, w := range tt.ok {
+				if !strings.Contains(plan.SQL, w) {
+					t.Errorf("Plan(%q) lacks %s:\n%s", tt.q, w, plan.SQL)
+				}
+			}
+			for _, w := range tt.absent {
+				if strings.Contains(plan.SQL, w) {
+					t.Errorf("Plan(%q) holds %s:\n%s", tt.q, w, plan.SQL)
+				}
+			}
+		})
+	}
+}
+
+// TestAbbreviatedNames checks that question words meet the short forms of
+// names: listed ones (wt, ctry, cd, cnt) and the general rules (a
+// vowel-less shp or frt, a clipped dest).
+func TestAbbreviatedNames(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{shipments()}), []ruleCase{
+		{q: "average weight by destination country", ok: []string{"avg(wt_kg)", "GROUP BY dest_ctry"}},
+		{q: "total freight cost by carrier code", ok: []string{"sum(frt_cost)", "GROUP BY carrier_cd"}},
+		{q: "total package count", ok: []string{"sum(pkg_cnt)"}},
+		{q: "express shipments by carrier", ok: []string{"WHERE is_express", "GROUP BY carrier_cd"}},
+		{q: "number of shipments by ship date", ok: []string{"count(*)", "shp_dt AS day"}},
+		{q: "number of shipments by delivery date", ok: []string{"count(*)", "dlvry_dt AS day"}},
+	})
+}
+
+// TestEventDate checks which date column a date range takes when the
+// question names none: the one named like the table's rows, else a
+// refusal naming the candidates.
+func TestEventDate(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{shipments()}), []ruleCase{
+		{q: "How many shipments in 2024?", ok: []string{"shp_dt >= DATE '2024-01-01' AND shp_dt < DATE '2025-01-01'"}},
+		{q: "How many shipments were delivered in 2024?", ok: []string{"dlvry_dt >= DATE '2024-01-01' AND dlvry_dt < DATE '2025-01-01'"}},
+		{q: "shipments by month", ok: []string{"date_trunc('month', shp_dt)"}},
+	})
+	checkRules(t, offline.New([]*schema.Profile{parcels()}), []ruleCase{
+		{q: "How many parcels in 2024?", refused: "several date columns (shp_dt, dlvry_dt)"},
+		{q: "How many parcels by ship date in 2024?", ok: []string{"shp_dt >= DATE '2024-01-01'", "shp_dt AS day"}},
+	})
+}
+
+// TestValuesNamedApart checks that two values of one column are read as a
+// list only when the question lists them; otherwise a whole value beats a
+// partial one and two of a kind are refused.
+func TestValuesNamedApart(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{staff()}), []ruleCase{
+		{q: "average salary for Austin and Berlin", ok: []string{`"officeCity" IN ('Austin', 'Berlin')`}},
+		{q: "average salary for Austin, Berlin", ok: []string{`"officeCity" IN ('Austin', 'Berlin')`}},
+		{q: "average salary for Austin or London", ok: []string{`"officeCity" IN ('Austin', 'London')`}},
+		// "retired" is a whole value, "offer" part of another one.
+		{q: "how many staff retired on an offer", ok: []string{`"exitReason" = 'Retired'`}},
+		{q: "average salary for Austin Berlin", refused: `"Austin" and "Berlin" are two values of officeCity`},
+	})
+}
+
+// TestUnusedColumn checks that a question whose named column the query
+// would drop is refused rather than answered without it.
+func TestUnusedColumn(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{staff()}), []ruleCase{
+		{q: "average salary and job title", refused: "job title (jobTitle)"},
+		{q: "staff by office city", ok: []string{`GROUP BY "officeCity"`}},
+		{q: "average salary by job title", ok: []string{`avg(salary)`, `GROUP BY "jobTitle"`}},
+	})
+}
+
+// TestVerbBeforeAdverb checks that a verb an adverb modifies is ignored:
+// the adverb names the flag.
+func TestVerbBeforeAdverb(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{staff()}), []ruleCase{
+		{q: "Percentage of staff working remotely", ok: []string{`100 * avg(CAST("isRemote" AS INTEGER))`}},
+		{q: "How many staff work remotely in Berlin?", ok: []string{`AND "isRemote"`, `"officeCity" = 'Berlin'`}},
+	})
+}
+
+// TestNumbersStoredAsText checks that a text column profiled as numeric
+// is summed, averaged and compared cast to DOUBLE, unless its name says
+// it is a code, and that a text column that is not numeric is never a
+// measure.
+func TestNumbersStoredAsText(t *testing.T) {
+	numeric := func(c schema.ColumnProfile) schema.ColumnProfile { c.Numeric = true; return c }
+	p := ptable("lake.csv.billing",
+		numeric(pcol("accountNo", "VARCHAR")),
+		numeric(pcol("totalCharges", "VARCHAR")),
+		pcol("discount", "VARCHAR"),
+		pcol("plan", "VARCHAR", "Basic", "Pro"),
+	)
+	checkRules(t, offline.New([]*schema.Profile{p}), []ruleCase{
+		{q: "total charges by plan", ok: []string{`sum(TRY_CAST("totalCharges" AS DOUBLE))`, "GROUP BY plan"}},
+		{q: "average total charges", ok: []string{`avg(TRY_CAST("totalCharges" AS DOUBLE))`}},
+		{q: "billing rows with total charges over 100", ok: []string{`WHERE TRY_CAST("totalCharges" AS DOUBLE) > 100`}},
+		{q: "sum of account number", refused: "could not tell which column to take the sum of"},
+		{q: "average discount", refused: "could not tell which column to take the average of"},
+	})
+}
+
+// shopTables are orders that reference customers by a same-named key; the
+// customers profile saw each customer once.
+func shopTables(uniqueKey bool) []*schema.Profile {
+	orders := ptable("lake.shop2.orders",
+		pcol("order_id", "BIGINT"),
+		pcol("customer", "VARCHAR", "Acme", "Globex", "Initech"),
+		pcol("region", "VARCHAR", "East", "West"),
+		pcol("amount", "DECIMAL(10,2)"),
+	)
+	customers := ptable("lake.shop2.customers",
+		pcol("customer", "VARCHAR", "Acme", "Globex", "Initech"),
+		pcol("segment", "VARCHAR", "Enterprise", "SMB"),
+		pcol("credit_limit", "DECIMAL(10,2)"),
+	)
+	customers.Rows, customers.Table.Rows = 3, 3
+	if !uniqueKey {
+		customers.Rows, customers.Table.Rows = 4, 4 // a customer twice
+	}
+	return []*schema.Profile{orders, customers}
+}
+
+// TestJoinOnKey checks that a question needing two tables is answered over
+// them joined on a key naming the second table's rows, that the join only
+// groups and filters, and that a key that may repeat is not joined on.
+func TestJoinOnKey(t *testing.T) {
+	const from = "FROM lake.shop2.orders JOIN lake.shop2.customers USING (customer)"
+	checkRules(t, offline.New(shopTables(true)), []ruleCase{
+		{q: "total amount by segment", ok: []string{from, "sum(amount)", "GROUP BY segment"}},
+		{q: "total amount for Enterprise customers", ok: []string{from, "WHERE segment = 'Enterprise'"}},
+		{q: "number of orders by region for SMB customers", ok: []string{from, "count(*)", "GROUP BY region", "segment = 'SMB'"}},
+		{q: "total amount by region", ok: []string{"FROM lake.shop2.orders\n"}},
+		{q: "average credit limit by region", refused: "measures only the rows of the first table"},
+	})
+	checkRules(t, offline.New(shopTables(false)), []ruleCase{
+		{q: "total amount by segment", refused: "amount"},
+	})
+}
+
+// TestSynonymNamesNoun checks that a synonym names a column only through
+// the last word of its name: "quantity" is units, not unit_price.
+func TestSynonymNamesNoun(t *testing.T) {
+	priced := ptable("lake.s.items", pcol("sku", "VARCHAR", "A1", "B2"), pcol("unit_price", "DECIMAL(8,2)"))
+	checkRules(t, offline.New([]*schema.Profile{priced}), []ruleCase{
+		{q: "total quantity", refused: "quantity"},
+		{q: "average unit price", ok: []string{"avg(unit_price)"}},
+	})
+	counted := ptable("lake.s.items", pcol("sku", "VARCHAR", "A1", "B2"), pcol("units", "INTEGER"))
+	checkRules(t, offline.New([]*schema.Profile{counted}), []ruleCase{
+		{q: "total quantity", ok: []string{"sum(units)"}},
+	})
+}
+
+// TestCatalogWordsNotFiller checks that a word usually read as filler
+// ("return") blocks an answer when it names another table's rows.
+func TestCatalogWordsNotFiller(t *testing.T) {
+	customers := shopTables(true)[1]
+	returns := ptable("lake.shop2.returns", pcol("return_id", "BIGINT"), pcol("reason", "VARCHAR", "Damaged", "Late"))
+	const q = "count customers by segment and return it"
+	checkRules(t, offline.New([]*schema.Profile{customers}), []ruleCase{
+		{q: q, ok: []string{"GROUP BY segment"}},
+	})
+	checkRules(t, offline.New([]*schema.Profile{customers, returns}), []ruleCase{
+		{q: q, refused: `"return"`},
+		{q: "number of returns by segment", refused: `"returns" name another table or its columns`},
+	})
+}
+
+// TestValueSigns checks that values spelled with a comparison sign are
+// told apart by the words around the number, and tie without them.
+func TestValueSigns(t *testing.T) {
+	p := ptable("lake.census2.adult", pcol("age", "INTEGER"), pcol("income", "VARCHAR", "<=50K", ">50K"))
+	checkRules(t, offline.New([]*schema.Profile{p}), []ruleCase{
+		{q: "How many people earn more than 50K?", ok: []string{"income = '>50K'"}},
+		{q: "How many people earn over 50K?", ok: []string{"income = '>50K'"}},
+		{q: "average age of people earning 50K or less", ok: []string{"avg(age)", "income = '<=50K'"}},
+		{q: "How many people earn >50K", ok: []string{"income = '>50K'"}},
+		{q: "How many people earn 50K?", refused: `"50K" could be '<=50K' or '>50K'`},
+	})
+}
+
+// TestStopWordsNameNoColumn checks that a stop word alone never names a
+// column whose name holds it as a word (in_stock, on_sale, has_warranty),
+// while the whole name still does.
+func TestStopWordsNameNoColumn(t *testing.T) {
+	p := ptable("lake.s.catalog_items",
+		pcol("item", "VARCHAR", "Hammer", "Drill", "Saw"),
+		pcol("category", "VARCHAR", "Tools", "Garden"),
+		pcol("in_stock", "BOOLEAN"),
+		pcol("on_sale", "BOOLEAN"),
+		pcol("price", "DECIMAL(8,2)"),
+	)
+	checkRules(t, offline.New([]*schema.Profile{p}), []ruleCase{
+		{q: "List items in the Tools category", ok: []string{"category = 'Tools'"}, absent: []string{"in_stock"}},
+		{q: "average price of items on the Garden category", ok: []string{"category = 'Garden'"}, absent: []string{"on_sale"}},
+		{q: "how many items are in stock", ok: []string{"WHERE in_stock"}},
+		{q: "average price of items on sale", ok: []string{"WHERE on_sale"}},
+	})
+}
+
+// TestPerCountIsRatio checks that "per" before a count column reads as a
+// ratio the planner refuses, while "per" before a category still groups.
+func TestPerCountIsRatio(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{shipments()}), []ruleCase{
+		{q: "average freight cost per package", refused: "ratio to pkg_cnt"},
+		{q: "average freight cost per carrier", ok: []string{"avg(frt_cost)", "GROUP BY carrier_cd"}},
+	})
+}
+
+// TestCopulaCondition checks that an unknown word after "is", "are",
+// "was" or "were" blocks an answer (it says which rows), unless it is a
+// verb that says nothing about the rows ("placed", "created").
+func TestCopulaCondition(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{staff()}), []ruleCase{
+		{q: "how many staff were late", refused: `"late"`},
+		{q: "how many staff in Berlin are suspended", refused: `"suspended"`},
+		{q: "how many staff were placed in Berlin", ok: []string{`"officeCity" = 'Berlin'`}},
+		{q: "how many staff were created", ok: []string{"count(*)"}},
+	})
+}
+
+// TestValueInTwoColumns checks that words matching values of two columns
+// equally are refused, unless one value is spelled as the question spells
+// it, and that another table may not settle them alone.
+func TestValueInTwoColumns(t *testing.T) {
+	people := ptable("lake.org.people", pcol("personId", "INTEGER"), pcol("dept", "VARCHAR", "Engineering", "Sales"),
+		pcol("title", "VARCHAR", "Engineer", "Manager"), pcol("salary", "DECIMAL(10,2)"))
+	depts := ptable("lake.org.depts", pcol("deptName", "VARCHAR", "Engineering", "Sales"), pcol("budget", "BIGINT"))
+	checkRules(t, offline.New([]*schema.Profile{people}), []ruleCase{
+		{q: "average salary of engineers", refused: `"engineers" could be dept 'Engineering' or title 'Engineer'`},
+		{q: "average salary in Engineering", ok: []string{"dept = 'Engineering'"}},
+		{q: "average salary of an Engineer", ok: []string{"title = 'Engineer'"}},
+	})
+	// A value whose words also name its own column beats a value that
+	// only spells them.
+	subs := ptable("lake.tel.subs", pcol("subId", "INTEGER"), pcol("InternetService", "VARCHAR", "DSL", "Fiber", "No"),
+		pcol("OnlineSecurity", "VARCHAR", "No", "No internet service", "Yes"))
+	checkRules(t, offline.New([]*schema.Profile{subs}), []ruleCase{
+		{q: "how many subs have no internet service", ok: []string{`"InternetService" = 'No'`}},
+	})
+	checkRules(t, offline.New([]*schema.Profile{people, depts}), []ruleCase{
+		{q: "how many engineers", refused: "in lake.org.people"},
+		{q: "total budget for Sales", ok: []string{"sum(budget)", `"deptName" = 'Sales'`}},
+	})
+}
+
+// TestVersus checks that "A vs B" over two values of one column groups by
+// that column, one row each, and that a comparison of anything else is
+// refused rather than read as a filter.
+func TestVersus(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{staff()}), []ruleCase{
+		{q: "average salary Austin vs Berlin", ok: []string{`"officeCity" IN ('Austin', 'Berlin')`, `GROUP BY "officeCity"`}},
+		{q: "average salary: London versus Berlin", ok: []string{`GROUP BY "officeCity"`}},
+		{q: "remote vs Engineer staff", refused: "could not tell what the question compares"},
+	})
+}
