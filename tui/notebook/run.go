@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/floehq/floe/internal/sqltext"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
 )
@@ -108,7 +109,7 @@ func (m *Model) runRange(from, to int) tea.Cmd {
 func (m *Model) Preview(ns, table string) tea.Cmd {
 	name := "lake." + ns + "." + table
 	c := &notebooks.Cell{ID: PreviewID, Kind: notebooks.Code, Lang: notebooks.LangSQL,
-		Source: "SELECT * FROM lake." + quoteIdent(ns) + "." + quoteIdent(table) + " LIMIT 1000"}
+		Source: "SELECT * FROM lake." + sqltext.Quote(ns) + "." + sqltext.Quote(table) + " LIMIT 1000"}
 	r := &run{preview: c, title: "Preview of " + name + " (first 1,000 rows) · esc back", name: table}
 	m.lastPreview = r
 	return m.enqueue([]*run{r})
@@ -139,18 +140,6 @@ func (m *Model) RerunPreview() tea.Cmd {
 		return nil
 	}
 	return m.enqueue([]*run{{preview: m.lastPreview.preview, title: m.lastPreview.title, name: m.lastPreview.name}})
-}
-
-func quoteIdent(s string) string {
-	out := `"`
-	for _, r := range s {
-		if r == '"' {
-			out += `""`
-		} else {
-			out += string(r)
-		}
-	}
-	return out + `"`
 }
 
 func (m *Model) enqueue(runs []*run) tea.Cmd {

@@ -104,6 +104,9 @@ type row struct {
 	note   string // a loading or error line
 }
 
+// The compiler checks that Model is a screen component.
+var _ component.Component = (*Model)(nil)
+
 // Model is the catalog tree component.
 type Model struct {
 	common        component.Common

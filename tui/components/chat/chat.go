@@ -77,6 +77,9 @@ type entry struct {
 	done      bool
 }
 
+// The compiler checks that Model is a screen component.
+var _ component.Component = (*Model)(nil)
+
 // Model is the chat pane.
 type Model struct {
 	common        component.Common

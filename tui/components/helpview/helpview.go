@@ -12,6 +12,9 @@ import (
 	"github.com/floehq/floe/tui/keymap"
 )
 
+// The compiler checks that Model is a screen component.
+var _ component.Component = (*Model)(nil)
+
 // Model is the help overlay component.
 type Model struct {
 	common        component.Common

@@ -37,6 +37,9 @@ type item struct {
 // headerLines are the box's lines above the list: border, title, filter.
 const headerLines = 3
 
+// The compiler checks that Model is a screen component.
+var _ component.Component = (*Model)(nil)
+
 // Model is the history browser component.
 type Model struct {
 	common        component.Common

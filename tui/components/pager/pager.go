@@ -15,6 +15,9 @@ import (
 	"github.com/floehq/floe/tui/component"
 )
 
+// The compiler checks that Model is a screen component.
+var _ component.Component = (*Model)(nil)
+
 // Model is the results pager component.
 type Model struct {
 	common        component.Common

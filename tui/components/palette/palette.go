@@ -43,6 +43,9 @@ const (
 	chromeLines = headerLines + 1
 )
 
+// The compiler checks that Model is a screen component.
+var _ component.Component = (*Model)(nil)
+
 // Model is the palette component.
 type Model struct {
 	common        component.Common

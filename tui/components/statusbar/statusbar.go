@@ -29,6 +29,9 @@ type State struct {
 	FullKey string
 }
 
+// The compiler checks that Model is a screen component.
+var _ component.Component = (*Model)(nil)
+
 // Model is the status bar component.
 type Model struct {
 	common component.Common
