@@ -60,7 +60,9 @@ func TestRemoveOrphanFiles(t *testing.T) {
 		{name: "dry run lists and deletes nothing", later: 4 * 24 * time.Hour, dryRun: true,
 			call: func(string) string { return "CALL remove_orphan_files('o.t', dry_run => true)" }},
 		{name: "four days later the orphans go", later: 4 * 24 * time.Hour,
-			call: func(string) string { return "CALL system.remove_orphan_files(table => 'lake.o.t', max_concurrent_deletes => 3)" }},
+			call: func(string) string {
+				return "CALL system.remove_orphan_files(table => 'lake.o.t', max_concurrent_deletes => 3)"
+			}},
 		{name: "older_than in the future takes every orphan",
 			call: func(string) string {
 				return "CALL remove_orphan_files('o.t', older_than => now()::TIMESTAMP + INTERVAL 1 MINUTE, dry_run => false)"
