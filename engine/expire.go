@@ -107,6 +107,7 @@ func (w *Warehouse) ExpireSnapshots(ctx context.Context, ns, name string, opts E
 	}
 	defer func() { unlock() }()
 	var before, after *table.Table
+	var others *reachSet
 	for attempt := 1; ; attempt++ {
 		cur, err := w.Table(ctx, ns, name)
 		if err != nil {
@@ -122,6 +123,13 @@ func (w *Warehouse) ExpireSnapshots(ctx context.Context, ns, name string, opts E
 		sel := selectExpired(md, now, opts)
 		if len(sel.expire) == 0 && len(sel.dropRefs) == 0 {
 			return rep, nil
+		}
+		if others == nil {
+			// Before the commit: a catalog entry that cannot be read stops
+			// the expiry while nothing has changed yet.
+			if others, err = w.othersReach(ctx, ns, name); err != nil {
+				return fail(err)
+			}
 		}
 		var updates []table.Update
 		for _, ref := range sel.dropRefs {
@@ -159,7 +167,7 @@ func (w *Warehouse) ExpireSnapshots(ctx context.Context, ns, name string, opts E
 	// file only removed snapshots reached.
 	unlock()
 	unlock = func() {}
-	doomed, kept, err := w.unreachedAfter(ctx, ns, name, before, after)
+	doomed, kept, err := w.unreachedAfter(ctx, before, after, others)
 	if err != nil {
 		return rep, fmt.Errorf("expire snapshots of %s: the snapshots are expired, but their files were left (remove_orphan_files removes them later): %w", rep.Table, err)
 	}
@@ -285,10 +293,11 @@ type doomedFile struct {
 }
 
 // unreachedAfter lists the files before reached and after does not, that
-// no other catalog entry reaches, inside the warehouse: what an expiry
-// frees. Metadata files are never listed. kept counts the files it kept
-// for another entry's sake or for lying outside the warehouse.
-func (w *Warehouse) unreachedAfter(ctx context.Context, ns, name string, before, after *table.Table) ([]doomedFile, int, error) {
+// others (what the other catalog entries reach) does not hold, inside the
+// warehouse: what an expiry frees. Metadata files are never listed. kept
+// counts the files it kept for another entry's sake or for lying outside
+// the warehouse.
+func (w *Warehouse) unreachedAfter(ctx context.Context, before, after *table.Table, others *reachSet) ([]doomedFile, int, error) {
 	// Candidates are whatever the old metadata mentions; kept is what a
 	// reader of a kept snapshot opens.
 	old, cur := newReachSet(), newLiveReachSet()
@@ -303,13 +312,6 @@ func (w *Warehouse) unreachedAfter(ctx context.Context, ns, name string, before,
 		if !cur.has(p) && old.info[p].kind != kindMetadata {
 			candidates = append(candidates, p)
 		}
-	}
-	if len(candidates) == 0 {
-		return nil, 0, nil
-	}
-	others, err := w.othersReach(ctx, ns, name)
-	if err != nil {
-		return nil, 0, err
 	}
 	slices.Sort(candidates)
 	var doomed []doomedFile

@@ -2,6 +2,7 @@ package lakesql
 
 import (
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -133,6 +134,37 @@ func TestMaintenanceBadArguments(t *testing.T) {
 			}
 		})
 	}
+	t.Run("another table that cannot be read", func(t *testing.T) {
+		// lake.e.broken's metadata file no longer parses: nothing can
+		// tell whether it shares lake.e.t's files, so nothing changes.
+		meta := filepath.Join(t.TempDir(), "broken.metadata.json")
+		cur, _ := engine.LocalPath(f.table("e", "t").MetadataLocation())
+		b, err := os.ReadFile(cur)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(meta, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f.exec(`CALL register_table('e.broken', '` + meta + `')`)
+		defer f.exec(`DROP TABLE lake.e.broken`)
+		if err := os.WriteFile(meta, []byte("{"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		laterBy(t, 6*24*time.Hour)
+		g := openLakeAt(t, f.dir) // a new process: nothing of lake.e.broken is cached
+		before := g.committed("e", "t")
+		files := dirFiles(t, f.dir)
+		for _, call := range []string{"CALL expire_snapshots('e.t')", "CALL remove_orphan_files('e.t')"} {
+			wantErr(t, g.fails(call), nil, "lake.e.t", "cannot tell whether lake.e.broken shares the files")
+		}
+		if diff := cmp.Diff(before, g.committed("e", "t")); diff != "" {
+			t.Errorf("the table changed (-before +after):\n%s", diff)
+		}
+		if diff := cmp.Diff(files, dirFiles(t, f.dir)); diff != "" {
+			t.Errorf("files changed (-before +after):\n%s", diff)
+		}
+	})
 	t.Run("FLOE_NOW that is not a time", func(t *testing.T) {
 		t.Setenv(engine.EnvNow, "next tuesday")
 		for _, call := range []string{"CALL expire_snapshots('e.t')", "CALL remove_orphan_files('e.t')"} {
