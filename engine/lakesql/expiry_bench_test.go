@@ -121,3 +121,13 @@ func BenchmarkExpireSnapshots(b *testing.B) {
 	b.ReportMetric(float64(expire)/float64(insert), "x_insert")
 	b.ReportMetric(float64(deleted)/float64(b.N), "files_deleted/op")
 }
+
+// TestMain removes the warehouse expiryBenchWarehouse built, once every
+// benchmark run of the process is done.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if expiryBenchDir != "" {
+		os.RemoveAll(expiryBenchDir)
+	}
+	os.Exit(code)
+}
