@@ -1,12 +1,14 @@
 // Package engine owns floe's Iceberg tables: the warehouse and its embedded
 // catalog, table creation and schema evolution, scan planning (snapshot,
-// partition and column-statistics pruning) and atomic commits of data files
-// written by DuckDB. A warehouse may also take its catalog from a remote
-// Iceberg REST catalog (OpenRemote), whose tables' files it reads and
-// writes locally. Every file it and iceberg-go open, create, list or
-// remove goes through the warehouse's filesystem seam (engine/vfs); DuckDB
-// reads and writes local paths itself. It is built on
-// github.com/apache/iceberg-go and imports no other floe package but
-// internal/sqltext, the leaf that writes SQL names and strings
+// partition and column-statistics pruning), atomic commits of data files
+// written by DuckDB, and table maintenance (snapshot expiry, orphan-file
+// removal, manifest rewrites), which never deletes a file another catalog
+// entry reaches and measures ages from Now (FLOE_NOW). A warehouse may also
+// take its catalog from a remote Iceberg REST catalog (OpenRemote), whose
+// tables' files it reads and writes locally. Every file it and iceberg-go
+// open, create, list or remove goes through the warehouse's filesystem
+// seam (engine/vfs); DuckDB reads and writes local paths itself. It is
+// built on github.com/apache/iceberg-go and imports no other floe package
+// but internal/sqltext, the leaf that writes SQL names and strings
 // (engine/restserver serves a warehouse over REST).
 package engine

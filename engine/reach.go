@@ -12,18 +12,55 @@ import (
 )
 
 // reachSet collects the files table metadata reaches, by local path (a
-// location that is not local keeps its spelling). Manifests are read once
-// however many tables or snapshots share them.
+// location that is not local keeps its spelling), with what each is and
+// its size where the metadata says. Manifests are read once however many
+// tables or snapshots share them.
 type reachSet struct {
 	files     map[string]bool
+	info      map[string]fileInfo
 	manifests map[string]bool
+	// live counts only the live (added or existing) entries of manifests:
+	// a file a manifest lists as deleted is not part of that manifest's
+	// snapshots, so only an older snapshot, where it is live, reaches it.
+	// Without live, deleted entries count too, which is what a check that
+	// must err on the side of keeping (another table's files) wants.
+	live bool
+}
+
+// fileKind says what a file reached from table metadata is.
+type fileKind uint8
+
+const (
+	kindOther fileKind = iota
+	kindMetadata
+	kindManifestList
+	kindManifest
+	kindData
+	kindPositionDeletes // position-delete files and deletion-vector Puffin files
+	kindEqualityDeletes
+	kindStatistics // table and partition statistics files
+)
+
+// fileInfo is what the metadata says of a file it reaches; size is 0
+// where it does not say (metadata files, manifest lists).
+type fileInfo struct {
+	kind fileKind
+	size int64
 }
 
 func newReachSet() *reachSet {
-	return &reachSet{files: map[string]bool{}, manifests: map[string]bool{}}
+	return &reachSet{files: map[string]bool{}, info: map[string]fileInfo{}, manifests: map[string]bool{}}
 }
 
-func (r *reachSet) add(loc string) {
+// newLiveReachSet is a reachSet of live entries only: what the readers
+// of the snapshots open.
+func newLiveReachSet() *reachSet {
+	r := newReachSet()
+	r.live = true
+	return r
+}
+
+func (r *reachSet) add(loc string, kind fileKind, size int64) {
 	if loc == "" {
 		return
 	}
@@ -31,6 +68,9 @@ func (r *reachSet) add(loc string) {
 		loc = path.Clean(p)
 	}
 	r.files[loc] = true
+	if old, seen := r.info[loc]; !seen || old.kind == kindOther || old.size == 0 && size > 0 {
+		r.info[loc] = fileInfo{kind, size}
+	}
 }
 
 func (r *reachSet) has(p string) bool { return r.files[p] }
@@ -38,19 +78,18 @@ func (r *reachSet) has(p string) bool { return r.files[p] }
 // addTable adds every file a table's metadata reaches: the metadata file
 // and the ones in its metadata log, statistics and partition-statistics
 // files, and for every snapshot its manifest list, manifests, and the
-// data and delete files they list (live or not: a file a manifest still
-// names is one some reader of some snapshot may open).
+// data and delete files they list (live or not, unless r.live).
 func (r *reachSet) addTable(ctx context.Context, t *table.Table) error {
 	md := t.Metadata()
-	r.add(t.MetadataLocation())
+	r.add(t.MetadataLocation(), kindMetadata, 0)
 	for e := range md.PreviousFiles() {
-		r.add(e.MetadataFile)
+		r.add(e.MetadataFile, kindMetadata, 0)
 	}
 	for sf := range md.Statistics() {
-		r.add(sf.StatisticsPath)
+		r.add(sf.StatisticsPath, kindStatistics, sf.FileSizeInBytes)
 	}
 	for sf := range md.PartitionStatistics() {
-		r.add(sf.StatisticsPath)
+		r.add(sf.StatisticsPath, kindStatistics, sf.FileSizeInBytes)
 	}
 	snaps := md.Snapshots()
 	if len(snaps) == 0 {
@@ -64,7 +103,7 @@ func (r *reachSet) addTable(ctx context.Context, t *table.Table) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		r.add(s.ManifestList)
+		r.add(s.ManifestList, kindManifestList, 0)
 		if s.ManifestList == "" {
 			continue
 		}
@@ -85,16 +124,23 @@ func (r *reachSet) addManifests(fs icebergio.IO, mfs []iceberg.ManifestFile) err
 			continue
 		}
 		r.manifests[mf.FilePath()] = true
-		r.add(mf.FilePath())
-		for e, err := range mf.Entries(fs, false) {
+		r.add(mf.FilePath(), kindManifest, mf.Length())
+		for e, err := range mf.Entries(fs, r.live) {
 			if err != nil {
 				return fmt.Errorf("read manifest %s: %w", mf.FilePath(), err)
 			}
 			// The iterator may reuse an entry's memory: keep copies.
 			df := e.DataFile()
-			r.add(strings.Clone(df.FilePath()))
+			kind := kindData
+			switch df.ContentType() {
+			case iceberg.EntryContentPosDeletes:
+				kind = kindPositionDeletes
+			case iceberg.EntryContentEqDeletes:
+				kind = kindEqualityDeletes
+			}
+			r.add(strings.Clone(df.FilePath()), kind, df.FileSizeBytes())
 			if ref := df.ReferencedDataFile(); ref != nil {
-				r.add(strings.Clone(*ref))
+				r.add(strings.Clone(*ref), kindData, 0)
 			}
 		}
 	}

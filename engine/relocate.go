@@ -136,7 +136,7 @@ func (w *Warehouse) removeReplaced(ctx context.Context, replaced map[string]bool
 		if slices.Contains(relocated, e.ident()) {
 			continue
 		}
-		keep.add(e.metadataLocation)
+		keep.add(e.metadataLocation, kindMetadata, 0)
 		t, err := w.Table(ctx, e.ns, e.name)
 		if err != nil {
 			return 0

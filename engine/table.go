@@ -372,11 +372,17 @@ func (t *Table) AlterSchema(ctx context.Context, changes ...SchemaChange) (*Tabl
 // Snapshots returns the table's snapshots, oldest first.
 func (t *Table) Snapshots() []table.Snapshot { return t.tbl.Metadata().Snapshots() }
 
+// snapshotsName names the table's $snapshots metadata table.
+func (t *Table) snapshotsName() string {
+	return "lake." + QuoteIdent(t.NS) + "." + QuoteIdent(t.Name+"$snapshots")
+}
+
 // SnapshotByID resolves a time-travel VERSION.
 func (t *Table) SnapshotByID(id int64) (*table.Snapshot, error) {
 	s := t.tbl.SnapshotByID(id)
 	if s == nil {
-		return nil, fmt.Errorf("%s has no snapshot %d: %w", t.Ident(), id, ErrNoSuchSnapshot)
+		return nil, fmt.Errorf("%s has no snapshot %d (never had, or expire_snapshots removed it; %s lists those it has): %w",
+			t.Ident(), id, t.snapshotsName(), ErrNoSuchSnapshot)
 	}
 	return s, nil
 }
@@ -386,7 +392,8 @@ func (t *Table) SnapshotByID(id int64) (*table.Snapshot, error) {
 func (t *Table) SnapshotAsOf(ts time.Time) (*table.Snapshot, error) {
 	s := t.tbl.SnapshotAsOf(ts.UnixMilli(), true)
 	if s == nil {
-		return nil, fmt.Errorf("%s has no snapshot at or before %s: %w", t.Ident(), ts.UTC().Format(time.RFC3339Nano), ErrNoSuchSnapshot)
+		return nil, fmt.Errorf("%s has no snapshot at or before %s (none was taken yet, or expire_snapshots removed it; %s lists those it has): %w",
+			t.Ident(), ts.UTC().Format(time.RFC3339Nano), t.snapshotsName(), ErrNoSuchSnapshot)
 	}
 	return s, nil
 }

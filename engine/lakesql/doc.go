@@ -12,7 +12,9 @@
 // their scans planned (refs.go, prune.go) on the same tokens, and DuckDB
 // runs it.
 //
-// CALL runs the session's procedures: the engine's own
-// (rewrite_data_files, rewrite_position_delete_files, register_table) and
-// those given to Open with WithProcedure.
+// CALL runs the session's procedures: the engine's own, with Spark's
+// names, arguments and result columns (rewrite_data_files,
+// rewrite_position_delete_files and rewrite_manifests in maintenance.go
+// and expiry.go; expire_snapshots and remove_orphan_files in expiry.go;
+// register_table) and those given to Open with WithProcedure.
 package lakesql

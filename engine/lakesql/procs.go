@@ -35,7 +35,10 @@ var (
 // CALL register_table is parsed apart (its arguments are not evaluated)
 // but listed with them.
 var builtinProcedures = map[string]Procedure{
+	"expire_snapshots":              expireSnapshots,
+	"remove_orphan_files":           removeOrphanFiles,
 	"rewrite_data_files":            rewriteDataFiles,
+	"rewrite_manifests":             rewriteManifests,
 	"rewrite_position_delete_files": rewritePositionDeletes,
 }
 

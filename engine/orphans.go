@@ -1,0 +1,169 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+)
+
+// DefaultOrphanAge is how old a file must be before remove_orphan_files
+// takes it when no older_than is given (Spark's default): a file younger
+// than that may belong to a commit still in flight.
+const DefaultOrphanAge = 3 * 24 * time.Hour
+
+// OrphanOptions say which unreferenced files RemoveOrphanFiles removes.
+type OrphanOptions struct {
+	// OlderThan: only files last modified before it are taken. The zero
+	// time means DefaultOrphanAge before Now.
+	OlderThan time.Time
+	// Location is the directory to look in, the table's location or a
+	// directory inside it; "" means the table's location.
+	Location string
+	// DryRun lists the orphan files without deleting them.
+	DryRun bool
+	// MaxConcurrentDeletes bounds the deletions in flight; 0 means one at
+	// a time. Negative is an error.
+	MaxConcurrentDeletes int
+}
+
+// OrphanFile is a file no metadata reaches.
+type OrphanFile struct {
+	// Location is the file's location, a file:// URI.
+	Location string
+	// Size is its size in bytes.
+	Size int64
+}
+
+// OrphanReport says what RemoveOrphanFiles found and did.
+type OrphanReport struct {
+	// Table is the table, lake.ns.t.
+	Table string
+	// Orphans are the orphan files, sorted: those deleted, or on a dry run
+	// those that would be.
+	Orphans []OrphanFile
+	// Deleted counts the files deleted; 0 on a dry run.
+	Deleted int
+}
+
+// RemoveOrphanFiles deletes the files under the table's location that no
+// metadata reaches and that are older than opts.OlderThan: what a killed
+// write or an interrupted cleanup leaves behind. Reached are, as in
+// Iceberg's DeleteOrphanFiles: the current metadata file and every
+// metadata file its metadata log still lists, statistics files, and for
+// every snapshot its manifest list, manifests and the data and delete
+// files they name; and, beyond Iceberg, everything every other catalog
+// entry reaches, so a table registered over the same files keeps them. A
+// metadata file the log no longer lists is an orphan like any other file.
+//
+// The table stays locked against other floe commits meanwhile; the age
+// margin protects files a writer has written but not yet committed, which
+// is why it should stay in days.
+func (w *Warehouse) RemoveOrphanFiles(ctx context.Context, ns, name string, opts OrphanOptions) (OrphanReport, error) {
+	rep := OrphanReport{Table: "lake." + ns + "." + name}
+	fail := func(err error) (OrphanReport, error) {
+		return rep, fmt.Errorf("remove orphan files of %s: %w", rep.Table, err)
+	}
+	switch {
+	case opts.MaxConcurrentDeletes < 0:
+		return fail(fmt.Errorf("max_concurrent_deletes must be positive, not %d", opts.MaxConcurrentDeletes))
+	case w.db == nil:
+		return fail(fmt.Errorf("%w: removing orphan files of a remote catalog's table is not supported yet", ErrRemoteCatalog))
+	}
+	now, err := Now()
+	if err != nil {
+		return fail(err)
+	}
+	cutoff := opts.OlderThan
+	if cutoff.IsZero() {
+		cutoff = now.Add(-DefaultOrphanAge)
+	}
+
+	unlock, err := w.lockTable(ctx, ns, name)
+	if err != nil {
+		return fail(err)
+	}
+	defer unlock()
+	t, err := w.Table(ctx, ns, name)
+	if err != nil {
+		return fail(err)
+	}
+	if err := t.checkWritable(); err != nil {
+		return fail(err)
+	}
+	if !opts.DryRun && !t.Properties().GetBool("gc.enabled", true) {
+		return fail(ErrGCDisabled)
+	}
+	loc, ok := cleanLocal(t.Location())
+	if !ok {
+		return fail(fmt.Errorf("its location %s is not on the local filesystem", t.Location()))
+	}
+	root := loc
+	if opts.Location != "" {
+		root, ok = cleanLocal(opts.Location)
+		if !ok || !within(root, loc) {
+			return fail(fmt.Errorf("location %s is not inside the table's location %s", opts.Location, loc))
+		}
+	}
+	if !opts.DryRun && (!within(root, w.dir) || root == w.dir) {
+		return fail(fmt.Errorf("its location %s is outside this warehouse; floe deletes files only inside it (dry_run => true lists them)", root))
+	}
+
+	reached := newLiveReachSet()
+	if err := reached.addTable(ctx, t.tbl); err != nil {
+		return fail(err)
+	}
+	others, err := w.othersReach(ctx, ns, name)
+	if err != nil {
+		return fail(err)
+	}
+	var orphans []doomedFile
+	err = w.fs.Walk(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return ctx.Err()
+		}
+		if q, ok := cleanLocal(p); ok {
+			p = q
+		}
+		if reached.has(p) || others.has(p) || w.reserved(p) {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if !info.ModTime().Before(cutoff) {
+			return nil
+		}
+		orphans = append(orphans, doomedFile{p, fileInfo{kindOther, info.Size()}})
+		return nil
+	})
+	if err != nil {
+		return fail(fmt.Errorf("list %s: %w", root, err))
+	}
+	slices.SortFunc(orphans, func(a, b doomedFile) int { return strings.Compare(a.path, b.path) })
+	if !opts.DryRun {
+		deleted, errs := w.removeFiles(ctx, orphans, opts.MaxConcurrentDeletes)
+		orphans, rep.Deleted = deleted, len(deleted)
+		if errs != nil {
+			rep.Orphans = orphanList(orphans)
+			return rep, fmt.Errorf("remove orphan files of %s: deleted %d, but some could not be deleted: %w", rep.Table, rep.Deleted, errs)
+		}
+	}
+	rep.Orphans = orphanList(orphans)
+	return rep, nil
+}
+
+func orphanList(files []doomedFile) []OrphanFile {
+	out := make([]OrphanFile, len(files))
+	for i, f := range files {
+		out[i] = OrphanFile{FileURI(path.Clean(f.path)), f.size}
+	}
+	return out
+}
