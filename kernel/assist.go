@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/floehq/floe/agent"
+	"github.com/floehq/floe/agent/lake"
 	"github.com/floehq/floe/engine/lakesql"
 	"github.com/floehq/floe/notebooks"
 )
@@ -254,7 +255,7 @@ func (s *Session) assistant() *agent.Agent {
 type agentLake struct {
 	gate gate
 	sess *lakesql.Session
-	cat  *agent.LakeCatalog
+	cat  *lake.Catalog
 }
 
 // close closes the confined session, waiting for a query on it.
@@ -277,7 +278,7 @@ var _ agent.Catalog = agentCatalog{}
 
 // enter waits for the confined session, opening it on first use; the
 // caller calls the returned unlock when done.
-func (a agentCatalog) enter(ctx context.Context) (*agent.LakeCatalog, func(), error) {
+func (a agentCatalog) enter(ctx context.Context) (*lake.Catalog, func(), error) {
 	l := &a.s.assist.lake
 	if err := l.gate.lock(ctx); err != nil {
 		return nil, nil, err
@@ -288,7 +289,7 @@ func (a agentCatalog) enter(ctx context.Context) (*agent.LakeCatalog, func(), er
 			l.gate.unlock()
 			return nil, nil, fmt.Errorf("open the agent's session: %w", err)
 		}
-		l.sess, l.cat = sess, agent.NewLakeCatalog(sess)
+		l.sess, l.cat = sess, lake.NewCatalog(sess)
 	}
 	return l.cat, l.gate.unlock, nil
 }
