@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/floehq/floe/agent/lake"
 	"github.com/floehq/floe/agent/schema"
 	"github.com/floehq/floe/engine/lakesql"
 )
@@ -71,7 +72,7 @@ func BenchmarkOfflineAsk(b *testing.B) {
 	t0 := time.Now()
 	s := bigLake(b)
 	b.Logf("302 lake tables created in %v", time.Since(t0).Round(time.Millisecond))
-	cat := NewLakeCatalog(s)
+	cat := lake.NewCatalog(s)
 	a := New(Config{}, cat)
 	qs := []string{
 		"What is the churn rate by contract?",
@@ -131,7 +132,7 @@ func BenchmarkProfileLargeTable(b *testing.B) {
 			mustExec(b, s, "INSERT INTO lake.big.events "+sel)
 		}
 	}
-	cat := NewLakeCatalog(s)
+	cat := lake.NewCatalog(s)
 	tbl := lakeTable(b, cat, "lake.big.events")
 	var meta, full []time.Duration
 	b.ResetTimer()

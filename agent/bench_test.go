@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/floehq/floe/agent/internal/agenttest"
+	"github.com/floehq/floe/agent/lake"
 )
 
 // loopQuestions are the tuned question set with their reference SQL.
@@ -60,7 +61,7 @@ func BenchmarkAgentLoop(b *testing.B) {
 			"usage": map[string]any{"prompt_tokens": 1, "completion_tokens": 1}})
 	}))
 	defer srv.Close()
-	cat := NewLakeCatalog(samples)
+	cat := lake.NewCatalog(samples)
 	a := New(Config{Provider: ProviderOpenAI, Model: "m", BaseURL: srv.URL + "/v1", APIKey: "k"}, cat)
 	var overhead, loop, direct, offlineAsk []time.Duration
 	off := New(Config{}, cat)

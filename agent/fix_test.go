@@ -5,12 +5,14 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/floehq/floe/agent/lake"
 )
 
 func TestFixCellOffline(t *testing.T) {
 	ctx := context.Background()
-	a := New(Config{}, NewLakeCatalog(samples))
-	cat := NewLakeCatalog(samples)
+	a := New(Config{}, lake.NewCatalog(samples))
+	cat := lake.NewCatalog(samples)
 	for _, tt := range []struct{ src, want string }{
 		{"SELECT contract, avg(churn::INT) FROM lake.samples.customers GROUP BY 1", "churned"},
 		{"SELECT count(*) FROM lake.samples.customer", "lake.samples.customers"},
@@ -38,7 +40,7 @@ func TestFixCellModel(t *testing.T) {
 		step{text: "```sql\nSELECT count(*) FROM lake.samples.customers WHERE churn_flag\n```\nUse the flag."},
 		step{text: "```sql\nSELECT count(*) FROM lake.samples.customers WHERE churned\n```\nchurned is a boolean."},
 	)
-	a := New(f.openAIConfig(), NewLakeCatalog(samples))
+	a := New(f.openAIConfig(), lake.NewCatalog(samples))
 	fx, err := a.FixCell(ctx, "SELECT count(*) FROM lake.samples.customers WHERE churn", "sql", `Referenced column "churn" not found`)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +51,7 @@ func TestFixCellModel(t *testing.T) {
 
 	// Go is proposed, never run.
 	g := newFakeLLM(t, step{text: "```go\nx := 1 + 2\n```\nThe expression was cut short."})
-	fx, err = New(g.openAIConfig(), NewLakeCatalog(samples)).FixCell(ctx, "x := 1 +", "go", "expected operand")
+	fx, err = New(g.openAIConfig(), lake.NewCatalog(samples)).FixCell(ctx, "x := 1 +", "go", "expected operand")
 	if err != nil {
 		t.Fatal(err)
 	}

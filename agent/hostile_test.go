@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/floehq/floe/agent/lake"
 	"github.com/floehq/floe/agent/schema"
 	"github.com/floehq/floe/engine/lakesql"
 )
@@ -158,7 +159,7 @@ func TestGuardAllowsAnalystCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer confined.Close()
-	cat := NewLakeCatalog(confined)
+	cat := lake.NewCatalog(confined)
 	corpus := readCorpus(t, "testdata/analyst.sql")
 	for _, e := range corpus {
 		if err := CheckReadOnly(ctx, e.sql); err != nil {
@@ -183,7 +184,7 @@ func TestHostileCorpusThroughProviders(t *testing.T) {
 	sec.addMacros(t, s)
 	// Without the guard these read the secrets: the test is not vacuous.
 	for _, q := range []string{"SELECT content FROM read_text('" + sec.path + "')", "SELECT * FROM leak()"} {
-		res, err := NewLakeCatalog(s).Query(ctx, q, 10)
+		res, err := lake.NewCatalog(s).Query(ctx, q, 10)
 		if err != nil || sec.leak(renderResult(res)) == "" {
 			t.Fatalf("%s does not read the secret unguarded: %v", q, err)
 		}
@@ -211,7 +212,7 @@ func TestHostileCorpusThroughProviders(t *testing.T) {
 			f := newFakeLLM(t, step{text: "none"})
 			cfg := p.cfg(f.srv.URL)
 			cfg.MaxSteps = 5
-			a := New(cfg, NewLakeCatalog(s))
+			a := New(cfg, lake.NewCatalog(s))
 			for _, e := range corpus {
 				q := sec.expand(e.sql)
 				var script []step
@@ -273,7 +274,7 @@ func TestConfinedSessionHoldsWithoutGuard(t *testing.T) {
 	if _, err := s.Conn().ExecContext(ctx, "CREATE MACRO leak() AS TABLE SELECT * FROM read_text('"+sec.path+"')"); err == nil {
 		t.Error("a confined session defined a macro that reads the secret file")
 	}
-	cat := NewLakeCatalog(s)
+	cat := lake.NewCatalog(s)
 	for _, e := range readCorpus(t, "testdata/hostile.sql") {
 		res, err := cat.Query(ctx, sec.expand(e.sql), 100)
 		shown := ""

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/floehq/floe/agent/lake"
 )
 
 func TestOpenAIToolCalls(t *testing.T) {
@@ -25,7 +27,7 @@ func TestOpenAIToolCalls(t *testing.T) {
 		step{text: sqlAnswer("SELECT contract, avg(CAST(churned AS INTEGER)) AS churn_rate FROM lake.samples.customers GROUP BY contract ORDER BY contract") +
 			"\n```chart\n{\"kind\":\"bar\",\"x\":\"contract\",\"y\":\"churn_rate\"}\n```"},
 	)
-	a := New(f.openAIConfig(), NewLakeCatalog(samples))
+	a := New(f.openAIConfig(), lake.NewCatalog(samples))
 	ans, err := a.Ask(ctx, "What is the churn rate by contract?", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +82,7 @@ func TestRepairsBrokenQuery(t *testing.T) {
 		step{text: sqlAnswer("SELECT count(*) FROM lake.samples.customers WHERE churn = true")},
 		step{text: sqlAnswer("SELECT count(*) FROM lake.samples.customers WHERE churned")},
 	)
-	a := New(f.openAIConfig(), NewLakeCatalog(samples))
+	a := New(f.openAIConfig(), lake.NewCatalog(samples))
 	ans, err := a.Ask(ctx, "How many customers churned?", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +103,7 @@ func TestRepairsEmptyResult(t *testing.T) {
 		step{text: sqlAnswer("SELECT region, count(*) AS n FROM lake.samples.customers WHERE internet_service = 'fiber' GROUP BY region")},
 		step{text: sqlAnswer("SELECT region, count(*) AS n FROM lake.samples.customers WHERE internet_service = 'Fiber optic' GROUP BY region")},
 	)
-	a := New(f.openAIConfig(), NewLakeCatalog(samples))
+	a := New(f.openAIConfig(), lake.NewCatalog(samples))
 	ans, err := a.Ask(ctx, "How many fiber customers are there per region?", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -118,7 +120,7 @@ func TestRepairsEmptyResult(t *testing.T) {
 func TestAcceptsConfirmedEmptyResult(t *testing.T) {
 	q := "SELECT * FROM lake.samples.customers WHERE tenure_months > 1000"
 	f := newFakeLLM(t, step{text: sqlAnswer(q)})
-	a := New(f.openAIConfig(), NewLakeCatalog(samples))
+	a := New(f.openAIConfig(), lake.NewCatalog(samples))
 	ans, err := a.Ask(context.Background(), "customers with tenure over 1000 months", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -134,7 +136,7 @@ func TestRetriesRateLimit(t *testing.T) {
 		step{status: http.StatusServiceUnavailable},
 		step{text: sqlAnswer("SELECT count(*) FROM lake.samples.customers")},
 	)
-	a := New(f.openAIConfig(), NewLakeCatalog(samples))
+	a := New(f.openAIConfig(), lake.NewCatalog(samples))
 	ans, err := a.Ask(context.Background(), "How many customers are there?", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -185,7 +187,7 @@ func TestFallsBack(t *testing.T) {
 				cfg = tt.cfg(cfg)
 			}
 			start := time.Now()
-			ans, err := New(cfg, NewLakeCatalog(samples)).Ask(context.Background(), "How many customers churned?", nil)
+			ans, err := New(cfg, lake.NewCatalog(samples)).Ask(context.Background(), "How many customers churned?", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -209,7 +211,7 @@ func TestRetriesAreBounded(t *testing.T) {
 	f := newFakeLLM(t, step{status: 502})
 	cfg := f.openAIConfig()
 	cfg.MaxRetries = 2
-	ans, err := New(cfg, NewLakeCatalog(samples)).Ask(context.Background(), "How many customers are there?", nil)
+	ans, err := New(cfg, lake.NewCatalog(samples)).Ask(context.Background(), "How many customers are there?", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +226,7 @@ func TestRetriesAreBounded(t *testing.T) {
 func TestOllama(t *testing.T) {
 	f := newFakeLLM(t, step{text: "Plan:\n- count the customers\n```sql\nSELECT count(*) AS n FROM lake.samples.customers;\n```\nCounts every customer."})
 	cfg := Config{Provider: ProviderOllama, Model: "llama3.1", BaseURL: f.srv.URL, RetryBackoff: time.Millisecond}
-	ans, err := New(cfg, NewLakeCatalog(samples)).Ask(context.Background(), "How many customers are there?", nil)
+	ans, err := New(cfg, lake.NewCatalog(samples)).Ask(context.Background(), "How many customers are there?", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +250,7 @@ func TestAnthropic(t *testing.T) {
 		step{text: sqlAnswer("SELECT count(*) FROM lake.samples.customers")},
 	)
 	cfg := Config{Provider: ProviderAnthropic, Model: "claude", BaseURL: f.srv.URL + "/v1", APIKey: "k", RetryBackoff: time.Millisecond}
-	ans, err := New(cfg, NewLakeCatalog(samples)).Ask(context.Background(), "How many customers are there?", nil)
+	ans, err := New(cfg, lake.NewCatalog(samples)).Ask(context.Background(), "How many customers are there?", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +265,7 @@ func TestAnthropic(t *testing.T) {
 func TestFollowUpKeepsContext(t *testing.T) {
 	f := newFakeLLM(t, step{text: sqlAnswer("SELECT count(*) FROM lake.samples.customers WHERE churned AND region = 'EU'")})
 	hist := []Turn{{Question: "How many customers churned?", SQL: "SELECT count(*) FROM lake.samples.customers WHERE churned"}}
-	_, err := New(f.openAIConfig(), NewLakeCatalog(samples)).Ask(context.Background(), "now only in the EU", hist)
+	_, err := New(f.openAIConfig(), lake.NewCatalog(samples)).Ask(context.Background(), "now only in the EU", hist)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +280,7 @@ func TestFollowUpKeepsContext(t *testing.T) {
 	}
 
 	// Offline, the follow-up changes the earlier question.
-	ans, err := New(Config{}, NewLakeCatalog(samples)).Ask(context.Background(), "now only in the EU", hist)
+	ans, err := New(Config{}, lake.NewCatalog(samples)).Ask(context.Background(), "now only in the EU", hist)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +294,7 @@ func TestCancel(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := New(f.openAIConfig(), NewLakeCatalog(samples)).Ask(ctx, "How many customers are there?", nil)
+	_, err := New(f.openAIConfig(), lake.NewCatalog(samples)).Ask(ctx, "How many customers are there?", nil)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("err = %v, want the context's deadline", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/floehq/floe/agent/internal/agenttest"
+	"github.com/floehq/floe/agent/lake"
 	"github.com/floehq/floe/agent/schema"
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
@@ -37,9 +38,16 @@ func mustExec(tb testing.TB, s *lakesql.Session, q string) {
 	}
 }
 
-// recordingCatalog is a LakeCatalog that remembers the queries it runs.
+// The lake catalog is what New is given in use: a Catalog with a profile
+// directory.
+var (
+	_ Catalog      = (*lake.Catalog)(nil)
+	_ profileDirer = (*lake.Catalog)(nil)
+)
+
+// recordingCatalog is a lake.Catalog that remembers the queries it runs.
 type recordingCatalog struct {
-	*LakeCatalog
+	*lake.Catalog
 	mu      sync.Mutex
 	queries []string
 }
@@ -48,7 +56,7 @@ func (c *recordingCatalog) Query(ctx context.Context, sql string, maxRows int) (
 	c.mu.Lock()
 	c.queries = append(c.queries, sql)
 	c.mu.Unlock()
-	return c.LakeCatalog.Query(ctx, sql, maxRows)
+	return c.Catalog.Query(ctx, sql, maxRows)
 }
 
 // profiles returns the profile queries run since the last call.
@@ -110,7 +118,7 @@ func TestProfileFromMetadata(t *testing.T) {
 	ctx := context.Background()
 	s := openLake(t)
 	eventsTable(t, s)
-	cat := &recordingCatalog{LakeCatalog: NewLakeCatalog(s)}
+	cat := &recordingCatalog{Catalog: lake.NewCatalog(s)}
 	tbl := lakeTable(t, cat, "lake.ops.events")
 	cat.profiles()
 	p, err := schema.ProfileTable(ctx, cat, tbl)
@@ -144,8 +152,8 @@ func TestProfileFromMetadata(t *testing.T) {
 		t.Fatalf("%d profile queries, want 1: %q", len(qs), qs)
 	}
 	q := qs[0]
-	if files := strings.Count(q, ".parquet"); files == 0 || files > sampleFiles {
-		t.Errorf("the profile query reads %d data files, want 1 to %d of 12:\n%s", files, sampleFiles, q)
+	if files := strings.Count(q, ".parquet"); files == 0 || files > lake.SampleFiles {
+		t.Errorf("the profile query reads %d data files, want 1 to %d of 12:\n%s", files, lake.SampleFiles, q)
 	}
 	if !strings.Contains(q, fmt.Sprintf("LIMIT %d", schema.SampleRows)) || strings.Contains(q, "min(") {
 		t.Errorf("the profile query is not a bounded sample without ranges:\n%s", q)
@@ -160,7 +168,7 @@ func TestProfilesKeptPerSnapshot(t *testing.T) {
 	s := openLake(t)
 	eventsTable(t, s)
 	mustExec(t, s, "CREATE TABLE lake.ops.teams AS SELECT * FROM (VALUES ('red', 3), ('blue', 5)) v(team, members)")
-	cat := &recordingCatalog{LakeCatalog: NewLakeCatalog(s)}
+	cat := &recordingCatalog{Catalog: lake.NewCatalog(s)}
 	ask := func(a *Agent, q string) {
 		t.Helper()
 		if _, err := a.Ask(ctx, q, nil); err != nil {
@@ -206,7 +214,7 @@ func TestProfileCacheOnDisk(t *testing.T) {
 	ctx := context.Background()
 	s := openLake(t)
 	eventsTable(t, s)
-	cat := NewLakeCatalog(s)
+	cat := lake.NewCatalog(s)
 	tbl := lakeTable(t, cat, "lake.ops.events")
 	p, err := schema.ProfileTable(ctx, cat, tbl)
 	if err != nil {
@@ -243,7 +251,7 @@ func TestProfileNumericText(t *testing.T) {
 	mustExec(t, s, `CREATE TABLE lake.csv.charges AS SELECT * FROM (VALUES
   ('29.85', 'a', '12', '007'), (' ', 'b', 'n/a', '12'), ('1889.5', 'c', '3', ''), (NULL, 'd', '4', '5e2')
 ) v(total, label, mixed, code)`)
-	cat := NewLakeCatalog(s)
+	cat := lake.NewCatalog(s)
 	tbl := lakeTable(t, cat, "lake.csv.charges")
 	p, err := schema.ProfileTable(ctx, cat, tbl)
 	if err != nil {

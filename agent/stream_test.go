@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/floehq/floe/agent/lake"
 )
 
 // streamLLM is a loopback server that streams its scripted replies the way
@@ -148,7 +150,7 @@ func TestStreamingTokens(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newStreamLLM(t, tc.script...)
-			a := New(tc.config(f.srv.URL), NewLakeCatalog(samples))
+			a := New(tc.config(f.srv.URL), lake.NewCatalog(samples))
 			var got []string
 			ans, err := a.Ask(ctx, "How many customers are there?", nil, WithTokens(func(s string) { got = append(got, s) }))
 			if err != nil {
@@ -185,7 +187,7 @@ func TestStreamingFix(t *testing.T) {
 	reply := "```sql\nSELECT count(*) FROM lake.samples.customers\n```\nThe table is customers."
 	f := newStreamLLM(t, streamStep{text: reply})
 	cfg := Config{Provider: ProviderOpenAI, Model: "test-model", BaseURL: f.srv.URL + "/v1", APIKey: "k", RetryBackoff: time.Millisecond}
-	a := New(cfg, NewLakeCatalog(samples))
+	a := New(cfg, lake.NewCatalog(samples))
 	var b strings.Builder
 	fx, err := a.FixCell(ctx, "SELECT count(*) FROM lake.samples.customer", "sql", "table does not exist", WithTokens(func(s string) { b.WriteString(s) }))
 	if err != nil {

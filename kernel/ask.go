@@ -18,14 +18,10 @@ const KindAsk = "AskError"
 // and rows= apply). The model's output is data: only read-only SQL runs.
 // Earlier questions in the notebook are the context of follow-ups.
 func (s *Session) runAsk(ctx context.Context, c *notebooks.Cell) error {
-	if s.agent == nil {
-		s.agent = agent.New(agent.ConfigFromEnv(), agentCatalog{s})
-	}
-	ans, err := s.agent.Ask(ctx, c.Source, s.askHistory)
+	ans, err := s.assist.answerCell(ctx, c.Source)
 	if err != nil {
 		return &CellError{Kind: KindAsk, Err: err}
 	}
-	s.askHistory = append(s.askHistory, ans.Turn())
 	var b strings.Builder
 	attempts := "1 attempt"
 	if ans.Attempts != 1 {
@@ -61,4 +57,20 @@ func (s *Session) runAsk(ctx context.Context, c *notebooks.Cell) error {
 	sqlCell.Lang = notebooks.LangSQL
 	sqlCell.Source = ans.SQL
 	return s.runSQL(ctx, &sqlCell)
+}
+
+// answerCell answers an ask cell's question with the agent of ask cells,
+// made on first use from the environment (FLOE_LLM ...); the notebook's
+// earlier questions are its context. Ask cells run one at a time, as all
+// cells do.
+func (a *assistant) answerCell(ctx context.Context, question string) (*agent.Answer, error) {
+	if a.cells == nil {
+		a.cells = agent.New(agent.ConfigFromEnv(), agentCatalog{a})
+	}
+	ans, err := a.cells.Ask(ctx, question, a.cellHistory)
+	if err != nil {
+		return nil, err
+	}
+	a.cellHistory = append(a.cellHistory, ans.Turn())
+	return ans, nil
 }

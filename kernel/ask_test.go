@@ -22,11 +22,15 @@ func TestAskCells(t *testing.T) {
 		md: "~~~ask name=churn_by_contract\nchurn rate by contract\n~~~\n\n" +
 			"~~~sql\nSELECT count(*) AS contracts FROM churn_by_contract\n~~~\n\n" +
 			"~~~ask\nhow many customers are there?\n~~~\n\n" +
+			"~~~ask\nHow many customers churned?\n~~~\n\n" +
+			"~~~ask\nnow only in the EU\n~~~\n\n" +
 			"~~~ask\nfrobnicate the quux\n~~~\n",
 		cells: []cellCheck{
 			{status: kernel.Passed, contains: []string{"Answered by offline", "```sql", "lake.samples.customers", "Month-to-month", "3 rows"}},
 			{status: kernel.Passed, contains: []string{"3"}},
 			{status: kernel.Passed, contains: []string{"7000"}},
+			{status: kernel.Passed, contains: []string{"churned"}},
+			{status: kernel.Passed, contains: []string{"churned", "'EU'"}},
 			{status: kernel.Failed, kind: kernel.KindAsk},
 		},
 	}

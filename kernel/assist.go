@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/floehq/floe/agent"
+	"github.com/floehq/floe/agent/lake"
+	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
 	"github.com/floehq/floe/notebooks"
 )
@@ -21,16 +23,28 @@ import (
 // ErrNotFailed is returned by Fix for a cell that holds no error output.
 var ErrNotFailed = errors.New("the cell has not failed")
 
-// assistState is a Session's assistant: its own agent, which may propose
-// writing SQL (never run), and the chat's earlier turns.
-type assistState struct {
+// assistant is a Session's data agents and where their queries run. The
+// chat and fixes have an agent of their own, which may propose writing SQL
+// (never run), with the chat's earlier turns; ask cells have another, with
+// the notebook's earlier questions (ask.go). Both query the lake through
+// agentLake, never through the cells' connection.
+type assistant struct {
+	// wh is the warehouse the agents' confined session opens on.
+	wh    *engine.Warehouse
 	mu    sync.Mutex // guards agent and chat
 	turn  gate       // one question or fix at a time on the agent
 	agent *agent.Agent
 	chat  []agent.Turn
+	// cells answers ask cells; cellHistory holds the notebook's earlier
+	// questions, the context of follow-ups. Cells run one at a time.
+	cells       *agent.Agent
+	cellHistory []agent.Turn
 	// lake is where the agents' queries run.
 	lake agentLake
 }
+
+// close closes the agents' confined session.
+func (a *assistant) close() error { return a.lake.close() }
 
 // gate is a lock whose waiters give up when their context ends.
 type gate struct {
@@ -102,6 +116,10 @@ type Fix struct {
 // question the chat is answering; it returns ctx's error if ctx ends
 // first.
 func (s *Session) Fix(ctx context.Context, c *notebooks.Cell) (*Fix, error) {
+	return s.assist.fix(ctx, c)
+}
+
+func (a *assistant) fix(ctx context.Context, c *notebooks.Cell) (*Fix, error) {
 	if c.Kind != notebooks.Code || c.Lang != notebooks.LangSQL && c.Lang != notebooks.LangGo {
 		return nil, fmt.Errorf("fix cell %s: only SQL and Go cells can be fixed", c.ID)
 	}
@@ -109,11 +127,11 @@ func (s *Session) Fix(ctx context.Context, c *notebooks.Cell) (*Fix, error) {
 	if !ok {
 		return nil, fmt.Errorf("fix cell %s: %w (run it first)", c.ID, ErrNotFailed)
 	}
-	if err := s.assist.turn.lock(ctx); err != nil {
+	if err := a.turn.lock(ctx); err != nil {
 		return nil, err
 	}
-	defer s.assist.turn.unlock()
-	fx, err := s.assistant().FixCell(ctx, c.Source, c.Lang, errText)
+	defer a.turn.unlock()
+	fx, err := a.chatAgent().FixCell(ctx, c.Source, c.Lang, errText)
 	if err != nil {
 		return nil, fmt.Errorf("fix cell %s: %w", c.ID, err)
 	}
@@ -193,24 +211,28 @@ const chatRows = 100
 // works. Ask waits for a fix being made; it returns ctx's error if ctx
 // ends first.
 func (s *Session) Ask(ctx context.Context, question string, onToken func(string)) (*Answer, error) {
+	return s.assist.ask(ctx, question, onToken)
+}
+
+func (a *assistant) ask(ctx context.Context, question string, onToken func(string)) (*Answer, error) {
 	var opts []agent.CallOption
 	if onToken != nil {
 		opts = append(opts, agent.WithTokens(onToken))
 	}
-	if err := s.assist.turn.lock(ctx); err != nil {
+	if err := a.turn.lock(ctx); err != nil {
 		return nil, err
 	}
-	defer s.assist.turn.unlock()
-	s.assist.mu.Lock()
-	history := s.assist.chat
-	s.assist.mu.Unlock()
-	ans, err := s.assistant().Ask(ctx, question, history, opts...)
+	defer a.turn.unlock()
+	a.mu.Lock()
+	history := a.chat
+	a.mu.Unlock()
+	ans, err := a.chatAgent().Ask(ctx, question, history, opts...)
 	if err != nil {
 		return nil, err
 	}
-	s.assist.mu.Lock()
-	s.assist.chat = append(s.assist.chat, ans.Turn())
-	s.assist.mu.Unlock()
+	a.mu.Lock()
+	a.chat = append(a.chat, ans.Turn())
+	a.mu.Unlock()
 	out := &Answer{Question: ans.Question, Plan: ans.Plan, SQL: ans.SQL, Explanation: ans.Explanation,
 		Provider: ans.Provider, Attempts: ans.Attempts, Usage: usageOf(ans.Usage), Writes: ans.Writes, Notes: ans.Notes}
 	if r := ans.Result; r != nil {
@@ -229,20 +251,20 @@ func (s *Session) ResetChat() {
 	s.assist.chat = nil
 }
 
-// assistant returns the agent of the chat and of fixes, made on first use
+// chatAgent returns the agent of the chat and of fixes, made on first use
 // from the environment (FLOE_LLM ...). Unlike the agent of ask cells it
 // may propose SQL that writes, which it never runs. Its queries run on the
 // agents' confined session (agentCatalog), never on the cells'
 // connection, so a model thinking for a minute never holds up a cell.
-func (s *Session) assistant() *agent.Agent {
-	s.assist.mu.Lock()
-	defer s.assist.mu.Unlock()
-	if s.assist.agent == nil {
+func (a *assistant) chatAgent() *agent.Agent {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.agent == nil {
 		cfg := agent.ConfigFromEnv()
 		cfg.AllowWrites = true
-		s.assist.agent = agent.New(cfg, agentCatalog{s})
+		a.agent = agent.New(cfg, agentCatalog{a})
 	}
-	return s.assist.agent
+	return a.agent
 }
 
 // agentLake is the lake as the session's agents (ask cells, the chat and
@@ -254,7 +276,7 @@ func (s *Session) assistant() *agent.Agent {
 type agentLake struct {
 	gate gate
 	sess *lakesql.Session
-	cat  *agent.LakeCatalog
+	cat  *lake.Catalog
 }
 
 // close closes the confined session, waiting for a query on it.
@@ -271,24 +293,24 @@ func (l *agentLake) close() error {
 
 // agentCatalog is the catalog of the session's agents: the confined
 // session of agentLake, one call at a time.
-type agentCatalog struct{ s *Session }
+type agentCatalog struct{ a *assistant }
 
 var _ agent.Catalog = agentCatalog{}
 
 // enter waits for the confined session, opening it on first use; the
 // caller calls the returned unlock when done.
-func (a agentCatalog) enter(ctx context.Context) (*agent.LakeCatalog, func(), error) {
-	l := &a.s.assist.lake
+func (a agentCatalog) enter(ctx context.Context) (*lake.Catalog, func(), error) {
+	l := &a.a.lake
 	if err := l.gate.lock(ctx); err != nil {
 		return nil, nil, err
 	}
 	if l.cat == nil {
-		sess, err := lakesql.Open(ctx, a.s.sql.Warehouse(), lakesql.Confined())
+		sess, err := lakesql.Open(ctx, a.a.wh, lakesql.Confined())
 		if err != nil {
 			l.gate.unlock()
 			return nil, nil, fmt.Errorf("open the agent's session: %w", err)
 		}
-		l.sess, l.cat = sess, agent.NewLakeCatalog(sess)
+		l.sess, l.cat = sess, lake.NewCatalog(sess)
 	}
 	return l.cat, l.gate.unlock, nil
 }

@@ -34,18 +34,37 @@ var autoImports = map[string]string{
 	"unicode": "unicode", "utf8": "unicode/utf8", "big": "math/big", "log": "log",
 }
 
-// startInterp starts the Go interpreter with the standard library (os/exec
+// goRunner runs a session's Go cells: the yaegi interpreter and its state
+// (imports, top-level names), the tracing of panics, and the evaluations
+// that ignored cancellation. What cells write and show goes to emit, the
+// running cell's outputs; the floe package is the session's.
+type goRunner struct {
+	interp *interp.Interpreter
+	trace  *traceWriter
+	// imported holds the Go imports so far, as importKeys.
+	imported map[string]bool
+	// globals are the names Go cells declared at top level.
+	globals map[string]bool
+	// stuck are the evaluations of Go cells that ignored cancellation and
+	// are still running, by goroutine id; stuckCell names the first.
+	stuck     []uint64
+	stuckCell string
+	// grace is how long a cancelled evaluation has to stop.
+	grace time.Duration
+}
+
+// newGoRunner starts the Go interpreter with the standard library (os/exec
 // and other unrestricted packages left out; os.Exit panics) and the floe
-// package, imported as floe.
-func (s *Session) startInterp() error {
-	stdout := &cellWriter{s: s, stream: "stdout"}
-	stderr := &cellWriter{s: s, stream: "stderr"}
+// package (floe), imported as floe.
+func newGoRunner(emit func(Output), floe interp.Exports, grace time.Duration) (*goRunner, error) {
+	stdout := &cellWriter{emit: emit, stream: "stdout"}
+	stderr := &cellWriter{emit: emit, stream: "stderr"}
 	// yaegi writes where a panic happened to its own stderr; the log
 	// package writes there too.
 	trace := &traceWriter{out: stderr}
 	i := interp.New(interp.Options{Stdout: stdout, Stderr: trace})
 	if err := i.Use(stdlib.Symbols); err != nil {
-		return fmt.Errorf("start go interpreter: %w", err)
+		return nil, fmt.Errorf("start go interpreter: %w", err)
 	}
 	// os.Stdout and os.Stderr are the cell's streams, as io.Writers.
 	var w1, w2 io.Writer = stdout, stderr
@@ -53,40 +72,53 @@ func (s *Session) startInterp() error {
 		"Stdout": reflect.ValueOf(&w1).Elem(),
 		"Stderr": reflect.ValueOf(&w2).Elem(),
 	}}); err != nil {
-		return fmt.Errorf("start go interpreter: %w", err)
+		return nil, fmt.Errorf("start go interpreter: %w", err)
 	}
-	if err := i.Use(s.exports()); err != nil {
-		return fmt.Errorf("start go interpreter: %w", err)
+	if err := i.Use(floe); err != nil {
+		return nil, fmt.Errorf("start go interpreter: %w", err)
 	}
 	if _, err := i.Eval(`import "floe"`); err != nil {
-		return fmt.Errorf("start go interpreter: %w", err)
+		return nil, fmt.Errorf("start go interpreter: %w", err)
 	}
-	s.interp = i
-	s.trace = trace
-	s.imported = map[string]bool{importKey("floe", "floe"): true}
-	return nil
+	return &goRunner{
+		interp:   i,
+		trace:    trace,
+		imported: map[string]bool{importKey("floe", "floe"): true},
+		globals:  map[string]bool{},
+		grace:    grace,
+	}, nil
 }
 
-// runGo runs a Go cell: its imports, then each run of declarations or
-// statements, in order. The value of a last expression is displayed.
+// runGo runs a Go cell (goRunner.run); the value of a last expression is
+// displayed.
 func (s *Session) runGo(ctx context.Context, c *notebooks.Cell) error {
-	if err := s.checkStuck(); err != nil {
+	v, show, err := s.gorun.run(ctx, c)
+	if err != nil || !show {
 		return err
+	}
+	return s.showValue(ctx, c, v.Interface())
+}
+
+// run runs a Go cell: its imports, then each run of declarations or
+// statements, in order. show says that v is the value of a last
+// expression, to display.
+func (g *goRunner) run(ctx context.Context, c *notebooks.Cell) (v reflect.Value, show bool, err error) {
+	if err := g.checkStuck(); err != nil {
+		return v, false, err
 	}
 	src := c.Source
 	units, err := splitGo(src)
 	if err != nil {
-		return goError(err, 0)
+		return v, false, goError(err, 0)
 	}
 	if len(units) == 0 {
-		return nil
+		return v, false, nil
 	}
-	if err := s.importFor(ctx, src, units); err != nil {
-		return err
+	if err := g.importFor(ctx, src, units); err != nil {
+		return v, false, err
 	}
 	last := units[len(units)-1]
-	show := last.kind == unitStmt && displayable(src[last.start:last.end])
-	var v reflect.Value
+	show = last.kind == unitStmt && displayable(src[last.start:last.end])
 	for i := 0; i < len(units); {
 		u := units[i]
 		if u.kind == unitImport {
@@ -102,21 +134,18 @@ func (s *Session) runGo(ctx context.Context, c *notebooks.Cell) error {
 		}
 		// Pad with newlines so that yaegi's positions are lines of the cell.
 		chunk := strings.Repeat("\n", u.line-1) + src[u.start:units[j-1].end]
-		v, err = s.eval(ctx, chunk, c.ID)
+		v, err = g.eval(ctx, chunk, c.ID)
 		if err != nil {
-			return err
+			return v, false, err
 		}
 		i = j
 	}
 	for _, u := range units {
 		for _, d := range u.decls {
-			s.globals[d] = true
+			g.globals[d] = true
 		}
 	}
-	if !show || !v.IsValid() {
-		return nil
-	}
-	return s.showValue(ctx, c, v.Interface())
+	return v, show && v.IsValid(), nil
 }
 
 // showValue displays the value of a cell's last expression; a named cell
@@ -141,7 +170,7 @@ func (s *Session) showValue(ctx context.Context, c *notebooks.Cell, v any) error
 
 // importFor imports what the cell imports, skipping packages imported
 // before, and the packages of autoImports the cell uses.
-func (s *Session) importFor(ctx context.Context, src string, units []goUnit) error {
+func (g *goRunner) importFor(ctx context.Context, src string, units []goUnit) error {
 	declared := map[string]bool{}
 	for _, u := range units {
 		for _, d := range u.decls {
@@ -157,29 +186,29 @@ func (s *Session) importFor(ctx context.Context, src string, units []goUnit) err
 			return goError(err, 0)
 		}
 		for _, sp := range specs {
-			if s.imported[importKey(sp.name, sp.path)] {
+			if g.imported[importKey(sp.name, sp.path)] {
 				continue
 			}
-			if _, err := s.eval(ctx, fmt.Sprintf("%simport %s %q", strings.Repeat("\n", sp.line-1), sp.name, sp.path), ""); err != nil {
+			if _, err := g.eval(ctx, fmt.Sprintf("%simport %s %q", strings.Repeat("\n", sp.line-1), sp.name, sp.path), ""); err != nil {
 				return err
 			}
-			s.imported[importKey(sp.name, sp.path)] = true
+			g.imported[importKey(sp.name, sp.path)] = true
 		}
 	}
 	have := map[string]bool{}
-	for k := range s.imported {
+	for k := range g.imported {
 		name, _, _ := strings.Cut(k, " ")
 		have[name] = true
 	}
 	for _, name := range selectorRoots(src) {
 		path := autoImports[name]
-		if path == "" || have[name] || declared[name] || s.globals[name] {
+		if path == "" || have[name] || declared[name] || g.globals[name] {
 			continue
 		}
-		if _, err := s.eval(ctx, fmt.Sprintf("import %s %q", name, path), ""); err != nil {
+		if _, err := g.eval(ctx, fmt.Sprintf("import %s %q", name, path), ""); err != nil {
 			return err
 		}
-		s.imported[importKey(name, path)] = true
+		g.imported[importKey(name, path)] = true
 		have[name] = true
 	}
 	return nil
@@ -224,28 +253,28 @@ func goTokens(src string) []goTok {
 // eval evaluates src under ctx. When ctx ends first, it waits up to the
 // session's grace period for the evaluation to stop, and reports it if it
 // does not: it is stuck in a call that ignores cancellation.
-func (s *Session) eval(ctx context.Context, src, cell string) (reflect.Value, error) {
+func (g *goRunner) eval(ctx context.Context, src, cell string) (reflect.Value, error) {
 	gid := goroutineID()
-	v, err := s.interp.EvalWithContext(ctx, src)
+	v, err := g.interp.EvalWithContext(ctx, src)
 	if err == nil {
 		return v, nil
 	}
 	if ctx.Err() == nil || !errors.Is(err, ctx.Err()) {
-		return v, s.goFailure(err, src)
+		return v, g.goFailure(err, src)
 	}
-	deadline := time.Now().Add(s.opts.Grace)
+	deadline := time.Now().Add(g.grace)
 	for {
-		running := slices.DeleteFunc(evalGoroutines(gid), func(id uint64) bool { return slices.Contains(s.stuck, id) })
+		running := slices.DeleteFunc(evalGoroutines(gid), func(id uint64) bool { return slices.Contains(g.stuck, id) })
 		if len(running) == 0 {
 			return v, err
 		}
 		if time.Now().After(deadline) {
-			s.stuck = append(s.stuck, running...)
-			if s.stuckCell == "" {
-				s.stuckCell = cell
+			g.stuck = append(g.stuck, running...)
+			if g.stuckCell == "" {
+				g.stuckCell = cell
 			}
 			return v, &CellError{Kind: KindTimeout, Err: fmt.Errorf("%w: it was still running %s after being stopped (%v), blocked in a call that does not take a context, such as time.Sleep; it keeps running in the background and Go cells cannot run until it ends (use floe.Context() in long calls)",
-				ErrIgnoredCancel, s.opts.Grace, ctx.Err())}
+				ErrIgnoredCancel, g.grace, ctx.Err())}
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -253,17 +282,17 @@ func (s *Session) eval(ctx context.Context, src, cell string) (reflect.Value, er
 
 // checkStuck refuses to run Go while an evaluation that ignored
 // cancellation is still running: the interpreter is not safe for two.
-func (s *Session) checkStuck() error {
-	if len(s.stuck) == 0 {
+func (g *goRunner) checkStuck() error {
+	if len(g.stuck) == 0 {
 		return nil
 	}
 	alive := evalGoroutines(0)
-	s.stuck = slices.DeleteFunc(s.stuck, func(id uint64) bool { return !slices.Contains(alive, id) })
-	if len(s.stuck) == 0 {
-		s.stuckCell = ""
+	g.stuck = slices.DeleteFunc(g.stuck, func(id uint64) bool { return !slices.Contains(alive, id) })
+	if len(g.stuck) == 0 {
+		g.stuckCell = ""
 		return nil
 	}
-	return &CellError{Kind: KindGo, Err: fmt.Errorf("%w: Go cell %s ignored cancellation and is still running; start a new session to run Go", ErrBusy, s.stuckCell)}
+	return &CellError{Kind: KindGo, Err: fmt.Errorf("%w: Go cell %s ignored cancellation and is still running; start a new session to run Go", ErrBusy, g.stuckCell)}
 }
 
 // goroutineID returns the id of the calling goroutine, from its stack
@@ -322,10 +351,10 @@ var posPrefix = regexp.MustCompile(`^(?:[^\s:]*\.go:)?(\d+):(\d+): `)
 
 // goFailure turns an evaluation error into a CellError at a line of the
 // cell.
-func (s *Session) goFailure(err error, src string) error {
+func (g *goRunner) goFailure(err error, src string) error {
 	var p interp.Panic
 	if errors.As(err, &p) {
-		frames := s.trace.take()
+		frames := g.trace.take()
 		ce := &CellError{Kind: KindPanic, Err: fmt.Errorf("%v", p.Value)}
 		// The outermost frame, main(...), is the statement of this cell.
 		for _, f := range frames {
@@ -346,16 +375,16 @@ func (s *Session) goFailure(err error, src string) error {
 			// No frame of the cell ran: yaegi's compiler itself
 			// panicked, as it does on some undefined names (x :=
 			// nope.Field + 1).
-			if d := s.diagnose(src); d != nil {
+			if d := g.diagnose(src); d != nil {
 				return d
 			}
 		}
 		return ce
 	}
-	s.trace.take()
+	g.trace.take()
 	ce := goError(err, 0)
 	if strings.HasSuffix(ce.Message(), "constant definition loop") {
-		if d := s.diagnose(src); d != nil {
+		if d := g.diagnose(src); d != nil {
 			return d
 		}
 	}
@@ -369,7 +398,7 @@ func (s *Session) goFailure(err error, src string) error {
 // the same source gives the real error ("undefined: undefinedThing") at
 // its line, or a compiler panic naming the undefined name. It returns nil
 // when that tells nothing more.
-func (s *Session) diagnose(src string) (ce *CellError) {
+func (g *goRunner) diagnose(src string) (ce *CellError) {
 	open, shift := "func _() {", 0
 	defer func() {
 		// After the failed evaluation yaegi holds the undefined name as
@@ -393,7 +422,7 @@ func (s *Session) diagnose(src string) (ce *CellError) {
 	if !strings.HasPrefix(src, "\n") {
 		open, shift = "func _() {\n", 1
 	}
-	_, err := s.interp.Compile(open + src + "\n}")
+	_, err := g.interp.Compile(open + src + "\n}")
 	if err == nil {
 		return nil
 	}
@@ -429,12 +458,12 @@ func goError(err error, line int) *CellError {
 
 // cellWriter sends what Go code writes to a stream of the running cell.
 type cellWriter struct {
-	s      *Session
+	emit   func(Output)
 	stream string
 }
 
 func (w *cellWriter) Write(p []byte) (int, error) {
-	w.s.emit(Output{Kind: OutputStream, Stream: w.stream, Text: string(p)})
+	w.emit(Output{Kind: OutputStream, Stream: w.stream, Text: string(p)})
 	return len(p), nil
 }
 

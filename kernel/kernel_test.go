@@ -11,6 +11,7 @@ import (
 
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/notebooks/runner"
 )
 
 // cellCheck is what a test expects of one code cell's run.
@@ -25,17 +26,17 @@ type cellCheck struct {
 type runCase struct {
 	name  string
 	md    string
-	opts  kernel.RunOptions
+	opts  runner.Options
 	cells []cellCheck
-	after func(t *testing.T, s *kernel.Session, nb *notebooks.Notebook, rep *kernel.Report)
+	after func(t *testing.T, s *kernel.Session, nb *notebooks.Notebook, rep *runner.Report)
 }
 
 func (tc runCase) run(t *testing.T, s *kernel.Session) {
 	t.Helper()
 	nb := parse(t, tc.md)
-	rep, err := s.RunNotebook(context.Background(), nb, tc.opts)
+	rep, err := runner.Run(context.Background(), s, nb, tc.opts)
 	if err != nil {
-		t.Fatalf("RunNotebook: %v", err)
+		t.Fatalf("runner.Run: %v", err)
 	}
 	var results []*kernel.Result
 	for i, c := range nb.Cells {
@@ -171,7 +172,7 @@ SELECT range AS i FROM range(2500)
 			{status: kernel.Passed, contains: []string{"first 40 of 2500 rows"}},
 			{status: kernel.Passed, contains: []string{"first 40 of 2500 rows"}},
 		},
-		after: func(t *testing.T, s *kernel.Session, nb *notebooks.Notebook, rep *kernel.Report) {
+		after: func(t *testing.T, s *kernel.Session, nb *notebooks.Notebook, rep *runner.Report) {
 			for _, r := range rep.Results[:2] {
 				tbl := r.Outputs[0].Table
 				if tbl.Len() != 1000 || tbl.Total != 2500 || !tbl.Truncated() {
@@ -216,7 +217,7 @@ SELECT 1 AS n
 			{status: kernel.Passed, contains: []string{"first 1000 of 7000 rows"}},
 			{status: kernel.Failed, kind: kernel.KindChart, contains: []string{"x=nope: no such column"}},
 		},
-		after: func(t *testing.T, s *kernel.Session, nb *notebooks.Notebook, rep *kernel.Report) {
+		after: func(t *testing.T, s *kernel.Session, nb *notebooks.Notebook, rep *runner.Report) {
 			hist := rep.Results[1].Outputs[0].Chart
 			total := 0.0
 			for _, p := range hist.Series[0].Points {
@@ -254,7 +255,7 @@ log.SetFlags(0)
 log.Println("logged")
 ~~~`,
 		cells: []cellCheck{{status: kernel.Passed, contains: []string{"to stdout\n", "to stderr\n", "logged\n"}}},
-		after: func(t *testing.T, s *kernel.Session, nb *notebooks.Notebook, rep *kernel.Report) {
+		after: func(t *testing.T, s *kernel.Session, nb *notebooks.Notebook, rep *runner.Report) {
 			var streams []string
 			for _, o := range rep.Results[0].Outputs {
 				streams = append(streams, o.Stream+":"+o.Text)
@@ -398,7 +399,7 @@ if err := floe.Chart(t, "pie", "x", "y"); err == nil {
 }
 ~~~`,
 		cells: []cellCheck{{status: kernel.Passed, contains: []string{"**bold**", "5 rows", "y by x"}}},
-		after: func(t *testing.T, s *kernel.Session, nb *notebooks.Notebook, rep *kernel.Report) {
+		after: func(t *testing.T, s *kernel.Session, nb *notebooks.Notebook, rep *runner.Report) {
 			var kinds []kernel.OutputKind
 			for _, o := range rep.Results[0].Outputs {
 				kinds = append(kinds, o.Kind)
@@ -474,7 +475,7 @@ fmt.Printf("%T %v\n", floe.Param("strict"), floe.Param("strict"))
 		t.Run(tc.name, func(t *testing.T) {
 			s := openSession(t, wh, kernel.Options{})
 			nb := parse(t, md)
-			rep, err := s.RunNotebook(context.Background(), nb, kernel.RunOptions{Params: tc.params})
+			rep, err := runner.Run(context.Background(), s, nb, runner.Options{Params: tc.params})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -509,9 +510,9 @@ fmt.Printf("%T %v\n", floe.Param("strict"), floe.Param("strict"))
 		t.Run(tc.name, func(t *testing.T) {
 			s := openSession(t, wh, kernel.Options{})
 			nb := parse(t, tc.md)
-			_, err := s.RunNotebook(context.Background(), nb, kernel.RunOptions{Params: tc.params})
+			_, err := runner.Run(context.Background(), s, nb, runner.Options{Params: tc.params})
 			if !errors.Is(err, tc.want) || !strings.Contains(err.Error(), tc.msg) {
-				t.Fatalf("RunNotebook = %v, want %v with %q", err, tc.want, tc.msg)
+				t.Fatalf("runner.Run = %v, want %v with %q", err, tc.want, tc.msg)
 			}
 			for _, c := range nb.Cells {
 				if c.Execution.Count != 0 || len(c.Outputs) != 0 {
@@ -561,20 +562,20 @@ SELECT z FROM c
 `
 	tests := []struct {
 		name  string
-		opts  kernel.RunOptions
+		opts  runner.Options
 		want  string
 		count [3]int
 	}{
-		{"all", kernel.RunOptions{},
+		{"all", runner.Options{},
 			"a=passed b=passed c=passed d=passed broken=failed after_broken=skipped reader=skipped independent=passed",
 			[3]int{5, 1, 2}},
-		{"cells d", kernel.RunOptions{Cells: []string{"d"}},
+		{"cells d", runner.Options{Cells: []string{"d"}},
 			"a=passed b=passed c=not run d=passed broken=not run after_broken=not run reader=not run independent=not run",
 			[3]int{3, 0, 0}},
-		{"cells c,b", kernel.RunOptions{Cells: []string{"independent", "b"}},
+		{"cells c,b", runner.Options{Cells: []string{"independent", "b"}},
 			"a=passed b=passed c=passed d=not run broken=not run after_broken=not run reader=not run independent=passed",
 			[3]int{4, 0, 0}},
-		{"fail fast", kernel.RunOptions{FailFast: true},
+		{"fail fast", runner.Options{FailFast: true},
 			"a=passed b=passed c=passed d=passed broken=failed after_broken=skipped reader=skipped independent=skipped",
 			[3]int{4, 1, 3}},
 	}
@@ -582,7 +583,7 @@ SELECT z FROM c
 		t.Run(tc.name, func(t *testing.T) {
 			s := openSession(t, wh, kernel.Options{})
 			nb := parse(t, md)
-			rep, err := s.RunNotebook(context.Background(), nb, tc.opts)
+			rep, err := runner.Run(context.Background(), s, nb, tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -605,7 +606,7 @@ func TestCancellation(t *testing.T) {
 		s := openSession(t, wh, kernel.Options{})
 		nb := parse(t, "~~~sql timeout=200ms\n"+slow+"\n~~~\n\n~~~sql\nSELECT 42 AS answer\n~~~\n")
 		start := time.Now()
-		rep, err := s.RunNotebook(context.Background(), nb, kernel.RunOptions{})
+		rep, err := runner.Run(context.Background(), s, nb, runner.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -629,7 +630,7 @@ func TestCancellation(t *testing.T) {
 		nb := parse(t, "~~~sql\n"+slow+"\n~~~\n\n~~~sql\nSELECT 1\n~~~\n")
 		ctx, cancel := context.WithCancel(context.Background())
 		time.AfterFunc(200*time.Millisecond, cancel)
-		rep, err := s.RunNotebook(ctx, nb, kernel.RunOptions{})
+		rep, err := runner.Run(ctx, s, nb, runner.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -652,7 +653,7 @@ func TestCancellation(t *testing.T) {
 		}
 		s := openSession(t, wh, kernel.Options{Timeout: 200 * time.Millisecond})
 		nb := parse(t, "~~~go\nn := 0\nfor {\n\tn++\n}\n~~~\n\n~~~go\nfmt.Println(\"after\", 1 > 0)\n~~~\n")
-		rep, err := s.RunNotebook(context.Background(), nb, kernel.RunOptions{})
+		rep, err := runner.Run(context.Background(), s, nb, runner.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -670,7 +671,7 @@ func TestCancellation(t *testing.T) {
 		}
 		s := openSession(t, wh, kernel.Options{Timeout: 100 * time.Millisecond, Grace: 100 * time.Millisecond})
 		nb := parse(t, "~~~go\ntime.Sleep(time.Second)\n~~~\n\n~~~go\nfmt.Println(1)\n~~~\n\n~~~sql\nSELECT 2 AS two\n~~~\n")
-		rep, err := s.RunNotebook(context.Background(), nb, kernel.RunOptions{})
+		rep, err := runner.Run(context.Background(), s, nb, runner.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -706,7 +707,7 @@ fmt.Println("hi")
 panic("boom")
 ~~~
 `)
-	if _, err := s.RunNotebook(context.Background(), nb, kernel.RunOptions{}); err != nil {
+	if _, err := runner.Run(context.Background(), s, nb, runner.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	data, err := nb.MarshalIPYNB()

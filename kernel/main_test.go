@@ -13,6 +13,7 @@ import (
 	"github.com/floehq/floe/engine/lakesql"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/notebooks/runner"
 	"github.com/floehq/floe/samples"
 )
 
@@ -101,7 +102,7 @@ func parse(t testing.TB, md string) *notebooks.Notebook {
 }
 
 // summary describes a report's results compactly: id=status per code cell.
-func summary(nb *notebooks.Notebook, rep *kernel.Report) string {
+func summary(nb *notebooks.Notebook, rep *runner.Report) string {
 	var parts []string
 	for i, c := range nb.Cells {
 		if c.Kind != notebooks.Code {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/notebooks/runner"
 )
 
 // runCell runs one SQL cell in s and returns its table output.
@@ -127,7 +128,7 @@ func TestEviction(t *testing.T) {
 func TestNamedResultsArePaged(t *testing.T) {
 	s := openSession(t, emptyWarehouse(t), kernel.Options{MaxRows: 10, KeepResults: 4})
 	nb := parse(t, "~~~sql name=nums\nSELECT i FROM range(1000) t(i)\n~~~\n")
-	rep, err := s.RunNotebook(context.Background(), nb, kernel.RunOptions{})
+	rep, err := runner.Run(context.Background(), s, nb, runner.Options{})
 	if err != nil || rep.Failed > 0 {
 		t.Fatalf("run: %v %v", err, summary(nb, rep))
 	}

@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/synth"
 	"sync"
 	"time"
-
-	"github.com/traefik/yaegi/interp"
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
@@ -98,16 +95,8 @@ type Session struct {
 	opts Options
 	heldStore
 
-	interp *interp.Interpreter
-	trace  *traceWriter
-	// imported holds the Go imports so far, as importKeys.
-	imported map[string]bool
-	// globals are the names Go cells declared at top level.
-	globals map[string]bool
-	// stuck are the evaluations of Go cells that ignored cancellation and
-	// are still running, by goroutine id; stuckCell names the first.
-	stuck     []uint64
-	stuckCell string
+	// gorun runs Go cells (gocell.go).
+	gorun *goRunner
 
 	// mu guards cur and results, which the interpreter's goroutines reach
 	// through the floe package and the stdout writers.
@@ -115,12 +104,9 @@ type Session struct {
 	cur     *cellRun
 	results map[string]bool // named results defined so far
 
-	// agent answers ask cells; askHistory holds the notebook's earlier
-	// questions, the context of follow-ups.
-	agent      *agent.Agent
-	askHistory []agent.Turn
-	// assist is the workbench's assistant (assist.go).
-	assist assistState
+	// assist answers ask cells, and the workbench's chat and fixes
+	// (assist.go, ask.go).
+	assist *assistant
 	// busy lets one user at a time onto the DuckDB connection, which is
 	// not safe for concurrent use: a running cell or the pager's calls on
 	// held results. The agents query a session of their own.
@@ -148,8 +134,8 @@ func Open(ctx context.Context, wh *engine.Warehouse, opts Options) (*Session, er
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{sql: sess, opts: opts.withDefaults(), results: map[string]bool{}, globals: map[string]bool{}}
-	if err := s.startInterp(); err != nil {
+	s := &Session{sql: sess, opts: opts.withDefaults(), results: map[string]bool{}, assist: &assistant{wh: wh}}
+	if s.gorun, err = newGoRunner(s.emit, s.exports(), s.opts.Grace); err != nil {
 		sess.Close()
 		return nil, err
 	}
@@ -163,7 +149,7 @@ func (s *Session) SQL() *lakesql.Session { return s.sql }
 // and still runs is abandoned.
 func (s *Session) Close() error {
 	defer s.closeHeld()
-	return errors.Join(s.assist.lake.close(), s.sql.Close())
+	return errors.Join(s.assist.close(), s.sql.Close())
 }
 
 // Run runs one code cell and records its outputs and execution in c.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/notebooks/runner"
 )
 
 // TestStatementOutcomes checks that a cell of several statements reports
@@ -260,7 +261,7 @@ func TestExecutionCount(t *testing.T) {
 	}
 
 	nb := parse(t, "# t\n\n~~~sql\nSELECT 1\n~~~\n\n~~~sql\nSELECT nope\n~~~\n\n~~~sql name=named\nSELECT nope2\n~~~\n")
-	rep, err := s.RunNotebook(ctx, nb, kernel.RunOptions{})
+	rep, err := runner.Run(ctx, s, nb, runner.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

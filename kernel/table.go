@@ -2,7 +2,6 @@ package kernel
 
 import (
 	"fmt"
-	"github.com/floehq/floe/internal/sqlvalue"
 	"html"
 	"math"
 	"math/big"
@@ -10,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/floehq/floe/internal/sqlvalue"
 	"github.com/floehq/floe/kernel/chart"
 )
 
@@ -133,68 +133,25 @@ func (t *Table) footer() string {
 	return fmt.Sprintf("%d rows", t.Total)
 }
 
-// render draws the table; maxRows > 0 shows at most that many rows.
+// render draws the table; maxRows > 0 shows at most that many rows. A
+// value's newlines show as ␤ and a long value is cut to 60 characters.
 func (t *Table) render(maxRows int) string {
 	rows := t.Rows
 	if maxRows > 0 && len(rows) > maxRows {
 		rows = rows[:maxRows]
 	}
 	cells := make([][]string, len(rows))
-	width := make([]int, len(t.Columns))
-	types := make([]string, len(t.Columns))
-	for i, c := range t.Columns {
-		if i < len(t.Types) {
-			types[i] = strings.ToLower(t.Types[i])
-		}
-		width[i] = max(utf8.RuneCountInString(c), utf8.RuneCountInString(types[i]))
-	}
 	for r, row := range rows {
 		cells[r] = make([]string, len(row))
 		for i, v := range row {
-			s := strings.ReplaceAll(formatValue(v), "\n", "␤")
-			s = shorten(s, 60)
-			cells[r][i] = s
-			width[i] = max(width[i], utf8.RuneCountInString(s))
+			cells[r][i] = shorten(strings.ReplaceAll(formatValue(v), "\n", "␤"), 60)
 		}
 	}
-	line := func(l, m, r string) string {
-		parts := make([]string, len(width))
-		for i, w := range width {
-			parts[i] = strings.Repeat("─", w+2)
-		}
-		return l + strings.Join(parts, m) + r + "\n"
-	}
-	pad := func(s string, w int, right bool) string {
-		p := strings.Repeat(" ", w-utf8.RuneCountInString(s))
-		if right {
-			return " " + p + s + " "
-		}
-		return " " + s + p + " "
-	}
-	var b strings.Builder
-	b.WriteString(line("┌", "┬", "┐"))
-	for _, hdr := range [][]string{t.Columns, types} {
-		b.WriteString("│")
-		for i, c := range hdr {
-			b.WriteString(pad(c, width[i], false) + "│")
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString(line("├", "┼", "┤"))
-	for _, r := range cells {
-		b.WriteString("│")
-		for i, v := range r {
-			b.WriteString(pad(v, width[i], isNumeric(types[i])) + "│")
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString(line("└", "┴", "┘"))
 	footer := t.footer()
 	if len(rows) < len(t.Rows) {
 		footer = fmt.Sprintf("first %d of %d rows", len(rows), t.Total)
 	}
-	b.WriteString(footer + "\n")
-	return b.String()
+	return sqlvalue.Box(t.Columns, t.Types, cells, footer)
 }
 
 // HTML renders the table as an HTML table with a header row of column
@@ -237,15 +194,8 @@ func (t *Table) HTML() string {
 // formatValue formats one value the way DuckDB's CLI does.
 func formatValue(v any) string { return sqlvalue.Format(v) }
 
-func isNumeric(t string) bool {
-	t = strings.ToUpper(t)
-	for _, p := range []string{"INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "UHUGEINT", "DOUBLE", "FLOAT", "DECIMAL", "REAL"} {
-		if strings.HasPrefix(t, p) {
-			return true
-		}
-	}
-	return false
-}
+// isNumeric reports whether a DuckDB type is a number type.
+func isNumeric(t string) bool { return sqlvalue.NumericType(t) }
 
 // shorten cuts s to n runes with an ellipsis.
 func shorten(s string, n int) string {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/agent/internal/agenttest"
+	"github.com/floehq/floe/agent/lake"
 	"github.com/floehq/floe/agent/offline"
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
@@ -147,7 +148,7 @@ func buildEval(name string) *evalWarehouse {
 		}
 	}
 	w.sess = s
-	w.agent = agent.New(agent.Config{Provider: agent.ProviderOffline, MaxRows: 100_000}, agent.NewLakeCatalog(s))
+	w.agent = agent.New(agent.Config{Provider: agent.ProviderOffline, MaxRows: 100_000}, lake.NewCatalog(s))
 	return w
 }
 

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/agent/internal/agenttest"
+	"github.com/floehq/floe/agent/lake"
 	"github.com/floehq/floe/agent/offline"
 	"github.com/floehq/floe/agent/schema"
 	"github.com/floehq/floe/engine/lakesql"
@@ -33,7 +33,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	sess = s
-	cat := agent.NewLakeCatalog(s)
+	cat := lake.NewCatalog(s)
 	tables, err := cat.Tables(ctx)
 	if err == nil {
 		for _, t := range tables {

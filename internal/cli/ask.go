@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/floehq/floe/agent"
+	"github.com/floehq/floe/agent/lake"
 	"github.com/floehq/floe/engine/lakesql"
 	"github.com/floehq/floe/synth"
 )
@@ -70,7 +71,7 @@ run where DuckDB itself can open no file outside the warehouse.`,
 			defer confined.Close()
 			cfg := agent.ConfigFromEnv()
 			cfg.AllowWrites = allowWrites
-			ag := agent.New(cfg, agent.NewLakeCatalog(confined))
+			ag := agent.New(cfg, lake.NewCatalog(confined))
 			ans, err := ag.Ask(ctx, question, nil)
 			if err != nil {
 				return err

@@ -4,16 +4,15 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"github.com/floehq/floe/internal/sqlvalue"
 	"io"
 	"math/big"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/floehq/floe/engine/lakesql"
+	"github.com/floehq/floe/internal/sqlvalue"
 )
 
 type outputFormat int
@@ -166,52 +165,6 @@ func writeTable(w io.Writer, rows *lakesql.Rows) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	width := make([]int, len(rows.Columns))
-	for i, c := range rows.Columns {
-		width[i] = max(utf8.RuneCountInString(c), utf8.RuneCountInString(rows.Types[i]))
-	}
-	for _, r := range data {
-		for i, v := range r {
-			width[i] = max(width[i], utf8.RuneCountInString(v))
-		}
-	}
-	line := func(l, m, r string) string {
-		var b strings.Builder
-		b.WriteString(l)
-		for i, wd := range width {
-			if i > 0 {
-				b.WriteString(m)
-			}
-			b.WriteString(strings.Repeat("─", wd+2))
-		}
-		b.WriteString(r + "\n")
-		return b.String()
-	}
-	cell := func(s string, wd int, right bool) string {
-		pad := strings.Repeat(" ", wd-utf8.RuneCountInString(s))
-		if right {
-			return " " + pad + s + " "
-		}
-		return " " + s + pad + " "
-	}
-	var b strings.Builder
-	b.WriteString(line("┌", "┬", "┐"))
-	for _, hdr := range [][]string{rows.Columns, lower(rows.Types)} {
-		b.WriteString("│")
-		for i, c := range hdr {
-			b.WriteString(cell(c, width[i], false) + "│")
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString(line("├", "┼", "┤"))
-	for _, r := range data {
-		b.WriteString("│")
-		for i, v := range r {
-			b.WriteString(cell(v, width[i], isNumeric(rows.Types[i])) + "│")
-		}
-		b.WriteString("\n")
-	}
-	b.WriteString(line("└", "┴", "┘"))
 	n := fmt.Sprintf("%d rows", len(data))
 	if len(data) == 1 {
 		n = "1 row"
@@ -219,25 +172,6 @@ func writeTable(w io.Writer, rows *lakesql.Rows) error {
 	if more {
 		n = fmt.Sprintf("first %d rows shown; use --format csv or json for all", maxTableRows)
 	}
-	b.WriteString(n + "\n")
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, sqlvalue.Box(rows.Columns, rows.Types, data, n))
 	return err
-}
-
-func lower(xs []string) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = strings.ToLower(x)
-	}
-	return out
-}
-
-func isNumeric(t string) bool {
-	t = strings.ToUpper(t)
-	for _, p := range []string{"INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "DOUBLE", "FLOAT", "DECIMAL", "REAL"} {
-		if strings.HasPrefix(t, p) {
-			return true
-		}
-	}
-	return false
 }

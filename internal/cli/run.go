@@ -16,7 +16,7 @@ import (
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
-	"github.com/floehq/floe/notebooks/report"
+	"github.com/floehq/floe/notebooks/runner"
 )
 
 type runFlags struct {
@@ -99,7 +99,7 @@ func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
 	}
 	defer wh.Close()
 
-	var runs []report.Run
+	var runs []*runner.Report
 	var passed, failed, skipped int
 	broken := false // a notebook could not run at all
 	for i, j := range jobs {
@@ -112,13 +112,13 @@ func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
 			broken = true
 			continue
 		}
-		runs = append(runs, report.Run{Notebook: j.nb, Report: rep})
+		runs = append(runs, rep)
 		passed += rep.Passed
 		failed += rep.Failed
 		skipped += rep.Skipped
 	}
 	if f.junit != "" {
-		if err := writeAtomic(f.junit, func(w io.Writer) error { return report.JUnit(w, runs...) }); err != nil {
+		if err := writeAtomic(f.junit, func(w io.Writer) error { return runner.JUnit(w, runs...) }); err != nil {
 			return err
 		}
 		fmt.Fprintf(g.stderr, "wrote %s\n", f.junit)
@@ -140,7 +140,7 @@ func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
 // runOne runs one notebook in its own session and writes its outputs.
 // The executed notebook is written even when cells failed or the run was
 // interrupted.
-func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params map[string]string, f runFlags) (*kernel.Report, error) {
+func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params map[string]string, f runFlags) (*runner.Report, error) {
 	ctx := cmd.Context()
 	sess, err := kernel.Open(ctx, wh, kernel.Options{Timeout: f.timeout})
 	if err != nil {
@@ -155,7 +155,7 @@ func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params
 	}
 	fmt.Fprintf(g.stderr, "running %s\n", j.src)
 	n := 0
-	rep, err := sess.RunNotebook(ctx, j.nb, kernel.RunOptions{
+	rep, err := runner.Run(ctx, sess, j.nb, runner.Options{
 		Params:   params,
 		Cells:    f.cells,
 		FailFast: f.failFast,
@@ -178,7 +178,7 @@ func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params
 		fmt.Fprintf(g.stderr, "wrote %s\n", notebooks.OutputsPath(j.src))
 	}
 	if j.html != "" {
-		err := writeAtomic(j.html, func(w io.Writer) error { return report.HTML(w, report.Run{Notebook: j.nb, Report: rep}) })
+		err := writeAtomic(j.html, func(w io.Writer) error { return runner.HTML(w, rep) })
 		if err != nil {
 			return rep, err
 		}

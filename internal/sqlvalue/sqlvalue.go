@@ -1,6 +1,7 @@
 // Package sqlvalue formats the Go values DuckDB's driver returns as text,
 // the way DuckDB's own CLI prints them, for every place floe shows a
-// result (floe sql, notebook outputs, the workbench pager).
+// result (floe sql, notebook outputs, the workbench pager), and draws the
+// one box table floe sql and notebook outputs print (Box).
 package sqlvalue
 
 import (

@@ -1,4 +1,4 @@
-package agent
+package lake
 
 import (
 	"context"
@@ -7,12 +7,13 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/floehq/floe/agent/schema"
 	"github.com/floehq/floe/engine/lakesql"
 )
 
-// LakeCatalog is the Catalog of a lakesql.Session: the tables of the
-// warehouse attached as the DuckDB catalog lake.
-type LakeCatalog struct {
+// Catalog is the agent's catalog (agent.Catalog) of a lakesql.Session: the
+// tables of the warehouse attached as the DuckDB catalog lake.
+type Catalog struct {
 	sess *lakesql.Session
 	mu   sync.Mutex // guards the caches below
 	// meta caches what Tables reads from Iceberg metadata, by table name,
@@ -21,7 +22,7 @@ type LakeCatalog struct {
 	// listed is the last listing, reused while the warehouse's tables and
 	// their metadata locations (fingerprint) stay the same: DuckDB's
 	// duckdb_columns() costs milliseconds, the catalog lookups microseconds.
-	listed      []Table
+	listed      []schema.Table
 	fingerprint string
 }
 
@@ -32,20 +33,18 @@ type tableMeta struct {
 	docs    map[string]string
 }
 
-// NewLakeCatalog returns the Catalog of s. The agent runs one statement at
+// NewCatalog returns the Catalog of s. The agent runs one statement at
 // a time on s, like every other user of a session. Agents that run a
 // model's SQL are best given a session opened with lakesql.Confined, where
 // DuckDB itself cannot open a file outside the warehouse.
-func NewLakeCatalog(s *lakesql.Session) *LakeCatalog {
-	return &LakeCatalog{sess: s, meta: map[string]tableMeta{}}
+func NewCatalog(s *lakesql.Session) *Catalog {
+	return &Catalog{sess: s, meta: map[string]tableMeta{}}
 }
-
-var _ Catalog = (*LakeCatalog)(nil)
 
 // Tables lists the lake tables with their columns and comments from
 // DuckDB's catalog, and their row counts and versions from the Iceberg
 // metadata of their current snapshots.
-func (c *LakeCatalog) Tables(ctx context.Context) ([]Table, error) {
+func (c *Catalog) Tables(ctx context.Context) ([]schema.Table, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	fp, fpErr := c.warehouseFingerprint(ctx)
@@ -69,7 +68,7 @@ ORDER BY c.schema_name, c.table_name, c.column_index`)
 		return nil, fmt.Errorf("list lake tables: %w", err)
 	}
 	defer rows.Close()
-	var out []Table
+	var out []schema.Table
 	for rows.Next() {
 		var ns, table, col, typ, colComment, comment string
 		if err := rows.Scan(&ns, &table, &col, &typ, &colComment, &comment); err != nil {
@@ -77,10 +76,10 @@ ORDER BY c.schema_name, c.table_name, c.column_index`)
 		}
 		name := "lake." + ns + "." + table
 		if len(out) == 0 || out[len(out)-1].Name != name {
-			out = append(out, Table{Name: name, Comment: comment, Rows: -1})
+			out = append(out, schema.Table{Name: name, Comment: comment, Rows: -1})
 		}
 		t := &out[len(out)-1]
-		t.Columns = append(t.Columns, Column{Name: col, Type: typ, Comment: colComment})
+		t.Columns = append(t.Columns, schema.Column{Name: col, Type: typ, Comment: colComment})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list lake tables: %w", err)
@@ -133,7 +132,7 @@ ORDER BY c.schema_name, c.table_name, c.column_index`)
 // warehouseFingerprint names every table of the warehouse with its
 // metadata location: it changes whenever a table is created, dropped or
 // committed to.
-func (c *LakeCatalog) warehouseFingerprint(ctx context.Context) (string, error) {
+func (c *Catalog) warehouseFingerprint(ctx context.Context) (string, error) {
 	wh := c.sess.Warehouse()
 	nss, err := wh.Namespaces(ctx)
 	if err != nil {
@@ -156,23 +155,23 @@ func (c *LakeCatalog) warehouseFingerprint(ctx context.Context) (string, error) 
 	return b.String(), nil
 }
 
-func cloneTables(ts []Table) []Table {
-	out := make([]Table, len(ts))
+func cloneTables(ts []schema.Table) []schema.Table {
+	out := make([]schema.Table, len(ts))
 	for i, t := range ts {
 		out[i] = t
-		out[i].Columns = append([]Column(nil), t.Columns...)
+		out[i].Columns = append([]schema.Column(nil), t.Columns...)
 	}
 	return out
 }
 
 // Query runs sql on the session and returns at most maxRows rows.
-func (c *LakeCatalog) Query(ctx context.Context, sql string, maxRows int) (*Result, error) {
+func (c *Catalog) Query(ctx context.Context, sql string, maxRows int) (*schema.Result, error) {
 	rows, err := c.sess.Query(ctx, sql)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	res := &Result{Columns: rows.Columns, Types: rows.Types}
+	res := &schema.Result{Columns: rows.Columns, Types: rows.Types}
 	for rows.Next() {
 		if len(res.Rows) >= maxRows {
 			res.Truncated = true

@@ -1,4 +1,4 @@
-package agent
+package lake
 
 import (
 	"context"
@@ -15,23 +15,20 @@ import (
 	"github.com/floehq/floe/engine"
 )
 
-// sampleFiles is the most data files a profile's sample reads.
-const sampleFiles = 4
+// SampleFiles is the most data files a profile's sample reads.
+const SampleFiles = 4
 
-var (
-	_ schema.StatsReader = (*LakeCatalog)(nil)
-	_ profileDirer       = (*LakeCatalog)(nil)
-)
+var _ schema.StatsReader = (*Catalog)(nil)
 
 // TableStats reads what the Iceberg metadata of t's current snapshot says
 // about its rows without reading them: the row count, and the lower and
 // upper bounds of its numeric and temporal columns from the manifests'
 // data file entries (Iceberg spec, "Manifests": lower_bounds,
 // upper_bounds). Bounds of files with deletes may hold deleted values. The
-// sample it names reads up to sampleFiles data files without deletes,
+// sample it names reads up to SampleFiles data files without deletes,
 // spread over the table's files, so that values which only newer files
 // hold still show.
-func (c *LakeCatalog) TableStats(ctx context.Context, t schema.Table) (*schema.TableStats, error) {
+func (c *Catalog) TableStats(ctx context.Context, t schema.Table) (*schema.TableStats, error) {
 	parts := strings.SplitN(t.Name, ".", 3)
 	if len(parts) != 3 || parts[0] != "lake" {
 		return nil, fmt.Errorf("stats of %s: not a lake table", t.Name)
@@ -105,10 +102,10 @@ func (c *LakeCatalog) TableStats(ctx context.Context, t schema.Table) (*schema.T
 		st.SampleAll = rows <= schema.SampleRows
 	default:
 		pick := clean
-		if len(clean) > sampleFiles && !(len(clean) == len(plan.Tasks) && rows <= schema.SampleRows) {
+		if len(clean) > SampleFiles && !(len(clean) == len(plan.Tasks) && rows <= schema.SampleRows) {
 			pick = nil
-			for k := 0; k < sampleFiles; k++ {
-				pick = append(pick, clean[k*(len(clean)-1)/(sampleFiles-1)])
+			for k := 0; k < SampleFiles; k++ {
+				pick = append(pick, clean[k*(len(clean)-1)/(SampleFiles-1)])
 			}
 		}
 		sub := &engine.Plan{Table: plan.Table, Snapshot: plan.Snapshot, Schema: plan.Schema, Tasks: pick}
@@ -124,7 +121,7 @@ func (c *LakeCatalog) TableStats(ctx context.Context, t schema.Table) (*schema.T
 
 // ProfileDir is where agents keep the profiles of this warehouse's tables:
 // .floe-cache/profiles inside the warehouse directory.
-func (c *LakeCatalog) ProfileDir() string {
+func (c *Catalog) ProfileDir() string {
 	return filepath.Join(c.sess.Warehouse().Dir(), ".floe-cache", "profiles")
 }
 

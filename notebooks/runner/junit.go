@@ -1,4 +1,4 @@
-package report
+package runner
 
 import (
 	"encoding/xml"
@@ -10,12 +10,6 @@ import (
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
 )
-
-// Run is one executed notebook and its run's report.
-type Run struct {
-	Notebook *notebooks.Notebook
-	Report   *kernel.Report
-}
 
 type junitSuites struct {
 	XMLName  xml.Name     `xml:"testsuites"`
@@ -63,11 +57,11 @@ type junitSkipped struct {
 // JUnit writes the runs as JUnit XML: a test suite per notebook and a test
 // case per code cell that ran or was skipped, named by the cell's id, with
 // the cell's error as the failure and its stdout and stderr.
-func JUnit(w io.Writer, runs ...Run) error {
+func JUnit(w io.Writer, runs ...*Report) error {
 	all := junitSuites{Name: "floe run"}
 	var total float64
-	for _, r := range runs {
-		nb, rep := r.Notebook, r.Report
+	for _, rep := range runs {
+		nb := rep.Notebook
 		suite := junitSuite{Name: nb.Path, Time: seconds(rep.Duration.Seconds())}
 		class := strings.TrimSuffix(filepath.Base(nb.Path), filepath.Ext(nb.Path))
 		for i, res := range rep.Results {

@@ -1,4 +1,4 @@
-package report
+package runner
 
 import (
 	"fmt"
@@ -27,8 +27,8 @@ table.floe-table small{color:#888;font-weight:normal}
 // HTML writes a self-contained HTML page of an executed notebook: its
 // prose, each code cell's source with its status, and the outputs (tables,
 // SVG charts, text, errors).
-func HTML(w io.Writer, r Run) error {
-	nb, rep := r.Notebook, r.Report
+func HTML(w io.Writer, rep *Report) error {
+	nb := rep.Notebook
 	var b strings.Builder
 	fmt.Fprintf(&b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>%s</title><style>%s</style></head><body>\n", esc(nb.Path), style)
 	fmt.Fprintf(&b, "<h1>%s</h1>\n<p class=\"summary\"><span>%d passed</span><span>%d failed</span><span>%d skipped</span><span>%.2fs</span></p>\n",

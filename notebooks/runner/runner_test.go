@@ -1,4 +1,4 @@
-package report_test
+package runner_test
 
 import (
 	"bytes"
@@ -13,7 +13,7 @@ import (
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
-	"github.com/floehq/floe/notebooks/report"
+	"github.com/floehq/floe/notebooks/runner"
 )
 
 const md = "# Report <test>\n\nSome **bold** and `code`.\n\n" +
@@ -22,7 +22,7 @@ const md = "# Report <test>\n\nSome **bold** and `code`.\n\n" +
 	"```sql name=bad\nSELECT * FROM missing\n```\n\n" +
 	"```sql\nSELECT * FROM bad\n```\n"
 
-func run(t *testing.T) report.Run {
+func run(t *testing.T) *runner.Report {
 	t.Helper()
 	ctx := context.Background()
 	wh, err := engine.Open(ctx, filepath.Join(t.TempDir(), "wh"))
@@ -39,16 +39,16 @@ func run(t *testing.T) report.Run {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rep, err := s.RunNotebook(ctx, nb, kernel.RunOptions{})
+	rep, err := runner.Run(ctx, s, nb, runner.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return report.Run{Notebook: nb, Report: rep}
+	return rep
 }
 
 func TestJUnit(t *testing.T) {
 	var buf bytes.Buffer
-	if err := report.JUnit(&buf, run(t)); err != nil {
+	if err := runner.JUnit(&buf, run(t)); err != nil {
 		t.Fatal(err)
 	}
 	var doc struct {
@@ -105,7 +105,7 @@ func TestJUnit(t *testing.T) {
 
 func TestHTML(t *testing.T) {
 	var buf bytes.Buffer
-	if err := report.HTML(&buf, run(t)); err != nil {
+	if err := runner.HTML(&buf, run(t)); err != nil {
 		t.Fatal(err)
 	}
 	html := buf.String()

@@ -1,4 +1,4 @@
-package kernel
+package runner
 
 import (
 	"context"
@@ -7,11 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
 )
 
-// RunOptions control a notebook run.
-type RunOptions struct {
+// Options control a notebook run.
+type Options struct {
 	// Params override the parameters cell's defaults: name to value text.
 	Params map[string]string
 	// Cells, if not empty, runs only these cells (by name or id) and the
@@ -23,29 +24,31 @@ type RunOptions struct {
 	// Started and Finished, if set, are called around each cell that runs
 	// or is skipped, for progress reports.
 	Started  func(i int, c *notebooks.Cell)
-	Finished func(i int, c *notebooks.Cell, r *Result)
+	Finished func(i int, c *notebooks.Cell, r *kernel.Result)
 }
 
-// Report is the outcome of a notebook run.
+// Report is the outcome of a notebook run: the executed notebook, its
+// cells' outputs recorded in it, and a result per cell.
 type Report struct {
+	Notebook *notebooks.Notebook
 	// Results holds one result per cell of the notebook, NotRun for
 	// markdown cells and cells the run did not select.
-	Results                 []*Result
+	Results                 []*kernel.Result
 	Passed, Failed, Skipped int
 	Duration                time.Duration
 }
 
-// RunNotebook runs the notebook's code cells top to bottom and records
+// Run runs the notebook's code cells top to bottom in s and records
 // their outputs in nb. Problems found before any cell runs (an invalid
 // notebook, an unknown cell in opts.Cells, a bad parameter) are returned as
 // the error. Otherwise every cell gets a result: a failed cell's error
 // names the notebook, the cell and the line; the cells that need it are
 // skipped, and the others still run, unless opts.FailFast is set.
-func (s *Session) RunNotebook(ctx context.Context, nb *notebooks.Notebook, opts RunOptions) (*Report, error) {
+func Run(ctx context.Context, s *kernel.Session, nb *notebooks.Notebook, opts Options) (*Report, error) {
 	if err := nb.Validate(); err != nil {
 		return nil, err
 	}
-	g := Dependencies(nb)
+	g := kernel.Dependencies(nb)
 	selected := make([]bool, len(nb.Cells))
 	if len(opts.Cells) > 0 {
 		var err error
@@ -72,18 +75,18 @@ func (s *Session) RunNotebook(ctx context.Context, nb *notebooks.Notebook, opts 
 	}
 
 	start := time.Now()
-	rep := &Report{Results: make([]*Result, len(nb.Cells))}
+	rep := &Report{Notebook: nb, Results: make([]*kernel.Result, len(nb.Cells))}
 	stopped := "" // why the rest of the run is skipped
 	for i := range nb.Cells {
 		c := &nb.Cells[i]
 		if c.Kind != notebooks.Code || !selected[i] {
-			rep.Results[i] = &Result{Cell: c.ID}
+			rep.Results[i] = &kernel.Result{Cell: c.ID}
 			continue
 		}
 		if opts.Started != nil {
 			opts.Started(i, c)
 		}
-		var r *Result
+		var r *kernel.Result
 		switch {
 		case stopped != "":
 			r = skip(c, stopped)
@@ -97,7 +100,7 @@ func (s *Session) RunNotebook(ctx context.Context, nb *notebooks.Notebook, opts 
 			}
 		}
 		if r.Err != nil {
-			r.Err.Label = CellLabel(nb, i)
+			r.Err.Label = kernel.CellLabel(nb, i)
 			r.Err.Path = nb.Path
 			if c.Line > 0 && r.Err.Line > 0 {
 				r.Err.FileLine = c.Line + r.Err.Line
@@ -108,14 +111,14 @@ func (s *Session) RunNotebook(ctx context.Context, nb *notebooks.Notebook, opts 
 		}
 		rep.Results[i] = r
 		switch r.Status {
-		case Passed:
+		case kernel.Passed:
 			rep.Passed++
-		case Failed:
+		case kernel.Failed:
 			rep.Failed++
 			if opts.FailFast && stopped == "" {
-				stopped = fmt.Sprintf("not run: --fail-fast stopped the run at %s", CellLabel(nb, i))
+				stopped = fmt.Sprintf("not run: --fail-fast stopped the run at %s", kernel.CellLabel(nb, i))
 			}
-		case Skipped:
+		case kernel.Skipped:
 			rep.Skipped++
 		}
 		if opts.Finished != nil {
@@ -128,7 +131,7 @@ func (s *Session) RunNotebook(ctx context.Context, nb *notebooks.Notebook, opts 
 
 // blocked says why cell i cannot run: a cell it needs failed or was
 // skipped. It returns "" when the cell can run.
-func blocked(g *Graph, rep *Report, nb *notebooks.Notebook, i int) string {
+func blocked(g *kernel.Graph, rep *Report, nb *notebooks.Notebook, i int) string {
 	var failed, skipped []string
 	for _, j := range g.Needs[i] {
 		r := rep.Results[j]
@@ -136,9 +139,9 @@ func blocked(g *Graph, rep *Report, nb *notebooks.Notebook, i int) string {
 			continue
 		}
 		switch r.Status {
-		case Failed:
+		case kernel.Failed:
 			failed = append(failed, neededName(nb, j))
-		case Skipped:
+		case kernel.Skipped:
 			skipped = append(skipped, neededName(nb, j))
 		}
 	}
@@ -156,14 +159,23 @@ func neededName(nb *notebooks.Notebook, i int) string {
 	if n := nb.Cells[i].Options.Name; n != "" {
 		return n
 	}
-	return CellLabel(nb, i)
+	return kernel.CellLabel(nb, i)
 }
 
 // skip records a cell that does not run, with why in its output.
-func skip(c *notebooks.Cell, why string) *Result {
-	r := &Result{Cell: c.ID, Status: Skipped, Reason: why}
-	r.Outputs = []Output{{Kind: OutputStream, Stream: "stderr", Text: "skipped: " + why + "\n"}}
+func skip(c *notebooks.Cell, why string) *kernel.Result {
+	r := &kernel.Result{Cell: c.ID, Status: kernel.Skipped, Reason: why}
+	r.Outputs = []kernel.Output{{Kind: kernel.OutputStream, Stream: "stderr", Text: "skipped: " + why + "\n"}}
 	c.Outputs = notebookOutputs(r.Outputs)
 	c.Execution = notebooks.Execution{}
 	return r
+}
+
+// notebookOutputs converts a cell's outputs for the notebook file.
+func notebookOutputs(outs []kernel.Output) []notebooks.Output {
+	nb := make([]notebooks.Output, len(outs))
+	for i, o := range outs {
+		nb[i] = o.Notebook()
+	}
+	return nb
 }

@@ -1,0 +1,41 @@
+package sqlvalue
+
+import "testing"
+
+func TestBox(t *testing.T) {
+	tests := []struct {
+		name           string
+		columns, types []string
+		rows           [][]string
+		footer, want   string
+	}{
+		{"numbers right, text left", []string{"n", "name"}, []string{"INTEGER", "VARCHAR"},
+			[][]string{{"7", "ab"}, {"123", "é"}}, "2 rows",
+			"┌─────────┬─────────┐\n" +
+				"│ n       │ name    │\n" +
+				"│ integer │ varchar │\n" +
+				"├─────────┼─────────┤\n" +
+				"│       7 │ ab      │\n" +
+				"│     123 │ é       │\n" +
+				"└─────────┴─────────┘\n" +
+				"2 rows\n"},
+		{"decimal and unsigned align right", []string{"d", "u"}, []string{"DECIMAL(4,1)", "UTINYINT"},
+			[][]string{{"1.5", "2"}}, "1 row",
+			"┌──────────────┬──────────┐\n" +
+				"│ d            │ u        │\n" +
+				"│ decimal(4,1) │ utinyint │\n" +
+				"├──────────────┼──────────┤\n" +
+				"│          1.5 │        2 │\n" +
+				"└──────────────┴──────────┘\n" +
+				"1 row\n"},
+		{"no types, no rows", []string{"x"}, nil, nil, "0 rows",
+			"┌───┐\n│ x │\n│   │\n├───┤\n└───┘\n0 rows\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Box(tc.columns, tc.types, tc.rows, tc.footer); got != tc.want {
+				t.Errorf("Box =\n%s\nwant\n%s", got, tc.want)
+			}
+		})
+	}
+}
