@@ -64,11 +64,14 @@ func Box(columns, types []string, rows [][]string, footer string) string {
 // NumericType reports whether a DuckDB type name is a number type, whose
 // values tables align right.
 func NumericType(t string) bool {
-	t = strings.ToUpper(t)
-	for _, p := range []string{"INT", "BIGINT", "SMALLINT", "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER", "USMALLINT", "UTINYINT", "UHUGEINT", "DOUBLE", "FLOAT", "DECIMAL", "REAL"} {
-		if strings.HasPrefix(t, p) {
-			return true
-		}
+	t = strings.ToUpper(strings.TrimSpace(t))
+	if i := strings.IndexByte(t, '('); i >= 0 {
+		t = t[:i] // DECIMAL(18,3)
+	}
+	switch t {
+	case "TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER",
+		"UBIGINT", "UHUGEINT", "DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC":
+		return true
 	}
 	return false
 }

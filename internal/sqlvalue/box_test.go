@@ -39,3 +39,22 @@ func TestBox(t *testing.T) {
 		})
 	}
 }
+
+// TestNumericType: number types by their exact names (a width or precision
+// aside), so that INTERVAL, INTEGER[] or a STRUCT holding an INT are not
+// taken for numbers and right-aligned.
+func TestNumericType(t *testing.T) {
+	for _, tc := range []struct {
+		typ  string
+		want bool
+	}{
+		{"INTEGER", true}, {"BIGINT", true}, {"HUGEINT", true}, {"UTINYINT", true}, {"UHUGEINT", true},
+		{"DOUBLE", true}, {"FLOAT", true}, {"DECIMAL(18,3)", true}, {"decimal(4,1)", true}, {" REAL ", true},
+		{"INTERVAL", false}, {"INTEGER[]", false}, {"STRUCT(a INTEGER)", false}, {"MAP(VARCHAR, INTEGER)", false},
+		{"VARCHAR", false}, {"DATE", false}, {"", false},
+	} {
+		if got := NumericType(tc.typ); got != tc.want {
+			t.Errorf("NumericType(%q) = %v, want %v", tc.typ, got, tc.want)
+		}
+	}
+}

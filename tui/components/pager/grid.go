@@ -38,7 +38,7 @@ func NewLayout(t *kernel.Table) *Layout {
 	for i, c := range t.Columns {
 		if i < len(t.Types) {
 			l.types[i] = strings.ToLower(t.Types[i])
-			l.Numeric[i] = isNumericType(t.Types[i])
+			l.Numeric[i] = sqlvalue.NumericType(t.Types[i])
 		}
 		l.Widths[i] = max(ansi.StringWidth(c), ansi.StringWidth(l.types[i]), 1)
 	}
@@ -225,19 +225,6 @@ func Quote(v any) string {
 		return strconv.Quote(x)
 	}
 	return Format(v)
-}
-
-func isNumericType(t string) bool {
-	t = strings.ToUpper(strings.TrimSpace(t))
-	if i := strings.IndexByte(t, '('); i >= 0 {
-		t = t[:i]
-	}
-	switch t {
-	case "TINYINT", "SMALLINT", "INTEGER", "INT", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT",
-		"DOUBLE", "FLOAT", "REAL", "DECIMAL", "NUMERIC":
-		return true
-	}
-	return false
 }
 
 func isNumberValue(v any) bool {
