@@ -15,68 +15,22 @@ import (
 // and check the file and the outputs kept beside it. It logs the time
 // from start to the first frame.
 func TestOpenInTmux(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the workbench in tmux")
-	}
-	tmux, err := exec.LookPath("tmux")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is not installed; .ci/run installs it")
-		}
-		t.Skip("tmux is not installed")
-	}
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	sock := filepath.Join(dir, "tmux.sock")
+	term := newTerminal(t, "e2e")
+	dir, self, stderr := term.Dir, term.Self, term.Stderr
 	nb := filepath.Join(dir, "first.md")
-	stderr := filepath.Join(dir, "stderr")
-	run := func(args ...string) (string, error) {
-		out, err := exec.Command(tmux, append([]string{"-S", sock}, args...)...).CombinedOutput()
-		return string(out), err
-	}
-	screen := func() string {
-		out, _ := run("capture-pane", "-p", "-t", "e2e")
-		return out
-	}
-	waitFor := func(what string, cond func(string) bool) {
-		t.Helper()
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			s := screen()
-			if cond(s) {
-				return
-			}
-			if time.Now().After(deadline) {
-				errs, _ := os.ReadFile(stderr)
-				t.Fatalf("timed out waiting for %s; screen:\n%s\nstderr:\n%s", what, s, errs)
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}
-	contains := func(s string) func(string) bool {
-		return func(screen string) bool { return strings.Contains(screen, s) }
-	}
 
 	home := filepath.Join(dir, "home")
 	cmd := "env FLOE_TEST_AS_CLI=1 FLOE_HOME='" + home + "' TERM=xterm-256color '" + self + "' open --warehouse '" + filepath.Join(dir, "wh") + "' '" + nb + "' 2>'" + stderr + "'"
 	start := time.Now()
-	if out, err := run("new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", cmd); err != nil {
-		t.Fatalf("tmux new-session: %v: %s", err, out)
-	}
-	t.Cleanup(func() { run("kill-server") })
-	waitFor("the first frame", contains("kernel idle"))
+	term.start(100, 30, cmd)
+	term.waitFor("the first frame", contains("kernel idle"))
 	t.Logf("start-up to first frame: %s", time.Since(start).Round(time.Millisecond))
 
-	if out, err := run("send-keys", "-t", "e2e", "-l", "SELECT 40 + 2 AS answer, NULL AS nothing, '' AS empty"); err != nil {
-		t.Fatalf("send-keys: %v: %s", err, out)
-	}
-	waitFor("the typed query", contains("AS empty"))
-	run("send-keys", "-t", "e2e", "C-j")
-	waitFor("the result", contains("1 row × 3 columns"))
-	s := screen()
+	term.keys("-l", "SELECT 40 + 2 AS answer, NULL AS nothing, '' AS empty")
+	term.waitFor("the typed query", contains("AS empty"))
+	term.keys("C-j")
+	term.waitFor("the result", contains("1 row × 3 columns"))
+	s := term.screen()
 	for _, want := range []string{"[1] sql", "answer  │ nothing │ empty", "42 │       ∅ │"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("screen lacks %q:\n%s", want, s)
@@ -84,23 +38,23 @@ func TestOpenInTmux(t *testing.T) {
 	}
 
 	// Undo: ctrl+u clears the line, ctrl+z gives it back.
-	run("send-keys", "-t", "e2e", "C-u")
-	waitFor("the line cleared", func(s string) bool { return !strings.Contains(s, "AS empty") })
-	run("send-keys", "-t", "e2e", "C-z")
-	waitFor("the undo", contains("AS empty"))
+	term.keys("C-u")
+	term.waitFor("the line cleared", func(s string) bool { return !strings.Contains(s, "AS empty") })
+	term.keys("C-z")
+	term.waitFor("the undo", contains("AS empty"))
 	// The statement under the cursor: the undo put the cursor back at the
 	// end, where a second statement goes; alt+enter runs only that one.
-	run("send-keys", "-t", "e2e", "-l", "; SELECT 7 AS seven")
-	waitFor("the second statement", contains("AS seven"))
-	run("send-keys", "-t", "e2e", "M-Enter")
-	waitFor("the statement's result", contains("ran statement 2 of 2"))
-	waitFor("the statement's table", contains("seven"))
-	if s := screen(); strings.Contains(s, "answer  │") {
+	term.keys("-l", "; SELECT 7 AS seven")
+	term.waitFor("the second statement", contains("AS seven"))
+	term.keys("M-Enter")
+	term.waitFor("the statement's result", contains("ran statement 2 of 2"))
+	term.waitFor("the statement's table", contains("seven"))
+	if s := term.screen(); strings.Contains(s, "answer  │") {
 		t.Errorf("the whole cell ran, not the statement under the cursor:\n%s", s)
 	}
 
-	run("send-keys", "-t", "e2e", "C-s")
-	waitFor("the save", contains("saved"))
+	term.keys("C-s")
+	term.waitFor("the save", contains("saved"))
 
 	// Another process commits to the warehouse; the catalog, shown at this
 	// width, polls and lists the new namespace without a key pressed.
@@ -110,15 +64,15 @@ func TestOpenInTmux(t *testing.T) {
 	if out, err := other.CombinedOutput(); err != nil {
 		t.Fatalf("the other process: %v\n%s", err, out)
 	}
-	waitFor("the other process's namespace in the catalog", contains("▸ live"))
-	run("send-keys", "-t", "e2e", "C-q")
+	term.waitFor("the other process's namespace in the catalog", contains("▸ live"))
+	term.keys("C-q")
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		if _, err := run("has-session", "-t", "e2e"); err != nil {
+		if _, err := term.run("has-session", "-t", "e2e"); err != nil {
 			break // the workbench quit and its session closed
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the workbench did not quit; screen:\n%s", screen())
+			t.Fatalf("the workbench did not quit; screen:\n%s", term.screen())
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
