@@ -201,6 +201,12 @@ func (w *Warehouse) DropNamespace(ctx context.Context, ns string, ifExists, casc
 	if err := w.cat.DropNamespace(ctx, table.Identifier{ns}); err != nil {
 		return fmt.Errorf("drop schema lake.%s: %w", ns, err)
 	}
+	if w.db != nil {
+		// The namespace's default directory goes with it when nothing is
+		// left in it; a table dropped without PURGE keeps its files there,
+		// and then so does the directory.
+		_ = w.fs.Remove(filepath.Join(w.dir, ns+".db"))
+	}
 	return nil
 }
 

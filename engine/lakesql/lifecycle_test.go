@@ -1,6 +1,8 @@
 package lakesql
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -149,6 +151,18 @@ func TestDropSchema(t *testing.T) {
 	wantErr(t, f.fails(`SELECT * FROM lake.ns.a`), nil, "lake.ns.a", "does not exist")
 	diffRows(t, "DuckDB's view of lake", [][]string{{"other", "c"}},
 		f.strings(`SELECT schema, name FROM (SHOW ALL TABLES) WHERE database = 'lake' ORDER BY ALL`))
+
+	// CASCADE drops the tables without PURGE: their files, and so the
+	// namespace's directory, stay. A namespace whose tables were purged
+	// leaves no empty directory behind.
+	if _, err := os.Stat(filepath.Join(f.dir, "ns.db", "a")); err != nil {
+		t.Errorf("DROP SCHEMA ... CASCADE removed a table's files: %v", err)
+	}
+	f.exec(`CREATE SCHEMA lake.gone; CREATE TABLE lake.gone.t (id INTEGER); INSERT INTO lake.gone.t VALUES (1);
+		DROP TABLE lake.gone.t PURGE; DROP SCHEMA lake.gone`)
+	if _, err := os.Stat(filepath.Join(f.dir, "gone.db")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("DROP SCHEMA of an emptied namespace left its directory: %v", err)
+	}
 
 	f.exec(`DROP SCHEMA IF EXISTS lake.ns; DROP SCHEMA lake.other CASCADE`)
 	f.exec(`CREATE SCHEMA lake.ns; CREATE TABLE lake.ns.a (id INTEGER)`)
