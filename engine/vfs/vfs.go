@@ -44,6 +44,28 @@ type FS interface {
 	MkdirAll(name string) error
 }
 
+// Swapper is an FS that can replace a small object only when it has not
+// changed since it was read: S3's conditional writes (If-Match: <etag> to
+// swap, If-None-Match: * to create). A catalog that keeps each table's
+// pointer as an object commits through it, so two writers on two machines
+// sharing a bucket cannot both win.
+type Swapper interface {
+	// ReadVersion returns name's contents and an opaque version of them
+	// (S3's ETag); a missing name is an error matching fs.ErrNotExist.
+	ReadVersion(name string) ([]byte, string, error)
+
+	// Swap makes b the contents of name, whole or not at all, only when
+	// name's version is still version; version "" means name must not
+	// exist yet. When name changed (or exists, for "") it returns an
+	// error matching ErrConflict and changes nothing. It returns the new
+	// version.
+	Swap(name string, b []byte, version string) (string, error)
+}
+
+// ErrConflict reports a conditional write that lost: the object changed
+// since its version was read (S3's 412 Precondition Failed).
+var ErrConflict = errors.New("conditional write lost: the object changed since it was read")
+
 // File is an open file: sequential and positioned reads, and its size.
 type File interface {
 	io.Reader
