@@ -1,0 +1,430 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Formats of an input stream.
+const (
+	FormatDebezium = "debezium" // Debezium JSON change events, one per line
+	FormatJSONL    = "jsonl"    // plain JSON objects, one per line (append only)
+	FormatCSV      = "csv"      // CSV with a header line (append only)
+)
+
+// ErrBadEvent is wrapped by every error about an input event that cannot
+// be applied (malformed, unknown op, missing key, type mismatch).
+var ErrBadEvent = errors.New("bad event")
+
+// Event is one change read from a stream.
+type Event struct {
+	// Op is Debezium's: 'c' create, 'u' update, 'd' delete, 'r' read (a
+	// snapshot row). Plain JSON lines and CSV rows are 'c'.
+	Op byte
+	// Row is the row's new version ("after"), or for a delete the old one
+	// ("before"), by column name.
+	Row map[string]any
+	// Key is the Debezium key, when the line carries one.
+	Key map[string]any
+	// Cols are Row's columns in the order the source gives them, with the
+	// DuckDB type the schema block declares ("" when there is none).
+	Cols []Col
+	// Source is the Debezium source position (zero for other formats).
+	Source SourcePos
+	// Where is file:line.
+	Where string
+	// End is the stream position just after the event.
+	End Position
+}
+
+// Col is a source column: its name, its DuckDB type as the source declares
+// it ("" when the type is inferred from values) and, for Debezium logical
+// types, how values turn into DuckDB's text form.
+type Col struct {
+	Name     string
+	Type     string
+	Declared bool
+	convert  func(any) (any, error)
+}
+
+// SourcePos is the position Debezium's source block gives an event:
+// Postgres' LSN, or MySQL's binlog file, position and row, and the time.
+type SourcePos struct {
+	TsMs int64 `json:"ts_ms,omitempty"`
+	// CommitLSN is the LSN of the last commit before the event (the first
+	// of Debezium's "sequence"): changes of concurrent transactions
+	// interleave by LSN, commits do not.
+	CommitLSN int64  `json:"commit_lsn,omitempty"`
+	LSN       int64  `json:"lsn,omitempty"`
+	File      string `json:"binlog_file,omitempty"`
+	Pos       int64  `json:"binlog_pos,omitempty"`
+	Row       int64  `json:"binlog_row,omitempty"`
+}
+
+// IsZero reports whether p holds no position.
+func (p SourcePos) IsZero() bool { return p == SourcePos{} }
+
+// NotAfter reports whether p is at or before q, when the two can be
+// compared: LSNs and binlog coordinates are unique per change; with only
+// times, an event is older only when its time is strictly earlier.
+func (p SourcePos) NotAfter(q SourcePos) (notAfter, comparable bool) {
+	switch {
+	case p.LSN != 0 && q.LSN != 0:
+		if p.CommitLSN != q.CommitLSN {
+			return p.CommitLSN < q.CommitLSN, true
+		}
+		return p.LSN <= q.LSN, true
+	case p.File != "" && q.File != "":
+		if p.File != q.File {
+			return p.File < q.File, true
+		}
+		if p.Pos != q.Pos {
+			return p.Pos < q.Pos, true
+		}
+		return p.Row <= q.Row, true
+	case p.TsMs != 0 && q.TsMs != 0:
+		return p.TsMs < q.TsMs, true
+	}
+	return false, false
+}
+
+// Max returns the later of p and q.
+func (p SourcePos) Max(q SourcePos) SourcePos {
+	if p.IsZero() {
+		return q
+	}
+	if na, ok := p.NotAfter(q); ok && na {
+		return q
+	}
+	return p
+}
+
+// decode parses JSON keeping numbers exact.
+func decode(b []byte, v any) error {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	if err := d.Decode(v); err != nil {
+		return err
+	}
+	if d.More() {
+		return errors.New("more than one JSON value on the line")
+	}
+	return nil
+}
+
+// objectKeys returns the keys of a JSON object in order.
+func objectKeys(b []byte) ([]string, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	t, err := d.Token()
+	if err != nil {
+		return nil, err
+	}
+	if t != json.Delim('{') {
+		return nil, errors.New("not a JSON object")
+	}
+	var keys []string
+	for d.More() {
+		t, err := d.Token()
+		if err != nil {
+			return nil, err
+		}
+		keys = append(keys, t.(string))
+		var skip json.RawMessage
+		if err := d.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	return keys, nil
+}
+
+// parseDebezium reads one Debezium change event: the envelope with a
+// schema block ({"schema": ..., "payload": {...}}), the payload alone
+// ({"op": ..., "before": ..., "after": ...}), either one optionally
+// wrapped with its key as {"key": ..., "value": ...}.
+func parseDebezium(line []byte, where string) (Event, error) {
+	bad := func(format string, args ...any) (Event, error) {
+		return Event{}, fmt.Errorf("%s: %w: %s", where, ErrBadEvent, fmt.Sprintf(format, args...))
+	}
+	var top map[string]json.RawMessage
+	if err := decode(line, &top); err != nil {
+		return bad("not a JSON object: %v", err)
+	}
+	var ev Event
+	ev.Where = where
+	if v, ok := top["value"]; ok {
+		if k, ok := top["key"]; ok && !isNull(k) {
+			var key map[string]json.RawMessage
+			if err := decode(k, &key); err != nil {
+				return bad("key is not a JSON object: %v", err)
+			}
+			if p, ok := key["payload"]; ok { // a key with its own schema block
+				k = p
+			}
+			if err := decode(k, &ev.Key); err != nil {
+				return bad("key is not a JSON object: %v", err)
+			}
+		}
+		top = nil
+		if err := decode(v, &top); err != nil {
+			return bad("value is not a JSON object: %v", err)
+		}
+	}
+	payload := top
+	var schema *connectSchema
+	if p, ok := top["payload"]; ok {
+		payload = nil
+		if err := decode(p, &payload); err != nil {
+			return bad("payload is not a JSON object: %v", err)
+		}
+		if s, ok := top["schema"]; ok && !isNull(s) {
+			schema = &connectSchema{}
+			if err := json.Unmarshal(s, schema); err != nil {
+				return bad("schema block: %v", err)
+			}
+		}
+	}
+	var op string
+	if err := json.Unmarshal(payload["op"], &op); err != nil || op == "" {
+		return bad("no op (a Debezium event has \"op\": \"c\", \"u\", \"d\" or \"r\")")
+	}
+	if len(op) != 1 || !strings.Contains("cudr", op) {
+		return bad("unknown op %q (want c, u, d or r)", op)
+	}
+	ev.Op = op[0]
+	field := "after"
+	if ev.Op == 'd' {
+		field = "before"
+	}
+	raw, ok := payload[field]
+	if !ok || isNull(raw) {
+		if ev.Op == 'd' && ev.Key != nil {
+			// A delete whose before image is not kept (REPLICA IDENTITY
+			// DEFAULT without the key columns): the key is enough.
+			raw = nil
+		} else {
+			return bad("op %q has no %q row", op, field)
+		}
+	}
+	if raw != nil {
+		if err := decode(raw, &ev.Row); err != nil {
+			return bad("%s is not a JSON object: %v", field, err)
+		}
+		keys, err := objectKeys(raw)
+		if err != nil {
+			return bad("%s: %v", field, err)
+		}
+		var declared map[string]connectField
+		if schema != nil {
+			declared = schema.rowFields(field)
+		}
+		for _, k := range keys {
+			c := Col{Name: k}
+			if f, ok := declared[k]; ok {
+				if c.Type, c.convert, err = f.duckdb(); err != nil {
+					return bad("schema of column %q: %v", k, err)
+				}
+				c.Declared = true
+			}
+			ev.Cols = append(ev.Cols, c)
+		}
+		for _, c := range ev.Cols {
+			if c.convert == nil || ev.Row[c.Name] == nil {
+				continue
+			}
+			v, err := c.convert(ev.Row[c.Name])
+			if err != nil {
+				return bad("column %q: %v", c.Name, err)
+			}
+			ev.Row[c.Name] = v
+		}
+	} else {
+		ev.Row = map[string]any{}
+		for k, v := range ev.Key {
+			ev.Row[k] = v
+			ev.Cols = append(ev.Cols, Col{Name: k})
+		}
+	}
+	if src, ok := payload["source"]; ok && !isNull(src) {
+		var s struct {
+			TsMs json.Number `json:"ts_ms"`
+			LSN  json.Number `json:"lsn"`
+			File string      `json:"file"`
+			Pos  json.Number `json:"pos"`
+			Row  json.Number `json:"row"`
+			Seq  *string     `json:"sequence"`
+		}
+		if err := json.Unmarshal(src, &s); err != nil {
+			return bad("source block: %v", err)
+		}
+		ev.Source.TsMs, _ = s.TsMs.Int64()
+		ev.Source.LSN, _ = s.LSN.Int64()
+		ev.Source.File = s.File
+		ev.Source.Pos, _ = s.Pos.Int64()
+		ev.Source.Row, _ = s.Row.Int64()
+		if s.Seq != nil {
+			var seq []*string
+			if json.Unmarshal([]byte(*s.Seq), &seq) == nil && len(seq) == 2 && seq[0] != nil {
+				ev.Source.CommitLSN, _ = strconv.ParseInt(*seq[0], 10, 64)
+			}
+		}
+	}
+	if ev.Source.TsMs == 0 {
+		if ts, ok := payload["ts_ms"]; ok {
+			var n json.Number
+			if json.Unmarshal(ts, &n) == nil {
+				ev.Source.TsMs, _ = n.Int64()
+			}
+		}
+	}
+	return ev, nil
+}
+
+func isNull(b json.RawMessage) bool { return len(b) == 0 || string(bytes.TrimSpace(b)) == "null" }
+
+// parseJSONL reads one plain JSON object as an insert.
+func parseJSONL(line []byte, where string) (Event, error) {
+	var row map[string]any
+	if err := decode(line, &row); err != nil {
+		return Event{}, fmt.Errorf("%s: %w: not a JSON object: %v", where, ErrBadEvent, err)
+	}
+	keys, err := objectKeys(line)
+	if err != nil {
+		return Event{}, fmt.Errorf("%s: %w: %v", where, ErrBadEvent, err)
+	}
+	ev := Event{Op: 'c', Row: row, Where: where}
+	for _, k := range keys {
+		ev.Cols = append(ev.Cols, Col{Name: k})
+	}
+	return ev, nil
+}
+
+// connectSchema is a Kafka Connect schema block.
+type connectSchema struct {
+	Type       string            `json:"type"`
+	Name       string            `json:"name"`
+	Field      string            `json:"field"`
+	Optional   bool              `json:"optional"`
+	Fields     []connectField    `json:"fields"`
+	Parameters map[string]string `json:"parameters"`
+}
+
+type connectField = connectSchema
+
+// rowFields returns the fields of the envelope's before or after struct.
+func (s *connectSchema) rowFields(which string) map[string]connectField {
+	out := map[string]connectField{}
+	for _, f := range s.Fields {
+		if f.Field == which {
+			for _, c := range f.Fields {
+				out[c.Field] = c
+			}
+		}
+	}
+	return out
+}
+
+// duckdb maps a Kafka Connect field schema (with Debezium's logical names)
+// to a DuckDB type and a conversion of its JSON values, if they need one.
+func (f connectField) duckdb() (string, func(any) (any, error), error) {
+	switch f.Name {
+	case "io.debezium.time.Date", "org.apache.kafka.connect.data.Date":
+		return "DATE", func(v any) (any, error) {
+			d, err := asInt(v)
+			if err != nil {
+				return nil, err
+			}
+			return time.Unix(d*86400, 0).UTC().Format("2006-01-02"), nil
+		}, nil
+	case "io.debezium.time.Timestamp", "org.apache.kafka.connect.data.Timestamp":
+		return "TIMESTAMP", epochConv(time.Millisecond), nil
+	case "io.debezium.time.MicroTimestamp":
+		return "TIMESTAMP", epochConv(time.Microsecond), nil
+	case "io.debezium.time.NanoTimestamp":
+		return "TIMESTAMP", epochConv(time.Nanosecond), nil
+	case "io.debezium.time.ZonedTimestamp":
+		return "TIMESTAMP WITH TIME ZONE", nil, nil
+	case "org.apache.kafka.connect.data.Decimal":
+		scale := 0
+		if s, ok := f.Parameters["scale"]; ok {
+			if _, err := fmt.Sscan(s, &scale); err != nil {
+				return "", nil, fmt.Errorf("decimal scale %q", s)
+			}
+		}
+		prec := 38
+		if p, ok := f.Parameters["connect.decimal.precision"]; ok {
+			if _, err := fmt.Sscan(p, &prec); err != nil {
+				return "", nil, fmt.Errorf("decimal precision %q", p)
+			}
+		}
+		if prec > 38 || scale > prec {
+			return "", nil, fmt.Errorf("DECIMAL(%d, %d) does not fit Iceberg's decimal (precision up to 38)", prec, scale)
+		}
+		return fmt.Sprintf("DECIMAL(%d, %d)", prec, scale), func(v any) (any, error) {
+			s, ok := v.(string)
+			if !ok {
+				return v, nil // already a number (decimal.handling.mode=double/string)
+			}
+			b, err := base64.StdEncoding.DecodeString(s)
+			if err != nil {
+				return s, nil // decimal.handling.mode=string
+			}
+			n := new(big.Int).SetBytes(b)
+			if len(b) > 0 && b[0]&0x80 != 0 { // two's complement
+				n.Sub(n, new(big.Int).Lsh(big.NewInt(1), uint(8*len(b))))
+			}
+			r := new(big.Rat).SetFrac(n, new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(scale)), nil))
+			return r.FloatString(scale), nil
+		}, nil
+	}
+	switch f.Type {
+	case "int8", "int16", "int32":
+		return "INTEGER", nil, nil
+	case "int64":
+		return "BIGINT", nil, nil
+	case "float", "float32":
+		return "FLOAT", nil, nil
+	case "double", "float64":
+		return "DOUBLE", nil, nil
+	case "boolean":
+		return "BOOLEAN", nil, nil
+	case "string":
+		return "VARCHAR", nil, nil
+	case "bytes":
+		return "BLOB", nil, nil
+	}
+	return "", nil, fmt.Errorf("unsupported Kafka Connect type %q", f.Type)
+}
+
+func epochConv(unit time.Duration) func(any) (any, error) {
+	return func(v any) (any, error) {
+		n, err := asInt(v)
+		if err != nil {
+			return nil, err
+		}
+		var t time.Time
+		switch unit {
+		case time.Millisecond:
+			t = time.UnixMilli(n)
+		case time.Microsecond:
+			t = time.UnixMicro(n)
+		default:
+			t = time.Unix(0, n)
+		}
+		return t.UTC().Format("2006-01-02 15:04:05.999999"), nil
+	}
+}
+
+func asInt(v any) (int64, error) {
+	if n, ok := v.(json.Number); ok {
+		return n.Int64()
+	}
+	return 0, fmt.Errorf("%v is not an integer", v)
+}

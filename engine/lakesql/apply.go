@@ -1,0 +1,151 @@
+package lakesql
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/floehq/floe/engine"
+)
+
+// ChangeSet is a batch of keyed changes to apply to a lake table as one
+// snapshot (change data capture): at most one change per key, each either
+// an upsert (the row's new version) or a delete.
+type ChangeSet struct {
+	// File is a newline-delimited JSON file, one object per change: the
+	// table's columns by name (missing ones are NULL) and "__floe_op",
+	// "upsert" or "delete". A delete needs only the key columns.
+	File string
+	// Keys are the key columns (table column names); none for an
+	// append-only stream, whose changes must all be upserts.
+	Keys []string
+	// Summary goes into the snapshot's summary (the stream position).
+	Summary map[string]string
+	// Check, if set, runs under the table's lock before anything is
+	// written, with the table as it is then; an error stops the apply
+	// (a concurrent writer moved the stream position).
+	Check func(t *engine.Table) error
+}
+
+// ChangeStats counts what applying a ChangeSet did.
+type ChangeStats struct {
+	Upserts, Deletes int64 // changes of each kind in the set
+	Removed          int64 // table rows removed (old versions and deleted rows)
+	Committed        bool  // a snapshot was committed
+}
+
+// changeRows holds a staged change set.
+const changeRows = "floe_scratch.change_rows"
+
+// ApplyChanges applies a change set to lake.ns.name as one snapshot in the
+// table's merge write mode: the rows whose keys the set names are removed
+// (deletion vectors on v3 merge-on-read, position-delete files on v2
+// merge-on-read, rewritten files on copy-on-write) and the upserted rows
+// are appended. The set's Summary is written into that snapshot's summary,
+// so a stream position commits atomically with the data. A set that
+// changes nothing commits nothing.
+func (s *Session) ApplyChanges(ctx context.Context, ns, name string, cs ChangeSet) (ChangeStats, error) {
+	ident := "lake." + ns + "." + name
+	var st ChangeStats
+	err := s.wh.Modify(ctx, ns, name, func(t *engine.Table) error {
+		if cs.Check != nil {
+			if err := cs.Check(t); err != nil {
+				return err
+			}
+		}
+		fields := t.Schema().Fields()
+		cols := make([]string, 0, len(fields)+1)
+		sel := make([]string, 0, len(fields))
+		for _, f := range fields {
+			typ, err := engine.DuckDBType(f.Type)
+			if err != nil {
+				return err
+			}
+			cols = append(cols, engine.QuoteString(f.Name)+": "+engine.QuoteString(typ))
+			sel = append(sel, engine.QuoteIdent(f.Name))
+		}
+		cols = append(cols, "'__floe_op': 'VARCHAR'")
+		on := make([]string, len(cs.Keys))
+		for i, k := range cs.Keys {
+			f, ok := t.Schema().FindFieldByNameCaseInsensitive(k)
+			if !ok {
+				return fmt.Errorf("apply changes to %s: no key column %q", ident, k)
+			}
+			q := engine.QuoteIdent(f.Name)
+			on[i] = "t." + q + " = c." + q
+		}
+		load := fmt.Sprintf("CREATE OR REPLACE TABLE %s AS SELECT * FROM read_json(%s, format = 'newline_delimited', columns = {%s})",
+			changeRows, engine.QuoteString(cs.File), strings.Join(cols, ", "))
+		if err := s.exec(ctx, load); err != nil {
+			return fmt.Errorf("apply changes to %s: stage %s: %w", ident, cs.File, err)
+		}
+		defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+changeRows)
+		if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE __floe_op = 'upsert'), count(*) FILTER (WHERE __floe_op = 'delete') FROM "+changeRows).Scan(&st.Upserts, &st.Deletes); err != nil {
+			return err
+		}
+		if len(cs.Keys) == 0 {
+			// An append-only stream: nothing to remove.
+			if st.Deletes > 0 {
+				return fmt.Errorf("apply changes to %s: deletes need key columns", ident)
+			}
+			if st.Upserts == 0 {
+				return nil
+			}
+			files, _, dir, _, err := s.writeQuery(ctx, t, "SELECT "+strings.Join(sel, ", ")+" FROM "+changeRows)
+			if err != nil {
+				return fmt.Errorf("apply changes to %s: %w", ident, err)
+			}
+			if _, err := t.AppendFiles(ctx, files, cs.Summary); err != nil {
+				s.wh.FS().RemoveAll(dir)
+				return err
+			}
+			st.Committed = true
+			return nil
+		}
+		plan, drop, err := s.defineTarget(ctx, t, nil)
+		if err != nil {
+			return err
+		}
+		defer drop()
+		// Every live row with a key of the set goes: its new version, if
+		// any, is appended.
+		q := fmt.Sprintf("SELECT t.__floe_file, t.__floe_pos FROM %s AS t SEMI JOIN %s AS c ON %s",
+			dmlTarget, changeRows, strings.Join(on, " AND "))
+		var fetched map[string]*fileDeletes
+		if t.FormatVersion() >= 3 && t.WriteMode("merge") == engine.MergeOnRead {
+			if fetched, err = s.fetchDeletes(ctx, q); err != nil {
+				return fmt.Errorf("apply changes to %s: %w", ident, err)
+			}
+		} else {
+			if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlPositions+" AS "+q); err != nil {
+				return fmt.Errorf("apply changes to %s: %w", ident, err)
+			}
+			defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlPositions)
+		}
+		newRows := ""
+		if st.Upserts > 0 {
+			newRows = "SELECT " + strings.Join(sel, ", ") + " FROM " + changeRows + " WHERE __floe_op = 'upsert'"
+		}
+		delta, n, cleanup, err := s.buildDelta(ctx, t, plan, "merge", newRows, fetched)
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("apply changes to %s: %w", ident, err)
+		}
+		st.Removed = n
+		if n == 0 && len(delta.AddedData) == 0 {
+			cleanup()
+			return nil
+		}
+		if _, err := t.CommitRowDelta(ctx, plan, delta, "merge", cs.Summary); err != nil {
+			cleanup()
+			return err
+		}
+		st.Committed = true
+		return nil
+	})
+	s.invalidate(ns, name)
+	if err != nil {
+		return ChangeStats{}, err
+	}
+	return st, nil
+}
