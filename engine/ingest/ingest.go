@@ -30,6 +30,10 @@ var ErrHeld = errors.New("batch held")
 // position to the table while this one was running.
 var ErrPositionMoved = errors.New("the table's ingest position moved")
 
+// ErrBadOption is wrapped by errors about the options of an ingest (an
+// unknown format, a key column the table lacks).
+var ErrBadOption = errors.New("bad ingest option")
+
 // Options configure an Ingester.
 type Options struct {
 	Format string   // FormatDebezium (default), FormatJSONL or FormatCSV
@@ -49,10 +53,12 @@ type Options struct {
 
 // Stats count what an Ingester did.
 type Stats struct {
-	Events, Skipped  int64 // events read; events at or before the applied position
-	Upserts, Deletes int64 // changes applied (after the last-per-key collapse)
-	Commits          int64 // data commits
-	SchemaCommits    int64 // table creation and schema evolution commits
+	Events        int64 `json:"events"`         // events read
+	Skipped       int64 `json:"skipped"`        // events at or before the applied source position
+	Upserts       int64 `json:"upserts"`        // changes applied, after the last-per-key collapse
+	Deletes       int64 `json:"deletes"`        //
+	Commits       int64 `json:"commits"`        // data commits
+	SchemaCommits int64 `json:"schema_commits"` // table creation and schema evolution commits
 }
 
 // Ingester applies a change stream to one lake table in micro-batches.
@@ -77,7 +83,7 @@ func New(ctx context.Context, sess *lakesql.Session, ns, name string, opts Optio
 	switch opts.Format {
 	case FormatDebezium, FormatJSONL, FormatCSV:
 	default:
-		return nil, fmt.Errorf("ingest: unknown format %q (want debezium, jsonl or csv)", opts.Format)
+		return nil, fmt.Errorf("ingest: %w: unknown format %q (want debezium, jsonl or csv)", ErrBadOption, opts.Format)
 	}
 	if opts.CommitInterval <= 0 {
 		opts.CommitInterval = 5 * time.Second
@@ -184,8 +190,8 @@ func (g *Ingester) readCSVHeader(p Position) error {
 // Run reads src to its end (or, following, until ctx ends) and applies
 // its events in batches of at most MaxRows events, committing a batch
 // when it is full, when its first event has waited CommitInterval, and
-// at the end. A bad event stops Run with an error naming its line, after
-// the events before it are committed.
+// at the end. A bad event stops Run with an error naming its line; its
+// batch is not committed (the batches before it are).
 func (g *Ingester) Run(ctx context.Context, src Source) error {
 	lines := make(chan Line, 1024)
 	eg, ectx := errgroup.WithContext(ctx)
@@ -246,10 +252,7 @@ func (g *Ingester) consume(ctx context.Context, lines <-chan Line) error {
 			}
 			ev, ok, err := g.Parse(l)
 			if err != nil {
-				if ferr := flush(); ferr != nil {
-					return ferr
-				}
-				return err
+				return err // the batch holding a bad event is not committed
 			}
 			end = l.End
 			if !ok {
@@ -354,10 +357,13 @@ func (g *Ingester) batchColumns(evs []Event) ([]Col, error) {
 				cols = append(cols, Col{Name: c.Name})
 			}
 			if c.Declared {
-				if cols[i].Declared && !strings.EqualFold(cols[i].Type, c.Type) {
+				if cols[i].Declared && typeChange(cols[i].Type, c.Type) == "refuse" {
+					fmt.Fprintf(g.opts.Log, "ingest: warning: %s: column %s changed type from %s to %s within one batch; the batch is held\n", ev.Where, c.Name, cols[i].Type, c.Type)
 					return nil, fmt.Errorf("%s: %w: column %q is declared %s here and %s earlier in the batch", ev.Where, ErrHeld, c.Name, c.Type, cols[i].Type)
 				}
-				cols[i].Type, cols[i].Declared = c.Type, true
+				if !cols[i].Declared || typeChange(cols[i].Type, c.Type) == "promote" {
+					cols[i].Type, cols[i].Declared = c.Type, true
+				}
 			} else if !cols[i].Declared {
 				cols[i].Type = unify(cols[i].Type, inferType(ev.Row[c.Name], g.opts.Format == FormatCSV))
 			}
@@ -435,12 +441,12 @@ func (g *Ingester) resolveKeys(t *engine.Table, evs []Event) error {
 			g.keys = []string{}
 			return nil
 		}
-		return fmt.Errorf("ingest into %s: no key to apply changes by: give --key col,... (or set the table's identifier fields, or send Debezium keys)", g.Ident())
+		return fmt.Errorf("ingest into %s: %w: no key to apply changes by: give --key col,... (or set the table's identifier fields, or send Debezium keys)", g.Ident(), ErrBadOption)
 	}
 	for i, k := range keys {
 		f, ok := t.Schema().FindFieldByNameCaseInsensitive(strings.TrimSpace(k))
 		if !ok {
-			return fmt.Errorf("ingest into %s: key column %q is not in the table", g.Ident(), k)
+			return fmt.Errorf("ingest into %s: %w: key column %q is not in the table", g.Ident(), ErrBadOption, k)
 		}
 		keys[i] = f.Name
 	}

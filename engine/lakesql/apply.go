@@ -95,7 +95,9 @@ func (s *Session) ApplyChanges(ctx context.Context, ns, name string, cs ChangeSe
 			if err != nil {
 				return fmt.Errorf("apply changes to %s: %w", ident, err)
 			}
-			if _, err := t.AppendFiles(ctx, files, cs.Summary); err != nil {
+			// Under Modify's lock: a row delta of added files needs no plan
+			// (AppendFiles would take the lock again).
+			if _, err := t.CommitRowDelta(ctx, &engine.Plan{}, engine.RowDelta{AddedData: files}, "ingest", cs.Summary); err != nil {
 				s.wh.FS().RemoveAll(dir)
 				return err
 			}

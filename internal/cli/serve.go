@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"crypto/subtle"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -14,8 +15,31 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/floehq/floe/engine/ingest"
+	"github.com/floehq/floe/engine/lakesql"
 	"github.com/floehq/floe/engine/restserver"
 )
+
+// writeTokenOnly serves h to requests with a write token from tokens
+// (to every request when tokens is nil: floe serve is then loopback only).
+func writeTokenOnly(tokens map[string]restserver.Access, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tokens != nil {
+			tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			var access restserver.Access
+			for t, a := range tokens {
+				if ok && subtle.ConstantTimeCompare([]byte(t), []byte(tok)) == 1 {
+					access = a
+				}
+			}
+			if access != restserver.Write {
+				http.Error(w, "ingest needs a write token (Authorization: Bearer TOKEN)", http.StatusUnauthorized)
+				return
+			}
+		}
+		h.ServeHTTP(w, r)
+	})
+}
 
 func newServeCmd(g *globals) *cobra.Command {
 	var addr, tokenFile, tlsCert, tlsKey, prefix string
@@ -96,8 +120,17 @@ func (g *globals) serve(ctx context.Context, o serveOptions) error {
 		ln = tls.NewListener(ln, tlsConfig)
 		scheme = "https"
 	}
+	// POST /v1/ingest/ns.t applies change streams (floe ingest's code).
+	sess, err := lakesql.Open(ctx, wh)
+	if err != nil {
+		return err
+	}
+	defer sess.Close()
+	mux := http.NewServeMux()
+	mux.Handle("/", restserver.New(wh, restserver.Options{Prefix: o.prefix, Tokens: tokens}))
+	mux.Handle(ingest.HTTPPath, writeTokenOnly(tokens, ingest.Handler(sess, ingest.Options{Log: g.stderr})))
 	srv := &http.Server{
-		Handler:           restserver.New(wh, restserver.Options{Prefix: o.prefix, Tokens: tokens}),
+		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	auth := fmt.Sprintf("bearer tokens from %s (%d)", o.tokenFile, len(tokens))
