@@ -4,10 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -292,5 +296,166 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("rows of the bad batch were committed: %v", got)
 			}
 		})
+	}
+}
+
+// TestFollow ingests a directory being written to: appended lines (also a
+// line written in two parts) and a new file are applied, each batch
+// committed after the commit interval.
+func TestFollow(t *testing.T) {
+	l := openLake(t)
+	dir := t.TempDir()
+	first := filepath.Join(dir, "a.json")
+	if err := os.WriteFile(first, []byte(`{"op":"c","after":{"id":1,"v":"x"}}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	g, err := New(l.ctx, l.sess, "cdc", "t", Options{Keys: []string{"id"}, CommitInterval: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := OpenFile(dir, true, Position{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	ctx, cancel := context.WithCancel(l.ctx)
+	done := make(chan error, 1)
+	go func() { done <- g.Run(ctx, src) }()
+	waitFor := func(want []string) {
+		t.Helper()
+		deadline := time.Now().Add(20 * time.Second)
+		var got []string
+		for time.Now().Before(deadline) {
+			if _, err := l.wh.Table(l.ctx, "cdc", "t"); err == nil {
+				if got = l.query("SELECT id, v FROM lake.cdc.t ORDER BY id"); cmp.Equal(got, want) {
+					return
+				}
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("following: table %v, want %v", got, want)
+	}
+	waitFor([]string{"1,x"})
+	f, err := os.OpenFile(first, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.WriteString(`{"op":"u","after":{"id":1,`)
+	time.Sleep(3 * pollInterval)
+	f.WriteString(`"v":"y"}}` + "\n")
+	f.Close()
+	waitFor([]string{"1,y"})
+	if err := os.WriteFile(filepath.Join(dir, "b.json"), []byte(`{"op":"c","after":{"id":2,"v":"z"}}`+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitFor([]string{"1,y", "2,z"})
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run after cancel: %v", err)
+	}
+	tb, _ := l.wh.Table(l.ctx, "cdc", "t")
+	pos, ok, err := AppliedPosition(tb)
+	if err != nil || !ok || pos.File != "b.json" || pos.Line != 1 {
+		t.Errorf("position %+v %v %v, want b.json line 1", pos, ok, err)
+	}
+}
+
+// TestSourceGuard replays a stream without a byte position (standard
+// input): Debezium events at or before the applied source position are
+// skipped, later ones applied.
+func TestSourceGuard(t *testing.T) {
+	tests := []struct {
+		name    string
+		source  func(i int) string
+		skipped int64 // of the 3 events replayed
+	}{
+		{"postgres lsn", func(i int) string { return fmt.Sprintf(`{"lsn":%d,"ts_ms":5}`, 100+i) }, 3},
+		{"postgres sequence", func(i int) string {
+			return fmt.Sprintf(`{"lsn":%d,"sequence":"[\"%d\",\"%d\"]"}`, 100-i, 50+i, 100-i)
+		}, 3},
+		{"mysql binlog", func(i int) string { return fmt.Sprintf(`{"file":"binlog.000007","pos":%d,"row":0,"ts_ms":5}`, 100+i) }, 3},
+		// Two events may share a millisecond: only older ones are skipped
+		// (the upsert of the one at the applied time is harmless).
+		{"time only", func(i int) string { return fmt.Sprintf(`{"ts_ms":%d}`, 1000+i) }, 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l := openLake(t)
+			ev := func(i int) string {
+				return fmt.Sprintf(`{"op":"c","after":{"id":%d,"n":%d},"source":%s}`, i, i, tc.source(i))
+			}
+			run := func(lines []string) Stats {
+				g, err := New(l.ctx, l.sess, "cdc", "t", Options{Format: FormatDebezium, Keys: []string{"id"}, GuardSource: true})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := g.Run(l.ctx, NewReaderSource(strings.NewReader(strings.Join(lines, "\n")), "stdin", "-")); err != nil {
+					t.Fatal(err)
+				}
+				return g.Stats()
+			}
+			run([]string{ev(1), ev(2), ev(3)})
+			// A replay of the whole stream plus one new event.
+			st := run([]string{ev(1), ev(2), ev(3), ev(4)})
+			if st.Skipped != tc.skipped || st.Upserts != 4-tc.skipped {
+				t.Errorf("replay: skipped %d, upserted %d; want %d and %d", st.Skipped, st.Upserts, tc.skipped, 4-tc.skipped)
+			}
+			if got := l.query("SELECT count(*), sum(n) FROM lake.cdc.t"); got[0] != "4,10" {
+				t.Errorf("table %v, want 4 rows summing to 10", got)
+			}
+		})
+	}
+}
+
+// TestHTTP posts streams to the ingest endpoint over a loopback server.
+func TestHTTP(t *testing.T) {
+	l := openLake(t)
+	srv := httptest.NewServer(Handler(l.sess, Options{}))
+	defer srv.Close()
+	post := func(path, body string) (int, string) {
+		t.Helper()
+		resp, err := http.Post(srv.URL+path, "application/x-ndjson", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, strings.TrimSpace(string(b))
+	}
+	stream := `{"op":"c","after":{"id":1,"v":"a"},"source":{"lsn":1}}
+{"op":"c","after":{"id":2,"v":"b"},"source":{"lsn":2}}
+{"op":"u","after":{"id":1,"v":"c"},"source":{"lsn":3}}
+`
+	tests := []struct {
+		name, path, body string
+		code             int
+		answer           string // substring of the answer
+		table            []string
+	}{
+		{"apply", "/v1/ingest/web.t?key=id", stream, 200, `"events":3,"skipped":0,"upserts":2`, []string{"1,c", "2,b"}},
+		{"resend is skipped", "/v1/ingest/web.t?key=id", stream, 200, `"events":3,"skipped":3,"upserts":0`, []string{"1,c", "2,b"}},
+		{"delete", "/v1/ingest/web.t?key=id", `{"op":"d","before":{"id":2},"source":{"lsn":4}}`, 200, `"deletes":1`, []string{"1,c"}},
+		{"bad event", "/v1/ingest/web.t?key=id", `{"op":"q","after":{"id":3},"source":{"lsn":5}}`, 400, `request:1: bad event: unknown op`, []string{"1,c"}},
+		{"bad format", "/v1/ingest/web.t?format=xml", "", 400, `unknown format`, []string{"1,c"}},
+		{"bad path", "/v1/ingest/t", "", 404, `want /v1/ingest/SCHEMA.TABLE`, []string{"1,c"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, answer := post(tc.path, tc.body)
+			if code != tc.code || !strings.Contains(answer, tc.answer) {
+				t.Errorf("POST %s: %d %s, want %d with %s", tc.path, code, answer, tc.code, tc.answer)
+			}
+			if diff := cmp.Diff(tc.table, l.query("SELECT id, v FROM lake.web.t ORDER BY id")); diff != "" {
+				t.Errorf("table (-want +got):\n%s", diff)
+			}
+		})
+	}
+	resp, err := http.Get(srv.URL + "/v1/ingest/web.t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Errorf("GET: %d, want 405", resp.StatusCode)
 	}
 }

@@ -1,0 +1,150 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/lakesql"
+)
+
+// benchRows is the size of the table the benchmark upserts into
+// (FLOE_INGEST_BENCH_ROWS, default 1,000,000).
+func benchRows(b *testing.B) int {
+	if v := os.Getenv("FLOE_INGEST_BENCH_ROWS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatalf("FLOE_INGEST_BENCH_ROWS=%q: %v", v, err)
+		}
+		return n
+	}
+	return 1_000_000
+}
+
+// BenchmarkIngestUpsert streams Debezium events, 90% updates of random
+// existing keys and 10% inserts, in batches of 10,000 (one commit each)
+// into a v3 table of benchRows rows, and reports sustained events/s, the
+// p50 and p99 time from a batch closing to its commit being visible, the
+// same events appended without a key as the baseline (ratio), and read
+// amplification (rows stored in the data files a full scan reads per live
+// row, and the scan's time) after the batches, before and after
+// CALL rewrite_data_files.
+func BenchmarkIngestUpsert(b *testing.B) {
+	const batches, batchSize = 20, 10_000
+	rows := benchRows(b)
+	ctx := context.Background()
+	for b.Loop() {
+		wh, err := engine.Open(ctx, b.TempDir())
+		if err != nil {
+			b.Fatal(err)
+		}
+		sess, err := lakesql.Open(ctx, wh)
+		if err != nil {
+			b.Fatal(err)
+		}
+		exec := func(q string) time.Duration {
+			start := time.Now()
+			if err := sess.Exec(ctx, q); err != nil {
+				b.Fatalf("%s: %v", q, err)
+			}
+			return time.Since(start)
+		}
+		one := func(q string) float64 {
+			r, err := sess.Query(ctx, q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			all, err := r.All()
+			r.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			f, _ := strconv.ParseFloat(fmt.Sprint(all[0][0]), 64)
+			return f
+		}
+		exec("CREATE SCHEMA lake.b")
+		for _, t := range []string{"up", "app"} {
+			exec("CREATE TABLE lake.b." + t + " (id BIGINT, name VARCHAR, n BIGINT) TBLPROPERTIES ('format-version' = '3')")
+			exec(fmt.Sprintf("INSERT INTO lake.b.%s SELECT i, 'name_' || i, i %% 1000 FROM range(%d) r(i)", t, rows))
+		}
+
+		r := rand.New(rand.NewPCG(1, 2))
+		next := rows
+		var stream [][]Line
+		for range batches {
+			var batch []Line
+			for i := range batchSize {
+				id, op := r.IntN(rows), "u"
+				if i%10 == 9 {
+					id, op = next, "c"
+					next++
+				}
+				batch = append(batch, Line{Text: fmt.Appendf(nil, `{"op":%q,"after":{"id":%d,"name":"n%d","n":%d}}`, op, id, id, i), Where: "bench"})
+			}
+			stream = append(stream, batch)
+		}
+		run := func(table string, opts Options) (time.Duration, []time.Duration) {
+			g, err := New(ctx, sess, "b", table, opts)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var total time.Duration
+			var lat []time.Duration
+			for i, batch := range stream {
+				start := time.Now()
+				evs := make([]Event, 0, len(batch))
+				for _, l := range batch {
+					ev, _, err := g.Parse(l)
+					if err != nil {
+						b.Fatal(err)
+					}
+					evs = append(evs, ev)
+				}
+				if err := g.Apply(ctx, evs, Position{Stream: "bench", Offset: int64(i + 1)}); err != nil {
+					b.Fatal(err)
+				}
+				d := time.Since(start)
+				total += d
+				lat = append(lat, d)
+			}
+			return total, lat
+		}
+		upTotal, lat := run("up", Options{Keys: []string{"id"}})
+		appTotal, _ := run("app", Options{Format: FormatJSONL})
+		slices.Sort(lat)
+		events := float64(batches * batchSize)
+		b.ReportMetric(events/upTotal.Seconds(), "upsert_events/s")
+		b.ReportMetric(events/appTotal.Seconds(), "append_events/s")
+		b.ReportMetric(appTotal.Seconds()/upTotal.Seconds(), "upsert/append_speed")
+		b.ReportMetric(float64(lat[len(lat)/2].Milliseconds()), "p50_commit_ms")
+		b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Milliseconds()), "p99_commit_ms")
+
+		live := one("SELECT count(*) FROM lake.b.up")
+		if want := float64(rows + batches*batchSize/10); live != want {
+			b.Fatalf("table has %.0f rows after the stream, want %.0f", live, want)
+		}
+		amp := func() (float64, float64, time.Duration) {
+			stored := one(`SELECT sum(record_count) FROM lake.b."up$files"`)
+			files := one(`SELECT count(*) FROM lake.b."up$files"`) + one(`SELECT count(*) FROM lake.b."up$delete_files"`)
+			scan := exec("SELECT sum(n) FROM lake.b.up")
+			return stored / live, files, scan
+		}
+		ampBefore, filesBefore, scanBefore := amp()
+		exec("CALL rewrite_data_files('b.up')")
+		ampAfter, filesAfter, scanAfter := amp()
+		b.ReportMetric(ampBefore, "read_amp_before")
+		b.ReportMetric(ampAfter, "read_amp_after")
+		b.ReportMetric(filesBefore, "files_before")
+		b.ReportMetric(filesAfter, "files_after")
+		b.ReportMetric(float64(scanBefore.Milliseconds()), "scan_ms_before")
+		b.ReportMetric(float64(scanAfter.Milliseconds()), "scan_ms_after")
+		sess.Close()
+		wh.Close()
+	}
+}
