@@ -17,4 +17,8 @@
 // rewrite_position_delete_files and rewrite_manifests in maintenance.go
 // and expiry.go; expire_snapshots and remove_orphan_files in expiry.go;
 // register_table) and those given to Open with WithProcedure.
+//
+// Session.ApplyChanges (apply.go) applies a keyed change set (change data
+// capture, package engine/ingest) through the same row-level write path as
+// MERGE, with a caller's snapshot summary.
 package lakesql
