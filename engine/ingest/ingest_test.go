@@ -182,15 +182,27 @@ func TestApply(t *testing.T) {
 			want:  []string{"1,5,BIGINT", "2,5000000000,BIGINT"},
 		},
 		{
-			name:   "v2 merge-on-read table: position deletes",
+			name:   "v2 merge-on-read table: equality deletes, as Flink writes them",
 			create: "CREATE SCHEMA lake.cdc; CREATE TABLE lake.cdc.t (id BIGINT, v VARCHAR) TBLPROPERTIES ('write.merge.mode' = 'merge-on-read'); INSERT INTO lake.cdc.t SELECT i, 'old' FROM range(10) r(i)",
+			lines: []string{
+				`{"op":"u","after":{"id":3,"v":"new"}}`,
+				`{"op":"d","before":{"id":4}}`,
+				`{"op":"c","after":{"id":11,"v":"new"}}`,
+			},
+			opts:  Options{Keys: []string{"id"}, MaxRows: 2},
+			query: `SELECT count(*), count(*) FILTER (WHERE v = 'new'), (SELECT list(content ORDER BY content) FROM lake.cdc."t$delete_files") FROM lake.cdc.t`,
+			want:  []string{"10,2,[2 2]"},
+		},
+		{
+			name:   "v2 merge-on-read partitioned table: position deletes",
+			create: "CREATE SCHEMA lake.cdc; CREATE TABLE lake.cdc.t (id BIGINT, v VARCHAR) PARTITIONED BY (bucket(2, id)) TBLPROPERTIES ('write.merge.mode' = 'merge-on-read'); INSERT INTO lake.cdc.t SELECT i, 'old' FROM range(10) r(i)",
 			lines: []string{
 				`{"op":"u","after":{"id":3,"v":"new"}}`,
 				`{"op":"d","before":{"id":4}}`,
 			},
 			opts:  Options{Keys: []string{"id"}},
-			query: `SELECT count(*), count(*) FILTER (WHERE v = 'new'), (SELECT count(*) FROM lake.cdc."t$delete_files") FROM lake.cdc.t`,
-			want:  []string{"9,1,1"},
+			query: `SELECT count(*), count(*) FILTER (WHERE v = 'new'), (SELECT list(content) FROM lake.cdc."t$delete_files") FROM lake.cdc.t`,
+			want:  []string{"9,1,[1 1]"},
 		},
 		{
 			name:   "v2 copy-on-write table: rewritten files",

@@ -3,7 +3,11 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
+
+	"github.com/apache/iceberg-go"
+	"github.com/google/uuid"
 
 	"github.com/floehq/floe/engine"
 )
@@ -30,7 +34,7 @@ type ChangeSet struct {
 // ChangeStats counts what applying a ChangeSet did.
 type ChangeStats struct {
 	Upserts, Deletes int64 // changes of each kind in the set
-	Removed          int64 // table rows removed (old versions and deleted rows)
+	Removed          int64 // table rows removed (old versions and deleted rows); not counted with equality deletes
 	Committed        bool  // a snapshot was committed
 }
 
@@ -39,9 +43,11 @@ const changeRows = "floe_scratch.change_rows"
 
 // ApplyChanges applies a change set to lake.ns.name as one snapshot in the
 // table's merge write mode: the rows whose keys the set names are removed
-// (deletion vectors on v3 merge-on-read, position-delete files on v2
-// merge-on-read, rewritten files on copy-on-write) and the upserted rows
-// are appended. The set's Summary is written into that snapshot's summary,
+// (deletion vectors on v3 merge-on-read, rewritten files on copy-on-write)
+// and the upserted rows are appended. On an unpartitioned v2 merge-on-read
+// table the removal is an equality-delete file of the set's keys, as Flink
+// writes it, which needs no read of the table; a partitioned one gets
+// position-delete files. The set's Summary is written into that snapshot's summary,
 // so a stream position commits atomically with the data. A set that
 // changes nothing commits nothing.
 func (s *Session) ApplyChanges(ctx context.Context, ns, name string, cs ChangeSet) (ChangeStats, error) {
@@ -104,6 +110,9 @@ func (s *Session) ApplyChanges(ctx context.Context, ns, name string, cs ChangeSe
 			st.Committed = true
 			return nil
 		}
+		if t.FormatVersion() == 2 && t.WriteMode("merge") == engine.MergeOnRead && t.Spec().IsUnpartitioned() {
+			return s.applyEqualityDeletes(ctx, t, cs, sel, &st)
+		}
 		plan, drop, err := s.defineTarget(ctx, t, nil)
 		if err != nil {
 			return err
@@ -150,4 +159,62 @@ func (s *Session) ApplyChanges(ctx context.Context, ns, name string, cs ChangeSe
 		return ChangeStats{}, err
 	}
 	return st, nil
+}
+
+// applyEqualityDeletes commits the staged change set as an equality-delete
+// file of its keys plus the upserted rows (Table.CommitEqualityDelta).
+func (s *Session) applyEqualityDeletes(ctx context.Context, t *engine.Table, cs ChangeSet, sel []string, st *ChangeStats) error {
+	ident := t.Ident()
+	var keyFields []iceberg.NestedField
+	var keyCols []string
+	var ids []int
+	for _, k := range cs.Keys {
+		f, _ := t.Schema().FindFieldByNameCaseInsensitive(k)
+		keyFields = append(keyFields, f)
+		keyCols = append(keyCols, engine.QuoteIdent(f.Name))
+		ids = append(ids, f.ID)
+	}
+	dataDir, err := t.DataDir()
+	if err != nil {
+		return err
+	}
+	if err := s.wh.FS().MkdirAll(dataDir); err != nil {
+		return err
+	}
+	var written []string
+	cleanup := func() {
+		for _, p := range written {
+			s.wh.FS().Remove(p)
+		}
+	}
+	delta := engine.EqualityDelta{FieldIDs: ids}
+	delta.DeletePath = filepath.Join(dataDir, uuid.New().String()+"-eq-deletes.parquet")
+	q := fmt.Sprintf("COPY (SELECT DISTINCT %s FROM %s ORDER BY ALL) TO %s (FORMAT parquet, COMPRESSION zstd, FIELD_IDS %s, RETURN_STATS)",
+		strings.Join(keyCols, ", "), changeRows, engine.QuoteString(delta.DeletePath), engine.FieldIDsClause(iceberg.NewSchema(0, keyFields...)))
+	var fn string
+	var size, fsize int64
+	var stats, keys any
+	if err := s.conn.QueryRowContext(ctx, q).Scan(&fn, &delta.Rows, &size, &fsize, &stats, &keys); err != nil {
+		return fmt.Errorf("apply changes to %s: write equality deletes: %w", ident, err)
+	}
+	written = append(written, delta.DeletePath)
+	if st.Upserts > 0 {
+		files, _, dir, _, err := s.writeQuery(ctx, t, "SELECT "+strings.Join(sel, ", ")+" FROM "+changeRows+" WHERE __floe_op = 'upsert'")
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("apply changes to %s: %w", ident, err)
+		}
+		delta.AddedData = files
+		defer func() {
+			if !st.Committed {
+				s.wh.FS().RemoveAll(dir)
+			}
+		}()
+	}
+	if _, err := t.CommitEqualityDelta(ctx, delta, cs.Summary); err != nil {
+		cleanup()
+		return err
+	}
+	st.Committed = true
+	return nil
 }

@@ -1,0 +1,70 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"maps"
+
+	"github.com/apache/iceberg-go"
+)
+
+// EqualityDelta is an upsert as streaming writers (Flink, change-data
+// capture) commit it to a format v2 table: an equality-delete file of the
+// changed keys and the keys' new rows, in one snapshot. The delete applies
+// to data files of earlier snapshots only (Iceberg spec, "Scan Planning":
+// an equality delete applies to data files with a lower data sequence
+// number), so the rows added with it stay.
+type EqualityDelta struct {
+	// DeletePath is the equality-delete Parquet file (local path) holding
+	// the key columns, with Rows rows, written with the Iceberg field ids
+	// FieldIDs.
+	DeletePath string
+	Rows       int64
+	FieldIDs   []int
+	// AddedData are the new rows' data files.
+	AddedData []WrittenFile
+}
+
+// CommitEqualityDelta commits d to an unpartitioned table as one snapshot
+// with summary. It must run under the table's lock (Warehouse.Modify).
+func (t *Table) CommitEqualityDelta(ctx context.Context, d EqualityDelta, summary map[string]string) (*Table, error) {
+	if !t.Spec().IsUnpartitioned() {
+		return nil, fmt.Errorf("%s: equality deletes are written to unpartitioned tables only", t.Ident())
+	}
+	if t.FormatVersion() < 2 {
+		return nil, fmt.Errorf("%w: %s is a format-version %d table; equality deletes need v2", ErrReadOnly, t.Ident(), t.FormatVersion())
+	}
+	tx := t.tbl.NewTransaction()
+	added, err := t.dataFiles(ctx, d.AddedData, nil)
+	if err != nil {
+		return nil, err
+	}
+	props := iceberg.Properties{}
+	maps.Copy(props, summary)
+	rd := tx.NewRowDelta(props)
+	rd.AddRows(added...)
+	if d.DeletePath != "" {
+		st, err := t.wh.fs.Stat(d.DeletePath)
+		if err != nil {
+			return nil, err
+		}
+		b, err := iceberg.NewDataFileBuilder(t.Spec(), iceberg.EntryContentEqDeletes, FileURI(d.DeletePath), iceberg.ParquetFile,
+			nil, nil, nil, d.Rows, st.Size())
+		if err != nil {
+			return nil, err
+		}
+		b.EqualityFieldIDs(d.FieldIDs)
+		rd.AddDeletes(b.Build())
+	}
+	if err := rd.Commit(ctx); err != nil {
+		return nil, fmt.Errorf("commit to %s: %w", t.Ident(), err)
+	}
+	nt, err := tx.Commit(ctx)
+	if err != nil {
+		if isConflict(err) {
+			return nil, fmt.Errorf("commit to %s: %w: another engine changed the table meanwhile: %v", t.Ident(), ErrCommitConflict, err)
+		}
+		return nil, fmt.Errorf("commit to %s: %w", t.Ident(), err)
+	}
+	return t.committed(nt), nil
+}
