@@ -29,7 +29,8 @@ func benchRows(b *testing.B) int {
 
 // BenchmarkIngestUpsert streams Debezium events, 90% updates of random
 // existing keys and 10% inserts, in batches of 10,000 (one commit each)
-// into a v3 table of benchRows rows, and reports sustained events/s, the
+// into a table of benchRows rows (v3 with deletion vectors, and v2 with
+// equality deletes), and reports sustained events/s, the
 // p50 and p99 time from a batch closing to its commit being visible, the
 // same events appended without a key as the baseline (ratio), and read
 // amplification (rows stored in the data files a full scan reads per live
@@ -38,6 +39,13 @@ func benchRows(b *testing.B) int {
 func BenchmarkIngestUpsert(b *testing.B) {
 	const batches, batchSize = 20, 10_000
 	rows := benchRows(b)
+	// dv: format v3, deletion vectors found by a semi-join of the batch's
+	// keys with the table; eq: format v2 merge-on-read, equality deletes
+	// of the batch's keys (no read of the table).
+	variants := []struct{ table, props string }{
+		{"dv", "'format-version' = '3'"},
+		{"eq", "'format-version' = '2', 'write.merge.mode' = 'merge-on-read'"},
+	}
 	ctx := context.Background()
 	for b.Loop() {
 		wh, err := engine.Open(ctx, b.TempDir())
@@ -71,10 +79,11 @@ func BenchmarkIngestUpsert(b *testing.B) {
 		exec("CREATE SCHEMA lake.b")
 		// An append reads nothing of the table, so the baseline's starts
 		// empty.
-		for _, t := range []string{"up", "app"} {
-			exec("CREATE TABLE lake.b." + t + " (id BIGINT, name VARCHAR, n BIGINT) TBLPROPERTIES ('format-version' = '3')")
+		exec("CREATE TABLE lake.b.app (id BIGINT, name VARCHAR, n BIGINT) TBLPROPERTIES ('format-version' = '3')")
+		for _, v := range variants {
+			exec("CREATE TABLE lake.b." + v.table + " (id BIGINT, name VARCHAR, n BIGINT) TBLPROPERTIES (" + v.props + ")")
+			exec(fmt.Sprintf("INSERT INTO lake.b.%s SELECT i, 'name_' || i, i %% 1000 FROM range(%d) r(i)", v.table, rows))
 		}
-		exec(fmt.Sprintf("INSERT INTO lake.b.up SELECT i, 'name_' || i, i %% 1000 FROM range(%d) r(i)", rows))
 
 		r := rand.New(rand.NewPCG(1, 2))
 		next := rows
@@ -117,35 +126,41 @@ func BenchmarkIngestUpsert(b *testing.B) {
 			}
 			return total, lat
 		}
-		upTotal, lat := run("up", Options{Keys: []string{"id"}})
 		appTotal, _ := run("app", Options{Format: FormatJSONL})
-		slices.Sort(lat)
 		events := float64(batches * batchSize)
-		b.ReportMetric(events/upTotal.Seconds(), "upsert_events/s")
 		b.ReportMetric(events/appTotal.Seconds(), "append_events/s")
-		b.ReportMetric(appTotal.Seconds()/upTotal.Seconds(), "upsert/append_speed")
-		b.ReportMetric(float64(lat[len(lat)/2].Milliseconds()), "p50_commit_ms")
-		b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Milliseconds()), "p99_commit_ms")
+		for _, v := range variants {
+			upTotal, lat := run(v.table, Options{Keys: []string{"id"}})
+			slices.Sort(lat)
+			b.ReportMetric(events/upTotal.Seconds(), v.table+"_events/s")
+			b.ReportMetric(appTotal.Seconds()/upTotal.Seconds(), v.table+"/append_speed")
+			b.ReportMetric(float64(lat[len(lat)/2].Milliseconds()), v.table+"_p50_commit_ms")
+			b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)].Milliseconds()), v.table+"_p99_commit_ms")
 
-		live := one("SELECT count(*) FROM lake.b.up")
-		if want := float64(rows + batches*batchSize/10); live != want {
-			b.Fatalf("table has %.0f rows after the stream, want %.0f", live, want)
+			name := "lake.b." + v.table
+			live := one("SELECT count(*) FROM " + name)
+			if want := float64(rows + batches*batchSize/10); live != want {
+				b.Fatalf("%s has %.0f rows after the stream, want %.0f", name, live, want)
+			}
+			amp := func() (float64, float64, time.Duration) {
+				stored := one(`SELECT sum(record_count) FROM lake.b."` + v.table + `$files"`)
+				files := one(`SELECT count(*) FROM lake.b."`+v.table+`$files"`) + one(`SELECT count(*) FROM lake.b."`+v.table+`$delete_files"`)
+				scan := exec("SELECT sum(n) FROM " + name)
+				return stored / live, files, scan
+			}
+			ampBefore, filesBefore, scanBefore := amp()
+			exec("CALL rewrite_data_files('b." + v.table + "')")
+			ampAfter, filesAfter, scanAfter := amp()
+			if after := one("SELECT count(*) FROM " + name); after != live {
+				b.Fatalf("%s has %.0f rows after rewrite_data_files, want %.0f", name, after, live)
+			}
+			b.ReportMetric(ampBefore, v.table+"_read_amp_before")
+			b.ReportMetric(ampAfter, v.table+"_read_amp_after")
+			b.ReportMetric(filesBefore, v.table+"_files_before")
+			b.ReportMetric(filesAfter, v.table+"_files_after")
+			b.ReportMetric(float64(scanBefore.Milliseconds()), v.table+"_scan_ms_before")
+			b.ReportMetric(float64(scanAfter.Milliseconds()), v.table+"_scan_ms_after")
 		}
-		amp := func() (float64, float64, time.Duration) {
-			stored := one(`SELECT sum(record_count) FROM lake.b."up$files"`)
-			files := one(`SELECT count(*) FROM lake.b."up$files"`) + one(`SELECT count(*) FROM lake.b."up$delete_files"`)
-			scan := exec("SELECT sum(n) FROM lake.b.up")
-			return stored / live, files, scan
-		}
-		ampBefore, filesBefore, scanBefore := amp()
-		exec("CALL rewrite_data_files('b.up')")
-		ampAfter, filesAfter, scanAfter := amp()
-		b.ReportMetric(ampBefore, "read_amp_before")
-		b.ReportMetric(ampAfter, "read_amp_after")
-		b.ReportMetric(filesBefore, "files_before")
-		b.ReportMetric(filesAfter, "files_after")
-		b.ReportMetric(float64(scanBefore.Milliseconds()), "scan_ms_before")
-		b.ReportMetric(float64(scanAfter.Milliseconds()), "scan_ms_after")
 		sess.Close()
 		wh.Close()
 	}
