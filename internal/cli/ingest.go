@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -101,8 +102,11 @@ func (g *globals) ingest(cmd *cobra.Command, name string, f ingestFlags) error {
 		}
 	}
 	defer src.Close()
-	if resume && pos.Stream != "" && pos.Stream != "-" {
+	if resume {
 		fmt.Fprintf(g.stderr, "ingest: %s holds position %s\n", ing.Ident(), pos)
+		if abs, err := filepath.Abs(f.from); f.from != "-" && err == nil && abs != pos.Stream {
+			fmt.Fprintf(g.stderr, "ingest: that position is in another stream; reading %s from its start\n", f.from)
+		}
 	}
 	err = ing.Run(ctx, src)
 	st := ing.Stats()
