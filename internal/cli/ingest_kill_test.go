@@ -90,7 +90,7 @@ func appendStream(n int) (lines []string, wantCSV string) {
 // way under kills.
 func TestIngestKill(t *testing.T) {
 	const killsPerStream = 15
-	cdc, cdcWant := cdcStream(240, 42)
+	cdc, cdcWant := cdcStream(300, 42)
 	app, appWant := appendStream(320)
 	tests := []struct {
 		name  string
@@ -127,10 +127,13 @@ func TestIngestKill(t *testing.T) {
 				}
 				done := make(chan error, 1)
 				go func() { done <- cmd.Wait() }()
-				// Kill at a random point after the run's first commit, so
-				// every run makes progress and kills land anywhere in the
-				// commit cycle (writing files, committing, between batches).
+				// Kill 0-30ms after the run's first or second new metadata
+				// file: every run makes progress, about as much on a fast
+				// machine as on a loaded one, and kills land anywhere from
+				// the catalog swap that follows a metadata file to the next
+				// batch's reading and writing.
 				var killAt <-chan time.Time
+				commits := 1 + r.IntN(2)
 				poll := time.NewTicker(5 * time.Millisecond)
 			wait:
 				for {
@@ -142,8 +145,8 @@ func TestIngestKill(t *testing.T) {
 						finished = true
 						break wait
 					case <-poll.C:
-						if killAt == nil && countFiles(t, meta) > before {
-							killAt = time.After(time.Duration(r.IntN(250)) * time.Millisecond)
+						if killAt == nil && countFiles(t, meta) >= before+commits {
+							killAt = time.After(time.Duration(r.IntN(30)) * time.Millisecond)
 						}
 					case <-killAt:
 						cmd.Process.Signal(syscall.SIGKILL)
