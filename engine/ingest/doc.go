@@ -1,11 +1,14 @@
 // Package ingest applies change streams to lake tables (change data
 // capture): Debezium JSON change events, plain JSON lines and CSV, read
 // from a file, a directory being appended to, standard input or an HTTP
-// body, in micro-batches of one commit each. Changes apply by primary key,
-// the last event per key in a batch winning, through lakesql's row-level
-// write path (deletion vectors on v3 tables). The stream position commits
-// in the same snapshot's summary (floe.ingest.position), so a restarted
-// ingest resumes exactly after the last batch committed. New source
-// columns are added to the table in their own commit before the data that
-// needs them; type changes Iceberg cannot promote hold the batch.
+// body (Handler, served by floe serve), in micro-batches of one commit
+// each. Changes apply by primary key, the last event per key in a batch
+// winning, through lakesql's ApplyChanges: deletion vectors on v3 tables,
+// equality deletes on unpartitioned v2 merge-on-read tables (as Flink
+// writes them), position deletes or rewrites otherwise. The stream
+// position commits in the same snapshot's summary (floe.ingest.position),
+// so a restarted ingest resumes exactly after the last batch committed.
+// New source columns are added to the table in their own commit before
+// the data that needs them; type changes Iceberg cannot promote hold the
+// batch.
 package ingest
