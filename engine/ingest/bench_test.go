@@ -165,3 +165,14 @@ func BenchmarkIngestUpsert(b *testing.B) {
 		wh.Close()
 	}
 }
+
+// BenchmarkParseDebezium measures parsing one payload-only Debezium event
+// of three columns.
+func BenchmarkParseDebezium(b *testing.B) {
+	line := []byte(`{"op":"u","before":{"id":7,"name":"n6","n":1},"after":{"id":7,"name":"n7","n":3},"source":{"ts_ms":1700000000000,"lsn":1234}}`)
+	for b.Loop() {
+		if _, err := parseDebezium(line, "bench"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -119,32 +119,6 @@ func decode(b []byte, v any) error {
 	return nil
 }
 
-// objectKeys returns the keys of a JSON object in order.
-func objectKeys(b []byte) ([]string, error) {
-	d := json.NewDecoder(bytes.NewReader(b))
-	d.UseNumber()
-	t, err := d.Token()
-	if err != nil {
-		return nil, err
-	}
-	if t != json.Delim('{') {
-		return nil, errors.New("not a JSON object")
-	}
-	var keys []string
-	for d.More() {
-		t, err := d.Token()
-		if err != nil {
-			return nil, err
-		}
-		keys = append(keys, t.(string))
-		var skip json.RawMessage
-		if err := d.Decode(&skip); err != nil {
-			return nil, err
-		}
-	}
-	return keys, nil
-}
-
 // parseDebezium reads one Debezium change event: the envelope with a
 // schema block ({"schema": ..., "payload": {...}}), the payload alone
 // ({"op": ..., "before": ..., "after": ...}), either one optionally
@@ -153,58 +127,58 @@ func parseDebezium(line []byte, where string) (Event, error) {
 	bad := func(format string, args ...any) (Event, error) {
 		return Event{}, fmt.Errorf("%s: %w: %s", where, ErrBadEvent, fmt.Sprintf(format, args...))
 	}
-	var top map[string]json.RawMessage
-	if err := decode(line, &top); err != nil {
+	var top envelope
+	if err := json.Unmarshal(line, &top); err != nil {
 		return bad("not a JSON object: %v", err)
 	}
 	var ev Event
 	ev.Where = where
-	if v, ok := top["value"]; ok {
-		if k, ok := top["key"]; ok && !isNull(k) {
-			var key map[string]json.RawMessage
-			if err := decode(k, &key); err != nil {
+	if !isNull(top.Value) {
+		if k := top.Key; !isNull(k) {
+			var key envelope
+			if err := json.Unmarshal(k, &key); err != nil {
 				return bad("key is not a JSON object: %v", err)
 			}
-			if p, ok := key["payload"]; ok { // a key with its own schema block
-				k = p
+			if !isNull(key.Payload) { // a key with its own schema block
+				k = key.Payload
 			}
 			if err := decode(k, &ev.Key); err != nil {
 				return bad("key is not a JSON object: %v", err)
 			}
 		}
-		top = nil
-		if err := decode(v, &top); err != nil {
+		v := top.Value
+		top = envelope{}
+		if err := json.Unmarshal(v, &top); err != nil {
 			return bad("value is not a JSON object: %v", err)
 		}
 	}
 	payload := top
 	var schema *connectSchema
-	if p, ok := top["payload"]; ok {
-		payload = nil
-		if err := decode(p, &payload); err != nil {
+	if !isNull(top.Payload) {
+		payload = envelope{}
+		if err := json.Unmarshal(top.Payload, &payload); err != nil {
 			return bad("payload is not a JSON object: %v", err)
 		}
-		if s, ok := top["schema"]; ok && !isNull(s) {
+		if !isNull(top.Schema) {
 			schema = &connectSchema{}
-			if err := json.Unmarshal(s, schema); err != nil {
+			if err := json.Unmarshal(top.Schema, schema); err != nil {
 				return bad("schema block: %v", err)
 			}
 		}
 	}
-	var op string
-	if err := json.Unmarshal(payload["op"], &op); err != nil || op == "" {
+	op := payload.Op
+	if op == "" {
 		return bad("no op (a Debezium event has \"op\": \"c\", \"u\", \"d\" or \"r\")")
 	}
 	if len(op) != 1 || !strings.Contains("cudr", op) {
 		return bad("unknown op %q (want c, u, d or r)", op)
 	}
 	ev.Op = op[0]
-	field := "after"
+	field, raw := "after", payload.After
 	if ev.Op == 'd' {
-		field = "before"
+		field, raw = "before", payload.Before
 	}
-	raw, ok := payload[field]
-	if !ok || isNull(raw) {
+	if isNull(raw) {
 		if ev.Op == 'd' && ev.Key != nil {
 			// A delete whose before image is not kept (REPLICA IDENTITY
 			// DEFAULT without the key columns): the key is enough.
@@ -214,17 +188,16 @@ func parseDebezium(line []byte, where string) (Event, error) {
 		}
 	}
 	if raw != nil {
-		if err := decode(raw, &ev.Row); err != nil {
+		keys, row, err := decodeObject(raw)
+		if err != nil {
 			return bad("%s is not a JSON object: %v", field, err)
 		}
-		keys, err := objectKeys(raw)
-		if err != nil {
-			return bad("%s: %v", field, err)
-		}
+		ev.Row = row
 		var declared map[string]connectField
 		if schema != nil {
 			declared = schema.rowFields(field)
 		}
+		ev.Cols = make([]Col, 0, len(keys))
 		for _, k := range keys {
 			c := Col{Name: k}
 			if f, ok := declared[k]; ok {
@@ -252,7 +225,7 @@ func parseDebezium(line []byte, where string) (Event, error) {
 			ev.Cols = append(ev.Cols, Col{Name: k})
 		}
 	}
-	if src, ok := payload["source"]; ok && !isNull(src) {
+	if src := payload.Source; !isNull(src) {
 		var s struct {
 			TsMs json.Number `json:"ts_ms"`
 			LSN  json.Number `json:"lsn"`
@@ -277,27 +250,70 @@ func parseDebezium(line []byte, where string) (Event, error) {
 		}
 	}
 	if ev.Source.TsMs == 0 {
-		if ts, ok := payload["ts_ms"]; ok {
-			var n json.Number
-			if json.Unmarshal(ts, &n) == nil {
-				ev.Source.TsMs, _ = n.Int64()
-			}
-		}
+		ev.Source.TsMs, _ = payload.TsMs.Int64()
 	}
 	return ev, nil
+}
+
+// envelope is the fields of a Debezium line, any of its forms: the
+// key/value wrapper, the schema/payload envelope, the payload itself.
+type envelope struct {
+	Key     json.RawMessage `json:"key"`
+	Value   json.RawMessage `json:"value"`
+	Schema  json.RawMessage `json:"schema"`
+	Payload json.RawMessage `json:"payload"`
+	Op      string          `json:"op"`
+	Before  json.RawMessage `json:"before"`
+	After   json.RawMessage `json:"after"`
+	Source  json.RawMessage `json:"source"`
+	TsMs    json.Number     `json:"ts_ms"`
+}
+
+// decodeObject reads a JSON object in one pass: its keys in order and its
+// values, numbers kept exact.
+func decodeObject(b []byte) ([]string, map[string]any, error) {
+	d := json.NewDecoder(bytes.NewReader(b))
+	d.UseNumber()
+	t, err := d.Token()
+	if err != nil {
+		return nil, nil, err
+	}
+	if t != json.Delim('{') {
+		return nil, nil, errors.New("not a JSON object")
+	}
+	var keys []string
+	row := map[string]any{}
+	for d.More() {
+		t, err := d.Token()
+		if err != nil {
+			return nil, nil, err
+		}
+		k := t.(string)
+		var v any
+		if err := d.Decode(&v); err != nil {
+			return nil, nil, err
+		}
+		if _, dup := row[k]; !dup {
+			keys = append(keys, k)
+		}
+		row[k] = v
+	}
+	if _, err := d.Token(); err != nil {
+		return nil, nil, err
+	}
+	if d.More() {
+		return nil, nil, errors.New("more than one JSON value")
+	}
+	return keys, row, nil
 }
 
 func isNull(b json.RawMessage) bool { return len(b) == 0 || string(bytes.TrimSpace(b)) == "null" }
 
 // parseJSONL reads one plain JSON object as an insert.
 func parseJSONL(line []byte, where string) (Event, error) {
-	var row map[string]any
-	if err := decode(line, &row); err != nil {
-		return Event{}, fmt.Errorf("%s: %w: not a JSON object: %v", where, ErrBadEvent, err)
-	}
-	keys, err := objectKeys(line)
+	keys, row, err := decodeObject(line)
 	if err != nil {
-		return Event{}, fmt.Errorf("%s: %w: %v", where, ErrBadEvent, err)
+		return Event{}, fmt.Errorf("%s: %w: not a JSON object: %v", where, ErrBadEvent, err)
 	}
 	ev := Event{Op: 'c', Row: row, Where: where}
 	for _, k := range keys {

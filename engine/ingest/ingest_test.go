@@ -256,18 +256,17 @@ func TestBadInput(t *testing.T) {
 		`{"op":"c","after":{"id":2,"v":"y","n":2}}`,
 	}
 	tests := []struct {
-		name   string
-		bad    string
-		format string
-		want   []string // substrings of the error
-		is     error
+		name string
+		bad  string
+		want []string // substrings of the error
+		is   error
 	}{
-		{"malformed JSON", `{"op":"c","after":{"id":3`, "", []string{"events.json:2", "not a JSON object"}, ErrBadEvent},
-		{"unknown op", `{"op":"x","after":{"id":3}}`, "", []string{"events.json:2", `unknown op "x"`}, ErrBadEvent},
-		{"no op", `{"after":{"id":3}}`, "", []string{"events.json:2", "no op"}, ErrBadEvent},
-		{"missing key", `{"op":"c","after":{"v":"z"}}`, "", []string{"events.json:2", "no value for key column id"}, ErrBadEvent},
-		{"type mismatch", `{"op":"c","after":{"id":3,"n":"many"}}`, "", []string{"events.json:2", "column n (BIGINT in lake.cdc.t)", `"many" is not an integer`}, ErrBadEvent},
-		{"declared type change", withSchema("string", `{"op":"c","after":{"id":3,"qty":"a lot"}}`), "", []string{"events.json:2", "column qty", "is INTEGER, the source now sends VARCHAR"}, ErrHeld},
+		{"malformed JSON", `{"op":"c","after":{"id":3`, []string{"events.json:2", "not a JSON object"}, ErrBadEvent},
+		{"unknown op", `{"op":"x","after":{"id":3}}`, []string{"events.json:2", `unknown op "x"`}, ErrBadEvent},
+		{"no op", `{"after":{"id":3}}`, []string{"events.json:2", "no op"}, ErrBadEvent},
+		{"missing key", `{"op":"c","after":{"v":"z"}}`, []string{"events.json:2", "no value for key column id"}, ErrBadEvent},
+		{"type mismatch", `{"op":"c","after":{"id":3,"n":"many"}}`, []string{"events.json:2", "column n (BIGINT in lake.cdc.t)", `"many" is not an integer`}, ErrBadEvent},
+		{"declared type change", withSchema("string", `{"op":"c","after":{"id":3,"qty":"a lot"}}`), []string{"events.json:2", "column qty", "is INTEGER, the source now sends VARCHAR"}, ErrHeld},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
