@@ -82,7 +82,7 @@ type WrittenDeleteFile struct {
 // PlanFile returns the planned data file at a local path.
 func (p *Plan) PlanFile(path string) (table.FileScanTask, bool) {
 	for _, t := range p.Tasks {
-		if lp, ok := LocalPath(t.File.FilePath()); ok && lp == path {
+		if lp, ok := p.Local(t.File.FilePath()); ok && lp == path {
 			return t, true
 		}
 	}
@@ -96,7 +96,7 @@ func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op stri
 	tx := t.tbl.NewTransaction()
 	byPath := map[string]table.FileScanTask{}
 	for _, task := range p.Tasks {
-		if lp, ok := LocalPath(task.File.FilePath()); ok {
+		if lp, ok := p.Local(task.File.FilePath()); ok {
 			byPath[lp] = task
 		}
 	}

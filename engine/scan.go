@@ -24,6 +24,10 @@ type Plan struct {
 	Snapshot *table.Snapshot // nil for a table with no snapshot yet
 	Schema   *iceberg.Schema
 	Tasks    []table.FileScanTask
+
+	// On object storage: the local (cached) path of each file location
+	// the plan reads, and the reverse.
+	local, remote map[string]string
 }
 
 // PlanScan resolves a snapshot to the data files (and their delete files)
@@ -53,6 +57,9 @@ func (t *Table) PlanScan(ctx context.Context, opts ScanOptions) (*Plan, error) {
 		return nil, fmt.Errorf("plan scan of %s: %w", t.Ident(), err)
 	}
 	p.Tasks = tasks
+	if err := p.fetch(ctx); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -86,7 +93,7 @@ func (p *Plan) groups() ([]scanGroup, error) {
 	var groups []scanGroup
 	byKey := map[string]int{}
 	for _, task := range p.Tasks {
-		path, ok := LocalPath(task.File.FilePath())
+		path, ok := p.Local(task.File.FilePath())
 		if !ok {
 			return nil, fmt.Errorf("%s: data file %s is not on the local filesystem", p.Table.Ident(), task.File.FilePath())
 		}
@@ -214,7 +221,7 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 				hasDV = true
 				continue
 			}
-			dp, ok := LocalPath(d.FilePath())
+			dp, ok := p.Local(d.FilePath())
 			if !ok {
 				return "", fmt.Errorf("%s: delete file %s is not on the local filesystem", p.Table.Ident(), d.FilePath())
 			}
@@ -286,7 +293,7 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 		}
 		offset += len(g.files)
 		for _, e := range g.eqDels {
-			ep, ok := LocalPath(e.FilePath())
+			ep, ok := p.Local(e.FilePath())
 			if !ok {
 				return "", fmt.Errorf("%s: delete file %s is not on the local filesystem", p.Table.Ident(), e.FilePath())
 			}
