@@ -196,6 +196,22 @@ func (w *Warehouse) spoolLocation(p string) (string, bool) {
 	return "s3://" + filepath.ToSlash(rel), true
 }
 
+// RemoveWritten removes files or a directory DuckDB wrote for a statement
+// that then failed: on object storage the spooled copies and whatever of
+// them was uploaded already (nothing references those objects), else the
+// files themselves through the warehouse's FS.
+func (w *Warehouse) RemoveWritten(p string) error {
+	loc, ok := w.spoolLocation(p)
+	if !ok {
+		return w.fs.RemoveAll(p)
+	}
+	lerr := os.RemoveAll(p)
+	if err := w.fs.RemoveAll(loc); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return lerr
+}
+
 // upload puts spooled files at their object locations, a few at once, and
 // removes each local copy after its upload. It returns the locations. The
 // caller commits only after it returns: a process killed before leaves
@@ -233,6 +249,17 @@ func (w *Warehouse) upload(ctx context.Context, paths []string) ([]string, error
 		os.Remove(filepath.Dir(p)) // the write's directory, once empty
 	}
 	return locs, nil
+}
+
+// Fetch makes sure the local copies of the plan's files are there: on
+// object storage it fetches into the read cache those missing (evicted
+// since the plan was made), at the same local paths; elsewhere it does
+// nothing.
+func (p *Plan) Fetch(ctx context.Context) error {
+	if p == nil || p.local == nil {
+		return nil
+	}
+	return p.fetch(ctx)
 }
 
 // fetch puts the files of a plan into the read cache, in parallel, and

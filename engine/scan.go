@@ -330,15 +330,20 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 	if len(posDeletes) > 0 {
 		// Position-delete files (v2) store file URIs; data paths here are
 		// local. A small VALUES list maps them to file indexes.
+		// On object storage they store the objects' URIs, which the map
+		// holds instead.
 		var m strings.Builder
 		for path, idx := range p.FileIndex() {
 			if m.Len() > 0 {
 				m.WriteString(", ")
 			}
+			if p.remote != nil {
+				path = p.Location(path)
+			}
 			fmt.Fprintf(&m, "(%s, %d)", QuoteString(path), idx)
 		}
-		dels = append(dels, fmt.Sprintf("SELECT (CAST(m.idx AS BIGINT) << 40) + pd.pos AS k FROM read_parquet([%s]) AS pd JOIN (VALUES %s) AS m(f, idx) ON m.f = regexp_replace(pd.file_path, '^file://', '')",
-			strings.Join(posDeletes, ", "), m.String()))
+		dels = append(dels, fmt.Sprintf("SELECT (CAST(m.idx AS BIGINT) << 40) + pd.pos AS k FROM read_parquet([%s]) AS pd JOIN (VALUES %s) AS m(f, idx) ON m.f = %s",
+			strings.Join(posDeletes, ", "), m.String(), p.PosDeletePath("pd.file_path")))
 	}
 	var ranges []string
 	if hasDV {
@@ -374,4 +379,24 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 		parts = append(parts, fmt.Sprintf("SELECT %s%s FROM (%s)", strings.Join(cols, ", "), hidden, strings.Join(noDel, " UNION ALL ")))
 	}
 	return strings.Join(parts, " UNION ALL "), nil
+}
+
+// PosDeletePath renders the SQL that turns the file_path column col of a
+// position-delete file into the form the plan's Location keys use for
+// matching: on a local warehouse the local path (file:// URIs and plain
+// paths alike), on object storage the object URI as stored.
+func (p *Plan) PosDeletePath(col string) string {
+	if p.remote != nil {
+		return col
+	}
+	return "regexp_replace(" + col + ", '^file://', '')"
+}
+
+// DeleteKey is the form of a local data file path that PosDeletePath's
+// SQL yields for it: the path itself, or the object URI it is a copy of.
+func (p *Plan) DeleteKey(local string) string {
+	if p.remote != nil {
+		return p.Location(local)
+	}
+	return local
 }

@@ -119,7 +119,7 @@ func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, er
 			}
 		}
 		if _, err := t.Compact(ctx, plan, chosen, files, drop); err != nil {
-			s.wh.FS().RemoveAll(dir)
+			s.wh.RemoveWritten(dir)
 			return err
 		}
 		rewritten, added, removedDeletes = len(chosen), len(files), len(drop)

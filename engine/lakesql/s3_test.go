@@ -8,11 +8,13 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/vfs/errorfs"
 	"github.com/floehq/floe/engine/vfs/s3fs"
 	"github.com/floehq/floe/internal/s3test"
 )
@@ -90,6 +92,15 @@ func TestS3Warehouse(t *testing.T) {
 			query: `SELECT * FROM lake.s3.t WHERE id >= 985 ORDER BY id`},
 		{query: `SELECT count(*), sum(id) FROM lake.s3.t AT (VERSION => {first})`},
 		{query: `SELECT operation, summary['added-records'] FROM lake.s3."t$snapshots" ORDER BY committed_at, snapshot_id`},
+		{exec: `CREATE TABLE lake.s3.v2 (id INTEGER, g VARCHAR) TBLPROPERTIES ('format-version'='2', 'write.delete.mode'='merge-on-read', 'write.update.mode'='merge-on-read', 'write.merge.mode'='merge-on-read');
+			INSERT INTO lake.s3.v2 SELECT i, 'a' FROM range(0, 300) r(i);
+			DELETE FROM lake.s3.v2 WHERE id % 5 = 0;
+			UPDATE lake.s3.v2 SET g = 'b' WHERE id % 3 = 0;
+			DELETE FROM lake.s3.v2 WHERE id % 4 = 0`,
+			query: `SELECT g, count(*), sum(id) FROM lake.s3.v2 GROUP BY g ORDER BY g`},
+		{query: `SELECT content, sum(record_count) FROM lake.s3."v2$delete_files" GROUP BY content ORDER BY content`},
+		{exec: `CALL rewrite_data_files('s3.v2')`,
+			query: `SELECT g, count(*), sum(id) FROM lake.s3.v2 GROUP BY g ORDER BY g`},
 		{exec: `CALL rewrite_data_files('s3.t')`,
 			query: `SELECT count(*), sum(id), sum(v), count(DISTINCT g) FROM lake.s3.t`},
 	}
@@ -186,4 +197,63 @@ func TestS3WarehouseErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestS3UploadFails: when uploading a statement's data files fails (the
+// server gone midway), nothing is committed, the table reads as before,
+// and neither the spool nor the bucket keeps the statement's files.
+func TestS3UploadFails(t *testing.T) {
+	srv := s3Server(t)
+	home := t.TempDir()
+	inner, err := s3fs.New(context.Background(), s3Options(srv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fail atomic.Bool
+	var published atomic.Int32
+	fsys := errorfs.Wrap(inner, errorfs.InjectorFunc(func(op errorfs.Op, name string) error {
+		if op == errorfs.OpPublish && strings.HasSuffix(name, ".parquet") && fail.Load() {
+			// The first upload of the statement lands, the second fails.
+			if published.Add(1) > 1 {
+				return errors.New("connection reset by peer")
+			}
+		}
+		return nil
+	}))
+	f := openS3Lake(t, home, engine.WithFS(fsys))
+	f.exec(`CREATE SCHEMA lake.u; CREATE TABLE lake.u.t (id INTEGER, p INTEGER) PARTITIONED BY (p);
+		INSERT INTO lake.u.t SELECT i, i % 2 FROM range(10) r(i)`)
+	before := f.strings(`SELECT count(*), sum(id) FROM lake.u.t`)
+	objects := func() int {
+		n := 0
+		filepath.WalkDir(srv.Dir, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.Contains(p, "TestS3UploadFails") && strings.HasSuffix(p, ".parquet") {
+				n++
+			}
+			return nil
+		})
+		return n
+	}
+	had := objects()
+	fail.Store(true)
+	err = f.fails(`INSERT INTO lake.u.t SELECT i, i % 3 FROM range(100, 200) r(i)`)
+	if !strings.Contains(err.Error(), "connection reset by peer") {
+		t.Errorf("INSERT: %v, want the upload's error", err)
+	}
+	if published.Load() < 2 {
+		t.Fatalf("%d uploads were tried, want the second to fail", published.Load())
+	}
+	fail.Store(false)
+	if d := cmp.Diff(before, f.strings(`SELECT count(*), sum(id) FROM lake.u.t`)); d != "" {
+		t.Errorf("after the failed INSERT the table reads other rows (-before +after):\n%s", d)
+	}
+	if n := objects(); n != had {
+		t.Errorf("the bucket holds %d Parquet objects of the test, had %d: the failed statement's stayed", n, had)
+	}
+	filepath.WalkDir(home, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.Contains(p, string(filepath.Separator)+"spool"+string(filepath.Separator)) {
+			t.Errorf("left in the spool: %s", p)
+		}
+		return nil
+	})
 }
