@@ -1,11 +1,13 @@
 // Package filecache is a local read-through cache of immutable warehouse
-// files (data, delete and deletion-vector files) for DuckDB, which reads
+// files (data and delete files) for DuckDB, which reads
 // local paths only. An entry is keyed by the file's location and size, so
 // a different file at a reused location is a different entry; Iceberg never
 // rewrites a file in place, so a cached copy is always correct. The cache
 // is bounded in bytes and evicts the least recently used entries; entries
 // are fetched to a temporary name and renamed into place, so a killed fetch
-// leaves no partial file under an entry's name.
+// leaves no partial file under an entry's name. Within a process the order
+// is that of use; a cache opened anew starts from the order of fetching.
+// (Deletion vectors are read through the warehouse's FS, not cached here.)
 package filecache
 
 import (
@@ -165,9 +167,10 @@ func (c *Cache) Get(ctx context.Context, fsys vfs.FS, files []File, parallel int
 					return err
 				}
 				c.add(k, f.Size, now, true)
-			} else {
-				os.Chtimes(p, now, now) // for the LRU order of the next Open
 			}
+			// A hit leaves the file's times alone: DuckDB keeps what it
+			// read of a file while its modification time stays, and a
+			// touched file would be read anew.
 			mu.Lock()
 			out[f.Location] = p
 			mu.Unlock()

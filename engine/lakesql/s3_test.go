@@ -257,3 +257,23 @@ func TestS3UploadFails(t *testing.T) {
 		return nil
 	})
 }
+
+// TestS3Unsupported: the maintenance that deletes files is refused on
+// object storage with an error saying so, and changes nothing.
+func TestS3Unsupported(t *testing.T) {
+	f := openS3Lake(t, t.TempDir())
+	f.exec(`CREATE SCHEMA lake.x; CREATE TABLE lake.x.t (id INTEGER); INSERT INTO lake.x.t VALUES (1); INSERT INTO lake.x.t VALUES (2)`)
+	for _, q := range []string{
+		`CALL expire_snapshots('x.t', retain_last => 1)`,
+		`CALL remove_orphan_files('x.t')`,
+		`DROP TABLE lake.x.t PURGE`,
+	} {
+		err := f.fails(q)
+		if !errors.Is(err, engine.ErrObjectStore) {
+			t.Errorf("%s: %v, want engine.ErrObjectStore", q, err)
+		}
+	}
+	if got := f.one(`SELECT count(*) FROM lake.x.t`); got != "2" {
+		t.Errorf("after the refused calls the table has %s rows, want 2", got)
+	}
+}
