@@ -194,6 +194,15 @@ func (w *Warehouse) UndoCreate(ctx context.Context, t *Table) error {
 			return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
 		}
 	}
+	if w.root != "" {
+		// On object storage: the objects under the table's location.
+		if loc := strings.TrimSuffix(t.Location(), "/"); strings.HasPrefix(loc, w.root+"/") {
+			if err := w.fs.RemoveAll(loc); err != nil {
+				return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
+			}
+		}
+		return nil
+	}
 	dir, ok := LocalPath(t.Location())
 	if !ok || !strings.HasPrefix(dir, w.dir+string(filepath.Separator)) {
 		return nil

@@ -277,3 +277,21 @@ func TestS3Unsupported(t *testing.T) {
 		t.Errorf("after the refused calls the table has %s rows, want 2", got)
 	}
 }
+
+// TestS3FailedCTAS: a CREATE TABLE AS whose query fails leaves no table and
+// no object under the location it was given.
+func TestS3FailedCTAS(t *testing.T) {
+	srv := s3Server(t)
+	f := openS3Lake(t, t.TempDir())
+	f.exec(`CREATE SCHEMA lake.c`)
+	f.fails(`CREATE TABLE lake.c.t AS SELECT CAST('x' || i AS INTEGER) AS v FROM range(3) r(i)`)
+	if got := f.strings(`SHOW TABLES FROM lake.c`); len(got) != 0 {
+		t.Errorf("after the failed CTAS lake.c lists %v", got)
+	}
+	filepath.WalkDir(srv.Dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.Contains(p, "TestS3FailedCTAS") && strings.Contains(p, "c.db") {
+			t.Errorf("left in the bucket: %s", p)
+		}
+		return nil
+	})
+}
