@@ -216,6 +216,9 @@ func startOver(bin, dir, bucket string) (*Server, error) {
 		cmd := exec.Command(bin, "--access", AccessKey, "--secret", SecretKey, "--region", Region,
 			"--port", addr, "--quiet", "posix", data)
 		cmd.Stdout, cmd.Stderr = logf, logf
+		// The server dies with the test process, even one killed before
+		// its cleanup ran (a timeout, a kill -9).
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 		if err := cmd.Start(); err != nil {
 			logf.Close()
 			return nil, fmt.Errorf("versitygw: start %s: %w", bin, err)
