@@ -122,6 +122,15 @@ func TestS3Warehouse(t *testing.T) {
 			t.Errorf("step %d: %s\nlocal and S3 differ (-local +s3):\n%s", i, st.query, d)
 		}
 	}
+	// register_table adopts a table from its metadata object.
+	meta := remote.table("s3", "c").MetadataLocation()
+	if !strings.HasPrefix(meta, "s3://") {
+		t.Fatalf("lake.s3.c's metadata is at %s, not in the bucket", meta)
+	}
+	remote.exec(`CALL register_table('s3.r', '` + meta + `')`)
+	if d := cmp.Diff(remote.strings(`SELECT * FROM lake.s3.c ORDER BY g NULLS FIRST`), remote.strings(`SELECT * FROM lake.s3.r ORDER BY g NULLS FIRST`)); d != "" {
+		t.Errorf("the registered table reads other rows (-c +r):\n%s", d)
+	}
 	// The files are in the bucket; the spool holds none.
 	var objects int
 	filepath.WalkDir(srv.Dir, func(p string, d os.DirEntry, err error) error {
