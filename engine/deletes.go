@@ -44,7 +44,7 @@ func (p *Plan) DVs(ctx context.Context) (map[string]*dv.RoaringPositionBitmap, e
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", p.Table.Ident(), err)
 			}
-			local, ok := LocalPath(task.File.FilePath())
+			local, ok := p.Local(task.File.FilePath())
 			if !ok {
 				return nil, fmt.Errorf("%s: deletion vector %s references %s, which is not local", p.Table.Ident(), f.FilePath(), task.File.FilePath())
 			}

@@ -7,7 +7,11 @@
 // take its catalog from a remote Iceberg REST catalog (OpenRemote), whose
 // tables' files it reads and writes locally. Every file it and iceberg-go
 // open, create, list or remove goes through the warehouse's filesystem
-// seam (engine/vfs); DuckDB reads and writes local paths itself. It is
+// seam (engine/vfs); DuckDB reads and writes local paths itself. A
+// warehouse may also live in an S3 bucket (Open("s3://bucket/prefix"),
+// engine/vfs/s3fs): DuckDB then reads copies from a local read cache
+// (engine/filecache) and writes to a local spool floe uploads before the
+// commit (objectstore.go). It is
 // built on github.com/apache/iceberg-go and imports no other floe package
 // but internal/sqltext, the leaf that writes SQL names and strings
 // (engine/restserver serves a warehouse over REST).

@@ -44,7 +44,7 @@ func (p *Plan) DVWords(dvs map[string]*dv.RoaringPositionBitmap, yield func(DVWo
 		if !taskHasDV(t) {
 			continue
 		}
-		path, ok := LocalPath(t.File.FilePath())
+		path, ok := p.Local(t.File.FilePath())
 		if !ok {
 			return fmt.Errorf("%s: data file %s is not on the local filesystem", p.Table.Ident(), t.File.FilePath())
 		}

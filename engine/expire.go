@@ -88,6 +88,9 @@ func (w *Warehouse) ExpireSnapshots(ctx context.Context, ns, name string, opts E
 	fail := func(err error) (ExpireReport, error) {
 		return rep, fmt.Errorf("expire snapshots of %s: %w", rep.Table, err)
 	}
+	if w.root != "" {
+		return fail(fmt.Errorf("%w: its unreachable files would stay in the bucket", ErrObjectStore))
+	}
 	switch {
 	case opts.RetainLast < 0:
 		return fail(fmt.Errorf("retain_last must be at least 1, not %d", opts.RetainLast))

@@ -38,7 +38,7 @@ var (
 // the function that unregisters it.
 func useFS(fsys vfs.FS) (string, func()) {
 	fsOnce.Do(func() {
-		for _, scheme := range []string{"file", ""} {
+		for _, scheme := range []string{"file", "", "s3", "s3a"} {
 			icebergio.Unregister(scheme)
 			icebergio.Register(scheme, fileIOFactory)
 		}
@@ -58,6 +58,9 @@ func useFS(fsys vfs.FS) (string, func()) {
 func fileIOFactory(_ context.Context, u *url.URL, props map[string]string) (icebergio.IO, error) {
 	id := props[fsProp]
 	if id == "" {
+		if u.Scheme == "s3" || u.Scheme == "s3a" {
+			return nil, fmt.Errorf("file io for %s: object storage is read through a floe warehouse opened at its s3:// URI", u.Redacted())
+		}
 		return icebergio.LocalFS{}, nil
 	}
 	fsMu.Lock()

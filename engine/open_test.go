@@ -19,8 +19,8 @@ import (
 	"github.com/floehq/floe/engine/vfs/errorfs"
 )
 
-// TestOpenLocation: a warehouse is a directory or a file:// URL; other
-// URLs are refused with a clear error and leave nothing behind (before,
+// TestOpenLocation: a warehouse is a directory or a file:// URL (or an
+// s3:// URI: engine/lakesql's TestS3Warehouse); other URLs are refused with a clear error and leave nothing behind (before,
 // s3://bkt/wh made a local directory named "s3:").
 func TestOpenLocation(t *testing.T) {
 	ctx := context.Background()
@@ -33,9 +33,8 @@ func TestOpenLocation(t *testing.T) {
 		{name: "file url", loc: "file://{dir}/wh"},
 		{name: "file url localhost", loc: "file://localhost{dir}/wh"},
 		{name: "colon in a path", loc: "a:b/wh", wantDir: "a:b/wh"},
-		{name: "s3", loc: "s3://bkt/wh", wantErr: "warehouse s3://bkt/wh: unsupported warehouse location: object storage warehouses are not supported yet (issue 16)"},
-		{name: "gcs", loc: "gs://bkt/wh", wantErr: "object storage warehouses are not supported yet (issue 16)"},
-		{name: "secret not echoed", loc: "s3://key:secret@bkt/wh", wantErr: "warehouse s3://key:xxxxx@bkt/wh: unsupported"},
+		{name: "gcs", loc: "gs://bkt/wh", wantErr: "warehouse gs://bkt/wh: unsupported warehouse location: of object stores, only S3 and S3-compatible storage (s3://) are supported"},
+		{name: "secret not echoed", loc: "s3://key:secret@bkt/wh", wantErr: "warehouse s3://key:xxxxx@bkt/wh: unsupported warehouse location: keys in the URI are not supported"},
 		{name: "http", loc: "http://example.com/wh", wantErr: "the URL scheme http is not supported; a warehouse is a local directory or a file:// URL"},
 		{name: "file url with a host", loc: "file://otherhost/wh", wantErr: "a file:// URL names a local directory, not host otherhost"},
 	} {

@@ -67,6 +67,9 @@ func (w *Warehouse) RemoveOrphanFiles(ctx context.Context, ns, name string, opts
 	fail := func(err error) (OrphanReport, error) {
 		return rep, fmt.Errorf("remove orphan files of %s: %w", rep.Table, err)
 	}
+	if w.root != "" {
+		return fail(ErrObjectStore)
+	}
 	switch {
 	case opts.MaxConcurrentDeletes < 0:
 		return fail(fmt.Errorf("max_concurrent_deletes must be positive, not %d", opts.MaxConcurrentDeletes))

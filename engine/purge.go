@@ -69,6 +69,9 @@ func (r PurgeReport) Message() string {
 // says which: PURGE cannot prove that table does not share the files.
 func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bool) (PurgeReport, error) {
 	rep := PurgeReport{Table: "lake." + ns + "." + name}
+	if w.root != "" {
+		return rep, fmt.Errorf("purge %s: %w (DROP TABLE without PURGE drops it and keeps its files)", rep.Table, ErrObjectStore)
+	}
 	if w.db == nil {
 		return w.remotePurge(ctx, ns, name, ifExists)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 
@@ -82,7 +83,7 @@ type WrittenDeleteFile struct {
 // PlanFile returns the planned data file at a local path.
 func (p *Plan) PlanFile(path string) (table.FileScanTask, bool) {
 	for _, t := range p.Tasks {
-		if lp, ok := LocalPath(t.File.FilePath()); ok && lp == path {
+		if lp, ok := p.Local(t.File.FilePath()); ok && lp == path {
 			return t, true
 		}
 	}
@@ -96,7 +97,7 @@ func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op stri
 	tx := t.tbl.NewTransaction()
 	byPath := map[string]table.FileScanTask{}
 	for _, task := range p.Tasks {
-		if lp, ok := LocalPath(task.File.FilePath()); ok {
+		if lp, ok := p.Local(task.File.FilePath()); ok {
 			byPath[lp] = task
 		}
 	}
@@ -166,7 +167,7 @@ func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op stri
 		newDeletes = append(newDeletes, files...)
 	}
 	for _, f := range d.PosDeleteFiles {
-		df, err := t.posDeleteFile(f)
+		df, err := t.posDeleteFile(ctx, p, f)
 		if err != nil {
 			return nil, err
 		}
@@ -227,22 +228,39 @@ func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op stri
 // the field ids the spec reserves for file_path and pos.
 const PosDeleteFieldIDs = "{file_path: 2147483546, pos: 2147483545}"
 
-func (t *Table) posDeleteFile(f WrittenDeleteFile) (iceberg.DataFile, error) {
+func (t *Table) posDeleteFile(ctx context.Context, p *Plan, f WrittenDeleteFile) (iceberg.DataFile, error) {
 	spec := t.tbl.Metadata().PartitionSpecByID(f.SpecID)
 	if spec == nil {
 		return nil, fmt.Errorf("%s: no partition spec %d", t.Ident(), f.SpecID)
 	}
-	st, err := t.wh.fs.Stat(f.Path)
-	if err != nil {
-		return nil, err
+	loc := FileURI(f.Path)
+	var size int64
+	if _, spooled := t.wh.spoolLocation(f.Path); spooled {
+		// On object storage: uploaded now, before the commit.
+		st, err := os.Stat(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		size = st.Size()
+		locs, err := t.wh.upload(ctx, []string{f.Path})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Ident(), err)
+		}
+		loc = locs[0]
+	} else {
+		st, err := t.wh.fs.Stat(f.Path)
+		if err != nil {
+			return nil, err
+		}
+		size = st.Size()
 	}
-	b, err := iceberg.NewDataFileBuilder(*spec, iceberg.EntryContentPosDeletes, FileURI(f.Path), iceberg.ParquetFile,
-		f.Partition, nil, nil, f.Rows, st.Size())
+	b, err := iceberg.NewDataFileBuilder(*spec, iceberg.EntryContentPosDeletes, loc, iceberg.ParquetFile,
+		f.Partition, nil, nil, f.Rows, size)
 	if err != nil {
 		return nil, err
 	}
 	if f.Referenced != "" {
-		b.ReferencedDataFile(FileURI(f.Referenced))
+		b.ReferencedDataFile(p.Location(f.Referenced))
 	}
 	return b.Build(), nil
 }

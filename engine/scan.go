@@ -24,6 +24,10 @@ type Plan struct {
 	Snapshot *table.Snapshot // nil for a table with no snapshot yet
 	Schema   *iceberg.Schema
 	Tasks    []table.FileScanTask
+
+	// On object storage: the local (cached) path of each file location
+	// the plan reads, and the reverse.
+	local, remote map[string]string
 }
 
 // PlanScan resolves a snapshot to the data files (and their delete files)
@@ -53,6 +57,9 @@ func (t *Table) PlanScan(ctx context.Context, opts ScanOptions) (*Plan, error) {
 		return nil, fmt.Errorf("plan scan of %s: %w", t.Ident(), err)
 	}
 	p.Tasks = tasks
+	if err := p.fetch(ctx); err != nil {
+		return nil, err
+	}
 	return p, nil
 }
 
@@ -86,7 +93,7 @@ func (p *Plan) groups() ([]scanGroup, error) {
 	var groups []scanGroup
 	byKey := map[string]int{}
 	for _, task := range p.Tasks {
-		path, ok := LocalPath(task.File.FilePath())
+		path, ok := p.Local(task.File.FilePath())
 		if !ok {
 			return nil, fmt.Errorf("%s: data file %s is not on the local filesystem", p.Table.Ident(), task.File.FilePath())
 		}
@@ -214,7 +221,7 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 				hasDV = true
 				continue
 			}
-			dp, ok := LocalPath(d.FilePath())
+			dp, ok := p.Local(d.FilePath())
 			if !ok {
 				return "", fmt.Errorf("%s: delete file %s is not on the local filesystem", p.Table.Ident(), d.FilePath())
 			}
@@ -286,7 +293,7 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 		}
 		offset += len(g.files)
 		for _, e := range g.eqDels {
-			ep, ok := LocalPath(e.FilePath())
+			ep, ok := p.Local(e.FilePath())
 			if !ok {
 				return "", fmt.Errorf("%s: delete file %s is not on the local filesystem", p.Table.Ident(), e.FilePath())
 			}
@@ -323,15 +330,20 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 	if len(posDeletes) > 0 {
 		// Position-delete files (v2) store file URIs; data paths here are
 		// local. A small VALUES list maps them to file indexes.
+		// On object storage they store the objects' URIs, which the map
+		// holds instead.
 		var m strings.Builder
 		for path, idx := range p.FileIndex() {
 			if m.Len() > 0 {
 				m.WriteString(", ")
 			}
+			if p.remote != nil {
+				path = p.Location(path)
+			}
 			fmt.Fprintf(&m, "(%s, %d)", QuoteString(path), idx)
 		}
-		dels = append(dels, fmt.Sprintf("SELECT (CAST(m.idx AS BIGINT) << 40) + pd.pos AS k FROM read_parquet([%s]) AS pd JOIN (VALUES %s) AS m(f, idx) ON m.f = regexp_replace(pd.file_path, '^file://', '')",
-			strings.Join(posDeletes, ", "), m.String()))
+		dels = append(dels, fmt.Sprintf("SELECT (CAST(m.idx AS BIGINT) << 40) + pd.pos AS k FROM read_parquet([%s]) AS pd JOIN (VALUES %s) AS m(f, idx) ON m.f = %s",
+			strings.Join(posDeletes, ", "), m.String(), p.PosDeletePath("pd.file_path")))
 	}
 	var ranges []string
 	if hasDV {
@@ -367,4 +379,24 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 		parts = append(parts, fmt.Sprintf("SELECT %s%s FROM (%s)", strings.Join(cols, ", "), hidden, strings.Join(noDel, " UNION ALL ")))
 	}
 	return strings.Join(parts, " UNION ALL "), nil
+}
+
+// PosDeletePath renders the SQL that turns the file_path column col of a
+// position-delete file into the form the plan's Location keys use for
+// matching: on a local warehouse the local path (file:// URIs and plain
+// paths alike), on object storage the object URI as stored.
+func (p *Plan) PosDeletePath(col string) string {
+	if p.remote != nil {
+		return col
+	}
+	return "regexp_replace(" + col + ", '^file://', '')"
+}
+
+// DeleteKey is the form of a local data file path that PosDeletePath's
+// SQL yields for it: the path itself, or the object URI it is a copy of.
+func (p *Plan) DeleteKey(local string) string {
+	if p.remote != nil {
+		return p.Location(local)
+	}
+	return local
 }

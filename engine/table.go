@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -66,6 +67,14 @@ func (t *Table) DataDir() (string, error) {
 		loc = p
 	} else {
 		loc = strings.TrimSuffix(loc, "/") + "/data"
+	}
+	if dir, ok := t.wh.spoolPath(loc); ok {
+		// DuckDB writes to the spool; the files are uploaded before the
+		// commit (Warehouse.upload).
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", fmt.Errorf("%s: spool for %s: %w", t.Ident(), loc, err)
+		}
+		return dir, nil
 	}
 	dir, ok := LocalPath(loc)
 	if !ok {
@@ -133,7 +142,7 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 	loc := w.NewTableDir(ns, name)
 	t, err := w.cat.CreateTable(ctx, table.Identifier{ns, name}, schema,
 		catalog.WithPartitionSpec(&spec), catalog.WithProperties(props),
-		catalog.WithLocation((&url.URL{Scheme: "file", Path: loc}).String()))
+		catalog.WithLocation(tableLocation(loc)))
 	if err != nil {
 		// iceberg-go removes the metadata file of a table it could not
 		// record; the directories it made for it are left empty.
@@ -154,6 +163,9 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 // table's files still hold the name, so the two never mix.
 func (w *Warehouse) NewTableDir(ns, name string) string {
 	loc := filepath.Join(w.dir, ns+".db", name)
+	if w.root != "" {
+		loc = w.root + "/" + ns + ".db/" + name
+	}
 	if _, err := w.fs.Stat(loc); err == nil {
 		loc = fmt.Sprintf("%s-%08x", loc, rand.Uint32())
 	}
@@ -181,6 +193,15 @@ func (w *Warehouse) UndoCreate(ctx context.Context, t *Table) error {
 		if err := w.cat.DropTable(ctx, table.Identifier{t.NS, t.Name}); err != nil && !errors.Is(err, ErrNoSuchTable) {
 			return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
 		}
+	}
+	if w.root != "" {
+		// On object storage: the objects under the table's location.
+		if loc := strings.TrimSuffix(t.Location(), "/"); strings.HasPrefix(loc, w.root+"/") {
+			if err := w.fs.RemoveAll(loc); err != nil {
+				return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
+			}
+		}
+		return nil
 	}
 	dir, ok := LocalPath(t.Location())
 	if !ok || !strings.HasPrefix(dir, w.dir+string(filepath.Separator)) {
@@ -396,4 +417,13 @@ func (t *Table) SnapshotAsOf(ts time.Time) (*table.Snapshot, error) {
 			t.Ident(), ts.UTC().Format(time.RFC3339Nano), t.snapshotsName(), ErrNoSuchSnapshot)
 	}
 	return s, nil
+}
+
+// tableLocation is the location URI of a table directory NewTableDir
+// chose: a local path's file:// URI, or the object URI as it is.
+func tableLocation(dir string) string {
+	if strings.Contains(dir, "://") {
+		return dir
+	}
+	return (&url.URL{Scheme: "file", Path: dir}).String()
 }

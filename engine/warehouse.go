@@ -18,7 +18,9 @@ import (
 
 	_ "modernc.org/sqlite" // the embedded catalog's database/sql driver
 
+	"github.com/floehq/floe/engine/filecache"
 	"github.com/floehq/floe/engine/vfs"
+	"github.com/floehq/floe/engine/vfs/s3fs"
 )
 
 // CatalogFile is the name of the embedded SQLite catalog inside a warehouse.
@@ -28,7 +30,10 @@ const CatalogFile = "catalog.db"
 // A Warehouse is safe for use by several goroutines; several processes may
 // open the same warehouse and commit to it concurrently.
 type Warehouse struct {
-	dir     string
+	dir     string           // the warehouse's directory; on object storage, its local state's
+	root    string           // the s3:// URI of a warehouse on object storage; "" for a local one
+	spool   string           // where DuckDB writes files bound for object storage
+	cache   *filecache.Cache // object storage's read cache for DuckDB
 	fs      vfs.FS
 	release func()             // unregisters fs from iceberg-go's file IO; nil over a remote catalog
 	db      *sql.DB            // the embedded catalog's database; nil over a remote catalog
@@ -40,7 +45,12 @@ type Warehouse struct {
 // Option configures Open.
 type Option func(*options)
 
-type options struct{ fs vfs.FS }
+type options struct {
+	fs         vfs.FS
+	home       string
+	s3         s3fs.Options
+	cacheBytes int64
+}
 
 // WithFS makes the warehouse keep its files on fsys instead of the local
 // filesystem (vfs.Local): every file the engine and iceberg-go open,
@@ -73,17 +83,27 @@ func warehouseDir(dir string) (string, error) {
 		}
 		return u.Path, nil
 	case objectStores[strings.ToLower(u.Scheme)]:
-		return "", fmt.Errorf("warehouse %s: %w: object storage warehouses are not supported yet (issue 16)", u.Redacted(), ErrUnsupportedWarehouse)
+		return "", fmt.Errorf("warehouse %s: %w: of object stores, only S3 and S3-compatible storage (s3://) are supported", u.Redacted(), ErrUnsupportedWarehouse)
 	}
 	return "", fmt.Errorf("warehouse %s: %w: the URL scheme %s is not supported; a warehouse is a local directory or a file:// URL", u.Redacted(), ErrUnsupportedWarehouse, u.Scheme)
 }
 
 // Open opens the warehouse in dir, a local directory or a file:// URL,
-// creating the directory and its catalog when they do not exist.
+// creating the directory and its catalog when they do not exist; or the
+// warehouse at an s3://bucket/prefix URI on S3-compatible storage (see
+// WithS3, WithHome).
 func Open(ctx context.Context, dir string, opts ...Option) (*Warehouse, error) {
-	o := options{fs: vfs.Local{}}
+	var o options
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if root, ok, err := objectStoreURI(dir); err != nil {
+		return nil, err
+	} else if ok {
+		return openObjectStore(ctx, root, o)
+	}
+	if o.fs == nil {
+		o.fs = vfs.Local{}
 	}
 	local, err := warehouseDir(dir)
 	if err != nil {

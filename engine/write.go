@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/apache/iceberg-go"
+	icebergio "github.com/apache/iceberg-go/io"
 	"github.com/apache/iceberg-go/table"
 	"github.com/google/uuid"
 )
@@ -62,10 +63,28 @@ func (t *Table) dataFiles(ctx context.Context, files []WrittenFile, firstRowID *
 	// when the rows are written, so read the statistics against a schema
 	// that does not require what the Parquet file cannot declare.
 	statsSchema := optionalSchema(schema)
+	// Files spooled for object storage: statistics from the local copy,
+	// then the upload, all before the commit references them.
+	uris := make([]string, len(files))
+	var spooled []string
+	for i, f := range files {
+		uris[i] = FileURI(f.Path)
+		if loc, ok := t.wh.spoolLocation(f.Path); ok {
+			uris[i] = loc
+			spooled = append(spooled, f.Path)
+		}
+	}
+	if len(spooled) > 0 {
+		fs = icebergio.LocalFS{}
+	}
 	out := make([]iceberg.DataFile, 0, len(files))
-	for _, f := range files {
-		uri := FileURI(f.Path)
-		stats, err := table.FileToDataFile(ctx, fs, uri, statsSchema, *iceberg.UnpartitionedSpec, 0, t.Properties())
+	for i, f := range files {
+		uri := uris[i]
+		statsURI := uri
+		if len(spooled) > 0 {
+			statsURI = f.Path
+		}
+		stats, err := table.FileToDataFile(ctx, fs, statsURI, statsSchema, *iceberg.UnpartitionedSpec, 0, t.Properties())
 		if err != nil {
 			return nil, fmt.Errorf("read statistics of %s: %w", f.Path, err)
 		}
@@ -114,6 +133,11 @@ func (t *Table) dataFiles(ctx context.Context, files []WrittenFile, firstRowID *
 			*firstRowID += stats.Count()
 		}
 		out = append(out, b.Build())
+	}
+	if len(spooled) > 0 {
+		if _, err := t.wh.upload(ctx, spooled); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Ident(), err)
+		}
 	}
 	return out, nil
 }

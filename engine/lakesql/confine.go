@@ -43,6 +43,10 @@ func (s *Session) confine(ctx context.Context) error {
 	}
 	s.tempDir = tmp
 	dirs := []string{s.wh.Dir(), tmp}
+	if c := s.wh.Cache(); c != nil {
+		// On object storage DuckDB reads the cached copies of the files.
+		dirs = append(dirs, c.Dir())
+	}
 	for _, st := range s.tables {
 		if p, ok := engine.LocalPath(st.tbl.Location()); ok && !within(p, s.wh.Dir()) {
 			dirs = append(dirs, filepath.Clean(p))

@@ -3,6 +3,7 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -399,7 +400,7 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 	var dirs []string
 	cleanup := func() {
 		for _, d := range dirs {
-			s.wh.FS().RemoveAll(d)
+			s.wh.RemoveWritten(d)
 		}
 	}
 	var delta engine.RowDelta
@@ -550,8 +551,13 @@ func (s *Session) writePosDeletes(ctx context.Context, t *engine.Table, plan *en
 		return nil, "", err
 	}
 	dir := filepath.Join(dataDir, "deletes-"+uuid.New().String())
-	// DuckDB writes into dir itself: a remote FS spools it (package vfs).
-	if err := s.wh.FS().MkdirAll(dir); err != nil {
+	// DuckDB writes into dir itself: on object storage dataDir is the
+	// local spool (package vfs), so the directory is a local one.
+	mkdir := s.wh.FS().MkdirAll
+	if s.wh.ObjectStore() {
+		mkdir = func(d string) error { return os.MkdirAll(d, 0o755) }
+	}
+	if err := mkdir(dir); err != nil {
 		return nil, "", err
 	}
 	var out []engine.WrittenDeleteFile
@@ -564,6 +570,15 @@ func (s *Session) writePosDeletes(ctx context.Context, t *engine.Table, plan *en
 		path := filepath.Join(dir, fmt.Sprintf("pos-deletes-%d.parquet", i))
 		q := fmt.Sprintf("COPY (SELECT 'file://' || __floe_file AS file_path, __floe_pos AS pos FROM %s WHERE __floe_file IN (%s) ORDER BY file_path, pos) TO %s (FORMAT parquet, COMPRESSION zstd, FIELD_IDS %s, RETURN_STATS)",
 			dmlPositions, strings.Join(quoted, ", "), engine.QuoteString(path), engine.PosDeleteFieldIDs)
+		if s.wh.ObjectStore() {
+			// file_path is the URI of the object DuckDB read a copy of.
+			locs := make([]string, len(g.files))
+			for j, f := range g.files {
+				locs[j] = fmt.Sprintf("(%s, %s)", engine.QuoteString(f), engine.QuoteString(plan.Location(f)))
+			}
+			q = fmt.Sprintf("COPY (SELECT m.loc AS file_path, __floe_pos AS pos FROM %s JOIN (VALUES %s) AS m(f, loc) ON m.f = __floe_file ORDER BY file_path, pos) TO %s (FORMAT parquet, COMPRESSION zstd, FIELD_IDS %s, RETURN_STATS)",
+				dmlPositions, strings.Join(locs, ", "), engine.QuoteString(path), engine.PosDeleteFieldIDs)
+		}
 		var n int64
 		var fn string
 		var size, fsize int64
@@ -588,7 +603,7 @@ func (s *Session) mergePosDeletes(ctx context.Context, plan *engine.Plan, delete
 		var files []string
 		for _, d := range task.DeleteFiles {
 			if d.FileFormat() == iceberg.ParquetFile {
-				if p, ok := engine.LocalPath(d.FilePath()); ok {
+				if p, ok := plan.Local(d.FilePath()); ok {
 					files = append(files, engine.QuoteString(p))
 				}
 			}
@@ -596,9 +611,9 @@ func (s *Session) mergePosDeletes(ctx context.Context, plan *engine.Plan, delete
 		if len(files) == 0 {
 			continue
 		}
-		q := fmt.Sprintf("SELECT list(DISTINCT pos) FROM read_parquet([%s]) WHERE regexp_replace(file_path, '^file://', '') = ?", strings.Join(files, ", "))
+		q := fmt.Sprintf("SELECT list(DISTINCT pos) FROM read_parquet([%s]) WHERE %s = ?", strings.Join(files, ", "), plan.PosDeletePath("file_path"))
 		var list []any
-		if err := s.conn.QueryRowContext(ctx, q, f).Scan(&list); err != nil {
+		if err := s.conn.QueryRowContext(ctx, q, plan.DeleteKey(f)).Scan(&list); err != nil {
 			return fmt.Errorf("read position deletes of %s: %w", f, err)
 		}
 		for _, v := range list {

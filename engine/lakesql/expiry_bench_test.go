@@ -129,5 +129,8 @@ func TestMain(m *testing.M) {
 	if expiryBenchDir != "" {
 		os.RemoveAll(expiryBenchDir)
 	}
+	if s3Srv != nil {
+		s3Srv.Close() // the versitygw the S3 tests started
+	}
 	os.Exit(code)
 }

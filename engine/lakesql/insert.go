@@ -87,12 +87,12 @@ func (s *Session) insert(ctx context.Context, ns, name string, cols []string, qu
 		return 0, fmt.Errorf("insert into %s: %w", ident, err)
 	}
 	if len(files) == 0 {
-		s.wh.FS().RemoveAll(dir)
+		s.wh.RemoveWritten(dir)
 		return 0, nil
 	}
 	if _, err := t.AppendFiles(ctx, files, map[string]string{"floe.write-id": writeID}); err != nil {
 		// Nothing references the files: remove them so no orphan stays.
-		s.wh.FS().RemoveAll(dir)
+		s.wh.RemoveWritten(dir)
 		return 0, err
 	}
 	return rows, nil
@@ -234,7 +234,7 @@ func (s *Session) writeQueryOpts(ctx context.Context, t *engine.Table, body stri
 	copySQL := fmt.Sprintf("COPY (%s) TO %s (%s)", body, engine.QuoteString(dir), strings.Join(opts, ", "))
 	files, rows, err := s.copyFiles(ctx, copySQL, partCols)
 	if err != nil {
-		s.wh.FS().RemoveAll(dir)
+		s.wh.RemoveWritten(dir)
 		return nil, 0, "", "", withoutExcerpt(err)
 	}
 	return files, rows, dir, writeID, nil
@@ -268,7 +268,7 @@ func (s *Session) copyFiles(ctx context.Context, copySQL string, partCols []stri
 			return nil, 0, err
 		}
 		if count == 0 {
-			s.wh.FS().Remove(filename)
+			s.wh.RemoveWritten(filename)
 			continue
 		}
 		wf := engine.WrittenFile{Path: filename}

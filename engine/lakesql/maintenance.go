@@ -85,7 +85,7 @@ func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, er
 		}
 		// A delete file can go when every data file it applies to is rewritten.
 		for _, task := range plan.Tasks {
-			p, _ := engine.LocalPath(task.File.FilePath())
+			p, _ := plan.Local(task.File.FilePath())
 			bytes += map[bool]int64{true: task.File.FileSizeBytes()}[inChosen[p]]
 			for _, d := range append(append([]iceberg.DataFile(nil), task.DeleteFiles...), task.DeletionVectorFiles...) {
 				key := d.FilePath()
@@ -119,7 +119,7 @@ func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, er
 			}
 		}
 		if _, err := t.Compact(ctx, plan, chosen, files, drop); err != nil {
-			s.wh.FS().RemoveAll(dir)
+			s.wh.RemoveWritten(dir)
 			return err
 		}
 		rewritten, added, removedDeletes = len(chosen), len(files), len(drop)
@@ -173,7 +173,7 @@ func chooseRewrites(plan *engine.Plan, currentSpec int, target int64) []string {
 	for _, task := range plan.Tasks {
 		b := bins[key(task.File)]
 		if hasDeletes(task) || small(task) && (b.small > 1 || b.deletes > 0) {
-			p, _ := engine.LocalPath(task.File.FilePath())
+			p, _ := plan.Local(task.File.FilePath())
 			chosen = append(chosen, p)
 		}
 	}

@@ -276,7 +276,7 @@ func (s *Session) state(ctx context.Context, ns, name string) (*tableState, erro
 			st = &tableState{}
 			s.tables[k] = st
 		}
-		st.tbl, st.metaLoc, st.fullSQL = t, t.MetadataLocation(), ""
+		st.tbl, st.metaLoc, st.fullSQL, st.full = t, t.MetadataLocation(), "", nil
 		st.pruned = true // force a redefinition
 	}
 	return st, nil
@@ -296,7 +296,12 @@ func (s *Session) defineCurrentView(ctx context.Context, r viewRef, filter icebe
 			if st.fullSQL, err = s.planSQL(ctx, p, engine.ReadOptions{}); err != nil {
 				return err
 			}
+			st.full = p
 			st.pruned = true
+		} else if err := st.full.Fetch(ctx); err != nil {
+			// On object storage the cached copies fullSQL reads may have
+			// been evicted since: fetched again, at the same paths.
+			return err
 		}
 		if !st.pruned {
 			return nil

@@ -48,12 +48,12 @@ func (s *Session) replaceTable(ctx context.Context, ns, name string, opts engine
 	if _, err := r.Commit(ctx, files, summary); err != nil {
 		if dir != "" {
 			// Nothing references the files: remove them so no orphan stays.
-			s.wh.FS().RemoveAll(dir)
+			s.wh.RemoveWritten(dir)
 		}
 		return nil, err
 	}
 	if len(files) == 0 && dir != "" {
-		s.wh.FS().RemoveAll(dir)
+		s.wh.RemoveWritten(dir)
 	}
 	if err := s.definePlaceholder(ctx, ns, name); err != nil {
 		return nil, err

@@ -49,8 +49,9 @@ const scratchSchema = "memory.floe_scratch"
 type tableState struct {
 	metaLoc string
 	tbl     *engine.Table
-	fullSQL string // unpruned scan of the current snapshot, cached per metaLoc
-	pruned  bool   // the view does not hold fullSQL yet (placeholder or an older plan)
+	fullSQL string       // unpruned scan of the current snapshot, cached per metaLoc
+	full    *engine.Plan // the plan fullSQL renders
+	pruned  bool         // the view does not hold fullSQL yet (placeholder or an older plan)
 	extra   []string
 }
 

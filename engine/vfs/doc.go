@@ -2,8 +2,9 @@
 // engine performs on warehouse files (open for reading, create a new file
 // exclusively and atomically, stat, list, remove, make directories), with
 // the local directory implementation used by default. Object storage
-// (issue 16) is a second implementation of the same interface, and tests
-// wrap either in errorfs to inject faults.
+// (issue 16) is a second implementation of the same interface (package
+// s3fs, which is also a Swapper), and tests wrap either in errorfs to
+// inject faults.
 //
 // Names are what the engine and Iceberg metadata hold: absolute local paths
 // or URIs of the implementation's scheme (file:///... for Local).
