@@ -202,5 +202,6 @@ func (c *Catalog) ListNamespaces(ctx context.Context, parent table.Identifier) (
 			out = append(out, ns)
 		}
 	}
+	slices.SortFunc(out, slices.Compare)
 	return out, nil
 }

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/catalog"
@@ -46,6 +47,16 @@ type Catalog struct {
 	sw    vfs.Swapper
 	root  string             // the warehouse root, a path or URI fs takes
 	props iceberg.Properties // catalog properties: "warehouse", file IO
+
+	mu   sync.Mutex
+	last map[string]cached // per table: the metadata last read or written
+}
+
+// cached is a parsed metadata file. Metadata files never change once
+// written, so one parsed copy per location stays right.
+type cached struct {
+	loc string
+	md  table.Metadata
 }
 
 var _ catalog.Catalog = (*Catalog)(nil)
@@ -55,7 +66,7 @@ var _ catalog.Catalog = (*Catalog)(nil)
 // the URI new tables are placed under (<warehouse>/<ns>.db/<table>), and
 // whatever the tables' file IO needs.
 func New(fsys vfs.FS, sw vfs.Swapper, root string, props iceberg.Properties) *Catalog {
-	return &Catalog{fs: fsys, sw: sw, root: strings.TrimSuffix(root, "/"), props: maps.Clone(props)}
+	return &Catalog{fs: fsys, sw: sw, root: strings.TrimSuffix(root, "/"), props: maps.Clone(props), last: map[string]cached{}}
 }
 
 // CatalogType returns Type.
@@ -191,13 +202,28 @@ func (c *Catalog) tableProps() iceberg.Properties {
 	return maps.Clone(c.props)
 }
 
-// loadMetadata reads the metadata file a pointer names.
+// loadTable reads the metadata file a pointer names, or takes it from the
+// cache when it is the one last seen for the table.
 func (c *Catalog) loadTable(ctx context.Context, ident table.Identifier, loc string) (*table.Table, error) {
+	key := identString(ident)
+	c.mu.Lock()
+	hit, ok := c.last[key]
+	c.mu.Unlock()
+	if ok && hit.loc == loc {
+		return table.New(ident, hit.md, loc, icebergio.LoadFSFunc(c.tableProps(), loc), c), nil
+	}
 	t, err := table.NewFromLocation(ctx, ident, loc, icebergio.LoadFSFunc(c.tableProps(), loc), c)
 	if err != nil {
-		return nil, fmt.Errorf("table %s: read metadata file %s: %w", identString(ident), loc, err)
+		return nil, fmt.Errorf("table %s: read metadata file %s: %w", key, loc, err)
 	}
+	c.remember(ident, loc, t.Metadata())
 	return t, nil
+}
+
+func (c *Catalog) remember(ident table.Identifier, loc string, md table.Metadata) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.last[identString(ident)] = cached{loc: loc, md: md}
 }
 
 // LoadTable loads a table's current metadata.
@@ -339,8 +365,9 @@ func metadataVersion(loc string) int {
 }
 
 // CommitTable commits updates to a table whose requirements hold: see the
-// package comment. A table without a pointer is created (the staged create
-// of iceberg-go's transactions, with an assert-create requirement). A
+// package comment. A table without a pointer is created when the commit
+// asserts it does not exist (the staged create of iceberg-go's
+// transactions and the REST protocol); without that it is ErrNoSuchTable. A
 // commit that lost to another writer fails with table.ErrCommitFailed.
 func (c *Catalog) CommitTable(ctx context.Context, ident table.Identifier, reqs []table.Requirement, updates []table.Update) (table.Metadata, string, error) {
 	if err := validTable(ident); err != nil {
@@ -364,6 +391,10 @@ func (c *Catalog) CommitTable(ctx context.Context, ident table.Identifier, reqs 
 		if next = metadataVersion(currentLoc) + 1; next == 0 {
 			return nil, "", fmt.Errorf("commit %s: cannot tell the version of metadata file %s", identString(ident), currentLoc)
 		}
+	} else if !slices.ContainsFunc(reqs, func(r table.Requirement) bool { return r.GetType() == table.AssertCreate().GetType() }) {
+		// Only a staged create may commit to a missing table: a stale
+		// writer must not bring a dropped or renamed table back.
+		return nil, "", fmt.Errorf("%w: %s", catalog.ErrNoSuchTable, identString(ident))
 	} else if exists, err := c.CheckNamespaceExists(ctx, catalog.NamespaceFromIdent(ident)); err != nil {
 		return nil, "", err
 	} else if !exists {
@@ -406,6 +437,7 @@ func (c *Catalog) CommitTable(ctx context.Context, ident table.Identifier, reqs 
 		// Whether the swap landed is unknown (a timeout): keep the file.
 		return nil, "", fmt.Errorf("commit %s: swap pointer %s: %w", identString(ident), c.PointerName(ident), err)
 	}
+	c.remember(ident, newLoc, updated)
 	return updated, newLoc, nil
 }
 
