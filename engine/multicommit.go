@@ -61,6 +61,11 @@ func CheckRequirements(current table.Metadata, reqs []table.Requirement) error {
 // Every table must exist: creating tables inside a multi-table commit is
 // refused.
 func (w *Warehouse) CommitTables(ctx context.Context, commits []table.TableCommit) error {
+	if w.obj != nil {
+		// One swap moves one pointer: moving several at once needs a
+		// commit log of the catalog's own, which it does not have yet.
+		return fmt.Errorf("multi-table commit: %w", ErrObjectCatalog)
+	}
 	if w.db == nil {
 		return fmt.Errorf("multi-table commit: %w", ErrRemoteCatalog)
 	}
