@@ -337,3 +337,56 @@ func TestObjectCatalogProcesses(t *testing.T) {
 	}
 	t.Logf("%d swaps lost and were retried", lost)
 }
+
+// TestObjectCatalogMaintenance: register_table, remove_orphan_files,
+// expire_snapshots and DROP TABLE ... PURGE over the object catalog, whose
+// reachability checks walk the pointer objects: the metadata file a
+// crashed commit left is an orphan, and files a registered copy reaches
+// stay.
+func TestObjectCatalogMaintenance(t *testing.T) {
+	dir := t.TempDir()
+	var dead atomic.Bool
+	inj := errorfs.InjectorFunc(func(op errorfs.Op, name string) error {
+		if dead.Load() && op == errorfs.OpSwap {
+			return errorfs.ErrInjected
+		}
+		return nil
+	})
+	f := openObjectLakeAt(t, dir, engine.WithFS(errorfs.Wrap(vfs.Local{}, inj)))
+	f.exec(`CREATE SCHEMA lake.s; CREATE TABLE lake.s.t (id INTEGER);
+		INSERT INTO lake.s.t VALUES (1); INSERT INTO lake.s.t VALUES (2)`)
+	second := f.table("s", "t").MetadataLocation()
+	f.exec(`CALL register_table('s.copy', '` + second + `'); INSERT INTO lake.s.t VALUES (3)`)
+	dead.Store(true)
+	f.fails(`INSERT INTO lake.s.t VALUES (4)`)
+	dead.Store(false)
+	var orphan string
+	refs := map[string]bool{f.table("s", "t").MetadataLocation(): true}
+	for e := range f.table("s", "t").Iceberg().Metadata().PreviousFiles() {
+		refs[e.MetadataFile] = true
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "s.db", "t", "metadata", "*.metadata.json"))
+	for _, p := range files {
+		if !refs[engine.FileURI(p)] {
+			orphan = filepath.Base(p)
+		}
+	}
+	if orphan == "" {
+		t.Fatalf("no metadata file left by the crashed commit among %v", files)
+	}
+
+	removed := fmt.Sprint(f.strings(`CALL remove_orphan_files('s.t', older_than => now()::TIMESTAMP + INTERVAL 1 MINUTE)`))
+	if !strings.Contains(removed, orphan) {
+		t.Errorf("remove_orphan_files removed %s, not the crashed commit's %s", removed, orphan)
+	}
+	f.exec(`CALL expire_snapshots('s.t', older_than => now()::TIMESTAMP + INTERVAL 1 MINUTE, retain_last => 1)`)
+	if n := f.snapshotCount("s", "t"); n != 1 {
+		t.Errorf("%d snapshots after expiry, want 1", n)
+	}
+	diffRows(t, "the table", [][]string{{"1"}, {"2"}, {"3"}}, f.strings(`SELECT id FROM lake.s.t ORDER BY id`))
+	f.exec(`DROP TABLE lake.s.t PURGE`)
+	diffRows(t, "the registered copy after the purge", [][]string{{"1"}, {"2"}}, f.strings(`SELECT id FROM lake.s.copy ORDER BY id`))
+	if p := readPointer(t, dir, "s", "t"); p["dropped"] != true {
+		t.Errorf("pointer of the purged table: %v, want a tombstone", p)
+	}
+}
