@@ -202,14 +202,22 @@ func (c *Catalog) tableProps() iceberg.Properties {
 	return maps.Clone(c.props)
 }
 
-// loadTable reads the metadata file a pointer names, or takes it from the
-// cache when it is the one last seen for the table.
+// loadTable reads the metadata file a pointer names.
 func (c *Catalog) loadTable(ctx context.Context, ident table.Identifier, loc string) (*table.Table, error) {
+	return c.loadTableCached(ctx, ident, loc, false)
+}
+
+// loadTableCached is loadTable that, with cached, takes the metadata from
+// the cache when it is the one last read or written for the table: a
+// commit parses no metadata its process wrote or read just before.
+// LoadTable always reads the file, as other catalogs do, so a damaged file
+// is reported rather than hidden.
+func (c *Catalog) loadTableCached(ctx context.Context, ident table.Identifier, loc string, useCache bool) (*table.Table, error) {
 	key := identString(ident)
 	c.mu.Lock()
 	hit, ok := c.last[key]
 	c.mu.Unlock()
-	if ok && hit.loc == loc {
+	if useCache && ok && hit.loc == loc {
 		return table.New(ident, hit.md, loc, icebergio.LoadFSFunc(c.tableProps(), loc), c), nil
 	}
 	t, err := table.NewFromLocation(ctx, ident, loc, icebergio.LoadFSFunc(c.tableProps(), loc), c)
@@ -383,7 +391,7 @@ func (c *Catalog) CommitTable(ctx context.Context, ident table.Identifier, reqs 
 		next       = 0
 	)
 	if p != nil && !p.Dropped {
-		t, err := c.loadTable(ctx, ident, p.MetadataLocation)
+		t, err := c.loadTableCached(ctx, ident, p.MetadataLocation, true)
 		if err != nil {
 			return nil, "", err
 		}

@@ -3,10 +3,12 @@ package objcat_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -291,4 +293,86 @@ func TestNames(t *testing.T) {
 	if ok, _ := c.CheckTableExists(ctx, table.Identifier{"a", "b", "t.x"}); ok {
 		t.Error("a.b's table is a table of namespace a, b")
 	}
+}
+
+// TestRaces: catalogs sharing a directory (machines sharing a bucket)
+// create one table at once, and then commit to it at once, retrying lost
+// commits: one create wins and leaves the only metadata file, and every
+// commit lands exactly once.
+func TestRaces(t *testing.T) {
+	ctx := context.Background()
+	first, dir := newCatalog(t)
+	if err := first.CreateNamespace(ctx, table.Identifier{"ns"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	const n = 6
+	id := table.Identifier{"ns", "t"}
+	var wg sync.WaitGroup
+	var won, lost atomic.Int32
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := catalogOn(dir, vfs.Local{}).CreateTable(ctx, id, schema)
+			switch {
+			case err == nil:
+				won.Add(1)
+			case errors.Is(err, catalog.ErrTableAlreadyExists):
+				lost.Add(1)
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if won.Load() != 1 || lost.Load() != n-1 {
+		t.Fatalf("%d creates won, %d lost; want 1 and %d", won.Load(), lost.Load(), n-1)
+	}
+	if files := metadataFiles(t, dir); len(files) != 1 {
+		t.Errorf("metadata files after the race: %v, want the winner's alone", files)
+	}
+
+	const per = 5
+	var retries atomic.Int32
+	for w := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := catalogOn(dir, vfs.Local{})
+			for i := range per {
+				for {
+					_, _, err := c.CommitTable(ctx, id, nil, setProp(fmt.Sprintf("w%d-%d", w, i), "x"))
+					if err == nil {
+						break
+					}
+					if !errors.Is(err, table.ErrCommitFailed) {
+						t.Error(err)
+						return
+					}
+					retries.Add(1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	tbl, err := first.LoadTable(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := 0
+	for k := range tbl.Properties() {
+		if strings.HasPrefix(k, "w") {
+			got++
+		}
+	}
+	if got != n*per {
+		t.Errorf("%d commits landed, want %d", got, n*per)
+	}
+	if v := filepath.Base(tbl.MetadataLocation()); !strings.HasPrefix(v, fmt.Sprintf("%05d-", n*per)) {
+		t.Errorf("current metadata %s, want version %d", v, n*per)
+	}
+	if files := metadataFiles(t, dir); len(files) != n*per+1 {
+		t.Errorf("%d metadata files, want %d: lost commits must leave none", len(files), n*per+1)
+	}
+	t.Logf("%d commits lost and were retried", retries.Load())
 }
