@@ -131,11 +131,7 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Warehouse, error) {
 	case o.objectCatalog && hasDB:
 		return nil, fmt.Errorf("open warehouse %s: its catalog is the SQLite file %s, not a catalog on its storage", abs, CatalogFile)
 	case o.objectCatalog || hasObj:
-		w, err := openObject(abs, o.fs)
-		if err == nil {
-			w.locks = o.lockDir
-		}
-		return w, err
+		return openObject(abs, abs, (&url.URL{Scheme: "file", Path: abs}).String(), o)
 	}
 	// The catalog is a SQLite file of this machine, outside the seam.
 	dsn := "file:" + filepath.Join(abs, CatalogFile) +
@@ -160,19 +156,19 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Warehouse, error) {
 	return &Warehouse{dir: abs, fs: o.fs, release: release, db: db, cat: cat, props: props, locks: o.lockDir}, nil
 }
 
-// openObject opens the warehouse in abs with the catalog kept on fsys.
-func openObject(abs string, fsys vfs.FS) (*Warehouse, error) {
-	sw, ok := fsys.(vfs.Swapper)
+// openObject opens the warehouse in dir with its catalog kept on o.fs
+// under root (the name fs takes for the warehouse's top: dir itself
+// locally, the bucket's URI on object storage), whose tables are created
+// under the URI warehouse.
+func openObject(dir, root, warehouse string, o options) (*Warehouse, error) {
+	sw, ok := o.fs.(vfs.Swapper)
 	if !ok {
-		return nil, fmt.Errorf("open warehouse %s: its storage (%T) cannot swap objects conditionally, which a catalog on it needs", abs, fsys)
+		return nil, fmt.Errorf("open warehouse %s: its storage (%T) cannot swap objects conditionally, which a catalog on it needs", root, o.fs)
 	}
-	id, release := useFS(fsys)
-	props := iceberg.Properties{
-		"warehouse": (&url.URL{Scheme: "file", Path: abs}).String(),
-		fsProp:      id,
-	}
-	cat := objcat.New(fsys, sw, abs, props)
-	return &Warehouse{dir: abs, fs: fsys, release: release, obj: cat, cat: cat, props: props}, nil
+	id, release := useFS(o.fs)
+	props := iceberg.Properties{"warehouse": warehouse, fsProp: id}
+	cat := objcat.New(o.fs, sw, root, props)
+	return &Warehouse{dir: dir, fs: o.fs, release: release, obj: cat, cat: cat, props: props, locks: o.lockDir}, nil
 }
 
 // Dir returns the warehouse's absolute directory.
