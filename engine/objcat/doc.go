@@ -7,7 +7,8 @@
 //
 // Under the warehouse root, _catalog/namespaces/<ns>.json holds each
 // namespace and its properties, and _catalog/tables/<ns>/<table>.json each
-// table's pointer: its current metadata file and the one before. Names are
+// table's pointer: its current metadata file and the one before;
+// _catalog/txn/<uuid>.json decides a multi-table commit. Names are
 // path-escaped, dots included, so a multi-level namespace a.b is one object
 // a%2Eb.json. Dot-prefixed names (temporary files, lock files) are never
 // catalog entries.
@@ -25,6 +26,11 @@
 // removes the new metadata file and returns table.ErrCommitFailed, which
 // callers retry against the new metadata. Correctness comes from the swap
 // alone: advisory locks of one machine are at best an optimization.
+//
+// A multi-table commit (CommitTables) moves several pointers all or none:
+// each is first swapped to carry a pending move naming a transaction
+// object, and the conditional create of _catalog/txn/<uuid>.json saying
+// "committed" (or, by anyone, "aborted") decides them all; see txn.go.
 //
 // A dropped table's pointer becomes a tombstone rather than being deleted,
 // because an unconditional delete could remove a pointer that a create

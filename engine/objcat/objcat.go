@@ -144,11 +144,15 @@ type pointer struct {
 	// it went when a rename dropped it; MetadataLocation is kept.
 	Dropped   bool     `json:"dropped,omitempty"`
 	RenamedTo []string `json:"renamed-to,omitempty"`
+	// Pending is a move to a new metadata file that a multi-table commit
+	// staged: it happens when that commit's transaction object says so.
+	Pending *pending `json:"pending,omitempty"`
 }
 
-// readPointer reads a table's pointer and its version. A missing pointer
-// is a nil pointer with version ""; a tombstone is returned as it is.
-func (c *Catalog) readPointer(ident table.Identifier) (*pointer, string, error) {
+// readRaw reads a table's pointer and its version as stored. A missing
+// pointer is a nil pointer with version ""; a tombstone is returned as it
+// is.
+func (c *Catalog) readRaw(ident table.Identifier) (*pointer, string, error) {
 	name := c.PointerName(ident)
 	b, version, err := c.sw.ReadVersion(name)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -167,17 +171,31 @@ func (c *Catalog) readPointer(ident table.Identifier) (*pointer, string, error) 
 	return &p, version, nil
 }
 
-// livePointer reads a table's pointer, failing with ErrNoSuchTable when
-// there is none or it is a tombstone.
-func (c *Catalog) livePointer(ident table.Identifier) (*pointer, string, error) {
-	p, v, err := c.readPointer(ident)
+// readPointer reads a table's pointer for a writer: a pending move of a
+// multi-table commit is settled first (see settle).
+func (c *Catalog) readPointer(ident table.Identifier) (*pointer, string, error) {
+	return c.pointerAt(ident, true)
+}
+
+// readView reads a table's pointer for a reader, as of the moment read: a
+// pending move shows as done when its transaction committed, and not yet
+// otherwise. Nothing is written; the version is the stored pointer's.
+func (c *Catalog) readView(ident table.Identifier) (*pointer, string, error) {
+	return c.pointerAt(ident, false)
+}
+
+// livePointer reads a table's pointer (settled for a writer, or the
+// reader's view), failing with ErrNoSuchTable when there is none or it is
+// a tombstone.
+func (c *Catalog) livePointer(ident table.Identifier, write bool) (*pointer, string, error) {
+	p, v, err := c.pointerAt(ident, write)
 	switch {
 	case err != nil:
 		return nil, "", err
 	case p == nil:
 		return nil, "", fmt.Errorf("%w: %s", catalog.ErrNoSuchTable, identString(ident))
 	case p.Dropped && len(p.RenamedTo) > 0:
-		if to, _, terr := c.readPointer(p.RenamedTo); terr == nil && (to == nil || to.Dropped || to.MetadataLocation != p.MetadataLocation) {
+		if to, _, terr := c.readView(p.RenamedTo); terr == nil && (to == nil || to.Dropped || to.MetadataLocation != p.MetadataLocation) {
 			return nil, "", fmt.Errorf("%w: %s: an unfinished rename to %s left the table at metadata file %s; register that file under a name to recover it",
 				catalog.ErrNoSuchTable, identString(ident), identString(p.RenamedTo), p.MetadataLocation)
 		}
@@ -189,12 +207,17 @@ func (c *Catalog) livePointer(ident table.Identifier) (*pointer, string, error) 
 }
 
 func (c *Catalog) swapPointer(ident table.Identifier, p pointer, version string) error {
+	_, err := c.swapPointerVersion(ident, p, version)
+	return err
+}
+
+// swapPointerVersion is swapPointer returning the new version.
+func (c *Catalog) swapPointerVersion(ident table.Identifier, p pointer, version string) (string, error) {
 	b, err := json.Marshal(p)
 	if err != nil {
-		return err
+		return "", err
 	}
-	_, err = c.sw.Swap(c.PointerName(ident), b, version)
-	return err
+	return c.sw.Swap(c.PointerName(ident), b, version)
 }
 
 // tableProps are the properties a table's file IO is looked up with.
@@ -239,7 +262,7 @@ func (c *Catalog) LoadTable(ctx context.Context, ident table.Identifier) (*table
 	if err := validTable(ident); err != nil {
 		return nil, err
 	}
-	p, _, err := c.livePointer(ident)
+	p, _, err := c.livePointer(ident, false)
 	if err != nil {
 		return nil, err
 	}
@@ -252,7 +275,7 @@ func (c *Catalog) MetadataLocation(ident table.Identifier) (string, error) {
 	if err := validTable(ident); err != nil {
 		return "", err
 	}
-	p, _, err := c.livePointer(ident)
+	p, _, err := c.livePointer(ident, false)
 	if err != nil {
 		return "", err
 	}
@@ -264,7 +287,7 @@ func (c *Catalog) CheckTableExists(ctx context.Context, ident table.Identifier) 
 	if err := validTable(ident); err != nil {
 		return false, err
 	}
-	_, _, err := c.livePointer(ident)
+	_, _, err := c.livePointer(ident, false)
 	if errors.Is(err, catalog.ErrNoSuchTable) {
 		return false, nil
 	}
@@ -487,7 +510,7 @@ func (c *Catalog) DropTable(ctx context.Context, ident table.Identifier) error {
 		return err
 	}
 	for range maxSwapAttempts {
-		p, version, err := c.livePointer(ident)
+		p, version, err := c.livePointer(ident, true)
 		if err != nil {
 			return err
 		}
@@ -518,7 +541,7 @@ func (c *Catalog) RenameTable(ctx context.Context, from, to table.Identifier) (*
 		return nil, fmt.Errorf("%w: %s", catalog.ErrNoSuchNamespace, identString(toNS))
 	}
 	for range maxSwapAttempts {
-		p, version, err := c.livePointer(from)
+		p, version, err := c.livePointer(from, true)
 		if err != nil {
 			return nil, err
 		}
@@ -605,7 +628,7 @@ func (c *Catalog) Pointers(ctx context.Context, ns table.Identifier) ([]Pointer,
 			continue // not an object this catalog wrote
 		}
 		ident := append(slices.Clone(ns), name)
-		p, _, err := c.readPointer(ident)
+		p, _, err := c.readView(ident)
 		if errors.Is(err, ErrCorrupt) {
 			out = append(out, Pointer{Ident: ident, Err: err})
 			continue
