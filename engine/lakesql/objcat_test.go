@@ -15,6 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table"
+
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/objcat"
 	"github.com/floehq/floe/engine/vfs"
@@ -424,4 +427,27 @@ func TestObjectCatalogRowLevelConflict(t *testing.T) {
 	diffRows(t, "rows after the lost delete", [][]string{{"1"}, {"2"}, {"3"}}, winner.strings(`SELECT id FROM lake.s.t ORDER BY id`))
 	loser.exec(`DELETE FROM lake.s.t WHERE id = 1`)
 	diffRows(t, "rows after the delete ran again", [][]string{{"2"}, {"3"}}, winner.strings(`SELECT id FROM lake.s.t ORDER BY id`))
+}
+
+// TestObjectCatalogMultiTable: engine.CommitTables moves two tables of an
+// object catalog together, seen so by another handle, and names a missing
+// table.
+func TestObjectCatalogMultiTable(t *testing.T) {
+	dir := t.TempDir()
+	f := openObjectLakeAt(t, dir)
+	g := openObjectLakeAt(t, dir)
+	f.exec(`CREATE SCHEMA lake.s; CREATE TABLE lake.s.a (id INTEGER); CREATE TABLE lake.s.b (id INTEGER)`)
+	set := func(name string) table.TableCommit {
+		return table.TableCommit{Identifier: table.Identifier{"s", name},
+			Updates: []table.Update{table.NewSetPropertiesUpdate(iceberg.Properties{"owner": "both"})}}
+	}
+	if err := f.wh.CommitTables(f.ctx, []table.TableCommit{set("a"), set("b")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"a", "b"} {
+		if got := g.table("s", n).Properties()["owner"]; got != "both" {
+			t.Errorf("lake.s.%s owner = %q, want both", n, got)
+		}
+	}
+	wantErr(t, f.wh.CommitTables(f.ctx, []table.TableCommit{set("a"), set("nope")}), engine.ErrNoSuchTable, "lake.s.nope")
 }
