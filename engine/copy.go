@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/floehq/floe/engine/objcat"
 	"github.com/floehq/floe/engine/vfs"
 )
 
@@ -33,6 +34,9 @@ func Copy(ctx context.Context, src, dst string) (rep RelocateReport, err error) 
 	}
 	if within(dst, src) || within(src, dst) {
 		return fail(errors.New("one directory holds the other"))
+	}
+	if _, err := fsys.Stat(filepath.Join(src, objcat.Dir)); err == nil {
+		return fail(fmt.Errorf("its catalog is on its storage (%s): copying such a warehouse is %w", objcat.Dir, ErrObjectCatalog))
 	}
 	if _, err := fsys.Stat(filepath.Join(src, CatalogFile)); err != nil {
 		return fail(fmt.Errorf("no warehouse there: %w", err))

@@ -96,7 +96,7 @@ func (w *Warehouse) ExpireSnapshots(ctx context.Context, ns, name string, opts E
 		return fail(fmt.Errorf("retain_last must be at least 1, not %d", opts.RetainLast))
 	case opts.MaxConcurrentDeletes < 0:
 		return fail(fmt.Errorf("max_concurrent_deletes must be positive, not %d", opts.MaxConcurrentDeletes))
-	case w.db == nil:
+	case w.Remote():
 		return fail(fmt.Errorf("%w: expiring snapshots of a remote catalog's table is not supported yet", ErrRemoteCatalog))
 	}
 	now, err := Now()

@@ -12,11 +12,13 @@ import (
 
 // lockTable takes an exclusive advisory lock on a table for the duration
 // of a commit, so floe processes sharing a warehouse commit one after the
-// other instead of racing and retrying. The kernel drops the lock when
+// other instead of racing and retrying. Over an object-storage catalog it
+// orders only this machine's processes: correctness between machines comes
+// from the pointer swap alone, and a loser re-plans and retries. The kernel drops the lock when
 // the process dies, even by SIGKILL. Engines that do not take the lock
 // are still kept safe by the catalog's compare-and-swap.
 func (w *Warehouse) lockTable(ctx context.Context, ns, name string) (func(), error) {
-	return w.lock(ctx, filepath.Join(w.dir, ".locks"), ns+"."+name, "lake."+ns+"."+name)
+	return w.lock(ctx, w.lockDir(), ns+"."+name, "lake."+ns+"."+name)
 }
 
 // LockStep takes the warehouse-wide advisory lock named key for a step
@@ -26,10 +28,22 @@ func (w *Warehouse) lockTable(ctx context.Context, ns, name string) (func(), err
 // dies. Keys share no lock with table commits, so a step may commit while
 // holding one.
 func (w *Warehouse) LockStep(ctx context.Context, key string) (func(), error) {
+	if w.obj != nil {
+		// A flock orders the processes of one machine; machines sharing
+		// the storage would each take their own and interleave.
+		return nil, fmt.Errorf("lock %s: a lock of this machine cannot order steps of machines sharing the warehouse's storage: %w", key, ErrObjectCatalog)
+	}
 	if key == "" || key == "." || key == ".." {
 		return nil, fmt.Errorf("lock %q: not a lock name", key)
 	}
-	return w.lock(ctx, filepath.Join(w.dir, ".locks", "steps"), url.PathEscape(key), key)
+	return w.lock(ctx, filepath.Join(w.lockDir(), "steps"), url.PathEscape(key), key)
+}
+
+func (w *Warehouse) lockDir() string {
+	if w.locks != "" {
+		return w.locks
+	}
+	return filepath.Join(w.dir, ".locks")
 }
 
 // lock takes the flock of dir/file.lock; what names it in errors. Locks

@@ -59,9 +59,11 @@ func CheckRequirements(current table.Metadata, reqs []table.Requirement) error {
 // deadlock.
 //
 // Every table must exist: creating tables inside a multi-table commit is
-// refused.
+// refused. Over the object catalog the pointers cannot move in one
+// transaction; they move in two phases that one conditional write decides
+// (objcat.Catalog.CommitTables), with the same all-or-nothing outcome.
 func (w *Warehouse) CommitTables(ctx context.Context, commits []table.TableCommit) error {
-	if w.db == nil {
+	if w.Remote() {
 		return fmt.Errorf("multi-table commit: %w", ErrRemoteCatalog)
 	}
 	if len(commits) == 0 {
@@ -89,6 +91,21 @@ func (w *Warehouse) CommitTables(ctx context.Context, commits []table.TableCommi
 			return err
 		}
 		defer unlock()
+	}
+	if w.obj != nil {
+		// Pointers on object storage move in two phases decided by one
+		// conditional create (objcat.Catalog.CommitTables); the locks
+		// above only order this machine's writers.
+		for _, c := range commits {
+			ns, name := c.Identifier[0], c.Identifier[1]
+			if _, err := w.obj.MetadataLocation(c.Identifier); errors.Is(err, ErrNoSuchTable) {
+				return fmt.Errorf("multi-table commit: lake.%s.%s: %w (a multi-table commit cannot create tables)", ns, name, ErrNoSuchTable)
+			}
+		}
+		if err := w.obj.CommitTables(ctx, commits); err != nil {
+			return fmt.Errorf("multi-table commit: %w", err)
+		}
+		return nil
 	}
 
 	var done []staged

@@ -81,22 +81,6 @@ func FloeHome() (string, error) {
 	return filepath.Join(home, ".floe"), nil
 }
 
-// objectCatalog opens the catalog of the object-storage warehouse at root.
-//
-// TEMPORARY: until the catalog on object storage (a catalog.Catalog over
-// vfs.Swapper, branch wt-16c) is merged, this is a SQLite catalog kept
-// locally, in $FLOE_HOME/catalogs/<escaped bucket+prefix>.db: the tables'
-// files are in the bucket, but which metadata file is current is known to
-// this machine only, so two machines cannot share the warehouse yet. At
-// that merge, this function returns the object catalog instead (db nil).
-func objectCatalog(home, root string, props iceberg.Properties) (catalog.Catalog, *sql.DB, error) {
-	file := filepath.Join(home, "catalogs", url.PathEscape(strings.TrimPrefix(root, "s3://"))+".db")
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return nil, nil, err
-	}
-	return openSQLiteCatalog(file, props)
-}
-
 // openSQLiteCatalog opens (making it when missing) a SQLite catalog file.
 func openSQLiteCatalog(file string, props iceberg.Properties) (catalog.Catalog, *sql.DB, error) {
 	// The DSN is a URI: its % escapes are decoded, so the escaped names
@@ -152,15 +136,16 @@ func openObjectStore(ctx context.Context, root string, o options) (*Warehouse, e
 	if err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", root, err)
 	}
-	id, release := useFS(fsys)
-	props := iceberg.Properties{"warehouse": root, "init_catalog_tables": "true", fsProp: id}
-	cat, db, err := objectCatalog(home, root, props)
+	// The catalog is on the bucket too (package objcat): a pointer object per
+	// table swapped with If-Match, so machines sharing the bucket commit
+	// safely; the commit locks in local only order this machine's processes.
+	o.fs = fsys
+	w, err := openObject(local, root, root, o)
 	if err != nil {
-		release()
-		return nil, fmt.Errorf("open warehouse %s: %w", root, err)
+		return nil, err
 	}
-	return &Warehouse{dir: local, root: root, spool: spool, cache: cache,
-		fs: fsys, release: release, db: db, cat: cat, props: props}, nil
+	w.root, w.spool, w.cache = root, spool, cache
+	return w, nil
 }
 
 // Root returns the warehouse's location: its s3:// URI on object storage,

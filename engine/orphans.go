@@ -73,7 +73,7 @@ func (w *Warehouse) RemoveOrphanFiles(ctx context.Context, ns, name string, opts
 	switch {
 	case opts.MaxConcurrentDeletes < 0:
 		return fail(fmt.Errorf("max_concurrent_deletes must be positive, not %d", opts.MaxConcurrentDeletes))
-	case w.db == nil:
+	case w.Remote():
 		return fail(fmt.Errorf("%w: removing orphan files of a remote catalog's table is not supported yet", ErrRemoteCatalog))
 	}
 	now, err := Now()

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/apache/iceberg-go/table"
+
+	"github.com/floehq/floe/engine/objcat"
 )
 
 // PurgeReport says what DROP TABLE ... PURGE did with a table's files.
@@ -72,7 +74,7 @@ func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bo
 	if w.root != "" {
 		return rep, fmt.Errorf("purge %s: %w (DROP TABLE without PURGE drops it and keeps its files)", rep.Table, ErrObjectStore)
 	}
-	if w.db == nil {
+	if w.Remote() {
 		return w.remotePurge(ctx, ns, name, ifExists)
 	}
 	t, location, err := w.dropTarget(ctx, ns, name)
@@ -207,7 +209,7 @@ func (w *Warehouse) reserved(p string) bool {
 		return true
 	}
 	first := strings.Split(rel, string(filepath.Separator))[0]
-	return strings.HasPrefix(first, CatalogFile) || first == ".locks" || first == "."
+	return strings.HasPrefix(first, CatalogFile) || first == objcat.Dir || first == ".locks" || first == "."
 }
 
 // removeEmptyTree removes the empty directories under dir, dir included,
@@ -232,6 +234,9 @@ func (e catalogEntry) ident() string { return "lake." + e.ns + "." + e.name }
 
 // catalogEntries lists every table of the catalog, straight from its rows.
 func (w *Warehouse) catalogEntries(ctx context.Context) ([]catalogEntry, error) {
+	if w.obj != nil {
+		return w.objectEntries(ctx)
+	}
 	if w.db == nil {
 		return nil, ErrRemoteCatalog
 	}

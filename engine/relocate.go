@@ -62,6 +62,9 @@ func Relocate(ctx context.Context, dir, from string) (RelocateReport, error) {
 
 func (w *Warehouse) relocate(ctx context.Context, from string) (RelocateReport, error) {
 	rep := RelocateReport{Dir: w.dir}
+	if w.obj != nil {
+		return rep, fmt.Errorf("relocate %s: %w", w.dir, ErrObjectCatalog)
+	}
 	entries, err := w.catalogEntries(ctx)
 	if err != nil {
 		return rep, fmt.Errorf("relocate %s: %w", w.dir, err)

@@ -39,7 +39,11 @@ func OpenRemote(ctx context.Context, dir string, cat catalog.Catalog) (*Warehous
 }
 
 // Remote reports whether the warehouse's catalog is a remote one.
-func (w *Warehouse) Remote() bool { return w.db == nil }
+func (w *Warehouse) Remote() bool { return w.db == nil && w.obj == nil }
+
+// ObjectCatalog reports whether the warehouse's catalog is kept on its
+// storage (WithObjectCatalog).
+func (w *Warehouse) ObjectCatalog() bool { return w.obj != nil }
 
 // remoteMetadataLocation loads the table from the remote catalog (there is
 // no cheaper question to ask it) and keeps its metadata, so the Table call

@@ -19,6 +19,7 @@ import (
 	_ "modernc.org/sqlite" // the embedded catalog's database/sql driver
 
 	"github.com/floehq/floe/engine/filecache"
+	"github.com/floehq/floe/engine/objcat"
 	"github.com/floehq/floe/engine/vfs"
 	"github.com/floehq/floe/engine/vfs/s3fs"
 )
@@ -36,8 +37,10 @@ type Warehouse struct {
 	cache   *filecache.Cache // object storage's read cache for DuckDB
 	fs      vfs.FS
 	release func()             // unregisters fs from iceberg-go's file IO; nil over a remote catalog
-	db      *sql.DB            // the embedded catalog's database; nil over a remote catalog
-	cat     catalog.Catalog    // *sqlcat.Catalog, or a remote one (OpenRemote)
+	db      *sql.DB            // the embedded catalog's database; nil over a remote or object catalog
+	obj     *objcat.Catalog    // the catalog on the warehouse's storage (WithObjectCatalog); else nil
+	locks   string             // the directory of commit locks; "" for dir/.locks
+	cat     catalog.Catalog    // *sqlcat.Catalog, obj, or a remote one (OpenRemote)
 	props   iceberg.Properties // the catalog's, for the tables' file IO
 	meta    metaCache
 }
@@ -46,17 +49,38 @@ type Warehouse struct {
 type Option func(*options)
 
 type options struct {
-	fs         vfs.FS
-	home       string
-	s3         s3fs.Options
-	cacheBytes int64
+	fs            vfs.FS
+	home          string
+	s3            s3fs.Options
+	cacheBytes    int64
+	objectCatalog bool
+	lockDir       string
 }
+
+// WithLockDir keeps the warehouse's commit locks (flock files of this
+// machine) in dir instead of the warehouse's .locks. Two handles with
+// different lock directories behave as two machines: nothing orders their
+// commits but the catalog's swap.
+func WithLockDir(dir string) Option { return func(o *options) { o.lockDir = dir } }
 
 // WithFS makes the warehouse keep its files on fsys instead of the local
 // filesystem (vfs.Local): every file the engine and iceberg-go open,
 // create, list or remove goes through it. DuckDB's own reads and writes
 // stay local (see package vfs).
 func WithFS(fsys vfs.FS) Option { return func(o *options) { o.fs = fsys } }
+
+// WithObjectCatalog makes the warehouse keep its catalog as objects on its
+// own storage (package objcat) instead of the SQLite file: each table a
+// pointer object swapped with a conditional write, so machines sharing
+// the storage commit safely with nothing else shared. The FS must be a
+// vfs.Swapper (vfs.Local is). A warehouse whose storage already holds such
+// a catalog (objcat.Dir) and no catalog.db opens with it without the
+// option.
+func WithObjectCatalog() Option { return func(o *options) { o.objectCatalog = true } }
+
+// ErrObjectCatalog reports an operation that needs the embedded SQLite
+// catalog and is not available with an object-storage catalog yet.
+var ErrObjectCatalog = errors.New("not available with an object-storage catalog yet")
 
 // objectStores are the URL schemes of object storage warehouses.
 var objectStores = map[string]bool{"s3": true, "s3a": true, "s3n": true, "gs": true, "gcs": true,
@@ -116,6 +140,17 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Warehouse, error) {
 	if err := o.fs.MkdirAll(abs); err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", abs, err)
 	}
+	_, dbErr := o.fs.Stat(filepath.Join(abs, CatalogFile))
+	_, objErr := o.fs.Stat(filepath.Join(abs, objcat.Dir))
+	hasDB, hasObj := dbErr == nil, objErr == nil
+	switch {
+	case hasDB && hasObj:
+		return nil, fmt.Errorf("open warehouse %s: it holds two catalogs, %s and %s/; move one away", abs, CatalogFile, objcat.Dir)
+	case o.objectCatalog && hasDB:
+		return nil, fmt.Errorf("open warehouse %s: its catalog is the SQLite file %s, not a catalog on its storage", abs, CatalogFile)
+	case o.objectCatalog || hasObj:
+		return openObject(abs, abs, (&url.URL{Scheme: "file", Path: abs}).String(), o)
+	}
 	// The catalog is a SQLite file of this machine, outside the seam.
 	dsn := "file:" + filepath.Join(abs, CatalogFile) +
 		"?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
@@ -136,7 +171,22 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Warehouse, error) {
 		db.Close()
 		return nil, fmt.Errorf("open warehouse catalog %s: %w", filepath.Join(abs, CatalogFile), err)
 	}
-	return &Warehouse{dir: abs, fs: o.fs, release: release, db: db, cat: cat, props: props}, nil
+	return &Warehouse{dir: abs, fs: o.fs, release: release, db: db, cat: cat, props: props, locks: o.lockDir}, nil
+}
+
+// openObject opens the warehouse in dir with its catalog kept on o.fs
+// under root (the name fs takes for the warehouse's top: dir itself
+// locally, the bucket's URI on object storage), whose tables are created
+// under the URI warehouse.
+func openObject(dir, root, warehouse string, o options) (*Warehouse, error) {
+	sw, ok := o.fs.(vfs.Swapper)
+	if !ok {
+		return nil, fmt.Errorf("open warehouse %s: its storage (%T) cannot swap objects conditionally, which a catalog on it needs", root, o.fs)
+	}
+	id, release := useFS(o.fs)
+	props := iceberg.Properties{"warehouse": warehouse, fsProp: id}
+	cat := objcat.New(o.fs, sw, root, props)
+	return &Warehouse{dir: dir, fs: o.fs, release: release, obj: cat, cat: cat, props: props, locks: o.lockDir}, nil
 }
 
 // Dir returns the warehouse's absolute directory.
@@ -153,6 +203,9 @@ func (w *Warehouse) FS() vfs.FS { return w.fs }
 func (w *Warehouse) Close() error {
 	if w.release != nil {
 		w.release()
+	}
+	if w.obj != nil {
+		return nil
 	}
 	if w.db == nil {
 		if c, ok := w.cat.(catalog.Closer); ok {
@@ -221,7 +274,7 @@ func (w *Warehouse) DropNamespace(ctx context.Context, ns string, ifExists, casc
 	if err := w.cat.DropNamespace(ctx, table.Identifier{ns}); err != nil {
 		return fmt.Errorf("drop schema lake.%s: %w", ns, err)
 	}
-	if w.db != nil {
+	if !w.Remote() {
 		// The namespace's default directory goes with it when nothing is
 		// left in it; a table dropped without PURGE keeps its files there,
 		// and then so does the directory.
@@ -247,6 +300,13 @@ func (w *Warehouse) Tables(ctx context.Context, ns string) ([]string, error) {
 // from the catalog, without reading the metadata itself. It is the cheap
 // check callers use to see whether a table changed.
 func (w *Warehouse) MetadataLocation(ctx context.Context, ns, name string) (string, error) {
+	if w.obj != nil {
+		loc, err := w.obj.MetadataLocation(table.Identifier{ns, name})
+		if err != nil && errors.Is(err, ErrNoSuchTable) {
+			return "", fmt.Errorf("lake.%s.%s: %w", ns, name, ErrNoSuchTable)
+		}
+		return loc, err
+	}
 	if w.db == nil {
 		return w.remoteMetadataLocation(ctx, ns, name)
 	}

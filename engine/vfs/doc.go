@@ -3,8 +3,10 @@
 // exclusively and atomically, stat, list, remove, make directories), with
 // the local directory implementation used by default. Object storage
 // (issue 16) is a second implementation of the same interface (package
-// s3fs, which is also a Swapper), and tests wrap either in errorfs to
-// inject faults.
+// s3fs), and tests wrap either in errorfs to inject faults. A Swapper also
+// replaces a small object only when it is unchanged since read (S3's
+// If-Match); s3fs is one, and Local is one with a flock around compare and
+// rename. The object catalog (engine/objcat) commits through it.
 //
 // Names are what the engine and Iceberg metadata hold: absolute local paths
 // or URIs of the implementation's scheme (file:///... for Local).

@@ -30,12 +30,13 @@ const (
 	OpPublish  Op = "publish" // Close of a created file: it appears
 	OpRemove   Op = "remove"  // Remove and RemoveAll
 	OpMkdirAll Op = "mkdirall"
+	OpSwap     Op = "swap" // Swap of a vfs.Swapper; ReadVersion is an OpRead
 )
 
 // Mutating reports the operations that change storage.
 func (op Op) Mutating() bool {
 	switch op {
-	case OpCreate, OpWrite, OpPublish, OpRemove, OpMkdirAll:
+	case OpCreate, OpWrite, OpPublish, OpRemove, OpMkdirAll, OpSwap:
 		return true
 	}
 	return false
@@ -142,6 +143,37 @@ func (e *FS) MkdirAll(name string) error {
 		return err
 	}
 	return e.inner.MkdirAll(name)
+}
+
+// ErrNoSwap reports a Swapper call on an FS whose inner FS is no Swapper.
+var ErrNoSwap = errors.New("the wrapped filesystem cannot swap objects")
+
+var _ vfs.Swapper = (*FS)(nil)
+
+// ReadVersion reads name and its version from the inner FS, which must be
+// a vfs.Swapper; an injected OpRead fault fails it whole.
+func (e *FS) ReadVersion(name string) ([]byte, string, error) {
+	sw, ok := e.inner.(vfs.Swapper)
+	if !ok {
+		return nil, "", &fs.PathError{Op: "readversion", Path: name, Err: ErrNoSwap}
+	}
+	if err := e.check(OpRead, name); err != nil {
+		return nil, "", err
+	}
+	return sw.ReadVersion(name)
+}
+
+// Swap swaps name on the inner FS, which must be a vfs.Swapper; an
+// injected OpSwap fault fails it before it reaches storage.
+func (e *FS) Swap(name string, b []byte, version string) (string, error) {
+	sw, ok := e.inner.(vfs.Swapper)
+	if !ok {
+		return "", &fs.PathError{Op: "swap", Path: name, Err: ErrNoSwap}
+	}
+	if err := e.check(OpSwap, name); err != nil {
+		return "", err
+	}
+	return sw.Swap(name, b, version)
 }
 
 type file struct {
