@@ -297,14 +297,25 @@ type agentCatalog struct{ a *assistant }
 
 var _ agent.Catalog = agentCatalog{}
 
-// enter waits for the confined session, opening it on first use; the
-// caller calls the returned unlock when done.
+// enter waits for the confined session, opening it on first use, and
+// returns it as the agents' catalog; the caller calls the returned unlock
+// when done.
 func (a agentCatalog) enter(ctx context.Context) (*lake.Catalog, func(), error) {
+	_, unlock, err := a.enterSession(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.a.lake.cat, unlock, nil
+}
+
+// enterSession waits for the confined session, opening it on first use;
+// the caller calls the returned unlock when done.
+func (a agentCatalog) enterSession(ctx context.Context) (*lakesql.Session, func(), error) {
 	l := &a.a.lake
 	if err := l.gate.lock(ctx); err != nil {
 		return nil, nil, err
 	}
-	if l.cat == nil {
+	if l.sess == nil {
 		sess, err := lakesql.Open(ctx, a.a.wh, lakesql.Confined())
 		if err != nil {
 			l.gate.unlock()
@@ -312,7 +323,7 @@ func (a agentCatalog) enter(ctx context.Context) (*lake.Catalog, func(), error) 
 		}
 		l.sess, l.cat = sess, lake.NewCatalog(sess)
 	}
-	return l.cat, l.gate.unlock, nil
+	return l.sess, l.gate.unlock, nil
 }
 
 func (a agentCatalog) Tables(ctx context.Context) ([]agent.Table, error) {

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/floehq/floe/kernel"
 )
 
 func newSQLCmd(g *globals) *cobra.Command {
@@ -36,17 +38,17 @@ argument the statements are read from standard input.`,
 				return errors.New("no SQL given: floe sql \"SELECT ...\"")
 			}
 			ctx := cmd.Context()
-			sess, closeAll, err := g.openSession(ctx)
+			sess, closeAll, err := g.openKernel(ctx, kernel.Options{})
 			if err != nil {
 				return err
 			}
 			defer closeAll()
-			rows, err := sess.Query(ctx, script)
+			rows, err := sess.Rows(ctx, script)
 			if err != nil {
 				return err
 			}
 			defer rows.Close()
-			return writeRows(g.stdout, rows, f)
+			return writeRows(g.stdout, rows.Rows, f)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
