@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
 	"github.com/floehq/floe/tui/component"
@@ -25,7 +26,7 @@ import (
 // *kernel.Session is one; a kernel without it has neither.
 type Assistant interface {
 	Fix(ctx context.Context, c *notebooks.Cell) (*kernel.Fix, error)
-	Ask(ctx context.Context, question string, onToken func(string)) (*kernel.Answer, error)
+	Ask(ctx context.Context, question string, onToken func(string)) (*agent.Answer, error)
 }
 
 var _ Assistant = (*kernel.Session)(nil)

@@ -11,6 +11,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
 	"github.com/floehq/floe/tui/component"
@@ -20,7 +21,7 @@ import (
 // the conversation, so follow-ups have the earlier questions as context,
 // and passes the model's text to onToken as it streams in.
 type Asker interface {
-	Ask(ctx context.Context, question string, onToken func(string)) (*kernel.Answer, error)
+	Ask(ctx context.Context, question string, onToken func(string)) (*agent.Answer, error)
 }
 
 // InsertMsg asks the workbench to insert cells below the notebook's
@@ -39,7 +40,7 @@ type tokenMsg struct {
 // answerMsg carries a request's answer or error.
 type answerMsg struct {
 	req *request
-	ans *kernel.Answer
+	ans *agent.Answer
 	err error
 }
 
@@ -71,7 +72,7 @@ type entry struct {
 	question  string
 	start     time.Time
 	stream    strings.Builder
-	ans       *kernel.Answer
+	ans       *agent.Answer
 	err       error
 	cancelled bool // the user cancelled it
 	done      bool
@@ -148,7 +149,7 @@ func (m *Model) Cancel() bool {
 }
 
 // Last returns the latest answer, or nil.
-func (m *Model) Last() *kernel.Answer {
+func (m *Model) Last() *agent.Answer {
 	for i := len(m.entries) - 1; i >= 0; i-- {
 		if a := m.entries[i].ans; a != nil {
 			return a
@@ -308,7 +309,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			if a == nil {
 				return nil
 			}
-			cells := a.Cells()
+			cells := kernel.AnswerCells(a)
 			return func() tea.Msg { return InsertMsg{Cells: cells} }
 		case msg.String() == "enter":
 			m.review = false
