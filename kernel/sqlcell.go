@@ -206,7 +206,7 @@ func (a *assertion) row(n int64, v []any) {
 func (a *assertion) describe(v []any) string {
 	parts := make([]string, len(v))
 	for i, x := range v {
-		parts[i] = a.names[i] + "=" + shorten(formatValue(x), 40)
+		parts[i] = a.names[i] + "=" + shorten(FormatValue(x), 40)
 	}
 	return shorten(strings.Join(parts, ", "), 300)
 }
