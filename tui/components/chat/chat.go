@@ -15,6 +15,7 @@ import (
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
 	"github.com/floehq/floe/tui/component"
+	"github.com/floehq/floe/tui/spinner"
 )
 
 // Asker answers questions in plain words; *kernel.Session is one. It keeps
@@ -224,10 +225,8 @@ func (r *request) next() tea.Msg {
 	}
 }
 
-const tickEvery = 100 * time.Millisecond
-
 func (m *Model) tick(r *request) tea.Cmd {
-	return tea.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{r} })
+	return tea.Tick(spinner.Every, func(time.Time) tea.Msg { return tickMsg{r} })
 }
 
 // Update handles keys while the chat has the keyboard, and its requests'

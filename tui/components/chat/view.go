@@ -11,9 +11,8 @@ import (
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/tui/components/pager"
 	"github.com/floehq/floe/tui/highlight"
+	"github.com/floehq/floe/tui/spinner"
 )
-
-var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
 // previewRows is how many rows of an answer's result the chat shows.
 const previewRows = 5
@@ -97,7 +96,7 @@ func (m *Model) entry(e *entry, w int) []string {
 		lines = append(lines, wrap(st.Error.Render("✗ "+oneLine(e.err.Error())), w)...)
 	default:
 		el := m.now().Sub(e.start)
-		spin := spinner[int(el/tickEvery)%len(spinner)]
+		spin := spinner.Frame(el)
 		if text := e.stream.String(); text != "" {
 			lines = append(lines, wrap(st.Muted.Render(strings.TrimRight(text, "\n")), w)...)
 		}
