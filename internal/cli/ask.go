@@ -46,7 +46,7 @@ run where DuckDB itself can open no file outside the warehouse.`,
 			} else {
 				b, err := io.ReadAll(g.stdin)
 				if err != nil {
-					return err
+					return fmt.Errorf("read the question from standard input: %w", err)
 				}
 				question = string(b)
 			}

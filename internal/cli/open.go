@@ -70,7 +70,7 @@ func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) 
 		fmt.Fprintf(g.stderr, "floe: creating the default warehouse in %s with sample data\n", dir)
 		if err := seed(ctx, wh, marker); err != nil {
 			wh.Close()
-			return nil, err
+			return nil, fmt.Errorf("install the sample data in %s: %w", dir, err)
 		}
 	}
 	return wh, nil

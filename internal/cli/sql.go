@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
@@ -30,7 +31,7 @@ argument the statements are read from standard input.`,
 			} else {
 				b, err := io.ReadAll(g.stdin)
 				if err != nil {
-					return err
+					return fmt.Errorf("read the SQL from standard input: %w", err)
 				}
 				script = string(b)
 			}
