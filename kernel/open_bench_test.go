@@ -3,7 +3,6 @@ package kernel_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/floehq/floe/engine/lakesql"
 	"github.com/floehq/floe/kernel"
@@ -47,25 +46,7 @@ func BenchmarkOpenQuery(b *testing.B) {
 		}
 		s.Close()
 	}
-	var tBare, tKernel time.Duration
-	i := 0
-	for b.Loop() {
-		first, second := bare, viaKernel
-		if i%2 == 1 {
-			first, second = viaKernel, bare
-		}
-		t0 := time.Now()
-		first()
-		t1 := time.Now()
-		second()
-		t2 := time.Now()
-		if i%2 == 0 {
-			tBare, tKernel = tBare+t1.Sub(t0), tKernel+t2.Sub(t1)
-		} else {
-			tKernel, tBare = tKernel+t1.Sub(t0), tBare+t2.Sub(t1)
-		}
-		i++
-	}
+	tBare, tKernel := alternate(b, bare, viaKernel)
 	b.ReportMetric(float64(tKernel)/float64(tBare), "kernel/lakesql")
 	b.ReportMetric(float64(tKernel)/float64(b.N)/1e6, "kernel-ms/op")
 	b.ReportMetric(float64(tBare)/float64(b.N)/1e6, "lakesql-ms/op")
