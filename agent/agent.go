@@ -97,8 +97,12 @@ func (u *Usage) add(o Usage) {
 	u.TotalTokens += o.TotalTokens
 }
 
-// String formats u for people: "3 calls, 1234 prompt + 56 completion tokens".
+// String formats u for people: "no model calls" or "3 model calls, 1234
+// prompt + 56 completion tokens".
 func (u Usage) String() string {
+	if u.Calls == 0 {
+		return "no model calls"
+	}
 	s := fmt.Sprintf("%d model call", u.Calls)
 	if u.Calls != 1 {
 		s += "s"

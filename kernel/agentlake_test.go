@@ -92,7 +92,7 @@ func TestAgentsSeeNewTables(t *testing.T) {
 	}
 	run(notebooks.LangSQL, "CREATE TABLE lake.shop.gadgets AS SELECT range AS gadget_id FROM range(5)")
 	ans, err := s.Ask(ctx, "how many gadgets are there?", nil)
-	if err != nil || !strings.Contains(ans.SQL, "lake.shop.gadgets") || fmt.Sprint(ans.Table.Rows) != "[[5]]" {
+	if err != nil || !strings.Contains(ans.SQL, "lake.shop.gadgets") || fmt.Sprint(ans.Result.Rows) != "[[5]]" {
 		t.Fatalf("Ask about a table created after the agents' session opened = %+v, %v", ans, err)
 	}
 	r := run(notebooks.LangAsk, "how many gadgets are there?")

@@ -68,27 +68,6 @@ func (g *gate) lock(ctx context.Context) error {
 
 func (g *gate) unlock() { <-g.ch }
 
-// Usage counts the model calls and tokens spent on a fix or an answer.
-type Usage struct {
-	Calls            int
-	PromptTokens     int
-	CompletionTokens int
-	Retries          int
-}
-
-// String formats u for people: "no model calls" or "2 model calls, 1200
-// prompt + 80 completion tokens".
-func (u Usage) String() string {
-	if u.Calls == 0 {
-		return "no model calls"
-	}
-	return agent.Usage{Calls: u.Calls, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, Retries: u.Retries}.String()
-}
-
-func usageOf(u agent.Usage) Usage {
-	return Usage{Calls: u.Calls, PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, Retries: u.Retries}
-}
-
 // Fix is a proposed correction of a failed cell. It is a proposal only:
 // the cell is unchanged until the user accepts it.
 type Fix struct {
@@ -103,7 +82,7 @@ type Fix struct {
 	// Verified says that the proposed SQL ran without error; Go is never
 	// run to check it.
 	Verified bool
-	Usage    Usage
+	Usage    agent.Usage
 	Notes    []string
 }
 
@@ -136,7 +115,7 @@ func (a *assistant) fix(ctx context.Context, c *notebooks.Cell) (*Fix, error) {
 		return nil, fmt.Errorf("fix cell %s: %w", c.ID, err)
 	}
 	return &Fix{Cell: c.ID, Lang: c.Lang, Old: c.Source, Source: fx.Source, Explanation: fx.Explanation,
-		Provider: fx.Provider, Verified: fx.Verified, Usage: usageOf(fx.Usage), Notes: fx.Notes}, nil
+		Provider: fx.Provider, Verified: fx.Verified, Usage: fx.Usage, Notes: fx.Notes}, nil
 }
 
 // failure returns the message of the last error output, with its trace.
@@ -155,32 +134,10 @@ func failure(outs []notebooks.Output) (string, bool) {
 	return "", false
 }
 
-// Answer is the data agent's answer to a question asked in the chat.
-type Answer struct {
-	Question string
-	// Plan says what the query does, one step per entry.
-	Plan []string
-	SQL  string
-	// Explanation says in one line how the question was read.
-	Explanation string
-	// Provider is "offline" or provider:model.
-	Provider string
-	Attempts int
-	Usage    Usage
-	// Table holds the first rows of the result; nil when Writes is set.
-	Table *Table
-	// Truncated says that the result has more rows than Table holds.
-	Truncated bool
-	// Writes says that SQL writes: it has not run, and runs only if the
-	// user inserts it as a cell and runs that.
-	Writes bool
-	Notes  []string
-}
-
-// Cells returns the answer as notebook cells, to insert and run: a
+// AnswerCells returns an answer as notebook cells, to insert and run: a
 // markdown cell with the question and the plan, then a SQL cell with the
 // query.
-func (a *Answer) Cells() []notebooks.Cell {
+func AnswerCells(a *agent.Answer) []notebooks.Cell {
 	var b strings.Builder
 	fmt.Fprintf(&b, "**%s**\n", strings.TrimSpace(a.Question))
 	if len(a.Plan) > 0 {
@@ -198,8 +155,20 @@ func (a *Answer) Cells() []notebooks.Cell {
 	}
 }
 
-// chatRows is how many rows of an answer's result the chat keeps.
+// chatRows is how many rows of an answer's result the chat shows.
 const chatRows = 100
+
+// AnswerTable returns the first rows of an answer's result as the chat
+// shows them, and whether the result has more rows than the table holds;
+// nil when the answer has no result (its SQL writes and has not run).
+func AnswerTable(a *agent.Answer) (t *Table, truncated bool) {
+	r := a.Result
+	if r == nil {
+		return nil, false
+	}
+	rows := r.Rows[:min(len(r.Rows), chatRows)]
+	return &Table{Columns: r.Columns, Types: r.Types, Rows: rows, Total: int64(len(r.Rows))}, r.Truncated || len(r.Rows) > len(rows)
+}
 
 // Ask answers a question in the workbench's chat. Earlier questions of the
 // chat are its context, so follow-ups ("now only for 2024") refine the
@@ -210,11 +179,11 @@ const chatRows = 100
 // (agentLake), never on the cells' connection, so cells run while it
 // works. Ask waits for a fix being made; it returns ctx's error if ctx
 // ends first.
-func (s *Session) Ask(ctx context.Context, question string, onToken func(string)) (*Answer, error) {
+func (s *Session) Ask(ctx context.Context, question string, onToken func(string)) (*agent.Answer, error) {
 	return s.assist.ask(ctx, question, onToken)
 }
 
-func (a *assistant) ask(ctx context.Context, question string, onToken func(string)) (*Answer, error) {
+func (a *assistant) ask(ctx context.Context, question string, onToken func(string)) (*agent.Answer, error) {
 	var opts []agent.CallOption
 	if onToken != nil {
 		opts = append(opts, agent.WithTokens(onToken))
@@ -233,14 +202,7 @@ func (a *assistant) ask(ctx context.Context, question string, onToken func(strin
 	a.mu.Lock()
 	a.chat = append(a.chat, ans.Turn())
 	a.mu.Unlock()
-	out := &Answer{Question: ans.Question, Plan: ans.Plan, SQL: ans.SQL, Explanation: ans.Explanation,
-		Provider: ans.Provider, Attempts: ans.Attempts, Usage: usageOf(ans.Usage), Writes: ans.Writes, Notes: ans.Notes}
-	if r := ans.Result; r != nil {
-		rows := r.Rows[:min(len(r.Rows), chatRows)]
-		out.Table = &Table{Columns: r.Columns, Types: r.Types, Rows: rows, Total: int64(len(r.Rows))}
-		out.Truncated = r.Truncated || len(r.Rows) > len(rows)
-	}
-	return out, nil
+	return ans, nil
 }
 
 // ResetChat forgets the chat's earlier questions: the next question starts
@@ -297,14 +259,25 @@ type agentCatalog struct{ a *assistant }
 
 var _ agent.Catalog = agentCatalog{}
 
-// enter waits for the confined session, opening it on first use; the
-// caller calls the returned unlock when done.
+// enter waits for the confined session, opening it on first use, and
+// returns it as the agents' catalog; the caller calls the returned unlock
+// when done.
 func (a agentCatalog) enter(ctx context.Context) (*lake.Catalog, func(), error) {
+	_, unlock, err := a.enterSession(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a.a.lake.cat, unlock, nil
+}
+
+// enterSession waits for the confined session, opening it on first use;
+// the caller calls the returned unlock when done.
+func (a agentCatalog) enterSession(ctx context.Context) (*lakesql.Session, func(), error) {
 	l := &a.a.lake
 	if err := l.gate.lock(ctx); err != nil {
 		return nil, nil, err
 	}
-	if l.cat == nil {
+	if l.sess == nil {
 		sess, err := lakesql.Open(ctx, a.a.wh, lakesql.Confined())
 		if err != nil {
 			l.gate.unlock()
@@ -312,7 +285,7 @@ func (a agentCatalog) enter(ctx context.Context) (*lake.Catalog, func(), error) 
 		}
 		l.sess, l.cat = sess, lake.NewCatalog(sess)
 	}
-	return l.cat, l.gate.unlock, nil
+	return l.sess, l.gate.unlock, nil
 }
 
 func (a agentCatalog) Tables(ctx context.Context) ([]agent.Table, error) {

@@ -80,7 +80,7 @@ func TestAskKeepsHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Table == nil || first.Table.Len() == 0 || first.Provider != "offline" || len(first.Plan) == 0 || first.Writes {
+	if first.Result == nil || len(first.Result.Rows) == 0 || first.Provider != "offline" || len(first.Plan) == 0 || first.Writes {
 		t.Fatalf("first answer %+v", first)
 	}
 	next, err := s.Ask(ctx, "now only for 2024", nil)
@@ -92,10 +92,10 @@ func TestAskKeepsHistory(t *testing.T) {
 			t.Errorf("follow-up SQL lacks %q:\n%s", want, next.SQL)
 		}
 	}
-	if next.Table == nil || next.Table.Len() == 0 || next.Table.Len() > first.Table.Len() {
-		t.Errorf("follow-up rows %v, want fewer than %d", next.Table, first.Table.Len())
+	if next.Result == nil || len(next.Result.Rows) == 0 || len(next.Result.Rows) > len(first.Result.Rows) {
+		t.Errorf("follow-up result %v, want fewer rows than %d", next.Result, len(first.Result.Rows))
 	}
-	cells := next.Cells()
+	cells := kernel.AnswerCells(next)
 	if len(cells) != 2 || cells[0].Kind != notebooks.Markdown || !strings.Contains(cells[0].Source, "now only for 2024") ||
 		cells[1].Lang != notebooks.LangSQL || cells[1].Source != strings.TrimSpace(next.SQL) {
 		t.Errorf("cells %+v", cells)
@@ -137,7 +137,7 @@ func TestAskStreams(t *testing.T) {
 	if ans.Provider != "openai:"+agent.DefaultOpenAIModel || ans.Usage.PromptTokens != 321 || ans.Usage.CompletionTokens != 45 {
 		t.Errorf("answer by %s, usage %+v", ans.Provider, ans.Usage)
 	}
-	if ans.Table == nil || ans.Table.Len() != 1 || ans.Explanation != "This counts every customer." {
+	if tbl, _ := kernel.AnswerTable(ans); tbl == nil || tbl.Len() != 1 || ans.Explanation != "This counts every customer." {
 		t.Errorf("answer %+v", ans)
 	}
 }
@@ -196,5 +196,42 @@ func TestCellRunsWhileModelThinks(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("the question did not complete")
+	}
+}
+
+// TestAnswerTable checks the rows of an answer the chat shows: at most 100,
+// the count of rows read, and whether there are more.
+func TestAnswerTable(t *testing.T) {
+	rows := func(n int) [][]any {
+		out := make([][]any, n)
+		for i := range out {
+			out[i] = []any{int64(i)}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name      string
+		res       *agent.Result
+		len       int
+		total     int64
+		truncated bool
+	}{
+		{name: "writes", res: nil},
+		{name: "few", res: &agent.Result{Columns: []string{"i"}, Types: []string{"BIGINT"}, Rows: rows(3)}, len: 3, total: 3},
+		{name: "agent cut", res: &agent.Result{Columns: []string{"i"}, Types: []string{"BIGINT"}, Rows: rows(3), Truncated: true}, len: 3, total: 3, truncated: true},
+		{name: "many", res: &agent.Result{Columns: []string{"i"}, Types: []string{"BIGINT"}, Rows: rows(150)}, len: 100, total: 150, truncated: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tbl, truncated := kernel.AnswerTable(&agent.Answer{Result: tc.res})
+			if tc.res == nil {
+				if tbl != nil || truncated {
+					t.Fatalf("AnswerTable of an answer without a result = %v, %v", tbl, truncated)
+				}
+				return
+			}
+			if tbl.Len() != tc.len || tbl.Total != tc.total || truncated != tc.truncated {
+				t.Errorf("AnswerTable = %d rows of %d, truncated %v; want %d of %d, %v", tbl.Len(), tbl.Total, truncated, tc.len, tc.total, tc.truncated)
+			}
+		})
 	}
 }

@@ -50,29 +50,34 @@ func BenchmarkKernelOverhead(b *testing.B) {
 					b.Fatal(r.Err)
 				}
 			}
-			// Alternate which goes first, so that neither always runs on
-			// the caches the other warmed.
-			var tDirect, tCell time.Duration
-			i := 0
-			for b.Loop() {
-				first, second := direct, run
-				if i%2 == 1 {
-					first, second = run, direct
-				}
-				t0 := time.Now()
-				first()
-				t1 := time.Now()
-				second()
-				t2 := time.Now()
-				if i%2 == 0 {
-					tDirect, tCell = tDirect+t1.Sub(t0), tCell+t2.Sub(t1)
-				} else {
-					tCell, tDirect = tCell+t1.Sub(t0), tDirect+t2.Sub(t1)
-				}
-				i++
-			}
+			tDirect, tCell := alternate(b, direct, run)
 			b.ReportMetric(float64(tCell)/float64(tDirect), "cell/direct")
 			b.ReportMetric(float64(tCell-tDirect)/float64(b.N)/1e3, "added-µs/op")
 		})
 	}
+}
+
+// alternate runs a and c once per iteration of b's loop, alternating which
+// goes first so that neither always runs on the caches the other warmed,
+// and returns the time each took in all.
+func alternate(b *testing.B, a, c func()) (ta, tc time.Duration) {
+	i := 0
+	for b.Loop() {
+		first, second := a, c
+		if i%2 == 1 {
+			first, second = c, a
+		}
+		t0 := time.Now()
+		first()
+		t1 := time.Now()
+		second()
+		t2 := time.Now()
+		if i%2 == 0 {
+			ta, tc = ta+t1.Sub(t0), tc+t2.Sub(t1)
+		} else {
+			tc, ta = tc+t1.Sub(t0), ta+t2.Sub(t1)
+		}
+		i++
+	}
+	return ta, tc
 }

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/floehq/floe/engine/lakesql"
 	"github.com/floehq/floe/internal/sqltext"
 	"github.com/floehq/floe/notebooks"
 )
@@ -252,9 +253,9 @@ func scanGo(src string) (provides, reads []string) {
 }
 
 // isQuery reports whether a statement is a query whose result CREATE TABLE
-// ... AS can hold.
-func isQuery(stmt string) bool {
-	toks := sqltext.Code(stmt)
+// ... AS can hold, by the tokens Split found.
+func isQuery(st lakesql.Statement) bool {
+	toks := st.Tokens
 	if len(toks) == 0 {
 		return false
 	}

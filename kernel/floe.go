@@ -267,7 +267,7 @@ func appendType(typ string) (string, func(any) any) {
 		if v == nil {
 			return nil
 		}
-		return formatValue(v)
+		return FormatValue(v)
 	}
 }
 

@@ -92,6 +92,13 @@ func newGoRunner(emit func(Output), floe interp.Exports, grace time.Duration) (*
 // runGo runs a Go cell (goRunner.run); the value of a last expression is
 // displayed.
 func (s *Session) runGo(ctx context.Context, c *notebooks.Cell) error {
+	if s.gorun == nil {
+		g, err := newGoRunner(s.emit, s.exports(), s.opts.Grace)
+		if err != nil {
+			return err
+		}
+		s.gorun = g
+	}
 	v, show, err := s.gorun.run(ctx, c)
 	if err != nil || !show {
 		return err

@@ -206,7 +206,7 @@ func (s *Session) runParameters(ctx context.Context, c *notebooks.Cell) error {
 		if p.Overridden {
 			src = "-p"
 		}
-		t.Rows = append(t.Rows, []any{p.Name, p.Type, formatValue(p.Value), src})
+		t.Rows = append(t.Rows, []any{p.Name, p.Type, FormatValue(p.Value), src})
 	}
 	t.Total = int64(len(t.Rows))
 	s.emit(Output{Kind: OutputTable, Table: t})

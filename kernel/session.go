@@ -95,7 +95,9 @@ type Session struct {
 	opts Options
 	heldStore
 
-	// gorun runs Go cells (gocell.go).
+	// gorun runs Go cells (gocell.go); it starts with the first Go
+	// cell, so front ends that run no Go (floe sql, floe ask) never pay
+	// for the interpreter.
 	gorun *goRunner
 
 	// mu guards cur and results, which the interpreter's goroutines reach
@@ -127,19 +129,14 @@ type cellRun struct {
 }
 
 // Open starts a Session on the warehouse: a new DuckDB connection with the
-// warehouse attached as lake, and a Go interpreter with the standard library
-// and the floe package.
+// warehouse attached as lake. The Go interpreter, with the standard library
+// and the floe package, starts with the first Go cell.
 func Open(ctx context.Context, wh *engine.Warehouse, opts Options) (*Session, error) {
 	sess, err := lakesql.Open(ctx, wh, synth.Procedure()) // CALL synthesize(...) in SQL cells
 	if err != nil {
 		return nil, err
 	}
-	s := &Session{sql: sess, opts: opts.withDefaults(), results: map[string]bool{}, assist: &assistant{wh: wh}}
-	if s.gorun, err = newGoRunner(s.emit, s.exports(), s.opts.Grace); err != nil {
-		sess.Close()
-		return nil, err
-	}
-	return s, nil
+	return &Session{sql: sess, opts: opts.withDefaults(), results: map[string]bool{}, assist: &assistant{wh: wh}}, nil
 }
 
 // SQL returns the session's SQL session, shared with the cells.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
+	"github.com/floehq/floe/internal/sqltext"
 	"github.com/floehq/floe/kernel/chart"
 	"github.com/floehq/floe/notebooks"
 )
@@ -35,7 +36,7 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 	}
 	last := stmts[len(stmts)-1]
 	o := c.Options
-	if !isQuery(last.Text) && o.Name == "" && o.Chart.Kind == "" && !o.Assert && o.Rows == nil {
+	if !isQuery(last) && o.Name == "" && o.Chart.Kind == "" && !o.Assert && o.Rows == nil {
 		// DDL, DML, SET, SHOW ...: say what it did; a result set of
 		// its own (SHOW, DESCRIBE, CALL) is the cell's table.
 		out, err := s.runStatement(ctx, last)
@@ -62,7 +63,7 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 		check = &assertion{}
 	}
 	switch {
-	case keep != "" && isQuery(last.Text):
+	case keep != "" && isQuery(last):
 		if err := s.createNamed(ctx, keep, last.Text); err != nil {
 			return sqlError(err, last.Line, last.Text)
 		}
@@ -85,7 +86,7 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 		}
 	case keep != "":
 		// Not a query (SHOW, DESCRIBE, CALL ...): its result is small.
-		all, err := s.stream(ctx, last.Text, -1, check)
+		all, err := s.streamStatement(ctx, last, -1, check)
 		if err != nil {
 			return sqlError(err, last.Line, last.Text)
 		}
@@ -94,20 +95,20 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 		}
 		source = engine.QuoteIdent(keep)
 		t = s.displayTable(all)
-	case check == nil && s.holds() && isQuery(last.Text):
+	case check == nil && s.holds() && isQuery(last):
 		var err error
 		if t, err = s.keepQuery(ctx, c.ID, last.Text); err != nil {
 			return sqlError(err, last.Line, last.Text)
 		}
-	case check == nil && s.opts.MaxRows > 0 && isQuery(last.Text):
+	case check == nil && s.opts.MaxRows > 0 && isQuery(last):
 		// Only what is shown is read (shown).
 		var err error
-		if t, err = s.shown(ctx, last.Text); err != nil {
+		if t, err = s.shown(ctx, last); err != nil {
 			return sqlError(err, last.Line, last.Text)
 		}
 	default:
 		var err error
-		if t, err = s.stream(ctx, last.Text, s.opts.MaxRows, check); err != nil {
+		if t, err = s.streamStatement(ctx, last, s.opts.MaxRows, check); err != nil {
 			return sqlError(err, last.Line, last.Text)
 		}
 	}
@@ -136,10 +137,24 @@ func (s *Session) runSQL(ctx context.Context, c *notebooks.Cell) error {
 	return nil
 }
 
-// stream runs one statement and reads its result: the first limit rows
-// (all if limit < 0) are kept, the rest only counted and checked.
+// stream runs one statement floe wrote and reads its result: the first
+// limit rows (all if limit < 0) are kept, the rest only counted and
+// checked.
 func (s *Session) stream(ctx context.Context, stmt string, limit int, check *assertion) (*Table, error) {
-	rows, err := s.sql.Query(ctx, stmt)
+	return s.streamStatement(ctx, statementOf(stmt), limit, check)
+}
+
+// statementOf is the one statement text, as Split would return it.
+func statementOf(text string) lakesql.Statement {
+	return lakesql.Statement{Text: text, Line: 1, Tokens: sqltext.Code(text)}
+}
+
+// streamStatement is stream for a statement Split returned: lakesql runs
+// it on the tokens Split found, without scanning it again. Lines in its
+// error count from the statement's first line (sqlError adds the cell's).
+func (s *Session) streamStatement(ctx context.Context, st lakesql.Statement, limit int, check *assertion) (*Table, error) {
+	st.Line = 1
+	rows, err := s.sql.QueryStatement(ctx, st)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +221,7 @@ func (a *assertion) row(n int64, v []any) {
 func (a *assertion) describe(v []any) string {
 	parts := make([]string, len(v))
 	for i, x := range v {
-		parts[i] = a.names[i] + "=" + shorten(formatValue(x), 40)
+		parts[i] = a.names[i] + "=" + shorten(FormatValue(x), 40)
 	}
 	return shorten(strings.Join(parts, ", "), 300)
 }

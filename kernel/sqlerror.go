@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/floehq/floe/engine/lakesql"
+	"github.com/floehq/floe/internal/sqltext"
 )
 
 // wrapped runs a user's query inside a statement of floe's own (CREATE
@@ -17,6 +18,50 @@ import (
 func wrapped(prefix, query, suffix string) string {
 	// The newline after the query ends a trailing -- comment.
 	return prefix + "\n" + query + "\n" + suffix
+}
+
+// wrappedStatement is wrapped for a statement Split returned: its tokens
+// are the prefix's, the statement's own (moved along) and the suffix's, so
+// the statement is not scanned again. A statement that ends inside an
+// unclosed string or comment is scanned whole, as DuckDB will read it.
+func wrappedStatement(prefix string, st lakesql.Statement, suffix string) lakesql.Statement {
+	text := wrapped(prefix, st.Text, suffix)
+	if openAtEnd(st) {
+		return statementOf(text)
+	}
+	pre, suf := sqltext.Code(prefix), sqltext.Code(suffix)
+	toks := make([]sqltext.Token, 0, len(pre)+len(st.Tokens)+len(suf))
+	toks = append(toks, pre...)
+	at := len(prefix) + 1
+	for _, t := range st.Tokens {
+		t.Start, t.End = t.Start+at, t.End+at
+		toks = append(toks, t)
+	}
+	at += len(st.Text) + 1
+	for _, t := range suf {
+		t.Start, t.End = t.Start+at, t.End+at
+		toks = append(toks, t)
+	}
+	return lakesql.Statement{Text: text, Line: 1, Tokens: toks}
+}
+
+// openAtEnd reports whether a statement ends inside an unclosed string,
+// quoted name or comment. Only what follows its last code token (a
+// comment, if anything) is scanned.
+func openAtEnd(st lakesql.Statement) bool {
+	end := 0
+	if n := len(st.Tokens); n > 0 {
+		if st.Tokens[n-1].Open {
+			return true
+		}
+		end = st.Tokens[n-1].End
+	}
+	for _, t := range sqltext.Tokens(st.Text[end:]) {
+		if t.Open {
+			return true
+		}
+	}
+	return false
 }
 
 // wrappedError is DuckDB's error for a statement built by wrapped.

@@ -113,9 +113,9 @@ func (st *Statement) html() string {
 func (s *Session) runStatement(ctx context.Context, st lakesql.Statement) (*Statement, error) {
 	start := time.Now()
 	out := &Statement{Line: st.Line, SQL: st.Text, Rows: -1}
-	out.Verb, out.Object = describeStatement(st.Text)
-	if isQuery(st.Text) {
-		t, err := s.shown(ctx, st.Text)
+	out.Verb, out.Object = describeStatement(st.Tokens)
+	if isQuery(st) {
+		t, err := s.shown(ctx, st)
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +123,7 @@ func (s *Session) runStatement(ctx context.Context, st lakesql.Statement) (*Stat
 		out.Duration = time.Since(start)
 		return out, nil
 	}
-	t, err := s.stream(ctx, st.Text, s.opts.MaxRows, nil)
+	t, err := s.streamStatement(ctx, st, s.opts.MaxRows, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -144,14 +144,14 @@ func (s *Session) runStatement(ctx context.Context, st lakesql.Statement) (*Stat
 // driver materialises a whole result, so a 10M-row SELECT read to the end
 // would hold it all. A result larger than that is counted by a second
 // query.
-func (s *Session) shown(ctx context.Context, query string) (*Table, error) {
-	limited := wrapped("SELECT * FROM (", query, fmt.Sprintf(") AS floe_shown LIMIT %d", s.opts.MaxRows+1))
-	t, err := s.stream(ctx, limited, s.opts.MaxRows, nil)
+func (s *Session) shown(ctx context.Context, query lakesql.Statement) (*Table, error) {
+	limited := wrappedStatement("SELECT * FROM (", query, fmt.Sprintf(") AS floe_shown LIMIT %d", s.opts.MaxRows+1))
+	t, err := s.streamStatement(ctx, limited, s.opts.MaxRows, nil)
 	if err != nil {
 		return nil, unwrapped(err)
 	}
 	if t.Total > int64(s.opts.MaxRows) {
-		counted, err := s.stream(ctx, wrapped("SELECT count(*) FROM (", query, ") AS floe_counted"), 1, nil)
+		counted, err := s.streamStatement(ctx, wrappedStatement("SELECT count(*) FROM (", query, ") AS floe_counted"), 1, nil)
 		if err != nil {
 			return nil, unwrapped(err)
 		}
@@ -187,8 +187,7 @@ func toInt64(v any) int64 {
 
 // describeStatement finds a statement's verb ("CREATE TABLE") and the
 // object it names ("lake.s.t").
-func describeStatement(stmt string) (verb, object string) {
-	toks := sqltext.Code(stmt)
+func describeStatement(toks []sqltext.Token) (verb, object string) {
 	if len(toks) == 0 {
 		return "", ""
 	}

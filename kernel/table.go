@@ -76,7 +76,7 @@ func (t *Table) Int(i int, col string) int64 {
 
 // Text returns the value in row i of the named column formatted as the
 // table shows it.
-func (t *Table) Text(i int, col string) string { return formatValue(t.Get(i, col)) }
+func (t *Table) Text(i int, col string) string { return FormatValue(t.Get(i, col)) }
 
 // Column returns every held value of the named column.
 func (t *Table) Column(col string) []any {
@@ -144,7 +144,7 @@ func (t *Table) render(maxRows int) string {
 	for r, row := range rows {
 		cells[r] = make([]string, len(row))
 		for i, v := range row {
-			cells[r][i] = shorten(strings.ReplaceAll(formatValue(v), "\n", "␤"), 60)
+			cells[r][i] = shorten(strings.ReplaceAll(FormatValue(v), "\n", "␤"), 60)
 		}
 	}
 	footer := t.footer()
@@ -181,7 +181,7 @@ func (t *Table) HTML() string {
 			if v == nil {
 				b.WriteString("<i>NULL</i>")
 			} else {
-				b.WriteString(html.EscapeString(formatValue(v)))
+				b.WriteString(html.EscapeString(FormatValue(v)))
 			}
 			b.WriteString("</td>")
 		}
@@ -191,8 +191,13 @@ func (t *Table) HTML() string {
 	return b.String()
 }
 
-// formatValue formats one value the way DuckDB's CLI does.
-func formatValue(v any) string { return sqlvalue.Format(v) }
+// FormatValue formats one value of a result the way DuckDB's CLI does, as
+// the kernel's tables, floe sql and the workbench's pager show it.
+func FormatValue(v any) string { return sqlvalue.Format(v) }
+
+// Numeric says whether column i holds numbers by its type (tables
+// right-align them); false for a column without a type.
+func (t *Table) Numeric(i int) bool { return i < len(t.Types) && isNumeric(t.Types[i]) }
 
 // isNumeric reports whether a DuckDB type is a number type.
 func isNumeric(t string) bool { return sqlvalue.NumericType(t) }

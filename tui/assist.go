@@ -9,8 +9,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"github.com/charmbracelet/x/ansi"
 
+	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
 	"github.com/floehq/floe/tui/component"
@@ -18,6 +18,7 @@ import (
 	"github.com/floehq/floe/tui/components/diffview"
 	"github.com/floehq/floe/tui/components/statusbar"
 	"github.com/floehq/floe/tui/notebook"
+	"github.com/floehq/floe/tui/spinner"
 )
 
 // Assistant is the data agent behind the kernel, as the workbench uses it:
@@ -25,7 +26,7 @@ import (
 // *kernel.Session is one; a kernel without it has neither.
 type Assistant interface {
 	Fix(ctx context.Context, c *notebooks.Cell) (*kernel.Fix, error)
-	Ask(ctx context.Context, question string, onToken func(string)) (*kernel.Answer, error)
+	Ask(ctx context.Context, question string, onToken func(string)) (*agent.Answer, error)
 }
 
 var _ Assistant = (*kernel.Session)(nil)
@@ -187,13 +188,8 @@ func (m *Model) startFix() tea.Cmd {
 	}, fixTick(req))
 }
 
-// fixTickEvery is how often the pending fix's spinner turns.
-const fixTickEvery = 100 * time.Millisecond
-
-var spinnerFrames = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
-
 func fixTick(r *fixRequest) tea.Cmd {
-	return tea.Tick(fixTickEvery, func(time.Time) tea.Msg { return fixTickMsg{r} })
+	return tea.Tick(spinner.Every, func(time.Time) tea.Msg { return fixTickMsg{r} })
 }
 
 // failed reports whether a cell's outputs hold an error.
@@ -332,27 +328,7 @@ func (m *Model) withChat(main string, nbW int) string {
 	if !u.chatRight {
 		return main + "\n" + chatView
 	}
-	left := strings.Split(main, "\n")
-	right := strings.Split(chatView, "\n")
-	rule := m.common.Styles.PanelRule.Render("│")
-	var b strings.Builder
-	for i := range max(len(left), len(right)) {
-		l, r := "", ""
-		if i < len(left) {
-			l = left[i]
-		}
-		if i < len(right) {
-			r = right[i]
-		}
-		if pad := nbW - ansi.StringWidth(l); pad > 0 {
-			l += strings.Repeat(" ", pad)
-		}
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString(ansi.Truncate(l, nbW, "") + rule + r)
-	}
-	return b.String()
+	return sideBySide(main, chatView, nbW, 0, m.common.Styles.PanelRule.Render("│"))
 }
 
 // withFix draws the fix overlay, or the box of a fix being asked for.
@@ -364,7 +340,7 @@ func (m *Model) withFix(screen string) string {
 	switch {
 	case u.fixing != nil:
 		el := m.common.Now().Sub(u.fixing.start)
-		spin := spinnerFrames[int(el/fixTickEvery)%len(spinnerFrames)]
+		spin := spinner.Frame(el)
 		return overlay(screen, diffview.Pending(m.common, m.cellLabel(u.fixing.cell), notebook.Duration(el), spin), m.width, m.height)
 	case u.diff.Fix() != nil:
 		return overlay(screen, u.diff.View(), m.width, m.height)

@@ -38,7 +38,7 @@ func TestAssistRealKernel(t *testing.T) {
 	h.keys("enter")
 	h.waitFor("the answer", func() bool { return h.m.assist.chat.Last() != nil || !h.m.assist.chat.Busy() })
 	a := h.m.assist.chat.Last()
-	if a == nil || !strings.Contains(a.SQL, "lake.demo.people") || a.Table == nil || a.Provider != "offline" {
+	if a == nil || !strings.Contains(a.SQL, "lake.demo.people") || a.Result == nil || a.Provider != "offline" {
 		t.Fatalf("answer %+v:\n%s", a, h.screen())
 	}
 	h.keys("i")

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
 )
@@ -63,7 +64,7 @@ func (f *fakeAssistant) Fix(ctx context.Context, c *notebooks.Cell) (*kernel.Fix
 		Provider:    "offline", Verified: true}, nil
 }
 
-func (f *fakeAssistant) Ask(ctx context.Context, q string, onToken func(string)) (*kernel.Answer, error) {
+func (f *fakeAssistant) Ask(ctx context.Context, q string, onToken func(string)) (*agent.Answer, error) {
 	f.mu.Lock()
 	f.asked = append(f.asked, q)
 	followUp := len(f.asked) > 1
@@ -89,11 +90,11 @@ func (f *fakeAssistant) Ask(ctx context.Context, q string, onToken func(string))
 	if followUp {
 		sql = "SELECT segment, count(*) AS customers\nFROM lake.crm.customers\nWHERE year(signup_date) = 2024\nGROUP BY segment\nORDER BY customers DESC"
 	}
-	t := &kernel.Table{Columns: []string{"segment", "customers"}, Types: []string{"VARCHAR", "BIGINT"},
-		Rows: [][]any{{"enterprise", int64(412)}, {"smb", int64(377)}, {"consumer", int64(211)}}, Total: 3}
-	return &kernel.Answer{Question: q, Plan: []string{"Read lake.crm.customers.", "Count the customers of each segment."},
+	res := &agent.Result{Columns: []string{"segment", "customers"}, Types: []string{"VARCHAR", "BIGINT"},
+		Rows: [][]any{{"enterprise", int64(412)}, {"smb", int64(377)}, {"consumer", int64(211)}}}
+	return &agent.Answer{Question: q, Plan: []string{"Read lake.crm.customers.", "Count the customers of each segment."},
 		SQL: sql, Explanation: "Counts the customers of each segment, largest first.", Provider: "openai:test-model", Attempts: 1,
-		Usage: kernel.Usage{Calls: 1, PromptTokens: 812, CompletionTokens: 64}, Table: t}, nil
+		Usage: agent.Usage{Calls: 1, PromptTokens: 812, CompletionTokens: 64}, Result: res}, nil
 }
 
 // failedCell runs the sample notebook up to its failing cell and puts the

@@ -9,6 +9,7 @@ import (
 
 	"github.com/floehq/floe/notebooks"
 	"github.com/floehq/floe/tui/clipboard"
+	"github.com/floehq/floe/tui/component"
 )
 
 // messageView is the box that shows a message whole: the status bar's,
@@ -66,7 +67,7 @@ func (m *Model) openMessage() tea.Cmd {
 
 // messageSize is the box's text width and the lines it shows.
 func (m *Model) messageSize() (w, h int) {
-	return max(min(m.width-8, 110), 20), max(m.height-8, 3)
+	return component.Clamp(m.width-8, 20, 110), max(m.height-8, 3)
 }
 
 func (m *Model) messageLines() []string {
@@ -103,7 +104,7 @@ func (m *Model) messageKey(msg tea.Msg) tea.Cmd {
 	case key.Matches(k, km.PageDown):
 		v.top += h
 	}
-	v.top = max(min(v.top, len(lines)-h), 0)
+	v.top = component.Clamp(v.top, 0, len(lines)-h)
 	return nil
 }
 

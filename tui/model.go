@@ -585,7 +585,7 @@ func (m *Model) catalogShown() bool {
 }
 
 // catalogWidth is the width of the catalog panel when shown.
-func (m *Model) catalogWidth() int { return max(min(m.width/4, 36), 22) }
+func (m *Model) catalogWidth() int { return component.Clamp(m.width/4, 22, 36) }
 
 // layout sizes the components for the window and the panes shown.
 func (m *Model) layout() {
@@ -659,28 +659,7 @@ func (m *Model) frame() string {
 	}
 	main = m.withChat(main, m.notebookWidth())
 	if m.catalogShown() {
-		cw := m.catalogWidth()
-		left := strings.Split(m.catalog.View(), "\n")
-		right := strings.Split(main, "\n")
-		rule := m.common.Styles.PanelRule.Render("│")
-		var b strings.Builder
-		for i := range mainH {
-			l, r := "", ""
-			if i < len(left) {
-				l = left[i]
-			}
-			if i < len(right) {
-				r = right[i]
-			}
-			if pad := cw - ansi.StringWidth(l); pad > 0 {
-				l += strings.Repeat(" ", pad)
-			}
-			if i > 0 {
-				b.WriteByte('\n')
-			}
-			b.WriteString(l + rule + r)
-		}
-		main = b.String()
+		main = sideBySide(m.catalog.View(), main, m.catalogWidth(), mainH, m.common.Styles.PanelRule.Render("│"))
 	}
 	m.fillStatus()
 	screen := main + "\n" + m.statusbar.View()

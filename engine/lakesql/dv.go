@@ -21,7 +21,7 @@ func (s *Session) planSQL(ctx context.Context, p *engine.Plan, opts engine.ReadO
 	if p.HasDVs() {
 		dvs, err := p.DVs(ctx)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("read the deletion vectors of %s: %w", p.Table.Ident(), err)
 		}
 		if ranges, ok := dvRanges(p.FileIndex(), dvs, maxInlineRuns); ok {
 			opts.DVRanges = ranges
@@ -34,14 +34,14 @@ func (s *Session) planSQL(ctx context.Context, p *engine.Plan, opts engine.ReadO
 		if float64(deleted) >= dvWordsMinDensity*float64(p.DVWordCount()) {
 			rel, err := s.dvWords(ctx, p, dvs)
 			if err != nil {
-				return "", err
+				return "", fmt.Errorf("load the deleted rows of %s: %w", p.Table.Ident(), err)
 			}
 			opts.DVWords = rel
 			return p.ReadSQL(opts)
 		}
 		rel, err := s.dvRelation(ctx, p, dvs)
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("load the deleted rows of %s: %w", p.Table.Ident(), err)
 		}
 		opts.DVRelation = rel
 	}

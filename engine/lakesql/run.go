@@ -36,9 +36,9 @@ func (s *Session) Query(ctx context.Context, script string) (*Rows, error) {
 		return nil, errors.New("no SQL statement to run")
 	}
 	for i, st := range stmts {
-		rows, err := s.run(ctx, st)
+		rows, err := s.QueryStatement(ctx, st)
 		if err != nil {
-			return nil, &StatementError{Statement: st.Text, Line: st.Line, Err: err}
+			return nil, err
 		}
 		if i == len(stmts)-1 {
 			return rows, nil
@@ -48,6 +48,17 @@ func (s *Session) Query(ctx context.Context, script string) (*Rows, error) {
 		}
 	}
 	panic("unreachable")
+}
+
+// QueryStatement runs one statement as Split returns it, looking at the
+// tokens Split found rather than scanning its text again, and returns its
+// result. An error is a *StatementError naming st's text and line.
+func (s *Session) QueryStatement(ctx context.Context, st Statement) (*Rows, error) {
+	rows, err := s.run(ctx, st)
+	if err != nil {
+		return nil, &StatementError{Statement: st.Text, Line: st.Line, Err: err}
+	}
+	return rows, nil
 }
 
 // Exec runs a script and discards its results.

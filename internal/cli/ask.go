@@ -9,9 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/floehq/floe/agent"
-	"github.com/floehq/floe/agent/lake"
-	"github.com/floehq/floe/engine/lakesql"
-	"github.com/floehq/floe/synth"
+	"github.com/floehq/floe/kernel"
 )
 
 func newAskCmd(g *globals) *cobra.Command {
@@ -48,7 +46,7 @@ run where DuckDB itself can open no file outside the warehouse.`,
 			} else {
 				b, err := io.ReadAll(g.stdin)
 				if err != nil {
-					return err
+					return fmt.Errorf("read the question from standard input: %w", err)
 				}
 				question = string(b)
 			}
@@ -56,23 +54,16 @@ run where DuckDB itself can open no file outside the warehouse.`,
 				return errors.New("no question given: floe ask \"how many customers churned?\"")
 			}
 			ctx := cmd.Context()
-			wh, err := g.openWarehouse(ctx)
+			// The agent's queries, and the answer's when it only reads,
+			// run on the kernel's confined session: DuckDB there can open
+			// no file outside the warehouse, whatever SQL gets past the
+			// agent's guard.
+			sess, closeAll, err := g.openKernel(ctx, kernel.Options{})
 			if err != nil {
 				return err
 			}
-			defer wh.Close()
-			// The agent's queries, and the answer's when it only reads, run
-			// on a confined session: DuckDB there can open no file outside
-			// the warehouse, whatever SQL gets past the agent's guard.
-			confined, err := lakesql.Open(ctx, wh, lakesql.Confined())
-			if err != nil {
-				return err
-			}
-			defer confined.Close()
-			cfg := agent.ConfigFromEnv()
-			cfg.AllowWrites = allowWrites
-			ag := agent.New(cfg, lake.NewCatalog(confined))
-			ans, err := ag.Ask(ctx, question, nil)
+			defer closeAll()
+			ans, err := sess.AskOnce(ctx, question, allowWrites)
 			if err != nil {
 				return err
 			}
@@ -83,20 +74,13 @@ run where DuckDB itself can open no file outside the warehouse.`,
 			writeAnswer(info, ans)
 			// The agent ran the query to check it (or, when it writes, left
 			// it to us); run it here to print it exactly as floe sql does.
-			// A write the user allowed runs on an ordinary session.
-			sess := confined
-			if ans.Writes {
-				if sess, err = lakesql.Open(ctx, wh, synth.Procedure()); err != nil {
-					return err
-				}
-				defer sess.Close()
-			}
-			rows, err := sess.Query(ctx, ans.SQL)
+			// A write the user allowed runs on the session's own connection.
+			rows, err := sess.AnswerRows(ctx, ans)
 			if err != nil {
-				return fmt.Errorf("run the answer's query: %w", err)
+				return err
 			}
 			defer rows.Close()
-			return writeRows(g.stdout, rows, f)
+			return writeRows(g.stdout, rows.Rows, f)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")

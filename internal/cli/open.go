@@ -8,6 +8,7 @@ import (
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
+	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/samples"
 	"github.com/floehq/floe/synth"
 )
@@ -24,6 +25,23 @@ func (g *globals) openSession(ctx context.Context) (*lakesql.Session, func(), er
 		return nil, nil, err
 	}
 	sess, err := lakesql.Open(ctx, wh, synth.Procedure()) // CALL synthesize(...) in floe sql
+	if err != nil {
+		wh.Close()
+		return nil, nil, err
+	}
+	return sess, func() { sess.Close(); wh.Close() }, nil
+}
+
+// openKernel opens the chosen warehouse and a kernel session on it, the
+// one way front ends reach the lake (floe sql, floe ask, floe run, the
+// workbench). The default warehouse is created with the sample datasets on
+// first use. Close closes the session, then the warehouse.
+func (g *globals) openKernel(ctx context.Context, opts kernel.Options) (*kernel.Session, func(), error) {
+	wh, err := g.openWarehouse(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	sess, err := kernel.Open(ctx, wh, opts)
 	if err != nil {
 		wh.Close()
 		return nil, nil, err
@@ -52,7 +70,7 @@ func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) 
 		fmt.Fprintf(g.stderr, "floe: creating the default warehouse in %s with sample data\n", dir)
 		if err := seed(ctx, wh, marker); err != nil {
 			wh.Close()
-			return nil, err
+			return nil, fmt.Errorf("install the sample data in %s: %w", dir, err)
 		}
 	}
 	return wh, nil

@@ -144,7 +144,7 @@ func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params
 	ctx := cmd.Context()
 	sess, err := kernel.Open(ctx, wh, kernel.Options{Timeout: f.timeout})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", j.src, err)
 	}
 	defer sess.Close()
 	total := 0

@@ -2,10 +2,13 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/floehq/floe/kernel"
 )
 
 func newSQLCmd(g *globals) *cobra.Command {
@@ -28,7 +31,7 @@ argument the statements are read from standard input.`,
 			} else {
 				b, err := io.ReadAll(g.stdin)
 				if err != nil {
-					return err
+					return fmt.Errorf("read the SQL from standard input: %w", err)
 				}
 				script = string(b)
 			}
@@ -36,17 +39,17 @@ argument the statements are read from standard input.`,
 				return errors.New("no SQL given: floe sql \"SELECT ...\"")
 			}
 			ctx := cmd.Context()
-			sess, closeAll, err := g.openSession(ctx)
+			sess, closeAll, err := g.openKernel(ctx, kernel.Options{})
 			if err != nil {
 				return err
 			}
 			defer closeAll()
-			rows, err := sess.Query(ctx, script)
+			rows, err := sess.Rows(ctx, script)
 			if err != nil {
 				return err
 			}
 			defer rows.Close()
-			return writeRows(g.stdout, rows, f)
+			return writeRows(g.stdout, rows.Rows, f)
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")

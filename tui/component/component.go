@@ -38,3 +38,8 @@ type Common struct {
 func NewCommon() Common {
 	return Common{Styles: styles.Default(), KeyMap: keymap.Default(), Now: time.Now}
 }
+
+// Clamp returns v limited to lo..hi, and lo when hi < lo (an empty list's
+// cursor, a view taller than its content): the one bound of cursors and
+// scroll offsets across the workbench.
+func Clamp(v, lo, hi int) int { return max(min(v, hi), lo) }

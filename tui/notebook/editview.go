@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/tui/component"
 	"github.com/floehq/floe/tui/highlight"
 )
 
@@ -134,7 +135,7 @@ func (m *Model) editorLines(c *notebooks.Cell, w int) ([]string, int, int) {
 	if cursorLine >= ev.scroll+height {
 		ev.scroll = cursorLine - height + 1
 	}
-	ev.scroll = max(min(ev.scroll, total-height), 0)
+	ev.scroll = component.Clamp(ev.scroll, 0, total-height)
 
 	selFrom, selTo, selected := m.selection()
 	out := make([]string, 0, height)

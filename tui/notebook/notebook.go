@@ -421,7 +421,7 @@ func (m *Model) commandKey(msg tea.KeyPressMsg) tea.Cmd {
 }
 
 func (m *Model) move(d int) {
-	m.cursor = max(min(m.cursor+d, len(m.nb.Cells)-1), 0)
+	m.cursor = component.Clamp(m.cursor+d, 0, len(m.nb.Cells)-1)
 }
 
 // StartEditing edits the cell under the cursor.

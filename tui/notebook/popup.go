@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/floehq/floe/tui/component"
 )
 
 // Widths of the popup's two columns, at most.
@@ -57,7 +59,7 @@ func (m *Model) drawPopup(view []string, line, col int) []string {
 
 	bw := inner + 2
 	x := col - ansi.StringWidth(c.ctx.Prefix) - 1 // the border left of the text
-	x = max(min(x, m.width-bw), 0)
+	x = component.Clamp(x, 0, m.width-bw)
 	y := line + 1
 	if y+len(box) > len(view) && line-len(box) >= 0 {
 		y = line - len(box)

@@ -10,6 +10,7 @@ import (
 	"github.com/floehq/floe/internal/sqltext"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/tui/spinner"
 )
 
 // run is one cell's run, queued or going.
@@ -45,11 +46,8 @@ type cellDoneMsg struct {
 // tickMsg redraws a running cell's spinner and elapsed time.
 type tickMsg struct{ run *run }
 
-// tickEvery is how often a running cell's elapsed time is redrawn.
-const tickEvery = 100 * time.Millisecond
-
 func tick(r *run) tea.Cmd {
-	return tea.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{r} })
+	return tea.Tick(spinner.Every, func(time.Time) tea.Msg { return tickMsg{r} })
 }
 
 // Running reports whether a cell is running, and since when.

@@ -9,8 +9,10 @@ import (
 
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
+	"github.com/floehq/floe/tui/component"
 	"github.com/floehq/floe/tui/components/pager"
 	"github.com/floehq/floe/tui/highlight"
+	"github.com/floehq/floe/tui/spinner"
 )
 
 // gutterWidth is the bar left of each cell and its space.
@@ -19,8 +21,6 @@ const gutterWidth = 2
 // maxTextLines bounds one text output under a cell; the pager and the
 // saved notebook have all of it.
 const maxTextLines = 15
-
-var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
 // renderCache keeps what is slow to draw, by cell id: highlighted source
 // and rendered outputs, redrawn only when what they show changes.
@@ -83,7 +83,7 @@ func (m *Model) View() string {
 	if want > m.top+m.height {
 		m.top = want - m.height
 	}
-	m.top = max(min(m.top, len(lines)-m.height), 0)
+	m.top = component.Clamp(m.top, 0, len(lines)-m.height)
 	view := lines[m.top:min(m.top+m.height, len(lines))]
 	for len(view) < m.height {
 		view = append(view, "")
@@ -150,7 +150,7 @@ func (m *Model) header(c *notebooks.Cell, w int, stale bool) string {
 		switch {
 		case running:
 			el := m.now().Sub(m.running.start)
-			frame := spinner[int(el/tickEvery)%len(spinner)]
+			frame := spinner.Frame(el)
 			label := "running"
 			if m.running.cancelled {
 				label = "cancelling"
@@ -356,7 +356,7 @@ func (m *Model) statementLines(stmt *kernel.Statement, w, rows int) []string {
 
 // chartHeight is how many lines a chart under its cell takes: it fits the
 // notebook's height with room for the cell's header.
-func (m *Model) chartHeight() int { return max(min(m.height-4, 24), 8) }
+func (m *Model) chartHeight() int { return component.Clamp(m.height-4, 8, 24) }
 
 // wrap breaks text into lines of at most w columns, at spaces where it
 // can, keeping every word.

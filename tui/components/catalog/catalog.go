@@ -470,7 +470,7 @@ func (m *Model) restoreCursor(at []string) {
 
 func (m *Model) clamp() {
 	n := len(m.rows())
-	m.cursor = max(min(m.cursor, n-1), 0)
+	m.cursor = component.Clamp(m.cursor, 0, n-1)
 	body := max(m.height-1, 1)
 	if m.cursor < m.top {
 		m.top = m.cursor
@@ -478,7 +478,7 @@ func (m *Model) clamp() {
 	if m.cursor >= m.top+body {
 		m.top = m.cursor - body + 1
 	}
-	m.top = max(min(m.top, n-body), 0)
+	m.top = component.Clamp(m.top, 0, n-body)
 }
 
 // View draws the title and the visible part of the tree.

@@ -11,16 +11,18 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/notebooks"
 	"github.com/floehq/floe/tui/component"
+	"github.com/floehq/floe/tui/spinner"
 )
 
 // Asker answers questions in plain words; *kernel.Session is one. It keeps
 // the conversation, so follow-ups have the earlier questions as context,
 // and passes the model's text to onToken as it streams in.
 type Asker interface {
-	Ask(ctx context.Context, question string, onToken func(string)) (*kernel.Answer, error)
+	Ask(ctx context.Context, question string, onToken func(string)) (*agent.Answer, error)
 }
 
 // InsertMsg asks the workbench to insert cells below the notebook's
@@ -39,7 +41,7 @@ type tokenMsg struct {
 // answerMsg carries a request's answer or error.
 type answerMsg struct {
 	req *request
-	ans *kernel.Answer
+	ans *agent.Answer
 	err error
 }
 
@@ -71,7 +73,7 @@ type entry struct {
 	question  string
 	start     time.Time
 	stream    strings.Builder
-	ans       *kernel.Answer
+	ans       *agent.Answer
 	err       error
 	cancelled bool // the user cancelled it
 	done      bool
@@ -148,7 +150,7 @@ func (m *Model) Cancel() bool {
 }
 
 // Last returns the latest answer, or nil.
-func (m *Model) Last() *kernel.Answer {
+func (m *Model) Last() *agent.Answer {
 	for i := len(m.entries) - 1; i >= 0; i-- {
 		if a := m.entries[i].ans; a != nil {
 			return a
@@ -223,10 +225,8 @@ func (r *request) next() tea.Msg {
 	}
 }
 
-const tickEvery = 100 * time.Millisecond
-
 func (m *Model) tick(r *request) tea.Cmd {
-	return tea.Tick(tickEvery, func(time.Time) tea.Msg { return tickMsg{r} })
+	return tea.Tick(spinner.Every, func(time.Time) tea.Msg { return tickMsg{r} })
 }
 
 // Update handles keys while the chat has the keyboard, and its requests'
@@ -308,7 +308,7 @@ func (m *Model) key(msg tea.KeyPressMsg) tea.Cmd {
 			if a == nil {
 				return nil
 			}
-			cells := a.Cells()
+			cells := kernel.AnswerCells(a)
 			return func() tea.Msg { return InsertMsg{Cells: cells} }
 		case msg.String() == "enter":
 			m.review = false

@@ -7,12 +7,12 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"github.com/floehq/floe/agent"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/tui/components/pager"
 	"github.com/floehq/floe/tui/highlight"
+	"github.com/floehq/floe/tui/spinner"
 )
-
-var spinner = []string{"⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"}
 
 // previewRows is how many rows of an answer's result the chat shows.
 const previewRows = 5
@@ -96,7 +96,7 @@ func (m *Model) entry(e *entry, w int) []string {
 		lines = append(lines, wrap(st.Error.Render("✗ "+oneLine(e.err.Error())), w)...)
 	default:
 		el := m.now().Sub(e.start)
-		spin := spinner[int(el/tickEvery)%len(spinner)]
+		spin := spinner.Frame(el)
 		if text := e.stream.String(); text != "" {
 			lines = append(lines, wrap(st.Muted.Render(strings.TrimRight(text, "\n")), w)...)
 		}
@@ -107,7 +107,7 @@ func (m *Model) entry(e *entry, w int) []string {
 
 // answer draws an answer: plan, SQL, first rows, explanation, provider
 // and usage, notes.
-func (m *Model) answer(a *kernel.Answer, w int) []string {
+func (m *Model) answer(a *agent.Answer, w int) []string {
 	st := m.common.Styles
 	var lines []string
 	if len(a.Plan) > 0 {
@@ -123,10 +123,10 @@ func (m *Model) answer(a *kernel.Answer, w int) []string {
 	switch {
 	case a.Writes:
 		lines = append(lines, wrap(st.Warn.Render("The query writes; it has not run. i inserts it as a cell for you to check and run."), w)...)
-	case a.Table != nil:
-		t := a.Table
+	case a.Result != nil:
+		t, truncated := kernel.AnswerTable(a)
 		n := pager.Rows(t.Total)
-		if a.Truncated {
+		if truncated {
 			n = "more than " + n
 		}
 		lines = append(lines, st.Heading.Render("Result")+st.Muted.Render(" · "+n))

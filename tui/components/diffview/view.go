@@ -46,11 +46,11 @@ func (m *Model) SetSize(width, height int) { m.width, m.height = width, height }
 
 // Scroll moves the diff by d lines.
 func (m *Model) Scroll(d int) {
-	m.top = max(min(m.top+d, len(m.diff)-m.diffRows()), 0)
+	m.top = component.Clamp(m.top+d, 0, len(m.diff)-m.diffRows())
 }
 
 // boxWidth is the width inside the box's border and padding.
-func (m *Model) boxWidth() int { return max(min(m.width-8, 100), 20) }
+func (m *Model) boxWidth() int { return component.Clamp(m.width-8, 20, 100) }
 
 // diffRows is how many diff lines fit.
 func (m *Model) diffRows() int { return max(m.height-12, 3) }

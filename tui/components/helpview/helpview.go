@@ -46,7 +46,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.top += m.height / 2
 		}
 	}
-	m.top = max(min(m.top, len(m.lines(m.innerWidth()))-m.innerHeight()), 0)
+	m.top = component.Clamp(m.top, 0, len(m.lines(m.innerWidth()))-m.innerHeight())
 	return nil
 }
 
@@ -160,7 +160,7 @@ func (m *Model) View() string {
 	st := m.common.Styles
 	lines := m.lines(m.innerWidth())
 	h := m.innerHeight() - 1
-	top := max(min(m.top, len(lines)-h), 0)
+	top := component.Clamp(m.top, 0, len(lines)-h)
 	end := min(top+h, len(lines))
 	body := lines[top:end]
 	title := st.HelpGroup.Render("Keys") + st.Muted.Render("  (esc closes")

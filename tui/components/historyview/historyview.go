@@ -152,7 +152,7 @@ func (m *Model) choose() tea.Cmd {
 }
 
 func (m *Model) move(d int) {
-	m.cursor = max(min(m.cursor+d, len(m.matches)-1), 0)
+	m.cursor = component.Clamp(m.cursor+d, 0, len(m.matches)-1)
 	rows := m.listRows()
 	if m.cursor < m.top {
 		m.top = m.cursor
@@ -216,7 +216,7 @@ func (m *Model) filter() tea.Cmd {
 }
 
 // innerWidth is the width inside the border and padding.
-func (m *Model) innerWidth() int { return max(min(m.width-6, 140), 10) }
+func (m *Model) innerWidth() int { return component.Clamp(m.width-6, 10, 140) }
 
 // innerHeight is the height inside the border.
 func (m *Model) innerHeight() int { return max(m.height-4, 6) }

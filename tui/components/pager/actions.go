@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/tui/clipboard"
 )
 
@@ -25,7 +26,7 @@ func (m *Model) Sort() tea.Cmd {
 // and says what it copied.
 func (m *Model) CopyValue() tea.Cmd {
 	if v, ok := m.value(); ok {
-		return clipboard.Copy(fmt.Sprintf("%s of row %d", m.t.Columns[m.col], m.row+1), Format(v))
+		return clipboard.Copy(fmt.Sprintf("%s of row %d", m.t.Columns[m.col], m.row+1), kernel.FormatValue(v))
 	}
 	return nil
 }
@@ -39,7 +40,7 @@ func (m *Model) CopyRow() tea.Cmd {
 	}
 	parts := make([]string, len(row))
 	for i, v := range row {
-		parts[i] = Format(v)
+		parts[i] = kernel.FormatValue(v)
 	}
 	cells := "cells"
 	if len(row) == 1 {

@@ -1,7 +1,6 @@
 package pager
 
 import (
-	"github.com/floehq/floe/internal/sqlvalue"
 	"math/big"
 	"strconv"
 	"strings"
@@ -38,7 +37,7 @@ func NewLayout(t *kernel.Table) *Layout {
 	for i, c := range t.Columns {
 		if i < len(t.Types) {
 			l.types[i] = strings.ToLower(t.Types[i])
-			l.Numeric[i] = sqlvalue.NumericType(t.Types[i])
+			l.Numeric[i] = t.Numeric(i)
 		}
 		l.Widths[i] = max(ansi.StringWidth(c), ansi.StringWidth(l.types[i]), 1)
 	}
@@ -205,15 +204,12 @@ func Cell(v any) string {
 	if v == nil {
 		return nullMark
 	}
-	s := Format(v)
+	s := kernel.FormatValue(v)
 	if strings.ContainsAny(s, "\n\r\t") {
 		s = strings.NewReplacer("\r\n", "␤", "\n", "␤", "\r", "␤", "\t", " ").Replace(s)
 	}
 	return s
 }
-
-// Format formats a value the way the kernel's tables and floe sql do.
-func Format(v any) string { return sqlvalue.Format(v) }
 
 // Quote formats a value for the footer, where NULL and the empty string
 // must read differently: NULL bare, text quoted.
@@ -224,7 +220,7 @@ func Quote(v any) string {
 	case string:
 		return strconv.Quote(x)
 	}
-	return Format(v)
+	return kernel.FormatValue(v)
 }
 
 func isNumberValue(v any) bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/floehq/floe/kernel"
+	"github.com/floehq/floe/tui/component"
 )
 
 // Exporter writes a whole held result to a file; *kernel.Session is one.
@@ -83,7 +84,7 @@ func (m *Model) Capturing() bool { return m.modal.kind != modalNone }
 func (m *Model) newInput(prompt, value string) tea.Cmd {
 	in := textinput.New()
 	in.Prompt = prompt
-	in.SetWidth(max(min(60, m.width-14), 10))
+	in.SetWidth(component.Clamp(m.width-14, 10, 60))
 	in.SetValue(value)
 	in.CursorEnd()
 	m.modal.input = in
@@ -134,7 +135,7 @@ func (m *Model) startEdit() tea.Cmd {
 	}
 	col := m.t.Columns[m.col]
 	m.modal = modal{kind: modalEdit, column: col, row: row, order: order}
-	text := Format(v)
+	text := kernel.FormatValue(v)
 	if v == nil {
 		text = "NULL"
 	}
@@ -292,7 +293,7 @@ func editReason(err error) string {
 // middle, or "" when none is open.
 func (m *Model) Dialog() string {
 	st := m.common.Styles
-	w := max(min(76, m.width-6), 20)
+	w := component.Clamp(m.width-6, 20, 76)
 	var title string
 	var lines []string
 	switch m.modal.kind {

@@ -187,10 +187,10 @@ func (m *Model) clamp() {
 		return
 	}
 	n := m.count()
-	m.row = max(min(m.row, n-1), 0)
-	m.col = max(min(m.col, len(m.t.Columns)-1), 0)
+	m.row = component.Clamp(m.row, 0, n-1)
+	m.col = component.Clamp(m.col, 0, len(m.t.Columns)-1)
 	rows := m.bodyRows()
-	m.top = max(min(m.top, n-rows), 0)
+	m.top = component.Clamp(m.top, 0, n-rows)
 	if m.row < m.top {
 		m.top = m.row
 	}

@@ -72,7 +72,7 @@ func compareValues(a, b any) int {
 			return 1
 		}
 	}
-	return strings.Compare(Format(a), Format(b))
+	return strings.Compare(kernel.FormatValue(a), kernel.FormatValue(b))
 }
 
 func number(v any) (float64, bool) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/tui/clipboard"
+	"github.com/floehq/floe/tui/component"
 )
 
 // viewer is the value viewer: the selected value whole, wrapped to the
@@ -43,7 +44,7 @@ func (m *Model) startView() tea.Cmd {
 		typ = strings.ToLower(m.t.Types[m.col])
 	}
 	text, pretty := ValueText(v)
-	title := fmt.Sprintf("%s · row %s · %s · %s", col, Count(int64(m.row+1)), typ, clipboard.Bytes(len(Format(v))))
+	title := fmt.Sprintf("%s · row %s · %s · %s", col, Count(int64(m.row+1)), typ, clipboard.Bytes(len(kernel.FormatValue(v))))
 	if pretty {
 		title += " · JSON, pretty-printed"
 	}
@@ -81,7 +82,7 @@ func ValueText(v any) (text string, pretty bool) {
 			}
 		}
 	}
-	return Format(v), false
+	return kernel.FormatValue(v), false
 }
 
 // jsonable turns the driver's nested values into what encoding/json
@@ -107,7 +108,7 @@ func jsonable(v any) any {
 	if m, ok := mapOfAny(v); ok {
 		return m
 	}
-	return Format(v)
+	return kernel.FormatValue(v)
 }
 
 // mapOfAny converts a map with keys of any type (DuckDB's MAP) to one
@@ -120,14 +121,14 @@ func mapOfAny(v any) (map[string]any, bool) {
 	}
 	out := make(map[string]any, len(x))
 	for k, e := range x {
-		out[Format(k)] = jsonable(e)
+		out[kernel.FormatValue(k)] = jsonable(e)
 	}
 	return out, true
 }
 
 // viewerSize is the box's text width and the lines it shows.
 func (m *Model) viewerSize() (w, h int) {
-	return max(min(m.width-8, 110), 20), max(m.height-10, 3)
+	return component.Clamp(m.width-8, 20, 110), max(m.height-10, 3)
 }
 
 // wrapView wraps the viewer's text to the box, when the width changed.
@@ -169,7 +170,7 @@ func (m *Model) viewerKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, km.Bottom):
 		v.top = len(v.lines)
 	}
-	v.top = max(min(v.top, len(v.lines)-h), 0)
+	v.top = component.Clamp(v.top, 0, len(v.lines)-h)
 	return nil
 }
 

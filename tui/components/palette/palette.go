@@ -195,7 +195,7 @@ func (m *Model) choose() tea.Cmd {
 }
 
 func (m *Model) move(d int) {
-	m.cursor = max(min(m.cursor+d, len(m.matches)-1), 0)
+	m.cursor = component.Clamp(m.cursor+d, 0, len(m.matches)-1)
 	m.scroll()
 }
 
@@ -207,7 +207,7 @@ func (m *Model) scroll() {
 	if m.cursor >= m.top+rows {
 		m.top = m.cursor - rows + 1
 	}
-	m.top = max(min(m.top, len(m.matches)-rows), 0)
+	m.top = component.Clamp(m.top, 0, len(m.matches)-rows)
 }
 
 // filter ranks the items against the filter: matches in the name first,
@@ -261,7 +261,7 @@ func (m *Model) filter() {
 }
 
 // innerWidth is the width inside the box's border and padding.
-func (m *Model) innerWidth() int { return max(min(100, m.width-6), 10) }
+func (m *Model) innerWidth() int { return component.Clamp(m.width-6, 10, 100) }
 
 // rows is how many items the box lists at once.
 func (m *Model) rows() int {
