@@ -30,11 +30,6 @@ import (
 // are uploaded before the commit that references them. The commit locks
 // live in that local directory too.
 
-// ErrObjectStore reports a maintenance operation that deletes files by
-// walking the warehouse's directory, which is not done on object storage
-// yet: expire_snapshots, remove_orphan_files and DROP TABLE ... PURGE.
-var ErrObjectStore = errors.New("not supported on an object-storage warehouse yet")
-
 // WithHome sets floe's home directory, where an object-storage warehouse
 // keeps its local state (cache, spool, locks, catalog); the default is
 // $FLOE_HOME, else ~/.floe.
