@@ -167,6 +167,25 @@ func (w *Warehouse) Root() string {
 	return FileURI(w.dir)
 }
 
+// StorageConfig returns the Iceberg FileIO properties a client of the
+// warehouse's catalog (floe serve) needs to read and write its tables'
+// files: for an object-storage warehouse s3.endpoint, s3.region,
+// client.region and s3.path-style-access, and with secrets the keys floe
+// signs with; nil for a local warehouse.
+func (w *Warehouse) StorageConfig(ctx context.Context, secrets bool) (iceberg.Properties, error) {
+	p, ok := w.fs.(interface {
+		IcebergProperties(context.Context, bool) (map[string]string, error)
+	})
+	if w.root == "" || !ok {
+		return nil, nil
+	}
+	props, err := p.IcebergProperties(ctx, secrets)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse %s: %w", w.root, err)
+	}
+	return props, nil
+}
+
 // ObjectStore reports whether the warehouse's files are on object storage.
 func (w *Warehouse) ObjectStore() bool { return w.root != "" }
 
