@@ -14,8 +14,8 @@
 // warehouse may also live in an S3 bucket (Open("s3://bucket/prefix"),
 // engine/vfs/s3fs): DuckDB then reads copies from a local read cache
 // (engine/filecache) and writes to a local spool floe uploads before the
-// commit (objectstore.go). It is
-// built on github.com/apache/iceberg-go and imports no other floe package
+// commit (objectstore.go); maintenance there lists, ages (LastModified)
+// and deletes objects through the same seam. It is built on github.com/apache/iceberg-go and imports no other floe package
 // but internal/sqltext, the leaf that writes SQL names and strings
 // (engine/restserver serves a warehouse over REST).
 package engine

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
-	"path"
 	"slices"
 	"strings"
 	"sync"
@@ -87,9 +86,6 @@ func (w *Warehouse) ExpireSnapshots(ctx context.Context, ns, name string, opts E
 	rep := ExpireReport{Table: "lake." + ns + "." + name}
 	fail := func(err error) (ExpireReport, error) {
 		return rep, fmt.Errorf("expire snapshots of %s: %w", rep.Table, err)
-	}
-	if w.root != "" {
-		return fail(fmt.Errorf("%w: its unreachable files would stay in the bucket", ErrObjectStore))
 	}
 	switch {
 	case opts.RetainLast < 0:
@@ -320,7 +316,7 @@ func (w *Warehouse) unreachedAfter(ctx context.Context, before, after *table.Tab
 	var doomed []doomedFile
 	kept := 0
 	for _, p := range candidates {
-		if others.has(p) || !within(p, w.dir) || w.reserved(p) {
+		if others.has(p) || !w.inside(p) || w.reserved(p) {
 			kept++
 			continue
 		}
@@ -395,13 +391,4 @@ func (w *Warehouse) removeFiles(ctx context.Context, files []doomedFile, limit i
 	wg.Wait()
 	slices.SortFunc(deleted, func(a, b doomedFile) int { return strings.Compare(a.path, b.path) })
 	return deleted, errors.Join(errs...)
-}
-
-// cleanLocal turns a location into the clean local path reach sets use.
-func cleanLocal(loc string) (string, bool) {
-	p, ok := LocalPath(loc)
-	if !ok {
-		return loc, false
-	}
-	return path.Clean(p), true
 }

@@ -30,11 +30,6 @@ import (
 // are uploaded before the commit that references them. The commit locks
 // live in that local directory too.
 
-// ErrObjectStore reports a maintenance operation that deletes files by
-// walking the warehouse's directory, which is not done on object storage
-// yet: expire_snapshots, remove_orphan_files and DROP TABLE ... PURGE.
-var ErrObjectStore = errors.New("not supported on an object-storage warehouse yet")
-
 // WithHome sets floe's home directory, where an object-storage warehouse
 // keeps its local state (cache, spool, locks, catalog); the default is
 // $FLOE_HOME, else ~/.floe.
@@ -155,6 +150,25 @@ func (w *Warehouse) Root() string {
 		return w.root
 	}
 	return FileURI(w.dir)
+}
+
+// StorageConfig returns the Iceberg FileIO properties a client of the
+// warehouse's catalog (floe serve) needs to read and write its tables'
+// files: for an object-storage warehouse s3.endpoint, s3.region,
+// client.region and s3.path-style-access, and with secrets the keys floe
+// signs with; nil for a local warehouse.
+func (w *Warehouse) StorageConfig(ctx context.Context, secrets bool) (iceberg.Properties, error) {
+	p, ok := w.fs.(interface {
+		IcebergProperties(context.Context, bool) (map[string]string, error)
+	})
+	if w.root == "" || !ok {
+		return nil, nil
+	}
+	props, err := p.IcebergProperties(ctx, secrets)
+	if err != nil {
+		return nil, fmt.Errorf("warehouse %s: %w", w.root, err)
+	}
+	return props, nil
 }
 
 // ObjectStore reports whether the warehouse's files are on object storage.

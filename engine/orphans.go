@@ -32,7 +32,8 @@ type OrphanOptions struct {
 
 // OrphanFile is a file no metadata reaches.
 type OrphanFile struct {
-	// Location is the file's location, a file:// URI.
+	// Location is the file's location, a file:// URI, or an s3:// URI on
+	// object storage.
 	Location string
 	// Size is its size in bytes.
 	Size int64
@@ -67,9 +68,6 @@ func (w *Warehouse) RemoveOrphanFiles(ctx context.Context, ns, name string, opts
 	fail := func(err error) (OrphanReport, error) {
 		return rep, fmt.Errorf("remove orphan files of %s: %w", rep.Table, err)
 	}
-	if w.root != "" {
-		return fail(ErrObjectStore)
-	}
 	switch {
 	case opts.MaxConcurrentDeletes < 0:
 		return fail(fmt.Errorf("max_concurrent_deletes must be positive, not %d", opts.MaxConcurrentDeletes))
@@ -100,18 +98,18 @@ func (w *Warehouse) RemoveOrphanFiles(ctx context.Context, ns, name string, opts
 	if !opts.DryRun && !t.Properties().GetBool("gc.enabled", true) {
 		return fail(ErrGCDisabled)
 	}
-	loc, ok := cleanLocal(t.Location())
+	loc, ok := cleanLocation(t.Location())
 	if !ok {
-		return fail(fmt.Errorf("its location %s is not on the local filesystem", t.Location()))
+		return fail(fmt.Errorf("its location %s is neither on the local filesystem nor in an S3 bucket", t.Location()))
 	}
 	root := loc
 	if opts.Location != "" {
-		root, ok = cleanLocal(opts.Location)
+		root, ok = cleanLocation(opts.Location)
 		if !ok || !within(root, loc) {
 			return fail(fmt.Errorf("location %s is not inside the table's location %s", opts.Location, loc))
 		}
 	}
-	if !opts.DryRun && (!within(root, w.dir) || root == w.dir) {
+	if !opts.DryRun && (!w.inside(root) || root == w.base()) {
 		return fail(fmt.Errorf("its location %s is outside this warehouse; floe deletes files only inside it (dry_run => true lists them)", root))
 	}
 
@@ -131,7 +129,7 @@ func (w *Warehouse) RemoveOrphanFiles(ctx context.Context, ns, name string, opts
 		if d.IsDir() {
 			return ctx.Err()
 		}
-		if q, ok := cleanLocal(p); ok {
+		if q, ok := cleanLocation(p); ok {
 			p = q
 		}
 		if reached.has(p) || others.has(p) || w.reserved(p) {
@@ -166,7 +164,11 @@ func (w *Warehouse) RemoveOrphanFiles(ctx context.Context, ns, name string, opts
 func orphanList(files []doomedFile) []OrphanFile {
 	out := make([]OrphanFile, len(files))
 	for i, f := range files {
-		out[i] = OrphanFile{FileURI(path.Clean(f.path)), f.size}
+		loc := f.path
+		if !strings.HasPrefix(loc, "s3://") {
+			loc = FileURI(path.Clean(loc))
+		}
+		out[i] = OrphanFile{loc, f.size}
 	}
 	return out
 }

@@ -71,9 +71,6 @@ func (r PurgeReport) Message() string {
 // says which: PURGE cannot prove that table does not share the files.
 func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bool) (PurgeReport, error) {
 	rep := PurgeReport{Table: "lake." + ns + "." + name}
-	if w.root != "" {
-		return rep, fmt.Errorf("purge %s: %w (DROP TABLE without PURGE drops it and keeps its files)", rep.Table, ErrObjectStore)
-	}
 	if w.Remote() {
 		return w.remotePurge(ctx, ns, name, ifExists)
 	}
@@ -88,9 +85,8 @@ func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bo
 		return rep, fmt.Errorf("purge %s: %w", rep.Table, err)
 	}
 
-	loc, local := LocalPath(location)
-	loc = path.Clean(loc)
-	inside := local && loc != w.dir && within(loc, w.dir)
+	loc, local := cleanLocation(location)
+	inside := local && loc != w.base() && w.inside(loc)
 	var others []*table.Table
 	if inside {
 		entries, err := w.catalogEntries(ctx)
@@ -106,9 +102,8 @@ func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bo
 				return fail(fmt.Errorf("cannot tell whether %s shares its files (drop it first, or DROP TABLE without PURGE): %w", e.ident(), err))
 			}
 			others = append(others, ot.tbl)
-			oloc, _ := LocalPath(ot.Location())
-			ometa, _ := LocalPath(ot.MetadataLocation())
-			oloc, ometa = path.Clean(oloc), path.Clean(ometa)
+			oloc, _ := cleanLocation(ot.Location())
+			ometa, _ := cleanLocation(ot.MetadataLocation())
 			if within(loc, oloc) || within(oloc, loc) || within(ometa, loc) {
 				rep.SharedWith = append(rep.SharedWith, e.ident())
 			}
@@ -152,7 +147,7 @@ func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bo
 		})
 		for p := range own.files {
 			switch {
-			case !within(p, w.dir) || w.reserved(p):
+			case !w.inside(p) || w.reserved(p):
 			case keep.has(p):
 				rep.Kept++
 			default:
@@ -199,22 +194,50 @@ func (w *Warehouse) dropTarget(ctx context.Context, ns, name string) (*Table, st
 	if lerr != nil {
 		return nil, "", err
 	}
+	if rest, ok := strings.CutPrefix(loc, "s3://"); ok {
+		return nil, "s3://" + path.Dir(path.Dir(rest)), nil
+	}
 	return nil, strings.TrimSuffix(path.Dir(path.Dir(loc)), "/"), nil
 }
 
+// base is where the warehouse's tables live: its s3:// URI on object
+// storage, else its directory.
+func (w *Warehouse) base() string {
+	if w.root != "" {
+		return w.root
+	}
+	return w.dir
+}
+
+// inside reports whether a clean location (cleanLocation) lies in the
+// warehouse: the only files maintenance deletes.
+func (w *Warehouse) inside(p string) bool { return within(p, w.base()) }
+
 // reserved reports the warehouse's own files, which no table owns.
 func (w *Warehouse) reserved(p string) bool {
-	rel, err := filepath.Rel(w.dir, p)
-	if err != nil {
-		return true
+	var first string
+	if w.root != "" {
+		rel, ok := strings.CutPrefix(p, w.root+"/")
+		if !ok {
+			return p == w.root
+		}
+		first = strings.Split(rel, "/")[0]
+	} else {
+		rel, err := filepath.Rel(w.dir, p)
+		if err != nil {
+			return true
+		}
+		first = strings.Split(rel, string(filepath.Separator))[0]
 	}
-	first := strings.Split(rel, string(filepath.Separator))[0]
 	return strings.HasPrefix(first, CatalogFile) || first == objcat.Dir || first == ".locks" || first == "."
 }
 
 // removeEmptyTree removes the empty directories under dir, dir included,
-// deepest first.
+// deepest first. Object storage has none.
 func (w *Warehouse) removeEmptyTree(dir string) {
+	if w.root != "" {
+		return
+	}
 	var dirs []string
 	w.fs.Walk(dir, func(p string, d fs.DirEntry, err error) error {
 		if err == nil && d.IsDir() {

@@ -11,8 +11,8 @@ import (
 	"github.com/apache/iceberg-go/table"
 )
 
-// reachSet collects the files table metadata reaches, by local path (a
-// location that is not local keeps its spelling), with what each is and
+// reachSet collects the files table metadata reaches, by clean location
+// (cleanLocation: a local path, or an object's s3:// URI), with what each is and
 // its size where the metadata says. Manifests are read once however many
 // tables or snapshots share them.
 type reachSet struct {
@@ -64,9 +64,7 @@ func (r *reachSet) add(loc string, kind fileKind, size int64) {
 	if loc == "" {
 		return
 	}
-	if p, ok := LocalPath(loc); ok {
-		loc = path.Clean(p)
-	}
+	loc, _ = cleanLocation(loc)
 	r.files[loc] = true
 	if old, seen := r.info[loc]; !seen || old.kind == kindOther || old.size == 0 && size > 0 {
 		r.info[loc] = fileInfo{kind, size}
@@ -145,6 +143,21 @@ func (r *reachSet) addManifests(fs icebergio.IO, mfs []iceberg.ManifestFile) err
 		}
 	}
 	return nil
+}
+
+// cleanLocation turns a location into the clean form reach sets and
+// maintenance compare: a local path for a local file, the s3:// URI for an
+// object (s3a:// spelled s3://, no trailing slash). ok is false for any
+// other location, which keeps its spelling.
+func cleanLocation(loc string) (string, bool) {
+	if p, ok := LocalPath(loc); ok {
+		return path.Clean(p), true
+	}
+	scheme, rest, ok := strings.Cut(loc, "://")
+	if ok && rest != "" && (strings.EqualFold(scheme, "s3") || strings.EqualFold(scheme, "s3a")) {
+		return "s3://" + path.Clean(rest), true
+	}
+	return loc, false
 }
 
 // within reports whether path p is dir or lies under it.

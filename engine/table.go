@@ -172,6 +172,12 @@ func (w *Warehouse) NewTableDir(ns, name string) string {
 	return loc
 }
 
+// NewTableLocation is NewTableDir as a location URI: file:// for a local
+// warehouse, s3:// on object storage.
+func (w *Warehouse) NewTableLocation(ns, name string) string {
+	return tableLocation(w.NewTableDir(ns, name))
+}
+
 // UndoCreate removes a table that CreateTable made, when a later step of
 // the same statement failed (defining it for DuckDB, writing a CREATE
 // TABLE AS query's rows): its catalog entry and the directory CreateTable

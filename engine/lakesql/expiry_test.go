@@ -55,6 +55,8 @@ func (f *lakeFixture) reachable(ns, name string) map[string]bool {
 	add := func(loc string) {
 		if p, ok := engine.LocalPath(loc); ok {
 			out[filepath.Clean(p)] = true
+		} else if strings.HasPrefix(loc, "s3://") {
+			out[loc] = true
 		}
 	}
 	add(tbl.MetadataLocation())

@@ -6,11 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/floehq/floe/engine"
@@ -267,24 +270,140 @@ func TestS3UploadFails(t *testing.T) {
 	})
 }
 
-// TestS3Unsupported: the maintenance that deletes files is refused on
-// object storage with an error saying so, and changes nothing.
-func TestS3Unsupported(t *testing.T) {
+// bucketObjects lists the objects under the s3:// URI prefix of srv's
+// bucket, as URIs, sorted, read from the directory the server serves.
+func bucketObjects(t *testing.T, srv *s3test.Server, prefix string) []string {
+	t.Helper()
+	dir := filepath.Join(srv.Dir, srv.Bucket, filepath.FromSlash(strings.TrimPrefix(prefix, "s3://"+srv.Bucket+"/")))
+	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	var out []string
+	for _, p := range dirFiles(t, dir) {
+		rel, err := filepath.Rel(filepath.Join(srv.Dir, srv.Bucket), p)
+		if err != nil || strings.Contains(rel, ".sgwtmp") {
+			continue
+		}
+		out = append(out, "s3://"+srv.Bucket+"/"+filepath.ToSlash(rel))
+	}
+	return out
+}
+
+// TestS3Maintenance: the maintenance that deletes files works on an S3
+// warehouse through its object storage: expire_snapshots deletes the
+// objects only the expired snapshots reached, remove_orphan_files lists the
+// table's prefix and takes the unreached objects older than the margin
+// (ages from the objects' LastModified), DROP TABLE ... PURGE deletes a
+// table's objects but none a registered copy still reads. Every call leaves
+// each reached object in place and the tables reading as before.
+func TestS3Maintenance(t *testing.T) {
+	srv := s3Server(t)
 	f := openS3Lake(t, t.TempDir())
-	f.exec(`CREATE SCHEMA lake.x; CREATE TABLE lake.x.t (id INTEGER); INSERT INTO lake.x.t VALUES (1); INSERT INTO lake.x.t VALUES (2)`)
-	for _, q := range []string{
-		`CALL expire_snapshots('x.t', retain_last => 1)`,
-		`CALL remove_orphan_files('x.t')`,
-		`DROP TABLE lake.x.t PURGE`,
-	} {
-		err := f.fails(q)
-		if !errors.Is(err, engine.ErrObjectStore) {
-			t.Errorf("%s: %v, want engine.ErrObjectStore", q, err)
+	f.exec(`CREATE SCHEMA lake.m; CREATE TABLE lake.m.t (id INTEGER);
+		INSERT INTO lake.m.t VALUES (1); INSERT INTO lake.m.t VALUES (2); INSERT INTO lake.m.t VALUES (3);
+		CALL rewrite_data_files('m.t')`)
+	loc := f.table("m", "t").Location()
+	if !strings.HasPrefix(loc, "s3://") {
+		t.Fatalf("lake.m.t is at %s, not in the bucket", loc)
+	}
+	rows := f.strings(`SELECT * FROM lake.m.t ORDER BY id`)
+	// intact: every object the table reaches is there, and it reads as before.
+	intact := func(step string) {
+		t.Helper()
+		objs := bucketObjects(t, srv, loc)
+		for p := range f.reachable("m", "t") {
+			if !slices.Contains(objs, p) {
+				t.Errorf("%s: reached object %s is gone", step, p)
+			}
+		}
+		diffRows(t, step, rows, f.strings(`SELECT * FROM lake.m.t ORDER BY id`))
+	}
+	gone := func(before, after []string) []string {
+		var out []string
+		for _, p := range before {
+			if !slices.Contains(after, p) {
+				out = append(out, p)
+			}
+		}
+		return out
+	}
+
+	// expire_snapshots: the three appends' data files, manifests and
+	// manifest lists go; the compaction's stay.
+	before := bucketObjects(t, srv, loc)
+	res := f.expire(`CALL expire_snapshots('m.t', older_than => now()::TIMESTAMP + INTERVAL 1 MINUTE, retain_last => 1)`)
+	if res.Expired != 3 || res.Data != 3 || res.ManifestLists != 3 {
+		t.Errorf("expire_snapshots: %+v, want the 3 appends' snapshots, data files and manifest lists", res)
+	}
+	deleted := gone(before, bucketObjects(t, srv, loc))
+	var deletedData int
+	for _, p := range deleted {
+		if strings.HasSuffix(p, ".parquet") && strings.Contains(p, "/data/") {
+			deletedData++
 		}
 	}
-	if got := f.one(`SELECT count(*) FROM lake.x.t`); got != "2" {
-		t.Errorf("after the refused calls the table has %s rows, want 2", got)
+	if deletedData != 3 || len(deleted) != int(res.Data+res.Manifests+res.ManifestLists) {
+		t.Errorf("expire_snapshots deleted the objects %v, want the counts %+v", deleted, res)
 	}
+	intact("after expire_snapshots")
+
+	// remove_orphan_files: an object a killed write left, young, then old.
+	orphan := loc + "/data/killed-insert.parquet"
+	if err := vfsPut(srv, orphan); err != nil {
+		t.Fatal(err)
+	}
+	call := func(q string) []string {
+		var out []string
+		for _, r := range f.strings(q) {
+			out = append(out, r[0])
+		}
+		return out
+	}
+	if got := call(`CALL remove_orphan_files('m.t')`); len(got) != 0 {
+		t.Errorf("remove_orphan_files took young objects %v", got)
+	}
+	laterBy(t, 4*24*time.Hour)
+	if got := call(`CALL remove_orphan_files('m.t', dry_run => true)`); !slices.Equal(got, []string{orphan}) {
+		t.Errorf("remove_orphan_files dry run: %v, want [%s]", got, orphan)
+	}
+	if !slices.Contains(bucketObjects(t, srv, loc), orphan) {
+		t.Errorf("the dry run deleted %s", orphan)
+	}
+	before = bucketObjects(t, srv, loc)
+	if got := call(`CALL remove_orphan_files('m.t', location => '` + loc + `/data')`); !slices.Equal(got, []string{orphan}) {
+		t.Errorf("remove_orphan_files: %v, want [%s]", got, orphan)
+	}
+	if d := gone(before, bucketObjects(t, srv, loc)); !slices.Equal(d, []string{orphan}) {
+		t.Errorf("remove_orphan_files deleted %v, want [%s]", d, orphan)
+	}
+	intact("after remove_orphan_files")
+	wantErr(t, f.fails(`CALL remove_orphan_files('m.t', location => 's3://`+srv.Bucket+`/elsewhere')`), nil, "not inside the table's location")
+
+	// DROP TABLE ... PURGE: a table with a registered copy loses only its
+	// entry; the copy's purge then takes every object.
+	f.exec(`CREATE TABLE lake.m.p (id INTEGER); INSERT INTO lake.m.p VALUES (7); INSERT INTO lake.m.p VALUES (8)`)
+	ploc := f.table("m", "p").Location()
+	f.exec(`CALL register_table('m.r', '` + f.table("m", "p").MetadataLocation() + `')`)
+	pobjs := bucketObjects(t, srv, ploc)
+	if msg := f.strings(`DROP TABLE lake.m.p PURGE`)[0][3]; !strings.Contains(msg, "shared with lake.m.r") {
+		t.Errorf("DROP TABLE lake.m.p PURGE: %q, want it shared with lake.m.r", msg)
+	}
+	if d := gone(pobjs, bucketObjects(t, srv, ploc)); len(d) != 0 {
+		t.Errorf("purging lake.m.p deleted %v, which lake.m.r reads", d)
+	}
+	diffRows(t, "lake.m.r", [][]string{{"7"}, {"8"}}, f.strings(`SELECT * FROM lake.m.r ORDER BY id`))
+	r := f.strings(`DROP TABLE lake.m.r PURGE`)
+	if left := bucketObjects(t, srv, ploc); len(left) != 0 || r[0][1] != fmt.Sprint(len(pobjs)) {
+		t.Errorf("DROP TABLE lake.m.r PURGE: %v; left %v of %d objects", r, left, len(pobjs))
+	}
+	intact("after the purges")
+}
+
+// vfsPut puts a small object at an s3:// URI of srv's bucket.
+func vfsPut(srv *s3test.Server, uri string) error {
+	key := strings.TrimPrefix(uri, "s3://"+srv.Bucket+"/")
+	_, err := srv.Client().PutObject(context.Background(), &s3.PutObjectInput{Bucket: &srv.Bucket, Key: &key, Body: strings.NewReader("PAR1 half")})
+	return err
 }
 
 // TestS3FailedCTAS: a CREATE TABLE AS whose query fails leaves no table and

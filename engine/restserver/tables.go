@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 
 	"github.com/apache/iceberg-go"
@@ -123,7 +122,7 @@ func (s *Server) createTable(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := body.Location
 	if loc == "" {
-		loc = (&url.URL{Scheme: "file", Path: s.wh.NewTableDir(ns, body.Name)}).String()
+		loc = s.wh.NewTableLocation(ns, body.Name)
 	}
 	var spec *iceberg.PartitionSpec
 	if body.PartitionSpec != nil {

@@ -51,6 +51,8 @@ func (g *globals) openKernel(ctx context.Context, opts kernel.Options) (*kernel.
 
 // openWarehouse opens the chosen warehouse. The default warehouse is
 // created with the sample datasets on first use.
+//
+// Name the warehouse to the user with warehouseName.
 func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) {
 	if spec := g.catalogSpec(); spec != "" {
 		return g.openRemoteWarehouse(ctx, spec)
@@ -87,4 +89,14 @@ func seed(ctx context.Context, wh *engine.Warehouse, marker string) error {
 		return err
 	}
 	return os.WriteFile(marker, []byte("samples installed\n"), 0o644)
+}
+
+// warehouseName is how floe names a warehouse to the user: its s3:// URI
+// on object storage (not the local directory of its cache and spool),
+// else its directory.
+func warehouseName(wh *engine.Warehouse) string {
+	if wh.ObjectStore() {
+		return wh.Root()
+	}
+	return wh.Dir()
 }

@@ -78,7 +78,7 @@ func (g *globals) runTUI(ctx context.Context, path string) error {
 		Catalog:   tui.SessionCatalog(sess, "."),
 		Notebook:  nb,
 		Path:      path,
-		Warehouse: wh.Dir(),
+		Warehouse: warehouseName(wh),
 		History:   historyFile(),
 		Vim:       vim,
 		Notice:    notice,

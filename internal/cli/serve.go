@@ -43,6 +43,7 @@ func writeTokenOnly(tokens map[string]restserver.Access, h http.Handler) http.Ha
 
 func newServeCmd(g *globals) *cobra.Command {
 	var addr, tokenFile, tlsCert, tlsKey, prefix string
+	var vendCredentials bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the warehouse over the Iceberg REST catalog protocol",
@@ -60,11 +61,16 @@ the file, one per line:
 
 Clients may also exchange a token for itself at /v1/oauth/tokens (OAuth2
 client credentials, the token as the client secret). SIGINT or SIGTERM
-stops the server after the requests in flight finish.`,
+stops the server after the requests in flight finish.
+
+On a warehouse in an S3 bucket, each loaded table comes with the storage
+configuration a client needs to read its files (s3.endpoint, s3.region,
+client.region, s3.path-style-access); clients bring their own keys unless
+--vend-credentials hands them floe's.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.serve(cmd.Context(), serveOptions{addr: addr, tokenFile: tokenFile,
-				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix})
+				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix, vendCredentials: vendCredentials})
 		},
 	}
 	f := cmd.Flags()
@@ -73,11 +79,13 @@ stops the server after the requests in flight finish.`,
 	f.StringVar(&tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key, serve HTTPS")
 	f.StringVar(&tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringVar(&prefix, "prefix", "", "path prefix clients are told to use (/v1/PREFIX/...)")
+	f.BoolVar(&vendCredentials, "vend-credentials", false, "hand clients the S3 keys floe uses along with each table (only for clients you trust with them)")
 	return cmd
 }
 
 type serveOptions struct {
 	addr, tokenFile, tlsCert, tlsKey, prefix string
+	vendCredentials                          bool
 }
 
 // serve runs the REST catalog until ctx ends, then shuts down gracefully.
@@ -111,6 +119,13 @@ func (g *globals) serve(ctx context.Context, o serveOptions) error {
 		return err
 	}
 	defer wh.Close()
+	storage, err := wh.StorageConfig(ctx, o.vendCredentials)
+	if err != nil {
+		return fmt.Errorf("floe serve: %w", err)
+	}
+	if o.vendCredentials && !wh.ObjectStore() {
+		return fmt.Errorf("floe serve: --vend-credentials: the warehouse %s is local; there are no storage keys to hand out", wh.Dir())
+	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		return fmt.Errorf("floe serve: %w", err)
@@ -127,7 +142,8 @@ func (g *globals) serve(ctx context.Context, o serveOptions) error {
 	}
 	defer sess.Close()
 	mux := http.NewServeMux()
-	mux.Handle("/", restserver.New(wh, restserver.Options{Prefix: o.prefix, Tokens: tokens}))
+	mux.Handle("/", restserver.New(wh, restserver.Options{Prefix: o.prefix, Tokens: tokens,
+		StorageConfig: storage, VendSecrets: o.vendCredentials}))
 	mux.Handle(ingest.HTTPPath, writeTokenOnly(tokens, ingest.Handler(sess, ingest.Options{Log: g.stderr})))
 	srv := &http.Server{
 		Handler:           mux,
@@ -137,8 +153,11 @@ func (g *globals) serve(ctx context.Context, o serveOptions) error {
 	if tokens == nil {
 		auth = "no token file: loopback only, requests need no token"
 	}
+	if o.vendCredentials {
+		auth += "; clients get floe's S3 keys (--vend-credentials)"
+	}
 	fmt.Fprintf(g.stderr, "floe serve: warehouse %s as an Iceberg REST catalog at %s://%s (%s)\n",
-		wh.Dir(), scheme, ln.Addr(), auth)
+		warehouseName(wh), scheme, ln.Addr(), auth)
 
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()

@@ -21,6 +21,7 @@ import (
 	"os"
 	"path"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -83,6 +84,10 @@ type Options struct {
 type FS struct {
 	client    *s3.Client
 	endpoint  string // for errors: the server's URL or "AWS S3 (region)"
+	server    string // the configured endpoint URL; "" for AWS's own
+	region    string
+	pathStyle bool
+	creds     aws.CredentialsProvider
 	threshold int64
 	partSize  int64
 	spool     string
@@ -139,7 +144,8 @@ func New(ctx context.Context, o Options) (*FS, error) {
 		so.RequestChecksumCalculation = aws.RequestChecksumCalculationWhenRequired
 		so.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	})
-	f := &FS{client: client, endpoint: endpoint, threshold: o.MultipartThreshold, partSize: o.PartSize, spool: o.SpoolDir}
+	f := &FS{client: client, endpoint: endpoint, server: endpoint, region: cfg.Region, pathStyle: endpoint != "" && !o.VirtualHosted,
+		creds: cfg.Credentials, threshold: o.MultipartThreshold, partSize: o.PartSize, spool: o.SpoolDir}
 	if f.endpoint == "" {
 		f.endpoint = "AWS S3 (" + cfg.Region + ")"
 	}
@@ -157,6 +163,33 @@ func New(ctx context.Context, o Options) (*FS, error) {
 
 // Endpoint returns the server the FS talks to, as errors name it.
 func (f *FS) Endpoint() string { return f.endpoint }
+
+// IcebergProperties returns the Iceberg FileIO properties another engine
+// needs to reach the same storage: s3.endpoint (when a server is
+// configured), s3.region and client.region, s3.path-style-access. With
+// secrets it adds the keys this FS signs with (s3.access-key-id,
+// s3.secret-access-key, and s3.session-token when there is one).
+func (f *FS) IcebergProperties(ctx context.Context, secrets bool) (map[string]string, error) {
+	out := map[string]string{"s3.region": f.region, "client.region": f.region,
+		"s3.path-style-access": strconv.FormatBool(f.pathStyle)}
+	if f.server != "" {
+		out["s3.endpoint"] = f.server
+	}
+	if secrets {
+		if f.creds == nil {
+			return nil, errors.New("s3: no credentials are configured")
+		}
+		c, err := f.creds.Retrieve(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("s3: credentials: %w", err)
+		}
+		out["s3.access-key-id"], out["s3.secret-access-key"] = c.AccessKeyID, c.SecretAccessKey
+		if c.SessionToken != "" {
+			out["s3.session-token"] = c.SessionToken
+		}
+	}
+	return out, nil
+}
 
 // Client returns the underlying S3 client.
 func (f *FS) Client() *s3.Client { return f.client }
