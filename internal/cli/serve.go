@@ -19,6 +19,8 @@ import (
 
 func newServeCmd(g *globals) *cobra.Command {
 	var addr, tokenFile, tlsCert, tlsKey, prefix string
+	var maintain bool
+	var maintainEvery time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the warehouse over the Iceberg REST catalog protocol",
@@ -36,11 +38,14 @@ the file, one per line:
 
 Clients may also exchange a token for itself at /v1/oauth/tokens (OAuth2
 client credentials, the token as the client secret). SIGINT or SIGTERM
-stops the server after the requests in flight finish.`,
+stops the server after the requests in flight finish.
+
+With --maintain, floe serve also runs floe maintain --watch in the background
+(every --maintain-interval), reporting on stderr.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.serve(cmd.Context(), serveOptions{addr: addr, tokenFile: tokenFile,
-				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix})
+				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix, maintain: maintain, maintainEvery: maintainEvery})
 		},
 	}
 	f := cmd.Flags()
@@ -49,17 +54,24 @@ stops the server after the requests in flight finish.`,
 	f.StringVar(&tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key, serve HTTPS")
 	f.StringVar(&tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringVar(&prefix, "prefix", "", "path prefix clients are told to use (/v1/PREFIX/...)")
+	f.BoolVar(&maintain, "maintain", false, "run table maintenance in the background (floe maintain --watch)")
+	f.DurationVar(&maintainEvery, "maintain-interval", 10*time.Minute, "time between maintenance runs with --maintain")
 	return cmd
 }
 
 type serveOptions struct {
 	addr, tokenFile, tlsCert, tlsKey, prefix string
+	maintain                                 bool
+	maintainEvery                            time.Duration
 }
 
 // serve runs the REST catalog until ctx ends, then shuts down gracefully.
 func (g *globals) serve(ctx context.Context, o serveOptions) error {
 	if g.catalogSpec() != "" {
 		return errors.New("floe serve serves a local warehouse; it cannot serve a remote catalog (drop --catalog / FLOE_CATALOG)")
+	}
+	if o.maintain && o.maintainEvery <= 0 {
+		return fmt.Errorf("floe serve: --maintain-interval must be positive, not %s", o.maintainEvery)
 	}
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return errors.New("floe serve: --tls-cert and --tls-key go together; give both or neither")
@@ -109,6 +121,17 @@ func (g *globals) serve(ctx context.Context, o serveOptions) error {
 
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	if o.maintain {
+		mctx, stopMaintenance := context.WithCancel(ctx)
+		maintained := make(chan struct{})
+		go func() {
+			defer close(maintained)
+			g.maintainLoop(mctx, "", o.maintainEvery, g.stderr)
+		}()
+		// The loop finishes its job in flight before serve returns.
+		defer func() { stopMaintenance(); <-maintained }()
+		fmt.Fprintf(g.stderr, "floe serve: maintaining every table every %s\n", o.maintainEvery)
+	}
 	select {
 	case err := <-done:
 		return fmt.Errorf("floe serve: %w", err)
