@@ -3,7 +3,9 @@
 // partition and column-statistics pruning), atomic commits of data files
 // written by DuckDB, and table maintenance (snapshot expiry, orphan-file
 // removal, manifest rewrites), which never deletes a file another catalog
-// entry reaches and measures ages from Now (FLOE_NOW). A warehouse may also
+// entry reaches and measures ages from Now (FLOE_NOW). Maintenance
+// policies (policy.go) are properties of a table, its namespace or the
+// warehouse, resolved nearest first. A warehouse may also
 // take its catalog from a remote Iceberg REST catalog (OpenRemote), whose
 // tables' files it reads and writes locally. Every file it and iceberg-go
 // open, create, list or remove goes through the warehouse's filesystem
