@@ -61,6 +61,13 @@ type JobRun struct {
 // appended to lake.floe_system.maintenance_jobs and returned. One table's
 // failure does not stop the others; the error joins them all.
 func (s *Session) Maintain(ctx context.Context, scope string) ([]JobRun, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maintain(ctx, scope)
+}
+
+// maintain is Maintain for a caller holding s.mu.
+func (s *Session) maintain(ctx context.Context, scope string) ([]JobRun, error) {
 	tables, err := s.maintenanceScope(ctx, scope)
 	if err != nil {
 		return nil, err
@@ -181,7 +188,7 @@ func (s *Session) runJob(ctx context.Context, ns, name, job string, pol engine.P
 				o.Strategy, o.SortOrder = "sort", order
 			}
 		}
-		res, err := s.RewriteDataFiles(ctx, ns, name, o)
+		res, err := s.rewriteLocked(ctx, ns, name, o)
 		if err != nil {
 			return false, err
 		}
@@ -239,7 +246,7 @@ func (s *Session) recordJobs(ctx context.Context, runs []JobRun) error {
 	if len(runs) == 0 {
 		return nil
 	}
-	if err := s.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS lake."+SystemNamespace+"; CREATE TABLE IF NOT EXISTS "+jobsIdent+" ("+jobsColumns+")"); err != nil {
+	if err := s.execLocked(ctx, "CREATE SCHEMA IF NOT EXISTS lake."+SystemNamespace+"; CREATE TABLE IF NOT EXISTS "+jobsIdent+" ("+jobsColumns+")"); err != nil {
 		return fmt.Errorf("record maintenance jobs: %w", err)
 	}
 	var vals []string
@@ -248,7 +255,7 @@ func (s *Session) recordJobs(ctx context.Context, runs []JobRun) error {
 			engine.QuoteString(r.Table), engine.QuoteString(r.Job), engine.QuoteString(r.Status),
 			tsLiteral(r.Started), tsLiteral(r.Finished), r.FilesIn, r.FilesOut, r.BytesIn, r.BytesOut, engine.QuoteString(r.Message)))
 	}
-	if err := s.Exec(ctx, "INSERT INTO "+jobsIdent+" VALUES "+strings.Join(vals, ", ")); err != nil {
+	if err := s.execLocked(ctx, "INSERT INTO "+jobsIdent+" VALUES "+strings.Join(vals, ", ")); err != nil {
 		return fmt.Errorf("record maintenance jobs in %s: %w", jobsIdent, err)
 	}
 	return nil
@@ -265,7 +272,7 @@ func (s *Session) lastJobRuns(ctx context.Context) (map[[2]string]JobRun, error)
 	if _, err := s.wh.MetadataLocation(ctx, SystemNamespace, JobsTable); errors.Is(err, engine.ErrNoSuchTable) || errors.Is(err, engine.ErrNoSuchNamespace) {
 		return out, nil
 	}
-	rows, err := s.Query(ctx, `SELECT table_name, job_type, status, started_at, finished_at, files_in, files_out, bytes_in, bytes_out, message
+	rows, err := s.queryLocked(ctx, `SELECT table_name, job_type, status, started_at, finished_at, files_in, files_out, bytes_in, bytes_out, message
 		FROM `+jobsIdent+` QUALIFY row_number() OVER (PARTITION BY table_name, job_type ORDER BY finished_at DESC, started_at DESC) = 1`)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", jobsIdent, err)
@@ -300,6 +307,8 @@ type JobStatus struct {
 // Disabled when its policy is off, else its last run's status, or
 // Not_Yet_Run.
 func (s *Session) MaintenanceStatus(ctx context.Context, ns, name string) ([]JobStatus, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	pol, err := s.wh.Policy(ctx, ns, name)
 	if err != nil {
 		return nil, err
@@ -355,7 +364,7 @@ func runMaintenance(ctx context.Context, s *Session, args ProcArgs) (*Rows, erro
 	if len(args.Positional) > 0 {
 		scope = fmt.Sprint(args.Positional[0])
 	}
-	runs, err := s.Maintain(ctx, scope)
+	runs, err := s.maintain(ctx, scope) // CALL holds s.mu
 	if err != nil {
 		return nil, fmt.Errorf("run_maintenance: %w", err)
 	}
@@ -365,4 +374,37 @@ func runMaintenance(ctx context.Context, s *Session, args ProcArgs) (*Rows, erro
 	}
 	return NewRows([]string{"table_name", "job_type", "status", "files_in", "files_out", "bytes_in", "bytes_out", "message"},
 		[]string{"VARCHAR", "VARCHAR", "VARCHAR", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "VARCHAR"}, data), nil
+}
+
+// queryLocked is Query for a caller holding s.mu.
+func (s *Session) queryLocked(ctx context.Context, script string) (*Rows, error) {
+	stmts := Split(script)
+	var last *Rows
+	for i, st := range stmts {
+		rows, err := s.runLocked(ctx, st)
+		if err != nil {
+			return nil, &StatementError{Statement: st.Text, Line: st.Line, Err: err}
+		}
+		if i == len(stmts)-1 {
+			last = rows
+			break
+		}
+		if _, err := rows.All(); err != nil {
+			return nil, &StatementError{Statement: st.Text, Line: st.Line, Err: err}
+		}
+	}
+	if last == nil {
+		return nil, errors.New("no SQL statement to run")
+	}
+	return last, nil
+}
+
+// execLocked is Exec for a caller holding s.mu.
+func (s *Session) execLocked(ctx context.Context, script string) error {
+	rows, err := s.queryLocked(ctx, script)
+	if err != nil {
+		return err
+	}
+	_, err = rows.All()
+	return err
 }

@@ -247,7 +247,7 @@ func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, er
 	if err != nil {
 		return nil, fmt.Errorf("rewrite_data_files lake.%s.%s: %w", ns, name, err)
 	}
-	res, err := s.RewriteDataFiles(ctx, ns, name, o)
+	res, err := s.rewriteLocked(ctx, ns, name, o) // CALL holds s.mu
 	if err != nil {
 		return nil, err
 	}
@@ -272,6 +272,13 @@ var errStale = errors.New("the files being compacted changed meanwhile")
 // compaction is planned again, at most compactionAttempts times, and then
 // dropped, its files counted in Failed and deleted.
 func (s *Session) RewriteDataFiles(ctx context.Context, ns, name string, o RewriteOptions) (RewriteResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rewriteLocked(ctx, ns, name, o)
+}
+
+// rewriteLocked is RewriteDataFiles for a caller holding s.mu.
+func (s *Session) rewriteLocked(ctx context.Context, ns, name string, o RewriteOptions) (RewriteResult, error) {
 	ident := "lake." + ns + "." + name
 	var res RewriteResult
 	for attempt := 1; ; attempt++ {

@@ -3,9 +3,13 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/catalog"
+	"github.com/apache/iceberg-go/table"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/floehq/floe/engine"
@@ -200,6 +204,46 @@ func TestRewriteDataFilesLosesToUserCommits(t *testing.T) {
 			// Nothing the dropped attempts wrote is left behind.
 			if got, want := len(f.parquetFiles(f.table("r", "t"))), map[bool]int{true: 5, false: 6}[tc.failed > 0]; got != want {
 				t.Errorf("%d Parquet files under the table, want %d (written files of dropped attempts must go)", got, want)
+			}
+		})
+	}
+}
+
+// TestRewriteDataFilesTableSortOrder: strategy 'sort' without sort_order,
+// and floe maintain's 'auto' strategy, sort by the table's own sort order
+// (a table another engine created sorted, here through the catalog).
+func TestRewriteDataFilesTableSortOrder(t *testing.T) {
+	for _, tc := range []struct{ name, run string }{
+		{"CALL with strategy sort", "CALL rewrite_data_files('r.t', strategy => 'sort', options => map(['min-input-files'], ['2']))"},
+		{"maintenance with strategy auto", "CALL run_maintenance('r.t')"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := openLake(t)
+			schema := iceberg.NewSchema(0,
+				iceberg.NestedField{ID: 1, Name: "id", Type: iceberg.PrimitiveTypes.Int64, Required: false},
+				iceberg.NestedField{ID: 2, Name: "s", Type: iceberg.PrimitiveTypes.String, Required: false})
+			order, err := table.NewSortOrder(1, []table.SortField{{SourceIDs: []int{1}, Transform: iceberg.IdentityTransform{},
+				Direction: table.SortDESC, NullOrder: table.NullsLast}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.exec("CREATE SCHEMA lake.r")
+			loc := (&url.URL{Scheme: "file", Path: f.wh.NewTableDir("r", "t")}).String()
+			if _, err := f.wh.Catalog().CreateTable(f.ctx, table.Identifier{"r", "t"}, schema,
+				catalog.WithLocation(loc), catalog.WithSortOrder(order),
+				catalog.WithProperties(iceberg.Properties{"format-version": "2"})); err != nil {
+				t.Fatal(err)
+			}
+			for i := range 5 {
+				f.exec(fmt.Sprintf("INSERT INTO lake.r.t SELECT i, 'v' || i FROM range(%d, %d) r(i) ORDER BY i", i*100, i*100+100))
+			}
+			f.exec(tc.run)
+			if got := f.one(`SELECT count(*) FROM lake.r."t$files"`); got != "1" {
+				t.Fatalf("%s data files after %s, want 1", got, tc.run)
+			}
+			file := strings.TrimPrefix(f.one(`SELECT file_path FROM lake.r."t$files"`), "file://")
+			if got := f.one("SELECT list(id) = list(id ORDER BY id DESC) AND count(*) = 500 FROM read_parquet(" + engine.QuoteString(file) + ")"); got != "true" {
+				t.Errorf("the compacted file is not in the table's order (id DESC)")
 			}
 		})
 	}
