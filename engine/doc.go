@@ -6,7 +6,9 @@
 // entry reaches and measures ages from Now (FLOE_NOW). The embedded catalog
 // is a SQLite file of the warehouse's machine, or (WithObjectCatalog) small
 // objects on the warehouse's own storage that machines sharing it commit to
-// with conditional writes (engine/objcat). A warehouse may also
+// with conditional writes (engine/objcat).
+// Maintenance policies (policy.go) are properties of a table, its
+// namespace or the warehouse, resolved nearest first. A warehouse may also
 // take its catalog from a remote Iceberg REST catalog (OpenRemote), whose
 // tables' files it reads and writes locally. Every file it and iceberg-go
 // open, create, list or remove goes through the warehouse's filesystem
@@ -15,7 +17,8 @@
 // engine/vfs/s3fs): DuckDB then reads copies from a local read cache
 // (engine/filecache) and writes to a local spool floe uploads before the
 // commit (objectstore.go); maintenance there lists, ages (LastModified)
-// and deletes objects through the same seam. It is built on github.com/apache/iceberg-go and imports no other floe package
+// and deletes objects through the same seam.
+// It is built on github.com/apache/iceberg-go and imports no other floe package
 // but internal/sqltext, the leaf that writes SQL names and strings
 // (engine/restserver serves a warehouse over REST).
 package engine

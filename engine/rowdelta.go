@@ -293,6 +293,9 @@ func (t *Table) Compact(ctx context.Context, p *Plan, removed []string, added []
 	}
 	nt, err := tx.Commit(ctx)
 	if err != nil {
+		if isConflict(err) {
+			return nil, fmt.Errorf("rewrite %s: %w: another engine changed the table meanwhile: %v", t.Ident(), ErrCommitConflict, err)
+		}
 		return nil, fmt.Errorf("rewrite %s: %w", t.Ident(), err)
 	}
 	return t.committed(nt), nil

@@ -237,6 +237,9 @@ func validateProperties(props iceberg.Properties) error {
 	if v, ok := props[PropFormatVersion]; ok && v != "1" && v != "2" && v != "3" {
 		return fmt.Errorf("format-version must be 1, 2 or 3, not %q", v)
 	}
+	if err := CheckPolicyProperties(props); err != nil {
+		return err
+	}
 	for _, k := range []string{PropDeleteMode, PropUpdateMode, PropMergeMode} {
 		if v, ok := props[k]; ok && v != "merge-on-read" && v != "copy-on-write" {
 			return fmt.Errorf("%s must be merge-on-read or copy-on-write, not %q", k, v)

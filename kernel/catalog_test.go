@@ -33,7 +33,7 @@ func TestRunChanged(t *testing.T) {
 		{"insert", "sql", "INSERT INTO lake.demo.t VALUES (1), (2), (4)", "", []string{"committed lake.demo.t"}},
 		{"update", "sql", "UPDATE lake.demo.t SET id = 3 WHERE id = 2", "", []string{"committed lake.demo.t"}},
 		{"delete", "sql", "DELETE FROM lake.demo.t WHERE id = 1", "", []string{"committed lake.demo.t"}},
-		{"call", "sql", "CALL rewrite_data_files('demo.t')", "", []string{"committed lake.demo.t"}},
+		{"call", "sql", "CALL rewrite_data_files('demo.t', options => map(['delete-file-threshold'], ['1']))", "", []string{"committed lake.demo.t"}},
 		{"alter", "sql", "ALTER TABLE lake.demo.t ADD COLUMN name VARCHAR", "", []string{"committed lake.demo.t"}},
 		{"go cell", "go", `floe.SQL("CREATE TABLE lake.demo.u AS SELECT 1 AS x")`, "", []string{"created lake.demo.u"}},
 		{"failed statement after a commit", "sql", "DROP TABLE lake.demo.u PURGE; SELECT * FROM nope", "", []string{"dropped lake.demo.u"}},

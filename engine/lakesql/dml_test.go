@@ -192,7 +192,7 @@ func TestRewriteDataFiles(t *testing.T) {
 				DELETE FROM lake.m.t WHERE id % 7 = 0;
 				UPDATE lake.m.t SET g = g + 10 WHERE id % 11 = 0`)
 			before := mustRows(t, s, "SELECT * FROM lake.m.t ORDER BY ALL")
-			res := mustRows(t, s, "CALL rewrite_data_files('m.t')")
+			res := mustRows(t, s, "CALL rewrite_data_files('m.t', options => map(['min-input-files', 'delete-file-threshold'], ['2', '1']))")
 			if res[0][0].(int32) < 2 {
 				t.Errorf("rewrote %v files, want the small files packed", res[0][0])
 			}

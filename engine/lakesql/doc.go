@@ -13,10 +13,17 @@
 // runs it.
 //
 // CALL runs the session's procedures: the engine's own, with Spark's
-// names, arguments and result columns (rewrite_data_files,
+// names, arguments and result columns (rewrite_data_files in rewrite.go;
 // rewrite_position_delete_files and rewrite_manifests in maintenance.go
 // and expiry.go; expire_snapshots and remove_orphan_files in expiry.go;
-// register_table) and those given to Open with WithProcedure.
+// register_table), floe's maintenance_policy and run_maintenance
+// (maintain.go), and those given to Open with WithProcedure.
+//
+// Session.Maintain (maintain.go) runs the maintenance a table's policy
+// (engine.Policy) says is due, compaction, snapshot expiry and
+// unreferenced file removal, and appends each job's run to the Iceberg
+// table lake.floe_system.maintenance_jobs; floe maintain and floe serve
+// --maintain call it.
 //
 // Session.ApplyChanges (apply.go) applies a keyed change set (change data
 // capture, package engine/ingest) through the same row-level write path as

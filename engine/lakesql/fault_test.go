@@ -107,7 +107,7 @@ func TestFaultsLeaveLastCommit(t *testing.T) {
 			&errorfs.Counter{Op: errorfs.OpCreate, Match: "/snap-", N: 1, Crash: true}},
 		{"crash in a schema change", "ALTER TABLE lake.f.t ADD COLUMN n INTEGER",
 			&errorfs.Counter{Op: errorfs.OpCreate, Match: ".metadata.json", N: 1, Crash: true}},
-		{"crash in a compaction", "CALL rewrite_data_files('f.t')",
+		{"crash in a compaction", "CALL rewrite_data_files('f.t', options => map(['min-input-files', 'delete-file-threshold'], ['2', '1']))",
 			&errorfs.Counter{Op: errorfs.OpCreate, Match: ".metadata.json", N: 1, Crash: true}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

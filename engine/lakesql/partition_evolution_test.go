@@ -283,7 +283,7 @@ func TestRewriteDataFilesAcrossSpecs(t *testing.T) {
 			if n := f.one(`SELECT count(DISTINCT spec_id) FROM lake.ns."t$delete_files"`); n != "2" {
 				t.Fatalf("deletes on files of %s specs, want 2", n)
 			}
-			f.exec(`CALL rewrite_data_files('ns.t')`)
+			f.exec(`CALL rewrite_data_files('ns.t', options => map(['min-input-files', 'delete-file-threshold'], ['2', '1']))`)
 			diffRows(t, "rows after rewrite", before, f.strings(`SELECT * FROM lake.ns.t ORDER BY ALL`))
 			if n := f.one(`SELECT count(*) FROM lake.ns."t$delete_files"`); n != "0" {
 				t.Errorf("%s delete files left after rewrite_data_files", n)

@@ -36,10 +36,12 @@ var (
 // but listed with them.
 var builtinProcedures = map[string]Procedure{
 	"expire_snapshots":              expireSnapshots,
+	"maintenance_policy":            maintenancePolicy,
 	"remove_orphan_files":           removeOrphanFiles,
 	"rewrite_data_files":            rewriteDataFiles,
 	"rewrite_manifests":             rewriteManifests,
 	"rewrite_position_delete_files": rewritePositionDeletes,
+	"run_maintenance":               runMaintenance,
 }
 
 // WithProcedure makes CALL name(...) run p in the session, beside the

@@ -168,7 +168,7 @@ func TestWarehouseCopy(t *testing.T) {
 			`INSERT INTO lake.ns.dv VALUES (100, 'k0')`,
 			`DELETE FROM lake.ns.pos WHERE id = 3`,
 			`ALTER TABLE lake.ns.typed ADD COLUMN y INTEGER`,
-			`CALL rewrite_data_files('ns.pos')`,
+			`CALL rewrite_data_files('ns.pos', options => map(['min-input-files', 'delete-file-threshold'], ['2', '1']))`,
 		} {
 			wantErr(t, g.fails(q), engine.ErrCopiedWarehouse, "floe warehouse relocate "+pasted, src)
 		}

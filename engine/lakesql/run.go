@@ -78,6 +78,12 @@ func (s *Session) LastPlans() []PlanStats { return s.lastPlans }
 func (s *Session) run(ctx context.Context, st Statement) (*Rows, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.runLocked(ctx, st)
+}
+
+// runLocked is run for a caller that holds s.mu (a procedure running
+// statements of its own).
+func (s *Session) runLocked(ctx context.Context, st Statement) (*Rows, error) {
 	stmt, toks := st.Text, st.Tokens
 	if len(toks) == 0 {
 		return okRows(), nil

@@ -44,6 +44,8 @@ func writeTokenOnly(tokens map[string]restserver.Access, h http.Handler) http.Ha
 func newServeCmd(g *globals) *cobra.Command {
 	var addr, tokenFile, tlsCert, tlsKey, prefix string
 	var vendCredentials bool
+	var maintain bool
+	var maintainEvery time.Duration
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the warehouse over the Iceberg REST catalog protocol",
@@ -66,11 +68,14 @@ stops the server after the requests in flight finish.
 On a warehouse in an S3 bucket, each loaded table comes with the storage
 configuration a client needs to read its files (s3.endpoint, s3.region,
 client.region, s3.path-style-access); clients bring their own keys unless
---vend-credentials hands them floe's.`,
+--vend-credentials hands them floe's.
+
+With --maintain, floe serve also runs floe maintain --watch in the background
+(every --maintain-interval), reporting on stderr.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.serve(cmd.Context(), serveOptions{addr: addr, tokenFile: tokenFile,
-				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix, vendCredentials: vendCredentials})
+				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix, vendCredentials: vendCredentials, maintain: maintain, maintainEvery: maintainEvery})
 		},
 	}
 	f := cmd.Flags()
@@ -80,18 +85,25 @@ client.region, s3.path-style-access); clients bring their own keys unless
 	f.StringVar(&tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringVar(&prefix, "prefix", "", "path prefix clients are told to use (/v1/PREFIX/...)")
 	f.BoolVar(&vendCredentials, "vend-credentials", false, "hand clients the S3 keys floe uses along with each table (only for clients you trust with them)")
+	f.BoolVar(&maintain, "maintain", false, "run table maintenance in the background (floe maintain --watch)")
+	f.DurationVar(&maintainEvery, "maintain-interval", 10*time.Minute, "time between maintenance runs with --maintain")
 	return cmd
 }
 
 type serveOptions struct {
 	addr, tokenFile, tlsCert, tlsKey, prefix string
 	vendCredentials                          bool
+	maintain                                 bool
+	maintainEvery                            time.Duration
 }
 
 // serve runs the REST catalog until ctx ends, then shuts down gracefully.
 func (g *globals) serve(ctx context.Context, o serveOptions) error {
 	if g.catalogSpec() != "" {
 		return errors.New("floe serve serves a local warehouse; it cannot serve a remote catalog (drop --catalog / FLOE_CATALOG)")
+	}
+	if o.maintain && o.maintainEvery <= 0 {
+		return fmt.Errorf("floe serve: --maintain-interval must be positive, not %s", o.maintainEvery)
 	}
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return errors.New("floe serve: --tls-cert and --tls-key go together; give both or neither")
@@ -161,6 +173,17 @@ func (g *globals) serve(ctx context.Context, o serveOptions) error {
 
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	if o.maintain {
+		mctx, stopMaintenance := context.WithCancel(ctx)
+		maintained := make(chan struct{})
+		go func() {
+			defer close(maintained)
+			g.maintainLoop(mctx, "", o.maintainEvery, g.stderr)
+		}()
+		// The loop finishes its job in flight before serve returns.
+		defer func() { stopMaintenance(); <-maintained }()
+		fmt.Fprintf(g.stderr, "floe serve: maintaining every table every %s\n", o.maintainEvery)
+	}
 	select {
 	case err := <-done:
 		return fmt.Errorf("floe serve: %w", err)
