@@ -317,7 +317,9 @@ func (s *Session) rewriteOnce(ctx context.Context, ns, name string, o RewriteOpt
 	if len(chosen) == 0 {
 		return res, nil
 	}
-	sub := &engine.Plan{Table: plan.Table, Snapshot: plan.Snapshot, Schema: plan.Schema}
+	// A copy keeps the plan's local copies of object-storage files.
+	sub := *plan
+	sub.Tasks = nil
 	for _, task := range plan.Tasks {
 		if chosen[task.File.FilePath()] {
 			sub.Tasks = append(sub.Tasks, task)
@@ -325,7 +327,7 @@ func (s *Session) rewriteOnce(ctx context.Context, ns, name string, o RewriteOpt
 		}
 	}
 	res.Rewritten, res.Failed = len(sub.Tasks), len(sub.Tasks)
-	read, err := s.planSQL(ctx, sub, engine.ReadOptions{})
+	read, err := s.planSQL(ctx, &sub, engine.ReadOptions{})
 	if err != nil {
 		return res, err
 	}
@@ -359,7 +361,7 @@ func (s *Session) rewriteOnce(ctx context.Context, ns, name string, o RewriteOpt
 		}
 		paths := make([]string, 0, len(sub.Tasks))
 		for _, task := range sub.Tasks {
-			p, _ := engine.LocalPath(task.File.FilePath())
+			p, _ := now.Local(task.File.FilePath())
 			paths = append(paths, p)
 		}
 		drop := droppableDeletes(now, chosen)
@@ -370,7 +372,7 @@ func (s *Session) rewriteOnce(ctx context.Context, ns, name string, o RewriteOpt
 		return nil
 	})
 	if err != nil {
-		s.wh.FS().RemoveAll(dir)
+		s.wh.RemoveWritten(dir)
 		return res, err
 	}
 	for _, f := range files {

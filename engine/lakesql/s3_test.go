@@ -301,7 +301,7 @@ func TestS3Maintenance(t *testing.T) {
 	f := openS3Lake(t, t.TempDir())
 	f.exec(`CREATE SCHEMA lake.m; CREATE TABLE lake.m.t (id INTEGER);
 		INSERT INTO lake.m.t VALUES (1); INSERT INTO lake.m.t VALUES (2); INSERT INTO lake.m.t VALUES (3);
-		CALL rewrite_data_files('m.t')`)
+		CALL rewrite_data_files('m.t', options => map(['min-input-files'], ['2']))`)
 	loc := f.table("m", "t").Location()
 	if !strings.HasPrefix(loc, "s3://") {
 		t.Fatalf("lake.m.t is at %s, not in the bucket", loc)
