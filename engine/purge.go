@@ -186,6 +186,9 @@ func (w *Warehouse) dropTarget(ctx context.Context, ns, name string) (*Table, st
 	t, err := w.Table(ctx, ns, name)
 	switch {
 	case err == nil:
+		if err := t.checkReplica(); err != nil {
+			return nil, "", err
+		}
 		return t, t.tbl.Location(), nil
 	case errors.Is(err, ErrNoSuchTable):
 		return nil, "", err
