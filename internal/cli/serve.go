@@ -19,6 +19,7 @@ import (
 
 func newServeCmd(g *globals) *cobra.Command {
 	var addr, tokenFile, tlsCert, tlsKey, prefix string
+	var replicate bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the warehouse over the Iceberg REST catalog protocol",
@@ -40,7 +41,7 @@ stops the server after the requests in flight finish.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.serve(cmd.Context(), serveOptions{addr: addr, tokenFile: tokenFile,
-				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix})
+				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix, replicate: replicate})
 		},
 	}
 	f := cmd.Flags()
@@ -49,11 +50,13 @@ stops the server after the requests in flight finish.`,
 	f.StringVar(&tlsCert, "tls-cert", "", "TLS certificate file (PEM); with --tls-key, serve HTTPS")
 	f.StringVar(&tlsKey, "tls-key", "", "TLS private key file (PEM)")
 	f.StringVar(&prefix, "prefix", "", "path prefix clients are told to use (/v1/PREFIX/...)")
+	f.BoolVar(&replicate, "replicate", false, "also keep the tables' replicas up to date, as floe replicate --watch does")
 	return cmd
 }
 
 type serveOptions struct {
 	addr, tokenFile, tlsCert, tlsKey, prefix string
+	replicate                                bool
 }
 
 // serve runs the REST catalog until ctx ends, then shuts down gracefully.
@@ -109,6 +112,19 @@ func (g *globals) serve(ctx context.Context, o serveOptions) error {
 
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
+	if o.replicate {
+		// The replicator stops with ctx and is waited for before the
+		// warehouse closes.
+		repCtx, cancel := context.WithCancel(ctx)
+		repDone := make(chan struct{})
+		go func() {
+			defer close(repDone)
+			if err := runReplicator(repCtx, wh, 500*time.Millisecond, g.stderr); err != nil {
+				fmt.Fprintf(g.stderr, "floe serve: replication stopped: %v\n", err)
+			}
+		}()
+		defer func() { cancel(); <-repDone }()
+	}
 	select {
 	case err := <-done:
 		return fmt.Errorf("floe serve: %w", err)
