@@ -221,3 +221,55 @@ func live(ctx context.Context, w *engine.Warehouse, src *engine.Table, dest stri
 	}
 	st.LagSeconds = max(0, float64(md.LastUpdatedMillis()-rmd.LastUpdatedMillis())/1000)
 }
+
+// MetaTable builds lake.ns."t$replication": one row per destination, with
+// S3 Tables' fields (destination, replicationStatus,
+// lastSuccessfulReplicatedUpdate) and floe's (lag, bytes and files copied,
+// the last error and attempts).
+func MetaTable(ctx context.Context, w *engine.Warehouse, ns, name string) (*engine.MetaTable, error) {
+	sts, err := Report(ctx, w, ns, name)
+	if err != nil {
+		return nil, err
+	}
+	mt := &engine.MetaTable{Columns: []engine.Column{
+		{Name: "destination", Type: "VARCHAR"},
+		{Name: "replicationStatus", Type: "VARCHAR"},
+		{Name: "lastSuccessfulReplicatedUpdate", Type: `STRUCT("metadataLocation" VARCHAR, "timestamp" TIMESTAMP WITH TIME ZONE)`},
+		{Name: "replicaSnapshotId", Type: "BIGINT"},
+		{Name: "lagSnapshots", Type: "BIGINT"},
+		{Name: "lagSeconds", Type: "DOUBLE"},
+		{Name: "bytesCopied", Type: "BIGINT"},
+		{Name: "filesCopied", Type: "BIGINT"},
+		{Name: "lastError", Type: "VARCHAR"},
+		{Name: "lastAttempt", Type: "TIMESTAMP WITH TIME ZONE"},
+		{Name: "nextAttempt", Type: "TIMESTAMP WITH TIME ZONE"},
+	}}
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return "NULL"
+		}
+		return "TIMESTAMPTZ " + engine.QuoteString(t.UTC().Format("2006-01-02 15:04:05.000000+00"))
+	}
+	str := func(s string) string {
+		if s == "" {
+			return "NULL"
+		}
+		return engine.QuoteString(s)
+	}
+	for _, st := range sts {
+		last := "NULL"
+		if st.LastSuccess.MetadataLocation != "" {
+			last = fmt.Sprintf("{'metadataLocation': %s, 'timestamp': %s}", engine.QuoteString(st.LastSuccess.MetadataLocation), ts(st.LastSuccess.Timestamp))
+		}
+		snap := "NULL"
+		if st.ReplicaSnapshot != 0 {
+			snap = fmt.Sprint(st.ReplicaSnapshot)
+		}
+		mt.Rows = append(mt.Rows, []string{
+			engine.QuoteString(st.Destination), engine.QuoteString(st.Status), last, snap,
+			fmt.Sprint(st.LagSnapshots), fmt.Sprintf("%g", st.LagSeconds), fmt.Sprint(st.BytesCopied), fmt.Sprint(st.FilesCopied),
+			str(st.LastError), ts(st.LastAttempt), ts(st.NextAttempt),
+		})
+	}
+	return mt, nil
+}
