@@ -229,6 +229,7 @@ func (r *Replicator) apply(ctx context.Context, ns, name, dest, srcLoc string, r
 	if mirrored == srcLoc {
 		return nil
 	}
+	slog.Debug("replication starts", "table", ident, "destination", dest, "from", mirrored, "to", srcLoc)
 	var chain []string
 	for e := range src.Iceberg().Metadata().PreviousFiles() {
 		chain = append(chain, e.MetadataFile)
