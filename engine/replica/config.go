@@ -68,9 +68,9 @@ type Config struct {
 	From string
 }
 
-// NormalizeDestinations checks destination warehouses and makes local
-// ones absolute; the source warehouse, or one inside it or holding it, is
-// refused.
+// NormalizeDestinations checks destination warehouses as stored (local
+// ones must be absolute) and turns file:// URLs into paths; the source
+// warehouse, or one inside it or holding it, is refused.
 func NormalizeDestinations(src *engine.Warehouse, dests []string) ([]string, error) {
 	var out []string
 	for _, d := range dests {
@@ -82,14 +82,14 @@ func NormalizeDestinations(src *engine.Warehouse, dests []string) ([]string, err
 			out = append(out, strings.TrimSuffix(d, "/"))
 			continue
 		}
-		p, ok := engine.LocalPath(d)
+		abs, ok := engine.LocalPath(d)
 		if !ok {
-			p = d
+			abs = d
 		}
-		abs, err := filepath.Abs(p)
-		if err != nil {
-			return nil, fmt.Errorf("destination %s: %w", d, err)
+		if !filepath.IsAbs(abs) {
+			return nil, fmt.Errorf("destination %s: a relative path; give an absolute path or a file:// URL (floe replication put makes paths absolute)", d)
 		}
+		abs = filepath.Clean(abs)
 		if abs == src.Dir() || strings.HasPrefix(abs+"/", src.Dir()+"/") || strings.HasPrefix(src.Dir()+"/", abs+"/") {
 			return nil, fmt.Errorf("destination %s: it is the source warehouse %s, or one holds the other; a replica goes to another warehouse", d, src.Dir())
 		}
@@ -101,9 +101,21 @@ func NormalizeDestinations(src *engine.Warehouse, dests []string) ([]string, err
 }
 
 // Put sets the destinations of a scope: a table property, a namespace
-// property or the warehouse's configuration object.
+// property or the warehouse's configuration object. Relative paths are
+// taken from the working directory.
 func Put(ctx context.Context, w *engine.Warehouse, s Scope, dests []string) error {
-	dests, err := NormalizeDestinations(w, dests)
+	abs := make([]string, len(dests))
+	for i, d := range dests {
+		abs[i] = d
+		if !strings.Contains(d, "://") && d != "" {
+			p, err := filepath.Abs(d)
+			if err != nil {
+				return fmt.Errorf("destination %s: %w", d, err)
+			}
+			abs[i] = p
+		}
+	}
+	dests, err := NormalizeDestinations(w, abs)
 	if err != nil {
 		return err
 	}
