@@ -180,12 +180,7 @@ func (r *relocator) copyExact(loc string) (rewritten, error) {
 		return rewritten{}, fmt.Errorf("copy %s: %w", loc, err)
 	}
 	defer in.Close()
-	var n int64
-	err = vfs.Put(r.dst, dst, func(w io.Writer) error {
-		var err error
-		n, err = io.Copy(w, in)
-		return err
-	})
+	n, err := copyInto(r.dst, dst, in)
 	if err != nil {
 		return rewritten{}, fmt.Errorf("copy %s to %s: %w", loc, dst, err)
 	}
@@ -197,6 +192,21 @@ func (r *relocator) copyExact(loc string) (rewritten, error) {
 	d := rewritten{loc: nl, size: n}
 	r.done[loc] = d
 	return d, nil
+}
+
+// copyInto creates name on fsys with what in holds, whole or not at all.
+// It hands in to the writer itself, so a writer that can (vfs.Local's, from
+// a local file) copies in the kernel.
+func copyInto(fsys vfs.FS, name string, in io.Reader) (int64, error) {
+	w, err := fsys.Create(name)
+	if err != nil {
+		return 0, err
+	}
+	n, err := io.Copy(w, in)
+	if err != nil {
+		return n, errors.Join(err, w.Abort())
+	}
+	return n, w.Close()
 }
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)

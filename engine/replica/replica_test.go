@@ -29,13 +29,13 @@ var destinations = []struct {
 }
 
 type lake struct {
-	t   *testing.T
+	t   testing.TB
 	ctx context.Context
 	wh  *engine.Warehouse
 	s   *lakesql.Session
 }
 
-func openLake(t *testing.T, dir string) *lake {
+func openLake(t testing.TB, dir string) *lake {
 	t.Helper()
 	ctx := context.Background()
 	wh, err := engine.Open(ctx, dir)

@@ -77,8 +77,9 @@ type Result struct {
 	// had written already.
 	Files, Skipped int
 	Bytes          int64
-	// MetadataLocation is the replica's metadata file after the run.
-	MetadataLocation string
+	// MetadataLocation is the replica's metadata file after the run, and
+	// Source the source's metadata file it mirrors.
+	MetadataLocation, Source string
 	// Err is why the table could not be replicated there.
 	Err error
 }
@@ -225,7 +226,7 @@ func (r *Replicator) apply(ctx context.Context, ns, name, dest, srcLoc string, r
 		}
 		dstLoc, mirrored, prev = dt.MetadataLocation(), dt.Properties()[engine.PropReplicaSourceMetadata], dt.Iceberg().Metadata()
 	}
-	res.MetadataLocation = dstLoc
+	res.MetadataLocation, res.Source = dstLoc, mirrored
 	if mirrored == srcLoc {
 		return nil
 	}
@@ -263,7 +264,7 @@ func (r *Replicator) apply(ctx context.Context, ns, name, dest, srcLoc string, r
 		}
 		res.Versions++
 		dstLoc = rep.MetadataLocation
-		res.MetadataLocation = dstLoc
+		res.MetadataLocation, res.Source = dstLoc, v
 		if t, err := dw.Table(ctx, ns, name); err == nil {
 			prev = t.Iceberg().Metadata()
 		}
