@@ -82,6 +82,11 @@ func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bo
 	fail := func(err error) (PurgeReport, error) {
 		return rep, fmt.Errorf("purge %s: %w", rep.Table, err)
 	}
+	if t != nil {
+		if err := t.checkReplica(); err != nil {
+			return fail(err)
+		}
+	}
 
 	loc, local := LocalPath(location)
 	loc = path.Clean(loc)
@@ -186,9 +191,6 @@ func (w *Warehouse) dropTarget(ctx context.Context, ns, name string) (*Table, st
 	t, err := w.Table(ctx, ns, name)
 	switch {
 	case err == nil:
-		if err := t.checkReplica(); err != nil {
-			return nil, "", err
-		}
 		return t, t.tbl.Location(), nil
 	case errors.Is(err, ErrNoSuchTable):
 		return nil, "", err

@@ -53,6 +53,24 @@ func replicaError(ident string, props iceberg.Properties) error {
 		ident, ErrReadOnly, src, wh)
 }
 
+// checkDropReplica refuses to drop a replica the replicator keeps (one at
+// its warehouse's ReplicaDir); a replica registered elsewhere
+// (register_table) is only a catalog entry here and may be dropped, though
+// not purged. A nil t (unreadable metadata) is not checked.
+func (t *Table) checkDropReplica() error {
+	if t == nil {
+		return nil
+	}
+	if _, _, ok := t.ReplicaOf(); !ok {
+		return nil
+	}
+	loc, ok := LocalPath(t.Location())
+	if ok && filepath.Clean(loc) != t.wh.ReplicaDir(t.NS, t.Name) {
+		return nil
+	}
+	return t.checkReplica()
+}
+
 // SwapPointer points the catalog entry of lake.ns.name at the metadata
 // file newLoc, only when it still points at oldLoc (the catalog's
 // compare-and-swap); oldLoc "" registers a new entry (making the

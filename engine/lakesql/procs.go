@@ -36,6 +36,7 @@ var (
 // but listed with them.
 var builtinProcedures = map[string]Procedure{
 	"expire_snapshots":              expireSnapshots,
+	"replicate":                     replicateProc,
 	"remove_orphan_files":           removeOrphanFiles,
 	"rewrite_data_files":            rewriteDataFiles,
 	"rewrite_manifests":             rewriteManifests,

@@ -127,6 +127,11 @@ func (r *Replicator) Table(ctx context.Context, ns, name string) ([]Result, erro
 	if err != nil {
 		return nil, err
 	}
+	if len(dests) == 0 {
+		// Not replicated (any more): its status is forgotten.
+		forget(r.src, ns, name)
+		return nil, nil
+	}
 	var out []Result
 	for _, d := range dests {
 		if err := ctx.Err(); err != nil {

@@ -101,6 +101,19 @@ func writeStatus(w *engine.Warehouse, ns, name string, st Status) error {
 	return vfs.WriteFile(w.FS(), p, b)
 }
 
+// forget removes the status objects of a table.
+func forget(w *engine.Warehouse, ns, name string) {
+	dir := filepath.Join(w.Dir(), statusDir, ns, name)
+	if _, err := w.FS().Stat(dir); err != nil {
+		return
+	}
+	w.FS().RemoveAll(dir)
+	// Emptied directories go too (Remove fails on one that is not).
+	for _, d := range []string{filepath.Join(statusDir, ns), statusDir, filepath.Dir(statusDir)} {
+		w.FS().Remove(filepath.Join(w.Dir(), d))
+	}
+}
+
 type statusEntry struct {
 	ns, name string
 	Status
