@@ -119,3 +119,59 @@ func (w *Warehouse) SwapPointer(ctx context.Context, ns, name, oldLoc, newLoc st
 func (w *Warehouse) ReplicaDir(ns, name string) string {
 	return filepath.Join(w.dir, ns+".db", name)
 }
+
+// ReleaseReplicaFiles deletes the files of the replica lake.ns.name that
+// its earlier version prev reached and its current version does not: the
+// files of snapshots its source expired. Only files under the replica's
+// directory go, and none another catalog entry reaches. Called after the
+// pointer moved on, so a crash in between leaves unreferenced files, never
+// a replica that points at a missing one. It returns how many it deleted.
+func (w *Warehouse) ReleaseReplicaFiles(ctx context.Context, ns, name string, prev *Table) (int, error) {
+	ident := "lake." + ns + "." + name
+	if w.db == nil {
+		return 0, fmt.Errorf("release replica files of %s: %w", ident, ErrRemoteCatalog)
+	}
+	cur, err := w.Table(ctx, ns, name)
+	if err != nil {
+		return 0, err
+	}
+	if _, _, ok := cur.ReplicaOf(); !ok {
+		return 0, fmt.Errorf("release replica files of %s: %w: it is not a replica", ident, ErrReadOnly)
+	}
+	gone := newReachSet()
+	if err := gone.addTable(ctx, prev.tbl); err != nil {
+		return 0, fmt.Errorf("release replica files of %s: %w", ident, err)
+	}
+	// The replica's own snapshots keep what they read (live entries, as
+	// expire_snapshots keeps on the source); other tables keep anything
+	// their manifests name.
+	own := newLiveReachSet()
+	if err := own.addTable(ctx, cur.tbl); err != nil {
+		return 0, fmt.Errorf("release replica files of %s: %w", ident, err)
+	}
+	keep := newReachSet()
+	entries, err := w.catalogEntries(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range entries {
+		if e.ns == ns && e.name == name {
+			continue
+		}
+		t, err := w.Table(ctx, e.ns, e.name)
+		if err != nil {
+			return 0, fmt.Errorf("release replica files of %s: %s cannot be read, so its files cannot be told apart: %w", ident, e.ident(), err)
+		}
+		if err := keep.addTable(ctx, t.tbl); err != nil {
+			return 0, fmt.Errorf("release replica files of %s: %w", ident, err)
+		}
+	}
+	dir := w.ReplicaDir(ns, name)
+	n := 0
+	for p := range gone.files {
+		if within(p, dir) && !own.has(p) && !keep.has(p) && w.fs.Remove(p) == nil {
+			n++
+		}
+	}
+	return n, nil
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"path/filepath"
 	"slices"
@@ -214,6 +215,13 @@ func checkReplicas(t *testing.T, src *lake, dest, when string, all bool) {
 		if diff := cmp.Diff(icebergRows(t, src.ctx, st), icebergRows(t, dst.ctx, rt)); diff != "" {
 			t.Fatalf("%s: %s read by iceberg-go (-source +replica):\n%s", when, ident, diff)
 		}
+		// The replica keeps the same data and delete files as the source,
+		// which deletes those of the snapshots it expires.
+		srcDir, _ := engine.LocalPath(st.Location())
+		dstDir, _ := engine.LocalPath(rt.Location())
+		if diff := cmp.Diff(listFiles(t, filepath.Join(srcDir, "data")), listFiles(t, filepath.Join(dstDir, "data"))); diff != "" {
+			t.Fatalf("%s: %s data files (-source +replica):\n%s", when, ident, diff)
+		}
 		// Nothing of the replica points back into the source.
 		files := dst.rows(`SELECT file_path FROM lake.ns."` + tb.name + `$files" UNION ALL SELECT file_path FROM lake.ns."` + tb.name + `$delete_files"`)
 		for _, f := range files {
@@ -222,6 +230,26 @@ func checkReplicas(t *testing.T, src *lake, dest, when string, all bool) {
 			}
 		}
 	}
+}
+
+// listFiles lists the files under dir by relative path.
+func listFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			out = append(out, rel)
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // history is what must be the same on a replica: sequence numbers and

@@ -219,7 +219,10 @@ func (r *Replicator) apply(ctx context.Context, ns, name, dest, srcLoc string, r
 	}
 	ident := "lake." + ns + "." + name
 	dstLoc, mirrored := "", ""
-	var prev table.Metadata
+	var (
+		prev  table.Metadata
+		prevT *engine.Table
+	)
 	switch dt, err := dw.Table(ctx, ns, name); {
 	case errors.Is(err, engine.ErrNoSuchTable):
 	case err != nil:
@@ -229,7 +232,7 @@ func (r *Replicator) apply(ctx context.Context, ns, name, dest, srcLoc string, r
 		if !ok || of != ident || wh != r.src.Dir() {
 			return fmt.Errorf("destination %s has a table %s of its own (not a replica of %s in %s); drop or rename it there", dest, ident, ident, r.src.Dir())
 		}
-		dstLoc, mirrored, prev = dt.MetadataLocation(), dt.Properties()[engine.PropReplicaSourceMetadata], dt.Iceberg().Metadata()
+		dstLoc, mirrored, prev, prevT = dt.MetadataLocation(), dt.Properties()[engine.PropReplicaSourceMetadata], dt.Iceberg().Metadata(), dt
 	}
 	res.MetadataLocation, res.Source = dstLoc, mirrored
 	if mirrored == srcLoc {
@@ -270,11 +273,32 @@ func (r *Replicator) apply(ctx context.Context, ns, name, dest, srcLoc string, r
 		res.Versions++
 		dstLoc = rep.MetadataLocation
 		res.MetadataLocation, res.Source = dstLoc, v
-		if t, err := dw.Table(ctx, ns, name); err == nil {
-			prev = t.Iceberg().Metadata()
+		t, err := dw.Table(ctx, ns, name)
+		if err != nil {
+			return err
 		}
+		if prevT != nil && lostSnapshots(prevT, t) {
+			// The source expired snapshots: their files go from the
+			// replica too, now that nothing there points at them.
+			n, err := dw.ReleaseReplicaFiles(ctx, ns, name, prevT)
+			if err != nil {
+				slog.Warn("replication could not delete the files of expired snapshots", "table", ident, "destination", dest, "err", err)
+			}
+			slog.Debug("replication deleted the files of expired snapshots", "table", ident, "files", n)
+		}
+		prev, prevT = t.Iceberg().Metadata(), t
 	}
 	return nil
+}
+
+// lostSnapshots reports whether cur lacks a snapshot prev had.
+func lostSnapshots(prev, cur *engine.Table) bool {
+	for _, s := range prev.Snapshots() {
+		if cur.Iceberg().Metadata().SnapshotByID(s.SnapshotID) == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // maxReplicaLog bounds the replica's own metadata log.

@@ -233,11 +233,10 @@ func checkReplicaConsistent(t *testing.T, src, dst *session, dest, when string, 
 			t.Fatalf("%s: snapshot %d: %v", when, s.SnapshotID, err)
 		}
 		for _, m := range mans {
-			entries, err := m.FetchEntries(rfs, false)
-			if err != nil {
-				t.Fatalf("%s: manifest %s: %v", when, m.FilePath(), err)
-			}
-			for _, e := range entries {
+			for e, err := range m.Entries(rfs, false) {
+				if err != nil {
+					t.Fatalf("%s: manifest %s: %v", when, m.FilePath(), err)
+				}
 				p, _ := engine.LocalPath(e.DataFile().FilePath())
 				if _, err := dw.FS().Stat(p); errors.Is(err, fs.ErrNotExist) {
 					t.Fatalf("%s: the replica points at a missing file %s", when, p)
