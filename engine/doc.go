@@ -3,7 +3,11 @@
 // partition and column-statistics pruning), atomic commits of data files
 // written by DuckDB, and table maintenance (snapshot expiry, orphan-file
 // removal, manifest rewrites), which never deletes a file another catalog
-// entry reaches and measures ages from Now (FLOE_NOW). A warehouse may also
+// entry reaches and measures ages from Now (FLOE_NOW). It also copies a
+// table into another place with its paths rewritten: a copied warehouse
+// made its own (Relocate, Copy) and a table version mirrored into another
+// warehouse (MirrorMetadata), which package engine/replica uses to keep
+// read-only replicas, refused every write here (replicas.go). A warehouse may also
 // take its catalog from a remote Iceberg REST catalog (OpenRemote), whose
 // tables' files it reads and writes locally. Every file it and iceberg-go
 // open, create, list or remove goes through the warehouse's filesystem

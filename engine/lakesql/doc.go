@@ -16,5 +16,8 @@
 // names, arguments and result columns (rewrite_data_files,
 // rewrite_position_delete_files and rewrite_manifests in maintenance.go
 // and expiry.go; expire_snapshots and remove_orphan_files in expiry.go;
-// register_table) and those given to Open with WithProcedure.
+// register_table; replicate, one pass of engine/replica for a table, in
+// replicate.go) and those given to Open with WithProcedure. The metadata
+// table lake.ns."t$replication" comes from engine/replica, the others
+// from the engine (meta.go).
 package lakesql
