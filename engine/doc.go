@@ -8,7 +8,12 @@
 // objects on the warehouse's own storage that machines sharing it commit to
 // with conditional writes (engine/objcat).
 // Maintenance policies (policy.go) are properties of a table, its
-// namespace or the warehouse, resolved nearest first. A warehouse may also
+// namespace or the warehouse, resolved nearest first.
+// It also copies a table into another place with its paths rewritten: a
+// copied warehouse made its own (Relocate, Copy) and a table version
+// mirrored into another warehouse (MirrorMetadata), which package
+// engine/replica uses to keep read-only replicas, refused every write here
+// (replicas.go). A warehouse may also
 // take its catalog from a remote Iceberg REST catalog (OpenRemote), whose
 // tables' files it reads and writes locally. Every file it and iceberg-go
 // open, create, list or remove goes through the warehouse's filesystem

@@ -124,6 +124,10 @@ func (w *Warehouse) CommitTables(ctx context.Context, commits []table.TableCommi
 			}
 			return fmt.Errorf("multi-table commit: lake.%s.%s: %w", ns, name, err)
 		}
+		if err := replicaError("lake."+ns+"."+name, cur.Properties()); err != nil {
+			cleanup()
+			return fmt.Errorf("multi-table commit: %w", err)
+		}
 		if err := CheckRequirements(cur.Metadata(), c.Requirements); err != nil {
 			cleanup()
 			return fmt.Errorf("multi-table commit: lake.%s.%s: %w", ns, name, err)

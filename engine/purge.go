@@ -84,6 +84,11 @@ func (w *Warehouse) PurgeTable(ctx context.Context, ns, name string, ifExists bo
 	fail := func(err error) (PurgeReport, error) {
 		return rep, fmt.Errorf("purge %s: %w", rep.Table, err)
 	}
+	if t != nil {
+		if err := t.checkReplica(); err != nil {
+			return fail(err)
+		}
+	}
 
 	loc, local := cleanLocation(location)
 	inside := local && loc != w.base() && w.inside(loc)

@@ -89,7 +89,7 @@ func (w *Warehouse) relocate(ctx context.Context, from string) (RelocateReport, 
 		return rep, fmt.Errorf("relocate %s from %s: one directory holds the other", w.dir, from)
 	}
 	rep.From = from
-	r := &relocator{w: w, from: from, run: uuid.NewString()[:8], done: map[string]rewritten{}, replaced: map[string]bool{}}
+	r := &relocator{src: w.fs, dst: w.fs, from: from, to: w.dir, run: uuid.NewString()[:8], done: map[string]rewritten{}, replaced: map[string]bool{}}
 	for _, e := range entries {
 		p, ok := LocalPath(e.metadataLocation)
 		switch {
@@ -191,10 +191,14 @@ func (w *Warehouse) copyOrigin(metadataLocation string) (string, bool) {
 	return "", false
 }
 
-// checkWritable refuses writes to a table of a warehouse copied with
-// cp -a: its metadata, data and new files would all go to the original.
+// checkWritable refuses writes to a replica (replicas.go), and to a table
+// of a warehouse copied with cp -a: its metadata, data and new files would
+// all go to the original.
 // Reading stays allowed: the files it reads are immutable.
 func (t *Table) checkWritable() error {
+	if err := t.checkReplica(); err != nil {
+		return err
+	}
 	if from, ok := t.wh.copyOrigin(t.MetadataLocation()); ok {
 		return fmt.Errorf("%s: %w: its metadata %s lies in %s, and this warehouse holds a copy of it, so a write would change %s; make the copy its own first: floe warehouse relocate %s",
 			t.Ident(), ErrCopiedWarehouse, t.MetadataLocation(), from, from, t.wh.dir)
@@ -237,15 +241,20 @@ func (w *Warehouse) relocateNamespaceProperties(ctx context.Context, r *relocato
 }
 
 // relocator rewrites tables from one directory to another. Files shared
-// by several snapshots or tables are rewritten once.
+// by several snapshots or tables are rewritten once. Relocate reads and
+// writes the copy inside one warehouse; a mirror (mirror.go) reads the
+// source table's files and writes into another warehouse.
 type relocator struct {
-	w    *Warehouse
-	from string
-	run  string // tags the files this run writes
-	done map[string]rewritten
+	src, dst vfs.FS // files are read from src and written to dst
+	from, to string // locations under from map to the same place under to
+	run      string // tags the files this run writes; "" for a mirror
+	done     map[string]rewritten
 	// replaced holds the warehouse's copies of the files it rewrote, and
 	// of the earlier metadata files the new metadata no longer lists.
 	replaced map[string]bool
+	// mirror is set when the rewriter copies a table into another
+	// warehouse rather than fixing a copy in place.
+	mirror *mirror
 }
 
 type rewritten struct {
@@ -265,22 +274,31 @@ func (r *relocator) mapLoc(loc string) string {
 	if !within(p, r.from) {
 		return loc
 	}
-	np := r.w.dir + strings.TrimPrefix(p, r.from)
+	np := r.to + strings.TrimPrefix(p, r.from)
 	if strings.HasPrefix(loc, "/") {
 		return np
 	}
 	return FileURI(np)
 }
 
-// local is the path of the warehouse's copy of a location under from.
+// local is the path of the file to read for a location under from: the
+// warehouse's copy of it, or for a mirror the source file itself.
 func (r *relocator) local(loc string) string {
+	if r.mirror != nil {
+		p, _ := LocalPath(loc)
+		return p
+	}
 	p, _ := LocalPath(r.mapLoc(loc))
 	return p
 }
 
 // fresh names a new file beside the copy of loc: its name tagged with the
-// run, before the extension.
+// run, before the extension. A mirror keeps the name (its files go to a
+// place of their own), so a rerun finds what an earlier run wrote.
 func (r *relocator) fresh(loc string) (string, string) {
+	if r.mirror != nil {
+		return r.mirrorTarget(loc)
+	}
 	mapped := r.mapLoc(loc)
 	ext := path.Ext(mapped)
 	nl := strings.TrimSuffix(mapped, ext) + "-r" + r.run + ext
@@ -291,61 +309,9 @@ func (r *relocator) fresh(loc string) (string, string) {
 // table writes the relocated metadata of the table whose current metadata
 // file is metadataLocation and returns its location.
 func (r *relocator) table(ctx context.Context, metadataLocation string) (string, error) {
-	raw, err := vfs.ReadFile(r.w.fs, r.local(metadataLocation))
+	md, err := r.metadata(ctx, metadataLocation)
 	if err != nil {
 		return "", err
-	}
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	var md map[string]any
-	if err := dec.Decode(&md); err != nil {
-		return "", fmt.Errorf("read %s: %w", r.local(metadataLocation), err)
-	}
-	if loc, ok := md["location"].(string); ok {
-		md["location"] = r.mapLoc(loc)
-	}
-	if props, ok := md["properties"].(map[string]any); ok {
-		for k, v := range props {
-			if s, ok := v.(string); ok {
-				props[k] = r.mapLoc(s)
-			}
-		}
-	}
-	snaps, _ := md["snapshots"].([]any)
-	for _, s := range snaps {
-		snap, ok := s.(map[string]any)
-		if !ok {
-			continue
-		}
-		if ml, ok := snap["manifest-list"].(string); ok {
-			nml, err := r.manifestList(ctx, ml)
-			if err != nil {
-				return "", err
-			}
-			snap["manifest-list"] = nml.loc
-		}
-		// Format v1 snapshots may list their manifests inline.
-		if list, ok := snap["manifests"].([]any); ok {
-			for i, mp := range list {
-				if s, ok := mp.(string); ok {
-					m, err := r.manifest(ctx, s)
-					if err != nil {
-						return "", err
-					}
-					list[i] = m.loc
-				}
-			}
-		}
-	}
-	for _, key := range []string{"statistics", "partition-statistics"} {
-		list, _ := md[key].([]any)
-		for _, s := range list {
-			if st, ok := s.(map[string]any); ok {
-				if p, ok := st["statistics-path"].(string); ok {
-					st["statistics-path"] = r.mapLoc(p)
-				}
-			}
-		}
 	}
 	// The earlier metadata files name the old directory: start a new log.
 	log, _ := md["metadata-log"].([]any)
@@ -373,10 +339,83 @@ func (r *relocator) table(ctx context.Context, metadataLocation string) (string,
 	}
 	nl := strings.TrimSuffix(mapped, base) + fmt.Sprintf("%05d-%s.metadata.json", version+1, uuid.NewString())
 	p, _ := LocalPath(nl)
-	if err := vfs.Put(r.w.fs, p, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
+	if err := vfs.Put(r.dst, p, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
 		return "", err
 	}
 	return nl, nil
+}
+
+// metadata reads the metadata file metadataLocation and returns it with
+// its location, properties, manifest lists (rewritten, with their
+// manifests and delete files) and statistics files mapped. The metadata
+// log is left as it was, for the caller to decide.
+func (r *relocator) metadata(ctx context.Context, metadataLocation string) (map[string]any, error) {
+	raw, err := vfs.ReadFile(r.src, r.local(metadataLocation))
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var md map[string]any
+	if err := dec.Decode(&md); err != nil {
+		return nil, fmt.Errorf("read %s: %w", r.local(metadataLocation), err)
+	}
+	if loc, ok := md["location"].(string); ok {
+		md["location"] = r.mapLoc(loc)
+	}
+	if props, ok := md["properties"].(map[string]any); ok {
+		for k, v := range props {
+			if s, ok := v.(string); ok {
+				props[k] = r.mapLoc(s)
+			}
+		}
+	}
+	snaps, _ := md["snapshots"].([]any)
+	for _, s := range snaps {
+		snap, ok := s.(map[string]any)
+		if !ok {
+			continue
+		}
+		if ml, ok := snap["manifest-list"].(string); ok {
+			nml, err := r.manifestList(ctx, ml)
+			if err != nil {
+				return nil, err
+			}
+			snap["manifest-list"] = nml.loc
+		}
+		// Format v1 snapshots may list their manifests inline.
+		if list, ok := snap["manifests"].([]any); ok {
+			for i, mp := range list {
+				if s, ok := mp.(string); ok {
+					m, err := r.manifest(ctx, s)
+					if err != nil {
+						return nil, err
+					}
+					list[i] = m.loc
+				}
+			}
+		}
+	}
+	for _, key := range []string{"statistics", "partition-statistics"} {
+		list, _ := md[key].([]any)
+		for _, s := range list {
+			if st, ok := s.(map[string]any); ok {
+				if p, ok := st["statistics-path"].(string); ok {
+					if r.mirror == nil {
+						st["statistics-path"] = r.mapLoc(p)
+						continue
+					}
+					// Puffin statistics name no files: copied byte for byte.
+					f, err := r.copyExact(p)
+					if err != nil {
+						return nil, err
+					}
+					st["statistics-path"] = f.loc
+				}
+			}
+		}
+	}
+	return md, nil
 }
 
 // manifestList rewrites a manifest list with its manifests relocated.
@@ -385,7 +424,10 @@ func (r *relocator) manifestList(ctx context.Context, loc string) (rewritten, er
 		return d, nil
 	}
 	nl, dst := r.fresh(loc)
-	err := rewriteAvro(r.w.fs, r.local(loc), dst, func(rec map[string]any) error {
+	if d, ok, err := r.present(loc, nl, dst); ok || err != nil {
+		return d, err
+	}
+	err := rewriteAvro(r.src, r.dst, r.local(loc), dst, func(rec map[string]any) error {
 		mp, ok := rec["manifest_path"].(string)
 		if !ok {
 			return fmt.Errorf("manifest list %s: an entry without manifest_path", loc)
@@ -414,7 +456,10 @@ func (r *relocator) manifest(ctx context.Context, loc string) (rewritten, error)
 		return d, nil
 	}
 	nl, dst := r.fresh(loc)
-	err := rewriteAvro(r.w.fs, r.local(loc), dst, func(rec map[string]any) error {
+	if d, ok, err := r.present(loc, nl, dst); ok || err != nil {
+		return d, err
+	}
+	err := rewriteAvro(r.src, r.dst, r.local(loc), dst, func(rec map[string]any) error {
 		df, ok := rec["data_file"].(map[string]any)
 		if !ok {
 			return fmt.Errorf("manifest %s: an entry without data_file", loc)
@@ -423,20 +468,28 @@ func (r *relocator) manifest(ctx context.Context, loc string) (rewritten, error)
 		format, _ := df["file_format"].(string)
 		isPosDeletes := avroInt(df["content"]) == 1
 		switch {
-		case r.mapLoc(fp) == fp:
+		case r.mapLoc(fp) == fp && r.mirror == nil:
 		case strings.EqualFold(format, "puffin"):
-			f, err := r.deleteFile(fp, func(src, dst string) error { return rewritePuffinFooter(r.w.fs, src, dst, r.mapLoc) })
+			f, err := r.deleteFile(fp, func(src, dst string) error { return rewritePuffinFooter(r.src, r.dst, src, dst, r.mapLoc) })
 			if err != nil {
 				return err
 			}
 			df["file_path"], df["file_size_in_bytes"] = f.loc, f.size
 		case isPosDeletes && strings.EqualFold(format, "parquet"):
-			f, err := r.deleteFile(fp, func(src, dst string) error { return rewritePositionDeletes(ctx, r.w.fs, src, dst, r.mapLoc) })
+			f, err := r.deleteFile(fp, func(src, dst string) error { return rewritePositionDeletes(ctx, r.src, r.dst, src, dst, r.mapLoc) })
 			if err != nil {
 				return err
 			}
 			df["file_path"], df["file_size_in_bytes"] = f.loc, f.size
 			df["split_offsets"] = nil // the new file has its own row groups
+		case r.mirror != nil:
+			// Data files and equality deletes hold no paths: copied
+			// byte for byte.
+			f, err := r.copyExact(fp)
+			if err != nil {
+				return err
+			}
+			df["file_path"] = f.loc
 		default:
 			df["file_path"] = r.mapLoc(fp)
 		}
@@ -486,6 +539,9 @@ func (r *relocator) deleteFile(loc string, rewrite func(src, dst string) error) 
 		return d, nil
 	}
 	nl, dst := r.fresh(loc)
+	if d, ok, err := r.present(loc, nl, dst); ok || err != nil {
+		return d, err
+	}
 	if err := rewrite(r.local(loc), dst); err != nil {
 		return rewritten{}, fmt.Errorf("relocate delete file %s: %w", loc, err)
 	}
@@ -493,12 +549,17 @@ func (r *relocator) deleteFile(loc string, rewrite func(src, dst string) error) 
 }
 
 func (r *relocator) finish(loc, nl, dst string) (rewritten, error) {
-	st, err := r.w.fs.Stat(dst)
+	st, err := r.dst.Stat(dst)
 	if err != nil {
 		return rewritten{}, err
 	}
 	d := rewritten{loc: nl, size: st.Size()}
 	r.done[loc] = d
+	if r.mirror != nil {
+		r.mirror.files++
+		r.mirror.bytes += d.size
+		return d, nil
+	}
 	r.replaced[r.local(loc)] = true
 	return d, nil
 }

@@ -40,10 +40,11 @@ var rawLogicalTypes = func() []avro.SchemaOpt {
 	return opts
 }()
 
-// rewriteAvro copies the Avro container file src to dst, passing every
-// record through edit, with the same schema, metadata and codec.
-func rewriteAvro(fsys vfs.FS, src, dst string, edit func(rec map[string]any) error) error {
-	in, err := fsys.Open(src)
+// rewriteAvro copies the Avro container file src on srcFS to dst on
+// dstFS, passing every record through edit, with the same schema,
+// metadata and codec.
+func rewriteAvro(srcFS, dstFS vfs.FS, src, dst string, edit func(rec map[string]any) error) error {
+	in, err := srcFS.Open(src)
 	if err != nil {
 		return err
 	}
@@ -74,7 +75,7 @@ func rewriteAvro(fsys vfs.FS, src, dst string, edit func(rec map[string]any) err
 	default:
 		return fmt.Errorf("read %s: unsupported Avro codec %q", src, codec)
 	}
-	return vfs.Put(fsys, dst, func(out io.Writer) error {
+	return vfs.Put(dstFS, dst, func(out io.Writer) error {
 		wr, err := ocf.NewWriter(out, rd.Schema(), opts...)
 		if err != nil {
 			return err
@@ -103,8 +104,8 @@ func rewriteAvro(fsys vfs.FS, src, dst string, edit func(rec map[string]any) err
 
 // rewritePositionDeletes copies a position-delete Parquet file with its
 // file_path column (field id 2147483546) mapped.
-func rewritePositionDeletes(ctx context.Context, fsys vfs.FS, src, dst string, mapLoc func(string) string) error {
-	in, err := fsys.Open(src)
+func rewritePositionDeletes(ctx context.Context, srcFS, dstFS vfs.FS, src, dst string, mapLoc func(string) string) error {
+	in, err := srcFS.Open(src)
 	if err != nil {
 		return err
 	}
@@ -150,7 +151,7 @@ func rewritePositionDeletes(ctx context.Context, fsys vfs.FS, src, dst string, m
 	chunked.Release()
 	out := array.NewTable(tbl.Schema(), cols, tbl.NumRows())
 	defer out.Release()
-	return vfs.Put(fsys, dst, func(w io.Writer) error {
+	return vfs.Put(dstFS, dst, func(w io.Writer) error {
 		return pqarrow.WriteTable(out, w, 1<<20,
 			parquet.NewWriterProperties(parquet.WithCompression(compress.Codecs.Zstd)),
 			pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
@@ -161,8 +162,8 @@ func rewritePositionDeletes(ctx context.Context, fsys vfs.FS, src, dst string, m
 // property of its blobs mapped
 // (https://iceberg.apache.org/puffin-spec/#deletion-vector-v1-blob-type).
 // Blobs keep their offsets: only the footer at the end changes.
-func rewritePuffinFooter(fsys vfs.FS, src, dst string, mapLoc func(string) string) error {
-	b, err := vfs.ReadFile(fsys, src)
+func rewritePuffinFooter(srcFS, dstFS vfs.FS, src, dst string, mapLoc func(string) string) error {
+	b, err := vfs.ReadFile(srcFS, src)
 	if err != nil {
 		return err
 	}
@@ -203,7 +204,7 @@ func rewritePuffinFooter(fsys vfs.FS, src, dst string, mapLoc func(string) strin
 	if err != nil {
 		return err
 	}
-	return vfs.Put(fsys, dst, func(w io.Writer) error {
+	return vfs.Put(dstFS, dst, func(w io.Writer) error {
 		var trailer [12]byte
 		binary.LittleEndian.PutUint32(trailer[:4], uint32(len(newPayload)))
 		copy(trailer[8:], puffinMagic[:])

@@ -354,11 +354,14 @@ func (w *Warehouse) DropTable(ctx context.Context, ns, name string, ifExists, pu
 		_, err := w.PurgeTable(ctx, ns, name, ifExists)
 		return err
 	}
-	_, _, err := w.dropTarget(ctx, ns, name)
+	t, _, err := w.dropTarget(ctx, ns, name)
 	if errors.Is(err, ErrNoSuchTable) && ifExists {
 		return nil
 	}
 	if err != nil {
+		return fmt.Errorf("drop table: %w", err)
+	}
+	if err := t.checkDropReplica(); err != nil {
 		return fmt.Errorf("drop table: %w", err)
 	}
 	if err := w.cat.DropTable(ctx, table.Identifier{ns, name}); err != nil {

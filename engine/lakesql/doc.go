@@ -17,7 +17,10 @@
 // rewrite_position_delete_files and rewrite_manifests in maintenance.go
 // and expiry.go; expire_snapshots and remove_orphan_files in expiry.go;
 // register_table), floe's maintenance_policy and run_maintenance
-// (maintain.go), and those given to Open with WithProcedure.
+// (maintain.go), replicate (one pass of engine/replica for a table, in
+// replicate.go), and those given to Open with WithProcedure. The metadata
+// table lake.ns."t$replication" comes from engine/replica, the others
+// from the engine (meta.go).
 //
 // Session.Maintain (maintain.go) runs the maintenance a table's policy
 // (engine.Policy) says is due, compaction, snapshot expiry and

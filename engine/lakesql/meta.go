@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/replica"
 	"github.com/floehq/floe/internal/sqltext"
 )
 
@@ -16,7 +17,12 @@ func (s *Session) defineMetaTable(ctx context.Context, r viewRef) error {
 	if err != nil {
 		return err
 	}
-	mt, err := st.tbl.Metadata(ctx, r.meta)
+	var mt *engine.MetaTable
+	if r.meta == "replication" {
+		mt, err = replica.MetaTable(ctx, s.wh, r.ns, r.name)
+	} else {
+		mt, err = st.tbl.Metadata(ctx, r.meta)
+	}
 	if err != nil {
 		return err
 	}

@@ -37,6 +37,7 @@ var (
 var builtinProcedures = map[string]Procedure{
 	"expire_snapshots":              expireSnapshots,
 	"maintenance_policy":            maintenancePolicy,
+	"replicate":                     replicateProc,
 	"remove_orphan_files":           removeOrphanFiles,
 	"rewrite_data_files":            rewriteDataFiles,
 	"rewrite_manifests":             rewriteManifests,

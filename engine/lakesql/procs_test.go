@@ -26,7 +26,7 @@ func TestSessionProcedures(t *testing.T) {
 	}
 	defer withEcho.Close()
 
-	builtin := []string{"expire_snapshots", "maintenance_policy", "register_table", "remove_orphan_files", "rewrite_data_files", "rewrite_manifests", "rewrite_position_delete_files", "run_maintenance"}
+	builtin := []string{"expire_snapshots", "maintenance_policy", "register_table", "remove_orphan_files", "replicate", "rewrite_data_files", "rewrite_manifests", "rewrite_position_delete_files", "run_maintenance"}
 	if diff := cmp.Diff(builtin, f.s.Procedures()); diff != "" {
 		t.Errorf("plain session's procedures (-want +got):\n%s", diff)
 	}

@@ -111,7 +111,8 @@ func aliasFollows(toks []token, i int) bool {
 }
 
 // metaSuffixes are the metadata tables floe serves as lake.ns."t$suffix".
-var metaSuffixes = []string{"snapshots", "history", "files", "manifests", "partitions", "refs", "delete_files"}
+// $replication comes from package replica, the others from the engine.
+var metaSuffixes = []string{"snapshots", "history", "files", "manifests", "partitions", "refs", "delete_files", "replication"}
 
 func splitMeta(name string) (base, suffix string) {
 	if i := strings.LastIndexByte(name, '$'); i > 0 {

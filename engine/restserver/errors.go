@@ -62,6 +62,10 @@ func classify(err error) (int, string) {
 		return http.StatusConflict, "CommitFailedException"
 	case errors.Is(err, engine.ErrInvalidName):
 		return http.StatusBadRequest, "BadRequestException"
+	case errors.Is(err, engine.ErrReadOnly):
+		// A replica (or a table floe only reads): the message names its
+		// source.
+		return http.StatusForbidden, "ForbiddenException"
 	}
 	return http.StatusInternalServerError, "InternalServerError"
 }

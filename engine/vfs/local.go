@@ -3,6 +3,7 @@ package vfs
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"net/url"
@@ -83,6 +84,16 @@ type localWriter struct {
 
 func (w *localWriter) Write(b []byte) (int, error) {
 	n, err := w.f.Write(b)
+	if err != nil && w.failed == nil {
+		w.failed = err
+	}
+	return n, err
+}
+
+// ReadFrom copies from r, in the kernel when r is a local file
+// (copy_file_range), for copies that go through Create directly.
+func (w *localWriter) ReadFrom(r io.Reader) (int64, error) {
+	n, err := w.f.ReadFrom(r)
 	if err != nil && w.failed == nil {
 		w.failed = err
 	}

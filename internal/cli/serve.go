@@ -46,6 +46,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	var vendCredentials bool
 	var maintain bool
 	var maintainEvery time.Duration
+	var replicate bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the warehouse over the Iceberg REST catalog protocol",
@@ -75,7 +76,7 @@ With --maintain, floe serve also runs floe maintain --watch in the background
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.serve(cmd.Context(), serveOptions{addr: addr, tokenFile: tokenFile,
-				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix, vendCredentials: vendCredentials, maintain: maintain, maintainEvery: maintainEvery})
+				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix, vendCredentials: vendCredentials, maintain: maintain, maintainEvery: maintainEvery, replicate: replicate})
 		},
 	}
 	f := cmd.Flags()
@@ -87,6 +88,7 @@ With --maintain, floe serve also runs floe maintain --watch in the background
 	f.BoolVar(&vendCredentials, "vend-credentials", false, "hand clients the S3 keys floe uses along with each table (only for clients you trust with them)")
 	f.BoolVar(&maintain, "maintain", false, "run table maintenance in the background (floe maintain --watch)")
 	f.DurationVar(&maintainEvery, "maintain-interval", 10*time.Minute, "time between maintenance runs with --maintain")
+	f.BoolVar(&replicate, "replicate", false, "also keep the tables' replicas up to date, as floe replicate --watch does")
 	return cmd
 }
 
@@ -95,6 +97,7 @@ type serveOptions struct {
 	vendCredentials                          bool
 	maintain                                 bool
 	maintainEvery                            time.Duration
+	replicate                                bool
 }
 
 // serve runs the REST catalog until ctx ends, then shuts down gracefully.
@@ -183,6 +186,19 @@ func (g *globals) serve(ctx context.Context, o serveOptions) error {
 		// The loop finishes its job in flight before serve returns.
 		defer func() { stopMaintenance(); <-maintained }()
 		fmt.Fprintf(g.stderr, "floe serve: maintaining every table every %s\n", o.maintainEvery)
+	}
+	if o.replicate {
+		// The replicator stops with ctx and is waited for before the
+		// warehouse closes.
+		repCtx, cancel := context.WithCancel(ctx)
+		repDone := make(chan struct{})
+		go func() {
+			defer close(repDone)
+			if err := runReplicator(repCtx, wh, 500*time.Millisecond, g.stderr); err != nil {
+				fmt.Fprintf(g.stderr, "floe serve: replication stopped: %v\n", err)
+			}
+		}()
+		defer func() { cancel(); <-repDone }()
 	}
 	select {
 	case err := <-done:
