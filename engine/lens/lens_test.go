@@ -330,3 +330,12 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 		})
 	}
 }
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	ts, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
+}
