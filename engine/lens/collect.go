@@ -28,6 +28,11 @@ type Options struct {
 	Prices Prices
 	// SmallFileBytes is the small-file threshold; 0 means SmallFileBytes.
 	SmallFileBytes int64
+	// Namespace is where the lens tables go; "" means Namespace
+	// (floe_lens). A notebook that simulates history writes to its own,
+	// so that dropping it leaves lake.floe_lens as it was. Neither is
+	// measured.
+	Namespace string
 }
 
 // Report says what a collect wrote.
@@ -56,6 +61,12 @@ func Collect(ctx context.Context, w *engine.Warehouse, opts Options) (Report, er
 	}
 	if opts.SmallFileBytes <= 0 {
 		opts.SmallFileBytes = SmallFileBytes
+	}
+	if opts.Namespace == "" {
+		opts.Namespace = Namespace
+	}
+	if err := engine.ValidateName("schema", opts.Namespace); err != nil {
+		return Report{}, fmt.Errorf("lens collect: %w", err)
 	}
 	m, err := measure(ctx, w, day, now, opts)
 	if err != nil {
@@ -160,7 +171,7 @@ func measure(ctx context.Context, w *engine.Warehouse, day, now time.Time, opts 
 			if err != nil {
 				return nil, err
 			}
-			if ns == Namespace {
+			if ns == Namespace || ns == opts.Namespace {
 				skip[clean(t.Location())] = true
 				continue
 			}

@@ -13,6 +13,7 @@ import (
 //
 //	CALL lens_collect();                                    -- now (FLOE_NOW, else the clock)
 //	CALL lens_collect(now => TIMESTAMP '2027-03-01 06:00'); -- a given day, for simulated history
+//	CALL lens_collect(now => ..., into => 'lens_demo');      -- lens tables in lake.lens_demo
 //
 // It returns one row: the day written, the tables measured, and the
 // objects and bytes counted.
@@ -26,13 +27,21 @@ func procedure(ctx context.Context, s *lakesql.Session, args lakesql.ProcArgs) (
 	if len(args.Positional) == 1 {
 		nowArg = args.Positional[0]
 	}
-	for name, v := range args.Named {
-		if name != "now" {
-			return nil, fmt.Errorf("call lens_collect: unknown argument %s (it takes now => TIMESTAMP '...')", name)
-		}
-		nowArg = v
-	}
 	var opts Options
+	for name, v := range args.Named {
+		switch name {
+		case "now":
+			nowArg = v
+		case "into":
+			s, ok := v.(string)
+			if !ok {
+				return nil, fmt.Errorf("call lens_collect: into => %v is a %T, want a schema name", v, v)
+			}
+			opts.Namespace = s
+		default:
+			return nil, fmt.Errorf("call lens_collect: unknown argument %s (it takes now => TIMESTAMP '...' and into => 'schema')", name)
+		}
+	}
 	switch v := nowArg.(type) {
 	case nil:
 	case time.Time:

@@ -13,7 +13,7 @@ import (
 func (lt *lensTable) record(sc *arrow.Schema) (arrow.RecordBatch, error) {
 	if sc.NumFields() != len(lt.cols) {
 		return nil, fmt.Errorf("the table has %d columns, the collector writes %d: drop lake.%s.%s to have it made again",
-			sc.NumFields(), len(lt.cols), Namespace, lt.name)
+			sc.NumFields(), len(lt.cols), lt.ns, lt.name)
 	}
 	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
 	defer b.Release()

@@ -21,7 +21,7 @@ func (l *lake) dayRows(day string) map[string][]string {
 	if n := l.rows(fmt.Sprintf("SELECT count(*) FROM lake.%s.%s WHERE day = DATE '%s' AND level = 'warehouse'", Namespace, StorageDaily, day)); i64(n[0][0]) > 1 {
 		l.t.Fatalf("%s has %d warehouse rows, want at most one", day, i64(n[0][0]))
 	}
-	for _, lt := range definitions() {
+	for _, lt := range definitions(Namespace) {
 		where := ""
 		if lt.name == StorageDaily {
 			where = " AND level <> 'warehouse'"
@@ -87,7 +87,7 @@ func TestCollectReplacesTheDay(t *testing.T) {
 	if got["2026-05-01"][0] >= got["2026-05-02"][0] {
 		t.Errorf("bytes did not grow from day to day: %v", got)
 	}
-	for _, lt := range definitions() {
+	for _, lt := range definitions(Namespace) {
 		tb, err := l.wh.Table(l.ctx, Namespace, lt.name)
 		if err != nil {
 			t.Fatal(err)
@@ -129,7 +129,7 @@ func TestCollectKilledKeepsEarlierRows(t *testing.T) {
 	}
 	// The last one is past the last commit: that run completes.
 	kills := []kill{{".parquet", 1}, {".parquet", 3}, {"snap-", 2}}
-	for n := 1; n <= len(definitions())+1; n++ {
+	for n := 1; n <= len(definitions(Namespace))+1; n++ {
 		kills = append(kills, kill{".metadata.json", n})
 	}
 	var killed []map[string][]string
@@ -160,7 +160,7 @@ func TestCollectKilledKeepsEarlierRows(t *testing.T) {
 		}
 		killed = append(killed, now.dayRows("2026-05-02"))
 	}
-	if len(killed) < len(definitions()) {
+	if len(killed) < len(definitions(Namespace)) {
 		t.Fatalf("only %d kill points: the collect wrote fewer files than it has tables", len(killed))
 	}
 	// The run with no fault wrote what any complete run writes now.
@@ -169,7 +169,7 @@ func TestCollectKilledKeepsEarlierRows(t *testing.T) {
 		t.Fatal("the re-run wrote the same rows as the old run: the test cannot tell them apart")
 	}
 	for n, got := range killed {
-		for _, lt := range definitions() {
+		for _, lt := range definitions(Namespace) {
 			if !cmp.Equal(got[lt.name], old[lt.name]) && !cmp.Equal(got[lt.name], fresh[lt.name]) {
 				t.Errorf("kill %d: %s's 2026-05-02 rows are neither the old run's nor a whole new run's (-new +got):\n%s",
 					n+1, lt.name, cmp.Diff(fresh[lt.name], got[lt.name]))

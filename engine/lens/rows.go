@@ -79,7 +79,7 @@ func (m *measurement) owner(o object) (string, string) {
 
 // tables turns the measurement into the rows of every lens table.
 func (m *measurement) tables(day, now time.Time, opts Options) []*lensTable {
-	defs := definitions()
+	defs := definitions(opts.Namespace)
 	storage, sizes, healthT, activity, cost := defs[0], defs[1], defs[2], defs[3], defs[4]
 
 	// storage_daily: the warehouse, each namespace, each table, and every

@@ -32,6 +32,7 @@ type column struct{ name, typ string }
 // lensTable is a lens table's definition and the rows one collect writes
 // to it; every table starts with day DATE and is partitioned by it.
 type lensTable struct {
+	ns   string // Namespace, or Options.Namespace
 	name string
 	cols []column
 	rows [][]any
@@ -45,9 +46,10 @@ func cols(spec ...string) []column {
 	return append(out, column{"collected_at", "TIMESTAMP"})
 }
 
-// definitions returns the lens tables with no rows, in commit order.
-func definitions() []*lensTable {
-	return []*lensTable{
+// definitions returns the lens tables of namespace ns with no rows, in
+// commit order.
+func definitions(ns string) []*lensTable {
+	defs := []*lensTable{
 		{name: StorageDaily, cols: cols(
 			"level", "VARCHAR", // warehouse, namespace, table or prefix
 			"namespace", "VARCHAR",
@@ -135,26 +137,30 @@ func definitions() []*lensTable {
 			"total_usd_month", "DOUBLE",
 		)},
 	}
+	for _, d := range defs {
+		d.ns = ns
+	}
+	return defs
 }
 
 // ensure returns the lens table lake.floe_lens.<name>, creating the schema
 // and the table (partitioned by day) when they do not exist.
 func (lt *lensTable) ensure(ctx context.Context, w *engine.Warehouse) (*engine.Table, error) {
-	t, err := w.Table(ctx, Namespace, lt.name)
+	t, err := w.Table(ctx, lt.ns, lt.name)
 	if err == nil {
 		return t, nil
 	}
 	if !errors.Is(err, engine.ErrNoSuchTable) {
 		return nil, err
 	}
-	if err := w.CreateNamespace(ctx, Namespace, true); err != nil {
+	if err := w.CreateNamespace(ctx, lt.ns, true); err != nil {
 		return nil, err
 	}
 	cs := make([]engine.Column, len(lt.cols))
 	for i, c := range lt.cols {
 		cs[i] = engine.Column{Name: c.name, Type: c.typ, Position: i}
 	}
-	return w.CreateTable(ctx, Namespace, lt.name, engine.CreateOptions{
+	return w.CreateTable(ctx, lt.ns, lt.name, engine.CreateOptions{
 		Columns:     cs,
 		Partition:   []engine.PartitionTerm{{Column: "day", Transform: "identity"}},
 		IfNotExists: true,
@@ -167,9 +173,9 @@ func (lt *lensTable) ensure(ctx context.Context, w *engine.Warehouse) (*engine.T
 // vfs.FS); a failure before the commit leaves the table as it was.
 func (lt *lensTable) replaceDay(ctx context.Context, w *engine.Warehouse, day time.Time, props iceberg.Properties) error {
 	if _, err := lt.ensure(ctx, w); err != nil {
-		return fmt.Errorf("lens table lake.%s.%s: %w", Namespace, lt.name, err)
+		return fmt.Errorf("lens table lake.%s.%s: %w", lt.ns, lt.name, err)
 	}
-	return w.Modify(ctx, Namespace, lt.name, func(t *engine.Table) error {
+	return w.Modify(ctx, lt.ns, lt.name, func(t *engine.Table) error {
 		sc, err := table.SchemaToArrowSchema(t.Schema(), nil, false, false)
 		if err != nil {
 			return err
