@@ -132,9 +132,9 @@ func definitions(ns string) []*lensTable {
 			"tier", "VARCHAR",
 			"bytes", "BIGINT",
 			"gb_month", "DOUBLE",
-			"storage_usd_month", "DOUBLE",
-			"request_usd_month", "DOUBLE",
-			"total_usd_month", "DOUBLE",
+			"monthly_storage_cost", "DOUBLE",
+			"monthly_request_cost", "DOUBLE",
+			"monthly_cost", "DOUBLE",
 		)},
 	}
 	for _, d := range defs {
