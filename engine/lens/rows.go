@@ -155,7 +155,8 @@ func (m *measurement) tables(day, now time.Time, opts Options) []*lensTable {
 		objects := len(objsByTable[k])
 		var pct any
 		if objects > 0 {
-			pct = 100 * float64(len(a.Files)) / float64(objects)
+			// Files read today may be gone by the collect: never past 100%.
+			pct = min(100, 100*float64(len(a.Files))/float64(objects))
 		}
 		activity.rows = append(activity.rows, []any{day, k[0], k[1], int64(len(m.procs[k])),
 			a.ReadRequests, a.WriteRequests, a.BytesRead, a.BytesWritten,
