@@ -3,6 +3,7 @@ package kernel
 import (
 	"cmp"
 	"context"
+	"log/slog"
 	"maps"
 	"slices"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/lens"
 )
 
 // LakeColumn is a column of a lake table as the catalog tree shows it.
@@ -41,6 +43,25 @@ type LakeTableInfo struct {
 	// Rows, DataFiles, DeleteFiles and Bytes are the current snapshot's
 	// totals; -1 when the writer left them out of the summary.
 	Rows, DataFiles, DeleteFiles, Bytes int64
+	// Health is the table's line of the latest storage metrics
+	// (lake.floe_lens, floe lens collect); nil when none were collected.
+	Health *LakeHealth
+}
+
+// LakeHealth is a table's figures from the latest day of storage metrics.
+type LakeHealth struct {
+	Day   time.Time
+	Bytes int64 // every object of the table, old snapshots' and orphans' too
+	// SmallFileRatio is the share of current data files under 128 KB,
+	// DeletedShare the share of rows deletes remove; NaN when unknown.
+	SmallFileRatio, DeletedShare float64
+	Tiers                        []LakeTier // largest first
+}
+
+// LakeTier is a table's bytes in one storage class and tier.
+type LakeTier struct {
+	Class, Tier string
+	Bytes       int64
 }
 
 // LakeNamespaces lists the warehouse's namespaces.
@@ -66,6 +87,15 @@ func (s *Session) DescribeLakeTable(ctx context.Context, ns, name string) (*Lake
 		info.Columns = append(info.Columns, LakeColumn{Name: f.Name, Type: engine.TypeName(f.Type), Comment: f.Doc, NotNull: f.Required})
 	}
 	info.Partitioning = t.PartitionText()
+	if h, err := lens.Latest(ctx, s.sql.Warehouse(), ns, name); err == nil && h != nil {
+		info.Health = &LakeHealth{Day: h.Day, Bytes: h.Bytes, SmallFileRatio: h.SmallFileRatio, DeletedShare: h.DeletedShare}
+		for _, t := range h.Tiers {
+			info.Health.Tiers = append(info.Health.Tiers, LakeTier(t))
+		}
+	} else if err != nil {
+		// Unreadable metrics never hide the table itself.
+		slog.Debug("storage lens metrics unreadable", "table", "lake."+ns+"."+name, "err", err)
+	}
 	snap := t.Iceberg().CurrentSnapshot()
 	if snap == nil {
 		info.Rows, info.DataFiles, info.DeleteFiles, info.Bytes = 0, 0, 0, 0

@@ -122,3 +122,40 @@ func BenchmarkLakeState(b *testing.B) {
 	b.ReportMetric(float64(listTime.Microseconds())/float64(b.N), "list-µs/op")
 	b.ReportMetric(float64(listTime)/float64(pollTime), "list/poll")
 }
+
+// TestDescribeLakeTableHealth checks that a table's description carries
+// the latest storage metrics once CALL lens_collect (a procedure of every
+// kernel session) has measured it, and none before.
+func TestDescribeLakeTableHealth(t *testing.T) {
+	wh := emptyWarehouse(t)
+	s := openSession(t, wh, kernel.Options{})
+	ctx := context.Background()
+	steps := []struct {
+		sql     string
+		wantDay string // "" for no health
+	}{
+		{"CREATE SCHEMA lake.h; CREATE TABLE lake.h.t (id BIGINT); INSERT INTO lake.h.t SELECT * FROM range(100)", ""},
+		{"CALL lens_collect(now => TIMESTAMP '2026-02-03 04:05')", "2026-02-03"},
+		{"CALL lens_collect(now => TIMESTAMP '2026-02-04 04:05')", "2026-02-04"},
+	}
+	for _, st := range steps {
+		if err := s.SQL().Exec(ctx, st.sql); err != nil {
+			t.Fatalf("%s: %v", st.sql, err)
+		}
+		info, err := s.DescribeLakeTable(ctx, "h", "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case st.wantDay == "" && info.Health != nil:
+			t.Errorf("after %q: health %+v, want none", st.sql, info.Health)
+		case st.wantDay != "" && info.Health == nil:
+			t.Errorf("after %q: no health", st.sql)
+		case st.wantDay != "":
+			if got := info.Health.Day.Format(time.DateOnly); got != st.wantDay || info.Health.Bytes < info.Bytes {
+				t.Errorf("after %q: health of %s with %d bytes, want %s and at least the %d bytes of data",
+					st.sql, got, info.Health.Bytes, st.wantDay, info.Bytes)
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
+	"github.com/floehq/floe/engine/lens"
 	"github.com/floehq/floe/notebooks"
 )
 
@@ -132,7 +133,7 @@ type cellRun struct {
 // warehouse attached as lake. The Go interpreter, with the standard library
 // and the floe package, starts with the first Go cell.
 func Open(ctx context.Context, wh *engine.Warehouse, opts Options) (*Session, error) {
-	sess, err := lakesql.Open(ctx, wh, synth.Procedure()) // CALL synthesize(...) in SQL cells
+	sess, err := lakesql.Open(ctx, wh, synth.Procedure(), lens.Procedure()) // CALL synthesize(...), lens_collect(...) in SQL cells
 	if err != nil {
 		return nil, err
 	}

@@ -121,6 +121,27 @@ func (fakeCatalog) Columns(_ context.Context, ns, t string) ([]catalog.Column, e
 	return []catalog.Column{{Name: "customer_id", Type: "long"}, {Name: "name", Type: "string"}, {Name: "signup_date", Type: "date"}, {Name: "revenue", Type: "decimal(12, 2)"}}, nil
 }
 
+// fakeLake is a warehouse of one table with storage metrics, through the
+// kernel's description as SessionCatalog reads it.
+type fakeLake struct{}
+
+func (fakeLake) LakeNamespaces(context.Context) ([]string, error) { return []string{"sales"}, nil }
+
+func (fakeLake) LakeTables(context.Context, string) ([]string, error) {
+	return []string{"orders"}, nil
+}
+
+func (fakeLake) DescribeLakeTable(_ context.Context, ns, name string) (*kernel.LakeTableInfo, error) {
+	return &kernel.LakeTableInfo{Namespace: ns, Name: name, FormatVersion: 3,
+		Columns:   []kernel.LakeColumn{{Name: "order_id", Type: "BIGINT"}, {Name: "amount", Type: "DECIMAL(12,2)"}},
+		Snapshots: 4, // no current snapshot's time: the line would age with the clock
+		Rows:      90_000, DataFiles: 12, DeleteFiles: 2, Bytes: 5 << 20,
+		Health: &kernel.LakeHealth{Day: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Bytes: 6 << 20,
+			SmallFileRatio: 0.75, DeletedShare: 0.1,
+			Tiers: []kernel.LakeTier{{Class: "STANDARD", Tier: "STANDARD", Bytes: 6 << 20}}},
+	}, nil
+}
+
 // clock is a settable clock for stable elapsed times.
 type clock struct {
 	mu sync.Mutex

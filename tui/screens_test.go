@@ -81,6 +81,14 @@ func TestScreens(t *testing.T) {
 			}
 			h.keys("space", "down", "space", "down", "down")
 		}},
+		// A table's description ends with its storage metrics' line.
+		{"catalog_health", func(t testing.TB) Options {
+			o := sampleOpts(t)
+			o.Catalog = SessionCatalog(fakeLake{}, "")
+			return o
+		}, func(h *harness) {
+			h.keys("ctrl+o", "space", "down", "space")
+		}},
 		// ctrl+o focuses the catalog, shown already on a wide terminal
 		// (it hid it before), and shows it on a narrow one.
 		{"catalog_focus", func(t testing.TB) Options {

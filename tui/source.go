@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,7 +99,41 @@ func describe(info *kernel.LakeTableInfo, now time.Time) ([]catalog.Column, []ca
 		snap += fmt.Sprintf(" · %s %s", info.Operation, ago(now.Sub(info.SnapshotAt)))
 	}
 	details = append(details, catalog.Detail{Text: snap, Meta: "snapshots"})
+	if h := info.Health; h != nil {
+		details = append(details, healthLines(h)...)
+	}
 	return cols, details, nil
+}
+
+// healthLines are a table's lines of the latest storage metrics: all its
+// bytes (old snapshots' and orphans' too) and its storage tiers, then the
+// shares of small data files and of deleted rows.
+func healthLines(h *kernel.LakeHealth) []catalog.Detail {
+	pct := func(f float64) string {
+		if math.IsNaN(f) {
+			return "?"
+		}
+		return fmt.Sprintf("%.0f%%", 100*f)
+	}
+	size := "◍ " + byteSize(h.Bytes) + " stored"
+	var tiers []string
+	for _, t := range h.Tiers {
+		name := t.Class
+		if t.Tier != "" && t.Tier != t.Class {
+			name += "/" + t.Tier
+		}
+		if len(h.Tiers) > 1 && h.Bytes > 0 {
+			name += " " + pct(float64(t.Bytes)/float64(h.Bytes))
+		}
+		tiers = append(tiers, name)
+	}
+	if len(tiers) > 0 {
+		size += " · " + strings.Join(tiers, ", ")
+	}
+	return []catalog.Detail{
+		{Text: size},
+		{Text: fmt.Sprintf("◍ %s small files · %s deleted", pct(h.SmallFileRatio), pct(h.DeletedShare))},
+	}
 }
 
 // count writes n with thousands separators, or "?" when unknown.

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -48,6 +49,31 @@ func TestDescribe(t *testing.T) {
 			{Text: "≡ ? rows · format v2", Meta: "partitions"},
 			{Text: "▤ ? files · ? bytes · ? delete files", Meta: "files"},
 			{Text: "⟲ 1 snapshot · append just now", Meta: "snapshots"},
+		},
+	}, {
+		name: "with storage metrics",
+		info: kernel.LakeTableInfo{FormatVersion: 3, Snapshots: 2, SnapshotID: 2, SnapshotAt: now.Add(-time.Hour), Operation: "delete",
+			Rows: 750, DataFiles: 1, DeleteFiles: 1, Bytes: 2048,
+			Health: &kernel.LakeHealth{Bytes: 3 << 20, SmallFileRatio: 0.4, DeletedShare: 0.25,
+				Tiers: []kernel.LakeTier{{Class: "STANDARD", Tier: "STANDARD", Bytes: 3 << 20}}}},
+		details: []catalog.Detail{
+			{Text: "≡ 750 rows · format v3", Meta: "partitions"},
+			{Text: "▤ 1 file · 2.0 KiB · 1 delete file", Meta: "files"},
+			{Text: "⟲ 2 snapshots · delete 1h ago", Meta: "snapshots"},
+			{Text: "◍ 3.0 MiB stored · STANDARD"},
+			{Text: "◍ 40% small files · 25% deleted"},
+		},
+	}, {
+		name: "storage metrics over tiers, shares unknown",
+		info: kernel.LakeTableInfo{FormatVersion: 2,
+			Health: &kernel.LakeHealth{Bytes: 4096, SmallFileRatio: math.NaN(), DeletedShare: math.NaN(),
+				Tiers: []kernel.LakeTier{{Class: "INTELLIGENT_TIERING", Tier: "FREQUENT", Bytes: 3072}, {Class: "INTELLIGENT_TIERING", Tier: "ARCHIVE_INSTANT", Bytes: 1024}}}},
+		details: []catalog.Detail{
+			{Text: "≡ 0 rows · format v2", Meta: "partitions"},
+			{Text: "▤ 0 files · 0 B", Meta: "files"},
+			{Text: "⟲ 0 snapshots", Meta: "snapshots"},
+			{Text: "◍ 4.0 KiB stored · INTELLIGENT_TIERING/FREQUENT 75%, INTELLIGENT_TIERING/ARCHIVE_INSTANT 25%"},
+			{Text: "◍ ? small files · ? deleted"},
 		},
 	}}
 	for _, tt := range tests {

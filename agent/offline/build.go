@@ -323,7 +323,11 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			grains = append(grains, g)
 		}
 	}
+	snapDay := t.snapshotDay()
 	if needDate || len(grains) > 0 {
+		if dateCol == nil && snapDay != nil {
+			dateCol = snapDay
+		}
 		if dateCol == nil {
 			if len(dcs) == 0 {
 				return fail("%s has no date column", t.name)
@@ -343,6 +347,15 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				q.notes = append(q.notes, fmt.Sprintf("dates refer to %s", dateCol.Name))
 			}
 		}
+	}
+	if snapDay != nil && !needDate && len(grains) == 0 {
+		// A table of daily snapshots holds each thing once a day: with no
+		// date asked, read the latest day rather than add up every day.
+		sql, desc, err := latestDay.resolve(snapDay)
+		if err != nil {
+			return fail("%v", err)
+		}
+		q.conds = append(q.conds, cond{col: snapDay, sql: sql, desc: snapDay.Name + " " + desc, date: true, pos: -1})
 	}
 	for _, d := range f.dates {
 		sql, desc, err := d.resolve(dateCol)

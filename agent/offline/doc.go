@@ -65,4 +65,10 @@
 // "last month", "last quarter", "last week" and "last year" are the previous
 // calendar period before the one holding that date; "this year" and "year to
 // date" run from the start of that date's year.
+//
+// A table of daily snapshots (named *_daily or *_snapshot(s), with a DATE
+// column day, date, snapshot_date or as_of: what floe lens collect writes)
+// holds each thing once a day, so a question that names no date reads its
+// latest day rather than adding up every day's copy, and a date range
+// refers to that column.
 package offline

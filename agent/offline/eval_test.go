@@ -40,10 +40,12 @@ const evalDataDir = "../../../shared/data"
 // tuning schema (abbreviated names, two dates, a key join), written with
 // the planner's confidence rules to check that they are general; library
 // and logistics are asked about only by the held-out part.
-var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi"}
+var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "floe_lens"}
 
-// tuningOnly are the schemas only the tuned part asks about.
-var tuningOnly = map[string]bool{"logi": true}
+// tuningOnly are the schemas only the tuned part asks about. floe_lens is
+// the storage metrics floe lens collect writes (issue 19), with simulated
+// history.
+var tuningOnly = map[string]bool{"logi": true, "floe_lens": true}
 
 // Targets of issue 13, asserted on the schemas this checkout can build.
 const (

@@ -366,3 +366,35 @@ func TestVersus(t *testing.T) {
 		{q: "remote vs Engineer staff", refused: "could not tell what the question compares"},
 	})
 }
+
+// TestDailySnapshots checks tables of daily snapshots (storage_daily, as
+// floe lens collect writes): with no date asked, the latest day, never a
+// sum over every day's copy; a date range asked takes the snapshot day
+// over the table's other dates; a grain groups by it.
+func TestDailySnapshots(t *testing.T) {
+	p := ptable("lake.floe_lens.cost_daily",
+		pcol("day", "DATE"),
+		pcol("table_name", "VARCHAR", "orders", "clicks"),
+		pcol("storage_class", "VARCHAR", "STANDARD", "INTELLIGENT_TIERING"),
+		pcol("bytes", "BIGINT"),
+		pcol("monthly_cost", "DOUBLE"),
+		pcol("collected_at", "TIMESTAMP"),
+	)
+	for i := range p.Columns {
+		if p.Columns[i].Kind.IsTemporal() {
+			p.Columns[i].Min, p.Columns[i].Max = mustDate("2026-09-01"), mustDate("2026-11-15")
+		}
+	}
+	checkRules(t, offline.New([]*schema.Profile{p}), []ruleCase{
+		{q: "monthly cost by storage class", ok: []string{"sum(monthly_cost)", "day >= DATE '2026-11-15' AND day < DATE '2026-11-16'", "GROUP BY storage_class"}},
+		{q: "total bytes in October 2026", ok: []string{"day >= DATE '2026-10-01' AND day < DATE '2026-11-01'"}, absent: []string{"collected_at"}},
+		{q: "average bytes by month", ok: []string{"date_trunc('month', day)"}, absent: []string{"DATE '2026-11-15'"}},
+	})
+	// Another table with the same columns is not a snapshot: it adds up
+	// every row.
+	o := *p
+	o.Table.Name = "lake.floe_lens.costs"
+	checkRules(t, offline.New([]*schema.Profile{&o}), []ruleCase{
+		{q: "monthly cost by storage class", ok: []string{"sum(monthly_cost)"}, absent: []string{"WHERE"}},
+	})
+}

@@ -160,6 +160,30 @@ func (t *table) dateCols() []*column {
 	return out
 }
 
+// snapshotDay returns the date column of a table of daily snapshots, one
+// row per thing and day (storage_daily, a Storage Lens export): a table
+// named *_daily, *_snapshot or *_snapshots with a DATE column named day,
+// date, snapshot_date or as_of. nil for any other table.
+func (t *table) snapshotDay() *column {
+	name := strings.ToLower(t.p.Table.ShortName())
+	if !strings.HasSuffix(name, "_daily") && !strings.HasSuffix(name, "_snapshot") && !strings.HasSuffix(name, "_snapshots") {
+		return nil
+	}
+	for _, c := range t.cols {
+		switch strings.ToLower(c.Name) {
+		case "day", "date", "snapshot_date", "as_of":
+			if c.Kind.IsTemporal() {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+// latestDay is the date a question about a table of daily snapshots means
+// when it names none.
+var latestDay = dateExpr{anchorDay: true, text: "on the latest day"}
+
 // anchor returns the latest date in c, the day relative dates count back
 // from.
 func (c *column) anchor() (time.Time, bool) {

@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	"github.com/floehq/floe/engine/lens"
 )
 
 // exitError carries an exit status chosen by a command.
@@ -24,6 +26,8 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 type globals struct {
 	warehouse string
 	catalog   string // a remote catalog (rest:URL); see catalogSpec
+	uncounted bool   // open warehouses without I/O accounting (floe lens collect)
+	counters  []*lens.CountingFS
 	stdin     io.Reader
 	stdout    io.Writer
 	stderr    io.Writer
@@ -57,9 +61,10 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newSQLCmd(g), newRunCmd(g), newAskCmd(g), newSynthCmd(g), newOpenCmd(g), newWarehouseCmd(g), newServeCmd(g), newIngestCmd(g),
-		newMaintainCmd(g), newMaintenanceCmd(g), newReplicationCmd(g), newReplicateCmd(g))
+		newMaintainCmd(g), newMaintenanceCmd(g), newReplicationCmd(g), newReplicateCmd(g), newLensCmd(g))
 
 	err := root.ExecuteContext(ctx)
+	g.flushActivity()
 	if err == nil {
 		return 0
 	}

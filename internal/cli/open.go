@@ -8,6 +8,7 @@ import (
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
+	"github.com/floehq/floe/engine/lens"
 	"github.com/floehq/floe/kernel"
 	"github.com/floehq/floe/samples"
 	"github.com/floehq/floe/synth"
@@ -24,7 +25,7 @@ func (g *globals) openSession(ctx context.Context) (*lakesql.Session, func(), er
 	if err != nil {
 		return nil, nil, err
 	}
-	sess, err := lakesql.Open(ctx, wh, synth.Procedure()) // CALL synthesize(...) in floe sql
+	sess, err := lakesql.Open(ctx, wh, synth.Procedure(), lens.Procedure()) // CALL synthesize(...), lens_collect(...) in floe sql
 	if err != nil {
 		wh.Close()
 		return nil, nil, err
@@ -64,7 +65,11 @@ func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) 
 	marker := filepath.Join(dir, seededMarker)
 	_, statErr := os.Stat(marker)
 	fresh := os.IsNotExist(statErr)
-	wh, err := engine.Open(ctx, dir)
+	var opts []engine.Option
+	if c := g.activityCounter(dir); c != nil {
+		opts = append(opts, engine.WithFS(c.FS()))
+	}
+	wh, err := engine.Open(ctx, dir, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,91 @@
+package lens
+
+import (
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/vfs"
+	"github.com/floehq/floe/engine/vfs/errorfs"
+)
+
+// opTally counts the opens and creates of each table's files as the
+// filesystem below the counting one sees them.
+type opTally struct {
+	mu                      sync.Mutex
+	opens, creates, commits map[string]int64
+}
+
+func (o *opTally) MaybeError(op errorfs.Op, name string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, tbl := range []string{"s.db/a/", "s.db/b/"} {
+		if !strings.Contains(name, tbl) {
+			continue
+		}
+		switch op {
+		case errorfs.OpOpen:
+			o.opens[tbl]++
+		case errorfs.OpCreate:
+			o.creates[tbl]++
+			if strings.HasSuffix(name, ".metadata.json") {
+				o.commits[tbl]++
+			}
+		}
+	}
+	return nil
+}
+
+// TestActivityFromProcessCounters runs two "processes" (two counted
+// warehouses on one directory), each flushing its counters, and checks
+// that activity_daily holds their sums per table.
+func TestActivityFromProcessCounters(t *testing.T) {
+	dir := t.TempDir()
+	tally := &opTally{opens: map[string]int64{}, creates: map[string]int64{}, commits: map[string]int64{}}
+	now := mustTime(t, "2026-06-01T12:00:00Z")
+	scripts := []string{
+		"CREATE SCHEMA IF NOT EXISTS lake.s; CREATE TABLE lake.s.a (id BIGINT); INSERT INTO lake.s.a VALUES (1), (2)",
+		"CREATE TABLE lake.s.b (id BIGINT) TBLPROPERTIES ('format-version'='3'); INSERT INTO lake.s.b SELECT i FROM range(100) r(i); DELETE FROM lake.s.b WHERE id < 5; SELECT count(*) FROM lake.s.a",
+	}
+	for _, script := range scripts {
+		c := Count(errorfs.Wrap(vfs.Local{}, tally), dir)
+		l := openLake(t, dir, engine.WithFS(c.FS()))
+		l.exec(script)
+		if err := c.Flush(now); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Flush(now); err != nil { // nothing new: writes nothing
+			t.Fatal(err)
+		}
+	}
+	l := openLake(t, dir)
+	l.collect("2026-06-01T23:00:00Z")
+	got := l.rows(`SELECT table_name, processes, read_requests, write_requests, commits, files_accessed, bytes_written > 0, total_p99_ms IS NOT NULL
+		FROM lake.floe_lens.activity_daily ORDER BY table_name`)
+	want := [][]any{
+		{"a", int64(2), tally.opens["s.db/a/"], tally.creates["s.db/a/"], tally.commits["s.db/a/"]},
+		{"b", int64(1), tally.opens["s.db/b/"], tally.creates["s.db/b/"], tally.commits["s.db/b/"]},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("activity_daily rows = %v, want tables a and b", got)
+	}
+	for i, w := range want {
+		for j, v := range w {
+			if got[i][j] != v {
+				t.Errorf("activity_daily %s column %d = %v, want %v (row %v)", w[0], j, got[i][j], v, got[i])
+			}
+		}
+		if got[i][5].(int64) <= 0 || got[i][6] != true || got[i][7] != true {
+			t.Errorf("activity_daily %s: files, bytes written or latency missing: %v", w[0], got[i])
+		}
+	}
+	if tally.commits["s.db/b/"] < 3 {
+		t.Errorf("table b saw %d commits, want create, insert and delete", tally.commits["s.db/b/"])
+	}
+	// Another day's collect sees none of these.
+	l.collect("2026-06-02T01:00:00Z")
+	if n := l.rows(`SELECT count(*) FROM lake.floe_lens.activity_daily WHERE day = DATE '2026-06-02'`); n[0][0] != int64(0) {
+		t.Errorf("2026-06-02 has %v activity rows, want none", n[0][0])
+	}
+}

@@ -1,0 +1,390 @@
+package lens
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table"
+
+	"github.com/floehq/floe/engine"
+)
+
+// SmallFileBytes is the default size under which a data file counts as
+// small: Storage Lens's smallest object-size bucket.
+const SmallFileBytes = 128 << 10
+
+// Options configure Collect.
+type Options struct {
+	// Now is the collect's time; its UTC date is the day partition
+	// written. Zero means engine.Now (FLOE_NOW, else the clock).
+	Now time.Time
+	// Prices per storage class; nil means DefaultPrices.
+	Prices Prices
+	// SmallFileBytes is the small-file threshold; 0 means SmallFileBytes.
+	SmallFileBytes int64
+	// Namespace is where the lens tables go; "" means Namespace
+	// (floe_lens). A notebook that simulates history writes to its own,
+	// so that dropping it leaves lake.floe_lens as it was. Neither is
+	// measured.
+	Namespace string
+}
+
+// Report says what a collect wrote.
+type Report struct {
+	Day     time.Time
+	Tables  int            // user tables measured
+	Objects int64          // objects counted in the warehouse
+	Bytes   int64          // their bytes
+	Rows    map[string]int // rows written per lens table
+}
+
+// Collect measures the warehouse and writes the day's partition of every
+// lens table, one overwrite commit per table.
+func Collect(ctx context.Context, w *engine.Warehouse, opts Options) (Report, error) {
+	now := opts.Now
+	if now.IsZero() {
+		var err error
+		if now, err = engine.Now(); err != nil {
+			return Report{}, err
+		}
+	}
+	now = now.UTC()
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if opts.Prices == nil {
+		opts.Prices = DefaultPrices()
+	}
+	if opts.SmallFileBytes <= 0 {
+		opts.SmallFileBytes = SmallFileBytes
+	}
+	if opts.Namespace == "" {
+		opts.Namespace = Namespace
+	}
+	if err := engine.ValidateName("schema", opts.Namespace); err != nil {
+		return Report{}, fmt.Errorf("lens collect: %w", err)
+	}
+	m, err := measure(ctx, w, day, now, opts)
+	if err != nil {
+		return Report{}, err
+	}
+	tables := m.tables(day, now, opts)
+	rep := Report{Day: day, Tables: len(m.health), Objects: m.objects, Bytes: m.bytes, Rows: map[string]int{}}
+	props := iceberg.Properties{"floe.operation": "lens_collect", "floe.lens.day": day.Format(time.DateOnly)}
+	for _, lt := range tables {
+		if err := lt.replaceDay(ctx, w, day, props); err != nil {
+			return rep, err
+		}
+		rep.Rows[lt.name] = len(lt.rows)
+	}
+	return rep, nil
+}
+
+// Kinds and states of an object, as storage_daily splits bytes.
+type kind uint8
+
+const (
+	kindData kind = iota
+	kindDelete
+	kindMetadata
+)
+
+type state uint8
+
+const (
+	stateCurrent    state = iota // reached from the current snapshot or metadata file
+	stateNoncurrent              // reached only from older snapshots or metadata files
+	stateOrphan                  // reached from no metadata at all
+)
+
+// object is one stored object.
+type object struct {
+	rel   string // relative to the warehouse root
+	size  int64
+	kind  kind
+	state state
+	class string
+	tier  string
+	table int // index into measurement.health; -1 for no table
+}
+
+// tableInfo is what one table's metadata says.
+type tableInfo struct {
+	ns, name string
+	loc      string // local path of the table location, cleaned
+	reached  map[string]reach
+	health   health
+	current  []int64 // sizes of the current data files, from the manifests
+}
+
+type reach struct {
+	kind    kind
+	current bool
+}
+
+type health struct {
+	formatVersion                    int
+	snapshots, manifests             int64
+	dataFiles, dataBytes             int64
+	deleteFiles, deleteBytes         int64
+	posDeleteFiles, eqDeleteFiles    int64
+	dvs                              int64
+	rows, deletedRows, dvDeletedRows int64
+	lastCompaction                   *time.Time
+	partitions                       int64
+}
+
+// measurement is everything one collect learnt before writing.
+type measurement struct {
+	root     string
+	health   []*tableInfo
+	objects  int64
+	bytes    int64
+	objs     []object
+	activity map[[2]string]*tableActivity
+	procs    map[[2]string]map[string]bool
+}
+
+func measure(ctx context.Context, w *engine.Warehouse, day, now time.Time, opts Options) (*measurement, error) {
+	m := &measurement{root: clean(w.Dir())}
+	nss, err := w.Namespaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	skip := map[string]bool{
+		path.Join(m.root, ActivityPrefix):  true,
+		path.Join(m.root, ".locks"):        true,
+		path.Join(m.root, Namespace+".db"): true,
+	}
+	byLoc := map[string]int{}
+	for _, ns := range nss {
+		names, err := w.Tables(ctx, ns)
+		if err != nil {
+			return nil, err
+		}
+		for _, name := range names {
+			t, err := w.Table(ctx, ns, name)
+			if err != nil {
+				return nil, err
+			}
+			if ns == Namespace || ns == opts.Namespace {
+				skip[clean(t.Location())] = true
+				continue
+			}
+			ti, err := readTable(ctx, t)
+			if err != nil {
+				return nil, err
+			}
+			byLoc[ti.loc] = len(m.health)
+			m.health = append(m.health, ti)
+		}
+	}
+	err = w.FS().Walk(m.root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p = clean(p)
+		if d.IsDir() {
+			if skip[p] {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		rel := strings.TrimPrefix(p, m.root+"/")
+		class, tier := StorageClass(p)
+		o := object{rel: rel, size: info.Size(), class: class, tier: tier, table: -1}
+		for dir := path.Dir(p); len(dir) > len(m.root); dir = path.Dir(dir) {
+			if i, ok := byLoc[dir]; ok {
+				o.table = i
+				break
+			}
+		}
+		o.kind, o.state = classify(p, rel, o.table, m.health)
+		m.objs = append(m.objs, o)
+		m.objects++
+		m.bytes += o.size
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("walk warehouse %s: %w", m.root, err)
+	}
+	if err := m.readActivity(w, day); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// classify says what an object is and whether metadata reaches it. The
+// warehouse's own catalog files are current metadata; anything else no
+// table's metadata reaches is an orphan (kept as metadata when it lies in
+// a metadata directory, else as data).
+func classify(p, rel string, table int, tables []*tableInfo) (kind, state) {
+	if table >= 0 {
+		if r, ok := tables[table].reached[p]; ok {
+			if r.current {
+				return r.kind, stateCurrent
+			}
+			return r.kind, stateNoncurrent
+		}
+	}
+	if !strings.Contains(rel, "/") && strings.HasPrefix(rel, engine.CatalogFile) {
+		return kindMetadata, stateCurrent
+	}
+	if strings.Contains("/"+rel, "/metadata/") {
+		return kindMetadata, stateOrphan
+	}
+	return kindData, stateOrphan
+}
+
+// readTable reads a table's metadata and every manifest its snapshots
+// reach, once each.
+func readTable(ctx context.Context, t *engine.Table) (*tableInfo, error) {
+	md := t.Iceberg().Metadata()
+	ti := &tableInfo{ns: t.NS, name: t.Name, loc: clean(t.Location()), reached: map[string]reach{}}
+	ti.health.formatVersion = md.Version()
+	add := func(loc string, k kind, current bool) {
+		if loc == "" {
+			return
+		}
+		p := clean(loc)
+		if r, ok := ti.reached[p]; ok && (r.current || !current) {
+			return
+		}
+		ti.reached[p] = reach{k, current}
+	}
+	add(t.MetadataLocation(), kindMetadata, true)
+	for e := range md.PreviousFiles() {
+		add(e.MetadataFile, kindMetadata, false)
+	}
+	for sf := range md.Statistics() {
+		add(sf.StatisticsPath, kindMetadata, true)
+	}
+	for sf := range md.PartitionStatistics() {
+		add(sf.StatisticsPath, kindMetadata, true)
+	}
+	snaps := md.Snapshots()
+	ti.health.snapshots = int64(len(snaps))
+	for _, s := range snaps {
+		if s.Summary != nil && s.Summary.Operation == table.OpReplace {
+			ts := time.UnixMilli(s.TimestampMs).UTC()
+			if ti.health.lastCompaction == nil || ts.After(*ti.health.lastCompaction) {
+				ti.health.lastCompaction = &ts
+			}
+		}
+	}
+	if len(snaps) == 0 {
+		return ti, nil
+	}
+	fsys, err := t.Iceberg().FS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur := md.CurrentSnapshot()
+	// The current snapshot first, so what it reaches is marked current
+	// before older snapshots share the same manifests.
+	order := make([]table.Snapshot, 0, len(snaps))
+	if cur != nil {
+		order = append(order, *cur)
+	}
+	for _, s := range snaps {
+		if cur == nil || s.SnapshotID != cur.SnapshotID {
+			order = append(order, s)
+		}
+	}
+	seen := map[string]bool{}
+	partitions := map[string]bool{}
+	for i, s := range order {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		current := cur != nil && i == 0
+		add(s.ManifestList, kindMetadata, current)
+		if s.ManifestList == "" {
+			continue
+		}
+		mfs, err := s.Manifests(fsys)
+		if err != nil {
+			return nil, fmt.Errorf("%s: snapshot %d: read manifest list %s: %w", t.Ident(), s.SnapshotID, s.ManifestList, err)
+		}
+		if current {
+			ti.health.manifests = int64(len(mfs))
+		}
+		for _, mf := range mfs {
+			add(mf.FilePath(), kindMetadata, current)
+			if seen[mf.FilePath()] {
+				continue
+			}
+			seen[mf.FilePath()] = true
+			for e, err := range mf.Entries(fsys, true) {
+				if err != nil {
+					return nil, fmt.Errorf("%s: read manifest %s: %w", t.Ident(), mf.FilePath(), err)
+				}
+				df := e.DataFile()
+				k := kindData
+				if df.ContentType() != iceberg.EntryContentData {
+					k = kindDelete
+				}
+				add(strings.Clone(df.FilePath()), k, current)
+				if current {
+					ti.countCurrent(df, partitions)
+				}
+			}
+		}
+	}
+	ti.health.partitions = int64(len(partitions))
+	return ti, nil
+}
+
+// countCurrent adds a live file of the current snapshot to the health
+// counts.
+func (ti *tableInfo) countCurrent(df iceberg.DataFile, partitions map[string]bool) {
+	h := &ti.health
+	switch df.ContentType() {
+	case iceberg.EntryContentData:
+		h.dataFiles++
+		h.dataBytes += df.FileSizeBytes()
+		h.rows += df.Count()
+		ti.current = append(ti.current, df.FileSizeBytes())
+		partitions[partitionKey(df)] = true
+	case iceberg.EntryContentPosDeletes:
+		h.deleteFiles++
+		h.deleteBytes += df.FileSizeBytes()
+		h.deletedRows += df.Count()
+		if df.FileFormat() == iceberg.PuffinFile {
+			h.dvs++
+			h.dvDeletedRows += df.Count()
+		} else {
+			h.posDeleteFiles++
+		}
+	case iceberg.EntryContentEqDeletes:
+		h.deleteFiles++
+		h.deleteBytes += df.FileSizeBytes()
+		h.eqDeleteFiles++
+	}
+}
+
+func partitionKey(df iceberg.DataFile) string {
+	p := df.Partition()
+	keys := make([]int, 0, len(p))
+	for k := range p {
+		keys = append(keys, k)
+	}
+	sort.Ints(keys)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d", df.SpecID())
+	for _, k := range keys {
+		fmt.Fprintf(&b, "|%d=%v", k, p[k])
+	}
+	return b.String()
+}

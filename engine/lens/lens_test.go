@@ -1,0 +1,341 @@
+package lens
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/lakesql"
+)
+
+// lake is a test warehouse with a SQL session.
+type lake struct {
+	t   *testing.T
+	ctx context.Context
+	dir string
+	wh  *engine.Warehouse
+	s   *lakesql.Session
+}
+
+func openLake(t *testing.T, dir string, opts ...engine.Option) *lake {
+	t.Helper()
+	ctx := context.Background()
+	wh, err := engine.Open(ctx, dir, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { wh.Close() })
+	s, err := lakesql.Open(ctx, wh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &lake{t: t, ctx: ctx, dir: dir, wh: wh, s: s}
+}
+
+func (l *lake) exec(q string) {
+	l.t.Helper()
+	if err := l.s.Exec(l.ctx, q); err != nil {
+		l.t.Fatalf("%s: %v", q, err)
+	}
+}
+
+func (l *lake) rows(q string) [][]any {
+	l.t.Helper()
+	r, err := l.s.Query(l.ctx, q)
+	if err != nil {
+		l.t.Fatalf("%s: %v", q, err)
+	}
+	out, err := r.All()
+	if err != nil {
+		l.t.Fatalf("%s: %v", q, err)
+	}
+	return out
+}
+
+func (l *lake) collect(now string) Report {
+	l.t.Helper()
+	ts, err := time.Parse(time.RFC3339, now)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	rep, err := Collect(l.ctx, l.wh, Options{Now: ts})
+	if err != nil {
+		l.t.Fatalf("collect at %s: %v", now, err)
+	}
+	return rep
+}
+
+// storage is a table's storage_daily figures.
+type storage struct {
+	Bytes, Objects, Data, Deletes, Metadata, Current, Noncurrent, Orphan int64
+}
+
+// health is the part of table_health_daily the test recomputes.
+type healthRow struct {
+	Snapshots, Manifests, DataFiles, DeleteFiles, Rows, DeletedRows, Partitions int64
+	Compacted                                                                   bool
+}
+
+// expected computes a table's figures independently of the collector:
+// its files from a walk of the local directory, what reaches them from
+// iceberg-go's scan planning of each snapshot.
+func expected(t *testing.T, l *lake, ns, name string) (storage, healthRow) {
+	t.Helper()
+	tb, err := l.wh.Table(l.ctx, ns, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := tb.Iceberg()
+	md := it.Metadata()
+	fsys, err := it.FS(l.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := func(loc string) string {
+		p, _ := engine.LocalPath(loc)
+		return filepath.Clean(p)
+	}
+	type role struct {
+		kind    string
+		current bool
+	}
+	roles := map[string]role{}
+	mark := func(loc, kind string, current bool) {
+		p := local(loc)
+		if r, ok := roles[p]; ok && r.current {
+			return
+		}
+		roles[p] = role{kind, current}
+	}
+	mark(it.MetadataLocation(), "metadata", true)
+	for e := range md.PreviousFiles() {
+		mark(e.MetadataFile, "metadata", false)
+	}
+	var h healthRow
+	h.Snapshots = int64(len(md.Snapshots()))
+	cur := md.CurrentSnapshot()
+	for _, s := range md.Snapshots() {
+		if s.Summary != nil && s.Summary.Operation == table.OpReplace {
+			h.Compacted = true
+		}
+		isCur := cur != nil && s.SnapshotID == cur.SnapshotID
+		mark(s.ManifestList, "metadata", isCur)
+		mfs, err := s.Manifests(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mf := range mfs {
+			mark(mf.FilePath(), "metadata", isCur)
+		}
+		if isCur {
+			h.Manifests = int64(len(mfs))
+		}
+		scan := it.Scan(table.WithSnapshotID(s.SnapshotID))
+		tasks, err := scan.PlanFiles(l.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts := map[string]bool{}
+		dels := map[string]bool{}
+		for _, task := range tasks {
+			mark(task.File.FilePath(), "data", isCur)
+			for _, d := range slices.Concat(task.DeleteFiles, task.EqualityDeleteFiles, task.DeletionVectorFiles) {
+				mark(d.FilePath(), "delete", isCur)
+				key := d.FilePath() + "#" + task.File.FilePath()
+				if ref := d.ReferencedDataFile(); ref != nil {
+					key = d.FilePath() + "#" + *ref
+				} else if d.ContentType() == iceberg.EntryContentPosDeletes {
+					key = d.FilePath() // a position-delete file may cover several data files
+				}
+				if isCur && !dels[key] {
+					dels[key] = true
+					h.DeleteFiles++
+					h.DeletedRows += d.Count()
+				}
+			}
+			if isCur {
+				h.DataFiles++
+				h.Rows += task.File.Count()
+				parts[partitionKey(task.File)] = true
+			}
+		}
+		if isCur {
+			h.Partitions = int64(len(parts))
+		}
+	}
+	var st storage
+	err = filepath.WalkDir(local(tb.Location()), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		n := info.Size()
+		st.Bytes += n
+		st.Objects++
+		r, ok := roles[p]
+		switch {
+		case !ok:
+			st.Orphan += n
+			if strings.Contains(p, "/metadata/") {
+				st.Metadata += n
+			} else {
+				st.Data += n
+			}
+			return nil
+		case r.current:
+			st.Current += n
+		default:
+			st.Noncurrent += n
+		}
+		switch r.kind {
+		case "data":
+			st.Data += n
+		case "delete":
+			st.Deletes += n
+		default:
+			st.Metadata += n
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, h
+}
+
+func i64(v any) int64 {
+	switch x := v.(type) {
+	case int64:
+		return x
+	case int32:
+		return int64(x)
+	case nil:
+		return 0
+	}
+	panic(fmt.Sprintf("not an integer: %T", v))
+}
+
+// TestCollectMatchesIndependentCounts builds warehouses with appends,
+// deletes (position files and deletion vectors), overwrites, compaction
+// and orphan files, collects, and checks the lens against figures
+// computed without it.
+func TestCollectMatchesIndependentCounts(t *testing.T) {
+	cases := []struct {
+		name   string
+		setup  []string
+		orphan bool
+	}{
+		{name: "appends", setup: []string{
+			"CREATE SCHEMA lake.s",
+			"CREATE TABLE lake.s.t (id BIGINT, v VARCHAR)",
+			"INSERT INTO lake.s.t SELECT i, 'x' || i FROM range(100) r(i)",
+			"INSERT INTO lake.s.t SELECT i, 'y' || i FROM range(100, 150) r(i)",
+		}},
+		{name: "v3 deletion vectors and an orphan", orphan: true, setup: []string{
+			"CREATE SCHEMA lake.s",
+			"CREATE TABLE lake.s.t (id BIGINT, v VARCHAR) TBLPROPERTIES ('format-version'='3')",
+			"INSERT INTO lake.s.t SELECT i, 'x' || i FROM range(1000) r(i)",
+			"DELETE FROM lake.s.t WHERE id % 4 = 0",
+		}},
+		{name: "v2 position deletes, partitions", setup: []string{
+			"CREATE SCHEMA lake.s",
+			"CREATE TABLE lake.s.t (id BIGINT, g VARCHAR) PARTITIONED BY (g)",
+			"INSERT INTO lake.s.t SELECT i, 'g' || (i % 3) FROM range(300) r(i)",
+			"DELETE FROM lake.s.t WHERE id < 30",
+		}},
+		{name: "compaction leaves non-current files", setup: []string{
+			"CREATE SCHEMA lake.s",
+			"CREATE TABLE lake.s.t (id BIGINT) TBLPROPERTIES ('format-version'='3')",
+			"INSERT INTO lake.s.t SELECT i FROM range(100) r(i)",
+			"INSERT INTO lake.s.t SELECT i FROM range(100, 200) r(i)",
+			"DELETE FROM lake.s.t WHERE id < 10",
+			"CALL rewrite_data_files('s.t')",
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l := openLake(t, t.TempDir())
+			for _, q := range tc.setup {
+				l.exec(q)
+			}
+			if tc.orphan {
+				tb, _ := l.wh.Table(l.ctx, "s", "t")
+				dir, _ := engine.LocalPath(tb.Location())
+				if err := os.WriteFile(filepath.Join(dir, "data", "stray.parquet"), make([]byte, 300<<10), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			wantSt, wantH := expected(t, l, "s", "t")
+			l.collect("2026-05-01T10:00:00Z")
+
+			got := l.rows(`SELECT bytes, objects, data_bytes, delete_bytes, metadata_bytes, current_bytes, noncurrent_bytes, orphan_bytes
+				FROM lake.floe_lens.storage_daily WHERE level = 'table' AND namespace = 's' AND table_name = 't'`)
+			if len(got) != 1 {
+				t.Fatalf("storage_daily has %d table rows for s.t, want 1", len(got))
+			}
+			r := got[0]
+			gotSt := storage{i64(r[0]), i64(r[1]), i64(r[2]), i64(r[3]), i64(r[4]), i64(r[5]), i64(r[6]), i64(r[7])}
+			if d := cmp.Diff(wantSt, gotSt); d != "" {
+				t.Errorf("storage_daily (-independent +lens):\n%s", d)
+			}
+			if gotSt.Current+gotSt.Noncurrent+gotSt.Orphan != gotSt.Bytes || gotSt.Data+gotSt.Deletes+gotSt.Metadata != gotSt.Bytes {
+				t.Errorf("storage_daily splits do not add up: %+v", gotSt)
+			}
+			hr := l.rows(`SELECT snapshots, manifests, data_files, delete_files, rows, deleted_rows, partitions, last_compaction IS NOT NULL
+				FROM lake.floe_lens.table_health_daily WHERE namespace = 's' AND table_name = 't'`)
+			if len(hr) != 1 {
+				t.Fatalf("table_health_daily has %d rows for s.t, want 1", len(hr))
+			}
+			h := hr[0]
+			gotH := healthRow{i64(h[0]), i64(h[1]), i64(h[2]), i64(h[3]), i64(h[4]), i64(h[5]), i64(h[6]), h[7].(bool)}
+			if d := cmp.Diff(wantH, gotH); d != "" {
+				t.Errorf("table_health_daily (-independent +lens):\n%s", d)
+			}
+			sz := l.rows(`SELECT objects, objects_lt_128kb + objects_128kb_1mb + objects_1mb_8mb + objects_8mb_64mb + objects_64mb_512mb + objects_gt_512mb,
+				objects_128kb_1mb FROM lake.floe_lens.object_sizes_daily WHERE namespace = 's' AND table_name = 't'`)
+			if len(sz) != 1 || i64(sz[0][0]) != wantSt.Objects || i64(sz[0][1]) != wantSt.Objects {
+				t.Errorf("object_sizes_daily = %v, want %d objects in the buckets", sz, wantSt.Objects)
+			}
+			if tc.orphan && i64(sz[0][2]) != 1 {
+				t.Errorf("object_sizes_daily: %d objects of 128 KB-1 MB, want the 300 KB orphan", i64(sz[0][2]))
+			}
+			// The warehouse row counts every object the table rows do, and
+			// the catalog besides; never the lens's own tables.
+			wr := l.rows(`SELECT (sum(bytes) FILTER (WHERE level = 'warehouse'))::BIGINT, (sum(bytes) FILTER (WHERE level = 'table'))::BIGINT
+				FROM lake.floe_lens.storage_daily`)
+			var catalog int64
+			for _, f := range []string{engine.CatalogFile, engine.CatalogFile + "-wal", engine.CatalogFile + "-shm"} {
+				if st, err := os.Stat(filepath.Join(l.dir, f)); err == nil {
+					catalog += st.Size()
+				}
+			}
+			if w, tb := i64(wr[0][0]), i64(wr[0][1]); w < tb || w-tb > catalog+1<<20 {
+				t.Errorf("warehouse bytes %d, table bytes %d, catalog %d: the warehouse row counts something else", w, tb, catalog)
+			}
+		})
+	}
+}
+
+func mustTime(t *testing.T, s string) time.Time {
+	t.Helper()
+	ts, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts
+}

@@ -1,0 +1,159 @@
+package cli
+
+import (
+	"strings"
+
+	"github.com/floehq/floe/engine/objcat"
+
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/lens"
+	"github.com/floehq/floe/engine/vfs"
+)
+
+func newLensCmd(g *globals) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lens",
+		Short: "Storage metrics of the warehouse, as tables in lake.floe_lens",
+		Long: `floe lens measures the warehouse as S3 Storage Lens measures buckets, and
+writes what it finds to Iceberg tables you can query, chart and ask about:
+
+  lake.floe_lens.storage_daily       bytes and objects per warehouse, schema, table
+                                     and prefix (any depth), by storage class: data,
+                                     delete and metadata bytes; current, non-current
+                                     (reachable only from old snapshots) and orphan bytes
+  lake.floe_lens.object_sizes_daily  object-size distribution per table, small-file ratio
+  lake.floe_lens.table_health_daily  snapshots, manifests, file sizes, deletes, days since
+                                     compaction, partitions, scan amplification
+  lake.floe_lens.activity_daily      requests, bytes, files and latencies floe processes
+                                     counted while using the warehouse
+  lake.floe_lens.cost_daily          estimated monthly cost per table and class/tier`,
+	}
+	cmd.AddCommand(newLensCollectCmd(g))
+	return cmd
+}
+
+func newLensCollectCmd(g *globals) *cobra.Command {
+	var now, prices string
+	cmd := &cobra.Command{
+		Use:   "collect",
+		Short: "Measure the warehouse and write today's rows of lake.floe_lens",
+		Long: `Measure the warehouse and write the day's partition of every lens table, one
+commit per table. Running it again the same day replaces that day's rows;
+a collect that is interrupted leaves the rows of earlier runs as they were.
+
+The day is --now's, else FLOE_NOW's, else today's (UTC). Prices default to
+S3 Standard's; --prices FILE reads a JSON object of storage classes:
+  {"STANDARD": {"gb_month": 0.023, "per_1000_writes": 0.005, "per_1000_reads": 0.0004}}`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var opts lens.Options
+			if now != "" {
+				t, err := time.Parse(time.RFC3339Nano, now)
+				if err != nil {
+					return fmt.Errorf("--now %q is not an RFC 3339 time (like 2027-03-01T06:00:00Z)", now)
+				}
+				opts.Now = t
+			}
+			if prices != "" {
+				p, err := lens.LoadPrices(prices)
+				if err != nil {
+					return err
+				}
+				opts.Prices = p
+			}
+			// The collector's own reads are not the warehouse's activity.
+			g.uncounted = true
+			wh, err := g.openWarehouse(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer wh.Close()
+			rep, err := lens.Collect(cmd.Context(), wh, opts)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(g.stdout, "collected %s: %d tables, %d objects, %s\n",
+				rep.Day.Format(time.DateOnly), rep.Tables, rep.Objects, byteSize(rep.Bytes))
+			names := make([]string, 0, len(rep.Rows))
+			for n := range rep.Rows {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				fmt.Fprintf(g.stdout, "  lake.%s.%-20s %d rows\n", lens.Namespace, n, rep.Rows[n])
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&now, "now", "", "collect as of this RFC 3339 time (default $"+engine.EnvNow+", else now)")
+	cmd.Flags().StringVar(&prices, "prices", "", "JSON file of prices per storage class (default S3 Standard's)")
+	return cmd
+}
+
+// byteSize renders a byte count in binary units.
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// activityCounter returns the I/O accounting that activity_daily reads,
+// for a local warehouse in dir, or nil when this command is not counted
+// (floe lens collect itself, or FLOE_LENS_ACTIVITY=off). Main flushes it
+// when the command ends.
+func (g *globals) activityCounter(dir string) *lens.CountingFS {
+	if g.uncounted || os.Getenv("FLOE_LENS_ACTIVITY") == "off" {
+		return nil
+	}
+	if scheme, _, isURL := strings.Cut(dir, "://"); isURL && !strings.EqualFold(scheme, "file") {
+		return nil // object storage: the counter wraps only the local FS (not yet counted)
+	}
+	root, ok := engine.LocalPath(dir)
+	if !ok {
+		root = dir
+	}
+	abs, err := filepath.Abs(root)
+	if err != nil {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(abs, objcat.Dir)); err == nil {
+		return nil // a catalog on the warehouse's storage needs its FS's swaps (not yet counted)
+	}
+	c := lens.Count(vfs.Local{}, abs)
+	g.counters = append(g.counters, c)
+	return c
+}
+
+// flushActivity writes what every counter counted; a failure is a
+// warning, never the command's error.
+func (g *globals) flushActivity() {
+	if len(g.counters) == 0 {
+		return
+	}
+	now, err := engine.Now()
+	if err != nil {
+		now = time.Now()
+	}
+	for _, c := range g.counters {
+		if err := c.Flush(now); err != nil {
+			slog.Warn("storage lens activity not recorded", "err", err)
+		}
+	}
+	g.counters = nil
+}
