@@ -762,6 +762,9 @@ func (t *table) eventDate() (*column, []*column) {
 					return 2
 				}
 			}
+			if contains(t.aliases, h) {
+				return 2
+			}
 		}
 		for _, h := range c.heads {
 			if !schema.IsWeak(h) && !creationRoots[h] {

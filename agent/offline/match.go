@@ -307,6 +307,12 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				named = true
 			}
 		}
+		if !named && contains(t.aliases, ws[i].Root) {
+			// "visits" in appointments: above the columns that share
+			// the word (visitDate, visitType), below their whole names.
+			cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 1.6})
+			named = true
+		}
 		if !named && rowWords[ws[i].Root] {
 			// "people", "records": the rows of whatever table this is.
 			cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 0.5})

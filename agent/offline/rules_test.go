@@ -366,3 +366,95 @@ func TestVersus(t *testing.T) {
 		{q: "remote vs Engineer staff", refused: "could not tell what the question compares"},
 	})
 }
+
+// nullable sets a column's fraction of NULLs, as a profile that read them
+// would.
+func nullable(c schema.ColumnProfile, frac float64) schema.ColumnProfile {
+	c.Nulls = frac
+	return c
+}
+
+// datesIn gives a profile's date columns a range.
+func datesIn(ps ...*schema.Profile) []*schema.Profile {
+	for _, p := range ps {
+		for i := range p.Columns {
+			if p.Columns[i].Kind.IsTemporal() {
+				p.Columns[i].Min, p.Columns[i].Max = mustDate("2023-01-01"), mustDate("2024-12-31")
+			}
+		}
+	}
+	return ps
+}
+
+// clinicTables have camelCase names, a doctors dimension referenced by
+// doctorId, a visit recorded by visitDate and visitType, a nullable
+// cancelledAt and a was-flag.
+func clinicTables() []*schema.Profile {
+	return datesIn(
+		ptable("lake.clinic2.appointments",
+			pcol("appointmentId", "BIGINT"),
+			pcol("doctorId", "INTEGER"),
+			pcol("visitDate", "DATE"),
+			pcol("visitType", "VARCHAR", "Check-up", "Follow-up", "New Patient"),
+			pcol("copayAmount", "DECIMAL(8,2)"),
+			pcol("durationMinutes", "INTEGER"),
+			pcol("wasNoShow", "BOOLEAN"),
+			nullable(pcol("cancelledAt", "DATE"), 0.1),
+		),
+		ptable("lake.clinic2.doctors",
+			pcol("doctorId", "INTEGER"),
+			pcol("specialty", "VARCHAR", "Cardiology", "Pediatrics"),
+			pcol("isPartTime", "BOOLEAN"),
+		))
+}
+
+// energyTables have abbreviated snake_case names: readings reference
+// meters by mtr_id, est_flg is a Y/N flag, outages have a start and a
+// nullable end.
+func energyTables() []*schema.Profile {
+	return datesIn(
+		ptable("lake.energy2.readings",
+			pcol("rdg_id", "BIGINT"),
+			pcol("mtr_id", "INTEGER"),
+			pcol("rdg_dt", "DATE"),
+			pcol("kwh_qty", "DECIMAL(10,2)"),
+			pcol("peak_kw", "DOUBLE"),
+			pcol("est_flg", "VARCHAR", "N", "Y"),
+		),
+		ptable("lake.energy2.meters",
+			pcol("mtr_id", "INTEGER"),
+			pcol("tariff_cd", "VARCHAR", "COM1", "RES1"),
+			pcol("instl_dt", "DATE"),
+		),
+		ptable("lake.energy2.outages",
+			pcol("outg_id", "INTEGER"),
+			pcol("start_ts", "TIMESTAMP"),
+			nullable(pcol("end_ts", "TIMESTAMP"), 0.1),
+			pcol("cause_desc", "VARCHAR", "Equipment failure", "Storm"),
+			pcol("extended_flg", "BOOLEAN"),
+		))
+}
+
+// TestRowAlias checks that the first word a date column without NULLs
+// shares with another column names the rows (visitDate and visitType: a
+// visit), that the whole names still name the columns, and that such a
+// word is the event date; a date some rows lack, or no date, makes no
+// alias.
+func TestRowAlias(t *testing.T) {
+	checkRules(t, offline.New(clinicTables()[:1]), []ruleCase{
+		{q: "How many follow-up visits were there in 2024?", ok: []string{`"visitType" = 'Follow-up'`, `"visitDate" >= DATE '2024-01-01'`}},
+		{q: "average visit duration", ok: []string{`avg("durationMinutes")`}},
+		{q: "visits by visit type", ok: []string{"count(*)", `GROUP BY "visitType"`}},
+		{q: "appointments by month", ok: []string{`date_trunc('month', "visitDate")`}},
+	})
+	gains := ptable("lake.c.adult", pcol("capital_gain", "INTEGER"), pcol("capital_loss", "INTEGER"))
+	checkRules(t, offline.New([]*schema.Profile{gains}), []ruleCase{
+		{q: "average capital", refused: "capital"},
+		{q: "how many people have capital", refused: "capital"},
+	})
+	loans := datesIn(ptable("lake.lib2.loans", pcol("loan_id", "BIGINT"), pcol("loan_date", "DATE"),
+		nullable(pcol("return_date", "DATE"), 0.3), pcol("return_condition", "VARCHAR", "Good", "Damaged")))
+	checkRules(t, offline.New(loans), []ruleCase{
+		{q: "how many returns were there", refused: "return"},
+	})
+}
