@@ -790,7 +790,8 @@ func (t *table) eventDate() (*column, []*column) {
 }
 
 // creationRoots name the moment a row came to be: created_at, inserted_ts.
-var creationRoots = rootSet("created creation inserted recorded logged event")
+// A start names the moment too: an outage's start_ts, not its end_ts.
+var creationRoots = rootSet("created creation inserted recorded logged event start started begin began opened")
 
 // dateReadings offers the question with each date column named.
 func dateReadings(cols []*column) []string {

@@ -458,3 +458,12 @@ func TestRowAlias(t *testing.T) {
 		{q: "how many returns were there", refused: "return"},
 	})
 }
+
+// TestStartIsEventDate checks that a start date is when a row happened,
+// not its end, and that a date named in the question is still that date.
+func TestStartIsEventDate(t *testing.T) {
+	checkRules(t, offline.New(energyTables()[2:]), []ruleCase{
+		{q: "outages by month", ok: []string{"date_trunc('month', start_ts)"}},
+		{q: "how many outages ended in 2024", ok: []string{"end_ts >= "}, absent: []string{"start_ts", "IS NOT NULL"}},
+	})
+}
