@@ -96,6 +96,28 @@ func valueCond(c *column, vals []string, neg bool, pos int) cond {
 	return cond{col: c, sql: sql, desc: desc, pos: pos, values: vals, neg: neg}
 }
 
+// nullCond is the condition that date column c is set, or NULL with null.
+func nullCond(c *column, null bool, pos int) cond {
+	if null {
+		return cond{col: c, sql: quoteIdent(c.Name) + " IS NULL", desc: c.Name + " is not set", pos: pos, neg: true}
+	}
+	return cond{col: c, sql: quoteIdent(c.Name) + " IS NOT NULL", desc: c.Name + " is set", pos: pos}
+}
+
+// stateWord reports whether mention m is one past participle that is a
+// word of its date column's name, spelled as the name spells it
+// ("cancelled" for cancelledAt, "ended" for end_ts; not "shipped" for
+// shp_dt), in a column the profile shows both NULLs and values in: only
+// then does a NULL say that it did not happen.
+func stateWord(ws []word, m mention) bool {
+	c := m.col
+	if m.end-m.start != 1 || c == nil || c.Nulls <= 0 || c.Nulls >= 1 {
+		return false
+	}
+	w := ws[m.start]
+	return len(w.Lower) > 4 && strings.HasSuffix(w.Lower, "ed") && contains(c.heads, w.Root)
+}
+
 func boolCond(c *column, neg bool, pos int) cond {
 	if neg {
 		return cond{col: c, sql: c.flagCond(true), desc: c.Name + " is false", pos: pos, neg: true}
@@ -211,6 +233,16 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			continue
 		}
 		switch {
+		case c.Kind.IsTemporal() && !isDim && stateWord(r.words, m) && len(f.dates) == 0 && !grainAt(f, m.end):
+			// "cancelled appointments", "outages that have ended": a date
+			// set when something happened is a condition that it did
+			// (IS NOT NULL); "not cancelled" asks for its NULLs.
+			// "cancelled appointments by month" also groups by it.
+			null := near(f.negs, m.start, 3)
+			q.conds = append(q.conds, nullCond(c, null, m.start))
+			if !null {
+				dateCol = c
+			}
 		case c.Kind.IsTemporal():
 			if isDim && !grainAt(f, m.end) {
 				q.dims = append(q.dims, dim{col: c, grain: "day", pos: m.start})

@@ -467,3 +467,33 @@ func TestStartIsEventDate(t *testing.T) {
 		{q: "how many outages ended in 2024", ok: []string{"end_ts >= "}, absent: []string{"start_ts", "IS NOT NULL"}},
 	})
 }
+
+// TestDateSetIsCondition checks that a past participle naming a nullable
+// date column asks for the rows where it is set ("cancelled"), negated for
+// its NULLs; and that it does not when the column has no NULLs, when the
+// word is only an abbreviation of the name (shipped for shp_dt), or when
+// a date range is asked of it.
+func TestDateSetIsCondition(t *testing.T) {
+	checkRules(t, offline.New(clinicTables()[:1]), []ruleCase{
+		{q: "How many appointments were cancelled?", ok: []string{`WHERE "cancelledAt" IS NOT NULL`}},
+		{q: "how many appointments were not cancelled", ok: []string{`WHERE "cancelledAt" IS NULL`}},
+		{q: "cancelled appointments by month", ok: []string{`date_trunc('month', "cancelledAt")`, `WHERE "cancelledAt" IS NOT NULL`}},
+	})
+	checkRules(t, offline.New(energyTables()[2:]), []ruleCase{
+		{q: "How many outages have ended?", ok: []string{"WHERE end_ts IS NOT NULL"}},
+	})
+	full := clinicTables()[0]
+	full.Columns[len(full.Columns)-1].Nulls = 0
+	checkRules(t, offline.New([]*schema.Profile{full}), []ruleCase{
+		{q: "How many appointments were cancelled?", refused: "cancelled"},
+	})
+	ships := shipments()
+	for i := range ships.Columns {
+		if ships.Columns[i].Name == "dlvry_dt" {
+			ships.Columns[i].Nulls = 0.2
+		}
+	}
+	checkRules(t, offline.New([]*schema.Profile{ships}), []ruleCase{
+		{q: "how many shipments were delivered", refused: "delivered"},
+	})
+}
