@@ -233,12 +233,12 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			continue
 		}
 		switch {
-		case c.Kind.IsTemporal() && !isDim && stateWord(r.words, m) && len(f.dates) == 0 && !grainAt(f, m.end):
+		case c.Kind.IsTemporal() && !isDim && (m.open || stateWord(r.words, m) && len(f.dates) == 0 && !grainAt(f, m.end)):
 			// "cancelled appointments", "outages that have ended": a date
 			// set when something happened is a condition that it did
-			// (IS NOT NULL); "not cancelled" asks for its NULLs.
-			// "cancelled appointments by month" also groups by it.
-			null := near(f.negs, m.start, 3)
+			// (IS NOT NULL); "not cancelled" and "still ongoing" are its
+			// NULLs. "cancelled appointments by month" also groups by it.
+			null := m.open != near(f.negs, m.start, 3)
 			q.conds = append(q.conds, nullCond(c, null, m.start))
 			if !null {
 				dateCol = c

@@ -222,6 +222,19 @@ func unknownWords(f *frame, ws []word, ms []mention) (block, ignored []string) {
 	return block, ignored
 }
 
+// afterCopula reports whether word i follows a copula, perhaps across
+// adverbs of time ("are still", "have not yet").
+func afterCopula(ws []word, i int) bool {
+	j := i - 1
+	for j >= 0 && timeAdverbs[ws[j].Lower] {
+		j--
+	}
+	return j >= 0 && copulas[ws[j].Lower]
+}
+
+// timeAdverbs stand between a copula and what it says of the rows.
+var timeAdverbs = map[string]bool{"still": true, "yet": true, "already": true, "currently": true, "now": true, "not": true}
+
 func blocks(f *frame, ws []word, ms []mention, i int) bool {
 	w := ws[i]
 	first, _ := firstRune(w.Text)
@@ -243,9 +256,10 @@ func blocks(f *frame, ws []word, ms []mention, i int) bool {
 	case afterPreposition(ws, i):
 		// "average salary for women": a condition the data cannot meet.
 		return true
-	case i > 0 && copulas[ws[i-1].Lower] && !knownVerbRoots[w.Root]:
-		// "shipments that were late", "orders were cancelled": the word
-		// says which rows; "orders were placed" says nothing.
+	case afterCopula(ws, i) && !knownVerbRoots[w.Root]:
+		// "shipments that were late", "orders were cancelled", "outages
+		// are still ongoing": the word says which rows; "orders were
+		// placed" says nothing.
 		return true
 	}
 	if afterValue(ms, i) {

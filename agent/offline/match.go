@@ -24,6 +24,9 @@ type mention struct {
 	// named says a value's words include its column's name: "no
 	// internet service" is InternetService 'No'.
 	named bool
+	// open says the words ask for rows whose end date is still NULL:
+	// "ongoing" outages have no end_ts yet.
+	open bool
 }
 
 type mentionKind int
@@ -331,6 +334,16 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 	}
 
+	// "ongoing", "open", "pending": the rows whose one end-like date
+	// column is still NULL.
+	if end := openEnd(t); end != nil {
+		for i := range ws {
+			if ws[i].free() && openWords[ws[i].Root] {
+				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: end, score: 1, open: true})
+			}
+		}
+	}
+
 	// Longest runs first, then the best score; entities win ties so that
 	// "customers" is the table, not customer_id.
 	sort.SliceStable(cands, func(a, b int) bool {
@@ -484,6 +497,50 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	r.unmapped, r.ignored = unknownWords(f, ws, r.mentions)
 	r.unmapped = append(r.unmapped, r.blocked...)
 	return r
+}
+
+// openWords say a row has not ended yet; endRoots name the date column
+// that records the end.
+var (
+	openWords = rootSet("ongoing open outstanding pending unresolved unfinished")
+	endRoots  = rootSet("end ended close closed resolve resolved finish finished complete completed return returned")
+)
+
+// openEnd returns the date column whose NULLs say that a row of t has not
+// ended: the table's one date column named like an end, which the profile
+// shows both NULLs and values in. A table whose text values say the state
+// ('Open', 'Closed') has none: its state is that column's, which a NULL
+// date need not agree with.
+func openEnd(t *table) *column {
+	var end *column
+	for _, c := range t.cols {
+		if c.Kind == schema.Text {
+			for _, v := range c.values {
+				for _, w := range v.words {
+					if openWords[w.Root] || endRoots[w.Root] {
+						return nil
+					}
+				}
+			}
+		}
+		if !c.Kind.IsTemporal() || !anyRoot(c.heads, endRoots) {
+			continue
+		}
+		if end != nil || c.Nulls <= 0 || c.Nulls >= 1 {
+			return nil
+		}
+		end = c
+	}
+	return end
+}
+
+func anyRoot(roots []string, set map[string]bool) bool {
+	for _, r := range roots {
+		if set[r] {
+			return true
+		}
+	}
+	return false
 }
 
 // lyRoot is the root of an adverb's adjective, "remote" for "remotely",

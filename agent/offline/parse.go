@@ -614,7 +614,7 @@ func init() {
 		i me my us you your let's lets let using use used under into between within during among
 		time period periods overall total sum count number amount signed sign up joined join registered pay
 		paying paid sign-up customers' store's ones one look looking view viewing break split
-		exist exists available currently right wise note noted many much value single
+		exist exists available currently right wise note noted many much value single still yet
 		come comes coming came contribute contributes contributed account accounts accounted`) {
 		filler[w] = true
 		filler[schema.Root(w)] = true

@@ -497,3 +497,30 @@ func TestDateSetIsCondition(t *testing.T) {
 		{q: "how many shipments were delivered", refused: "delivered"},
 	})
 }
+
+// TestOpenIsEndNull checks that "ongoing", "open" and "pending" ask for
+// the NULLs of the table's one nullable end-like date, and that they do
+// not when that date has no NULLs, when two dates are end-like, or when a
+// text column's values say the state.
+func TestOpenIsEndNull(t *testing.T) {
+	checkRules(t, offline.New(energyTables()[2:]), []ruleCase{
+		{q: "How many outages are still ongoing?", ok: []string{"WHERE end_ts IS NULL"}},
+		{q: "open outages by cause", ok: []string{"end_ts IS NULL", "GROUP BY cause_desc"}},
+		{q: "how many outages are not ongoing", ok: []string{"WHERE end_ts IS NOT NULL"}},
+	})
+	full := energyTables()[2]
+	full.Columns[2].Nulls = 0
+	checkRules(t, offline.New([]*schema.Profile{full}), []ruleCase{
+		{q: "How many outages are still ongoing?", refused: "ongoing"},
+	})
+	two := datesIn(ptable("lake.t2.tickets", pcol("ticket_id", "BIGINT"), pcol("opened_at", "DATE"),
+		nullable(pcol("resolved_at", "DATE"), 0.2), nullable(pcol("closed_at", "DATE"), 0.3)))
+	checkRules(t, offline.New(two), []ruleCase{
+		{q: "how many tickets are open", refused: "open"},
+	})
+	status := datesIn(ptable("lake.t2.tickets", pcol("ticket_id", "BIGINT"), pcol("opened_at", "DATE"),
+		nullable(pcol("closed_at", "DATE"), 0.3), pcol("status", "VARCHAR", "Closed", "In progress", "Waiting")))
+	checkRules(t, offline.New(status), []ruleCase{
+		{q: "how many tickets are pending", refused: "pending"},
+	})
+}
