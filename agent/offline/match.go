@@ -652,11 +652,33 @@ func abbreviatedBy(c *column, w word) string {
 		return ""
 	}
 	for _, h := range c.heads {
-		if schema.Abbreviates(h, w.Root) {
+		if abbreviates(h, w.Root) {
 			return h
 		}
 	}
 	return ""
+}
+
+// abbreviates extends schema.Abbreviates to short forms that keep a
+// leading vowel and drop the others: est is estimated, instl installed.
+// The short form must start like the word (its first two letters) and be
+// two letters shorter at least, so that "end" never stands for "extended"
+// nor "est" for "east".
+func abbreviates(short, root string) bool {
+	if schema.Abbreviates(short, root) {
+		return true
+	}
+	if len(short) < 3 || len(root) < len(short)+2 || !strings.ContainsAny(short[:1], "aeiou") ||
+		strings.ContainsAny(short[1:], "aeiouy") || !strings.HasPrefix(root, short[:2]) {
+		return false
+	}
+	j := 0
+	for i := 0; i < len(root) && j < len(short); i++ {
+		if root[i] == short[j] {
+			j++
+		}
+	}
+	return j == len(short)
 }
 
 // synonymOf returns the head of c that root is a synonym of.

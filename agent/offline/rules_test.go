@@ -524,3 +524,14 @@ func TestOpenIsEndNull(t *testing.T) {
 		{q: "how many tickets are pending", refused: "pending"},
 	})
 }
+
+// TestLeadingVowelShortForms checks short forms that keep a leading vowel
+// (est, instl) and that they must start like the word: end_ts is never
+// "extended".
+func TestLeadingVowelShortForms(t *testing.T) {
+	checkRules(t, offline.New(energyTables()), []ruleCase{
+		{q: "how many estimated readings", ok: []string{"est_flg = 'Y'"}},
+		{q: "how many meters were installed in 2020", ok: []string{"instl_dt >= DATE '2020-01-01'"}},
+		{q: "how many outages were extended", ok: []string{"WHERE extended_flg"}, absent: []string{"end_ts"}},
+	})
+}
