@@ -639,7 +639,7 @@ func grainAt(f *frame, i int) bool {
 // named like it ("deptName" in departments).
 func entityColumn(t *table) *column {
 	for _, c := range t.cols {
-		if c.id && len(c.heads) > 0 && contains(t.entity, c.heads[0]) {
+		if c.id && len(c.heads) > 0 && namesRows(t, c.heads[0]) {
 			return c
 		}
 	}
@@ -649,6 +649,17 @@ func entityColumn(t *table) *column {
 		}
 	}
 	return nil
+}
+
+// namesRows reports whether root, the first word of a column name, names
+// t's rows: the table's name or a short form of it (mtr_id in meters).
+func namesRows(t *table, root string) bool {
+	for _, e := range t.entity {
+		if root == e || schema.Abbreviates(root, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // otherMeasure reports whether the question has something to compute

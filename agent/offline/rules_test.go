@@ -535,3 +535,13 @@ func TestLeadingVowelShortForms(t *testing.T) {
 		{q: "how many outages were extended", ok: []string{"WHERE extended_flg"}, absent: []string{"end_ts"}},
 	})
 }
+
+// TestKeyAbbreviatesTable checks that a key whose first word is a short
+// form of the table's name (mtr_id in meters) identifies its rows, so
+// that readings join meters on it.
+func TestKeyAbbreviatesTable(t *testing.T) {
+	checkRules(t, offline.New(energyTables()[:2]), []ruleCase{
+		{q: "total kwh by tariff", ok: []string{"JOIN lake.energy2.meters USING (mtr_id)", "sum(kwh_qty)", "GROUP BY tariff_cd"}},
+		{q: "readings per meter", ok: []string{"count(*)", "GROUP BY mtr_id"}, absent: []string{"JOIN"}},
+	})
+}
