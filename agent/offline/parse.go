@@ -241,7 +241,13 @@ func parseFrame(question string) *frame {
 			use(i, i+1, "agg")
 		case "maximum", "max", "peak":
 			f.agg, f.aggAt, f.superl = "max", i, w
-			use(i, i+1, "agg")
+			if w == "peak" {
+				// "peak demand" is a maximum, but "peak kw" may be peak_kw:
+				// the word stays open to column names.
+				use(i, i+1, "agg?")
+			} else {
+				use(i, i+1, "agg")
+			}
 		case "minimum", "min":
 			f.agg, f.aggAt, f.superl = "min", i, w
 			use(i, i+1, "agg")

@@ -545,3 +545,12 @@ func TestKeyAbbreviatesTable(t *testing.T) {
 		{q: "readings per meter", ok: []string{"count(*)", "GROUP BY mtr_id"}, absent: []string{"JOIN"}},
 	})
 }
+
+// TestPeakIsSoft checks that "peak" is a maximum that a column's name may
+// still take: "peak kw" is peak_kw.
+func TestPeakIsSoft(t *testing.T) {
+	checkRules(t, offline.New(energyTables()[:1]), []ruleCase{
+		{q: "highest peak kw", ok: []string{"max(peak_kw)"}},
+		{q: "peak kwh", ok: []string{"max(kwh_qty)"}},
+	})
+}
