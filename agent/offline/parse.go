@@ -315,6 +315,21 @@ func parseFrame(question string) *frame {
 		case "cheapest":
 			f.rank, f.superl, f.pricey = -1, w, true
 			use(i, i+1, "rank")
+		case "longest", "shortest":
+			// Superlatives of a length rank like highest and lowest:
+			// "longest visit duration" is its maximum.
+			f.rank, f.superl = 1, w
+			if w == "shortest" {
+				f.rank = -1
+			}
+			use(i, i+1, "rank")
+		case "busiest", "quietest":
+			// "the busiest doctor" has the most rows.
+			f.rank, f.superl, f.popular = 1, w, true
+			if w == "quietest" {
+				f.rank = -1
+			}
+			use(i, i+1, "rank")
 		case "sold", "sell", "sells", "selling", "bought", "purchased":
 			f.sold = true
 			use(i, i+1, "sold")

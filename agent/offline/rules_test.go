@@ -554,3 +554,16 @@ func TestPeakIsSoft(t *testing.T) {
 		{q: "peak kwh", ok: []string{"max(kwh_qty)"}},
 	})
 }
+
+// TestLengthSuperlatives checks that longest and shortest rank like
+// highest and lowest, that busiest ranks by the number of rows, and that
+// a length superlative with nothing to rank is refused.
+func TestLengthSuperlatives(t *testing.T) {
+	checkRules(t, offline.New(clinicTables()[:1]), []ruleCase{
+		{q: "longest duration", ok: []string{`max("durationMinutes")`}},
+		{q: "shortest duration in minutes", ok: []string{`min("durationMinutes")`}},
+		{q: "busiest doctor", ok: []string{"count(*)", `GROUP BY "doctorId"`, "DESC", "LIMIT 1"}},
+		{q: "quietest doctor", ok: []string{"count(*)", `GROUP BY "doctorId"`, "ASC", "LIMIT 1"}},
+		{q: "longest appointment", refused: "could not tell what to compute"},
+	})
+}
