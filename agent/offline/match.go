@@ -242,9 +242,11 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				}
 				j++
 			}
-			if len(heads) == 0 || allStop(ws[i:j]) {
+			if len(heads) == 0 || allStop(ws[i:j]) && !wholeName(c, ws[i:j]) {
 				// "in" is not in_stock, "is" not isRemote: stop words
-				// name a column only beside its other words ("in stock").
+				// name a column only beside its other words ("in stock"),
+				// or as two or more words that are all of its name but a
+				// leading verb ("no show" is wasNoShow).
 				continue
 			}
 			if direct == 0 && len(synHeads) > 0 && len(c.heads) > 1 && !heads[c.heads[len(c.heads)-1]] {
@@ -845,6 +847,27 @@ func byDirection(ws []word, cands []mention) []mention {
 		out = append(out, m)
 	}
 	return out
+}
+
+// wholeName reports whether ws, two words or more, hold every head of c's
+// name but a copula or an auxiliary (was, is, has).
+func wholeName(c *column, ws []word) bool {
+	if len(ws) < 2 {
+		return false
+	}
+	for _, h := range c.heads {
+		if copulas[h] || h == "has" || h == "had" {
+			continue
+		}
+		found := false
+		for _, w := range ws {
+			found = found || w.Root == h
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // allStop reports whether every word is a stop word.

@@ -567,3 +567,17 @@ func TestLengthSuperlatives(t *testing.T) {
 		{q: "longest appointment", refused: "could not tell what to compute"},
 	})
 }
+
+// TestStopWordsWholeName checks that stop words name a column when they
+// are all of its name but a leading verb (no show is wasNoShow), and not
+// when they are only part of it (no_show_fee, has_no_show_waiver).
+func TestStopWordsWholeName(t *testing.T) {
+	checkRules(t, offline.New(clinicTables()[:1]), []ruleCase{
+		{q: "no-show rate", ok: []string{`avg(CAST("wasNoShow" AS INTEGER))`}},
+		{q: "no-show rate by doctor", ok: []string{`avg(CAST("wasNoShow" AS INTEGER))`, `GROUP BY "doctorId"`}},
+	})
+	fee := ptable("lake.s2.visits", pcol("visit_id", "BIGINT"), pcol("no_show_fee", "DECIMAL(8,2)"), pcol("has_no_show_waiver", "BOOLEAN"))
+	checkRules(t, offline.New([]*schema.Profile{fee}), []ruleCase{
+		{q: "no show rate", refused: "show"},
+	})
+}
