@@ -96,6 +96,17 @@ func valueCond(c *column, vals []string, neg bool, pos int) cond {
 	return cond{col: c, sql: sql, desc: desc, pos: pos, values: vals, neg: neg}
 }
 
+// pluralFlag reports whether flag mention m ends in a plural the column's
+// name does not have: "no-shows" for wasNoShow names the rows that are
+// no-shows, where "no-show" alone would name the flag.
+func pluralFlag(ws []word, m mention) bool {
+	if m.col.Kind != schema.Bool || m.end <= m.start {
+		return false
+	}
+	name := schema.Words(schema.SplitName(m.col.Name))
+	return plural(ws, m.end-1) && len(name) > 0 && !strings.HasSuffix(name[len(name)-1], "s")
+}
+
 // nullCond is the condition that date column c is set, or NULL with null.
 func nullCond(c *column, null bool, pos int) cond {
 	if null {
@@ -165,6 +176,9 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		col *column
 		neg bool
 		pos int
+		// rows says the flag is named as a plural noun ("no-shows"):
+		// the rows that are true, counted, not a rate.
+		rows bool
 	}
 	var (
 		bools      []boolRef
@@ -264,7 +278,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			measures = append(measures, c)
 			measurePos = append(measurePos, m.start)
 		case c.Kind == schema.Bool:
-			bools = append(bools, boolRef{c, near(f.negs, m.start, 3), m.start})
+			bools = append(bools, boolRef{c, near(f.negs, m.start, 3), m.start, pluralFlag(r.words, m)})
 		case c.measure():
 			measures = append(measures, c)
 			measurePos = append(measurePos, m.start)
@@ -395,7 +409,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	var rateBool *boolRef
 	for k := range bools {
 		b := bools[k]
-		if rateBool == nil && len(measures) == 0 && (rate || agg == "" && !f.count && entity < 0 && !f.list && (len(q.dims) > 0 || f.rank != 0)) {
+		if rateBool == nil && len(measures) == 0 && (rate || agg == "" && !f.count && entity < 0 && !f.list && !b.rows && (len(q.dims) > 0 || f.rank != 0)) {
 			rateBool = &b
 			continue
 		}

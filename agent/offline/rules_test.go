@@ -581,3 +581,20 @@ func TestStopWordsWholeName(t *testing.T) {
 		{q: "no show rate", refused: "show"},
 	})
 }
+
+// TestPluralFlagCounts checks that a flag named as a plural noun counts
+// its true rows where the singular with a grouping is a rate, and that a
+// name that is plural itself (Dependents) stays a rate.
+func TestPluralFlagCounts(t *testing.T) {
+	checkRules(t, offline.New(clinicTables()[:1]), []ruleCase{
+		{q: "no-shows by doctor", ok: []string{"count(*)", `WHERE "wasNoShow"`, `GROUP BY "doctorId"`}},
+	})
+	checkRules(t, offline.New(clinicTables()[1:]), []ruleCase{
+		{q: "part time by specialty", ok: []string{`avg(CAST("isPartTime" AS INTEGER))`, "GROUP BY specialty"}},
+	})
+	deps := ptable("lake.t3.churn", pcol("customerID", "VARCHAR"), pcol("Dependents", "VARCHAR", "No", "Yes"),
+		pcol("Contract", "VARCHAR", "Month-to-month", "One year", "Two year"))
+	checkRules(t, offline.New([]*schema.Profile{deps}), []ruleCase{
+		{q: "dependents by contract", ok: []string{"avg(", `GROUP BY "Contract"`}},
+	})
+}
