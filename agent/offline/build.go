@@ -507,6 +507,10 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		q.dims = nil
 	case !partial && (len(q.dims) > 0):
 		q.agg = "count"
+	case !partial && entity >= 0 && len(subjects) > 0 && condOn(q.conds, subjects[0]):
+		// "outages caused by equipment failure": the column only says
+		// which rows; listing its one value would say nothing.
+		q.agg = "rows"
 	case !partial && (len(subjects) > 0 && (f.list || len(q.conds) > 0)):
 		q.agg, q.target = "list", subjects[0]
 	case !partial && (entity >= 0 && (f.list || len(q.conds) > 0)):
@@ -571,6 +575,16 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 	}
 	return q, nil
+}
+
+// condOn reports whether a value condition is on column c.
+func condOn(cs []cond, c *column) bool {
+	for _, x := range cs {
+		if x.col == c && x.values != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func condCols(cs []cond) []*column {

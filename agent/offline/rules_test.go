@@ -598,3 +598,13 @@ func TestPluralFlagCounts(t *testing.T) {
 		{q: "dependents by contract", ok: []string{"avg(", `GROUP BY "Contract"`}},
 	})
 }
+
+// TestPinnedSubjectListsRows checks that a column named with its one
+// asked value lists the rows, not that value, and that a column named
+// without a value of its own is still listed.
+func TestPinnedSubjectListsRows(t *testing.T) {
+	checkRules(t, offline.New(energyTables()[2:]), []ruleCase{
+		{q: "outages caused by equipment failure", ok: []string{"SELECT *", "cause_desc = 'Equipment failure'"}, absent: []string{"DISTINCT"}},
+		{q: "causes of outages that were extended", ok: []string{"DISTINCT cause_desc", "WHERE extended_flg"}},
+	})
+}
