@@ -278,7 +278,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			measures = append(measures, c)
 			measurePos = append(measurePos, m.start)
 		case c.Kind == schema.Bool:
-			bools = append(bools, boolRef{c, near(f.negs, m.start, 3), m.start, pluralFlag(r.words, m)})
+			bools = append(bools, boolRef{c, near(f.negs, m.start, 3) != m.neg, m.start, pluralFlag(r.words, m)})
 		case c.measure():
 			measures = append(measures, c)
 			measurePos = append(measurePos, m.start)

@@ -27,6 +27,9 @@ type mention struct {
 	// open says the words ask for rows whose end date is still NULL:
 	// "ongoing" outages have no end_ts yet.
 	open bool
+	// neg says the word negates a flag by its prefix: "uninsured" is
+	// isInsured false.
+	neg bool
 }
 
 type mentionKind int
@@ -332,6 +335,21 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) {
 					cands = append(cands, mention{start: i, end: i + 1, kind: mContext, score: 2})
 				}
+			}
+		}
+	}
+
+	// "uninsured", "unpaid": un- before a word of a flag's name negates
+	// the flag.
+	for i := range ws {
+		l := ws[i].Lower
+		if !ws[i].free() || len(l) < 6 || !strings.HasPrefix(l, "un") {
+			continue
+		}
+		rest := schema.Root(l[2:])
+		for _, c := range t.cols {
+			if c.Kind == schema.Bool && contains(c.heads, rest) {
+				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: c, score: 1, neg: true})
 			}
 		}
 	}

@@ -608,3 +608,18 @@ func TestPinnedSubjectListsRows(t *testing.T) {
 		{q: "causes of outages that were extended", ok: []string{"DISTINCT cause_desc", "WHERE extended_flg"}},
 	})
 }
+
+// TestUnPrefixNegatesFlag checks that un- before a word of a flag's name
+// negates the flag, that a double negation reads as the flag, and that
+// un- before a word that is no flag's does nothing.
+func TestUnPrefixNegatesFlag(t *testing.T) {
+	patients := ptable("lake.clinic2.patients", pcol("patientId", "BIGINT"), pcol("isInsured", "BOOLEAN"),
+		pcol("homeCity", "VARCHAR", "Lakeside", "Riverton"), pcol("planName", "VARCHAR", "Basic", "Plus"))
+	checkRules(t, offline.New([]*schema.Profile{patients}), []ruleCase{
+		{q: "number of uninsured patients", ok: []string{`WHERE NOT "isInsured"`}},
+		{q: "uninsured patients by home city", ok: []string{`WHERE NOT "isInsured"`, `GROUP BY "homeCity"`}},
+		{q: "how many patients are not uninsured", ok: []string{`WHERE "isInsured"`}, absent: []string{"NOT"}},
+		{q: "how many patients are insured", ok: []string{`WHERE "isInsured"`}, absent: []string{"NOT"}},
+		{q: "how many patients are unplanned", refused: "unplanned"},
+	})
+}
