@@ -187,6 +187,27 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		cands = append(cands, m)
 	}
 
+	// Country names where a country column holds ISO 3166 codes: "to
+	// Japan" is dest_ctry 'JP'.
+	for _, c := range t.cols {
+		if !countryCodeColumn(c) {
+			continue
+		}
+		for i := range ws {
+			for n := 3; n >= 1; n-- {
+				if i+n > len(ws) || !ws[i].free() || !ws[i+n-1].free() {
+					continue
+				}
+				code := countryCodes[strings.ToLower(strings.TrimSpace(words(ws, i, i+n)))]
+				if code == "" || !contains(c.Values, code) {
+					continue
+				}
+				cands = append(cands, mention{start: i, end: i + n, kind: mValue, col: c, value: code, score: 3 + float64(n)})
+				r.exact[[2]int{i, i + n}] = true
+			}
+		}
+	}
+
 	cands = byDirection(ws, cands)
 
 	// Two values of one column spelled with the same words ("<=50K" and
@@ -517,6 +538,41 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	r.unmapped, r.ignored = unknownWords(f, ws, r.mentions)
 	r.unmapped = append(r.unmapped, r.blocked...)
 	return r
+}
+
+// countryCodeColumn reports whether c is named as a country (country,
+// ctry, nation) and holds two-letter upper-case codes only: only there
+// does a country's name stand for its ISO code.
+func countryCodeColumn(c *column) bool {
+	if c.Kind != schema.Text || len(c.values) == 0 || !(contains(c.heads, countryRoot) || contains(c.heads, nationRoot)) {
+		return false
+	}
+	for _, v := range c.Values {
+		if len(v) != 2 || v != strings.ToUpper(v) || strings.ToLower(v) == v {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	countryRoot = schema.Root("country")
+	nationRoot  = schema.Root("nation")
+)
+
+// countryCodes map common country names to their ISO 3166-1 alpha-2
+// codes, which data often holds instead of the names.
+var countryCodes = map[string]string{
+	"argentina": "AR", "australia": "AU", "austria": "AT", "belgium": "BE", "brazil": "BR", "canada": "CA",
+	"chile": "CL", "china": "CN", "colombia": "CO", "czechia": "CZ", "denmark": "DK", "egypt": "EG",
+	"finland": "FI", "france": "FR", "germany": "DE", "greece": "GR", "hungary": "HU", "india": "IN",
+	"indonesia": "ID", "ireland": "IE", "israel": "IL", "italy": "IT", "japan": "JP", "kenya": "KE",
+	"south korea": "KR", "malaysia": "MY", "mexico": "MX", "netherlands": "NL", "the netherlands": "NL",
+	"new zealand": "NZ", "nigeria": "NG", "norway": "NO", "peru": "PE", "philippines": "PH", "poland": "PL",
+	"portugal": "PT", "romania": "RO", "saudi arabia": "SA", "singapore": "SG", "south africa": "ZA",
+	"spain": "ES", "sweden": "SE", "switzerland": "CH", "thailand": "TH", "turkey": "TR", "ukraine": "UA",
+	"united kingdom": "GB", "the united kingdom": "GB", "britain": "GB", "great britain": "GB", "uk": "GB",
+	"united states": "US", "the united states": "US", "usa": "US", "vietnam": "VN",
 }
 
 // openWords say a row has not ended yet; endRoots name the date column

@@ -623,3 +623,25 @@ func TestUnPrefixNegatesFlag(t *testing.T) {
 		{q: "how many patients are unplanned", refused: "unplanned"},
 	})
 }
+
+// TestCountryNames checks that a country's name finds its ISO code in a
+// country column that holds codes, and nowhere else: not in a code column
+// named otherwise (a state's CA is not Canada), nor in a country column
+// whose values are not all codes.
+func TestCountryNames(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{shipments()}), []ruleCase{
+		{q: "number of shipments to France by carrier", ok: []string{"dest_ctry = 'FR'", "GROUP BY carrier_cd"}},
+		{q: "total freight cost for the United States", ok: []string{"dest_ctry = 'US'"}},
+		{q: "how many shipments to Japan", refused: "Japan"},
+	})
+	stores := ptable("lake.s4.stores", pcol("store_id", "BIGINT"), pcol("state_cd", "VARCHAR", "CA", "IN", "NY"),
+		pcol("sales_amt", "DECIMAL(10,2)"))
+	checkRules(t, offline.New([]*schema.Profile{stores}), []ruleCase{
+		{q: "total sales in Canada", refused: "Canada"},
+	})
+	mixed := ptable("lake.s4.buyers", pcol("buyer_id", "BIGINT"), pcol("country", "VARCHAR", "FR", "Other", "US"),
+		pcol("spend_amt", "DECIMAL(10,2)"))
+	checkRules(t, offline.New([]*schema.Profile{mixed}), []ruleCase{
+		{q: "total spend in France", refused: "France"},
+	})
+}
