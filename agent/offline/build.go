@@ -375,6 +375,9 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				return fail("%s has no date column", t.name)
 			}
 			c, tied := t.eventDate()
+			if c == nil && len(tied) == 0 {
+				return fail("%s has no date column of its own; name the date to use", t.name)
+			}
 			if c == nil {
 				var names []string
 				for _, d := range tied {
@@ -818,11 +821,20 @@ func exampleDim(t *table) string {
 // question that names a date without naming the column: the table's only
 // date column; else the one named like the table's rows (order_date in
 // orders, shp_dt in shipments); else the one named by weak or creation
-// words only (date, created_at). Several equally good columns are
-// returned as tied, and nil: "shipments in 2024" may mean shipped or
-// delivered.
+// words only (date, created_at); of equally good ones, the only one the
+// profile shows no NULLs in. Several equally good columns are returned as
+// tied, and nil: "shipments in 2024" may mean shipped or delivered. Only
+// the first table of a join has the event date.
 func (t *table) eventDate() (*column, []*column) {
-	dcs := t.dateCols()
+	// A joined table's rows are its first table's: their dates say when
+	// they happened, never the joined table's (a subscription's start is
+	// not when its invoice was issued).
+	var dcs []*column
+	for _, c := range t.dateCols() {
+		if c.t.p == t.p {
+			dcs = append(dcs, c)
+		}
+	}
 	if len(dcs) == 1 {
 		return dcs[0], nil
 	}
@@ -856,6 +868,18 @@ func (t *table) eventDate() (*column, []*column) {
 	}
 	if len(best) == 1 && top > 0 {
 		return best[0], nil
+	}
+	// Of dates named alike, the one every row has is when the row came to
+	// be; the others, NULL in some rows, record what happened later
+	// (issuedAt, not paidAt).
+	var full []*column
+	for _, c := range best {
+		if c.Nulls == 0 {
+			full = append(full, c)
+		}
+	}
+	if len(full) == 1 && len(best) > 1 {
+		return full[0], nil
 	}
 	return nil, best
 }

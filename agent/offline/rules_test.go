@@ -645,3 +645,37 @@ func TestCountryNames(t *testing.T) {
 		{q: "total spend in France", refused: "France"},
 	})
 }
+
+// billingTables have invoices with an issuedAt every row has and a
+// paidAt some lack, referencing subscriptions, whose startedAt is a start.
+func billingTables() []*schema.Profile {
+	return datesIn(
+		ptable("lake.billing2.invoices",
+			pcol("invoiceId", "BIGINT"),
+			pcol("subscriptionId", "BIGINT"),
+			pcol("issuedAt", "DATE"),
+			nullable(pcol("paidAt", "DATE"), 0.2),
+			pcol("totalAmount", "DECIMAL(10,2)"),
+		),
+		ptable("lake.billing2.subscriptions",
+			pcol("subscriptionId", "BIGINT"),
+			pcol("planTier", "VARCHAR", "Enterprise", "Growth", "Starter"),
+			pcol("startedAt", "DATE"),
+		))
+}
+
+// TestEventDateOfRows checks that a date range takes the date every row
+// has over one some rows lack (issuedAt, not paidAt), that a join never
+// takes the joined table's date for the rows' own, and that two dates
+// every row has stay ambiguous.
+func TestEventDateOfRows(t *testing.T) {
+	checkRules(t, offline.New(billingTables()), []ruleCase{
+		{q: "total invoice amount in 2024", ok: []string{`"issuedAt" >= DATE '2024-01-01'`}, absent: []string{"startedAt", "JOIN"}},
+		{q: "total amount by plan tier in 2024", ok: []string{"JOIN", `"issuedAt" >= DATE '2024-01-01'`}, absent: []string{`"startedAt" >=`}},
+	})
+	both := billingTables()[0]
+	both.Columns[3].Nulls = 0
+	checkRules(t, offline.New([]*schema.Profile{both, billingTables()[1]}), []ruleCase{
+		{q: "total invoice amount in 2024", refused: "several date columns"},
+	})
+}
