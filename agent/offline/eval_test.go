@@ -27,8 +27,8 @@ import (
 // and logistics schema that only the held-out part asks about) and
 // questions with reference SQL over them in two parts: a tuned part and a
 // held-out part, written apart from the tuned part and from the planner. A
-// seventh to tenth, private schemas (logi, clinic, energy, billing) add
-// tuning questions only.
+// seventh to eleventh, private schemas (logi, clinic, energy, billing,
+// stock) add tuning questions only.
 // Each schema is its own warehouse, and each question is asked the way
 // `floe ask` asks it (agent.Ask with no model), so that profiling and
 // linking are part of what is measured.
@@ -41,10 +41,10 @@ const evalDataDir = "../../../shared/data"
 // tuning schema (abbreviated names, two dates, a key join), written with
 // the planner's confidence rules to check that they are general; library
 // and logistics are asked about only by the held-out part.
-var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing"}
+var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock"}
 
 // tuningOnly are the schemas only the tuned part asks about.
-var tuningOnly = map[string]bool{"logi": true, "clinic": true, "energy": true, "billing": true}
+var tuningOnly = map[string]bool{"logi": true, "clinic": true, "energy": true, "billing": true, "stock": true}
 
 // Targets of issue 13, asserted on the schemas this checkout can build.
 const (

@@ -197,8 +197,10 @@ func verbish(w word) bool {
 // touches a column or the table's name and is not a verb ("customer
 // segment": the segment is unknown, so grouping by customer would be
 // wrong; "married people": married says which people). Other words
-// ("placed", "please", "degree") are ignored.
-func unknownWords(f *frame, ws []word, ms []mention) (block, ignored []string) {
+// ("placed", "please", "degree") are ignored, but a verb other than a
+// common one blocks in a table with a column of kinds or states (see
+// kindColumn).
+func unknownWords(f *frame, t *table, ws []word, ms []mention) (block, ignored []string) {
 	for i, w := range ws {
 		if w.used != "" || schema.IsStop(w.Lower) || namedBy(ms, w) {
 			continue
@@ -213,13 +215,43 @@ func unknownWords(f *frame, ws []word, ms []mention) (block, ignored []string) {
 		if filler[w.Lower] || filler[w.Root] {
 			continue
 		}
-		if blocks(f, ws, ms, i) {
+		if blocks(f, ws, ms, i) || verbish(w) && !knownVerbRoots[w.Root] && !afterValue(ms, i) && kindColumn(t) != nil {
 			block = append(block, w.Text)
 		} else {
 			ignored = append(ignored, w.Text)
 		}
 	}
 	return block, ignored
+}
+
+// kindColumn returns a text column of t named as the kind, type or state
+// of its rows (mvmt_typ, status) whose values are short codes ('IN',
+// 'OUT', 'ADJ'): a verb the question uses ("received") may say which of
+// those kinds it asks about in the data's own short spelling, so it
+// blocks rather than being ignored. Kinds spelled as words ('Follow-up')
+// would have matched the verb if it named one.
+func kindColumn(t *table) *column {
+	for _, c := range t.cols {
+		if c.Kind != schema.Text || len(c.values) == 0 || c.truth != "" || len(c.roots) == 0 {
+			continue
+		}
+		if kindRoots[c.roots[len(c.roots)-1]] && codes(c.Values) {
+			return c
+		}
+	}
+	return nil
+}
+
+var kindRoots = rootSet("type typ kind status state stage")
+
+// codes reports whether every value is a short upper-case code.
+func codes(vals []string) bool {
+	for _, v := range vals {
+		if len(v) > 5 || strings.ToUpper(v) != v || strings.ToLower(v) == v || strings.ContainsAny(v, " -") {
+			return false
+		}
+	}
+	return len(vals) > 0
 }
 
 // afterCopula reports whether word i follows a copula, perhaps across

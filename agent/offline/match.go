@@ -535,7 +535,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	} else {
 		r.score += 0.5 * float64(len(f.dates))
 	}
-	r.unmapped, r.ignored = unknownWords(f, ws, r.mentions)
+	r.unmapped, r.ignored = unknownWords(f, t, ws, r.mentions)
 	r.unmapped = append(r.unmapped, r.blocked...)
 	return r
 }

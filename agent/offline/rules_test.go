@@ -679,3 +679,22 @@ func TestEventDateOfRows(t *testing.T) {
 		{q: "total invoice amount in 2024", refused: "several date columns"},
 	})
 }
+
+// TestVerbBlocksBesideKindCodes checks that a verb that is not a common
+// one blocks in a table whose kinds are short codes ('IN', 'OUT'), where
+// it may name one of them, and is still ignored where the kinds are
+// spelled as words.
+func TestVerbBlocksBesideKindCodes(t *testing.T) {
+	moves := ptable("lake.s5.stock_mvmts", pcol("mvmt_id", "BIGINT"), pcol("mvmt_typ", "VARCHAR", "ADJ", "IN", "OUT"),
+		pcol("qty", "INTEGER"))
+	checkRules(t, offline.New([]*schema.Profile{moves}), []ruleCase{
+		{q: "total quantity received", refused: "received"},
+		{q: "total quantity placed", ok: []string{"sum(qty)"}},
+		{q: "total qty of OUT movements", ok: []string{"sum(qty)", "mvmt_typ = 'OUT'"}},
+	})
+	visits := ptable("lake.s5.visits", pcol("visit_id", "BIGINT"), pcol("visit_type", "VARCHAR", "Check-up", "Follow-up"),
+		pcol("copay_amount", "DECIMAL(8,2)"))
+	checkRules(t, offline.New([]*schema.Profile{visits}), []ruleCase{
+		{q: "total copay collected", ok: []string{"sum(copay_amount)"}},
+	})
+}
