@@ -277,3 +277,53 @@ func TestProfileNumericText(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileNulls checks that a profile holds each column's fraction of
+// NULLs, from the metadata's null counts (a date and a number) and from the
+// rows read (text, and every column when there is no metadata), and that
+// the fraction survives the profile cache on disk.
+func TestProfileNulls(t *testing.T) {
+	ctx := context.Background()
+	s := openLake(t)
+	mustExec(t, s, `CREATE SCHEMA lake.n`)
+	mustExec(t, s, `CREATE TABLE lake.n.visits AS SELECT * FROM (VALUES
+  (1, DATE '2024-01-01', NULL, 'a', 10), (2, DATE '2024-01-02', DATE '2024-01-05', NULL, 20),
+  (3, DATE '2024-01-03', NULL, 'b', NULL), (4, DATE '2024-01-04', NULL, 'c', 40)
+) v(id, visit_date, cancelled_at, note, amount)`)
+	cat := lake.NewCatalog(s)
+	tbl := lakeTable(t, cat, "lake.n.visits")
+	want := map[string]float64{"id": 0, "visit_date": 0, "cancelled_at": 0.75, "note": 0.25, "amount": 0.25}
+	meta, err := schema.ProfileTable(ctx, cat, tbl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := schema.ProfileTable(ctx, queryOnly{cat}, tbl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := (&schema.ProfileCache{Dir: dir}).Put(tbl, meta); err != nil {
+		t.Fatal(err)
+	}
+	back, ok := (&schema.ProfileCache{Dir: dir}).Get(tbl)
+	if !ok {
+		t.Fatal("the profile was not read back")
+	}
+	for name, p := range map[string]*schema.Profile{"metadata": meta, "rows": rows, "cache": back} {
+		for col, w := range want {
+			c, _ := p.Column(col)
+			if c.Nulls != w {
+				t.Errorf("%s: %s.Nulls = %v, want %v", name, col, c.Nulls, w)
+			}
+		}
+	}
+	// The metadata's counts are used, not the sample's: a metadata count
+	// for cancelled_at that the sample cannot see shows.
+	st, err := cat.TableStats(ctx, tbl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := st.Columns["cancelled_at"].Nulls; got != 3 {
+		t.Errorf("metadata null count of cancelled_at = %d, want 3", got)
+	}
+}

@@ -24,8 +24,8 @@ var _ schema.StatsReader = (*Catalog)(nil)
 // about its rows without reading them: the row count, and the lower and
 // upper bounds of its numeric and temporal columns from the manifests'
 // data file entries (Iceberg spec, "Manifests": lower_bounds,
-// upper_bounds). Bounds of files with deletes may hold deleted values. The
-// sample it names reads up to SampleFiles data files without deletes,
+// upper_bounds, null_value_counts). Bounds and null counts of files with
+// deletes may hold deleted values. The sample it names reads up to SampleFiles data files without deletes,
 // spread over the table's files, so that values which only newer files
 // hold still show.
 func (c *Catalog) TableStats(ctx context.Context, t schema.Table) (*schema.TableStats, error) {
@@ -50,6 +50,9 @@ func (c *Catalog) TableStats(ctx context.Context, t schema.Table) (*schema.Table
 	}
 	lo, hi := map[int]any{}, map[int]any{}
 	unknown := map[int]bool{}
+	// nulls sums the files' null_value_counts; a file without one makes
+	// the column's count unknown (-1).
+	nulls := map[int]int64{}
 	var rows int64
 	var clean []table.FileScanTask
 	for _, task := range plan.Tasks {
@@ -59,6 +62,13 @@ func (c *Catalog) TableStats(ctx context.Context, t schema.Table) (*schema.Table
 			clean = append(clean, task)
 		}
 		lower, upper := df.LowerBoundValues(), df.UpperBoundValues()
+		for id := range fields {
+			if n, ok := df.NullValueCounts()[id]; ok && nulls[id] >= 0 {
+				nulls[id] += n
+			} else {
+				nulls[id] = -1
+			}
+		}
 		for id, f := range fields {
 			if unknown[id] {
 				continue
@@ -91,7 +101,7 @@ func (c *Catalog) TableStats(ctx context.Context, t schema.Table) (*schema.Table
 	}
 	for id, f := range fields {
 		if !unknown[id] && lo[id] != nil {
-			st.Columns[f.Name] = schema.ColumnStats{Min: lo[id], Max: hi[id], Nulls: -1}
+			st.Columns[f.Name] = schema.ColumnStats{Min: lo[id], Max: hi[id], Nulls: nulls[id]}
 		}
 	}
 	// The sample: every file when the table is small and has no deletes,

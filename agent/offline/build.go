@@ -96,6 +96,39 @@ func valueCond(c *column, vals []string, neg bool, pos int) cond {
 	return cond{col: c, sql: sql, desc: desc, pos: pos, values: vals, neg: neg}
 }
 
+// pluralFlag reports whether flag mention m ends in a plural the column's
+// name does not have: "no-shows" for wasNoShow names the rows that are
+// no-shows, where "no-show" alone would name the flag.
+func pluralFlag(ws []word, m mention) bool {
+	if m.col.Kind != schema.Bool || m.end <= m.start {
+		return false
+	}
+	name := schema.Words(schema.SplitName(m.col.Name))
+	return plural(ws, m.end-1) && len(name) > 0 && !strings.HasSuffix(name[len(name)-1], "s")
+}
+
+// nullCond is the condition that date column c is set, or NULL with null.
+func nullCond(c *column, null bool, pos int) cond {
+	if null {
+		return cond{col: c, sql: quoteIdent(c.Name) + " IS NULL", desc: c.Name + " is not set", pos: pos, neg: true}
+	}
+	return cond{col: c, sql: quoteIdent(c.Name) + " IS NOT NULL", desc: c.Name + " is set", pos: pos}
+}
+
+// stateWord reports whether mention m is one past participle that is a
+// word of its date column's name, spelled as the name spells it
+// ("cancelled" for cancelledAt, "ended" for end_ts; not "shipped" for
+// shp_dt), in a column the profile shows both NULLs and values in: only
+// then does a NULL say that it did not happen.
+func stateWord(ws []word, m mention) bool {
+	c := m.col
+	if m.end-m.start != 1 || c == nil || c.Nulls <= 0 || c.Nulls >= 1 {
+		return false
+	}
+	w := ws[m.start]
+	return len(w.Lower) > 4 && strings.HasSuffix(w.Lower, "ed") && contains(c.heads, w.Root)
+}
+
 func boolCond(c *column, neg bool, pos int) cond {
 	if neg {
 		return cond{col: c, sql: c.flagCond(true), desc: c.Name + " is false", pos: pos, neg: true}
@@ -143,6 +176,9 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		col *column
 		neg bool
 		pos int
+		// rows says the flag is named as a plural noun ("no-shows"):
+		// the rows that are true, counted, not a rate.
+		rows bool
 	}
 	var (
 		bools      []boolRef
@@ -211,6 +247,16 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			continue
 		}
 		switch {
+		case c.Kind.IsTemporal() && !isDim && (m.open || stateWord(r.words, m) && len(f.dates) == 0 && !grainAt(f, m.end)):
+			// "cancelled appointments", "outages that have ended": a date
+			// set when something happened is a condition that it did
+			// (IS NOT NULL); "not cancelled" and "still ongoing" are its
+			// NULLs. "cancelled appointments by month" also groups by it.
+			null := m.open != near(f.negs, m.start, 3)
+			q.conds = append(q.conds, nullCond(c, null, m.start))
+			if !null {
+				dateCol = c
+			}
 		case c.Kind.IsTemporal():
 			if isDim && !grainAt(f, m.end) {
 				q.dims = append(q.dims, dim{col: c, grain: "day", pos: m.start})
@@ -232,7 +278,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			measures = append(measures, c)
 			measurePos = append(measurePos, m.start)
 		case c.Kind == schema.Bool:
-			bools = append(bools, boolRef{c, near(f.negs, m.start, 3), m.start})
+			bools = append(bools, boolRef{c, near(f.negs, m.start, 3) != m.neg, m.start, pluralFlag(r.words, m)})
 		case c.measure():
 			measures = append(measures, c)
 			measurePos = append(measurePos, m.start)
@@ -333,6 +379,9 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				return fail("%s has no date column", t.name)
 			}
 			c, tied := t.eventDate()
+			if c == nil && len(tied) == 0 {
+				return fail("%s has no date column of its own; name the date to use", t.name)
+			}
 			if c == nil {
 				var names []string
 				for _, d := range tied {
@@ -376,7 +425,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	var rateBool *boolRef
 	for k := range bools {
 		b := bools[k]
-		if rateBool == nil && len(measures) == 0 && (rate || agg == "" && !f.count && entity < 0 && !f.list && (len(q.dims) > 0 || f.rank != 0)) {
+		if rateBool == nil && len(measures) == 0 && (rate || agg == "" && !f.count && entity < 0 && !f.list && !b.rows && (len(q.dims) > 0 || f.rank != 0)) {
 			rateBool = &b
 			continue
 		}
@@ -474,6 +523,10 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		q.dims = nil
 	case !partial && (len(q.dims) > 0):
 		q.agg = "count"
+	case !partial && entity >= 0 && len(subjects) > 0 && condOn(q.conds, subjects[0]):
+		// "outages caused by equipment failure": the column only says
+		// which rows; listing its one value would say nothing.
+		q.agg = "rows"
 	case !partial && (len(subjects) > 0 && (f.list || len(q.conds) > 0)):
 		q.agg, q.target = "list", subjects[0]
 	case !partial && (entity >= 0 && (f.list || len(q.conds) > 0)):
@@ -538,6 +591,16 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 	}
 	return q, nil
+}
+
+// condOn reports whether a value condition is on column c.
+func condOn(cs []cond, c *column) bool {
+	for _, x := range cs {
+		if x.col == c && x.values != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func condCols(cs []cond) []*column {
@@ -620,7 +683,7 @@ func grainAt(f *frame, i int) bool {
 // named like it ("deptName" in departments).
 func entityColumn(t *table) *column {
 	for _, c := range t.cols {
-		if c.id && len(c.heads) > 0 && contains(t.entity, c.heads[0]) {
+		if c.id && len(c.heads) > 0 && namesRows(t, c.heads[0]) {
 			return c
 		}
 	}
@@ -630,6 +693,17 @@ func entityColumn(t *table) *column {
 		}
 	}
 	return nil
+}
+
+// namesRows reports whether root, the first word of a column name, names
+// t's rows: the table's name or a short form of it (mtr_id in meters).
+func namesRows(t *table, root string) bool {
+	for _, e := range t.entity {
+		if root == e || schema.Abbreviates(root, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // otherMeasure reports whether the question has something to compute
@@ -760,11 +834,20 @@ func exampleDim(t *table) string {
 // question that names a date without naming the column: the table's only
 // date column; else the one named like the table's rows (order_date in
 // orders, shp_dt in shipments); else the one named by weak or creation
-// words only (date, created_at). Several equally good columns are
-// returned as tied, and nil: "shipments in 2024" may mean shipped or
-// delivered.
+// words only (date, created_at); of equally good ones, the only one the
+// profile shows no NULLs in. Several equally good columns are returned as
+// tied, and nil: "shipments in 2024" may mean shipped or delivered. Only
+// the first table of a join has the event date.
 func (t *table) eventDate() (*column, []*column) {
-	dcs := t.dateCols()
+	// A joined table's rows are its first table's: their dates say when
+	// they happened, never the joined table's (a subscription's start is
+	// not when its invoice was issued).
+	var dcs []*column
+	for _, c := range t.dateCols() {
+		if c.t.p == t.p {
+			dcs = append(dcs, c)
+		}
+	}
 	if len(dcs) == 1 {
 		return dcs[0], nil
 	}
@@ -774,6 +857,9 @@ func (t *table) eventDate() (*column, []*column) {
 				if h == e || schema.Abbreviates(h, e) {
 					return 2
 				}
+			}
+			if contains(t.aliases, h) {
+				return 2
 			}
 		}
 		for _, h := range c.heads {
@@ -796,11 +882,24 @@ func (t *table) eventDate() (*column, []*column) {
 	if len(best) == 1 && top > 0 {
 		return best[0], nil
 	}
+	// Of dates named alike, the one every row has is when the row came to
+	// be; the others, NULL in some rows, record what happened later
+	// (issuedAt, not paidAt).
+	var full []*column
+	for _, c := range best {
+		if c.Nulls == 0 {
+			full = append(full, c)
+		}
+	}
+	if len(full) == 1 && len(best) > 1 {
+		return full[0], nil
+	}
 	return nil, best
 }
 
 // creationRoots name the moment a row came to be: created_at, inserted_ts.
-var creationRoots = rootSet("created creation inserted recorded logged event")
+// A start names the moment too: an outage's start_ts, not its end_ts.
+var creationRoots = rootSet("created creation inserted recorded logged event start started begin began opened")
 
 // dateReadings offers the question with each date column named.
 func dateReadings(cols []*column) []string {

@@ -9,25 +9,47 @@
 // alone); common abbreviations meet the words they stand for (qty, amt,
 // dept, emp, num, dt, cd, ctry, wt, cnt, pct), and so do short forms by two
 // general rules: a vowel-less one keeps the word's letters in order (shp is
-// shipped, frt freight, svc_lvl service level) and a clipped one of four
-// letters or more starts it (dest, cust). A synonym names a column only
+// shipped, frt freight, svc_lvl service level; a leading vowel may stay
+// when the short form starts like the word: est is estimated, instl
+// installed) and a clipped one of four letters or more starts it (dest,
+// cust). A key whose first word is a short form of its table's name
+// identifies the table's rows (mtr_id in meters). Stop words name a column
+// only as a whole ("no show" is wasNoShow). The first word a date column
+// without NULLs shares with another column names the rows (visitDate and
+// visitType: "visits", "visit duration"). A synonym names a column only
 // through the last word of its name ("quantity" is units, not unit_price).
 // A column named like a measure is that measure, and a question that asks
 // for money without naming a column ("which customer spent the most")
 // takes the table's one money column, ranked by the kind of money asked
 // for, then by name, then by a decimal type. A 0/1 integer and Yes/No text
-// are flags like booleans; text whose every sampled value parses as a
+// are flags like booleans ("uninsured" is a flag's false value, "no-shows
+// by doctor" counts its true rows where "no-show rate" averages it); text
+// whose every sampled value parses as a
 // number (a CSV column with blanks) is summed and compared cast to DOUBLE
 // unless its name says it is a code. A date range takes the date column
 // named like the table's rows (order_date in orders, shp_dt in shipments)
-// when the question names none.
+// when the question names none, else the one named like a start (start_ts,
+// not end_ts), else of those the one every row has (issuedAt, not a paidAt
+// some rows lack); never a joined table's date.
+//
+// Nullable dates (the profile counts each column's NULLs, from Iceberg
+// null_value_counts or the rows it reads) are conditions: a past
+// participle spelled as a date column's name asks that it is set
+// ("cancelled appointments": cancelledAt IS NOT NULL; "not cancelled": IS
+// NULL), and "open", "ongoing" or "pending" ask for the NULLs of the
+// table's one end-like date (end_ts, closed_at, return_date), only in a
+// column that holds both NULLs and dates and in a table whose text values
+// do not say the state themselves ('Open', 'Closed'). A country's name
+// stands for its ISO code only in a column named as a country that holds
+// two-letter codes (Japan is dest_ctry 'JP').
 //
 // It answers only when it is sure. Words that match nothing are ignored,
 // and named in the explanation, when every part of the query is grounded
 // without them ("orders placed in the south region"); a word that stands
 // where it would change the answer (after "by" or "for", after "is" or
-// "were", next to a column, a capitalized name or a number the data lacks)
-// blocks the answer, and so does a word that names another table or its
+// "were", also across "still" or "yet", next to a column, a capitalized
+// name or a number the data lacks, or a verb in a table whose kinds are
+// short codes: "received" may be 'IN') blocks the answer, and so does a word that names another table or its
 // columns. Two columns or values the words fit equally block it too, also
 // across tables ("engineers": a department or a job title), unless one
 // value is spelled as asked; values of one column are read as a list only
@@ -50,7 +72,8 @@
 // What it understands: counts (also of distinct values); sum, average,
 // median, minimum and maximum of a measure; grouping by one or two
 // dimensions or by a date grain (day, week, month, quarter, year, weekday);
-// top and bottom k; filters on values that occur in the data (matched
+// top and bottom k (also "longest", "shortest", and "busiest" by the number
+// of rows); filters on values that occur in the data (matched
 // case- and plural-insensitively), on boolean columns ("senior citizens",
 // "customers who did not churn") and numeric comparisons ("tenure over 12");
 // date ranges ("in 2024", "in March 2024", "Q1 2024", "since 2024-06-01",

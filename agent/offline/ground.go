@@ -197,8 +197,10 @@ func verbish(w word) bool {
 // touches a column or the table's name and is not a verb ("customer
 // segment": the segment is unknown, so grouping by customer would be
 // wrong; "married people": married says which people). Other words
-// ("placed", "please", "degree") are ignored.
-func unknownWords(f *frame, ws []word, ms []mention) (block, ignored []string) {
+// ("placed", "please", "degree") are ignored, but a verb other than a
+// common one blocks in a table with a column of kinds or states (see
+// kindColumn).
+func unknownWords(f *frame, t *table, ws []word, ms []mention) (block, ignored []string) {
 	for i, w := range ws {
 		if w.used != "" || schema.IsStop(w.Lower) || namedBy(ms, w) {
 			continue
@@ -213,7 +215,7 @@ func unknownWords(f *frame, ws []word, ms []mention) (block, ignored []string) {
 		if filler[w.Lower] || filler[w.Root] {
 			continue
 		}
-		if blocks(f, ws, ms, i) {
+		if blocks(f, ws, ms, i) || verbish(w) && !knownVerbRoots[w.Root] && !afterValue(ms, i) && kindColumn(t) != nil {
 			block = append(block, w.Text)
 		} else {
 			ignored = append(ignored, w.Text)
@@ -221,6 +223,49 @@ func unknownWords(f *frame, ws []word, ms []mention) (block, ignored []string) {
 	}
 	return block, ignored
 }
+
+// kindColumn returns a text column of t named as the kind, type or state
+// of its rows (mvmt_typ, status) whose values are short codes ('IN',
+// 'OUT', 'ADJ'): a verb the question uses ("received") may say which of
+// those kinds it asks about in the data's own short spelling, so it
+// blocks rather than being ignored. Kinds spelled as words ('Follow-up')
+// would have matched the verb if it named one.
+func kindColumn(t *table) *column {
+	for _, c := range t.cols {
+		if c.Kind != schema.Text || len(c.values) == 0 || c.truth != "" || len(c.roots) == 0 {
+			continue
+		}
+		if kindRoots[c.roots[len(c.roots)-1]] && codes(c.Values) {
+			return c
+		}
+	}
+	return nil
+}
+
+var kindRoots = rootSet("type typ kind status state stage")
+
+// codes reports whether every value is a short upper-case code.
+func codes(vals []string) bool {
+	for _, v := range vals {
+		if len(v) > 5 || strings.ToUpper(v) != v || strings.ToLower(v) == v || strings.ContainsAny(v, " -") {
+			return false
+		}
+	}
+	return len(vals) > 0
+}
+
+// afterCopula reports whether word i follows a copula, perhaps across
+// adverbs of time ("are still", "have not yet").
+func afterCopula(ws []word, i int) bool {
+	j := i - 1
+	for j >= 0 && timeAdverbs[ws[j].Lower] {
+		j--
+	}
+	return j >= 0 && copulas[ws[j].Lower]
+}
+
+// timeAdverbs stand between a copula and what it says of the rows.
+var timeAdverbs = map[string]bool{"still": true, "yet": true, "already": true, "currently": true, "now": true, "not": true}
 
 func blocks(f *frame, ws []word, ms []mention, i int) bool {
 	w := ws[i]
@@ -243,9 +288,10 @@ func blocks(f *frame, ws []word, ms []mention, i int) bool {
 	case afterPreposition(ws, i):
 		// "average salary for women": a condition the data cannot meet.
 		return true
-	case i > 0 && copulas[ws[i-1].Lower] && !knownVerbRoots[w.Root]:
-		// "shipments that were late", "orders were cancelled": the word
-		// says which rows; "orders were placed" says nothing.
+	case afterCopula(ws, i) && !knownVerbRoots[w.Root]:
+		// "shipments that were late", "orders were cancelled", "outages
+		// are still ongoing": the word says which rows; "orders were
+		// placed" says nothing.
 		return true
 	}
 	if afterValue(ms, i) {

@@ -24,6 +24,12 @@ type mention struct {
 	// named says a value's words include its column's name: "no
 	// internet service" is InternetService 'No'.
 	named bool
+	// open says the words ask for rows whose end date is still NULL:
+	// "ongoing" outages have no end_ts yet.
+	open bool
+	// neg says the word negates a flag by its prefix: "uninsured" is
+	// isInsured false.
+	neg bool
 }
 
 type mentionKind int
@@ -181,6 +187,27 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		cands = append(cands, m)
 	}
 
+	// Country names where a country column holds ISO 3166 codes: "to
+	// Japan" is dest_ctry 'JP'.
+	for _, c := range t.cols {
+		if !countryCodeColumn(c) {
+			continue
+		}
+		for i := range ws {
+			for n := 3; n >= 1; n-- {
+				if i+n > len(ws) || !ws[i].free() || !ws[i+n-1].free() {
+					continue
+				}
+				code := countryCodes[strings.ToLower(strings.TrimSpace(words(ws, i, i+n)))]
+				if code == "" || !contains(c.Values, code) {
+					continue
+				}
+				cands = append(cands, mention{start: i, end: i + n, kind: mValue, col: c, value: code, score: 3 + float64(n)})
+				r.exact[[2]int{i, i + n}] = true
+			}
+		}
+	}
+
 	cands = byDirection(ws, cands)
 
 	// Two values of one column spelled with the same words ("<=50K" and
@@ -239,9 +266,11 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				}
 				j++
 			}
-			if len(heads) == 0 || allStop(ws[i:j]) {
+			if len(heads) == 0 || allStop(ws[i:j]) && !wholeName(c, ws[i:j]) {
 				// "in" is not in_stock, "is" not isRemote: stop words
-				// name a column only beside its other words ("in stock").
+				// name a column only beside its other words ("in stock"),
+				// or as two or more words that are all of its name but a
+				// leading verb ("no show" is wasNoShow).
 				continue
 			}
 			if direct == 0 && len(synHeads) > 0 && len(c.heads) > 1 && !heads[c.heads[len(c.heads)-1]] {
@@ -307,6 +336,12 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				named = true
 			}
 		}
+		if !named && contains(t.aliases, ws[i].Root) {
+			// "visits" in appointments: above the columns that share
+			// the word (visitDate, visitType), below their whole names.
+			cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 1.6})
+			named = true
+		}
 		if !named && rowWords[ws[i].Root] {
 			// "people", "records": the rows of whatever table this is.
 			cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 0.5})
@@ -321,6 +356,31 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) {
 					cands = append(cands, mention{start: i, end: i + 1, kind: mContext, score: 2})
 				}
+			}
+		}
+	}
+
+	// "uninsured", "unpaid": un- before a word of a flag's name negates
+	// the flag.
+	for i := range ws {
+		l := ws[i].Lower
+		if !ws[i].free() || len(l) < 6 || !strings.HasPrefix(l, "un") {
+			continue
+		}
+		rest := schema.Root(l[2:])
+		for _, c := range t.cols {
+			if c.Kind == schema.Bool && contains(c.heads, rest) {
+				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: c, score: 1, neg: true})
+			}
+		}
+	}
+
+	// "ongoing", "open", "pending": the rows whose one end-like date
+	// column is still NULL.
+	if end := openEnd(t); end != nil {
+		for i := range ws {
+			if ws[i].free() && openWords[ws[i].Root] {
+				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: end, score: 1, open: true})
 			}
 		}
 	}
@@ -475,9 +535,88 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	} else {
 		r.score += 0.5 * float64(len(f.dates))
 	}
-	r.unmapped, r.ignored = unknownWords(f, ws, r.mentions)
+	r.unmapped, r.ignored = unknownWords(f, t, ws, r.mentions)
 	r.unmapped = append(r.unmapped, r.blocked...)
 	return r
+}
+
+// countryCodeColumn reports whether c is named as a country (country,
+// ctry, nation) and holds two-letter upper-case codes only: only there
+// does a country's name stand for its ISO code.
+func countryCodeColumn(c *column) bool {
+	if c.Kind != schema.Text || len(c.values) == 0 || !(contains(c.heads, countryRoot) || contains(c.heads, nationRoot)) {
+		return false
+	}
+	for _, v := range c.Values {
+		if len(v) != 2 || v != strings.ToUpper(v) || strings.ToLower(v) == v {
+			return false
+		}
+	}
+	return true
+}
+
+var (
+	countryRoot = schema.Root("country")
+	nationRoot  = schema.Root("nation")
+)
+
+// countryCodes map common country names to their ISO 3166-1 alpha-2
+// codes, which data often holds instead of the names.
+var countryCodes = map[string]string{
+	"argentina": "AR", "australia": "AU", "austria": "AT", "belgium": "BE", "brazil": "BR", "canada": "CA",
+	"chile": "CL", "china": "CN", "colombia": "CO", "czechia": "CZ", "denmark": "DK", "egypt": "EG",
+	"finland": "FI", "france": "FR", "germany": "DE", "greece": "GR", "hungary": "HU", "india": "IN",
+	"indonesia": "ID", "ireland": "IE", "israel": "IL", "italy": "IT", "japan": "JP", "kenya": "KE",
+	"south korea": "KR", "malaysia": "MY", "mexico": "MX", "netherlands": "NL", "the netherlands": "NL",
+	"new zealand": "NZ", "nigeria": "NG", "norway": "NO", "peru": "PE", "philippines": "PH", "poland": "PL",
+	"portugal": "PT", "romania": "RO", "saudi arabia": "SA", "singapore": "SG", "south africa": "ZA",
+	"spain": "ES", "sweden": "SE", "switzerland": "CH", "thailand": "TH", "turkey": "TR", "ukraine": "UA",
+	"united kingdom": "GB", "the united kingdom": "GB", "britain": "GB", "great britain": "GB", "uk": "GB",
+	"united states": "US", "the united states": "US", "usa": "US", "vietnam": "VN",
+}
+
+// openWords say a row has not ended yet; endRoots name the date column
+// that records the end.
+var (
+	openWords = rootSet("ongoing open outstanding pending unresolved unfinished")
+	endRoots  = rootSet("end ended close closed resolve resolved finish finished complete completed return returned")
+)
+
+// openEnd returns the date column whose NULLs say that a row of t has not
+// ended: the table's one date column named like an end, which the profile
+// shows both NULLs and values in. A table whose text values say the state
+// ('Open', 'Closed') has none: its state is that column's, which a NULL
+// date need not agree with.
+func openEnd(t *table) *column {
+	var end *column
+	for _, c := range t.cols {
+		if c.Kind == schema.Text {
+			for _, v := range c.values {
+				for _, w := range v.words {
+					if openWords[w.Root] || endRoots[w.Root] {
+						return nil
+					}
+				}
+			}
+		}
+		if !c.Kind.IsTemporal() || !anyRoot(c.heads, endRoots) {
+			continue
+		}
+		if end != nil || c.Nulls <= 0 || c.Nulls >= 1 {
+			return nil
+		}
+		end = c
+	}
+	return end
+}
+
+func anyRoot(roots []string, set map[string]bool) bool {
+	for _, r := range roots {
+		if set[r] {
+			return true
+		}
+	}
+	return false
 }
 
 // lyRoot is the root of an adverb's adjective, "remote" for "remotely",
@@ -589,11 +728,33 @@ func abbreviatedBy(c *column, w word) string {
 		return ""
 	}
 	for _, h := range c.heads {
-		if schema.Abbreviates(h, w.Root) {
+		if abbreviates(h, w.Root) {
 			return h
 		}
 	}
 	return ""
+}
+
+// abbreviates extends schema.Abbreviates to short forms that keep a
+// leading vowel and drop the others: est is estimated, instl installed.
+// The short form must start like the word (its first two letters) and be
+// two letters shorter at least, so that "end" never stands for "extended"
+// nor "est" for "east".
+func abbreviates(short, root string) bool {
+	if schema.Abbreviates(short, root) {
+		return true
+	}
+	if len(short) < 3 || len(root) < len(short)+2 || !strings.ContainsAny(short[:1], "aeiou") ||
+		strings.ContainsAny(short[1:], "aeiouy") || !strings.HasPrefix(root, short[:2]) {
+		return false
+	}
+	j := 0
+	for i := 0; i < len(root) && j < len(short); i++ {
+		if root[i] == short[j] {
+			j++
+		}
+	}
+	return j == len(short)
 }
 
 // synonymOf returns the head of c that root is a synonym of.
@@ -760,6 +921,27 @@ func byDirection(ws []word, cands []mention) []mention {
 		out = append(out, m)
 	}
 	return out
+}
+
+// wholeName reports whether ws, two words or more, hold every head of c's
+// name but a copula or an auxiliary (was, is, has).
+func wholeName(c *column, ws []word) bool {
+	if len(ws) < 2 {
+		return false
+	}
+	for _, h := range c.heads {
+		if copulas[h] || h == "has" || h == "had" {
+			continue
+		}
+		found := false
+		for _, w := range ws {
+			found = found || w.Root == h
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
 }
 
 // allStop reports whether every word is a stop word.

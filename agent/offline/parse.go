@@ -241,7 +241,13 @@ func parseFrame(question string) *frame {
 			use(i, i+1, "agg")
 		case "maximum", "max", "peak":
 			f.agg, f.aggAt, f.superl = "max", i, w
-			use(i, i+1, "agg")
+			if w == "peak" {
+				// "peak demand" is a maximum, but "peak kw" may be peak_kw:
+				// the word stays open to column names.
+				use(i, i+1, "agg?")
+			} else {
+				use(i, i+1, "agg")
+			}
 		case "minimum", "min":
 			f.agg, f.aggAt, f.superl = "min", i, w
 			use(i, i+1, "agg")
@@ -308,6 +314,21 @@ func parseFrame(question string) *frame {
 			}
 		case "cheapest":
 			f.rank, f.superl, f.pricey = -1, w, true
+			use(i, i+1, "rank")
+		case "longest", "shortest":
+			// Superlatives of a length rank like highest and lowest:
+			// "longest visit duration" is its maximum.
+			f.rank, f.superl = 1, w
+			if w == "shortest" {
+				f.rank = -1
+			}
+			use(i, i+1, "rank")
+		case "busiest", "quietest":
+			// "the busiest doctor" has the most rows.
+			f.rank, f.superl, f.popular = 1, w, true
+			if w == "quietest" {
+				f.rank = -1
+			}
 			use(i, i+1, "rank")
 		case "sold", "sell", "sells", "selling", "bought", "purchased":
 			f.sold = true
@@ -614,7 +635,7 @@ func init() {
 		i me my us you your let's lets let using use used under into between within during among
 		time period periods overall total sum count number amount signed sign up joined join registered pay
 		paying paid sign-up customers' store's ones one look looking view viewing break split
-		exist exists available currently right wise note noted many much value single
+		exist exists available currently right wise note noted many much value single still yet
 		come comes coming came contribute contributes contributed account accounts accounted`) {
 		filler[w] = true
 		filler[schema.Root(w)] = true

@@ -398,3 +398,335 @@ func TestDailySnapshots(t *testing.T) {
 		{q: "monthly cost by storage class", ok: []string{"sum(monthly_cost)"}, absent: []string{"WHERE"}},
 	})
 }
+
+// nullable sets a column's fraction of NULLs, as a profile that read them
+// would.
+func nullable(c schema.ColumnProfile, frac float64) schema.ColumnProfile {
+	c.Nulls = frac
+	return c
+}
+
+// datesIn gives a profile's date columns a range.
+func datesIn(ps ...*schema.Profile) []*schema.Profile {
+	for _, p := range ps {
+		for i := range p.Columns {
+			if p.Columns[i].Kind.IsTemporal() {
+				p.Columns[i].Min, p.Columns[i].Max = mustDate("2023-01-01"), mustDate("2024-12-31")
+			}
+		}
+	}
+	return ps
+}
+
+// clinicTables have camelCase names, a doctors dimension referenced by
+// doctorId, a visit recorded by visitDate and visitType, a nullable
+// cancelledAt and a was-flag.
+func clinicTables() []*schema.Profile {
+	return datesIn(
+		ptable("lake.clinic2.appointments",
+			pcol("appointmentId", "BIGINT"),
+			pcol("doctorId", "INTEGER"),
+			pcol("visitDate", "DATE"),
+			pcol("visitType", "VARCHAR", "Check-up", "Follow-up", "New Patient"),
+			pcol("copayAmount", "DECIMAL(8,2)"),
+			pcol("durationMinutes", "INTEGER"),
+			pcol("wasNoShow", "BOOLEAN"),
+			nullable(pcol("cancelledAt", "DATE"), 0.1),
+		),
+		ptable("lake.clinic2.doctors",
+			pcol("doctorId", "INTEGER"),
+			pcol("specialty", "VARCHAR", "Cardiology", "Pediatrics"),
+			pcol("isPartTime", "BOOLEAN"),
+		))
+}
+
+// energyTables have abbreviated snake_case names: readings reference
+// meters by mtr_id, est_flg is a Y/N flag, outages have a start and a
+// nullable end.
+func energyTables() []*schema.Profile {
+	return datesIn(
+		ptable("lake.energy2.readings",
+			pcol("rdg_id", "BIGINT"),
+			pcol("mtr_id", "INTEGER"),
+			pcol("rdg_dt", "DATE"),
+			pcol("kwh_qty", "DECIMAL(10,2)"),
+			pcol("peak_kw", "DOUBLE"),
+			pcol("est_flg", "VARCHAR", "N", "Y"),
+		),
+		ptable("lake.energy2.meters",
+			pcol("mtr_id", "INTEGER"),
+			pcol("tariff_cd", "VARCHAR", "COM1", "RES1"),
+			pcol("instl_dt", "DATE"),
+		),
+		ptable("lake.energy2.outages",
+			pcol("outg_id", "INTEGER"),
+			pcol("start_ts", "TIMESTAMP"),
+			nullable(pcol("end_ts", "TIMESTAMP"), 0.1),
+			pcol("cause_desc", "VARCHAR", "Equipment failure", "Storm"),
+			pcol("extended_flg", "BOOLEAN"),
+		))
+}
+
+// TestRowAlias checks that the first word a date column without NULLs
+// shares with another column names the rows (visitDate and visitType: a
+// visit), that the whole names still name the columns, and that such a
+// word is the event date; a date some rows lack, or no date, makes no
+// alias.
+func TestRowAlias(t *testing.T) {
+	checkRules(t, offline.New(clinicTables()[:1]), []ruleCase{
+		{q: "How many follow-up visits were there in 2024?", ok: []string{`"visitType" = 'Follow-up'`, `"visitDate" >= DATE '2024-01-01'`}},
+		{q: "average visit duration", ok: []string{`avg("durationMinutes")`}},
+		{q: "visits by visit type", ok: []string{"count(*)", `GROUP BY "visitType"`}},
+		{q: "appointments by month", ok: []string{`date_trunc('month', "visitDate")`}},
+	})
+	gains := ptable("lake.c.adult", pcol("capital_gain", "INTEGER"), pcol("capital_loss", "INTEGER"))
+	checkRules(t, offline.New([]*schema.Profile{gains}), []ruleCase{
+		{q: "average capital", refused: "capital"},
+		{q: "how many people have capital", refused: "capital"},
+	})
+	loans := datesIn(ptable("lake.lib2.loans", pcol("loan_id", "BIGINT"), pcol("loan_date", "DATE"),
+		nullable(pcol("return_date", "DATE"), 0.3), pcol("return_condition", "VARCHAR", "Good", "Damaged")))
+	checkRules(t, offline.New(loans), []ruleCase{
+		{q: "how many returns were there", refused: "return"},
+	})
+}
+
+// TestStartIsEventDate checks that a start date is when a row happened,
+// not its end, and that a date named in the question is still that date.
+func TestStartIsEventDate(t *testing.T) {
+	checkRules(t, offline.New(energyTables()[2:]), []ruleCase{
+		{q: "outages by month", ok: []string{"date_trunc('month', start_ts)"}},
+		{q: "how many outages ended in 2024", ok: []string{"end_ts >= "}, absent: []string{"start_ts", "IS NOT NULL"}},
+	})
+}
+
+// TestDateSetIsCondition checks that a past participle naming a nullable
+// date column asks for the rows where it is set ("cancelled"), negated for
+// its NULLs; and that it does not when the column has no NULLs, when the
+// word is only an abbreviation of the name (shipped for shp_dt), or when
+// a date range is asked of it.
+func TestDateSetIsCondition(t *testing.T) {
+	checkRules(t, offline.New(clinicTables()[:1]), []ruleCase{
+		{q: "How many appointments were cancelled?", ok: []string{`WHERE "cancelledAt" IS NOT NULL`}},
+		{q: "how many appointments were not cancelled", ok: []string{`WHERE "cancelledAt" IS NULL`}},
+		{q: "cancelled appointments by month", ok: []string{`date_trunc('month', "cancelledAt")`, `WHERE "cancelledAt" IS NOT NULL`}},
+	})
+	checkRules(t, offline.New(energyTables()[2:]), []ruleCase{
+		{q: "How many outages have ended?", ok: []string{"WHERE end_ts IS NOT NULL"}},
+	})
+	full := clinicTables()[0]
+	full.Columns[len(full.Columns)-1].Nulls = 0
+	checkRules(t, offline.New([]*schema.Profile{full}), []ruleCase{
+		{q: "How many appointments were cancelled?", refused: "cancelled"},
+	})
+	ships := shipments()
+	for i := range ships.Columns {
+		if ships.Columns[i].Name == "dlvry_dt" {
+			ships.Columns[i].Nulls = 0.2
+		}
+	}
+	checkRules(t, offline.New([]*schema.Profile{ships}), []ruleCase{
+		{q: "how many shipments were delivered", refused: "delivered"},
+	})
+}
+
+// TestOpenIsEndNull checks that "ongoing", "open" and "pending" ask for
+// the NULLs of the table's one nullable end-like date, and that they do
+// not when that date has no NULLs, when two dates are end-like, or when a
+// text column's values say the state.
+func TestOpenIsEndNull(t *testing.T) {
+	checkRules(t, offline.New(energyTables()[2:]), []ruleCase{
+		{q: "How many outages are still ongoing?", ok: []string{"WHERE end_ts IS NULL"}},
+		{q: "open outages by cause", ok: []string{"end_ts IS NULL", "GROUP BY cause_desc"}},
+		{q: "how many outages are not ongoing", ok: []string{"WHERE end_ts IS NOT NULL"}},
+	})
+	full := energyTables()[2]
+	full.Columns[2].Nulls = 0
+	checkRules(t, offline.New([]*schema.Profile{full}), []ruleCase{
+		{q: "How many outages are still ongoing?", refused: "ongoing"},
+	})
+	two := datesIn(ptable("lake.t2.tickets", pcol("ticket_id", "BIGINT"), pcol("opened_at", "DATE"),
+		nullable(pcol("resolved_at", "DATE"), 0.2), nullable(pcol("closed_at", "DATE"), 0.3)))
+	checkRules(t, offline.New(two), []ruleCase{
+		{q: "how many tickets are open", refused: "open"},
+	})
+	status := datesIn(ptable("lake.t2.tickets", pcol("ticket_id", "BIGINT"), pcol("opened_at", "DATE"),
+		nullable(pcol("closed_at", "DATE"), 0.3), pcol("status", "VARCHAR", "Closed", "In progress", "Waiting")))
+	checkRules(t, offline.New(status), []ruleCase{
+		{q: "how many tickets are pending", refused: "pending"},
+	})
+}
+
+// TestLeadingVowelShortForms checks short forms that keep a leading vowel
+// (est, instl) and that they must start like the word: end_ts is never
+// "extended".
+func TestLeadingVowelShortForms(t *testing.T) {
+	checkRules(t, offline.New(energyTables()), []ruleCase{
+		{q: "how many estimated readings", ok: []string{"est_flg = 'Y'"}},
+		{q: "how many meters were installed in 2020", ok: []string{"instl_dt >= DATE '2020-01-01'"}},
+		{q: "how many outages were extended", ok: []string{"WHERE extended_flg"}, absent: []string{"end_ts"}},
+	})
+}
+
+// TestKeyAbbreviatesTable checks that a key whose first word is a short
+// form of the table's name (mtr_id in meters) identifies its rows, so
+// that readings join meters on it.
+func TestKeyAbbreviatesTable(t *testing.T) {
+	checkRules(t, offline.New(energyTables()[:2]), []ruleCase{
+		{q: "total kwh by tariff", ok: []string{"JOIN lake.energy2.meters USING (mtr_id)", "sum(kwh_qty)", "GROUP BY tariff_cd"}},
+		{q: "readings per meter", ok: []string{"count(*)", "GROUP BY mtr_id"}, absent: []string{"JOIN"}},
+	})
+}
+
+// TestPeakIsSoft checks that "peak" is a maximum that a column's name may
+// still take: "peak kw" is peak_kw.
+func TestPeakIsSoft(t *testing.T) {
+	checkRules(t, offline.New(energyTables()[:1]), []ruleCase{
+		{q: "highest peak kw", ok: []string{"max(peak_kw)"}},
+		{q: "peak kwh", ok: []string{"max(kwh_qty)"}},
+	})
+}
+
+// TestLengthSuperlatives checks that longest and shortest rank like
+// highest and lowest, that busiest ranks by the number of rows, and that
+// a length superlative with nothing to rank is refused.
+func TestLengthSuperlatives(t *testing.T) {
+	checkRules(t, offline.New(clinicTables()[:1]), []ruleCase{
+		{q: "longest duration", ok: []string{`max("durationMinutes")`}},
+		{q: "shortest duration in minutes", ok: []string{`min("durationMinutes")`}},
+		{q: "busiest doctor", ok: []string{"count(*)", `GROUP BY "doctorId"`, "DESC", "LIMIT 1"}},
+		{q: "quietest doctor", ok: []string{"count(*)", `GROUP BY "doctorId"`, "ASC", "LIMIT 1"}},
+		{q: "longest appointment", refused: "could not tell what to compute"},
+	})
+}
+
+// TestStopWordsWholeName checks that stop words name a column when they
+// are all of its name but a leading verb (no show is wasNoShow), and not
+// when they are only part of it (no_show_fee, has_no_show_waiver).
+func TestStopWordsWholeName(t *testing.T) {
+	checkRules(t, offline.New(clinicTables()[:1]), []ruleCase{
+		{q: "no-show rate", ok: []string{`avg(CAST("wasNoShow" AS INTEGER))`}},
+		{q: "no-show rate by doctor", ok: []string{`avg(CAST("wasNoShow" AS INTEGER))`, `GROUP BY "doctorId"`}},
+	})
+	fee := ptable("lake.s2.visits", pcol("visit_id", "BIGINT"), pcol("no_show_fee", "DECIMAL(8,2)"), pcol("has_no_show_waiver", "BOOLEAN"))
+	checkRules(t, offline.New([]*schema.Profile{fee}), []ruleCase{
+		{q: "no show rate", refused: "show"},
+	})
+}
+
+// TestPluralFlagCounts checks that a flag named as a plural noun counts
+// its true rows where the singular with a grouping is a rate, and that a
+// name that is plural itself (Dependents) stays a rate.
+func TestPluralFlagCounts(t *testing.T) {
+	checkRules(t, offline.New(clinicTables()[:1]), []ruleCase{
+		{q: "no-shows by doctor", ok: []string{"count(*)", `WHERE "wasNoShow"`, `GROUP BY "doctorId"`}},
+	})
+	checkRules(t, offline.New(clinicTables()[1:]), []ruleCase{
+		{q: "part time by specialty", ok: []string{`avg(CAST("isPartTime" AS INTEGER))`, "GROUP BY specialty"}},
+	})
+	deps := ptable("lake.t3.churn", pcol("customerID", "VARCHAR"), pcol("Dependents", "VARCHAR", "No", "Yes"),
+		pcol("Contract", "VARCHAR", "Month-to-month", "One year", "Two year"))
+	checkRules(t, offline.New([]*schema.Profile{deps}), []ruleCase{
+		{q: "dependents by contract", ok: []string{"avg(", `GROUP BY "Contract"`}},
+	})
+}
+
+// TestPinnedSubjectListsRows checks that a column named with its one
+// asked value lists the rows, not that value, and that a column named
+// without a value of its own is still listed.
+func TestPinnedSubjectListsRows(t *testing.T) {
+	checkRules(t, offline.New(energyTables()[2:]), []ruleCase{
+		{q: "outages caused by equipment failure", ok: []string{"SELECT *", "cause_desc = 'Equipment failure'"}, absent: []string{"DISTINCT"}},
+		{q: "causes of outages that were extended", ok: []string{"DISTINCT cause_desc", "WHERE extended_flg"}},
+	})
+}
+
+// TestUnPrefixNegatesFlag checks that un- before a word of a flag's name
+// negates the flag, that a double negation reads as the flag, and that
+// un- before a word that is no flag's does nothing.
+func TestUnPrefixNegatesFlag(t *testing.T) {
+	patients := ptable("lake.clinic2.patients", pcol("patientId", "BIGINT"), pcol("isInsured", "BOOLEAN"),
+		pcol("homeCity", "VARCHAR", "Lakeside", "Riverton"), pcol("planName", "VARCHAR", "Basic", "Plus"))
+	checkRules(t, offline.New([]*schema.Profile{patients}), []ruleCase{
+		{q: "number of uninsured patients", ok: []string{`WHERE NOT "isInsured"`}},
+		{q: "uninsured patients by home city", ok: []string{`WHERE NOT "isInsured"`, `GROUP BY "homeCity"`}},
+		{q: "how many patients are not uninsured", ok: []string{`WHERE "isInsured"`}, absent: []string{"NOT"}},
+		{q: "how many patients are insured", ok: []string{`WHERE "isInsured"`}, absent: []string{"NOT"}},
+		{q: "how many patients are unplanned", refused: "unplanned"},
+	})
+}
+
+// TestCountryNames checks that a country's name finds its ISO code in a
+// country column that holds codes, and nowhere else: not in a code column
+// named otherwise (a state's CA is not Canada), nor in a country column
+// whose values are not all codes.
+func TestCountryNames(t *testing.T) {
+	checkRules(t, offline.New([]*schema.Profile{shipments()}), []ruleCase{
+		{q: "number of shipments to France by carrier", ok: []string{"dest_ctry = 'FR'", "GROUP BY carrier_cd"}},
+		{q: "total freight cost for the United States", ok: []string{"dest_ctry = 'US'"}},
+		{q: "how many shipments to Japan", refused: "Japan"},
+	})
+	stores := ptable("lake.s4.stores", pcol("store_id", "BIGINT"), pcol("state_cd", "VARCHAR", "CA", "IN", "NY"),
+		pcol("sales_amt", "DECIMAL(10,2)"))
+	checkRules(t, offline.New([]*schema.Profile{stores}), []ruleCase{
+		{q: "total sales in Canada", refused: "Canada"},
+	})
+	mixed := ptable("lake.s4.buyers", pcol("buyer_id", "BIGINT"), pcol("country", "VARCHAR", "FR", "Other", "US"),
+		pcol("spend_amt", "DECIMAL(10,2)"))
+	checkRules(t, offline.New([]*schema.Profile{mixed}), []ruleCase{
+		{q: "total spend in France", refused: "France"},
+	})
+}
+
+// billingTables have invoices with an issuedAt every row has and a
+// paidAt some lack, referencing subscriptions, whose startedAt is a start.
+func billingTables() []*schema.Profile {
+	return datesIn(
+		ptable("lake.billing2.invoices",
+			pcol("invoiceId", "BIGINT"),
+			pcol("subscriptionId", "BIGINT"),
+			pcol("issuedAt", "DATE"),
+			nullable(pcol("paidAt", "DATE"), 0.2),
+			pcol("totalAmount", "DECIMAL(10,2)"),
+		),
+		ptable("lake.billing2.subscriptions",
+			pcol("subscriptionId", "BIGINT"),
+			pcol("planTier", "VARCHAR", "Enterprise", "Growth", "Starter"),
+			pcol("startedAt", "DATE"),
+		))
+}
+
+// TestEventDateOfRows checks that a date range takes the date every row
+// has over one some rows lack (issuedAt, not paidAt), that a join never
+// takes the joined table's date for the rows' own, and that two dates
+// every row has stay ambiguous.
+func TestEventDateOfRows(t *testing.T) {
+	checkRules(t, offline.New(billingTables()), []ruleCase{
+		{q: "total invoice amount in 2024", ok: []string{`"issuedAt" >= DATE '2024-01-01'`}, absent: []string{"startedAt", "JOIN"}},
+		{q: "total amount by plan tier in 2024", ok: []string{"JOIN", `"issuedAt" >= DATE '2024-01-01'`}, absent: []string{`"startedAt" >=`}},
+	})
+	both := billingTables()[0]
+	both.Columns[3].Nulls = 0
+	checkRules(t, offline.New([]*schema.Profile{both, billingTables()[1]}), []ruleCase{
+		{q: "total invoice amount in 2024", refused: "several date columns"},
+	})
+}
+
+// TestVerbBlocksBesideKindCodes checks that a verb that is not a common
+// one blocks in a table whose kinds are short codes ('IN', 'OUT'), where
+// it may name one of them, and is still ignored where the kinds are
+// spelled as words.
+func TestVerbBlocksBesideKindCodes(t *testing.T) {
+	moves := ptable("lake.s5.stock_mvmts", pcol("mvmt_id", "BIGINT"), pcol("mvmt_typ", "VARCHAR", "ADJ", "IN", "OUT"),
+		pcol("qty", "INTEGER"))
+	checkRules(t, offline.New([]*schema.Profile{moves}), []ruleCase{
+		{q: "total quantity received", refused: "received"},
+		{q: "total quantity placed", ok: []string{"sum(qty)"}},
+		{q: "total qty of OUT movements", ok: []string{"sum(qty)", "mvmt_typ = 'OUT'"}},
+	})
+	visits := ptable("lake.s5.visits", pcol("visit_id", "BIGINT"), pcol("visit_type", "VARCHAR", "Check-up", "Follow-up"),
+		pcol("copay_amount", "DECIMAL(8,2)"))
+	checkRules(t, offline.New([]*schema.Profile{visits}), []ruleCase{
+		{q: "total copay collected", ok: []string{"sum(copay_amount)"}},
+	})
+}

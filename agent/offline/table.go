@@ -12,6 +12,10 @@ type table struct {
 	p      *schema.Profile
 	name   string   // full name, as SQL refers to it
 	entity []string // roots that name what a row is: "customer", "sale"
+	// aliases are other roots that name a row: the event a row records
+	// when the table is named otherwise ("visit" in appointments with
+	// visitDate and visitType).
+	aliases []string
 	// context holds the roots of the table's namespace: "census" in
 	// lake.census.adult. They name the table, weakly.
 	context []string
@@ -88,7 +92,33 @@ func newTable(p *schema.Profile) *table {
 		}
 		t.cols = append(t.cols, c)
 	}
+	t.aliases = rowAliases(t)
 	return t
+}
+
+// rowAliases returns the first words that a date column without NULLs
+// shares with another column, the table's name aside: visitDate and
+// visitType say that each row is a visit, so "visits" names the rows
+// rather than one of the two columns. A date some rows lack (return_date
+// and return_reason) names an event only those rows had, not the rows.
+func rowAliases(t *table) []string {
+	var out []string
+	for _, d := range t.cols {
+		if !d.Kind.IsTemporal() || d.Nulls > 0 || len(d.roots) < 2 || len(d.heads) == 0 {
+			continue
+		}
+		r := d.roots[0]
+		if schema.IsWeak(r) || contains(t.entity, r) || contains(out, r) || grainWords[r] != "" {
+			continue
+		}
+		for _, c := range t.cols {
+			if c != d && !c.id && len(c.roots) >= 2 && c.roots[0] == r {
+				out = append(out, r)
+				break
+			}
+		}
+	}
+	return out
 }
 
 // isID reports whether a column identifies rows: "id", or a name ending in

@@ -156,10 +156,12 @@ type diskColumn struct {
 	Values   []string
 	Min, Max *diskValue
 	Numeric  bool
+	Nulls    float64
 }
 
-// diskFormat is the version of the on-disk form: 2 added Numeric.
-const diskFormat = 2
+// diskFormat is the version of the on-disk form: 2 added Numeric, 3
+// Nulls.
+const diskFormat = 3
 
 type diskValue struct {
 	T string // int, float, time, string
@@ -169,7 +171,7 @@ type diskValue struct {
 func encodeProfile(p *Profile) ([]byte, error) {
 	d := diskProfile{Format: diskFormat, Table: p.Table, Rows: p.Rows, Sampled: p.Sampled}
 	for _, c := range p.Columns {
-		dc := diskColumn{Column: c.Column, Kind: c.Kind, Distinct: c.Distinct, Values: c.Values, Numeric: c.Numeric}
+		dc := diskColumn{Column: c.Column, Kind: c.Kind, Distinct: c.Distinct, Values: c.Values, Numeric: c.Numeric, Nulls: c.Nulls}
 		var err error
 		if dc.Min, err = encodeValue(c.Min); err != nil {
 			return nil, fmt.Errorf("column %s: %w", c.Name, err)
@@ -192,7 +194,7 @@ func decodeProfile(b []byte) (*Profile, error) {
 	}
 	p := &Profile{Table: d.Table, Rows: d.Rows, Sampled: d.Sampled}
 	for _, dc := range d.Columns {
-		c := ColumnProfile{Column: dc.Column, Kind: dc.Kind, Distinct: dc.Distinct, Values: dc.Values, Numeric: dc.Numeric}
+		c := ColumnProfile{Column: dc.Column, Kind: dc.Kind, Distinct: dc.Distinct, Values: dc.Values, Numeric: dc.Numeric, Nulls: dc.Nulls}
 		var err error
 		if c.Min, err = decodeValue(dc.Min); err != nil {
 			return nil, err

@@ -57,7 +57,8 @@ type TableStats struct {
 }
 
 // ColumnStats are a column's bounds from metadata: Min and Max bound its
-// values (nil when unknown) and Nulls counts its NULLs (-1 when unknown).
+// values (nil when unknown) and Nulls counts its NULLs (-1 when unknown;
+// with Rows known, a profile takes its null fraction from it).
 type ColumnStats struct {
 	Min, Max any
 	Nulls    int64
@@ -88,6 +89,12 @@ type ColumnProfile struct {
 	// CSV files often load a number column with blanks as text, such as
 	// Telco's TotalCharges.
 	Numeric bool
+	// Nulls is the fraction of rows that hold NULL, from 0 to 1: from the
+	// catalog's metadata when it counts them (Iceberg null_value_counts),
+	// else from the rows the profile read (its sample). A profile built by
+	// hand leaves it 0, which says no NULLs, so that rules which need
+	// NULLs stay off.
+	Nulls float64
 }
 
 // Column returns the profile of the column called name.
@@ -157,17 +164,26 @@ func profileFromStats(ctx context.Context, q Querier, t Table, st *TableStats) (
 	if p.Rows < 0 {
 		p.Rows = t.Rows
 	}
+	if st.Rows > 0 {
+		for i := range p.Columns {
+			if s, ok := st.Columns[p.Columns[i].Name]; ok && s.Nulls >= 0 && s.Nulls <= st.Rows {
+				p.Columns[i].Nulls = float64(s.Nulls) / float64(st.Rows)
+			}
+		}
+	}
 	p.Sampled = !(st.SampleAll && p.Rows <= SampleRows)
 	return p, nil
 }
 
 // profileQuery computes what stats lacks in one query over from; with
-// count set it also counts the rows.
+// count set it also counts the rows. The fraction of NULLs of every column
+// comes from the rows it reads.
 func profileQuery(ctx context.Context, q Querier, t Table, from string, stats map[string]ColumnStats, count bool) (*Profile, error) {
 	p := &Profile{Table: t, Rows: -1, Columns: make([]ColumnProfile, len(t.Columns))}
-	var sel []string
-	if count {
-		sel = append(sel, "count(*)")
+	// The first column counts the rows read, the next ones their NULLs.
+	sel := []string{"count(*)"}
+	for _, c := range t.Columns {
+		sel = append(sel, fmt.Sprintf("count(*) FILTER (WHERE %s IS NULL)", QuoteIdent(c.Name)))
 	}
 	type slot struct{ col, kind int } // kind 0: distinct+values, 1: min+max
 	var slots []slot
@@ -195,9 +211,6 @@ func profileQuery(ctx context.Context, q Querier, t Table, from string, stats ma
 			slots = append(slots, slot{i, 1})
 		}
 	}
-	if len(sel) == 0 {
-		return p, nil
-	}
 	res, err := q.Query(ctx, "SELECT "+strings.Join(sel, ", ")+" FROM "+from, 1)
 	if err != nil {
 		return nil, fmt.Errorf("profile %s: %w", t.Name, err)
@@ -206,11 +219,16 @@ func profileQuery(ctx context.Context, q Querier, t Table, from string, stats ma
 		return nil, fmt.Errorf("profile %s: unexpected result shape", t.Name)
 	}
 	row := res.Rows[0]
-	j := 0
+	read, _ := ToInt(row[0])
 	if count {
-		p.Rows, _ = ToInt(row[0])
-		j = 1
+		p.Rows = read
 	}
+	for i := range p.Columns {
+		if n, ok := ToInt(row[1+i]); ok && read > 0 {
+			p.Columns[i].Nulls = float64(n) / float64(read)
+		}
+	}
+	j := 1 + len(p.Columns)
 	for _, s := range slots {
 		c := &p.Columns[s.col]
 		switch s.kind {

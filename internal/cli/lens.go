@@ -1,21 +1,19 @@
 package cli
 
 import (
-	"strings"
-
-	"github.com/floehq/floe/engine/objcat"
-
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lens"
+	"github.com/floehq/floe/engine/objcat"
 	"github.com/floehq/floe/engine/vfs"
 )
 
