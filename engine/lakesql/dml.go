@@ -432,8 +432,11 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 	if total == 0 && !update {
 		return delta, 0, cleanup, nil
 	}
-	// Live rows per touched file, to find files deleted whole.
-	whole := true
+	// Live rows per touched file: a file whose live rows all go is
+	// dropped whole (metadata only) in every mode; the others are
+	// partial.
+	partial := map[string]*fileDeletes{}
+	var whole []string
 	for f, fd := range deleted {
 		task, ok := plan.PlanFile(f)
 		if !ok {
@@ -454,8 +457,10 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 				return delta, 0, cleanup, err
 			}
 		}
-		if fd.n != live {
-			whole = false
+		if fd.n == live {
+			whole = append(whole, f)
+		} else {
+			partial[f] = fd
 		}
 	}
 	if update {
@@ -467,18 +472,21 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 		delta.AddedData = files
 	}
 	mode := t.WriteMode(op)
-	switch {
-	case total == 0:
-		// Only new rows (a MERGE that inserts).
-	case whole && !update || whole && mode == engine.CopyOnWrite:
-		// Metadata only: drop the files whose rows all go.
-		delta.RemovedData = slices.Sorted(mapsKeys(deleted))
-	case mode == engine.CopyOnWrite:
-		var touched []string
-		for f := range deleted {
-			touched = append(touched, f)
+	if mode != engine.CopyOnWrite && len(partial) > 0 {
+		// CommitRowDelta cannot drop files and add delete files in one
+		// snapshot: the whole files get delete files too.
+		for _, f := range whole {
+			partial[f] = deleted[f]
 		}
-		slices.Sort(touched)
+		whole = nil
+	}
+	slices.Sort(whole)
+	delta.RemovedData = whole
+	switch {
+	case len(partial) == 0:
+		// Only new rows (a MERGE that inserts), or only whole files.
+	case mode == engine.CopyOnWrite:
+		touched := slices.Sorted(mapsKeys(partial))
 		quoted := make([]string, len(touched))
 		for i, f := range touched {
 			quoted[i] = engine.QuoteString(f)
@@ -490,20 +498,20 @@ func (s *Session) buildDelta(ctx context.Context, t *engine.Table, plan *engine.
 			return delta, 0, cleanup, err
 		}
 		dirs = append(dirs, dir)
-		delta.RemovedData = touched
+		delta.RemovedData = append(delta.RemovedData, touched...)
 		delta.AddedData = append(delta.AddedData, files...)
 	case t.FormatVersion() >= 3:
 		// A table upgraded from v2 may carry position-delete files for a
 		// file that now gets a DV: the DV must hold those positions too.
 		delta.Deleted = map[string][]engine.PosRun{}
-		for f, fd := range deleted {
+		for f, fd := range partial {
 			delta.Deleted[f] = fd.runs
 		}
 		if err := s.mergePosDeletes(ctx, plan, delta.Deleted); err != nil {
 			return delta, 0, cleanup, err
 		}
 	default:
-		files, dir, err := s.writePosDeletes(ctx, t, plan, deleted)
+		files, dir, err := s.writePosDeletes(ctx, t, plan, partial)
 		if dir != "" {
 			dirs = append(dirs, dir)
 		}
