@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -13,8 +12,6 @@ import (
 	"strings"
 
 	"github.com/apache/iceberg-go"
-	"github.com/apache/iceberg-go/catalog"
-	sqlcat "github.com/apache/iceberg-go/catalog/sql"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/floehq/floe/engine/filecache"
@@ -74,25 +71,6 @@ func FloeHome() (string, error) {
 		return "", fmt.Errorf("find floe's home: %w (set FLOE_HOME)", err)
 	}
 	return filepath.Join(home, ".floe"), nil
-}
-
-// openSQLiteCatalog opens (making it when missing) a SQLite catalog file.
-func openSQLiteCatalog(file string, props iceberg.Properties) (catalog.Catalog, *sql.DB, error) {
-	// The DSN is a URI: its % escapes are decoded, so the escaped names
-	// of object-storage catalogs are escaped once more.
-	dsn := "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(file) +
-		"?_pragma=busy_timeout(20000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	db, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, nil, fmt.Errorf("open warehouse catalog %s: %w", dsn, err)
-	}
-	db.SetMaxOpenConns(1)
-	cat, err := sqlcat.NewCatalog("floe", db, sqlcat.SQLite, props)
-	if err != nil {
-		db.Close()
-		return nil, nil, fmt.Errorf("open warehouse catalog %s: %w", file, err)
-	}
-	return cat, db, nil
 }
 
 // openObjectStore opens the warehouse at root, an s3:// URI.
