@@ -12,6 +12,7 @@ import (
 	icebergio "github.com/apache/iceberg-go/io"
 
 	"github.com/floehq/floe/engine/vfs"
+	"github.com/floehq/floe/engine/vfs/s3fs"
 )
 
 // iceberg-go finds a table's file IO in a process-wide registry by the
@@ -55,11 +56,15 @@ func useFS(fsys vfs.FS) (string, func()) {
 	}
 }
 
-func fileIOFactory(_ context.Context, u *url.URL, props map[string]string) (icebergio.IO, error) {
+func fileIOFactory(ctx context.Context, u *url.URL, props map[string]string) (icebergio.IO, error) {
 	id := props[fsProp]
 	if id == "" {
 		if u.Scheme == "s3" || u.Scheme == "s3a" {
-			return nil, fmt.Errorf("file io for %s: object storage is read through a floe warehouse opened at its s3:// URI", u.Redacted())
+			// Not a warehouse's file: an Iceberg client in this process
+			// (iceberg-go's REST catalog, say) reading a table on S3. floe
+			// owns the s3 scheme here, so it serves it with its own S3 FS
+			// configured from Iceberg's s3.* properties.
+			return s3IO(ctx, u, props)
 		}
 		return icebergio.LocalFS{}, nil
 	}
@@ -106,4 +111,26 @@ type fileWriter struct{ vfs.Writer }
 
 func (w fileWriter) ReadFrom(r io.Reader) (int64, error) {
 	return io.Copy(struct{ io.Writer }{w.Writer}, r)
+}
+
+// s3IO is an iceberg-go file IO over an S3 FS configured from a client's
+// Iceberg properties (s3.endpoint, s3.region or client.region, the keys,
+// s3.path-style-access), the AWS configuration filling in the rest.
+func s3IO(ctx context.Context, u *url.URL, props map[string]string) (icebergio.IO, error) {
+	so := s3fs.Options{
+		Endpoint:        props["s3.endpoint"],
+		Region:          props["s3.region"],
+		AccessKeyID:     props["s3.access-key-id"],
+		SecretAccessKey: props["s3.secret-access-key"],
+		SessionToken:    props["s3.session-token"],
+		VirtualHosted:   props["s3.path-style-access"] == "false",
+	}
+	if so.Region == "" {
+		so.Region = props["client.region"]
+	}
+	fsys, err := s3fs.New(ctx, so)
+	if err != nil {
+		return nil, fmt.Errorf("file io for %s: %w", u.Redacted(), err)
+	}
+	return icebergIO{fsys}, nil
 }

@@ -85,7 +85,9 @@ func TestServeS3(t *testing.T) {
 		})
 	}
 
-	// iceberg-go reads floe's table with its own S3 FileIO.
+	// iceberg-go reads floe's table through the REST catalog with the vended
+	// config (in this process the s3 scheme's file IO is floe's, configured
+	// from the same s3.* properties iceberg-go's own S3 FileIO takes).
 	keys := iceberg.Properties{"s3.access-key-id": s3test.AccessKey, "s3.secret-access-key": s3test.SecretKey}
 	cat, err := rest.NewCatalog(ctx, "floe", url, rest.WithAdditionalProps(keys))
 	if err != nil {
