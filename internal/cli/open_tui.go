@@ -31,7 +31,12 @@ func newOpenCmd(g *globals) *cobra.Command {
 		Short: "Open a notebook in the terminal workbench",
 		Long: `Open a notebook (.md or .ipynb) in the terminal workbench, with a kernel
 session on the warehouse. A file that does not exist yet is created on the
-first save. floe with no argument opens an empty notebook.`,
+first save. floe with no argument opens an empty notebook.
+
+A warehouse the notebook's front matter names (warehouse: ...) is used unless
+--warehouse or --catalog is given, and serve: true serves it as a REST
+catalog on loopback while the workbench is open, as floe run does (see floe
+run --help).`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.runTUI(cmd.Context(), args[0])
@@ -56,7 +61,7 @@ func (g *globals) runTUI(ctx context.Context, path string) error {
 		}
 	}
 	notice := loadOutputs(path, nb)
-	wh, err := g.openWarehouse(ctx)
+	wh, err := g.openFor(ctx, path, nb) // the warehouse its front matter names, if any
 	if err != nil {
 		return err
 	}
@@ -66,6 +71,16 @@ func (g *globals) runTUI(ctx context.Context, path string) error {
 		return err
 	}
 	defer sess.Close()
+	if serveFor(nb) {
+		c, err := g.serveNotebook(ctx, path, wh)
+		if err != nil {
+			return err
+		}
+		defer c.Close()
+		if err := setCatalogURL(ctx, sess, c.URL); err != nil {
+			return err
+		}
+	}
 	// Warnings written to the terminal would tear the screen; with
 	// FLOE_LOG set the user asked for them (and can send stderr to a file).
 	if os.Getenv("FLOE_LOG") == "" {

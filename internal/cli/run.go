@@ -55,7 +55,25 @@ Parameters (-p name=value) override the defaults of the notebook's parameters
 cell; a name the cell does not declare, or a value that does not fit the
 type of its default, is an error before any cell runs. With several
 notebooks, each gets the parameters its cell declares, and a name that none
-of them declares is the error.`,
+of them declares is the error.
+
+A notebook may name its warehouse in front matter, a YAML block between two
+"---" lines at its very top:
+
+  ---
+  warehouse: s3://floe-samples/scale-out
+  serve: true
+  ---
+
+The warehouse is a directory (relative to the notebook's), a file:// URI or
+an s3://bucket/prefix, reached with the standard AWS configuration
+(AWS_ENDPOINT_URL, keys, region, profiles). Which warehouse a notebook runs
+on: --warehouse or --catalog on the command line, else its front matter's,
+else FLOE_CATALOG / FLOE_WAREHOUSE, else the default one. With serve: true,
+floe run serves the notebook's warehouse as an Iceberg REST catalog on a free
+loopback port (no token, as floe serve without --token-file) while the
+notebook runs; its URL is the parameter floe_catalog_url (floe.Param in Go,
+getvariable in SQL).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return g.run(cmd, args, f)
@@ -77,6 +95,8 @@ of them declares is the error.`,
 type job struct {
 	src, out, html string
 	nb             *notebooks.Notebook
+	warehouse      string // the warehouse its front matter names ("": the command's)
+	serve          bool   // its front matter asks for a REST catalog while it runs
 }
 
 func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
@@ -93,11 +113,21 @@ func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
 	if err != nil {
 		return err
 	}
-	wh, err := g.openWarehouse(ctx)
-	if err != nil {
-		return err
+	for i := range jobs {
+		fm, err := jobs[i].nb.FrontMatter()
+		if err != nil {
+			return err
+		}
+		jobs[i].warehouse, jobs[i].serve = g.notebookWarehouse(jobs[i].src, fm), fm.Serve
 	}
-	defer wh.Close()
+	// The command's warehouse, unless every notebook names its own.
+	var wh *engine.Warehouse
+	if slices.ContainsFunc(jobs, func(j job) bool { return j.warehouse == "" }) {
+		if wh, err = g.openWarehouse(ctx); err != nil {
+			return err
+		}
+		defer wh.Close()
+	}
 
 	var runs []*runner.Report
 	var passed, failed, skipped int
@@ -106,7 +136,7 @@ func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
 		if ctx.Err() != nil || (f.failFast && (failed > 0 || broken)) {
 			break
 		}
-		rep, err := g.runOne(cmd, j, wh, perJob[i], f)
+		rep, err := g.runJob(cmd, j, wh, perJob[i], f)
 		if err != nil {
 			fmt.Fprintf(g.stderr, "floe: %v\n", err)
 			broken = true
@@ -137,16 +167,45 @@ func (g *globals) run(cmd *cobra.Command, args []string, f runFlags) error {
 	return nil
 }
 
+// runJob runs one notebook on wh, or on the warehouse its front matter
+// names, serving that over REST for the run when the front matter asks.
+func (g *globals) runJob(cmd *cobra.Command, j job, wh *engine.Warehouse, params map[string]string, f runFlags) (*runner.Report, error) {
+	ctx := cmd.Context()
+	if j.warehouse != "" {
+		own, err := g.openNotebookWarehouse(ctx, j.src, j.warehouse)
+		if err != nil {
+			return nil, err
+		}
+		defer own.Close()
+		wh = own
+	}
+	url := ""
+	if j.serve {
+		c, err := g.serveNotebook(ctx, j.src, wh)
+		if err != nil {
+			return nil, err
+		}
+		defer c.Close()
+		url = c.URL
+	}
+	return g.runOne(cmd, j, wh, params, f, url)
+}
+
 // runOne runs one notebook in its own session and writes its outputs.
 // The executed notebook is written even when cells failed or the run was
-// interrupted.
-func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params map[string]string, f runFlags) (*runner.Report, error) {
+// interrupted. A catalogURL is given to the cells as floe_catalog_url.
+func (g *globals) runOne(cmd *cobra.Command, j job, wh *engine.Warehouse, params map[string]string, f runFlags, catalogURL string) (*runner.Report, error) {
 	ctx := cmd.Context()
 	sess, err := kernel.Open(ctx, wh, kernel.Options{Timeout: f.timeout})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", j.src, err)
 	}
 	defer sess.Close()
+	if catalogURL != "" {
+		if err := setCatalogURL(ctx, sess, catalogURL); err != nil {
+			return nil, fmt.Errorf("%s: %w", j.src, err)
+		}
+	}
 	total := 0
 	for _, c := range j.nb.Cells {
 		if c.Kind == notebooks.Code {

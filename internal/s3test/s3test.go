@@ -195,20 +195,64 @@ func start(bin, dir string) (*Server, error) {
 	return startOver(bin, dir, "")
 }
 
-// startOver starts versitygw over dir/data; with bucket "" it makes the
-// bucket floe-test, else the bucket is there already.
+// Serve starts versitygw over dir, a directory it keeps: its buckets and
+// objects are there for the next start (in dir/data). It listens on addr,
+// or on a free loopback port when addr is "", and makes each of buckets
+// that is not there yet. Stop stops it. It is for a local S3 server
+// outside tests (go run ./internal/s3test/vgw), with the fixed keys.
+func Serve(dir, addr string, buckets ...string) (*Server, error) {
+	bin, err := Binary()
+	if err != nil {
+		return nil, err
+	}
+	if len(buckets) == 0 {
+		return nil, errors.New("versitygw: name at least one bucket")
+	}
+	s, err := startAt(bin, dir, addr, buckets[0])
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range buckets {
+		if err := s.EnsureBucket(b); err != nil {
+			s.Stop()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// EnsureBucket creates a bucket unless the server has it already.
+func (s *Server) EnsureBucket(name string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := s.Client().HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(name)}); err == nil {
+		return nil
+	}
+	return s.MakeBucket(name)
+}
+
+// startOver starts versitygw over dir/data on a free port; with bucket ""
+// it makes the bucket floe-test, else the bucket is there already.
 func startOver(bin, dir, bucket string) (*Server, error) {
+	return startAt(bin, dir, "", bucket)
+}
+
+// startAt is startOver listening on addr ("" for a free loopback port).
+func startAt(bin, dir, fixed, bucket string) (*Server, error) {
 	data := filepath.Join(dir, "data")
 	if err := os.MkdirAll(data, 0o755); err != nil {
 		return nil, err
 	}
 	var lastErr error
 	for range 5 { // another process may take the port between probe and bind
-		port, err := FreePort()
-		if err != nil {
-			return nil, fmt.Errorf("versitygw: free port: %w", err)
+		addr := fixed
+		if addr == "" {
+			port, err := FreePort()
+			if err != nil {
+				return nil, fmt.Errorf("versitygw: free port: %w", err)
+			}
+			addr = "127.0.0.1:" + strconv.Itoa(port)
 		}
-		addr := "127.0.0.1:" + strconv.Itoa(port)
 		logf, err := os.OpenFile(filepath.Join(dir, "versitygw.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 		if err != nil {
 			return nil, err
@@ -229,6 +273,9 @@ func startOver(bin, dir, bucket string) (*Server, error) {
 			s.Stop()
 			log, _ := os.ReadFile(logf.Name())
 			lastErr = fmt.Errorf("%w\n%s", lastErr, log)
+			if fixed != "" {
+				break // the port was chosen; another will not do
+			}
 			continue
 		}
 		if bucket != "" {
@@ -294,6 +341,12 @@ func (s *Server) Env() map[string]string {
 		"AWS_ENDPOINT_URL":      s.Endpoint,
 	}
 }
+
+// Done is closed when the server has exited.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// Log returns the path of the server's log file.
+func (s *Server) Log() string { return filepath.Join(s.root, "versitygw.log") }
 
 // Stop kills the server (SIGKILL: as a crashed server would go) and waits
 // for it. Stopping twice is fine.
