@@ -5,7 +5,24 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/floehq/floe/internal/s3test"
 )
+
+// sampleS3 starts a real S3 server (versitygw) with the bucket of the
+// scale-out sample's warehouse (s3://floe-samples/scale-out) and points the
+// standard AWS configuration at it for the test, as .ci/run does for its
+// run of the samples.
+func sampleS3(t *testing.T) {
+	t.Helper()
+	srv := s3test.Start(t)
+	if err := srv.MakeBucket("floe-samples"); err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range srv.Env() {
+		t.Setenv(k, v)
+	}
+}
 
 // TestReadmeExamples runs, on a fresh FLOE_HOME, every sample notebook
 // headless (as .ci/run does), then the README's command-line examples in
@@ -46,6 +63,7 @@ func TestReadmeExamples(t *testing.T) {
 		copies = append(copies, rel)
 	}
 	t.Chdir(work)
+	sampleS3(t)
 	t.Setenv("FLOE_HOME", filepath.Join(work, "home"))
 	t.Setenv("FLOE_WAREHOUSE", "")
 	t.Setenv("FLOE_LLM", "offline")

@@ -80,7 +80,9 @@ func ipynbOutputs(t *testing.T, path string) map[string][]string {
 
 // TestSampleNotebooks runs every sample notebook headless, as CI does.
 func TestSampleNotebooks(t *testing.T) {
-	// The default warehouse, created with the sample data on first use.
+	// The default warehouse, created with the sample data on first use;
+	// scale-out.md's on S3.
+	sampleS3(t)
 	t.Setenv("FLOE_HOME", t.TempDir())
 	t.Setenv("FLOE_WAREHOUSE", "")
 	nbs, err := filepath.Glob("../../samples/notebooks/*.md")
