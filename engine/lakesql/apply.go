@@ -53,7 +53,8 @@ const changeRows = "floe_scratch.change_rows"
 func (s *Session) ApplyChanges(ctx context.Context, ns, name string, cs ChangeSet) (ChangeStats, error) {
 	ident := "lake." + ns + "." + name
 	var st ChangeStats
-	err := s.wh.Modify(ctx, ns, name, func(t *engine.Table) error {
+	err := s.modify(ctx, ns, name, func(t *engine.Table) error {
+		st = ChangeStats{} // a retry after a lost commit starts over
 		if cs.Check != nil {
 			if err := cs.Check(t); err != nil {
 				return err

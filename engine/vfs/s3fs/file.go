@@ -76,6 +76,12 @@ func (r *file) Read(p []byte) (int, error) {
 	}
 	n, err := r.body.Read(p)
 	r.off += int64(n)
+	if errors.Is(err, io.ErrUnexpectedEOF) && r.off < r.size {
+		// The connection closed before the Content-Length was sent.
+		r.body.Close()
+		r.body = nil
+		return n, r.truncated(r.off, r.size)
+	}
 	if err == io.EOF {
 		r.body.Close()
 		r.body = nil
