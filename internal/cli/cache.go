@@ -109,6 +109,9 @@ var byteUnits = map[string]float64{
 // 1024), such as 100GiB or 1.5GB. It must be positive.
 func parseBytes(s string) (int64, error) {
 	t := strings.TrimSpace(s)
+	if strings.HasPrefix(t, "-") {
+		return 0, fmt.Errorf("%q is not a positive size a disk can hold", s)
+	}
 	i := strings.IndexFunc(t, func(r rune) bool { return (r < '0' || r > '9') && r != '.' })
 	if i < 0 {
 		i = len(t)

@@ -31,7 +31,7 @@ func TestParseBytes(t *testing.T) {
 		{in: "12XB", err: `unknown unit "XB"`},
 		{in: "GiB", err: "not a size"},
 		{in: "0", err: "not a positive size"},
-		{in: "-5GiB", err: "not a size"},
+		{in: "-5GiB", err: "not a positive size"},
 		{in: "1.2.3MB", err: "not a size"},
 		{in: "99999999TiB", err: "not a positive size"},
 	} {
