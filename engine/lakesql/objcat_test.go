@@ -142,12 +142,27 @@ func TestObjectCatalogSQL(t *testing.T) {
 	}
 }
 
-// TestObjectCatalogRefusals: what needs SQLite says so.
+// TestObjectCatalogRefusals: what needs SQLite says so (Copy), and
+// LockStep, a lock object on the storage, orders two machines.
 func TestObjectCatalogRefusals(t *testing.T) {
 	f := openObjectLakeAt(t, t.TempDir())
 	f.exec(`CREATE SCHEMA lake.s; CREATE TABLE lake.s.t (id INTEGER)`)
-	if _, err := f.wh.LockStep(f.ctx, "budget"); !errors.Is(err, engine.ErrObjectCatalog) {
-		t.Errorf("LockStep: %v, want ErrObjectCatalog", err)
+	// LockStep is a lock object on the storage: another machine waits.
+	release, err := f.wh.LockStep(f.ctx, "budget")
+	if err != nil {
+		t.Fatalf("LockStep: %v", err)
+	}
+	g := openObjectLakeAt(t, f.dir)
+	wctx, cancel := context.WithTimeout(f.ctx, 300*time.Millisecond)
+	defer cancel()
+	if _, err := g.wh.LockStep(wctx, "budget"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("LockStep on another machine while held: %v, want it to wait", err)
+	}
+	release()
+	if release, err := g.wh.LockStep(f.ctx, "budget"); err != nil {
+		t.Errorf("LockStep after the release: %v", err)
+	} else {
+		release()
 	}
 	if _, err := engine.Copy(f.ctx, f.dir, t.TempDir()); !errors.Is(err, engine.ErrObjectCatalog) {
 		t.Errorf("Copy: %v, want ErrObjectCatalog", err)
