@@ -2,6 +2,7 @@ package lakesql
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -123,4 +124,31 @@ func TestS3ConcurrentRowChanges(t *testing.T) {
 	} else {
 		t.Logf("%d of %d swaps lost and were retried", lost, total)
 	}
+}
+
+// TestS3LockStep: Warehouse.LockStep over an S3 warehouse is a lock object
+// in the bucket: while one machine holds a step's lock another waits (and
+// gives up with its context), and takes it once released.
+func TestS3LockStep(t *testing.T) {
+	a := openS3Lake(t, t.TempDir())
+	b := openS3Lake(t, t.TempDir())
+	release, err := a.wh.LockStep(a.ctx, "budget")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wctx, cancel := context.WithTimeout(b.ctx, 300*time.Millisecond)
+	defer cancel()
+	if _, err := b.wh.LockStep(wctx, "budget"); !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "budget") {
+		t.Errorf("LockStep on another machine while held: %v, want it to wait and name the lock", err)
+	}
+	other, err := b.wh.LockStep(b.ctx, "other")
+	if err != nil {
+		t.Fatalf("another step's lock: %v", err)
+	}
+	other()
+	release()
+	if release, err = b.wh.LockStep(b.ctx, "budget"); err != nil {
+		t.Fatalf("LockStep after the release: %v", err)
+	}
+	release()
 }

@@ -108,7 +108,7 @@ func TestS3KillDuringInsert(t *testing.T) {
 
 	childHome := t.TempDir()
 	count, maxID := 1, -1 // the table's rows and largest id, as committed
-	const kills = 12
+	const kills = 10
 	for i := range kills {
 		p := s3KillPoints[i%len(s3KillPoints)]
 		cmd := exec.Command(os.Args[0], "-test.run=^TestS3KillDuringInsert$", "-test.count=1")
