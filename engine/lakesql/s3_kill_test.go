@@ -9,11 +9,13 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/vfs/s3fs"
@@ -63,7 +65,8 @@ var s3KillPoints = []killPoint{
 // request. After every kill the table reads its last commit (the insert
 // only when its swap reached the server) and every object it references
 // is in the bucket; remove_orphan_files then removes exactly what the
-// killed runs uploaded, leaving the bucket holding what the table reaches.
+// killed runs uploaded, leaving the bucket holding what the table reaches,
+// and the files they left in their spool are swept a day later.
 func TestS3KillDuringInsert(t *testing.T) {
 	if env := os.Getenv(s3KillChildEnv); env != "" {
 		s3KillChild(t, env)
@@ -163,6 +166,38 @@ func TestS3KillDuringInsert(t *testing.T) {
 	diffRows(t, "the table at the end", [][]string{{fmt.Sprint(count), fmt.Sprint(maxID)}}, f.strings(`SELECT count(*), max(id) FROM lake.k.t`))
 	f.exec(`INSERT INTO lake.k.t VALUES (-2, 'after')`)
 	diffRows(t, "an insert after the kills", [][]string{{"1"}}, f.strings(`SELECT count(*) FROM lake.k.t WHERE id = -2`))
+
+	// The killed children left spooled files on their machine; a warehouse
+	// opened there a day later sweeps them.
+	spooled := func() int {
+		n := 0
+		filepath.WalkDir(filepath.Join(childHome, "objectstores"), func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && strings.Contains(p, string(filepath.Separator)+"spool"+string(filepath.Separator)) {
+				n++
+			}
+			return nil
+		})
+		return n
+	}
+	if spooled() == 0 {
+		t.Fatal("the killed children left nothing in their spool")
+	}
+	openSpool := func() {
+		wh, err := engine.Open(f.ctx, f.dir, engine.WithHome(childHome), engine.WithS3(s3Options(srv)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wh.Close()
+	}
+	openSpool()
+	if spooled() == 0 {
+		t.Error("opening the warehouse swept young spool files another process may be writing")
+	}
+	laterBy(t, 25*time.Hour)
+	openSpool()
+	if n := spooled(); n != 0 {
+		t.Errorf("%d files left in the spool a day after the kills", n)
+	}
 }
 
 // s3KillChild is the process TestS3KillDuringInsert kills: it inserts
