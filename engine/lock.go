@@ -26,15 +26,17 @@ func (w *Warehouse) lockTable(ctx context.Context, ns, name string) (func(), err
 // such as checking a privacy budget and recording a release against it.
 // The returned function releases it; the lock also goes when the process
 // dies. Keys share no lock with table commits, so a step may commit while
-// holding one.
+// holding one. Over an object-storage catalog the lock is an object on the
+// storage (objcat.Catalog.Lock), shared by every machine using it; a
+// holder that dies leaves it to expire (objcat.DefaultLockTTL).
 func (w *Warehouse) LockStep(ctx context.Context, key string) (func(), error) {
-	if w.obj != nil {
-		// A flock orders the processes of one machine; machines sharing
-		// the storage would each take their own and interleave.
-		return nil, fmt.Errorf("lock %s: a lock of this machine cannot order steps of machines sharing the warehouse's storage: %w", key, ErrObjectCatalog)
-	}
 	if key == "" || key == "." || key == ".." {
 		return nil, fmt.Errorf("lock %q: not a lock name", key)
+	}
+	if w.obj != nil {
+		// A flock orders the processes of one machine only; machines
+		// sharing the storage share a lock object on it instead.
+		return w.obj.Lock(ctx, "step:"+key, 0)
 	}
 	return w.lock(ctx, filepath.Join(w.lockDir(), "steps"), url.PathEscape(key), key)
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/apache/iceberg-go"
 	"golang.org/x/sync/errgroup"
@@ -86,6 +87,9 @@ func openObjectStore(ctx context.Context, root string, o options) (*Warehouse, e
 	local := filepath.Join(home, "objectstores", url.PathEscape(strings.TrimPrefix(root, "s3://")))
 	spool := filepath.Join(local, "spool")
 	if err := os.MkdirAll(spool, 0o755); err != nil {
+		return nil, fmt.Errorf("open warehouse %s: %w", root, err)
+	}
+	if err := sweepSpool(spool); err != nil {
 		return nil, fmt.Errorf("open warehouse %s: %w", root, err)
 	}
 	fsys := o.fs
@@ -293,4 +297,38 @@ func (p *Plan) Location(local string) string {
 		return loc
 	}
 	return FileURI(local)
+}
+
+// spoolMaxAge is the age past which a file in the spool is one a killed
+// process left: a statement still writing it would have to run that long.
+const spoolMaxAge = 24 * time.Hour
+
+// sweepSpool removes the files a killed process left in the spool (those
+// older than spoolMaxAge, by Now) and the directories left empty. Other
+// processes of the machine share the spool, so younger files stay.
+func sweepSpool(spool string) error {
+	now, err := Now()
+	if err != nil {
+		return err
+	}
+	var dirs []string
+	filepath.WalkDir(spool, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() {
+			if p != spool {
+				dirs = append(dirs, p)
+			}
+			return nil
+		}
+		if info, err := d.Info(); err == nil && now.Sub(info.ModTime()) > spoolMaxAge {
+			os.Remove(p)
+		}
+		return nil
+	})
+	for i := len(dirs) - 1; i >= 0; i-- {
+		os.Remove(dirs[i]) // only if empty
+	}
+	return nil
 }

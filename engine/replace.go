@@ -71,6 +71,7 @@ func (r *Replacement) Commit(ctx context.Context, files []WrittenFile, summary m
 		return nil, err
 	}
 	defer unlock()
+	var prepared []preparedFile
 	for attempt := 1; ; attempt++ {
 		cur, err := w.Table(ctx, r.base.NS, r.base.Name)
 		if err != nil {
@@ -87,7 +88,14 @@ func (r *Replacement) Commit(ctx context.Context, files []WrittenFile, summary m
 			return nil, fmt.Errorf("replace table %s: its schema or partitioning changed while the rows were written: %w", ident, ErrCommitConflict)
 		}
 		if len(files) > 0 {
-			more, err := staged.appendUpdates(ctx, files, summary)
+			// Statistics are read (and spooled files uploaded) once: a
+			// retry after a lost commit reuses them.
+			if prepared == nil {
+				if prepared, err = staged.prepareFiles(ctx, files); err != nil {
+					return nil, fmt.Errorf("replace table %s: %w", ident, err)
+				}
+			}
+			more, err := staged.appendUpdates(ctx, prepared, summary)
 			if err != nil {
 				return nil, fmt.Errorf("replace table %s: %w", ident, err)
 			}
@@ -143,13 +151,13 @@ func sameLayout(a, b *Table) bool {
 
 // appendUpdates returns the updates of an append of files to t, a staged
 // table: the new snapshot and the main branch pointing at it.
-func (t *Table) appendUpdates(ctx context.Context, files []WrittenFile, summary map[string]string) ([]table.Update, error) {
+func (t *Table) appendUpdates(ctx context.Context, prepared []preparedFile, summary map[string]string) ([]table.Update, error) {
 	var firstRowID *int64
 	if md := t.tbl.Metadata(); md.Version() >= 3 {
 		next := md.NextRowID()
 		firstRowID = &next
 	}
-	dfs, err := t.dataFiles(ctx, files, firstRowID)
+	dfs, err := t.buildDataFiles(prepared, firstRowID)
 	if err != nil {
 		return nil, err
 	}

@@ -217,6 +217,13 @@ func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op stri
 	nt, err := tx.Commit(ctx)
 	if err != nil {
 		if isConflict(err) {
+			// The commit surely did not land: the deletion vectors written
+			// for it are referenced by nothing, and a retry writes its own.
+			for _, df := range newDeletes {
+				if df.FileFormat() == iceberg.PuffinFile {
+					wfs.Remove(df.FilePath())
+				}
+			}
 			return nil, fmt.Errorf("%s %s: %w: another engine changed the table meanwhile: %v", op, t.Ident(), ErrCommitConflict, err)
 		}
 		return nil, fmt.Errorf("%s %s: %w", op, t.Ident(), err)

@@ -29,6 +29,7 @@ func (t *Table) AppendFiles(ctx context.Context, files []WrittenFile, summary ma
 	if len(files) == 0 {
 		return t, nil
 	}
+	var prepared []preparedFile
 	return t.commit(ctx, "insert into", func(tx *table.Transaction) error {
 		// Format v3 requires each added data file to carry its first row id
 		// (Iceberg spec, "Row Lineage"); number the files from the next row
@@ -40,7 +41,17 @@ func (t *Table) AppendFiles(ctx context.Context, files []WrittenFile, summary ma
 			next := md.NextRowID()
 			firstRowID = &next
 		}
-		dfs, err := t.dataFiles(ctx, files, firstRowID)
+		// A retry after a lost commit reuses the first attempt's
+		// statistics: on object storage the spooled files were uploaded
+		// and their local copies removed by then.
+		if prepared == nil {
+			p, err := t.prepareFiles(ctx, files)
+			if err != nil {
+				return err
+			}
+			prepared = p
+		}
+		dfs, err := t.buildDataFiles(prepared, firstRowID)
 		if err != nil {
 			return err
 		}
@@ -54,6 +65,26 @@ func (t *Table) AppendFiles(ctx context.Context, files []WrittenFile, summary ma
 // attaches its partition values. With firstRowID set, the files get
 // consecutive row id ranges starting there.
 func (t *Table) dataFiles(ctx context.Context, files []WrittenFile, firstRowID *int64) ([]iceberg.DataFile, error) {
+	prepared, err := t.prepareFiles(ctx, files)
+	if err != nil {
+		return nil, err
+	}
+	return t.buildDataFiles(prepared, firstRowID)
+}
+
+// preparedFile is a data file whose statistics were read and which is in
+// place at uri (uploaded, on object storage), ready to be described in a
+// manifest.
+type preparedFile struct {
+	uri     string
+	stats   iceberg.DataFile
+	values  map[int]any
+	logical map[int]string
+}
+
+// prepareFiles reads each file's footer for Iceberg column statistics and
+// works out its partition values; spooled files are uploaded after.
+func (t *Table) prepareFiles(ctx context.Context, files []WrittenFile) ([]preparedFile, error) {
 	fs, err := t.tbl.FS(ctx)
 	if err != nil {
 		return nil, err
@@ -77,7 +108,7 @@ func (t *Table) dataFiles(ctx context.Context, files []WrittenFile, firstRowID *
 	if len(spooled) > 0 {
 		fs = icebergio.LocalFS{}
 	}
-	out := make([]iceberg.DataFile, 0, len(files))
+	out := make([]preparedFile, 0, len(files))
 	for i, f := range files {
 		uri := uris[i]
 		statsURI := uri
@@ -119,8 +150,25 @@ func (t *Table) dataFiles(ctx context.Context, files []WrittenFile, firstRowID *
 			}
 			i++
 		}
-		b, err := iceberg.NewDataFileBuilder(spec, iceberg.EntryContentData, uri, iceberg.ParquetFile,
-			values, logical, nil, stats.Count(), stats.FileSizeBytes())
+		out = append(out, preparedFile{uri: uri, stats: stats, values: values, logical: logical})
+	}
+	if len(spooled) > 0 {
+		if _, err := t.wh.upload(ctx, spooled); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Ident(), err)
+		}
+	}
+	return out, nil
+}
+
+// buildDataFiles describes prepared files for a manifest. With firstRowID
+// set, the files get consecutive row id ranges starting there.
+func (t *Table) buildDataFiles(prepared []preparedFile, firstRowID *int64) ([]iceberg.DataFile, error) {
+	spec := t.Spec()
+	out := make([]iceberg.DataFile, 0, len(prepared))
+	for _, p := range prepared {
+		stats := p.stats
+		b, err := iceberg.NewDataFileBuilder(spec, iceberg.EntryContentData, p.uri, iceberg.ParquetFile,
+			p.values, p.logical, nil, stats.Count(), stats.FileSizeBytes())
 		if err != nil {
 			return nil, err
 		}
@@ -133,11 +181,6 @@ func (t *Table) dataFiles(ctx context.Context, files []WrittenFile, firstRowID *
 			*firstRowID += stats.Count()
 		}
 		out = append(out, b.Build())
-	}
-	if len(spooled) > 0 {
-		if _, err := t.wh.upload(ctx, spooled); err != nil {
-			return nil, fmt.Errorf("%s: %w", t.Ident(), err)
-		}
 	}
 	return out, nil
 }

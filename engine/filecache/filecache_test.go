@@ -185,3 +185,55 @@ func assertNoTemp(t *testing.T, dir string) {
 		}
 	}
 }
+
+// TestStatAndClearDir: StatDir counts the entries and bytes of a cache
+// directory (a missing one is empty) and a fetch under way apart;
+// ClearDir removes the entries but not the fetch, and a cache still open
+// over the directory fetches the cleared files again.
+func TestStatAndClearDir(t *testing.T) {
+	src := t.TempDir()
+	files := writeFiles(t, src, map[string]int{"a.parquet": 3000, "b.parquet": 5000})
+	dir := filepath.Join(t.TempDir(), "cache")
+	for _, tc := range []struct {
+		name string
+		do   func() (filecache.Stats, error)
+		want filecache.Stats
+	}{
+		{"missing dir", func() (filecache.Stats, error) { return filecache.StatDir(dir) }, filecache.Stats{}},
+		{"two entries and a fetch", func() (filecache.Stats, error) {
+			c, err := filecache.Open(dir, 1<<20)
+			if err != nil {
+				return filecache.Stats{}, err
+			}
+			if _, err := c.Get(context.Background(), vfs.Local{}, files, 2); err != nil {
+				return filecache.Stats{}, err
+			}
+			if err := os.WriteFile(filepath.Join(dir, ".tmp-123"), []byte("half"), 0o644); err != nil {
+				return filecache.Stats{}, err
+			}
+			return filecache.StatDir(dir)
+		}, filecache.Stats{Entries: 2, Bytes: 8000, Fetching: 1}},
+		{"clear", func() (filecache.Stats, error) { return filecache.ClearDir(dir) }, filecache.Stats{Entries: 2, Bytes: 8000}},
+		{"after the clear", func() (filecache.Stats, error) { return filecache.StatDir(dir) }, filecache.Stats{Fetching: 1}},
+		{"clear a missing dir", func() (filecache.Stats, error) { return filecache.ClearDir(filepath.Join(dir, "nope")) }, filecache.Stats{}},
+	} {
+		got, err := tc.do()
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: %+v, want %+v", tc.name, got, tc.want)
+		}
+	}
+	c, err := filecache.Open(dir, 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Get(context.Background(), vfs.Local{}, files, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(got[files[1].Location]); int64(len(b)) != files[1].Size {
+		t.Errorf("a cleared file fetched again holds %d bytes, want %d", len(b), files[1].Size)
+	}
+}

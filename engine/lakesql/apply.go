@@ -53,7 +53,8 @@ const changeRows = "floe_scratch.change_rows"
 func (s *Session) ApplyChanges(ctx context.Context, ns, name string, cs ChangeSet) (ChangeStats, error) {
 	ident := "lake." + ns + "." + name
 	var st ChangeStats
-	err := s.wh.Modify(ctx, ns, name, func(t *engine.Table) error {
+	err := s.modify(ctx, ns, name, func(t *engine.Table) error {
+		st = ChangeStats{} // a retry after a lost commit starts over
 		if cs.Check != nil {
 			if err := cs.Check(t); err != nil {
 				return err
@@ -104,7 +105,7 @@ func (s *Session) ApplyChanges(ctx context.Context, ns, name string, cs ChangeSe
 			// Under Modify's lock: a row delta of added files needs no plan
 			// (AppendFiles would take the lock again).
 			if _, err := t.CommitRowDelta(ctx, &engine.Plan{}, engine.RowDelta{AddedData: files}, "ingest", cs.Summary); err != nil {
-				s.wh.FS().RemoveAll(dir)
+				s.wh.RemoveWritten(dir) // the spooled copies and any uploaded objects
 				return err
 			}
 			st.Committed = true
@@ -207,7 +208,7 @@ func (s *Session) applyEqualityDeletes(ctx context.Context, t *engine.Table, cs 
 		delta.AddedData = files
 		defer func() {
 			if !st.Committed {
-				s.wh.FS().RemoveAll(dir)
+				s.wh.RemoveWritten(dir) // the spooled copies and any uploaded objects
 			}
 		}()
 	}

@@ -175,7 +175,7 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 	}
 	var changed int64
 	clk := newPhaseClock()
-	err := s.wh.Modify(ctx, ns, name, func(t *engine.Table) error {
+	err := s.modify(ctx, ns, name, func(t *engine.Table) error {
 		clk.mark("lock")
 		// Plan the target with the predicates the WHERE clause allows.
 		var filter iceberg.BooleanExpression

@@ -201,7 +201,7 @@ func (s *Session) parseMerge(c *cursor) handler {
 func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 	ident := "lake." + m.ns + "." + m.name
 	var changed int64
-	err := s.wh.Modify(ctx, m.ns, m.name, func(t *engine.Table) error {
+	err := s.modify(ctx, m.ns, m.name, func(t *engine.Table) error {
 		plan, drop, err := s.defineTarget(ctx, t, nil)
 		if err != nil {
 			return err

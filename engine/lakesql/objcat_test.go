@@ -142,12 +142,27 @@ func TestObjectCatalogSQL(t *testing.T) {
 	}
 }
 
-// TestObjectCatalogRefusals: what needs SQLite says so.
+// TestObjectCatalogRefusals: what needs SQLite says so (Copy), and
+// LockStep, a lock object on the storage, orders two machines.
 func TestObjectCatalogRefusals(t *testing.T) {
 	f := openObjectLakeAt(t, t.TempDir())
 	f.exec(`CREATE SCHEMA lake.s; CREATE TABLE lake.s.t (id INTEGER)`)
-	if _, err := f.wh.LockStep(f.ctx, "budget"); !errors.Is(err, engine.ErrObjectCatalog) {
-		t.Errorf("LockStep: %v, want ErrObjectCatalog", err)
+	// LockStep is a lock object on the storage: another machine waits.
+	release, err := f.wh.LockStep(f.ctx, "budget")
+	if err != nil {
+		t.Fatalf("LockStep: %v", err)
+	}
+	g := openObjectLakeAt(t, f.dir)
+	wctx, cancel := context.WithTimeout(f.ctx, 300*time.Millisecond)
+	defer cancel()
+	if _, err := g.wh.LockStep(wctx, "budget"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("LockStep on another machine while held: %v, want it to wait", err)
+	}
+	release()
+	if release, err := g.wh.LockStep(f.ctx, "budget"); err != nil {
+		t.Errorf("LockStep after the release: %v", err)
+	} else {
+		release()
 	}
 	if _, err := engine.Copy(f.ctx, f.dir, t.TempDir()); !errors.Is(err, engine.ErrObjectCatalog) {
 		t.Errorf("Copy: %v, want ErrObjectCatalog", err)
@@ -406,27 +421,71 @@ func TestObjectCatalogMaintenance(t *testing.T) {
 	}
 }
 
-// TestObjectCatalogRowLevelConflict: a DELETE on one machine whose
-// pointer swap loses to another machine's INSERT fails with
-// ErrCommitConflict (a row-level change is not re-planned behind the
-// user's back), loses nothing, and succeeds when run again.
+// TestObjectCatalogRowLevelConflict: a DELETE, UPDATE or MERGE on one
+// machine whose pointer swap loses to another machine's commit is planned
+// again on the winner's snapshot and lands after it: the winner's rows are
+// kept, the statement applies once (a row the winner deleted is not
+// deleted again: the retry finds nothing to do and commits nothing; a row
+// the winner updated is updated from its new value), and the lost
+// attempt's deletion vectors are removed.
 func TestObjectCatalogRowLevelConflict(t *testing.T) {
-	dir := t.TempDir()
-	winner := openObjectLakeAt(t, dir)
-	winner.exec(`CREATE SCHEMA lake.s; CREATE TABLE lake.s.t (id INTEGER); INSERT INTO lake.s.t VALUES (1), (2)`)
-	ptr := pointerFile(dir, "s", "t")
-	var raced atomic.Int32
-	inj := errorfs.InjectorFunc(func(op errorfs.Op, name string) error {
-		if op == errorfs.OpSwap && name == ptr && raced.CompareAndSwap(0, 1) {
-			winner.exec(`INSERT INTO lake.s.t VALUES (3)`)
-		}
-		return nil
-	})
-	loser := openObjectLakeAt(t, dir, engine.WithFS(errorfs.Wrap(vfs.Local{}, inj)))
-	wantErr(t, loser.fails(`DELETE FROM lake.s.t WHERE id = 1`), engine.ErrCommitConflict, "lake.s.t")
-	diffRows(t, "rows after the lost delete", [][]string{{"1"}, {"2"}, {"3"}}, winner.strings(`SELECT id FROM lake.s.t ORDER BY id`))
-	loser.exec(`DELETE FROM lake.s.t WHERE id = 1`)
-	diffRows(t, "rows after the delete ran again", [][]string{{"2"}, {"3"}}, winner.strings(`SELECT id FROM lake.s.t ORDER BY id`))
+	for _, tc := range []struct {
+		name, winner, loser string
+		want                [][]string
+		// nothing: the re-planned statement finds nothing left to change
+		// and commits nothing (one swap, the lost one).
+		nothing bool
+	}{
+		{name: "delete after an insert", winner: `INSERT INTO lake.s.t VALUES (3, 30)`,
+			loser: `DELETE FROM lake.s.t WHERE id = 1`, want: [][]string{{"2", "20"}, {"3", "30"}}},
+		{name: "delete after a delete of the same row", winner: `DELETE FROM lake.s.t WHERE id = 1`,
+			loser: `DELETE FROM lake.s.t WHERE id <= 1`, want: [][]string{{"2", "20"}}, nothing: true},
+		{name: "update after an update", winner: `UPDATE lake.s.t SET v = v + 1 WHERE id = 2`,
+			loser: `UPDATE lake.s.t SET v = v + 100 WHERE id = 2`, want: [][]string{{"1", "10"}, {"2", "121"}}},
+		{name: "merge after an insert", winner: `INSERT INTO lake.s.t VALUES (3, 30)`,
+			loser: `MERGE INTO lake.s.t AS t USING (SELECT 3 AS id UNION ALL SELECT 4) AS s ON t.id = s.id
+				WHEN MATCHED THEN UPDATE SET v = t.v + 1 WHEN NOT MATCHED THEN INSERT VALUES (s.id, 0)`,
+			want: [][]string{{"1", "10"}, {"2", "20"}, {"3", "31"}, {"4", "0"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			winner := openObjectLakeAt(t, dir)
+			winner.exec(`CREATE SCHEMA lake.s; CREATE TABLE lake.s.t (id INTEGER, v INTEGER) TBLPROPERTIES ('format-version'='3');
+				INSERT INTO lake.s.t VALUES (1, 10), (2, 20)`)
+			ptr := pointerFile(dir, "s", "t")
+			var raced, swaps atomic.Int32
+			inj := errorfs.InjectorFunc(func(op errorfs.Op, name string) error {
+				if op == errorfs.OpSwap && name == ptr {
+					swaps.Add(1)
+					if raced.CompareAndSwap(0, 1) {
+						winner.exec(tc.winner)
+					}
+				}
+				return nil
+			})
+			loser := openObjectLakeAt(t, dir, engine.WithFS(errorfs.Wrap(vfs.Local{}, inj)))
+			loser.exec(tc.loser)
+			wantSwaps, wantSnaps := 2, 3
+			if tc.nothing {
+				wantSwaps, wantSnaps = 1, 2
+			}
+			if n := swaps.Load(); n != int32(wantSwaps) {
+				t.Errorf("the loser swapped the pointer %d times, want %d", n, wantSwaps)
+			}
+			diffRows(t, "rows", tc.want, winner.strings(`SELECT id, v FROM lake.s.t ORDER BY id`))
+			if n := winner.snapshotCount("s", "t"); n != wantSnaps {
+				t.Errorf("%d snapshots, want %d", n, wantSnaps)
+			}
+			// Every deletion vector in the table directory is reached.
+			reached := winner.reachable("s", "t")
+			puffins, _ := filepath.Glob(filepath.Join(dir, "s.db", "t", "data", "*.puffin"))
+			for _, p := range puffins {
+				if !reached[filepath.Clean(p)] {
+					t.Errorf("deletion vectors %s of the lost attempt are left", filepath.Base(p))
+				}
+			}
+		})
+	}
 }
 
 // TestObjectCatalogMultiTable: engine.CommitTables moves two tables of an

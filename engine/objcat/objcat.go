@@ -462,8 +462,10 @@ func (c *Catalog) CommitTable(ctx context.Context, ident table.Identifier, reqs 
 		if errors.Is(err, vfs.ErrConflict) {
 			// The swap certainly did not land: the new file is nobody's.
 			c.fs.Remove(newLoc)
-			return nil, "", fmt.Errorf("commit %s: %w: another writer moved the table's pointer %s first",
-				identString(ident), table.ErrCommitFailed, c.PointerName(ident))
+			// err names the pointer object and the server (a 412 on
+			// If-Match from S3).
+			return nil, "", fmt.Errorf("commit %s: %w: another writer moved the table's pointer first: %v",
+				identString(ident), table.ErrCommitFailed, err)
 		}
 		// Whether the swap landed is unknown (a timeout): keep the file.
 		return nil, "", fmt.Errorf("commit %s: swap pointer %s: %w", identString(ident), c.PointerName(ident), err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/floehq/floe/engine/filecache"
 	"github.com/floehq/floe/engine/lens"
 )
 
@@ -24,13 +25,15 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code)
 
 // globals are the flags every command shares.
 type globals struct {
-	warehouse string
-	catalog   string // a remote catalog (rest:URL); see catalogSpec
-	uncounted bool   // open warehouses without I/O accounting (floe lens collect)
-	counters  []*lens.CountingFS
-	stdin     io.Reader
-	stdout    io.Writer
-	stderr    io.Writer
+	warehouse  string
+	catalog    string // a remote catalog (rest:URL); see catalogSpec
+	s3Endpoint string // --s3-endpoint: an S3-compatible server for s3:// warehouses
+	cacheSize  string // --cache-size: the bound of $FLOE_HOME/cache (parseBytes)
+	uncounted  bool   // open warehouses without I/O accounting (floe lens collect)
+	counters   []*lens.CountingFS
+	stdin      io.Reader
+	stdout     io.Writer
+	stderr     io.Writer
 }
 
 // Main runs floe with args and returns the process exit status.
@@ -56,12 +59,14 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	root.PersistentFlags().StringVar(&g.warehouse, "warehouse", "", "warehouse directory (default $FLOE_WAREHOUSE, else $FLOE_HOME or ~/.floe)")
 	root.PersistentFlags().StringVar(&g.catalog, "catalog", "", "use a remote Iceberg REST catalog, rest:http(s)://host[/path] (default $FLOE_CATALOG)")
+	root.PersistentFlags().StringVar(&g.s3Endpoint, "s3-endpoint", "", "S3-compatible server of an s3:// warehouse, http(s)://host:port (default $AWS_ENDPOINT_URL, else the AWS configuration's endpoint_url, else AWS S3)")
+	root.PersistentFlags().StringVar(&g.cacheSize, "cache-size", "", "bound of the local cache of object-storage files in $FLOE_HOME/cache, bytes or 100GiB, 50GB ... (default "+formatBytes(filecache.DefaultMaxBytes)+")")
 	root.SetArgs(args)
 	root.SetIn(stdin)
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newSQLCmd(g), newRunCmd(g), newAskCmd(g), newSynthCmd(g), newOpenCmd(g), newWarehouseCmd(g), newServeCmd(g), newIngestCmd(g),
-		newMaintainCmd(g), newMaintenanceCmd(g), newReplicationCmd(g), newReplicateCmd(g), newLensCmd(g))
+		newMaintainCmd(g), newMaintenanceCmd(g), newReplicationCmd(g), newReplicateCmd(g), newLensCmd(g), newCacheCmd(g))
 
 	err := root.ExecuteContext(ctx)
 	g.flushActivity()

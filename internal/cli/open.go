@@ -65,7 +65,10 @@ func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) 
 	marker := filepath.Join(dir, seededMarker)
 	_, statErr := os.Stat(marker)
 	fresh := os.IsNotExist(statErr)
-	var opts []engine.Option
+	opts, err := g.storageOptions()
+	if err != nil {
+		return nil, err
+	}
 	if c := g.activityCounter(dir); c != nil {
 		opts = append(opts, engine.WithFS(c.FS()))
 	}

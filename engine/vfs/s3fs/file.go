@@ -44,11 +44,12 @@ func (r *file) get(from, to int64) (io.ReadCloser, error) {
 	}
 	out, err := r.fs.client.GetObject(ctx(), in)
 	if err != nil {
-		err = r.fs.fail("read", r.bucket, r.key, err)
-		if errors.Is(err, fs.ErrExist) { // 412 on If-Match
-			err = fmt.Errorf("%w: the object was replaced while open", err)
+		if ferr := r.fs.fail("read", r.bucket, r.key, err); !errors.Is(ferr, fs.ErrExist) {
+			return nil, ferr
 		}
-		return nil, err
+		// 412 on If-Match: not the object Open saw.
+		return nil, &fs.PathError{Op: "read", Path: r.name(),
+			Err: fmt.Errorf("at %s: %w: the object was replaced since it was opened (its ETag is no longer %s; 412 Precondition Failed)", r.fs.endpoint, ErrReplaced, r.etag)}
 	}
 	return out.Body, nil
 }
@@ -76,6 +77,12 @@ func (r *file) Read(p []byte) (int, error) {
 	}
 	n, err := r.body.Read(p)
 	r.off += int64(n)
+	if errors.Is(err, io.ErrUnexpectedEOF) && r.off < r.size {
+		// The connection closed before the Content-Length was sent.
+		r.body.Close()
+		r.body = nil
+		return n, r.truncated(r.off, r.size)
+	}
 	if err == io.EOF {
 		r.body.Close()
 		r.body = nil

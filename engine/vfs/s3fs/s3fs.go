@@ -222,6 +222,10 @@ var ErrNoSuchBucket = errors.New("the bucket does not exist")
 // missing keys, or a policy that forbids the operation.
 var ErrAccessDenied = errors.New("access denied (check the access key, secret key and region)")
 
+// ErrReplaced reports a read of an object that was replaced after it was
+// opened: data files are immutable, so something else wrote over it.
+var ErrReplaced = errors.New("object replaced")
+
 // ErrInvalidRange reports a ranged read beyond an object's end.
 var ErrInvalidRange = errors.New("range not satisfiable")
 

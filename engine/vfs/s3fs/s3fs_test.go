@@ -321,8 +321,8 @@ func TestRead(t *testing.T) {
 	if err := vfs.WriteFile(fsys, name, []byte("other")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.ReadAt(make([]byte, 3), 0); err == nil || !strings.Contains(err.Error(), name) {
-		t.Fatalf("ReadAt of a replaced object: %v, want an error naming it", err)
+	if _, err := f.ReadAt(make([]byte, 3), 0); !errors.Is(err, s3fs.ErrReplaced) || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), srv.Endpoint) {
+		t.Fatalf("ReadAt of a replaced object: %v, want ErrReplaced naming it and the endpoint", err)
 	}
 }
 
