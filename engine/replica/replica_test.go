@@ -99,8 +99,13 @@ type lake struct {
 
 func openLake(t testing.TB, dir string) *lake {
 	t.Helper()
+	return openLakeWith(t, dir, openOptions(t, dir)...)
+}
+
+func openLakeWith(t testing.TB, dir string, opts ...engine.Option) *lake {
+	t.Helper()
 	ctx := context.Background()
-	wh, err := engine.Open(ctx, dir, openOptions(t, dir)...)
+	wh, err := engine.Open(ctx, dir, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
