@@ -42,6 +42,12 @@ func replicaOf(props iceberg.Properties) (string, string, bool) {
 	return src, props[PropReplicaSourceWarehouse], ok
 }
 
+// CheckReplica returns the refusal of a write to a replica (an error
+// matching ErrReadOnly, naming the source), nil for a table that is not
+// one: for a caller that may end up writing nothing, and must refuse all
+// the same (a compaction with nothing to compact).
+func (t *Table) CheckReplica() error { return t.checkReplica() }
+
 // checkReplica refuses writes to a replica.
 func (t *Table) checkReplica() error {
 	return replicaError(t.Ident(), t.tbl.Properties())

@@ -34,6 +34,7 @@ var pairs = []struct {
 	{"local-local", localDir("source"), localDir("replica"), []uint64{1, 2}, 10},
 	{"local-s3", localDir("source"), s3Dir("replica"), []uint64{3}, 6},
 	{"s3-local", s3Dir("source"), localDir("replica"), []uint64{4}, 6},
+	{"s3-s3", s3Dir("source"), s3Dir("replica"), []uint64{5}, 4},
 }
 
 func localDir(name string) func(t *testing.T) string {
