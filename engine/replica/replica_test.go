@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -47,6 +48,9 @@ var (
 	s3Once sync.Once
 	s3Srv  *s3test.Server
 	s3Err  error
+	// s3Prefixes numbers the tests' prefixes: a test run again (-count)
+	// gets new ones on the same server.
+	s3Prefixes atomic.Int64
 )
 
 func s3Server(t testing.TB) *s3test.Server {
@@ -61,7 +65,7 @@ func s3Server(t testing.TB) *s3test.Server {
 func s3Dir(name string) func(t *testing.T) string {
 	return func(t *testing.T) string {
 		srv := s3Server(t)
-		return "s3://" + srv.Bucket + "/" + strings.NewReplacer("/", "-", "=", "-").Replace(t.Name()) + "/" + name
+		return fmt.Sprintf("s3://%s/%s-%d/%s", srv.Bucket, strings.NewReplacer("/", "-", "=", "-").Replace(t.Name()), s3Prefixes.Add(1), name)
 	}
 }
 
