@@ -2,13 +2,13 @@ package engine
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"io"
 	"io/fs"
-	"path"
 
 	"github.com/apache/iceberg-go/table"
 
@@ -52,9 +52,9 @@ type mirror struct {
 // Nothing is written to src.
 func MirrorMetadata(ctx context.Context, src, dst vfs.FS, srcMetadataLocation, to string, edit func(md map[string]any) error) (MirrorReport, error) {
 	var rep MirrorReport
-	srcPath, ok := LocalPath(srcMetadataLocation)
+	srcPath, ok := cleanLocation(srcMetadataLocation)
 	if !ok {
-		return rep, fmt.Errorf("mirror %s: %w: not a local path", srcMetadataLocation, ErrUnsupportedWarehouse)
+		return rep, fmt.Errorf("mirror %s: %w: neither a local path nor an s3:// object", srcMetadataLocation, ErrUnsupportedWarehouse)
 	}
 	raw, err := vfs.ReadFile(src, srcPath)
 	if err != nil {
@@ -66,11 +66,15 @@ func MirrorMetadata(ctx context.Context, src, dst vfs.FS, srcMetadataLocation, t
 	if err := json.Unmarshal(raw, &head); err != nil {
 		return rep, fmt.Errorf("mirror %s: read: %w", srcMetadataLocation, err)
 	}
-	from, ok := LocalPath(head.Location)
+	from, ok := cleanLocation(head.Location)
 	if !ok {
-		return rep, fmt.Errorf("mirror %s: %w: table location %s is not a local path", srcMetadataLocation, ErrUnsupportedWarehouse, head.Location)
+		return rep, fmt.Errorf("mirror %s: %w: table location %s is neither a local path nor an s3:// prefix", srcMetadataLocation, ErrUnsupportedWarehouse, head.Location)
 	}
-	r := &relocator{src: src, dst: dst, from: path.Clean(from), to: path.Clean(to),
+	dstTo, ok := cleanLocation(to)
+	if !ok {
+		return rep, fmt.Errorf("mirror %s to %s: %w: neither a local path nor an s3:// prefix", srcMetadataLocation, to, ErrUnsupportedWarehouse)
+	}
+	r := &relocator{src: src, dst: dst, from: from, to: dstTo,
 		done: map[string]rewritten{}, replaced: map[string]bool{}, mirror: &mirror{}}
 	report := func() MirrorReport {
 		return MirrorReport{MetadataLocation: rep.MetadataLocation, Files: r.mirror.files, Skipped: r.mirror.skipped, Bytes: r.mirror.bytes}
@@ -112,12 +116,12 @@ func MirrorMetadata(ctx context.Context, src, dst vfs.FS, srcMetadataLocation, t
 // same name relative to the table location, and its path on the
 // destination FS; "" for a location outside the source table's.
 func (r *relocator) mirrorTarget(loc string) (string, string) {
-	p, ok := LocalPath(loc)
-	if !ok || !within(path.Clean(p), r.from) {
+	p, ok := cleanLocation(loc)
+	if !ok || !within(p, r.from) {
 		return "", ""
 	}
 	nl := r.mapLoc(loc)
-	np, _ := LocalPath(nl)
+	np, _ := cleanLocation(nl)
 	return nl, np
 }
 
@@ -145,8 +149,9 @@ func (r *relocator) present(loc, nl, dst string) (rewritten, bool, error) {
 }
 
 // copyExact copies a file byte for byte into the mirror. A copy already
-// there with the same size and checksum (CRC-32C) is kept; one that
-// differs (a file of another table under the same name) is replaced.
+// there with the same size and MD5 (an object's ETag when it is one, else
+// read and hashed) is kept; one that differs (a file of another table
+// under the same name) is replaced.
 func (r *relocator) copyExact(loc string) (rewritten, error) {
 	if d, ok := r.done[loc]; ok {
 		return d, nil
@@ -161,8 +166,10 @@ func (r *relocator) copyExact(loc string) (rewritten, error) {
 		return rewritten{}, fmt.Errorf("copy %s: %w", loc, err)
 	}
 	if dst, err := r.dst.Stat(dst); err == nil && dst.Size() == sst.Size() {
-		a, aerr := checksum(r.src, src)
-		b, berr := checksum(r.dst, nl)
+		// The destination's digest first: an object's is a HEAD, and a
+		// missing one spares reading the source.
+		b, berr := contentMD5(r.dst, nl)
+		a, aerr := contentMD5(r.src, loc)
 		if aerr == nil && berr == nil && a == b {
 			r.mirror.skipped++
 			d := rewritten{loc: nl, size: sst.Size()}
@@ -209,18 +216,27 @@ func copyInto(fsys vfs.FS, name string, in io.Reader) (int64, error) {
 	return n, w.Close()
 }
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
-func checksum(fsys vfs.FS, loc string) (uint32, error) {
-	p, _ := LocalPath(loc)
+// contentMD5 returns the hex MD5 of a file's bytes: from the object's
+// ETag when the FS knows it that way (s3fs, for objects put in one
+// part), else by reading the file.
+func contentMD5(fsys vfs.FS, loc string) (string, error) {
+	p, _ := cleanLocation(loc)
+	if e, ok := fsys.(interface {
+		ContentMD5(string) (string, bool, error)
+	}); ok {
+		sum, ok, err := e.ContentMD5(p)
+		if err != nil || ok {
+			return sum, err
+		}
+	}
 	f, err := fsys.Open(p)
 	if err != nil {
-		return 0, err
+		return "", err
 	}
 	defer f.Close()
-	h := crc32.New(castagnoli)
+	h := md5.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return 0, err
+		return "", err
 	}
-	return h.Sum32(), nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

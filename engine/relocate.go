@@ -265,17 +265,18 @@ type rewritten struct {
 // mapLoc maps a location under from to the same place under the
 // warehouse, keeping its spelling (file:// URI or plain path). Other
 // locations are returned as they are.
+//
+// A mirror's from and to may be s3:// URIs as well as local paths (a
+// replica in or from a warehouse on object storage): a location mapped
+// onto object storage is its s3:// URI, one mapped onto a local directory
+// is spelled as the source spelled it when that was local, else file://.
 func (r *relocator) mapLoc(loc string) string {
-	p, ok := LocalPath(loc)
-	if !ok {
-		return loc
-	}
-	p = path.Clean(p)
-	if !within(p, r.from) {
+	p, ok := cleanLocation(loc)
+	if !ok || !within(p, r.from) {
 		return loc
 	}
 	np := r.to + strings.TrimPrefix(p, r.from)
-	if strings.HasPrefix(loc, "/") {
+	if strings.HasPrefix(np, "s3://") || strings.HasPrefix(loc, "/") {
 		return np
 	}
 	return FileURI(np)
@@ -285,7 +286,7 @@ func (r *relocator) mapLoc(loc string) string {
 // warehouse's copy of it, or for a mirror the source file itself.
 func (r *relocator) local(loc string) string {
 	if r.mirror != nil {
-		p, _ := LocalPath(loc)
+		p, _ := cleanLocation(loc)
 		return p
 	}
 	p, _ := LocalPath(r.mapLoc(loc))

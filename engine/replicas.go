@@ -7,7 +7,10 @@ import (
 	"path/filepath"
 
 	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/catalog"
 	"github.com/apache/iceberg-go/table"
+
+	"github.com/floehq/floe/engine/objcat"
 )
 
 // Replication keeps read-only replicas of a warehouse's tables in other
@@ -39,6 +42,12 @@ func replicaOf(props iceberg.Properties) (string, string, bool) {
 	return src, props[PropReplicaSourceWarehouse], ok
 }
 
+// CheckReplica returns the refusal of a write to a replica (an error
+// matching ErrReadOnly, naming the source), nil for a table that is not
+// one: for a caller that may end up writing nothing, and must refuse all
+// the same (a compaction with nothing to compact).
+func (t *Table) CheckReplica() error { return t.checkReplica() }
+
 // checkReplica refuses writes to a replica.
 func (t *Table) checkReplica() error {
 	return replicaError(t.Ident(), t.tbl.Properties())
@@ -64,8 +73,8 @@ func (t *Table) checkDropReplica() error {
 	if _, _, ok := t.ReplicaOf(); !ok {
 		return nil
 	}
-	loc, ok := LocalPath(t.Location())
-	if ok && filepath.Clean(loc) != t.wh.ReplicaDir(t.NS, t.Name) {
+	loc, ok := cleanLocation(t.Location())
+	if ok && loc != t.wh.ReplicaDir(t.NS, t.Name) {
 		return nil
 	}
 	return t.checkReplica()
@@ -76,9 +85,14 @@ func (t *Table) checkDropReplica() error {
 // compare-and-swap); oldLoc "" registers a new entry (making the
 // namespace when needed) and fails with ErrTableExists when there is one.
 // The metadata file is not read: the caller (the replicator) wrote it and
-// every file it reaches first. A lost swap is ErrCommitConflict.
+// every file it reaches first. A lost swap is ErrCommitConflict. Over the
+// catalog on object storage (objcat) the swap is a conditional write of
+// the table's pointer object.
 func (w *Warehouse) SwapPointer(ctx context.Context, ns, name, oldLoc, newLoc string) error {
 	ident := "lake." + ns + "." + name
+	if w.obj != nil {
+		return w.swapObjectPointer(ctx, ns, name, oldLoc, newLoc)
+	}
 	if w.db == nil {
 		return fmt.Errorf("swap the pointer of %s: %w", ident, ErrRemoteCatalog)
 	}
@@ -115,9 +129,33 @@ func (w *Warehouse) SwapPointer(ctx context.Context, ns, name, oldLoc, newLoc st
 
 // ReplicaDir is where a replica of lake.ns.name lives in this warehouse:
 // <warehouse>/<ns>.db/<name>, always the same place, so a replicator that
-// was interrupted finds what it wrote.
+// was interrupted finds what it wrote. On object storage it is the s3://
+// URI under the warehouse's root (the name the warehouse's FS takes).
 func (w *Warehouse) ReplicaDir(ns, name string) string {
+	if w.root != "" {
+		return w.root + "/" + ns + ".db/" + name
+	}
 	return filepath.Join(w.dir, ns+".db", name)
+}
+
+// swapObjectPointer is SwapPointer over the object catalog.
+func (w *Warehouse) swapObjectPointer(ctx context.Context, ns, name, oldLoc, newLoc string) error {
+	ident := "lake." + ns + "." + name
+	if oldLoc == "" {
+		if err := w.CreateNamespace(ctx, ns, true); err != nil {
+			return fmt.Errorf("register %s: %w", ident, err)
+		}
+	}
+	err := w.obj.SwapMetadataLocation(ctx, table.Identifier{ns, name}, oldLoc, newLoc)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, catalog.ErrTableAlreadyExists):
+		return fmt.Errorf("register %s: %w", ident, ErrTableExists)
+	case errors.Is(err, objcat.ErrMoved), errors.Is(err, catalog.ErrNoSuchTable) && oldLoc != "":
+		return fmt.Errorf("swap the pointer of %s: it no longer points at %s: %w", ident, oldLoc, ErrCommitConflict)
+	}
+	return fmt.Errorf("swap the pointer of %s: %w", ident, err)
 }
 
 // ReleaseReplicaFiles deletes the files of the replica lake.ns.name that
@@ -128,7 +166,7 @@ func (w *Warehouse) ReplicaDir(ns, name string) string {
 // a replica that points at a missing one. It returns how many it deleted.
 func (w *Warehouse) ReleaseReplicaFiles(ctx context.Context, ns, name string, prev *Table) (int, error) {
 	ident := "lake." + ns + "." + name
-	if w.db == nil {
+	if w.db == nil && w.obj == nil {
 		return 0, fmt.Errorf("release replica files of %s: %w", ident, ErrRemoteCatalog)
 	}
 	cur, err := w.Table(ctx, ns, name)

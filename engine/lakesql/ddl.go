@@ -22,6 +22,8 @@ func (s *Session) parseDDL(c *cursor) handler {
 		return s.dropTable(c)
 	case c.peek().Is("CREATE"), c.peek().Is("REPLACE"):
 		return s.createTable(c)
+	case c.accept("ALTER", "SCHEMA"), c.accept("ALTER", "DATABASE"), c.accept("ALTER", "NAMESPACE"):
+		return s.alterSchema(c) // schemaprops.go
 	case c.accept("ALTER", "TABLE"):
 		c.accept("IF", "EXISTS")
 		name, ok := c.lakeName(2)

@@ -243,6 +243,9 @@ func rewriteDataFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, er
 	if err != nil {
 		return nil, fmt.Errorf("rewrite_data_files lake.%s.%s: %w", ns, name, err)
 	}
+	if err := t.CheckReplica(); err != nil { // refused even with nothing to rewrite
+		return nil, fmt.Errorf("rewrite_data_files: %w", err)
+	}
 	o, err := s.rewriteOptions(args, t)
 	if err != nil {
 		return nil, fmt.Errorf("rewrite_data_files lake.%s.%s: %w", ns, name, err)

@@ -79,7 +79,16 @@ func NormalizeDestinations(src *engine.Warehouse, dests []string) ([]string, err
 			continue
 		}
 		if strings.Contains(d, "://") && !strings.HasPrefix(d, "file://") {
-			out = append(out, strings.TrimSuffix(d, "/"))
+			u, err := objectDestination(d)
+			if err != nil {
+				return nil, err
+			}
+			if h := home(src); u == h || strings.HasPrefix(u+"/", h+"/") || strings.HasPrefix(h+"/", u+"/") {
+				return nil, fmt.Errorf("destination %s: it is the source warehouse %s, or one holds the other; a replica goes to another warehouse", d, h)
+			}
+			if !slices.Contains(out, u) {
+				out = append(out, u)
+			}
 			continue
 		}
 		abs, ok := engine.LocalPath(d)
@@ -98,6 +107,42 @@ func NormalizeDestinations(src *engine.Warehouse, dests []string) ([]string, err
 		}
 	}
 	return out, nil
+}
+
+// objectDestination checks a destination on object storage and spells it
+// the one way: s3://bucket[/prefix], no trailing slash (s3a:// is s3://).
+func objectDestination(d string) (string, error) {
+	scheme, rest, _ := strings.Cut(d, "://")
+	if !strings.EqualFold(scheme, "s3") && !strings.EqualFold(scheme, "s3a") {
+		return "", fmt.Errorf("destination %s: a warehouse is a directory, a file:// URL or an s3:// bucket and prefix, not a %s:// URL", d, scheme)
+	}
+	if strings.Contains(rest, "@") {
+		return "", fmt.Errorf("destination %s: keys in the URI are not supported; give them through the AWS configuration", d)
+	}
+	bucket, prefix, _ := strings.Cut(strings.Trim(rest, "/"), "/")
+	if bucket == "" {
+		return "", fmt.Errorf("destination %s: no bucket", d)
+	}
+	u := "s3://" + bucket
+	if prefix = path.Clean("/" + prefix); prefix != "/" {
+		u += prefix
+	}
+	return u, nil
+}
+
+// home is where a warehouse's own objects are, as its FS names them: its
+// directory, or the s3:// root of a warehouse on object storage.
+func home(w *engine.Warehouse) string {
+	if r := w.Root(); strings.HasPrefix(r, "s3://") {
+		return r
+	}
+	return w.Dir()
+}
+
+// inHome names an object of the warehouse's own, rel a slash-separated
+// path under its home.
+func inHome(w *engine.Warehouse, rel string) string {
+	return home(w) + "/" + rel
 }
 
 // Put sets the destinations of a scope: a table property, a namespace
@@ -168,7 +213,7 @@ func set(ctx context.Context, w *engine.Warehouse, s Scope, dests []string) erro
 		}
 		return nil
 	}
-	p := filepath.Join(w.Dir(), configFile)
+	p := inHome(w, configFile)
 	if err := w.FS().Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("replication configuration %s: %w", p, err)
 	}
@@ -176,7 +221,7 @@ func set(ctx context.Context, w *engine.Warehouse, s Scope, dests []string) erro
 		return nil
 	}
 	b, _ := json.MarshalIndent(warehouseConfig{Destinations: dests}, "", "  ")
-	if err := w.FS().MkdirAll(path.Dir(p)); err != nil {
+	if err := w.FS().MkdirAll(path.Dir(p)); err != nil { // a no-op on object storage
 		return err
 	}
 	if err := vfs.WriteFile(w.FS(), p, b); err != nil {
@@ -217,7 +262,7 @@ func Get(ctx context.Context, w *engine.Warehouse, s Scope) (Config, error) {
 			return Config{Destinations: splitDests(v), From: "lake." + s.NS}, nil
 		}
 	}
-	b, err := vfs.ReadFile(w.FS(), filepath.Join(w.Dir(), configFile))
+	b, err := vfs.ReadFile(w.FS(), inHome(w, configFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return Config{}, nil
 	}
@@ -226,7 +271,7 @@ func Get(ctx context.Context, w *engine.Warehouse, s Scope) (Config, error) {
 	}
 	var c warehouseConfig
 	if err := json.Unmarshal(b, &c); err != nil {
-		return Config{}, fmt.Errorf("replication configuration %s: %w", filepath.Join(w.Dir(), configFile), err)
+		return Config{}, fmt.Errorf("replication configuration %s: %w", inHome(w, configFile), err)
 	}
 	if len(c.Destinations) == 0 {
 		return Config{}, nil

@@ -68,6 +68,32 @@ func TestConfig(t *testing.T) {
 	}
 	want["lake.b"] = replica.Config{}
 	check("after delete")
+	// A schema's destinations by SQL (Spark's ALTER NAMESPACE ... SET
+	// PROPERTIES); an S3 destination is stored in one spelling.
+	src.exec(`ALTER SCHEMA lake.b SET PROPERTIES ('replication.destinations'='` + ns + `')`)
+	want["lake.b"] = replica.Config{Destinations: []string{ns}, From: "lake.b"}
+	check("after ALTER SCHEMA SET")
+	src.exec(`ALTER DATABASE lake.b SET DBPROPERTIES ('replication.destinations'='s3a://bkt/dr/')`)
+	want["lake.b"] = replica.Config{Destinations: []string{"s3a://bkt/dr/"}, From: "lake.b"}
+	check("after ALTER DATABASE SET")
+	if got, err := replica.NormalizeDestinations(src.wh, want["lake.b"].Destinations); err != nil || !slices.Equal(got, []string{"s3://bkt/dr"}) {
+		t.Errorf("normalized %v: %v, %v; want s3://bkt/dr", want["lake.b"].Destinations, got, err)
+	}
+	src.exec(`ALTER SCHEMA lake.b UNSET PROPERTIES ('replication.destinations')`)
+	want["lake.b"] = replica.Config{}
+	check("after ALTER SCHEMA UNSET")
+	for _, c := range []struct{ sql, want string }{
+		{`ALTER SCHEMA lake.b SET PROPERTIES ('replication.destinations'='rel/dir')`, "relative"},
+		{`ALTER SCHEMA lake.b SET PROPERTIES ('replication.destinations'='gs://b/w')`, "not a gs:// URL"},
+		{`ALTER SCHEMA lake.b SET PROPERTIES ('replication.destinations'='` + filepath.Join(dir, "src") + `')`, "source warehouse"},
+		{`ALTER SCHEMA lake.nope SET PROPERTIES ('k'='v')`, "lake.nope"},
+		{`ALTER SCHEMA lake.b RENAME TO c`, "unsupported change"},
+	} {
+		if err := src.s.Exec(src.ctx, c.sql); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error saying %q", c.sql, err, c.want)
+		}
+	}
+	check("after refused ALTER SCHEMA")
 
 	for _, c := range []struct{ scope, dest, want string }{
 		{"lake.a.t", filepath.Join(dir, "src"), "source warehouse"},

@@ -4,7 +4,7 @@
 //
 // Configuration is a table property, replication.destinations (a comma
 // separated list of warehouses); a namespace property of the same name
-// applies to the namespace's tables that do not set it, and a warehouse
+// (ALTER SCHEMA lake.ns SET PROPERTIES in SQL) applies to the namespace's tables that do not set it, and a warehouse
 // wide list lives in the object .floe/replication.json inside the source
 // warehouse. A table that sets the property to "" is not replicated.
 //
@@ -16,5 +16,11 @@
 // never points at a missing file and an interrupted run resumes from the
 // replica's last consistent version. Status is kept in a small object per
 // table and destination under .floe/replication/ in the source warehouse.
-// All file operations go through the warehouses' vfs.FS.
+// All file operations go through the warehouses' vfs.FS, so a source and
+// a destination may each be a local directory or an s3:// prefix: paths
+// are rewritten to the destination's location, a file already there with
+// the same size and MD5 (an object's ETag when it is one) is not copied
+// again, and the pointer swap is the destination catalog's own (a SQLite
+// row's compare-and-swap, or a conditional write of the object catalog's
+// pointer object).
 package replica

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -17,16 +19,80 @@ import (
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
 	"github.com/floehq/floe/engine/replica"
+	"github.com/floehq/floe/engine/vfs"
+	"github.com/floehq/floe/engine/vfs/s3fs"
+	"github.com/floehq/floe/internal/s3test"
 )
 
-// destinations are the kinds of destination warehouse the tests run
-// against; an S3 destination is one more row once the warehouse can be on
-// object storage.
-var destinations = []struct {
-	name string
-	dir  func(t *testing.T) string
+// pairs are the source and destination warehouse kinds the tests run
+// against: local directories and prefixes of a bucket on versitygw.
+var pairs = []struct {
+	name      string
+	src, dest func(t *testing.T) string
+	seeds     []uint64
+	steps     int // fewer over S3, where each costs more round trips
 }{
-	{"local", func(t *testing.T) string { return filepath.Join(t.TempDir(), "replica") }},
+	{"local-local", localDir("source"), localDir("replica"), []uint64{1, 2}, 10},
+	{"local-s3", localDir("source"), s3Dir("replica"), []uint64{3}, 6},
+	{"s3-local", s3Dir("source"), localDir("replica"), []uint64{4}, 6},
+	{"s3-s3", s3Dir("source"), s3Dir("replica"), []uint64{5}, 4},
+}
+
+func localDir(name string) func(t *testing.T) string {
+	return func(t *testing.T) string { return filepath.Join(t.TempDir(), name) }
+}
+
+// One versitygw for the package's tests (started on first use, stopped by
+// TestMain); each test has prefixes of its own in its bucket.
+var (
+	s3Once sync.Once
+	s3Srv  *s3test.Server
+	s3Err  error
+	// s3Prefixes numbers the tests' prefixes: a test run again (-count)
+	// gets new ones on the same server.
+	s3Prefixes atomic.Int64
+)
+
+func s3Server(t testing.TB) *s3test.Server {
+	t.Helper()
+	s3Once.Do(func() { s3Srv, s3Err = s3test.StartShared() })
+	if s3Err != nil {
+		t.Fatal(s3Err)
+	}
+	return s3Srv
+}
+
+func s3Dir(name string) func(t *testing.T) string {
+	return func(t *testing.T) string {
+		srv := s3Server(t)
+		return fmt.Sprintf("s3://%s/%s-%d/%s", srv.Bucket, strings.NewReplacer("/", "-", "=", "-").Replace(t.Name()), s3Prefixes.Add(1), name)
+	}
+}
+
+// s3Options open a warehouse on the test server: its keys, one attempt
+// per request (a stopped server fails at once), and a home of the test's.
+func s3Options(t testing.TB, srv *s3test.Server) []engine.Option {
+	return []engine.Option{engine.WithHome(t.TempDir()), engine.WithS3(s3fs.Options{Endpoint: srv.Endpoint, Region: s3test.Region,
+		AccessKeyID: s3test.AccessKey, SecretAccessKey: s3test.SecretKey, MaxAttempts: 1})}
+}
+
+// openOptions are the options that open dir: none for a local directory.
+func openOptions(t testing.TB, dir string) []engine.Option {
+	if strings.HasPrefix(dir, "s3://") {
+		return s3Options(t, s3Server(t))
+	}
+	return nil
+}
+
+// newReplicator returns a replicator of src's tables that opens the test
+// server's warehouses.
+func newReplicator(t testing.TB, src *lake) *replica.Replicator {
+	r := replica.New(src.wh)
+	if s3Srv != nil {
+		r.Options = s3Options(t, s3Srv)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
 }
 
 type lake struct {
@@ -38,8 +104,13 @@ type lake struct {
 
 func openLake(t testing.TB, dir string) *lake {
 	t.Helper()
+	return openLakeWith(t, dir, openOptions(t, dir)...)
+}
+
+func openLakeWith(t testing.TB, dir string, opts ...engine.Option) *lake {
+	t.Helper()
 	ctx := context.Background()
-	wh, err := engine.Open(ctx, dir)
+	wh, err := engine.Open(ctx, dir, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -126,12 +197,12 @@ func step(rng *rand.Rand, table string, i int, cols []string) (string, []string)
 // at every snapshot by id, read by floe and by iceberg-go's reader, and
 // every write refused.
 func TestReplicateRandomSequences(t *testing.T) {
-	for _, d := range destinations {
-		for _, seed := range []uint64{1, 2} {
+	for _, d := range pairs {
+		for _, seed := range d.seeds {
 			t.Run(fmt.Sprintf("%s/seed=%d", d.name, seed), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(seed, 18))
-				src := openLake(t, t.TempDir())
-				dest := d.dir(t)
+				src := openLake(t, d.src(t))
+				dest := d.dest(t)
 				src.exec(`CREATE SCHEMA lake.ns`)
 				for _, tb := range tables {
 					src.exec(tb.ddl)
@@ -140,10 +211,9 @@ func TestReplicateRandomSequences(t *testing.T) {
 				if err := replica.Put(src.ctx, src.wh, replica.Scope{NS: "ns"}, []string{dest}); err != nil {
 					t.Fatal(err)
 				}
-				r := replica.New(src.wh)
-				defer r.Close()
+				r := newReplicator(t, src)
 				cols := map[string][]string{}
-				const steps = 10
+				steps := d.steps
 				for i := range steps {
 					for _, tb := range tables {
 						var q string
@@ -217,9 +287,7 @@ func checkReplicas(t *testing.T, src *lake, dest, when string, all bool) {
 		}
 		// The replica keeps the same data and delete files as the source,
 		// which deletes those of the snapshots it expires.
-		srcDir, _ := engine.LocalPath(st.Location())
-		dstDir, _ := engine.LocalPath(rt.Location())
-		if diff := cmp.Diff(listFiles(t, filepath.Join(srcDir, "data")), listFiles(t, filepath.Join(dstDir, "data"))); diff != "" {
+		if diff := cmp.Diff(listFiles(t, src.wh.FS(), st.Location()+"/data"), listFiles(t, dst.wh.FS(), rt.Location()+"/data")); diff != "" {
 			t.Fatalf("%s: %s data files (-source +replica):\n%s", when, ident, diff)
 		}
 		// Nothing of the replica points back into the source.
@@ -232,17 +300,20 @@ func checkReplicas(t *testing.T, src *lake, dest, when string, all bool) {
 	}
 }
 
-// listFiles lists the files under dir by relative path.
-func listFiles(t *testing.T, dir string) []string {
+// listFiles lists the files under the location dir, on the warehouse's
+// FS, by relative path.
+func listFiles(t *testing.T, fsys vfs.FS, dir string) []string {
 	t.Helper()
+	if p, ok := engine.LocalPath(dir); ok {
+		dir = p
+	}
 	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+	err := fsys.Walk(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
 		if !d.IsDir() {
-			rel, _ := filepath.Rel(dir, p)
-			out = append(out, rel)
+			out = append(out, strings.TrimPrefix(p, dir+"/"))
 		}
 		return nil
 	})

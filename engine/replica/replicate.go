@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -21,6 +22,10 @@ import (
 // compare-and-swap would make one of them fail and retry).
 type Replicator struct {
 	src *engine.Warehouse
+	// Options open the destinations on object storage (engine.WithS3,
+	// engine.WithHome); without them the standard AWS configuration and
+	// $FLOE_HOME apply, as for any s3:// warehouse.
+	Options []engine.Option
 	// Now is the clock status timestamps read; nil means time.Now.
 	Now func() time.Time
 
@@ -92,7 +97,11 @@ func (r *Replicator) dest(ctx context.Context, dir string) (*engine.Warehouse, e
 	if w, ok := r.dests[dir]; ok {
 		return w, nil
 	}
-	w, err := engine.Open(ctx, dir)
+	var opts []engine.Option
+	if strings.HasPrefix(dir, "s3://") {
+		opts = r.Options
+	}
+	w, err := engine.Open(ctx, dir, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("destination %s: %w", dir, err)
 	}
@@ -229,8 +238,8 @@ func (r *Replicator) apply(ctx context.Context, ns, name, dest, srcLoc string, r
 		return fmt.Errorf("read the replica: %w", err)
 	default:
 		of, wh, ok := dt.ReplicaOf()
-		if !ok || of != ident || wh != r.src.Dir() {
-			return fmt.Errorf("destination %s has a table %s of its own (not a replica of %s in %s); drop or rename it there", dest, ident, ident, r.src.Dir())
+		if !ok || of != ident || wh != home(r.src) {
+			return fmt.Errorf("destination %s has a table %s of its own (not a replica of %s in %s); drop or rename it there", dest, ident, ident, home(r.src))
 		}
 		dstLoc, mirrored, prev, prevT = dt.MetadataLocation(), dt.Properties()[engine.PropReplicaSourceMetadata], dt.Iceberg().Metadata(), dt
 	}
@@ -255,7 +264,7 @@ func (r *Replicator) apply(ctx context.Context, ns, name, dest, srcLoc string, r
 		}
 		last := i == len(todo)-1
 		rep, err := engine.MirrorMetadata(ctx, r.src.FS(), dw.FS(), v, to, func(md map[string]any) error {
-			return replicaMetadata(md, ident, r.src.Dir(), v, dstLoc, prev)
+			return replicaMetadata(md, ident, home(r.src), v, dstLoc, prev)
 		})
 		res.Files += rep.Files
 		res.Skipped += rep.Skipped

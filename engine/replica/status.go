@@ -8,12 +8,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/objcat"
 	"github.com/floehq/floe/engine/vfs"
 )
 
@@ -65,7 +68,7 @@ const statusDir = ".floe/replication"
 
 func statusPath(w *engine.Warehouse, ns, name, dest string) string {
 	h := sha256.Sum256([]byte(dest))
-	return filepath.Join(w.Dir(), statusDir, ns, name, hex.EncodeToString(h[:8])+".json")
+	return inHome(w, path.Join(statusDir, ns, name, hex.EncodeToString(h[:8])+".json"))
 }
 
 func readStatus(w *engine.Warehouse, ns, name, dest string) (Status, error) {
@@ -92,7 +95,7 @@ func writeStatus(w *engine.Warehouse, ns, name string, st Status) error {
 	if err != nil {
 		return err
 	}
-	if err := w.FS().MkdirAll(filepath.Dir(p)); err != nil {
+	if err := w.FS().MkdirAll(path.Dir(p)); err != nil { // a no-op on object storage
 		return err
 	}
 	if err := w.FS().Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -103,14 +106,14 @@ func writeStatus(w *engine.Warehouse, ns, name string, st Status) error {
 
 // forget removes the status objects of a table.
 func forget(w *engine.Warehouse, ns, name string) {
-	dir := filepath.Join(w.Dir(), statusDir, ns, name)
+	dir := inHome(w, path.Join(statusDir, ns, name))
 	if _, err := w.FS().Stat(dir); err != nil {
 		return
 	}
 	w.FS().RemoveAll(dir)
 	// Emptied directories go too (Remove fails on one that is not).
-	for _, d := range []string{filepath.Join(statusDir, ns), statusDir, filepath.Dir(statusDir)} {
-		w.FS().Remove(filepath.Join(w.Dir(), d))
+	for _, d := range []string{path.Join(statusDir, ns), statusDir, path.Dir(statusDir)} {
+		w.FS().Remove(inHome(w, d))
 	}
 }
 
@@ -121,14 +124,14 @@ type statusEntry struct {
 
 // allStatus reads every status object of the warehouse.
 func allStatus(w *engine.Warehouse) []statusEntry {
-	root := filepath.Join(w.Dir(), statusDir)
+	root := inHome(w, statusDir)
 	var out []statusEntry
 	w.FS().Walk(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
 			return nil
 		}
-		rel, _ := filepath.Rel(root, p)
-		parts := strings.Split(rel, string(filepath.Separator))
+		rel := strings.TrimPrefix(p, root+"/")
+		parts := strings.Split(rel, "/")
 		if len(parts) != 3 {
 			return nil
 		}
@@ -147,8 +150,9 @@ func allStatus(w *engine.Warehouse) []statusEntry {
 
 // Report returns the replication status of a source table for each
 // destination it is configured with or was replicated to, sorted by
-// destination.
-func Report(ctx context.Context, w *engine.Warehouse, ns, name string) ([]Status, error) {
+// destination. opts open the destinations on object storage
+// (engine.WithS3, engine.WithHome), as Replicator.Options.
+func Report(ctx context.Context, w *engine.Warehouse, ns, name string, opts ...engine.Option) ([]Status, error) {
 	src, err := w.Table(ctx, ns, name)
 	if err != nil {
 		return nil, err
@@ -176,14 +180,14 @@ func Report(ctx context.Context, w *engine.Warehouse, ns, name string) ([]Status
 		if err != nil {
 			return nil, err
 		}
-		live(ctx, w, src, d, &st)
+		live(ctx, src, d, &st, opts)
 		out = append(out, st)
 	}
 	return out, nil
 }
 
 // live fills in the status and the lag from the source and the replica.
-func live(ctx context.Context, w *engine.Warehouse, src *engine.Table, dest string, st *Status) {
+func live(ctx context.Context, src *engine.Table, dest string, st *Status, opts []engine.Option) {
 	stored := st.Status
 	st.Status = StatusPending
 	md := src.Iceberg().Metadata()
@@ -198,15 +202,7 @@ func live(ctx context.Context, w *engine.Warehouse, src *engine.Table, dest stri
 			st.Status = StatusFailed
 		}
 	}()
-	p, ok := engine.LocalPath(dest)
-	if !ok {
-		p = dest
-	}
-	if _, err := w.FS().Stat(filepath.Join(p, engine.CatalogFile)); err != nil {
-		lagAll()
-		return
-	}
-	dw, err := engine.Open(ctx, p)
+	dw, err := openExisting(ctx, dest, opts)
 	if err != nil {
 		lagAll()
 		return
@@ -235,12 +231,31 @@ func live(ctx context.Context, w *engine.Warehouse, src *engine.Table, dest stri
 	st.LagSeconds = max(0, float64(md.LastUpdatedMillis()-rmd.LastUpdatedMillis())/1000)
 }
 
+// openExisting opens a destination warehouse that exists, without making
+// one: a local directory holding a catalog, or an s3:// warehouse (whose
+// catalog, when it has none yet, is empty).
+func openExisting(ctx context.Context, dest string, opts []engine.Option) (*engine.Warehouse, error) {
+	if strings.HasPrefix(dest, "s3://") {
+		return engine.Open(ctx, dest, opts...)
+	}
+	p, ok := engine.LocalPath(dest)
+	if !ok {
+		p = dest
+	}
+	for _, c := range []string{engine.CatalogFile, objcat.Dir} {
+		if _, err := os.Stat(filepath.Join(p, c)); err == nil {
+			return engine.Open(ctx, p)
+		}
+	}
+	return nil, fmt.Errorf("destination %s: %w: no warehouse there yet", dest, fs.ErrNotExist)
+}
+
 // MetaTable builds lake.ns."t$replication": one row per destination, with
 // S3 Tables' fields (destination, replicationStatus,
 // lastSuccessfulReplicatedUpdate) and floe's (lag, bytes and files copied,
 // the last error and attempts).
-func MetaTable(ctx context.Context, w *engine.Warehouse, ns, name string) (*engine.MetaTable, error) {
-	sts, err := Report(ctx, w, ns, name)
+func MetaTable(ctx context.Context, w *engine.Warehouse, ns, name string, opts ...engine.Option) (*engine.MetaTable, error) {
+	sts, err := Report(ctx, w, ns, name, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -25,8 +25,9 @@ import (
 // random points, 32 times, each after a change to the source, and checks
 // after each kill that the replica is consistent (every file it reaches
 // is there, and it reads as the source did at the replica's snapshot),
-// then that a rerun brings it level with the source. Destinations are
-// rows: an S3 one joins once warehouses can live on object storage.
+// then that a rerun brings it level with the source. The same with an S3
+// destination is engine/replica's TestReplicateKillS3 (fewer kills: S3
+// round trips are slower, and this package is the slowest already).
 func TestReplicateKill(t *testing.T) {
 	for _, d := range []struct {
 		name string

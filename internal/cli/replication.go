@@ -21,9 +21,13 @@ sequence numbers and schema history, so time travel by snapshot id gives
 the same rows on both. TARGET is a table (lake.ns.t, stored as its table
 property replication.destinations), a schema (lake.ns, a schema property of
 the same name, for its tables that set none) or the whole warehouse (lake,
-stored in .floe/replication.json inside it).
+stored in .floe/replication.json inside it); a schema's may also be set
+by SQL: ALTER SCHEMA lake.ns SET PROPERTIES ('replication.destinations'='...').
+A destination is a warehouse directory or an s3://bucket/prefix, and so
+may the source be, in any combination; S3 endpoints and keys come from the
+standard AWS configuration (AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, ...).
 
-  floe replication put TARGET --to DIR [--to DIR2]
+  floe replication put TARGET --to DIR|s3://bucket/prefix [--to ...]
   floe replication get TARGET
   floe replication delete TARGET
   floe replication status lake.ns.t`,
@@ -35,7 +39,7 @@ stored in .floe/replication.json inside it).
 func newReplicationPutCmd(g *globals) *cobra.Command {
 	var to []string
 	cmd := &cobra.Command{
-		Use:   "put TARGET --to DIR [--to DIR2]",
+		Use:   "put TARGET --to DIR|s3://bucket/prefix [--to ...]",
 		Short: "Set the destination warehouses of a table, a schema or the warehouse",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -59,7 +63,7 @@ func newReplicationPutCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringArrayVar(&to, "to", nil, "a destination warehouse (repeat for several)")
+	cmd.Flags().StringArrayVar(&to, "to", nil, "a destination warehouse, a directory or an s3://bucket/prefix (repeat for several)")
 	return cmd
 }
 
