@@ -100,6 +100,9 @@ func openObjectStore(ctx context.Context, root string, o options) (*Warehouse, e
 		}
 		fsys = f
 	}
+	if o.wrap != nil {
+		fsys = o.wrap(fsys)
+	}
 	// Ask the server once now, so wrong keys, an unreachable endpoint or a
 	// missing bucket fail here, named, rather than in the first query.
 	if _, err := fsys.Stat(root); err != nil && !errors.Is(err, fs.ErrNotExist) {

@@ -3,18 +3,20 @@ package cli
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/spf13/cobra"
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lens"
-	"github.com/floehq/floe/engine/objcat"
-	"github.com/floehq/floe/engine/vfs"
+	"github.com/floehq/floe/engine/vfs/s3fs"
 )
 
 func newLensCmd(g *globals) *cobra.Command {
@@ -111,16 +113,30 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
-// activityCounter returns the I/O accounting that activity_daily reads,
-// for a local warehouse in dir, or nil when this command is not counted
-// (floe lens collect itself, or FLOE_LENS_ACTIVITY=off). Main flushes it
-// when the command ends.
-func (g *globals) activityCounter(dir string) *lens.CountingFS {
+// activityOptions returns the warehouse options that count its I/O for
+// activity_daily, for the warehouse dir (a local directory, its file://
+// URL, or s3://bucket/prefix), or none when this command is not counted
+// (floe lens collect itself, or FLOE_LENS_ACTIVITY=off). The counter
+// wraps whichever filesystem the warehouse opens, passing a catalog on
+// storage its pointer swaps; on S3 it also times each GET and PUT. Main
+// flushes it when the command ends.
+func (g *globals) activityOptions(dir string) []engine.Option {
 	if g.uncounted || os.Getenv("FLOE_LENS_ACTIVITY") == "off" {
 		return nil
 	}
 	if scheme, _, isURL := strings.Cut(dir, "://"); isURL && !strings.EqualFold(scheme, "file") {
-		return nil // object storage: the counter wraps only the local FS (not yet counted)
+		if !strings.EqualFold(scheme, "s3") && !strings.EqualFold(scheme, "s3a") {
+			return nil // engine.Open refuses it, naming why
+		}
+		bucket, prefix, err := s3fs.Split("s3" + dir[len(scheme):])
+		if err != nil {
+			return nil // engine.Open reports it
+		}
+		root := "s3://" + path.Join(bucket, prefix)
+		c := lens.Count(nil, root)
+		g.counters = append(g.counters, c)
+		client := &http.Client{Transport: c.Transport(awshttp.NewBuildableClient().GetTransport())}
+		return []engine.Option{engine.WithWrapFS(c.Wrap), engine.WithS3(s3fs.Options{HTTPClient: client})}
 	}
 	root, ok := engine.LocalPath(dir)
 	if !ok {
@@ -130,12 +146,9 @@ func (g *globals) activityCounter(dir string) *lens.CountingFS {
 	if err != nil {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(abs, objcat.Dir)); err == nil {
-		return nil // a catalog on the warehouse's storage needs its FS's swaps (not yet counted)
-	}
-	c := lens.Count(vfs.Local{}, abs)
+	c := lens.Count(nil, abs)
 	g.counters = append(g.counters, c)
-	return c
+	return []engine.Option{engine.WithWrapFS(c.Wrap)}
 }
 
 // flushActivity writes what every counter counted; a failure is a

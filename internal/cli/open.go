@@ -65,11 +65,7 @@ func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) 
 	marker := filepath.Join(dir, seededMarker)
 	_, statErr := os.Stat(marker)
 	fresh := os.IsNotExist(statErr)
-	var opts []engine.Option
-	if c := g.activityCounter(dir); c != nil {
-		opts = append(opts, engine.WithFS(c.FS()))
-	}
-	wh, err := engine.Open(ctx, dir, opts...)
+	wh, err := engine.Open(ctx, dir, g.activityOptions(dir)...)
 	if err != nil {
 		return nil, err
 	}
