@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -13,6 +15,7 @@ import (
 
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lens"
@@ -167,4 +170,76 @@ func (g *globals) flushActivity() {
 		}
 	}
 	g.counters = nil
+}
+
+// lensCheckEvery is how often a daily lens schedule without maintenance
+// (floe serve --lens-collect daily) flushes the process's activity
+// counters and checks whether the day is collected.
+var lensCheckEvery = 10 * time.Minute
+
+// lensScheduleFlag adds --lens-collect to a long-running command.
+func lensScheduleFlag(f *pflag.FlagSet, p *string) {
+	f.StringVar(p, "lens-collect", "off", "daily: also collect the storage lens (lake.floe_lens) once a day, at the first check of each UTC day")
+}
+
+// lensSchedule parses --lens-collect: whether to collect daily.
+func lensSchedule(cmd, v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "daily":
+		return true, nil
+	case "off", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s: --lens-collect %q is not a schedule; give daily or off", cmd, v)
+}
+
+// lensCollectIfDue flushes this process's activity counters (so the
+// day's activity holds what it did so far) and collects the day of
+// engine.Now (FLOE_NOW honoured) unless it was collected already,
+// printing what it wrote to out. It opens its own handle on the
+// warehouse, uncounted: the collector's reads are not the warehouse's
+// activity.
+func (g *globals) lensCollectIfDue(ctx context.Context, out io.Writer) error {
+	g.flushActivity()
+	wh, err := g.openUncounted(ctx)
+	if err != nil {
+		return fmt.Errorf("storage lens daily collect: %w", err)
+	}
+	defer wh.Close()
+	rep, ran, err := lens.CollectIfDue(ctx, wh, lens.Options{})
+	if err != nil {
+		return fmt.Errorf("storage lens daily collect: %w", err)
+	}
+	if ran {
+		fmt.Fprintf(out, "floe lens: collected %s: %d tables, %d objects, %s\n",
+			rep.Day.Format(time.DateOnly), rep.Tables, rep.Objects, byteSize(rep.Bytes))
+	}
+	return nil
+}
+
+// lensDaily runs lensCollectIfDue now and every lensCheckEvery until ctx
+// ends; a failure is reported on out and the schedule goes on.
+func (g *globals) lensDaily(ctx context.Context, out io.Writer) {
+	for {
+		if err := g.lensCollectIfDue(ctx, out); err != nil && ctx.Err() == nil {
+			fmt.Fprintln(out, "floe:", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(lensCheckEvery):
+		}
+	}
+}
+
+// openUncounted opens the chosen warehouse without I/O accounting.
+func (g *globals) openUncounted(ctx context.Context) (*engine.Warehouse, error) {
+	if spec := g.catalogSpec(); spec != "" {
+		return g.openRemoteWarehouse(ctx, spec)
+	}
+	dir, _, err := g.warehouseDir()
+	if err != nil {
+		return nil, err
+	}
+	return engine.Open(ctx, dir)
 }
