@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -10,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/internal/s3test"
 )
 
@@ -196,5 +199,90 @@ func TestActivityOnS3CLI(t *testing.T) {
 		first_byte_p50_ms IS NOT NULL AND total_p99_ms >= first_byte_p50_ms FROM lake.floe_lens.activity_daily WHERE table_name = 't'`)
 	if want := "2,true,true,2,true"; !strings.Contains(got, want) {
 		t.Errorf("activity_daily of lake.a.t on S3:\n%s\nwant %s (two processes, create and insert committed, latencies)", got, want)
+	}
+}
+
+// TestLensCollectKilled kills floe lens collect (SIGKILL, a real process)
+// as it commits its first and its third lens table: the earlier day's
+// rows stay as they were, and the collect run again afterwards leaves
+// each day one collect's rows, none counted twice.
+func TestLensCollectKilled(t *testing.T) {
+	base := t.TempDir()
+	if _, err := runFloe(t, base, "CREATE SCHEMA lake.k; CREATE TABLE lake.k.t (id BIGINT); INSERT INTO lake.k.t SELECT i FROM range(1000) r(i)"); err != nil {
+		t.Fatal(err)
+	}
+	collect := func(wh, now string) *exec.Cmd {
+		return floeCmd(t, "lens", "collect", "--warehouse", wh, "--now", now)
+	}
+	if out, err := collect(base, "2026-09-10T09:00:00Z").CombinedOutput(); err != nil {
+		t.Fatalf("collect: %v\n%s", err, out)
+	}
+	// The day's rows of every lens table, as CSV, in one process.
+	dayRows := func(wh, day string) string {
+		var qs []string
+		for _, tbl := range []string{"storage_daily", "object_sizes_daily", "table_health_daily", "activity_daily", "cost_daily"} {
+			qs = append(qs, "SELECT '"+tbl+"' AS lens_table, r::VARCHAR AS row FROM lake.floe_lens."+tbl+" r WHERE day = DATE '"+day+"'")
+		}
+		out, err := runFloe(t, wh, "--format", "csv", strings.Join(qs, " UNION ALL ")+" ORDER BY ALL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out, "storage_daily,") || !strings.Contains(out, "cost_daily,") {
+			t.Fatalf("no rows of %s:\n%s", day, out)
+		}
+		return out
+	}
+	before := dayRows(base, "2026-09-10")
+	for _, tc := range []struct {
+		name  string
+		table string // kill when this lens table's new metadata file appears
+	}{
+		{"at its first commit", "storage_daily"},
+		{"at its third commit", "table_health_daily"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			wh := filepath.Join(t.TempDir(), "wh")
+			if _, err := engine.Copy(context.Background(), base, wh); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := runFloe(t, wh, "INSERT INTO lake.k.t SELECT i FROM range(500) r(i)"); err != nil {
+				t.Fatal(err)
+			}
+			mdDir := filepath.Join(wh, "floe_lens.db", tc.table, "metadata")
+			was := countMetadata(mdDir)
+			cmd := collect(wh, "2026-09-11T09:00:00Z")
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			exited := make(chan error, 1)
+			go func() { exited <- cmd.Wait() }()
+			killed := false
+		poll:
+			for {
+				select {
+				case err := <-exited:
+					t.Logf("the collect ended (%v) before the kill point: checking a completed run", err)
+					break poll
+				default:
+				}
+				if countMetadata(mdDir) > was {
+					cmd.Process.Kill()
+					<-exited
+					killed = true
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			if got := dayRows(wh, "2026-09-10"); got != before {
+				t.Fatalf("killed %s: 2026-09-10 changed:\nbefore\n%s\nafter\n%s", tc.name, before, got)
+			}
+			if out, err := collect(wh, "2026-09-11T10:00:00Z").CombinedOutput(); err != nil {
+				t.Fatalf("collect after the kill: %v\n%s", err, out)
+			}
+			got := lensCollects(t, wh)
+			if strings.Count(got, "2026-09-10,") != 1 || strings.Count(got, "2026-09-11,") != 1 {
+				t.Errorf("killed = %v: collects per day after the re-run:\n%s\nwant one each", killed, got)
+			}
+		})
 	}
 }
