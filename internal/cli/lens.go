@@ -38,7 +38,9 @@ writes what it finds to Iceberg tables you can query, chart and ask about:
                                      compaction, partitions, scan amplification
   lake.floe_lens.activity_daily      requests, bytes, files and latencies floe processes
                                      counted while using the warehouse
-  lake.floe_lens.cost_daily          estimated monthly cost per table and class/tier`,
+  lake.floe_lens.cost_daily          estimated monthly cost per table and class/tier
+
+floe serve and floe maintain collect once a day with --lens-collect daily.`,
 	}
 	cmd.AddCommand(newLensCollectCmd(g))
 	return cmd
