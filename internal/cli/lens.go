@@ -159,6 +159,15 @@ func (g *globals) activityOptions(dir string) []engine.Option {
 // flushActivity writes what every counter counted; a failure is a
 // warning, never the command's error.
 func (g *globals) flushActivity() {
+	g.writeActivity()
+	g.counters = nil
+}
+
+// writeActivity writes what every counter counted since its last flush
+// and keeps the counters: a long-running command's warehouse goes on
+// counting after each check. (A counter whose warehouse closed writes
+// nothing more.)
+func (g *globals) writeActivity() {
 	if len(g.counters) == 0 {
 		return
 	}
@@ -171,7 +180,6 @@ func (g *globals) flushActivity() {
 			slog.Warn("storage lens activity not recorded", "err", err)
 		}
 	}
-	g.counters = nil
 }
 
 // lensCheckEvery is how often a daily lens schedule without maintenance
@@ -202,7 +210,7 @@ func lensSchedule(cmd, v string) (bool, error) {
 // warehouse, uncounted: the collector's reads are not the warehouse's
 // activity.
 func (g *globals) lensCollectIfDue(ctx context.Context, out io.Writer) error {
-	g.flushActivity()
+	g.writeActivity()
 	wh, err := g.openUncounted(ctx)
 	if err != nil {
 		return fmt.Errorf("storage lens daily collect: %w", err)

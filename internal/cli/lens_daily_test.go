@@ -3,9 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -284,5 +288,71 @@ func TestLensCollectKilled(t *testing.T) {
 				t.Errorf("killed = %v: collects per day after the re-run:\n%s\nwant one each", killed, got)
 			}
 		})
+	}
+}
+
+// TestServeActivityAfterDailyCollect checks that floe serve's activity
+// counting goes on after its daily check flushed it: a table the server
+// loads afterwards is in the activity it writes when it stops.
+func TestServeActivityAfterDailyCollect(t *testing.T) {
+	wh := t.TempDir()
+	if _, err := runFloe(t, wh, "CREATE SCHEMA lake.d; CREATE TABLE lake.d.t (id BIGINT)"); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("FLOE_NOW", "2026-09-05T08:00:00Z")
+	url, cmd := startServe(t, wh, "--lens-collect", "daily")
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) && !strings.Contains(lensCollects(t, wh), "2026-09-05,") {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if !strings.Contains(lensCollects(t, wh), "2026-09-05,") {
+		t.Fatal("floe serve --lens-collect daily did not collect within a minute")
+	}
+	pattern := filepath.Join(wh, "_floe_lens", "activity", "day=2026-09-05", fmt.Sprintf("*-%d-*.json", cmd.Process.Pid))
+	flushed, _ := filepath.Glob(pattern) // at the check, before the load
+	// A table made by another process now: the server reads its metadata.
+	if _, err := runFloe(t, wh, "CREATE TABLE lake.d.u (id BIGINT)"); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(url + "/v1/namespaces/d/tables/u")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("load table: %s", resp.Status)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+	names, _ := filepath.Glob(pattern)
+	var reads int64
+	for _, n := range names {
+		if slices.Contains(flushed, n) {
+			continue
+		}
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var obj struct {
+			Tables []struct {
+				Table        string `json:"table"`
+				ReadRequests int64  `json:"read_requests"`
+			} `json:"tables"`
+		}
+		if err := json.Unmarshal(b, &obj); err != nil {
+			t.Fatalf("%s: %v", n, err)
+		}
+		for _, tb := range obj.Tables {
+			if tb.Table == "u" {
+				reads += tb.ReadRequests
+			}
+		}
+	}
+	if reads == 0 {
+		t.Errorf("floe serve (pid %d) wrote %d activity objects after its check (%d before), none counting its load of d.u",
+			cmd.Process.Pid, len(names)-len(flushed), len(flushed))
 	}
 }
