@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -35,7 +36,20 @@ func WithHome(dir string) Option { return func(o *options) { o.home = dir } }
 
 // WithS3 configures the S3 client of an s3:// warehouse (endpoint, region,
 // keys); the standard AWS configuration fills in the rest.
-func WithS3(so s3fs.Options) Option { return func(o *options) { o.s3 = so } }
+func WithS3(so s3fs.Options) Option {
+	return func(o *options) {
+		client := o.s3.HTTPClient
+		o.s3 = so
+		if so.HTTPClient == nil {
+			o.s3.HTTPClient = client
+		}
+	}
+}
+
+// WithS3HTTPClient sets only the HTTP client of object storage's
+// requests (storage lens times them through it), keeping the rest of the
+// S3 options however they were given.
+func WithS3HTTPClient(c *http.Client) Option { return func(o *options) { o.s3.HTTPClient = c } }
 
 // WithCacheBytes bounds the read cache of an object-storage warehouse
 // (filecache.DefaultMaxBytes when 0).
@@ -103,6 +117,9 @@ func openObjectStore(ctx context.Context, root string, o options) (*Warehouse, e
 			return nil, fmt.Errorf("open warehouse %s: %w", root, err)
 		}
 		fsys = f
+	}
+	if o.wrap != nil {
+		fsys = o.wrap(fsys)
 	}
 	// Ask the server once now, so wrong keys, an unreachable endpoint or a
 	// missing bucket fail here, named, rather than in the first query.

@@ -55,6 +55,7 @@ type options struct {
 	cacheBytes    int64
 	objectCatalog bool
 	lockDir       string
+	wrap          func(vfs.FS) vfs.FS
 }
 
 // WithLockDir keeps the warehouse's commit locks (flock files of this
@@ -68,6 +69,12 @@ func WithLockDir(dir string) Option { return func(o *options) { o.lockDir = dir 
 // create, list or remove goes through it. DuckDB's own reads and writes
 // stay local (see package vfs).
 func WithFS(fsys vfs.FS) Option { return func(o *options) { o.fs = fsys } }
+
+// WithWrapFS makes the warehouse use wrap(fsys) for the filesystem fsys it
+// would use otherwise (WithFS's, vfs.Local, or the S3 filesystem of an
+// s3:// warehouse), as I/O accounting wraps it. What wrap returns must
+// keep fsys's abilities (vfs.Swapper) the warehouse needs.
+func WithWrapFS(wrap func(vfs.FS) vfs.FS) Option { return func(o *options) { o.wrap = wrap } }
 
 // WithObjectCatalog makes the warehouse keep its catalog as objects on its
 // own storage (package objcat) instead of the SQLite file: each table a
@@ -128,6 +135,9 @@ func Open(ctx context.Context, dir string, opts ...Option) (*Warehouse, error) {
 	}
 	if o.fs == nil {
 		o.fs = vfs.Local{}
+	}
+	if o.wrap != nil {
+		o.fs = o.wrap(o.fs)
 	}
 	local, err := warehouseDir(dir)
 	if err != nil {

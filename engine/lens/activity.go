@@ -1,11 +1,13 @@
 package lens
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"math/bits"
+	"net/url"
 	"os"
 	"path"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"time"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/objcat"
 	"github.com/floehq/floe/engine/vfs"
 )
 
@@ -63,6 +66,9 @@ type counters struct {
 	bytesRead, bytesWritten     atomic.Int64
 	commits, conflicts          atomic.Int64
 	firstByte, total            [latencyBuckets]atomic.Int64
+	// unswapped counts the metadata files written since the table's
+	// catalog pointer last moved: commits a lost swap takes back.
+	unswapped atomic.Int64
 
 	mu    sync.Mutex
 	files map[string]struct{}
@@ -87,13 +93,19 @@ type CountingFS struct {
 	process string
 	seq     atomic.Int64
 
+	// timed is set once Transport times the requests themselves: then
+	// the latencies are the HTTP requests', not the files'.
+	timed atomic.Bool
+
 	mu    sync.Mutex
 	since time.Time
 	by    map[[2]string]*counters
 }
 
 // Count wraps the filesystem of the warehouse in root (a local directory
-// or the warehouse's root location) with I/O accounting.
+// or the warehouse's root location, s3://bucket/prefix) with I/O
+// accounting. With a nil inner the filesystem comes later, through Wrap
+// (engine.WithWrapFS(c.Wrap) counts whichever one the warehouse opens).
 func Count(inner vfs.FS, root string) *CountingFS {
 	host, _ := os.Hostname()
 	now := time.Now()
@@ -131,7 +143,12 @@ func (c *CountingFS) tableOf(name string) *counters {
 	if ns == Namespace {
 		return nil // the lens's own tables are not activity of the warehouse
 	}
-	key := [2]string{ns, parts[1]}
+	return c.counters(ns, parts[1])
+}
+
+// counters returns the live counters of table ns.tbl.
+func (c *CountingFS) counters(ns, tbl string) *counters {
+	key := [2]string{ns, tbl}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k := c.by[key]
@@ -154,16 +171,15 @@ func (k *counters) touch(name string) {
 func (c *CountingFS) Open(name string) (vfs.File, error) {
 	start := time.Now()
 	f, err := c.inner.Open(name)
-	if err != nil {
-		return nil, err
-	}
 	k := c.tableOf(name)
-	if k == nil {
-		return f, nil
+	if k != nil {
+		k.readRequests.Add(1) // a failed open is a request too, as S3 counts a 404
 	}
-	k.readRequests.Add(1)
+	if err != nil || k == nil {
+		return f, err
+	}
 	k.touch(name)
-	return &countedFile{File: f, k: k, start: start}, nil
+	return &countedFile{File: f, k: k, start: start, untimed: c.timed.Load()}, nil
 }
 
 // Create starts a new file, counting one write request; a metadata file
@@ -181,17 +197,46 @@ func (c *CountingFS) Create(name string) (vfs.Writer, error) {
 	}
 	k.writeRequests.Add(1)
 	k.touch(name)
-	return &countedWriter{Writer: w, k: k, start: start, commit: strings.HasSuffix(name, ".metadata.json")}, nil
+	return &countedWriter{Writer: w, k: k, start: start, untimed: c.timed.Load(), commit: strings.HasSuffix(name, ".metadata.json")}, nil
 }
 
 // FS returns c as the warehouse's filesystem: when the wrapped one can
-// swap pointer objects (vfs.Swapper), so can the result, and a swap that
-// loses counts as a commit conflict of its table.
+// swap pointer objects (vfs.Swapper), so can the result, and a table's
+// pointer swap that loses (a catalog on the warehouse's storage, package
+// objcat) counts as a commit conflict of that table, and its commit as
+// not made. The S3 filesystem's Iceberg properties pass through too.
 func (c *CountingFS) FS() vfs.FS {
-	if s, ok := c.inner.(vfs.Swapper); ok {
+	s, swaps := c.inner.(vfs.Swapper)
+	p, props := c.inner.(icebergProperties)
+	switch {
+	case swaps && props:
+		return countingS3{countingSwapper{c, s}, p}
+	case swaps:
 		return countingSwapper{c, s}
 	}
 	return c
+}
+
+// Wrap makes inner the filesystem c counts and returns c.FS(): for
+// engine.WithWrapFS, with a counter made by Count(nil, root).
+func (c *CountingFS) Wrap(inner vfs.FS) vfs.FS {
+	c.inner = inner
+	return c.FS()
+}
+
+// icebergProperties is what the S3 filesystem tells Iceberg clients
+// (engine.Warehouse.StorageConfig asks the warehouse's FS for it).
+type icebergProperties interface {
+	IcebergProperties(context.Context, bool) (map[string]string, error)
+}
+
+type countingS3 struct {
+	countingSwapper
+	p icebergProperties
+}
+
+func (c countingS3) IcebergProperties(ctx context.Context, secrets bool) (map[string]string, error) {
+	return c.p.IcebergProperties(ctx, secrets)
 }
 
 type countingSwapper struct {
@@ -205,12 +250,45 @@ func (c countingSwapper) ReadVersion(name string) ([]byte, string, error) {
 
 func (c countingSwapper) Swap(name string, b []byte, version string) (string, error) {
 	v, err := c.s.Swap(name, b, version)
-	if k := c.tableOf(name); k != nil {
-		if errors.Is(err, vfs.ErrConflict) {
-			k.conflicts.Add(1) // commits count where their metadata file is written
+	k := c.pointerTable(name)
+	if k == nil {
+		return v, err
+	}
+	switch {
+	case err == nil:
+		k.unswapped.Store(0)
+	case errors.Is(err, vfs.ErrConflict):
+		k.conflicts.Add(1)
+		// Commits count where their metadata file is written; the one
+		// this swap was to publish did not happen.
+		if k.unswapped.Add(-1) >= 0 {
+			k.commits.Add(-1)
+		} else {
+			k.unswapped.Store(0)
 		}
 	}
 	return v, err
+}
+
+// pointerTable returns the counters of the table whose catalog pointer
+// (objcat's <root>/_catalog/tables/<namespace>/<table>.json) name is;
+// nil for other objects.
+func (c *CountingFS) pointerTable(name string) *counters {
+	rel, ok := strings.CutPrefix(clean(name), c.root+"/"+objcat.Dir+"/tables/")
+	if !ok {
+		return nil
+	}
+	ns, file, ok := strings.Cut(rel, "/")
+	tbl, json := strings.CutSuffix(file, ".json")
+	if !ok || !json || strings.Contains(tbl, "/") {
+		return nil
+	}
+	ns, err1 := url.PathUnescape(ns)
+	tbl, err2 := url.PathUnescape(tbl)
+	if err1 != nil || err2 != nil || ns == Namespace {
+		return nil
+	}
+	return c.counters(ns, tbl)
 }
 
 // Stat describes the named file or directory.
@@ -235,12 +313,13 @@ type countedFile struct {
 	vfs.File
 	k       *counters
 	start   time.Time
+	untimed bool // Transport times the requests
 	started atomic.Bool
 	closed  atomic.Bool
 }
 
 func (f *countedFile) first() {
-	if !f.started.Swap(true) {
+	if !f.untimed && !f.started.Swap(true) {
 		f.k.firstByte[bucket(time.Since(f.start))].Add(1)
 	}
 }
@@ -260,7 +339,7 @@ func (f *countedFile) ReadAt(p []byte, off int64) (int, error) {
 }
 
 func (f *countedFile) Close() error {
-	if !f.closed.Swap(true) {
+	if !f.closed.Swap(true) && !f.untimed {
 		f.k.total[bucket(time.Since(f.start))].Add(1)
 	}
 	return f.File.Close()
@@ -268,9 +347,10 @@ func (f *countedFile) Close() error {
 
 type countedWriter struct {
 	vfs.Writer
-	k      *counters
-	start  time.Time
-	commit bool
+	k       *counters
+	start   time.Time
+	untimed bool // Transport times the requests
+	commit  bool
 }
 
 func (w *countedWriter) Write(p []byte) (int, error) {
@@ -281,10 +361,13 @@ func (w *countedWriter) Write(p []byte) (int, error) {
 
 func (w *countedWriter) Close() error {
 	err := w.Writer.Close()
-	w.k.total[bucket(time.Since(w.start))].Add(1)
+	if !w.untimed {
+		w.k.total[bucket(time.Since(w.start))].Add(1)
+	}
 	switch {
 	case err == nil && w.commit:
 		w.k.commits.Add(1)
+		w.k.unswapped.Add(1)
 	case err != nil && w.commit && (errors.Is(err, fs.ErrExist) || errors.Is(err, vfs.ErrConflict)):
 		w.k.conflicts.Add(1)
 	}
@@ -338,11 +421,11 @@ func (c *CountingFS) Flush(now time.Time) error {
 	if err != nil {
 		return err
 	}
-	dir := path.Join(c.root, ActivityPrefix, "activity", "day="+now.UTC().Format(time.DateOnly))
+	dir := join(c.root, ActivityPrefix, "activity", "day="+now.UTC().Format(time.DateOnly))
 	if err := c.inner.MkdirAll(dir); err != nil {
 		return fmt.Errorf("write activity counters: %w", err)
 	}
-	name := path.Join(dir, fmt.Sprintf("%s-%d.json", c.process, c.seq.Add(1)))
+	name := dir + "/" + fmt.Sprintf("%s-%d.json", c.process, c.seq.Add(1))
 	if err := vfs.WriteFile(c.inner, name, b); err != nil {
 		return fmt.Errorf("write activity counters %s: %w", name, err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/apache/iceberg-go/table"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/objcat"
 )
 
 // SmallFileBytes is the default size under which a data file counts as
@@ -150,15 +151,15 @@ type measurement struct {
 }
 
 func measure(ctx context.Context, w *engine.Warehouse, day, now time.Time, opts Options) (*measurement, error) {
-	m := &measurement{root: clean(w.Dir())}
+	m := &measurement{root: warehouseRoot(w)}
 	nss, err := w.Namespaces(ctx)
 	if err != nil {
 		return nil, err
 	}
 	skip := map[string]bool{
-		path.Join(m.root, ActivityPrefix):  true,
-		path.Join(m.root, ".locks"):        true,
-		path.Join(m.root, Namespace+".db"): true,
+		join(m.root, ActivityPrefix):  true,
+		join(m.root, ".locks"):        true,
+		join(m.root, Namespace+".db"): true,
 	}
 	byLoc := map[string]int{}
 	for _, ns := range nss {
@@ -204,7 +205,7 @@ func measure(ctx context.Context, w *engine.Warehouse, day, now time.Time, opts 
 		rel := strings.TrimPrefix(p, m.root+"/")
 		class, tier := StorageClass(p)
 		o := object{rel: rel, size: info.Size(), class: class, tier: tier, table: -1}
-		for dir := path.Dir(p); len(dir) > len(m.root); dir = path.Dir(dir) {
+		for dir := parent(p); len(dir) > len(m.root); dir = parent(dir) {
 			if i, ok := byLoc[dir]; ok {
 				o.table = i
 				break
@@ -225,6 +226,30 @@ func measure(ctx context.Context, w *engine.Warehouse, day, now time.Time, opts 
 	return m, nil
 }
 
+// warehouseRoot is where the warehouse's objects are: its s3:// URI on
+// object storage, else its directory.
+func warehouseRoot(w *engine.Warehouse) string {
+	if w.ObjectStore() {
+		return strings.TrimSuffix(w.Root(), "/")
+	}
+	return clean(w.Dir())
+}
+
+// join joins path elements to root, a directory or an s3:// URI (whose
+// double slash path.Join would fold).
+func join(root string, elem ...string) string {
+	return root + "/" + path.Join(elem...)
+}
+
+// parent is path.Dir of a cleaned name that may be an s3:// URI.
+func parent(p string) string {
+	i := strings.LastIndex(p, "/")
+	if i <= 0 {
+		return path.Dir(p)
+	}
+	return p[:i]
+}
+
 // classify says what an object is and whether metadata reaches it. The
 // warehouse's own catalog files are current metadata; anything else no
 // table's metadata reaches is an orphan (kept as metadata when it lies in
@@ -238,8 +263,8 @@ func classify(p, rel string, table int, tables []*tableInfo) (kind, state) {
 			return r.kind, stateNoncurrent
 		}
 	}
-	if !strings.Contains(rel, "/") && strings.HasPrefix(rel, engine.CatalogFile) {
-		return kindMetadata, stateCurrent
+	if !strings.Contains(rel, "/") && strings.HasPrefix(rel, engine.CatalogFile) || strings.HasPrefix(rel, objcat.Dir+"/") {
+		return kindMetadata, stateCurrent // the catalog: SQLite's file, or objects on the storage
 	}
 	if strings.Contains("/"+rel, "/metadata/") {
 		return kindMetadata, stateOrphan

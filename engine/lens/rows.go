@@ -275,7 +275,7 @@ func within(p, dir string) bool {
 func (m *measurement) readActivity(w *engine.Warehouse, day time.Time) error {
 	m.activity = map[[2]string]*tableActivity{}
 	m.procs = map[[2]string]map[string]bool{}
-	dir := path.Join(m.root, ActivityPrefix, "activity", "day="+day.Format(time.DateOnly))
+	dir := join(m.root, ActivityPrefix, "activity", "day="+day.Format(time.DateOnly))
 	entries, err := w.FS().ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -288,7 +288,7 @@ func (m *measurement) readActivity(w *engine.Warehouse, day time.Time) error {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
 			continue
 		}
-		name := path.Join(dir, e.Name())
+		name := dir + "/" + e.Name()
 		b, err := vfs.ReadFile(w.FS(), name)
 		if err != nil {
 			return fmt.Errorf("read activity %s: %w", name, err)

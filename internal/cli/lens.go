@@ -1,20 +1,25 @@
 package cli
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lens"
-	"github.com/floehq/floe/engine/objcat"
-	"github.com/floehq/floe/engine/vfs"
+	"github.com/floehq/floe/engine/vfs/s3fs"
 )
 
 func newLensCmd(g *globals) *cobra.Command {
@@ -33,7 +38,9 @@ writes what it finds to Iceberg tables you can query, chart and ask about:
                                      compaction, partitions, scan amplification
   lake.floe_lens.activity_daily      requests, bytes, files and latencies floe processes
                                      counted while using the warehouse
-  lake.floe_lens.cost_daily          estimated monthly cost per table and class/tier`,
+  lake.floe_lens.cost_daily          estimated monthly cost per table and class/tier
+
+floe serve and floe maintain collect once a day with --lens-collect daily.`,
 	}
 	cmd.AddCommand(newLensCollectCmd(g))
 	return cmd
@@ -111,16 +118,30 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
-// activityCounter returns the I/O accounting that activity_daily reads,
-// for a local warehouse in dir, or nil when this command is not counted
-// (floe lens collect itself, or FLOE_LENS_ACTIVITY=off). Main flushes it
-// when the command ends.
-func (g *globals) activityCounter(dir string) *lens.CountingFS {
+// activityOptions returns the warehouse options that count its I/O for
+// activity_daily, for the warehouse dir (a local directory, its file://
+// URL, or s3://bucket/prefix), or none when this command is not counted
+// (floe lens collect itself, or FLOE_LENS_ACTIVITY=off). The counter
+// wraps whichever filesystem the warehouse opens, passing a catalog on
+// storage its pointer swaps; on S3 it also times each GET and PUT. Main
+// flushes it when the command ends.
+func (g *globals) activityOptions(dir string) []engine.Option {
 	if g.uncounted || os.Getenv("FLOE_LENS_ACTIVITY") == "off" {
 		return nil
 	}
 	if scheme, _, isURL := strings.Cut(dir, "://"); isURL && !strings.EqualFold(scheme, "file") {
-		return nil // object storage: the counter wraps only the local FS (not yet counted)
+		if !strings.EqualFold(scheme, "s3") && !strings.EqualFold(scheme, "s3a") {
+			return nil // engine.Open refuses it, naming why
+		}
+		bucket, prefix, err := s3fs.Split("s3" + dir[len(scheme):])
+		if err != nil {
+			return nil // engine.Open reports it
+		}
+		root := "s3://" + path.Join(bucket, prefix)
+		c := lens.Count(nil, root)
+		g.counters = append(g.counters, c)
+		client := &http.Client{Transport: c.Transport(awshttp.NewBuildableClient().GetTransport())}
+		return []engine.Option{engine.WithWrapFS(c.Wrap), engine.WithS3HTTPClient(client)}
 	}
 	root, ok := engine.LocalPath(dir)
 	if !ok {
@@ -130,17 +151,23 @@ func (g *globals) activityCounter(dir string) *lens.CountingFS {
 	if err != nil {
 		return nil
 	}
-	if _, err := os.Stat(filepath.Join(abs, objcat.Dir)); err == nil {
-		return nil // a catalog on the warehouse's storage needs its FS's swaps (not yet counted)
-	}
-	c := lens.Count(vfs.Local{}, abs)
+	c := lens.Count(nil, abs)
 	g.counters = append(g.counters, c)
-	return c
+	return []engine.Option{engine.WithWrapFS(c.Wrap)}
 }
 
 // flushActivity writes what every counter counted; a failure is a
 // warning, never the command's error.
 func (g *globals) flushActivity() {
+	g.writeActivity()
+	g.counters = nil
+}
+
+// writeActivity writes what every counter counted since its last flush
+// and keeps the counters: a long-running command's warehouse goes on
+// counting after each check. (A counter whose warehouse closed writes
+// nothing more.)
+func (g *globals) writeActivity() {
 	if len(g.counters) == 0 {
 		return
 	}
@@ -153,5 +180,76 @@ func (g *globals) flushActivity() {
 			slog.Warn("storage lens activity not recorded", "err", err)
 		}
 	}
-	g.counters = nil
+}
+
+// lensCheckEvery is how often a daily lens schedule without maintenance
+// (floe serve --lens-collect daily) flushes the process's activity
+// counters and checks whether the day is collected.
+var lensCheckEvery = 10 * time.Minute
+
+// lensScheduleFlag adds --lens-collect to a long-running command.
+func lensScheduleFlag(f *pflag.FlagSet, p *string) {
+	f.StringVar(p, "lens-collect", "off", "daily: also collect the storage lens (lake.floe_lens) once a day, at the first check of each UTC day")
+}
+
+// lensSchedule parses --lens-collect: whether to collect daily.
+func lensSchedule(cmd, v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "daily":
+		return true, nil
+	case "off", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("%s: --lens-collect %q is not a schedule; give daily or off", cmd, v)
+}
+
+// lensCollectIfDue flushes this process's activity counters (so the
+// day's activity holds what it did so far) and collects the day of
+// engine.Now (FLOE_NOW honoured) unless it was collected already,
+// printing what it wrote to out. It opens its own handle on the
+// warehouse, uncounted: the collector's reads are not the warehouse's
+// activity.
+func (g *globals) lensCollectIfDue(ctx context.Context, out io.Writer) error {
+	g.writeActivity()
+	wh, err := g.openUncounted(ctx)
+	if err != nil {
+		return fmt.Errorf("storage lens daily collect: %w", err)
+	}
+	defer wh.Close()
+	rep, ran, err := lens.CollectIfDue(ctx, wh, lens.Options{})
+	if err != nil {
+		return fmt.Errorf("storage lens daily collect: %w", err)
+	}
+	if ran {
+		fmt.Fprintf(out, "floe lens: collected %s: %d tables, %d objects, %s\n",
+			rep.Day.Format(time.DateOnly), rep.Tables, rep.Objects, byteSize(rep.Bytes))
+	}
+	return nil
+}
+
+// lensDaily runs lensCollectIfDue now and every lensCheckEvery until ctx
+// ends; a failure is reported on out and the schedule goes on.
+func (g *globals) lensDaily(ctx context.Context, out io.Writer) {
+	for {
+		if err := g.lensCollectIfDue(ctx, out); err != nil && ctx.Err() == nil {
+			fmt.Fprintln(out, "floe:", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(lensCheckEvery):
+		}
+	}
+}
+
+// openUncounted opens the chosen warehouse without I/O accounting.
+func (g *globals) openUncounted(ctx context.Context) (*engine.Warehouse, error) {
+	if spec := g.catalogSpec(); spec != "" {
+		return g.openRemoteWarehouse(ctx, spec)
+	}
+	dir, _, err := g.warehouseDir()
+	if err != nil {
+		return nil, err
+	}
+	return engine.Open(ctx, dir)
 }

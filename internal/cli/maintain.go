@@ -14,6 +14,7 @@ import (
 func newMaintainCmd(g *globals) *cobra.Command {
 	var watch bool
 	var interval time.Duration
+	var lensCollect string
 	cmd := &cobra.Command{
 		Use:   "maintain [ns[.t]]",
 		Short: "Run the maintenance that is due: compaction, snapshot expiry, unreferenced file removal",
@@ -26,7 +27,12 @@ and the compaction is planned again or dropped. Each job that did something or
 failed is appended to lake.floe_system.maintenance_jobs and printed.
 
 With --watch, run again every --interval until interrupted (SIGINT/SIGTERM
-finish the job in flight first).`,
+finish the job in flight first).
+
+With --lens-collect daily, each run also collects the storage lens
+(lake.floe_lens, see floe lens) when the day (UTC; $FLOE_NOW's when set) has
+not been collected yet: once a day however often floe maintain runs. A failed
+collect is reported and does not fail the maintenance.`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			scope := ""
@@ -40,6 +46,10 @@ finish the job in flight first).`,
 					scope += "." + name
 				}
 			}
+			daily, err := lensSchedule("floe maintain", lensCollect)
+			if err != nil {
+				return err
+			}
 			if interval <= 0 {
 				return fmt.Errorf("floe maintain: --interval must be positive, not %s", interval)
 			}
@@ -47,13 +57,20 @@ finish the job in flight first).`,
 				if cmd.Flags().Changed("interval") {
 					return fmt.Errorf("floe maintain: --interval goes with --watch")
 				}
-				return g.maintainOnce(cmd.Context(), scope, g.stdout)
+				err := g.maintainOnce(cmd.Context(), scope, g.stdout)
+				if daily {
+					if lerr := g.lensCollectIfDue(cmd.Context(), g.stdout); lerr != nil {
+						fmt.Fprintln(g.stderr, "floe:", lerr)
+					}
+				}
+				return err
 			}
-			return g.maintainLoop(cmd.Context(), scope, interval, g.stdout)
+			return g.maintainLoop(cmd.Context(), scope, interval, daily, g.stdout)
 		},
 	}
 	cmd.Flags().BoolVar(&watch, "watch", false, "keep running, every --interval")
 	cmd.Flags().DurationVar(&interval, "interval", 10*time.Minute, "time between runs with --watch")
+	lensScheduleFlag(cmd.Flags(), &lensCollect)
 	return cmd
 }
 
@@ -72,12 +89,19 @@ func (g *globals) maintainOnce(ctx context.Context, scope string, out io.Writer)
 	return nil
 }
 
-// maintainLoop runs maintainOnce every interval until ctx ends. A failed
-// run is reported and the loop goes on: the next run may succeed.
-func (g *globals) maintainLoop(ctx context.Context, scope string, interval time.Duration, out io.Writer) error {
+// maintainLoop runs maintainOnce every interval until ctx ends, each run
+// followed, with lensDaily, by the storage lens's collect when the day's
+// is due. A failed run is reported and the loop goes on: the next run may
+// succeed.
+func (g *globals) maintainLoop(ctx context.Context, scope string, interval time.Duration, lensDaily bool, out io.Writer) error {
 	for {
 		if err := g.maintainOnce(ctx, scope, out); err != nil && ctx.Err() == nil {
 			fmt.Fprintln(g.stderr, "floe:", err)
+		}
+		if lensDaily && ctx.Err() == nil {
+			if err := g.lensCollectIfDue(ctx, out); err != nil && ctx.Err() == nil {
+				fmt.Fprintln(g.stderr, "floe:", err)
+			}
 		}
 		select {
 		case <-ctx.Done():

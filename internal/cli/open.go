@@ -69,9 +69,7 @@ func (g *globals) openWarehouse(ctx context.Context) (*engine.Warehouse, error) 
 	if err != nil {
 		return nil, err
 	}
-	if c := g.activityCounter(dir); c != nil {
-		opts = append(opts, engine.WithFS(c.FS()))
-	}
+	opts = append(opts, g.activityOptions(dir)...)
 	wh, err := engine.Open(ctx, dir, opts...)
 	if err != nil {
 		return nil, err

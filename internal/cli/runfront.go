@@ -46,10 +46,11 @@ func (g *globals) notebookWarehouse(src string, fm notebooks.FrontMatter) string
 // names. When that is on object storage and cannot be opened, the error
 // says what to set and how to start a local S3 server.
 func (g *globals) openNotebookWarehouse(ctx context.Context, src, loc string) (*engine.Warehouse, error) {
-	var opts []engine.Option
-	if c := g.activityCounter(loc); c != nil {
-		opts = append(opts, engine.WithFS(c.FS()))
+	opts, err := g.storageOptions()
+	if err != nil {
+		return nil, err
 	}
+	opts = append(opts, g.activityOptions(loc)...)
 	wh, err := engine.Open(ctx, loc, opts...)
 	if err == nil {
 		return wh, nil

@@ -47,6 +47,7 @@ func newServeCmd(g *globals) *cobra.Command {
 	var maintain bool
 	var maintainEvery time.Duration
 	var replicate bool
+	var lensCollect string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the warehouse over the Iceberg REST catalog protocol",
@@ -72,11 +73,21 @@ client.region, s3.path-style-access); clients bring their own keys unless
 --vend-credentials hands them floe's.
 
 With --maintain, floe serve also runs floe maintain --watch in the background
-(every --maintain-interval), reporting on stderr.`,
+(every --maintain-interval), reporting on stderr.
+
+With --lens-collect daily, floe serve also collects the storage lens
+(lake.floe_lens, see floe lens) once a day: at start when the day (UTC) has
+not been collected, then at the first check of each new day; a failed
+collect is reported on stderr and serving goes on.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			lensDaily, err := lensSchedule("floe serve", lensCollect)
+			if err != nil {
+				return err
+			}
 			return g.serve(cmd.Context(), serveOptions{addr: addr, tokenFile: tokenFile,
-				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix, vendCredentials: vendCredentials, maintain: maintain, maintainEvery: maintainEvery, replicate: replicate})
+				tlsCert: tlsCert, tlsKey: tlsKey, prefix: prefix, vendCredentials: vendCredentials, maintain: maintain, maintainEvery: maintainEvery, replicate: replicate,
+				lensDaily: lensDaily})
 		},
 	}
 	f := cmd.Flags()
@@ -89,6 +100,7 @@ With --maintain, floe serve also runs floe maintain --watch in the background
 	f.BoolVar(&maintain, "maintain", false, "run table maintenance in the background (floe maintain --watch)")
 	f.DurationVar(&maintainEvery, "maintain-interval", 10*time.Minute, "time between maintenance runs with --maintain")
 	f.BoolVar(&replicate, "replicate", false, "also keep the tables' replicas up to date, as floe replicate --watch does")
+	lensScheduleFlag(f, &lensCollect)
 	return cmd
 }
 
@@ -98,6 +110,7 @@ type serveOptions struct {
 	maintain                                 bool
 	maintainEvery                            time.Duration
 	replicate                                bool
+	lensDaily                                bool // --lens-collect daily
 }
 
 // serve runs the REST catalog until ctx ends, then shuts down gracefully.
@@ -181,11 +194,22 @@ func (g *globals) serve(ctx context.Context, o serveOptions) error {
 		maintained := make(chan struct{})
 		go func() {
 			defer close(maintained)
-			g.maintainLoop(mctx, "", o.maintainEvery, g.stderr)
+			g.maintainLoop(mctx, "", o.maintainEvery, o.lensDaily, g.stderr)
 		}()
 		// The loop finishes its job in flight before serve returns.
 		defer func() { stopMaintenance(); <-maintained }()
 		fmt.Fprintf(g.stderr, "floe serve: maintaining every table every %s\n", o.maintainEvery)
+	} else if o.lensDaily {
+		// The schedule alone flushes this process's counters and
+		// collects. It ends before serve returns; a collect it stops
+		// midway leaves the rows of earlier collects as they were.
+		lctx, stopLens := context.WithCancel(ctx)
+		lensDone := make(chan struct{})
+		go func() {
+			defer close(lensDone)
+			g.lensDaily(lctx, g.stderr)
+		}()
+		defer func() { stopLens(); <-lensDone }()
 	}
 	if o.replicate {
 		// The replicator stops with ctx and is waited for before the
