@@ -1,0 +1,238 @@
+package lakesql
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/floehq/floe/engine"
+)
+
+const day = 24 * time.Hour
+
+// atDay sets FLOE_NOW to d days after start.
+func atDay(t testing.TB, start time.Time, d int) {
+	t.Setenv(engine.EnvNow, start.Add(time.Duration(d)*day).UTC().Format(time.RFC3339Nano))
+}
+
+func (f *lakeFixture) tiers() []string {
+	f.t.Helper()
+	var out []string
+	for _, r := range f.strings(`SELECT tier FROM lake.ns."t$tiers" ORDER BY file`) {
+		out = append(out, r[0])
+	}
+	return out
+}
+
+// tieredTable makes lake.ns.t, INTELLIGENT_TIERING, with two data files
+// committed just before the time it returns.
+func (f *lakeFixture) tieredTable() time.Time {
+	f.t.Helper()
+	f.exec(`CREATE SCHEMA lake.ns;
+		CREATE TABLE lake.ns.t (id BIGINT, v VARCHAR);
+		INSERT INTO lake.ns.t SELECT range, 'a' FROM range(100);
+		INSERT INTO lake.ns.t SELECT range + 100, 'b' FROM range(100);
+		CALL storage_class('ns.t', 'intelligent_tiering')`)
+	// Day 0 is just after the commits: day 30 is 30 days and a moment
+	// after them, day 29 a moment less than 30.
+	return time.Now()
+}
+
+func TestTierTransitions(t *testing.T) {
+	f := openLake(t)
+	start := f.tieredTable()
+	both := func(tier string) []string { return []string{tier, tier} }
+	for _, c := range []struct {
+		day  int
+		want []string
+	}{
+		{0, both(engine.TierFrequent)},
+		{29, both(engine.TierFrequent)},
+		{30, both(engine.TierInfrequent)},
+		{89, both(engine.TierInfrequent)},
+		{90, both(engine.TierArchiveInstant)},
+	} {
+		atDay(t, start, c.day)
+		if diff := cmp.Diff(c.want, f.tiers()); diff != "" {
+			t.Errorf("day %d: tiers (-want +got):\n%s", c.day, diff)
+		}
+	}
+	// A read at day 100 of one file (pruned to it) makes it FREQUENT again
+	// for 30 days; the other stays cold.
+	atDay(t, start, 100)
+	if got := f.one(`SELECT count(*) FROM lake.ns.t WHERE id >= 100`); got != "100" {
+		t.Fatalf("pruned read: %s rows", got)
+	}
+	files := f.strings(`SELECT file, tier FROM lake.ns."t$tiers" ORDER BY file`)
+	hot := 0
+	for _, r := range files {
+		if r[1] == engine.TierFrequent {
+			hot++
+		}
+	}
+	if hot != 1 {
+		t.Errorf("day 100, after a pruned read of one file: %v, want one FREQUENT", files)
+	}
+	for _, c := range []struct {
+		day int
+		hot int
+	}{{129, 1}, {130, 0}} {
+		atDay(t, start, c.day)
+		n := 0
+		for _, tier := range f.tiers() {
+			if tier == engine.TierFrequent {
+				n++
+			}
+		}
+		if n != c.hot {
+			t.Errorf("day %d: %d FREQUENT files, want %d", c.day, n, c.hot)
+		}
+	}
+	// The reads reach the access log: a second warehouse handle sees them.
+	if err := f.wh.FlushAccess(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	other, err := engine.Open(f.ctx, f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	acc, err := other.AccessTimes(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(acc) != 1 {
+		t.Errorf("access log read by another handle: %d files, want 1", len(acc))
+	}
+	// A STANDARD table's files are always FREQUENT.
+	f.exec(`CALL storage_class('ns.t', 'STANDARD')`)
+	if diff := cmp.Diff(both(engine.TierFrequent), f.tiers()); diff != "" {
+		t.Errorf("STANDARD: (-want +got):\n%s", diff)
+	}
+}
+
+func TestCompactionSkipsColdFiles(t *testing.T) {
+	f := openLake(t)
+	start := f.tieredTable()
+	for _, c := range []struct {
+		day       int
+		rewritten string
+	}{{45, "0"}, {0, "2"}} {
+		atDay(t, start, c.day)
+		got := f.strings(`CALL rewrite_data_files('ns.t', options => map(['min-input-files'], ['2']))`)[0][0]
+		if got != c.rewritten {
+			t.Errorf("day %d: compaction rewrote %s files, want %s", c.day, got, c.rewritten)
+		}
+	}
+}
+
+func TestTieringColdPath(t *testing.T) {
+	f := openLake(t)
+	start := f.tieredTable()
+	cold := t.TempDir()
+	f.exec(`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.cold-path' = '` + cold + `')`)
+	want := sortedRows(f.strings(`SELECT * FROM lake.ns.t`))
+
+	atDay(t, start, 40)
+	got := f.strings(`CALL apply_tiering('ns.t')`)[0][2:6]
+	if diff := cmp.Diff([]string{"2", "0", "2", "0"}, got); diff != "" {
+		t.Fatalf("apply_tiering at day 40 (-want +got):\n%s", diff)
+	}
+	coldFiles := f.strings(`SELECT file, tier FROM lake.ns."t$tiers" WHERE cold`)
+	if len(coldFiles) != 2 {
+		t.Fatalf("cold files: %v", coldFiles)
+	}
+	for _, r := range coldFiles {
+		p, _ := engine.LocalPath(r[0])
+		if !strings.HasPrefix(p, cold) {
+			t.Errorf("%s is not in the cold path %s", p, cold)
+		}
+		if _, err := os.Stat(p); err != nil {
+			t.Error(err)
+		}
+		if r[1] != engine.TierInfrequent {
+			t.Errorf("%s: moved file is %s, want INFREQUENT (a move keeps its age)", r[0], r[1])
+		}
+	}
+	// Readable by iceberg-go's reader at the new paths. (Read by floe
+	// after, since floe's read is an access.)
+	if diff := cmp.Diff(want, sortedRows(icebergRows(t, f, f.table("ns", "t"), nil))); diff != "" {
+		t.Errorf("iceberg-go read after the move (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, sortedRows(f.strings(`SELECT * FROM lake.ns.t`))); diff != "" {
+		t.Errorf("floe read after the move (-want +got):\n%s", diff)
+	}
+	// That read warms them: the next run moves them home.
+	got = f.strings(`CALL apply_tiering('ns.t')`)[0][4:6]
+	if diff := cmp.Diff([]string{"0", "2"}, got); diff != "" {
+		t.Fatalf("apply_tiering after a read (-want +got):\n%s", diff)
+	}
+	if n := f.one(`SELECT count(*) FROM lake.ns."t$tiers" WHERE cold`); n != "0" {
+		t.Errorf("%s files still cold after warming", n)
+	}
+	if diff := cmp.Diff(want, sortedRows(icebergRows(t, f, f.table("ns", "t"), nil))); diff != "" {
+		t.Errorf("iceberg-go read after warming (-want +got):\n%s", diff)
+	}
+	// Cool again at day 80, then expire the snapshots that reference the
+	// copies in the warehouse: expiry deletes them, orphans in the cold
+	// path go with orphan removal.
+	atDay(t, start, 80)
+	f.exec(`CALL apply_tiering('ns.t')`)
+	stray := filepath.Join(cold, "ns.db", "t", "data", "stray.parquet")
+	if err := os.MkdirAll(filepath.Dir(stray), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(stray, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-10 * day)
+	os.Chtimes(stray, old, old)
+	atDay(t, start, 81)
+	f.exec(`CALL expire_snapshots('ns.t', older_than => now() + INTERVAL 200 DAY, retain_last => 1)`)
+	if n := len(f.parquetFiles(f.table("ns", "t"))); n != 0 {
+		t.Errorf("%d parquet files left in the warehouse after expiry; want all in the cold path", n)
+	}
+	rows := f.strings(`CALL remove_orphan_files('ns.t', older_than => TIMESTAMP '` + time.Now().Add(-day).UTC().Format("2006-01-02 15:04:05") + `')`)
+	if len(rows) != 1 || !strings.HasSuffix(rows[0][0], "stray.parquet") {
+		t.Errorf("orphans removed: %v, want the stray file in the cold path", rows)
+	}
+	if _, err := os.Stat(stray); !os.IsNotExist(err) {
+		t.Errorf("stray cold file still there: %v", err)
+	}
+	if diff := cmp.Diff(want, sortedRows(icebergRows(t, f, f.table("ns", "t"), nil))); diff != "" {
+		t.Errorf("iceberg-go read at the end (-want +got):\n%s", diff)
+	}
+}
+
+func TestTieringBadProperties(t *testing.T) {
+	f := openLake(t)
+	f.tieredTable()
+	for _, c := range []struct {
+		sql, want string
+	}{
+		{`CALL storage_class('ns.t', 'GLACIER')`, "must be STANDARD or INTELLIGENT_TIERING"},
+		{`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.infrequent-days' = '0')`, "floe.tiering.infrequent-days=\"0\": must be a whole number"},
+		{`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.infrequent-days' = '90', 'floe.tiering.archive-instant-days' = '30')`, "must be more than"},
+		{`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.archive-days' = '30')`, "unknown tiering property"},
+		{`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.cold-path' = 'relative/dir')`, "must be an absolute local directory"},
+		{`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.price.infrequent' = '-1')`, "must be a price"},
+		{`CALL set_clock('next tuesday')`, "not an RFC 3339 time"},
+	} {
+		err := f.fails(c.sql)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: error %v, want one saying %q", c.sql, err, c.want)
+		}
+	}
+	// The warehouse default: archive must stay above the table's
+	// infrequent days once combined.
+	ctx := context.Background()
+	if err := f.wh.SetTiering(ctx, "", "", engine.PropArchiveDays, "20"); err == nil || !strings.Contains(err.Error(), "must be more than") {
+		t.Errorf("warehouse archive-instant-days 20 under the default 30: %v", err)
+	}
+}
+
