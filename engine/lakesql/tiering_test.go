@@ -235,4 +235,3 @@ func TestTieringBadProperties(t *testing.T) {
 		t.Errorf("warehouse archive-instant-days 20 under the default 30: %v", err)
 	}
 }
-
