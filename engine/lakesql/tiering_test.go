@@ -2,6 +2,7 @@ package lakesql
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -234,4 +235,49 @@ func TestTieringBadProperties(t *testing.T) {
 	if err := f.wh.SetTiering(ctx, "", "", engine.PropArchiveDays, "20"); err == nil || !strings.Contains(err.Error(), "must be more than") {
 		t.Errorf("warehouse archive-instant-days 20 under the default 30: %v", err)
 	}
+}
+
+// BenchmarkScanAccessRecording measures a pruned scan of a 20-file table
+// with the access recording on and off (off as for maintenance's reads),
+// alternating the two in each iteration so machine noise hits both, and
+// reports each one's time per scan and their ratio.
+func BenchmarkScanAccessRecording(b *testing.B) {
+	ctx := context.Background()
+	wh, err := engine.Open(ctx, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer wh.Close()
+	s, err := Open(ctx, wh)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Exec(ctx, `CREATE SCHEMA lake.ns; CREATE TABLE lake.ns.t (id BIGINT, v DOUBLE)`); err != nil {
+		b.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		if err := s.Exec(ctx, fmt.Sprintf(`INSERT INTO lake.ns.t SELECT range + %d, random() FROM range(5000)`, i*5000)); err != nil {
+			b.Fatal(err)
+		}
+	}
+	const q = `SELECT sum(v) FROM lake.ns.t WHERE id >= 10000`
+	scan := func(off bool) time.Duration {
+		s.noAccess = off
+		defer func() { s.noAccess = false }()
+		start := time.Now()
+		if err := s.Exec(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	var with, without time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		with += scan(false)
+		without += scan(true)
+	}
+	b.ReportMetric(float64(with.Nanoseconds())/float64(b.N), "recorded-ns/scan")
+	b.ReportMetric(float64(without.Nanoseconds())/float64(b.N), "unrecorded-ns/scan")
+	b.ReportMetric(float64(with)/float64(without), "ratio")
 }
