@@ -35,12 +35,21 @@ func (f *FS) SetStorageClass(name, class string) error {
 	if err != nil {
 		return err
 	}
+	// REPLACE with the object's own metadata: S3 takes COPY with a new
+	// class too, but some S3-compatible servers (versitygw) refuse a copy
+	// onto itself that does not replace the metadata.
+	head, err := f.head("set storage class of", bucket, key)
+	if err != nil {
+		return err
+	}
 	_, err = f.client.CopyObject(ctx(), &s3.CopyObjectInput{
 		Bucket:            aws.String(bucket),
 		Key:               aws.String(key),
 		CopySource:        aws.String(bucket + "/" + url.PathEscape(key)),
 		StorageClass:      types.StorageClass(class),
-		MetadataDirective: types.MetadataDirectiveCopy,
+		MetadataDirective: types.MetadataDirectiveReplace,
+		Metadata:          head.Metadata,
+		ContentType:       head.ContentType,
 	})
 	if err != nil {
 		return f.fail("set storage class of", bucket, key, err)
