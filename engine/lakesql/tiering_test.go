@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/vfs/errorfs"
 	"github.com/floehq/floe/engine/vfs/s3fs"
 )
 
@@ -323,5 +324,59 @@ func TestTieringS3StorageClass(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, sortedRows(f.strings(`SELECT * FROM lake.ns.t`))); diff != "" {
 		t.Fatalf("read after the class changes (-want +got):\n%s", diff)
+	}
+}
+
+// TestTierMoveCrash kills (errorfs: every later write fails, as after a
+// kill -9) a cold-path move at each of its steps: the copies, the age
+// records, the commit. A fresh process then reads every row, through
+// floe and iceberg-go, and the next run moves the files.
+func TestTierMoveCrash(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		fault *errorfs.Counter
+	}{
+		{"first copy", &errorfs.Counter{Op: errorfs.OpPublish, Match: "cold", N: 1, Crash: true}},
+		{"second copy", &errorfs.Counter{Op: errorfs.OpPublish, Match: "cold", N: 2, Crash: true}},
+		{"age records", &errorfs.Counter{Op: errorfs.OpPublish, Match: engine.AccessDir, N: 1, Crash: true}},
+		{"commit", &errorfs.Counter{Op: errorfs.OpCreate, Match: ".metadata.json", N: 1, Crash: true}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f, sw := openFaultyLake(t)
+			start := f.tieredTable()
+			cold := filepath.Join(t.TempDir(), "cold")
+			f.exec(`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.cold-path' = '` + cold + `')`)
+			want := sortedRows(f.strings(`SELECT * FROM lake.ns.t`))
+			if err := f.wh.FlushAccess(f.ctx); err != nil {
+				t.Fatal(err)
+			}
+			atDay(t, start, 40)
+			sw.set(c.fault)
+			err := f.fails(`CALL apply_tiering('ns.t')`)
+			sw.set(nil)
+			if !c.fault.Fired() {
+				t.Fatalf("the fault never fired; saw %v", c.fault.Seen())
+			}
+			if !strings.Contains(err.Error(), errorfs.ErrInjected.Error()) {
+				t.Errorf("err = %v, want the injected fault", err)
+			}
+			g := openLakeAt(t, f.dir)
+			if diff := cmp.Diff(want, sortedRows(g.strings(`SELECT * FROM lake.ns.t`))); diff != "" {
+				t.Errorf("floe read after the crash (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(want, sortedRows(icebergRows(t, g, g.table("ns", "t"), nil))); diff != "" {
+				t.Errorf("iceberg-go read after the crash (-want +got):\n%s", diff)
+			}
+			// A fresh process's next run completes the move. Its read
+			// above warmed the files: let them cool again first.
+			atDay(t, start, 80)
+			got := g.strings(`CALL apply_tiering('ns.t')`)[0]
+			if got[4] != "2" {
+				t.Errorf("the next run cooled %s files, want 2 (%v)", got[4], got)
+			}
+			if diff := cmp.Diff(want, sortedRows(icebergRows(t, g, g.table("ns", "t"), nil))); diff != "" {
+				t.Errorf("iceberg-go read after the next run (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
