@@ -99,6 +99,11 @@ func (s *Session) maintain(ctx context.Context, scope string) ([]JobRun, error) 
 	if err := s.recordJobs(context.WithoutCancel(ctx), runs); err != nil {
 		errs = append(errs, err)
 	}
+	// The access log gains an object per flush of every process: merged
+	// into one here, so reading it stays cheap.
+	if _, err := s.wh.CompactAccessLog(ctx); err != nil {
+		errs = append(errs, err)
+	}
 	return runs, errors.Join(errs...)
 }
 

@@ -380,3 +380,58 @@ func TestTierMoveCrash(t *testing.T) {
 		})
 	}
 }
+
+// TestAccessLogCompaction checks that a maintenance run merges the access
+// log's objects (one per flush) into one that says the same.
+func TestAccessLogCompaction(t *testing.T) {
+	f := openLake(t)
+	start := f.tieredTable()
+	for d := 1; d <= 3; d++ {
+		atDay(t, start, d)
+		f.exec(`SELECT count(*) FROM lake.ns.t WHERE id < 100`)
+		if err := f.wh.FlushAccess(f.ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := filepath.Join(f.dir, engine.AccessDir, "access")
+	count := func() int {
+		es, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(es)
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("%d access log objects after three flushes, want 3", n)
+	}
+	before, err := f.wh.AccessTimes(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.exec(`CALL run_maintenance('ns.t')`)
+	if n := count(); n != 1 {
+		t.Errorf("%d access log objects after maintenance, want 1", n)
+	}
+	other, err := engine.Open(f.ctx, f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	after, err := other.AccessTimes(f.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(before, after); diff != "" {
+		t.Errorf("access times after the merge (-before +after):\n%s", diff)
+	}
+	if len(after) != 1 || !after[firstKey(after)].Last.After(start.Add(2*day)) {
+		t.Errorf("access times %v: want the one file read, last on day 3", after)
+	}
+}
+
+func firstKey(m map[string]engine.FileAccess) string {
+	for k := range m {
+		return k
+	}
+	return ""
+}
