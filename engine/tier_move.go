@@ -74,6 +74,13 @@ func (w *Warehouse) ApplyTiers(ctx context.Context, ns, name string) (TierReport
 		rep.Files[f.Tier]++
 	}
 	if sc, ok := w.fs.(storageClasser); ok && w.root != "" {
+		if cfg.Class != StorageClassIntelligentTiering {
+			// A HEAD per object per run is not worth it for tables that
+			// do not tier. A table switched back to STANDARD keeps its
+			// objects' classes until compaction rewrites them or it is
+			// INTELLIGENT_TIERING again (then its read files go back).
+			return rep, nil
+		}
 		for _, f := range files {
 			want := tierObjectClass[f.Tier]
 			have, err := sc.StorageClass(f.Location)
@@ -169,8 +176,6 @@ func (w *Warehouse) moveTiers(ctx context.Context, t *Table, cfg Tiering, rep *T
 				continue
 			}
 			dst = filepath.Join(w.dir, rel)
-		case f.Cold && cfg.ColdPath != "" && !inColdPath(loc, cfg.ColdPath):
-			continue
 		default:
 			continue
 		}
