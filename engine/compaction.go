@@ -1,16 +1,29 @@
 package engine
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/apache/iceberg-go/table"
 )
 
-// Compactable decides whether compaction may rewrite a data file of t. It
-// is the one place such a rule lives: today every file may be compacted;
-// storage tiering will refuse files outside the frequent-access tier.
-func Compactable(t *Table, dataFile string) bool { return true }
+// Compactable decides whether compaction may rewrite a data file of t (its
+// location). It is the one place such a rule lives: as in S3 Tables,
+// compaction processes only data in the FREQUENT tier, so a file of an
+// INTELLIGENT_TIERING table that nobody read for the table's
+// infrequent-days is left where it is, and compaction never warms a cold
+// file. A file whose tier cannot be worked out (a bad tiering property,
+// an unreadable access log) is not compacted: the error is logged.
+func Compactable(t *Table, dataFile string) bool {
+	tier, err := t.tierOf(context.Background(), dataFile)
+	if err != nil {
+		slog.Warn("compaction skips a file whose tier is unknown", "table", t.Ident(), "file", dataFile, "err", err)
+		return false
+	}
+	return tier == TierFrequent
+}
 
 // SortOrderSQL renders the table's default sort order as an ORDER BY list
 // for DuckDB ("" when the table is unsorted). Only identity transforms

@@ -315,8 +315,9 @@ func (w *Warehouse) unreachedAfter(ctx context.Context, before, after *table.Tab
 	slices.Sort(candidates)
 	var doomed []doomedFile
 	kept := 0
+	cold := w.coldPathOf(ctx, before.Properties())
 	for _, p := range candidates {
-		if others.has(p) || !w.inside(p) || w.reserved(p) {
+		if others.has(p) || !w.inside(p) && (cold == "" || !within(p, cold)) || w.reserved(p) {
 			kept++
 			continue
 		}

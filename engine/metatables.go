@@ -24,7 +24,7 @@ type MetaTable struct {
 }
 
 // MetadataTables lists the metadata tables floe serves, Trino style.
-var MetadataTables = []string{"snapshots", "history", "files", "delete_files", "manifests", "partitions", "refs"}
+var MetadataTables = []string{"snapshots", "history", "files", "delete_files", "manifests", "partitions", "refs", "tiers", "tier_costs"}
 
 // Metadata builds one of the table's metadata tables.
 func (t *Table) Metadata(ctx context.Context, kind string) (*MetaTable, error) {
@@ -41,6 +41,10 @@ func (t *Table) Metadata(ctx context.Context, kind string) (*MetaTable, error) {
 		return t.manifestsTable(ctx)
 	case "partitions":
 		return t.partitionsTable(ctx)
+	case "tiers":
+		return t.tiersTable(ctx)
+	case "tier_costs":
+		return t.tierCostsTable(ctx)
 	}
 	return nil, fmt.Errorf("%s has no metadata table $%s (known: %s)", t.Ident(), kind, strings.Join(MetadataTables, ", "))
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -122,31 +123,42 @@ func (w *Warehouse) RemoveOrphanFiles(ctx context.Context, ns, name string, opts
 		return fail(err)
 	}
 	var orphans []doomedFile
-	err = w.fs.Walk(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	roots := []string{root}
+	if cold := w.coldPathOf(ctx, t.Properties()); cold != "" && w.root == "" {
+		// The table's files in the cold path (tiering) are its too.
+		if rel, err := filepath.Rel(w.dir, root); err == nil && !strings.HasPrefix(rel, "..") {
+			if _, err := w.fs.Stat(filepath.Join(cold, rel)); err == nil {
+				roots = append(roots, filepath.Join(cold, rel))
+			}
 		}
-		if d.IsDir() {
-			return ctx.Err()
-		}
-		if q, ok := cleanLocation(p); ok {
-			p = q
-		}
-		if reached.has(p) || others.has(p) || w.reserved(p) {
+	}
+	for _, root := range roots {
+		err = w.fs.Walk(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return ctx.Err()
+			}
+			if q, ok := cleanLocation(p); ok {
+				p = q
+			}
+			if reached.has(p) || others.has(p) || w.reserved(p) {
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			if !info.ModTime().Before(cutoff) {
+				return nil
+			}
+			orphans = append(orphans, doomedFile{p, fileInfo{kindOther, info.Size()}})
 			return nil
-		}
-		info, err := d.Info()
+		})
 		if err != nil {
-			return err
+			return fail(fmt.Errorf("list %s: %w", root, err))
 		}
-		if !info.ModTime().Before(cutoff) {
-			return nil
-		}
-		orphans = append(orphans, doomedFile{p, fileInfo{kindOther, info.Size()}})
-		return nil
-	})
-	if err != nil {
-		return fail(fmt.Errorf("list %s: %w", root, err))
 	}
 	slices.SortFunc(orphans, func(a, b doomedFile) int { return strings.Compare(a.path, b.path) })
 	if !opts.DryRun {

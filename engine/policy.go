@@ -114,9 +114,13 @@ func PolicyKeyByName(name string) (PolicyKey, error) {
 	return PolicyKey{}, fmt.Errorf("%w %q; the properties are %s (each also as %s...)", ErrUnknownPolicy, name, strings.Join(names, ", "), PolicyPrefix)
 }
 
-// CheckPolicyProperties validates the maintenance policy properties among
-// props (others are left alone), naming the first bad one.
+// CheckPolicyProperties validates the maintenance policy and tiering
+// properties among props (others are left alone), naming the first bad
+// one.
 func CheckPolicyProperties(props map[string]string) error {
+	if err := CheckTieringProperties(props); err != nil {
+		return err
+	}
 	for _, k := range slices.Sorted(maps.Keys(props)) {
 		if !strings.HasPrefix(k, PolicyPrefix) {
 			continue

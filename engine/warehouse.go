@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -43,6 +44,7 @@ type Warehouse struct {
 	cat     catalog.Catalog    // *sqlcat.Catalog, obj, or a remote one (OpenRemote)
 	props   iceberg.Properties // the catalog's, for the tables' file IO
 	meta    metaCache
+	acc     accessLog // reads recorded for Intelligent-Tiering (access.go)
 }
 
 // Option configures Open.
@@ -211,6 +213,9 @@ func (w *Warehouse) FS() vfs.FS { return w.fs }
 // Close releases the catalog database (or a remote catalog's connections).
 // Tables loaded from the warehouse cannot read files after it.
 func (w *Warehouse) Close() error {
+	if err := w.FlushAccess(context.Background()); err != nil {
+		slog.Warn("reads not recorded for tiering", "err", err)
+	}
 	if w.release != nil {
 		w.release()
 	}

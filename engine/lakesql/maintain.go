@@ -17,6 +17,11 @@ const (
 	JobUnreferencedFileRemoval = "icebergUnreferencedFileRemoval"
 )
 
+// JobTiering is the Intelligent-Tiering step of a maintenance run: it
+// gives each data file the place its tier calls for (engine.ApplyTiers).
+// It runs for every table and records a run only when it moved something.
+const JobTiering = "icebergIntelligentTiering"
+
 // JobTypes are the maintenance jobs in the order Maintain runs them.
 var JobTypes = []string{JobCompaction, JobSnapshotManagement, JobUnreferencedFileRemoval}
 
@@ -68,6 +73,8 @@ func (s *Session) Maintain(ctx context.Context, scope string) ([]JobRun, error) 
 
 // maintain is Maintain for a caller holding s.mu.
 func (s *Session) maintain(ctx context.Context, scope string) ([]JobRun, error) {
+	s.noAccess = true
+	defer func() { s.noAccess = false }()
 	tables, err := s.maintenanceScope(ctx, scope)
 	if err != nil {
 		return nil, err
@@ -90,6 +97,11 @@ func (s *Session) maintain(ctx context.Context, scope string) ([]JobRun, error) 
 		}
 	}
 	if err := s.recordJobs(context.WithoutCancel(ctx), runs); err != nil {
+		errs = append(errs, err)
+	}
+	// The access log gains an object per flush of every process: merged
+	// into one here, so reading it stays cheap.
+	if _, err := s.wh.CompactAccessLog(ctx); err != nil {
 		errs = append(errs, err)
 	}
 	return runs, errors.Join(errs...)
@@ -133,6 +145,14 @@ func (s *Session) maintainTable(ctx context.Context, ns, name string, last map[[
 	}
 	var runs []JobRun
 	var errs []error
+	// Tiering first: files that went cold are out of compaction's way, and
+	// the old copies of this run's moves may go with this run's expiry.
+	if run, did, err := s.tierJob(ctx, ns, name); did || err != nil {
+		runs = append(runs, run)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s %s: %w", JobTiering, ident, err))
+		}
+	}
 	for _, job := range JobTypes {
 		enabled := pol.Bool(map[string]string{JobCompaction: engine.PolicyCompactionEnabled,
 			JobSnapshotManagement: engine.PolicySnapshotsEnabled, JobUnreferencedFileRemoval: engine.PolicyUnreferencedEnabled}[job])
@@ -407,4 +427,27 @@ func (s *Session) execLocked(ctx context.Context, script string) error {
 	}
 	_, err = rows.All()
 	return err
+}
+
+// tierJob runs the tiering step of one table.
+func (s *Session) tierJob(ctx context.Context, ns, name string) (JobRun, bool, error) {
+	started, err := engine.Now()
+	if err != nil {
+		return JobRun{}, false, err
+	}
+	clock := time.Now()
+	run := JobRun{Table: "lake." + ns + "." + name, Job: JobTiering, Status: StatusSuccessful, Started: started}
+	rep, err := s.wh.ApplyTiers(ctx, ns, name)
+	run.Finished = started.Add(time.Since(clock))
+	if err != nil {
+		run.Status, run.Message = StatusFailed, err.Error()
+		return run, true, err
+	}
+	if rep.Cooled+rep.Warmed == 0 {
+		return run, false, nil
+	}
+	s.invalidate(ns, name)
+	run.FilesIn, run.BytesIn = int64(rep.Cooled+rep.Warmed), rep.Bytes
+	run.Message = fmt.Sprintf("moved %d files to colder tiers and %d back (%d kept for their row-level deletes)", rep.Cooled, rep.Warmed, rep.Kept)
+	return run, true, nil
 }

@@ -35,6 +35,7 @@ var (
 // CALL register_table is parsed apart (its arguments are not evaluated)
 // but listed with them.
 var builtinProcedures = map[string]Procedure{
+	"apply_tiering":                 applyTieringProc,
 	"expire_snapshots":              expireSnapshots,
 	"maintenance_policy":            maintenancePolicy,
 	"replicate":                     replicateProc,
@@ -43,6 +44,8 @@ var builtinProcedures = map[string]Procedure{
 	"rewrite_manifests":             rewriteManifests,
 	"rewrite_position_delete_files": rewritePositionDeletes,
 	"run_maintenance":               runMaintenance,
+	"set_clock":                     setClockProc,
+	"storage_class":                 storageClassProc,
 }
 
 // WithProcedure makes CALL name(...) run p in the session, beside the

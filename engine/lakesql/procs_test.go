@@ -26,11 +26,11 @@ func TestSessionProcedures(t *testing.T) {
 	}
 	defer withEcho.Close()
 
-	builtin := []string{"expire_snapshots", "maintenance_policy", "register_table", "remove_orphan_files", "replicate", "rewrite_data_files", "rewrite_manifests", "rewrite_position_delete_files", "run_maintenance"}
+	builtin := []string{"apply_tiering", "expire_snapshots", "maintenance_policy", "register_table", "remove_orphan_files", "replicate", "rewrite_data_files", "rewrite_manifests", "rewrite_position_delete_files", "run_maintenance", "set_clock", "storage_class"}
 	if diff := cmp.Diff(builtin, f.s.Procedures()); diff != "" {
 		t.Errorf("plain session's procedures (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff(append([]string{"echo"}, builtin...), withEcho.Procedures()); diff != "" {
+	if diff := cmp.Diff(append([]string{builtin[0], "echo"}, builtin[1:]...), withEcho.Procedures()); diff != "" {
 		t.Errorf("procedures with echo (-want +got):\n%s", diff)
 	}
 

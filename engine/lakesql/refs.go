@@ -112,7 +112,7 @@ func aliasFollows(toks []token, i int) bool {
 
 // metaSuffixes are the metadata tables floe serves as lake.ns."t$suffix".
 // $replication comes from package replica, the others from the engine.
-var metaSuffixes = []string{"snapshots", "history", "files", "manifests", "partitions", "refs", "delete_files", "replication"}
+var metaSuffixes = []string{"snapshots", "history", "files", "manifests", "partitions", "refs", "delete_files", "replication", "tiers", "tier_costs"}
 
 func splitMeta(name string) (base, suffix string) {
 	if i := strings.LastIndexByte(name, '$'); i > 0 {
@@ -304,6 +304,7 @@ func (s *Session) defineCurrentView(ctx context.Context, r viewRef, filter icebe
 			// been evicted since: fetched again, at the same paths.
 			return err
 		}
+		s.reads = append(s.reads, st.full)
 		if !st.pruned {
 			return nil
 		}
@@ -331,6 +332,7 @@ func (s *Session) definePruned(ctx context.Context, st *tableState, r viewRef, o
 		return err
 	}
 	s.lastPlans = append(s.lastPlans, PlanStats{Table: st.tbl.Ident(), Files: len(p.Tasks)})
+	s.reads = append(s.reads, p)
 	name := prunedName(r.ns, r.view)
 	st.extra = appendUnique(st.extra, name)
 	return s.exec(ctx, "CREATE OR REPLACE VIEW "+name+" AS "+q)
@@ -352,6 +354,7 @@ func (s *Session) defineSnapshotView(ctx context.Context, r viewRef, filter iceb
 	if err != nil {
 		return err
 	}
+	s.reads = append(s.reads, p)
 	name := viewName(r.ns, r.view)
 	st.extra = appendUnique(st.extra, name)
 	return s.exec(ctx, "CREATE OR REPLACE VIEW "+name+" AS "+q)

@@ -116,7 +116,23 @@ func (s *Session) runLocked(ctx context.Context, st Statement) (*Rows, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.recordReads()
 	return wrapRows(r)
+}
+
+// recordReads reports the data files of the scans the statement just run
+// read (pruned plans only hold the files kept), for Intelligent-Tiering's
+// access times and the storage lens's counters; maintenance's reads are
+// not recorded.
+func (s *Session) recordReads() {
+	reads := s.reads
+	s.reads = nil
+	if s.noAccess {
+		return
+	}
+	for _, p := range reads {
+		s.wh.RecordScan(p)
+	}
 }
 
 // prepareRead rewrites a statement's lake references and plans their scans,
@@ -128,6 +144,7 @@ func (s *Session) prepareRead(ctx context.Context, stmt string) (string, error) 
 // prepareTokens is prepareRead of a statement already cut into tokens.
 func (s *Session) prepareTokens(ctx context.Context, stmt string, toks []token) (string, error) {
 	s.lastPlans = nil
+	s.reads = nil
 	rs, err := s.rewriteReads(ctx, stmt, toks)
 	if err != nil {
 		return "", err

@@ -29,6 +29,8 @@ type Session struct {
 	scratch int
 
 	lastPlans []PlanStats
+	reads     []*engine.Plan  // scans the statement being prepared reads (access.go's tiering records)
+	noAccess  bool            // maintenance is running: its reads change no tier
 	dvTables  map[string]bool // deletion-vector position tables already loaded
 
 	defs      []definition // the views and macros users defined (views.go)
@@ -114,6 +116,9 @@ func (s *Session) Conn() *sql.Conn { return s.conn }
 // Close closes the DuckDB connection and database.
 func (s *Session) Close() error {
 	var errs []error
+	if err := s.wh.FlushAccess(context.Background()); err != nil {
+		errs = append(errs, fmt.Errorf("record reads for tiering: %w", err))
+	}
 	if s.conn != nil {
 		errs = append(errs, s.conn.Close())
 	}

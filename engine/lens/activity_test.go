@@ -64,7 +64,9 @@ func TestActivityFromProcessCounters(t *testing.T) {
 	got := l.rows(`SELECT table_name, processes, read_requests, write_requests, commits, files_accessed, bytes_written > 0, total_p99_ms IS NOT NULL
 		FROM lake.floe_lens.activity_daily ORDER BY table_name`)
 	want := [][]any{
-		{"a", int64(2), tally.opens["s.db/a/"], tally.creates["s.db/a/"], tally.commits["s.db/a/"]},
+		// DuckDB's read of a's one data file (SELECT count(*)) never passes
+		// the FS: it counts through ObserveScan.
+		{"a", int64(2), tally.opens["s.db/a/"] + 1, tally.creates["s.db/a/"], tally.commits["s.db/a/"]},
 		{"b", int64(1), tally.opens["s.db/b/"], tally.creates["s.db/b/"], tally.commits["s.db/b/"]},
 	}
 	if len(got) != len(want) {

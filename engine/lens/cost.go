@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+
+	"github.com/floehq/floe/engine"
 )
 
 // Price is what a storage class costs, in US dollars.
@@ -19,9 +21,11 @@ type Price struct {
 // Prices are prices by storage class.
 type Prices map[string]Price
 
-// DefaultPrices are S3 Standard's list prices (us-east-1, first 50 TB).
+// DefaultPrices are S3 Standard's list prices (us-east-1, first 50 TB);
+// the storage price is the engine's FREQUENT tier price, so the lens and
+// the tiering cost report agree.
 func DefaultPrices() Prices {
-	return Prices{ClassStandard: {GBMonth: 0.023, Per1000Writes: 0.005, Per1000Reads: 0.0004}}
+	return Prices{ClassStandard: {GBMonth: engine.DefaultPriceFrequent, Per1000Writes: 0.005, Per1000Reads: 0.0004}}
 }
 
 // LoadPrices reads prices from a JSON file, an object of storage classes:

@@ -66,7 +66,7 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newSQLCmd(g), newRunCmd(g), newAskCmd(g), newSynthCmd(g), newOpenCmd(g), newWarehouseCmd(g), newServeCmd(g), newIngestCmd(g),
-		newMaintainCmd(g), newMaintenanceCmd(g), newReplicationCmd(g), newReplicateCmd(g), newLensCmd(g), newCacheCmd(g))
+		newMaintainCmd(g), newMaintenanceCmd(g), newStorageClassCmd(g), newReplicationCmd(g), newReplicateCmd(g), newLensCmd(g), newCacheCmd(g))
 
 	err := root.ExecuteContext(ctx)
 	g.flushActivity()
