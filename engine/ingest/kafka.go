@@ -300,9 +300,30 @@ func (s *kafkaSource) Next(ctx context.Context) (Line, error) {
 			}
 			return Line{}, fmt.Errorf("ingest: %w: topic %s partition %d on brokers %s: %v", ErrKafka, fe.Topic, fe.Partition, s.brokers, fe.Err)
 		}
+		// Interleave the partitions (each in its order): a batch takes
+		// from all of them rather than draining one first.
+		var parts [][]*kgo.Record
+		at := map[int32]int{}
 		for r := range fs.RecordsAll() {
-			if r.Offset >= s.next[r.Partition] {
-				s.buf = append(s.buf, r)
+			if r.Offset < s.next[r.Partition] {
+				continue
+			}
+			i, ok := at[r.Partition]
+			if !ok {
+				i = len(parts)
+				at[r.Partition] = i
+				parts = append(parts, nil)
+			}
+			parts[i] = append(parts[i], r)
+		}
+		for more := true; more; {
+			more = false
+			for i, q := range parts {
+				if len(q) > 0 {
+					s.buf = append(s.buf, q[0])
+					parts[i] = q[1:]
+					more = true
+				}
 			}
 		}
 		if len(s.buf) > 0 {
