@@ -68,3 +68,19 @@ func (t *Table) CommitEqualityDelta(ctx context.Context, d EqualityDelta, summar
 	}
 	return t.committed(nt), nil
 }
+
+// EqualityDeleteFiles returns the live equality-delete files of the
+// current snapshot.
+func (t *Table) EqualityDeleteFiles(ctx context.Context) ([]iceberg.DataFile, error) {
+	entries, _, err := t.liveEntries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []iceberg.DataFile
+	for _, e := range entries {
+		if e.DataFile().ContentType() == iceberg.EntryContentEqDeletes {
+			out = append(out, e.DataFile())
+		}
+	}
+	return out, nil
+}

@@ -176,3 +176,128 @@ func BenchmarkParseDebezium(b *testing.B) {
 		}
 	}
 }
+
+// envInt reads a positive integer from the environment, else def.
+func envInt(b *testing.B, name string, def int) int {
+	if v := os.Getenv(name); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			b.Fatalf("%s=%q: want a positive integer", name, v)
+		}
+		return n
+	}
+	return def
+}
+
+// BenchmarkIngestHourReadAmplification streams an hour-equivalent of
+// upserts (FLOE_INGEST_HOUR_COMMITS commits, default 720: one per
+// --commit-interval 5s, of FLOE_INGEST_HOUR_BATCH events, default 100, 90%
+// updates of random keys and 10% inserts) into a table of
+// FLOE_INGEST_HOUR_ROWS rows (default 100,000), as format v3 (deletion
+// vectors) and v2 merge-on-read (equality deletes), each without
+// maintenance and with the default maintenance policy run every 60
+// commits (floe maintain every 5 minutes). It reports the read
+// amplification a full scan then has (rows stored in the data files it
+// reads per live row), its data and delete files, the scan's time, the
+// ingest rate and the time maintenance took. Without maintenance a v2
+// table's scan grows with the square of its commits (every data file has
+// its own set of newer equality-delete files to anti-join): on a loaded
+// 2-core machine 60 commits already take about a minute to scan, so try
+// FLOE_INGEST_HOUR_COMMITS=60 (an hour at --commit-interval 60s) first.
+func BenchmarkIngestHourReadAmplification(b *testing.B) {
+	commits := envInt(b, "FLOE_INGEST_HOUR_COMMITS", 720)
+	batchSize := envInt(b, "FLOE_INGEST_HOUR_BATCH", 100)
+	rows := envInt(b, "FLOE_INGEST_HOUR_ROWS", 100_000)
+	const maintainEvery = 60
+	variants := []struct{ name, props string }{
+		{"dv", "'format-version' = '3'"},
+		{"eq", "'format-version' = '2', 'write.merge.mode' = 'merge-on-read'"},
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		for _, v := range variants {
+			for _, maintain := range []bool{false, true} {
+				wh, err := engine.Open(ctx, b.TempDir())
+				if err != nil {
+					b.Fatal(err)
+				}
+				sess, err := lakesql.Open(ctx, wh)
+				if err != nil {
+					b.Fatal(err)
+				}
+				one := func(q string) float64 {
+					r, err := sess.Query(ctx, q)
+					if err != nil {
+						b.Fatalf("%s: %v", q, err)
+					}
+					all, err := r.All()
+					r.Close()
+					if err != nil {
+						b.Fatal(err)
+					}
+					f, _ := strconv.ParseFloat(fmt.Sprint(all[0][0]), 64)
+					return f
+				}
+				if err := sess.Exec(ctx, "CREATE SCHEMA lake.b; CREATE TABLE lake.b.t (id BIGINT, name VARCHAR, n BIGINT) TBLPROPERTIES ("+v.props+"); "+
+					fmt.Sprintf("INSERT INTO lake.b.t SELECT i, 'name_' || i, i %% 1000 FROM range(%d) r(i)", rows)); err != nil {
+					b.Fatal(err)
+				}
+				g, err := New(ctx, sess, "b", "t", Options{Keys: []string{"id"}})
+				if err != nil {
+					b.Fatal(err)
+				}
+				r := rand.New(rand.NewPCG(3, 4))
+				next := rows
+				var ingest, maint time.Duration
+				for c := range commits {
+					evs := make([]Event, 0, batchSize)
+					for i := range batchSize {
+						id, op := r.IntN(rows), "u"
+						if i%10 == 9 {
+							id, op = next, "c"
+							next++
+						}
+						ev, _, err := g.Parse(Line{Text: fmt.Appendf(nil, `{"op":%q,"after":{"id":%d,"name":"n%d","n":%d}}`, op, id, id, i), Where: "bench"})
+						if err != nil {
+							b.Fatal(err)
+						}
+						evs = append(evs, ev)
+					}
+					start := time.Now()
+					if err := g.Apply(ctx, evs, Position{Stream: "bench", Offset: int64(c + 1)}); err != nil {
+						b.Fatal(err)
+					}
+					ingest += time.Since(start)
+					if maintain && (c+1)%maintainEvery == 0 {
+						start := time.Now()
+						if _, err := sess.Maintain(ctx, "b.t"); err != nil {
+							b.Fatal(err)
+						}
+						maint += time.Since(start)
+					}
+				}
+				live := one("SELECT count(*) FROM lake.b.t")
+				if want := float64(next); live != want {
+					b.Fatalf("%s: %.0f rows after the stream, want %.0f", v.name, live, want)
+				}
+				stored := one(`SELECT sum(record_count) FROM lake.b."t$files"`)
+				files := one(`SELECT count(*) FROM lake.b."t$files"`)
+				deletes := one(`SELECT count(*) FROM lake.b."t$delete_files"`)
+				start := time.Now()
+				if one("SELECT count(*) FROM (SELECT sum(n) FROM lake.b.t)") != 1 {
+					b.Fatal("no scan result")
+				}
+				scan := time.Since(start)
+				tag := v.name + "_" + map[bool]string{false: "none", true: "maint"}[maintain]
+				b.ReportMetric(stored/live, tag+"_read_amp")
+				b.ReportMetric(files, tag+"_data_files")
+				b.ReportMetric(deletes, tag+"_delete_files")
+				b.ReportMetric(float64(scan.Milliseconds()), tag+"_scan_ms")
+				b.ReportMetric(float64(commits*batchSize)/ingest.Seconds(), tag+"_events/s")
+				b.ReportMetric(float64(maint.Milliseconds()), tag+"_maintain_ms")
+				sess.Close()
+				wh.Close()
+			}
+		}
+	}
+}

@@ -1,7 +1,8 @@
 // Package ingest applies change streams to lake tables (change data
 // capture): Debezium JSON change events, plain JSON lines and CSV, read
-// from a file, a directory being appended to, standard input or an HTTP
-// body (Handler, served by floe serve), in micro-batches of one commit
+// from a file, a directory being appended to, standard input, an HTTP
+// body (Handler, served by floe serve) or the partitions of a Kafka topic
+// (OpenKafka, whose offsets are the position), in micro-batches of one commit
 // each. Changes apply by primary key, the last event per key in a batch
 // winning, through lakesql's ApplyChanges: deletion vectors on v3 tables,
 // equality deletes on unpartitioned v2 merge-on-read tables (as Flink

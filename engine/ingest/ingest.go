@@ -217,7 +217,15 @@ func (g *Ingester) Run(ctx context.Context, src Source) error {
 			}
 		}
 	})
-	err := g.consume(ctx, lines)
+	var after func(Position)
+	if c, ok := src.(Committer); ok {
+		after = func(p Position) {
+			if err := c.Committed(ctx, p); err != nil {
+				fmt.Fprintf(g.opts.Log, "ingest: warning: %v\n", err)
+			}
+		}
+	}
+	err := g.consume(ctx, lines, after)
 	stopReading()
 	if rerr := eg.Wait(); err == nil {
 		err = rerr
@@ -225,7 +233,13 @@ func (g *Ingester) Run(ctx context.Context, src Source) error {
 	return err
 }
 
-func (g *Ingester) consume(ctx context.Context, lines <-chan Line) error {
+// Committer is a Source that wants to know the positions committed to the
+// table (a Kafka source tells its consumer group). Errors are warnings.
+type Committer interface {
+	Committed(ctx context.Context, p Position) error
+}
+
+func (g *Ingester) consume(ctx context.Context, lines <-chan Line, after func(Position)) error {
 	var batch []Event
 	var end Position
 	var timer <-chan time.Time
@@ -234,8 +248,12 @@ func (g *Ingester) consume(ctx context.Context, lines <-chan Line) error {
 		if end == (Position{}) {
 			return nil
 		}
+		commits := g.stats.Commits
 		err := g.Apply(ctx, batch, end)
 		batch, end = batch[:0], Position{}
+		if err == nil && after != nil && g.stats.Commits > commits {
+			after(g.applied)
+		}
 		return err
 	}
 	for {

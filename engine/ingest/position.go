@@ -16,13 +16,16 @@ const PositionKey = "floe.ingest.position"
 // before File), and every Debezium event at or before Source.
 type Position struct {
 	// Stream names the input: a file's or directory's absolute path, "-"
-	// for standard input, "http" for floe serve's endpoint.
+	// for standard input, "http" for floe serve's endpoint, "kafka:TOPIC"
+	// for a Kafka topic.
 	Stream string `json:"stream,omitempty"`
 	// File is the file within a directory stream (its base name), or the
 	// file itself.
 	File   string `json:"file,omitempty"`
 	Offset int64  `json:"offset"`
 	Line   int    `json:"line"`
+	// Offsets are a Kafka topic's next offsets to read, per partition.
+	Offsets KafkaOffsets `json:"offsets,omitempty"`
 	// Source is the latest Debezium source position applied.
 	Source SourcePos `json:"source,omitzero"`
 }

@@ -367,7 +367,11 @@ func (s *Session) rewriteOnce(ctx context.Context, ns, name string, o RewriteOpt
 			p, _ := now.Local(task.File.FilePath())
 			paths = append(paths, p)
 		}
-		drop := droppableDeletes(now, chosen)
+		eqDeletes, err := cur.EqualityDeleteFiles(ctx)
+		if err != nil {
+			return err
+		}
+		drop := droppableDeletes(now, chosen, eqDeletes)
 		if _, err := cur.Compact(ctx, now, paths, files, drop); err != nil {
 			return err
 		}
@@ -405,10 +409,23 @@ func (s *Session) whereFilter(ctx context.Context, t *engine.Table, where string
 	return s.pruneFiltersFor(ctx, rs, t.NS, t.Name), nil
 }
 
+// taskDeletes returns every delete file the planner attached to a data
+// file: position deletes, deletion vectors and equality deletes (those
+// with a higher data sequence number than the file's, in its partition).
+func taskDeletes(task table.FileScanTask) []iceberg.DataFile {
+	out := make([]iceberg.DataFile, 0, len(task.DeleteFiles)+len(task.DeletionVectorFiles)+len(task.EqualityDeleteFiles))
+	out = append(out, task.DeleteFiles...)
+	out = append(out, task.DeletionVectorFiles...)
+	return append(out, task.EqualityDeleteFiles...)
+}
+
 // deleteKeys names the delete files that apply to a planned data file.
+// Equality deletes count: one committed after the compaction planned must
+// stale it, since the rewritten files get a newer sequence number than the
+// delete and it would no longer apply to their rows.
 func deleteKeys(task table.FileScanTask) []string {
 	var keys []string
-	for _, d := range append(append([]iceberg.DataFile(nil), task.DeleteFiles...), task.DeletionVectorFiles...) {
+	for _, d := range taskDeletes(task) {
 		key := d.FilePath()
 		if r := d.ReferencedDataFile(); r != nil {
 			key += "\x00" + *r
@@ -421,11 +438,17 @@ func deleteKeys(task table.FileScanTask) []string {
 
 // droppableDeletes returns the delete files of plan that apply only to
 // data files being rewritten (chosen, by location): after the rewrite they
-// apply to nothing.
-func droppableDeletes(plan *engine.Plan, chosen map[string]bool) []iceberg.DataFile {
+// apply to nothing. The rewritten files get the replace snapshot's
+// sequence number, newer than every equality delete's, so an equality
+// delete whose older data files are all rewritten applies to nothing
+// either. eqDeletes are all the live equality-delete files of the plan's
+// snapshot: those the planner attached to no data file (every data file
+// older than them is gone) are dropped too, since data added later has a
+// higher sequence number and they can never apply again.
+func droppableDeletes(plan *engine.Plan, chosen map[string]bool, eqDeletes []iceberg.DataFile) []iceberg.DataFile {
 	files := map[string]iceberg.DataFile{}
 	for _, task := range plan.Tasks {
-		for _, d := range append(append([]iceberg.DataFile(nil), task.DeleteFiles...), task.DeletionVectorFiles...) {
+		for _, d := range taskDeletes(task) {
 			key := d.FilePath()
 			if r := d.ReferencedDataFile(); r != nil {
 				key += "\x00" + *r
@@ -435,6 +458,11 @@ func droppableDeletes(plan *engine.Plan, chosen map[string]bool) []iceberg.DataF
 			} else if _, seen := files[key]; !seen {
 				files[key] = d
 			}
+		}
+	}
+	for _, d := range eqDeletes {
+		if _, seen := files[d.FilePath()]; !seen {
+			files[d.FilePath()] = d
 		}
 	}
 	var drop []iceberg.DataFile
@@ -475,7 +503,7 @@ func chooseRewrites(t *engine.Table, plan *engine.Plan, o RewriteOptions) map[st
 		size := df.FileSizeBytes()
 		deletes := len(deleteKeys(task))
 		var deleted int64
-		for _, d := range append(append([]iceberg.DataFile(nil), task.DeleteFiles...), task.DeletionVectorFiles...) {
+		for _, d := range taskDeletes(task) {
 			if d.ContentType() == iceberg.EntryContentPosDeletes && d.ReferencedDataFile() != nil && *d.ReferencedDataFile() == df.FilePath() {
 				deleted += d.Count()
 			}
