@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
+	"github.com/apache/iceberg-go/table/dv"
 )
 
 // ScanOptions select what a scan reads.
@@ -28,6 +29,12 @@ type Plan struct {
 	// On object storage: the local (cached) path of each file location
 	// the plan reads, and the reverse.
 	local, remote map[string]string
+
+	// dvs caches DVs: a row-level statement reads the deletion vectors
+	// to plan its scan and again to merge them at commit.
+	dvs map[string]*dv.RoaringPositionBitmap
+	// byLocal indexes Tasks by local path (PlanFile), built on first use.
+	byLocal map[string]int
 }
 
 // PlanScan resolves a snapshot to the data files (and their delete files)
