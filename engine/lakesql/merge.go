@@ -332,6 +332,28 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 		if err != nil {
 			return fmt.Errorf("merge into %s: %w", ident, err)
 		}
+		if len(plan.Tasks) == 0 {
+			// No target file can hold a row a source row matches: every
+			// source row is NOT MATCHED, and the inserted rows are written
+			// straight from the source, not materialised first.
+			newRows := "SELECT * EXCLUDE (__floe_file, __floe_pos, __floe_action) FROM (" + q + ") WHERE __floe_action = 'insert'"
+			files, n, dir, _, err := s.writeQuery(ctx, t, newRows)
+			if err != nil {
+				return fmt.Errorf("merge into %s: %w", ident, err)
+			}
+			clk.mark("merge write")
+			if n == 0 {
+				s.wh.RemoveWritten(dir)
+				return nil
+			}
+			if _, err := t.CommitRowDelta(ctx, plan, engine.RowDelta{AddedData: files}, "merge", map[string]string{"floe.operation": "merge"}); err != nil {
+				s.wh.RemoveWritten(dir)
+				return err
+			}
+			changed = n
+			clk.mark("merge commit")
+			return nil
+		}
 		if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlRows+" AS SELECT * FROM ("+q+") WHERE __floe_action IS NOT NULL AND __floe_action <> 'nothing'"); err != nil {
 			return fmt.Errorf("merge into %s: %w", ident, err)
 		}
