@@ -20,7 +20,7 @@ import (
 // The result is read once per plan and shared: callers must not change
 // the bitmaps.
 func (p *Plan) DVs(ctx context.Context) (map[string]*dv.RoaringPositionBitmap, error) {
-	if p.dvs != nil {
+	if p.caches() && p.dvs != nil {
 		return p.dvs, nil
 	}
 	out, err := p.readDVs(ctx)

@@ -82,7 +82,7 @@ type WrittenDeleteFile struct {
 
 // PlanFile returns the planned data file at a local path.
 func (p *Plan) PlanFile(path string) (table.FileScanTask, bool) {
-	if p.byLocal == nil {
+	if !p.caches() || p.byLocal == nil {
 		p.byLocal = make(map[string]int, len(p.Tasks))
 		for i, t := range p.Tasks {
 			if lp, ok := p.Local(t.File.FilePath()); ok {

@@ -35,6 +35,19 @@ type Plan struct {
 	dvs map[string]*dv.RoaringPositionBitmap
 	// byLocal indexes Tasks by local path (PlanFile), built on first use.
 	byLocal map[string]int
+	// cachedFor is the Tasks the caches were built for: a copy of the
+	// plan given other Tasks rebuilds them.
+	cachedFor []table.FileScanTask
+}
+
+// caches returns whether dvs and byLocal describe the current Tasks,
+// dropping them when they do not.
+func (p *Plan) caches() bool {
+	same := len(p.cachedFor) == len(p.Tasks) && (len(p.Tasks) == 0 || &p.cachedFor[0] == &p.Tasks[0])
+	if !same {
+		p.dvs, p.byLocal, p.cachedFor = nil, nil, p.Tasks
+	}
+	return same
 }
 
 // PlanScan resolves a snapshot to the data files (and their delete files)
