@@ -16,7 +16,22 @@ import (
 // damaged or disagrees with its manifest entry is an error wrapping
 // ErrCorruptDeletionVector that names the table, the Puffin file and the
 // data file, never a wrong set of rows.
+//
+// The result is read once per plan and shared: callers must not change
+// the bitmaps.
 func (p *Plan) DVs(ctx context.Context) (map[string]*dv.RoaringPositionBitmap, error) {
+	if p.caches() && p.dvs != nil {
+		return p.dvs, nil
+	}
+	out, err := p.readDVs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	p.dvs = out
+	return out, nil
+}
+
+func (p *Plan) readDVs(ctx context.Context) (map[string]*dv.RoaringPositionBitmap, error) {
 	out := map[string]*dv.RoaringPositionBitmap{}
 	var (
 		order   []string                 // Puffin files in plan order

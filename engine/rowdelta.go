@@ -82,10 +82,18 @@ type WrittenDeleteFile struct {
 
 // PlanFile returns the planned data file at a local path.
 func (p *Plan) PlanFile(path string) (table.FileScanTask, bool) {
-	for _, t := range p.Tasks {
-		if lp, ok := p.Local(t.File.FilePath()); ok && lp == path {
-			return t, true
+	if !p.caches() || p.byLocal == nil {
+		p.byLocal = make(map[string]int, len(p.Tasks))
+		for i, t := range p.Tasks {
+			if lp, ok := p.Local(t.File.FilePath()); ok {
+				if _, dup := p.byLocal[lp]; !dup {
+					p.byLocal[lp] = i
+				}
+			}
 		}
+	}
+	if i, ok := p.byLocal[path]; ok {
+		return p.Tasks[i], true
 	}
 	return table.FileScanTask{}, false
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
+	"github.com/apache/iceberg-go/table/dv"
 )
 
 // ScanOptions select what a scan reads.
@@ -28,6 +29,25 @@ type Plan struct {
 	// On object storage: the local (cached) path of each file location
 	// the plan reads, and the reverse.
 	local, remote map[string]string
+
+	// dvs caches DVs: a row-level statement reads the deletion vectors
+	// to plan its scan and again to merge them at commit.
+	dvs map[string]*dv.RoaringPositionBitmap
+	// byLocal indexes Tasks by local path (PlanFile), built on first use.
+	byLocal map[string]int
+	// cachedFor is the Tasks the caches were built for: a copy of the
+	// plan given other Tasks rebuilds them.
+	cachedFor []table.FileScanTask
+}
+
+// caches returns whether dvs and byLocal describe the current Tasks,
+// dropping them when they do not.
+func (p *Plan) caches() bool {
+	same := len(p.cachedFor) == len(p.Tasks) && (len(p.Tasks) == 0 || &p.cachedFor[0] == &p.Tasks[0])
+	if !same {
+		p.dvs, p.byLocal, p.cachedFor = nil, nil, p.Tasks
+	}
+	return same
 }
 
 // PlanScan resolves a snapshot to the data files (and their delete files)

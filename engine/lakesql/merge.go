@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/apache/iceberg-go"
+
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/internal/sqltext"
 )
@@ -201,20 +203,34 @@ func (s *Session) parseMerge(c *cursor) handler {
 func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 	ident := "lake." + m.ns + "." + m.name
 	var changed int64
+	clk := newPhaseClock()
 	err := s.modify(ctx, m.ns, m.name, func(t *engine.Table) error {
-		plan, drop, err := s.defineTarget(ctx, t, nil)
-		if err != nil {
-			return err
-		}
-		defer drop()
-		ta := engine.QuoteIdent(m.alias)
-		sa := engine.QuoteIdent(m.salias)
+		clk.mark("merge lock")
 		// With a WHEN NOT MATCHED BY SOURCE clause the join is a FULL
 		// JOIN and a source-side marker tells the three cases apart.
 		bySource := false
 		for _, cl := range m.clauses {
 			bySource = bySource || cl.bySource
 		}
+		// Without it only target rows a source row matches matter: the
+		// plan keeps the files the source's keys may match.
+		var filter iceberg.BooleanExpression
+		if !bySource {
+			f, err := s.mergeKeyFilter(ctx, t, m)
+			if err != nil {
+				return fmt.Errorf("merge into %s: %w", ident, err)
+			}
+			filter = f
+		}
+		clk.mark("merge keys")
+		plan, drop, err := s.defineTarget(ctx, t, filter)
+		if err != nil {
+			return err
+		}
+		defer drop()
+		clk.mark("merge plan")
+		ta := engine.QuoteIdent(m.alias)
+		sa := engine.QuoteIdent(m.salias)
 		inTarget := ta + ".__floe_pos IS NOT NULL"
 		inSource := "true"
 		if bySource {
@@ -316,25 +332,65 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 		if err != nil {
 			return fmt.Errorf("merge into %s: %w", ident, err)
 		}
+		if len(plan.Tasks) == 0 {
+			// No target file can hold a row a source row matches: every
+			// source row is NOT MATCHED, and the inserted rows are written
+			// straight from the source, not materialised first.
+			newRows := "SELECT * EXCLUDE (__floe_file, __floe_pos, __floe_action) FROM (" + q + ") WHERE __floe_action = 'insert'"
+			files, n, dir, _, err := s.writeQuery(ctx, t, newRows)
+			if err != nil {
+				return fmt.Errorf("merge into %s: %w", ident, err)
+			}
+			clk.mark("merge write")
+			if n == 0 {
+				s.wh.RemoveWritten(dir)
+				return nil
+			}
+			if _, err := t.CommitRowDelta(ctx, plan, engine.RowDelta{AddedData: files}, "merge", map[string]string{"floe.operation": "merge"}); err != nil {
+				s.wh.RemoveWritten(dir)
+				return err
+			}
+			changed = n
+			clk.mark("merge commit")
+			return nil
+		}
 		if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlRows+" AS SELECT * FROM ("+q+") WHERE __floe_action IS NOT NULL AND __floe_action <> 'nothing'"); err != nil {
 			return fmt.Errorf("merge into %s: %w", ident, err)
 		}
 		defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlRows)
-		var dupPos, dupN int64
-		var dupFile string
-		if err := s.conn.QueryRowContext(ctx, "SELECT __floe_file, __floe_pos, count(*) FROM "+dmlRows+" WHERE __floe_pos IS NOT NULL GROUP BY ALL HAVING count(*) > 1 LIMIT 1").Scan(&dupFile, &dupPos, &dupN); err == nil {
+		clk.mark("merge join")
+		// One pass counts the inserts and finds whether a target row is
+		// matched twice (the positions are fewer than the matched rows).
+		var inserts, matched, distinct int64
+		if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FILTER (WHERE __floe_action = 'insert'), count(__floe_pos), count(DISTINCT (__floe_file, __floe_pos)) FILTER (WHERE __floe_pos IS NOT NULL) FROM "+dmlRows).Scan(&inserts, &matched, &distinct); err != nil {
+			return fmt.Errorf("merge into %s: %w", ident, err)
+		}
+		if matched != distinct {
+			var dupPos, dupN int64
+			var dupFile string
+			if err := s.conn.QueryRowContext(ctx, "SELECT __floe_file, __floe_pos, count(*) FROM "+dmlRows+" WHERE __floe_pos IS NOT NULL GROUP BY ALL HAVING count(*) > 1 LIMIT 1").Scan(&dupFile, &dupPos, &dupN); err != nil {
+				return fmt.Errorf("merge into %s: %w", ident, err)
+			}
 			return fmt.Errorf("merge into %s: a target row (position %d of %s) is matched by %d source rows; the SQL standard forbids changing a row twice", ident, dupPos, dupFile, dupN)
 		}
-		if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlPositions+" AS SELECT __floe_file, __floe_pos FROM "+dmlRows+" WHERE __floe_action IN ('update', 'delete')"); err != nil {
-			return err
+		// Deletion vectors need only each file's runs of positions, which
+		// one aggregate returns; the other modes read them from a table.
+		var fetched map[string]*fileDeletes
+		positions := "SELECT __floe_file, __floe_pos FROM " + dmlRows + " WHERE __floe_action IN ('update', 'delete')"
+		if t.FormatVersion() >= 3 && t.WriteMode("merge") == engine.MergeOnRead {
+			if fetched, err = s.fetchDeletes(ctx, positions); err != nil {
+				return fmt.Errorf("merge into %s: %w", ident, err)
+			}
+		} else {
+			if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlPositions+" AS "+positions); err != nil {
+				return err
+			}
+			defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlPositions)
 		}
-		defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlPositions)
-		var inserts int64
-		if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM "+dmlRows+" WHERE __floe_action = 'insert'").Scan(&inserts); err != nil {
-			return err
-		}
+		clk.mark("merge positions")
 		newRows := "SELECT * EXCLUDE (__floe_file, __floe_pos, __floe_action) FROM " + dmlRows + " WHERE __floe_action IN ('update', 'insert')"
-		delta, n, cleanup, err := s.buildDelta(ctx, t, plan, "merge", newRows, nil)
+		delta, n, cleanup, err := s.buildDelta(ctx, t, plan, "merge", newRows, fetched)
+		clk.mark("merge write")
 		if err != nil {
 			cleanup()
 			return fmt.Errorf("merge into %s: %w", ident, err)
@@ -348,11 +404,13 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 			cleanup()
 			return err
 		}
+		clk.mark("merge commit")
 		return nil
 	})
 	if err != nil {
 		return 0, err
 	}
 	s.invalidate(m.ns, m.name)
+	clk.mark("merge cleanup")
 	return changed, nil
 }

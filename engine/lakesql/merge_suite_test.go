@@ -3,9 +3,11 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -151,6 +153,11 @@ type mergeRun struct {
 	ctx context.Context
 	s   *Session
 	n   int64
+
+	// cur names the engine running; phases sums the MERGE phases dmlTrace
+	// reports by engine and phase, when the benchmark traces them.
+	cur    string
+	phases map[string]time.Duration
 }
 
 func (r *mergeRun) exec(q string) time.Duration {
@@ -237,6 +244,7 @@ func (r *mergeRun) runMergeSuite(qs []mergeQuery) [][]mergeResult {
 		fmt.Sscan(fmt.Sprint(r.row("SELECT count(*) FROM merge_src")[0]), &srcRows)
 		out[qi] = make([]mergeResult, len(mergeEngines))
 		for ei, e := range mergeEngines {
+			r.cur = e.name
 			res := mergeResult{sourceRows: srcRows}
 			stmt := fmt.Sprintf("MERGE INTO %s AS t USING merge_src AS s ON %s %s", e.table, mergeOn, q.then)
 			if e.lake == "" {
@@ -326,13 +334,18 @@ func BenchmarkMergeSuite(b *testing.B) {
 	n := mergeBenchRows()
 	var geo [3]float64
 	var table string
+	var phases map[string]time.Duration
 	for range b.N {
 		b.StopTimer()
 		s := benchWarehouse(b)
 		r := loadMergeSuite(b, s, b.TempDir(), n)
 		qs := mergeSuite(n)
+		r.phases = map[string]time.Duration{}
+		dmlTrace = func(p string, d time.Duration) { r.phases[r.cur+": "+p] += d }
 		b.StartTimer()
 		res := r.runMergeSuite(qs)
+		dmlTrace = nil
+		phases = r.phases
 		for ei := range mergeEngines {
 			l := 0.0
 			for qi := range qs {
@@ -343,6 +356,13 @@ func BenchmarkMergeSuite(b *testing.B) {
 		table = mergeTable(qs, res)
 	}
 	b.Logf("web_returns, %d rows, %d partitions\n%s", n, webReturnsDays(n), table)
+	// Where the time goes: each phase of floe's MERGE summed over the
+	// suite (last iteration).
+	var lines []string
+	for _, k := range slices.Sorted(maps.Keys(phases)) {
+		lines = append(lines, fmt.Sprintf("%-28s %9.1f ms", k, ms(phases[k])))
+	}
+	b.Logf("MERGE phases, summed over the suite:\n%s", strings.Join(lines, "\n"))
 	b.ReportMetric(geo[0]/1e6, "cow-geomean-ms")
 	b.ReportMetric(geo[1]/1e6, "mor-geomean-ms")
 	b.ReportMetric(geo[2]/1e6, "duckdb-geomean-ms")
