@@ -19,7 +19,8 @@ type query struct {
 	pct      bool
 	dims     []dim
 	conds    []cond
-	order    int // +1 highest first, -1 lowest first, 0 natural
+	day      *column // growth: the snapshot day it is measured across
+	order    int     // +1 highest first, -1 lowest first, 0 natural
 	orderBy  *column
 	limit    int
 	notes    []string
@@ -185,6 +186,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		measures   []*column
 		measurePos []int
 		subjects   []*column
+		subjectPos []int
 		entity     = -1
 		dateCol    *column
 		valueOrd   []cond
@@ -284,9 +286,15 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			measurePos = append(measurePos, m.start)
 		case c.categorical():
 			subjects = append(subjects, c)
+			subjectPos = append(subjectPos, m.start)
 		}
 	}
 
+	// "which tables" where a level column holds 'table': the rows at
+	// that level, grouped by the column named like the word.
+	for _, m := range r.companions {
+		valueOrd = append(valueOrd, valueCond(m.col, []string{m.value}, false, m.start))
+	}
 	// Values of one column join into IN lists.
 	for _, vc := range valueOrd {
 		merged := false
@@ -397,7 +405,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			}
 		}
 	}
-	if snapDay != nil && !needDate && len(grains) == 0 {
+	if snapDay != nil && !needDate && len(grains) == 0 && !f.growth {
 		// A table of daily snapshots holds each thing once a day: with no
 		// date asked, read the latest day rather than add up every day.
 		sql, desc, err := latestDay.resolve(snapDay)
@@ -436,8 +444,8 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	superlAgg := (agg == "max" || agg == "min") && f.superl != ""
 	// A ranked question ranks its subject: "top 5 products by revenue".
 	if ranking && len(q.dims) == 0 && len(subjects) > 0 {
-		q.dims = append(q.dims, dim{col: subjects[0]})
-		subjects = subjects[1:]
+		q.dims = append(q.dims, dim{col: subjects[0], pos: subjectPos[0]})
+		subjects, subjectPos = subjects[1:], subjectPos[1:]
 	}
 	if superlAgg && len(q.dims) > 0 && anyWhich(q.dims, which) {
 		ranking = true
@@ -459,7 +467,32 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			measures = append(measures, c)
 		}
 	}
+	if f.growth {
+		// "which tables grew the most last month": the last day's value
+		// minus the first day's, per thing, over a table of daily
+		// snapshots; elsewhere the planner cannot tell what grew.
+		if partial {
+			return fail("a follow-up that asks for growth is not supported; ask the whole question")
+		}
+		if snapDay == nil {
+			return fail("the question asks how much something grew; the offline planner measures growth only over a table of daily snapshots (named *_daily with a day column), and %s is not one", t.name)
+		}
+		if len(grains) > 0 || rate || f.count || agg != "" && agg != "sum" {
+			return fail("growth is measured as the last day's value minus the first day's; the offline planner does not combine it with a %s", growthClash(f, grains))
+		}
+		if len(measures) == 0 {
+			if c := sizeColumn(t); c != nil {
+				measures = append(measures, c)
+			}
+		}
+		if len(measures) != 1 {
+			return fail("grew in what? Name one measure of %s, such as %s", t.name, exampleMeasure(t))
+		}
+		q.agg, q.measure, q.day = "growth", measures[0], snapDay
+		measures = nil
+	}
 	switch {
+	case q.agg == "growth":
 	case rate && rateBool != nil:
 		q.agg, q.measure, q.rateNeg = "rate", rateBool.col, rateBool.neg
 	case rate && len(measures) > 0:
@@ -550,7 +583,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				} else {
 					q.agg = "min"
 				}
-			case q.agg == "rate" || q.agg == "count" || q.agg == "countd" || q.agg == "share":
+			case q.agg == "rate" || q.agg == "count" || q.agg == "countd" || q.agg == "share" || q.agg == "growth":
 				// "the highest churn rate" without a grouping is the rate.
 			case partial:
 			default:
@@ -561,7 +594,10 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			q.limit = f.limit
 			if q.limit == 0 {
 				q.limit = 1
-				if (f.superl == "top" || f.superl == "bottom") && len(q.dims) > 0 && plural(r.words, q.dims[0].pos) {
+				// "top products", "which tables grew the most", "tables
+				// with the most small files": a plural named before the
+				// ranking word asks for a ranked list.
+				if len(q.dims) > 0 && plural(r.words, q.dims[0].pos) && (f.superl == "top" || f.superl == "bottom" || q.dims[0].pos < rankAt(r.words)) {
 					q.limit = 10
 				}
 			}
@@ -591,6 +627,63 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 	}
 	return q, nil
+}
+
+// sizeColumn returns the column that says how big each snapshotted thing
+// is, for "grew" without a measure: the one measure named by size words
+// only (bytes, size, size_bytes, total_bytes), or nil.
+func sizeColumn(t *table) *column {
+	var out *column
+	for _, c := range t.cols {
+		if !c.measure() || !sizeName(c.roots) {
+			continue
+		}
+		if out != nil {
+			return nil
+		}
+		out = c
+	}
+	return out
+}
+
+// sizeName reports whether a name is made of size words, total aside.
+func sizeName(roots []string) bool {
+	size := false
+	for _, r := range roots {
+		switch {
+		case sizeRoots[r]:
+			size = true
+		case r != "total":
+			return false
+		}
+	}
+	return size
+}
+
+var sizeRoots = rootSet("bytes byte size")
+
+// growthClash names what a growth question also asked for.
+func growthClash(f *frame, grains []grainRef) string {
+	switch {
+	case len(grains) > 0:
+		return "grouping by " + grains[0].grain
+	case f.rate:
+		return "rate"
+	case f.count:
+		return "count"
+	}
+	return aggName(f.agg)
+}
+
+// rankAt returns the position of the first word read as a ranking word
+// ("most", "top"), or len(ws).
+func rankAt(ws []word) int {
+	for i, w := range ws {
+		if w.used == "rank" {
+			return i
+		}
+	}
+	return len(ws)
 }
 
 // condOn reports whether a value condition is on column c.

@@ -65,6 +65,11 @@ type reading struct {
 	// contested is the score the blocked words would have added: a
 	// reading of another table that takes them must beat it.
 	contested float64
+	// companions are values of a column that a word after "which", "by"
+	// or "per" spells while it names another column of the table: the
+	// column groups and the value keeps its rows ("which tables" where
+	// level holds 'table' and table_name names the tables).
+	companions []mention
 }
 
 func (r *reading) better(o *reading) bool {
@@ -385,6 +390,32 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 	}
 
+	// A word after "which", "by" or "per" that names a text column and
+	// is a value of another column ("which tables": table_name, and
+	// 'table' of level) asks to group by the column: the value only keeps
+	// the rows at that level. It adds a little to the reading, so that
+	// the table whose rows it sorts reads the question best.
+	for k := 0; k < len(cands); k++ {
+		v := cands[k]
+		if v.kind != mValue || v.end-v.start != 1 || !(f.markers[v.start] || f.which[v.start]) {
+			continue
+		}
+		names := false
+		for _, o := range cands {
+			if o.kind == mColumn && o.col != v.col && o.start == v.start && o.end == v.end && o.col.Kind == schema.Text &&
+				!o.col.id && contains(o.col.heads, ws[v.start].Root) {
+				names = true
+			}
+		}
+		if names {
+			v.score = 0.5
+			r.companions = append(r.companions, v)
+			r.score += v.score
+			cands = append(cands[:k], cands[k+1:]...)
+			k--
+		}
+	}
+
 	// Longest runs first, then the best score; entities win ties so that
 	// "customers" is the table, not customer_id.
 	sort.SliceStable(cands, func(a, b int) bool {
@@ -438,7 +469,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				}
 			}
 			if tie {
-				m.col = preferred(t, cands, m)
+				m.col = preferred(ws, cands, m)
 				if m.col == nil {
 					// Ambiguous: keep the words from weaker readings and
 					// report them.
@@ -768,8 +799,9 @@ func synonymOf(c *column, root string) string {
 }
 
 // preferred picks one of several columns named by the same words: a name
-// over an id, text over numbers; nil when they stay equal.
-func preferred(t *table, cands []mention, m mention) *column {
+// over an id, then the one whose last word (its noun) ends the words; nil
+// when they stay equal.
+func preferred(ws []word, cands []mention, m mention) *column {
 	var tied []*column
 	for _, o := range cands {
 		if o.kind == mColumn && o.start == m.start && o.end == m.end && o.score == m.score {
@@ -784,6 +816,18 @@ func preferred(t *table, cands []mention, m mention) *column {
 	}
 	if len(names) == 1 {
 		return names[0]
+	}
+	// The last word of a name is its noun: "small files" is
+	// small_data_files, a number of files, not small_file_ratio.
+	var nouns []*column
+	last := ws[m.end-1].Root
+	for _, c := range names {
+		if c.roots[len(c.roots)-1] == last {
+			nouns = append(nouns, c)
+		}
+	}
+	if len(nouns) == 1 {
+		return nouns[0]
 	}
 	return nil
 }

@@ -38,10 +38,14 @@ type frame struct {
 	popular  bool // most common / popular / frequent: rank by count
 	sold     bool // sold, selling: a quantity
 	pricey   bool // most expensive, cheapest: a price
-	dates    []dateExpr
-	grains   []grainRef
-	comps    []comparison
-	markers  map[int]bool // words that follow "by", "per", "each", ...
+	// growth says the question asks how much something grew ("grew the
+	// most", "growth by table"): over a table of daily snapshots, the
+	// last day's value minus the first day's in the period.
+	growth  bool
+	dates   []dateExpr
+	grains  []grainRef
+	comps   []comparison
+	markers map[int]bool // words that follow "by", "per", "each", ...
 	// per marks the words that follow "per": "average quantity per order"
 	// is per row when order is what a row is.
 	per      map[int]bool
@@ -330,6 +334,9 @@ func parseFrame(question string) *frame {
 				f.rank = -1
 			}
 			use(i, i+1, "rank")
+		case "grew", "grow", "grows", "grown", "growing", "growth":
+			f.growth = true
+			use(i, i+1, "agg")
 		case "sold", "sell", "sells", "selling", "bought", "purchased":
 			f.sold = true
 			use(i, i+1, "sold")
