@@ -549,6 +549,17 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		q.agg, q.measure = measures[0].defaultAgg(), measures[0]
 	case rateBool != nil:
 		q.agg, q.measure, q.rateNeg = "rate", rateBool.col, rateBool.neg
+	case !partial && !f.popular && ranking && len(q.dims) > 0 && massEntity(r, entity):
+		// "which namespace uses the most storage": storage names the
+		// table, as a mass; counting its rows would answer something
+		// else. Over daily snapshots its size column is what there is
+		// most of; elsewhere the planner cannot tell.
+		c := sizeColumn(t)
+		if snapDay == nil || c == nil {
+			return fail("%q names %s as a whole; could not tell what to rank by, name a measure such as %s",
+				r.words[entity].Text, t.name, exampleMeasure(t))
+		}
+		q.agg, q.measure = "sum", c
 	case !partial && (f.popular || ranking && len(q.dims) > 0):
 		q.agg = "count"
 	case !partial && (len(q.dims) > 0 && anyWhich(q.dims, which) && len(q.dims) == 1):
@@ -673,6 +684,16 @@ func growthClash(f *frame, grains []grainRef) string {
 		return "count"
 	}
 	return aggName(f.agg)
+}
+
+// massEntity reports whether the word at i, right after the ranking word,
+// names the table's rows in the singular ("the most storage", not "the
+// most orders" nor "the most people"): a mass, not rows to count.
+func massEntity(r *reading, i int) bool {
+	if i <= 0 || i >= len(r.words) || r.words[i-1].used != "rank" || plural(r.words, i) {
+		return false
+	}
+	return contains(r.t.entity, r.words[i].Root)
 }
 
 // rankAt returns the position of the first word read as a ranking word
