@@ -385,7 +385,14 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	if end := openEnd(t); end != nil {
 		for i := range ws {
 			if ws[i].free() && openWords[ws[i].Root] {
-				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: end, score: 1, open: true})
+				// Spelled as the adjective ("open tickets", not "opened"),
+				// the word says the state: it beats a date column named
+				// by the verb (openedAt).
+				score := 1.0
+				if openAdjectives[ws[i].Lower] {
+					score = 1.75
+				}
+				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: end, score: score, open: true})
 			}
 		}
 	}
@@ -611,6 +618,9 @@ var countryCodes = map[string]string{
 var (
 	openWords = rootSet("ongoing open outstanding pending unresolved unfinished")
 	endRoots  = rootSet("end ended close closed resolve resolved finish finished complete completed return returned")
+	// openAdjectives are the open words as spelled when they say a state.
+	openAdjectives = map[string]bool{"open": true, "ongoing": true, "outstanding": true, "pending": true,
+		"unresolved": true, "unfinished": true}
 )
 
 // openEnd returns the date column whose NULLs say that a row of t has not
