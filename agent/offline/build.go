@@ -524,6 +524,9 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		q.conds = append(q.conds[:k], q.conds[k+1:]...)
 	case f.count && len(measures) > 0 && entity < 0 && agg == "":
 		q.agg, q.measure = "sum", measures[0]
+	case !f.count && f.distinct && agg == "" && len(measures) == 0 && len(subjects) > 0 && len(q.dims) > 0 && !ranking:
+		// "distinct customers by channel": how many there are in each.
+		q.agg, q.target = "countd", subjects[0]
 	case f.count && (agg == "" || len(measures) == 0):
 		q.agg = "count"
 		if len(subjects) > 0 && (entity < 0 || f.distinct) {
