@@ -118,8 +118,8 @@ func nullCond(c *column, null bool, pos int) cond {
 
 // stateWord reports whether mention m is one past participle that is a
 // word of its date column's name, spelled as the name spells it
-// ("cancelled" for cancelledAt, "ended" for end_ts; not "shipped" for
-// shp_dt), in a column the profile shows both NULLs and values in: only
+// ("cancelled" for cancelledAt, "ended" for end_ts, "graduated" for the
+// clipped grad_dt; not "shipped" for the vowel-less shp_dt), in a column the profile shows both NULLs and values in: only
 // then does a NULL say that it did not happen.
 func stateWord(ws []word, m mention) bool {
 	c := m.col
@@ -127,7 +127,18 @@ func stateWord(ws []word, m mention) bool {
 		return false
 	}
 	w := ws[m.start]
-	return len(w.Lower) > 4 && strings.HasSuffix(w.Lower, "ed") && contains(c.heads, w.Root)
+	if len(w.Lower) <= 4 || !strings.HasSuffix(w.Lower, "ed") {
+		return false
+	}
+	for _, h := range c.heads {
+		// The word itself, or a clipped form of it of four letters or
+		// more (grad_dt: "graduated"); a vowel-less short form (shp_dt)
+		// may stand for a noun as well and does not count.
+		if h == w.Root || len(h) >= 4 && strings.HasPrefix(w.Root, h) && schema.Abbreviates(h, w.Root) {
+			return true
+		}
+	}
+	return false
 }
 
 func boolCond(c *column, neg bool, pos int) cond {
