@@ -769,11 +769,31 @@ func abbreviatedBy(c *column, w word) string {
 		return ""
 	}
 	for _, h := range c.heads {
-		if abbreviates(h, w.Root) {
+		if abbreviates(h, w.Root) || pluralShort(h, w) {
 			return h
 		}
 	}
 	return ""
+}
+
+// pluralShort reports whether short is the vowel-less short form of a
+// plural that the question spells out: pts is points, hrs hours. The
+// stem (pt) keeps the word's letters in order, starting with its first,
+// and both are plural.
+func pluralShort(short string, w word) bool {
+	stem := strings.TrimSuffix(short, "s")
+	l := w.Lower
+	if len(stem) < 2 || stem == short || strings.ContainsAny(stem, "aeiouy") || !strings.HasSuffix(l, "s") ||
+		strings.HasSuffix(l, "ss") || len(w.Root) < len(stem)+2 || w.Root[0] != stem[0] {
+		return false
+	}
+	j := 0
+	for i := 0; i < len(w.Root) && j < len(stem); i++ {
+		if w.Root[i] == stem[j] {
+			j++
+		}
+	}
+	return j == len(stem)
 }
 
 // abbreviates extends schema.Abbreviates to short forms that keep a
