@@ -308,29 +308,26 @@ func checkTargets(t *testing.T, part string, c tally, target float64) {
 
 // TestEvalTuned runs the tuned part of the unseen-schema evaluation.
 //
-// The storage-metrics questions (floe_lens, issue 19) are new and not yet
-// tuned for: they are held to their own floor, measured when they were
-// added (1 of 4 correct, 1 wrong), and kept out of the tuned target until
-// the planner answers them; the log shows both figures.
+// The storage-metrics questions (floe_lens, issue 19) were first held to
+// their own floor (1 of 4 correct, 1 wrong, when they were added); since
+// the planner answers them (14 of 14, after ten more phrasings) they are
+// part of the tuned target, and their floor is that figure.
 func TestEvalTuned(t *testing.T) {
 	all, by := evaluate(t, "testdata/eval/tuned.txt", true)
-	lensQ := by["floe_lens"]
-	c := tally{n: all.n - lensQ.n, correct: all.correct - lensQ.correct, wrong: all.wrong - lensQ.wrong, refused: all.refused - lensQ.refused}
-	t.Logf("tuned part without floe_lens: %s", c)
 	_, census := by["census"]
 	_, telco := by["telco"]
 	if census && telco {
-		checkTargets(t, "tuned part", c, tunedTarget)
+		checkTargets(t, "tuned part", all, tunedTarget)
 	} else {
 		// Without ../shared/data the Adult and Telco questions do not run,
 		// and the rest are the harder part: the target is measured with
 		// them; here the floor is the figure measured without them
-		// (207/219, 0 wrong).
+		// (207/219, 0 wrong, before the fourth pass; 280/295 after it).
 		t.Logf("the %.0f%% target is measured with ../shared/data (census and telco); holding the floor without it", 100*tunedTarget)
-		checkTargets(t, "tuned part without census and telco", c, 0.94)
+		checkTargets(t, "tuned part without census and telco", all, 0.94)
 	}
-	if lensQ.n > 0 && (lensQ.correct < 1 || lensQ.wrong > 1) {
-		t.Errorf("floe_lens questions: %s, below their floor (1 correct, at most 1 wrong)", lensQ)
+	if lensQ := by["floe_lens"]; lensQ.n > 0 && (lensQ.correct < 14 || lensQ.wrong > 0) {
+		t.Errorf("floe_lens questions: %s, below their floor (14 correct, none wrong)", lensQ)
 	}
 }
 
