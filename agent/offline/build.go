@@ -608,6 +608,11 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				} else {
 					q.agg = "min"
 				}
+			case q.agg == "count" && f.popular:
+				// "busiest vehicle" in vehicles: each row is one, so the
+				// number of rows ranks nothing; what it is busy with
+				// lives elsewhere.
+				return fail("%s what? Each row of %s is one; name what to count them by, such as %s", f.superl, t.name, exampleDim(t))
 			case q.agg == "rate" || q.agg == "count" || q.agg == "countd" || q.agg == "share" || q.agg == "growth":
 				// "the highest churn rate" without a grouping is the rate.
 			case partial:

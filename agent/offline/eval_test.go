@@ -41,13 +41,13 @@ const evalDataDir = "../../../shared/data"
 // tuning schema (abbreviated names, two dates, a key join), written with
 // the planner's confidence rules to check that they are general; library
 // and logistics are asked about only by the held-out part.
-var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk"}
+var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk", "fleet"}
 
 // tuningOnly are the schemas only the tuned part asks about. floe_lens is
 // the storage metrics floe lens collect writes (issue 19), with simulated
 // history.
 var tuningOnly = map[string]bool{"logi": true, "clinic": true, "energy": true, "billing": true, "stock": true, "floe_lens": true,
-	"uni": true, "helpdesk": true}
+	"uni": true, "helpdesk": true, "fleet": true}
 
 // Targets of issue 13, asserted on the schemas this checkout can build.
 const (

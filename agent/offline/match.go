@@ -262,7 +262,10 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					syn++
 					heads[h] = true
 					synHeads[h] = true
-				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) {
+				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) || h == "" && confirmedBy(f, c, ws[j]) != "" && !continued(ws, j) {
+					if h == "" {
+						h = confirmedBy(f, c, ws[j])
+					}
 					// "ship date" is shp_dt, "destination" dest_ctry.
 					syn++
 					heads[h] = true
@@ -774,6 +777,27 @@ func abbreviatedBy(c *column, w word) string {
 		}
 	}
 	return ""
+}
+
+// confirmedBy returns the head of key c that the catalog confirms as a
+// short form of w ("vehicle" for veh_id in trips, where a vehicles table
+// exists), or "". In the table w names, w names the table.
+func confirmedBy(f *frame, c *column, w word) string {
+	if w.Num || schema.IsStop(w.Lower) || !c.id || contains(c.t.entity, w.Root) {
+		return ""
+	}
+	for _, h := range c.heads {
+		if f.shorts[h] == w.Root {
+			return h
+		}
+	}
+	return ""
+}
+
+// continued reports whether the word after i is free and not a stop word:
+// "vehicle type" names more than the vehicle's key.
+func continued(ws []word, i int) bool {
+	return i+1 < len(ws) && ws[i+1].used == "" && !schema.IsStop(ws[i+1].Lower)
 }
 
 // pluralShort reports whether short is the vowel-less short form of a
