@@ -119,3 +119,33 @@ func TestClippedStateAndPluralShortForms(t *testing.T) {
 		{q: "average grade points by course", ok: []string{"avg(grd_pts)", "GROUP BY crs_cd"}},
 	})
 }
+
+// fleetTables have abbreviated keys: trips reference vehicles by veh_id.
+func fleetTables() []*schema.Profile {
+	return datesIn(
+		ptable("lake.fleet2.vehicles", pcol("veh_id", "INTEGER"), pcol("veh_type", "VARCHAR", "Van", "Truck"),
+			pcol("odo_km", "INTEGER"), pcol("is_electric", "BOOLEAN")),
+		ptable("lake.fleet2.trips", pcol("trip_id", "BIGINT"), pcol("veh_id", "INTEGER"), pcol("start_ts", "TIMESTAMP"),
+			pcol("dist_km", "DOUBLE"), pcol("cargo_wt_kg", "DOUBLE")),
+	)
+}
+
+// TestCatalogConfirmedShortForms checks that a key's three-letter short
+// form names the rows of the table it starts (veh_id: "vehicle") unless
+// more words follow ("vehicle type" is not the key: here it refuses),
+// that "busiest" over
+// a table whose rows are the things refuses, and that weights and lengths
+// rank and compare.
+func TestCatalogConfirmedShortForms(t *testing.T) {
+	checkRules(t, offline.New(fleetTables()), []ruleCase{
+		{q: "total distance by vehicle", ok: []string{"sum(dist_km)", "GROUP BY veh_id"}},
+		{q: "distance by vehicle type", refused: "could not answer"},
+		{q: "busiest vehicle", refused: "Each row"},
+		{q: "heaviest cargo", ok: []string{"max(cargo_wt_kg)"}},
+		{q: "How many trips were longer than 300 km?", ok: []string{"dist_km > 300", "count(*)"}},
+	})
+	// Without a vehicles table, veh is no word of the catalog's.
+	checkRules(t, offline.New(fleetTables()[1:]), []ruleCase{
+		{q: "total distance by vehicle", refused: "vehicle"},
+	})
+}
