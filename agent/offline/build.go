@@ -456,7 +456,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	// A ranked question ranks its subject: "top 5 products by revenue".
 	if ranking && len(q.dims) == 0 && len(subjects) > 0 {
 		q.dims = append(q.dims, dim{col: subjects[0], pos: subjectPos[0]})
-		subjects, subjectPos = subjects[1:], subjectPos[1:]
+		subjects = subjects[1:]
 	}
 	if superlAgg && len(q.dims) > 0 && anyWhich(q.dims, which) {
 		ranking = true

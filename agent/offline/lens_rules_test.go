@@ -133,9 +133,8 @@ func fleetTables() []*schema.Profile {
 // TestCatalogConfirmedShortForms checks that a key's three-letter short
 // form names the rows of the table it starts (veh_id: "vehicle") unless
 // more words follow ("vehicle type" is not the key: here it refuses),
-// that "busiest" over
-// a table whose rows are the things refuses, and that weights and lengths
-// rank and compare.
+// that "busiest" over a table whose rows are the things refuses, and that
+// weights and lengths rank and compare.
 func TestCatalogConfirmedShortForms(t *testing.T) {
 	checkRules(t, offline.New(fleetTables()), []ruleCase{
 		{q: "total distance by vehicle", ok: []string{"sum(dist_km)", "GROUP BY veh_id"}},
