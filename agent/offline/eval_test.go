@@ -26,9 +26,10 @@ import (
 // Adult and Telco tables of the shared datasets, and a generated library
 // and logistics schema that only the held-out part asks about) and
 // questions with reference SQL over them in two parts: a tuned part and a
-// held-out part, written apart from the tuned part and from the planner. A
-// seventh to eleventh, private schemas (logi, clinic, energy, billing,
-// stock) add tuning questions only.
+// held-out part, written apart from the tuned part and from the planner.
+// Private schemas (logi, clinic, energy, billing, stock; uni, helpdesk and
+// fleet of the fourth pass) and the storage metrics (floe_lens) add tuning
+// questions only.
 // Each schema is its own warehouse, and each question is asked the way
 // `floe ask` asks it (agent.Ask with no model), so that profiling and
 // linking are part of what is measured.
