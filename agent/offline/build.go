@@ -709,7 +709,9 @@ func growthClash(f *frame, grains []grainRef) string {
 // names the table's rows in the singular ("the most storage", not "the
 // most orders" nor "the most people"): a mass, not rows to count.
 func massEntity(r *reading, i int) bool {
-	if i <= 0 || i >= len(r.words) || r.words[i-1].used != "rank" || plural(r.words, i) {
+	if i <= 0 || i >= len(r.words) || r.words[i-1].used != "rank" || plural(r.words, i) || rowWords[r.words[i].Root] {
+		// "the most people", "the most staff": rows, whatever the table
+		// is called.
 		return false
 	}
 	return contains(r.t.entity, r.words[i].Root)

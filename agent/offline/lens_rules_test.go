@@ -49,6 +49,12 @@ func TestGrowthOverSnapshots(t *testing.T) {
 		{q: "Which tables grew the most?", refused: "daily snapshots"},
 		{q: "Which namespace uses the most storage?", refused: "as a whole"},
 	})
+	// "staff" names rows whatever the table is called: they are counted.
+	staffTable := offline.New([]*schema.Profile{ptable("lake.hr2.staff", pcol("staff_id", "BIGINT"),
+		pcol("dept", "VARCHAR", "Sales", "Ops"))})
+	checkRules(t, staffTable, []ruleCase{
+		{q: "Which dept has the most staff?", ok: []string{"count(*)", "GROUP BY dept", "LIMIT 1"}},
+	})
 }
 
 // TestPluralCountIsNoFlag checks that a 0/1 integer named by a plural
