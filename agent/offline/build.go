@@ -19,7 +19,8 @@ type query struct {
 	pct      bool
 	dims     []dim
 	conds    []cond
-	order    int // +1 highest first, -1 lowest first, 0 natural
+	day      *column // growth: the snapshot day it is measured across
+	order    int     // +1 highest first, -1 lowest first, 0 natural
 	orderBy  *column
 	limit    int
 	notes    []string
@@ -117,8 +118,8 @@ func nullCond(c *column, null bool, pos int) cond {
 
 // stateWord reports whether mention m is one past participle that is a
 // word of its date column's name, spelled as the name spells it
-// ("cancelled" for cancelledAt, "ended" for end_ts; not "shipped" for
-// shp_dt), in a column the profile shows both NULLs and values in: only
+// ("cancelled" for cancelledAt, "ended" for end_ts, "graduated" for the
+// clipped grad_dt; not "shipped" for the vowel-less shp_dt), in a column the profile shows both NULLs and values in: only
 // then does a NULL say that it did not happen.
 func stateWord(ws []word, m mention) bool {
 	c := m.col
@@ -126,7 +127,18 @@ func stateWord(ws []word, m mention) bool {
 		return false
 	}
 	w := ws[m.start]
-	return len(w.Lower) > 4 && strings.HasSuffix(w.Lower, "ed") && contains(c.heads, w.Root)
+	if len(w.Lower) <= 4 || !strings.HasSuffix(w.Lower, "ed") {
+		return false
+	}
+	for _, h := range c.heads {
+		// The word itself, or a clipped form of it of four letters or
+		// more (grad_dt: "graduated"); a vowel-less short form (shp_dt)
+		// may stand for a noun as well and does not count.
+		if h == w.Root || len(h) >= 4 && strings.HasPrefix(w.Root, h) && schema.Abbreviates(h, w.Root) {
+			return true
+		}
+	}
+	return false
 }
 
 func boolCond(c *column, neg bool, pos int) cond {
@@ -185,6 +197,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		measures   []*column
 		measurePos []int
 		subjects   []*column
+		subjectPos []int
 		entity     = -1
 		dateCol    *column
 		valueOrd   []cond
@@ -284,9 +297,15 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			measurePos = append(measurePos, m.start)
 		case c.categorical():
 			subjects = append(subjects, c)
+			subjectPos = append(subjectPos, m.start)
 		}
 	}
 
+	// "which tables" where a level column holds 'table': the rows at
+	// that level, grouped by the column named like the word.
+	for _, m := range r.companions {
+		valueOrd = append(valueOrd, valueCond(m.col, []string{m.value}, false, m.start))
+	}
 	// Values of one column join into IN lists.
 	for _, vc := range valueOrd {
 		merged := false
@@ -397,7 +416,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			}
 		}
 	}
-	if snapDay != nil && !needDate && len(grains) == 0 {
+	if snapDay != nil && !needDate && len(grains) == 0 && !f.growth {
 		// A table of daily snapshots holds each thing once a day: with no
 		// date asked, read the latest day rather than add up every day.
 		sql, desc, err := latestDay.resolve(snapDay)
@@ -436,7 +455,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	superlAgg := (agg == "max" || agg == "min") && f.superl != ""
 	// A ranked question ranks its subject: "top 5 products by revenue".
 	if ranking && len(q.dims) == 0 && len(subjects) > 0 {
-		q.dims = append(q.dims, dim{col: subjects[0]})
+		q.dims = append(q.dims, dim{col: subjects[0], pos: subjectPos[0]})
 		subjects = subjects[1:]
 	}
 	if superlAgg && len(q.dims) > 0 && anyWhich(q.dims, which) {
@@ -459,7 +478,32 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			measures = append(measures, c)
 		}
 	}
+	if f.growth {
+		// "which tables grew the most last month": the last day's value
+		// minus the first day's, per thing, over a table of daily
+		// snapshots; elsewhere the planner cannot tell what grew.
+		if partial {
+			return fail("a follow-up that asks for growth is not supported; ask the whole question")
+		}
+		if snapDay == nil {
+			return fail("the question asks how much something grew; the offline planner measures growth only over a table of daily snapshots (named *_daily with a day column), and %s is not one", t.name)
+		}
+		if len(grains) > 0 || rate || f.count || agg != "" && agg != "sum" {
+			return fail("growth is measured as the last day's value minus the first day's; the offline planner does not combine it with a %s", growthClash(f, grains))
+		}
+		if len(measures) == 0 {
+			if c := sizeColumn(t); c != nil {
+				measures = append(measures, c)
+			}
+		}
+		if len(measures) != 1 {
+			return fail("grew in what? Name one measure of %s, such as %s", t.name, exampleMeasure(t))
+		}
+		q.agg, q.measure, q.day = "growth", measures[0], snapDay
+		measures = nil
+	}
 	switch {
+	case q.agg == "growth":
 	case rate && rateBool != nil:
 		q.agg, q.measure, q.rateNeg = "rate", rateBool.col, rateBool.neg
 	case rate && len(measures) > 0:
@@ -491,6 +535,9 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		q.conds = append(q.conds[:k], q.conds[k+1:]...)
 	case f.count && len(measures) > 0 && entity < 0 && agg == "":
 		q.agg, q.measure = "sum", measures[0]
+	case !f.count && f.distinct && agg == "" && len(measures) == 0 && len(subjects) > 0 && len(q.dims) > 0 && !ranking:
+		// "distinct customers by channel": how many there are in each.
+		q.agg, q.target = "countd", subjects[0]
 	case f.count && (agg == "" || len(measures) == 0):
 		q.agg = "count"
 		if len(subjects) > 0 && (entity < 0 || f.distinct) {
@@ -516,6 +563,17 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		q.agg, q.measure = measures[0].defaultAgg(), measures[0]
 	case rateBool != nil:
 		q.agg, q.measure, q.rateNeg = "rate", rateBool.col, rateBool.neg
+	case !partial && !f.popular && ranking && len(q.dims) > 0 && massEntity(r, entity):
+		// "which namespace uses the most storage": storage names the
+		// table, as a mass; counting its rows would answer something
+		// else. Over daily snapshots its size column is what there is
+		// most of; elsewhere the planner cannot tell.
+		c := sizeColumn(t)
+		if snapDay == nil || c == nil {
+			return fail("%q names %s as a whole; could not tell what to rank by, name a measure such as %s",
+				r.words[entity].Text, t.name, exampleMeasure(t))
+		}
+		q.agg, q.measure = "sum", c
 	case !partial && (f.popular || ranking && len(q.dims) > 0):
 		q.agg = "count"
 	case !partial && (len(q.dims) > 0 && anyWhich(q.dims, which) && len(q.dims) == 1):
@@ -550,7 +608,12 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				} else {
 					q.agg = "min"
 				}
-			case q.agg == "rate" || q.agg == "count" || q.agg == "countd" || q.agg == "share":
+			case q.agg == "count" && f.popular:
+				// "busiest vehicle" in vehicles: each row is one, so the
+				// number of rows ranks nothing; what it is busy with
+				// lives elsewhere.
+				return fail("%s what? Each row of %s is one; name what to count them by, such as %s", f.superl, t.name, exampleDim(t))
+			case q.agg == "rate" || q.agg == "count" || q.agg == "countd" || q.agg == "share" || q.agg == "growth":
 				// "the highest churn rate" without a grouping is the rate.
 			case partial:
 			default:
@@ -561,7 +624,10 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			q.limit = f.limit
 			if q.limit == 0 {
 				q.limit = 1
-				if (f.superl == "top" || f.superl == "bottom") && len(q.dims) > 0 && plural(r.words, q.dims[0].pos) {
+				// "top products", "which tables grew the most", "tables
+				// with the most small files": a plural named before the
+				// ranking word asks for a ranked list.
+				if len(q.dims) > 0 && plural(r.words, q.dims[0].pos) && (f.superl == "top" || f.superl == "bottom" || q.dims[0].pos < rankAt(r.words)) {
 					q.limit = 10
 				}
 			}
@@ -591,6 +657,75 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 	}
 	return q, nil
+}
+
+// sizeColumn returns the column that says how big each snapshotted thing
+// is, for "grew" without a measure: the one measure named by size words
+// only (bytes, size, size_bytes, total_bytes), or nil.
+func sizeColumn(t *table) *column {
+	var out *column
+	for _, c := range t.cols {
+		if !c.measure() || !sizeName(c.roots) {
+			continue
+		}
+		if out != nil {
+			return nil
+		}
+		out = c
+	}
+	return out
+}
+
+// sizeName reports whether a name is made of size words, total aside.
+func sizeName(roots []string) bool {
+	size := false
+	for _, r := range roots {
+		switch {
+		case sizeRoots[r]:
+			size = true
+		case r != "total":
+			return false
+		}
+	}
+	return size
+}
+
+var sizeRoots = rootSet("bytes byte size")
+
+// growthClash names what a growth question also asked for.
+func growthClash(f *frame, grains []grainRef) string {
+	switch {
+	case len(grains) > 0:
+		return "grouping by " + grains[0].grain
+	case f.rate:
+		return "rate"
+	case f.count:
+		return "count"
+	}
+	return aggName(f.agg)
+}
+
+// massEntity reports whether the word at i, right after the ranking word,
+// names the table's rows in the singular ("the most storage", not "the
+// most orders" nor "the most people"): a mass, not rows to count.
+func massEntity(r *reading, i int) bool {
+	if i <= 0 || i >= len(r.words) || r.words[i-1].used != "rank" || plural(r.words, i) || rowWords[r.words[i].Root] {
+		// "the most people", "the most staff": rows, whatever the table
+		// is called.
+		return false
+	}
+	return contains(r.t.entity, r.words[i].Root)
+}
+
+// rankAt returns the position of the first word read as a ranking word
+// ("most", "top"), or len(ws).
+func rankAt(ws []word) int {
+	for i, w := range ws {
+		if w.used == "rank" {
+			return i
+		}
+	}
+	return len(ws)
 }
 
 // condOn reports whether a value condition is on column c.

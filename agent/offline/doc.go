@@ -12,12 +12,20 @@
 // shipped, frt freight, svc_lvl service level; a leading vowel may stay
 // when the short form starts like the word: est is estimated, instl
 // installed) and a clipped one of four letters or more starts it (dest,
-// cust). A key whose first word is a short form of its table's name
-// identifies the table's rows (mtr_id in meters). Stop words name a column
+// cust), and a vowel-less plural short form meets the plural spelled out
+// (grd_pts is grade points). A key whose first word is a short form of
+// its table's name identifies the table's rows (mtr_id in meters); a
+// three-letter one the catalog confirms (veh_id beside a vehicles table)
+// names those rows in other tables too ("distance by vehicle" in trips),
+// unless more words follow ("vehicle type"). Stop words name a column
 // only as a whole ("no show" is wasNoShow). The first word a date column
 // without NULLs shares with another column names the rows (visitDate and
 // visitType: "visits", "visit duration"). A synonym names a column only
 // through the last word of its name ("quantity" is units, not unit_price).
+// Of two columns the same words name, the one whose last word (its noun)
+// ends them wins ("small files" is small_data_files, not
+// small_file_ratio). A 0/1 integer named by a plural noun
+// (commit_conflicts) is a count, not a flag.
 // A column named like a measure is that measure, and a question that asks
 // for money without naming a column ("which customer spent the most")
 // takes the table's one money column, ranked by the kind of money asked
@@ -34,9 +42,11 @@
 //
 // Nullable dates (the profile counts each column's NULLs, from Iceberg
 // null_value_counts or the rows it reads) are conditions: a past
-// participle spelled as a date column's name asks that it is set
+// participle spelled as a date column's name, or clipped by it (grad_dt:
+// "graduated"; not the vowel-less shp_dt), asks that it is set
 // ("cancelled appointments": cancelledAt IS NOT NULL; "not cancelled": IS
-// NULL), and "open", "ongoing" or "pending" ask for the NULLs of the
+// NULL), and "open", "ongoing" or "pending" (spelled as the adjective,
+// they beat a date named by the verb, openedAt) ask for the NULLs of the
 // table's one end-like date (end_ts, closed_at, return_date), only in a
 // column that holds both NULLs and dates and in a table whose text values
 // do not say the state themselves ('Open', 'Closed'). A country's name
@@ -69,11 +79,14 @@
 // groups and filters: a measure from it, a key that may repeat or two
 // joins that read the question equally refuse.
 //
-// What it understands: counts (also of distinct values); sum, average,
+// What it understands: counts (also of distinct values, "distinct
+// customers by channel"); sum, average,
 // median, minimum and maximum of a measure; grouping by one or two
 // dimensions or by a date grain (day, week, month, quarter, year, weekday);
-// top and bottom k (also "longest", "shortest", and "busiest" by the number
-// of rows); filters on values that occur in the data (matched
+// top and bottom k (also "longest", "shortest", "heaviest", and "busiest"
+// by the number of rows, refused where each row is one of the things
+// ranked; a plural before the ranking word, "which tables ... the most",
+// asks for a ranked list of ten); filters on values that occur in the data (matched
 // case- and plural-insensitively), on boolean columns ("senior citizens",
 // "customers who did not churn") and numeric comparisons ("tenure over 12");
 // date ranges ("in 2024", "in March 2024", "Q1 2024", "since 2024-06-01",
@@ -93,5 +106,10 @@
 // column day, date, snapshot_date or as_of: what floe lens collect writes)
 // holds each thing once a day, so a question that names no date reads its
 // latest day rather than adding up every day's copy, and a date range
-// refers to that column.
+// refers to that column. There, "grew" and "growth" are the last day's
+// value minus the first day's per thing in the period (the table's size
+// column, bytes, when no measure is named; refused over other tables),
+// "which tables" groups by table_name while a level column's 'table'
+// keeps the rows of that level, and "the most storage" (the table's name,
+// as a mass) ranks by the size column rather than counting rows.
 package offline

@@ -26,9 +26,10 @@ import (
 // Adult and Telco tables of the shared datasets, and a generated library
 // and logistics schema that only the held-out part asks about) and
 // questions with reference SQL over them in two parts: a tuned part and a
-// held-out part, written apart from the tuned part and from the planner. A
-// seventh to eleventh, private schemas (logi, clinic, energy, billing,
-// stock) add tuning questions only.
+// held-out part, written apart from the tuned part and from the planner.
+// Private schemas (logi, clinic, energy, billing, stock; uni, helpdesk and
+// fleet of the fourth pass) and the storage metrics (floe_lens) add tuning
+// questions only.
 // Each schema is its own warehouse, and each question is asked the way
 // `floe ask` asks it (agent.Ask with no model), so that profiling and
 // linking are part of what is measured.
@@ -41,12 +42,13 @@ const evalDataDir = "../../../shared/data"
 // tuning schema (abbreviated names, two dates, a key join), written with
 // the planner's confidence rules to check that they are general; library
 // and logistics are asked about only by the held-out part.
-var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens"}
+var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk", "fleet"}
 
 // tuningOnly are the schemas only the tuned part asks about. floe_lens is
 // the storage metrics floe lens collect writes (issue 19), with simulated
 // history.
-var tuningOnly = map[string]bool{"logi": true, "clinic": true, "energy": true, "billing": true, "stock": true, "floe_lens": true}
+var tuningOnly = map[string]bool{"logi": true, "clinic": true, "energy": true, "billing": true, "stock": true, "floe_lens": true,
+	"uni": true, "helpdesk": true, "fleet": true}
 
 // Targets of issue 13, asserted on the schemas this checkout can build.
 const (
@@ -307,29 +309,26 @@ func checkTargets(t *testing.T, part string, c tally, target float64) {
 
 // TestEvalTuned runs the tuned part of the unseen-schema evaluation.
 //
-// The storage-metrics questions (floe_lens, issue 19) are new and not yet
-// tuned for: they are held to their own floor, measured when they were
-// added (1 of 4 correct, 1 wrong), and kept out of the tuned target until
-// the planner answers them; the log shows both figures.
+// The storage-metrics questions (floe_lens, issue 19) were first held to
+// their own floor (1 of 4 correct, 1 wrong, when they were added); since
+// the planner answers them (14 of 14, after ten more phrasings) they are
+// part of the tuned target, and their floor is that figure.
 func TestEvalTuned(t *testing.T) {
 	all, by := evaluate(t, "testdata/eval/tuned.txt", true)
-	lensQ := by["floe_lens"]
-	c := tally{n: all.n - lensQ.n, correct: all.correct - lensQ.correct, wrong: all.wrong - lensQ.wrong, refused: all.refused - lensQ.refused}
-	t.Logf("tuned part without floe_lens: %s", c)
 	_, census := by["census"]
 	_, telco := by["telco"]
 	if census && telco {
-		checkTargets(t, "tuned part", c, tunedTarget)
+		checkTargets(t, "tuned part", all, tunedTarget)
 	} else {
 		// Without ../shared/data the Adult and Telco questions do not run,
 		// and the rest are the harder part: the target is measured with
 		// them; here the floor is the figure measured without them
-		// (207/219, 0 wrong).
+		// (207/219, 0 wrong, before the fourth pass; 280/295 after it).
 		t.Logf("the %.0f%% target is measured with ../shared/data (census and telco); holding the floor without it", 100*tunedTarget)
-		checkTargets(t, "tuned part without census and telco", c, 0.94)
+		checkTargets(t, "tuned part without census and telco", all, 0.94)
 	}
-	if lensQ.n > 0 && (lensQ.correct < 1 || lensQ.wrong > 1) {
-		t.Errorf("floe_lens questions: %s, below their floor (1 correct, at most 1 wrong)", lensQ)
+	if lensQ := by["floe_lens"]; lensQ.n > 0 && (lensQ.correct < 14 || lensQ.wrong > 0) {
+		t.Errorf("floe_lens questions: %s, below their floor (14 correct, none wrong)", lensQ)
 	}
 }
 

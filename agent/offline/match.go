@@ -65,6 +65,11 @@ type reading struct {
 	// contested is the score the blocked words would have added: a
 	// reading of another table that takes them must beat it.
 	contested float64
+	// companions are values of a column that a word after "which", "by"
+	// or "per" spells while it names another column of the table: the
+	// column groups and the value keeps its rows ("which tables" where
+	// level holds 'table' and table_name names the tables).
+	companions []mention
 }
 
 func (r *reading) better(o *reading) bool {
@@ -257,7 +262,10 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					syn++
 					heads[h] = true
 					synHeads[h] = true
-				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) {
+				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) || h == "" && confirmedBy(f, c, ws[j]) != "" && !continued(ws, j) {
+					if h == "" {
+						h = confirmedBy(f, c, ws[j])
+					}
 					// "ship date" is shp_dt, "destination" dest_ctry.
 					syn++
 					heads[h] = true
@@ -380,8 +388,41 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	if end := openEnd(t); end != nil {
 		for i := range ws {
 			if ws[i].free() && openWords[ws[i].Root] {
-				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: end, score: 1, open: true})
+				// Spelled as the adjective ("open tickets", not "opened"),
+				// the word says the state: it beats a date column named
+				// by the verb (openedAt).
+				score := 1.0
+				if openAdjectives[ws[i].Lower] {
+					score = 1.75
+				}
+				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: end, score: score, open: true})
 			}
+		}
+	}
+
+	// A word after "which", "by" or "per" that names a text column and
+	// is a value of another column ("which tables": table_name, and
+	// 'table' of level) asks to group by the column: the value only keeps
+	// the rows at that level. It adds a little to the reading, so that
+	// the table whose rows it sorts reads the question best.
+	for k := 0; k < len(cands); k++ {
+		v := cands[k]
+		if v.kind != mValue || v.end-v.start != 1 || !(f.markers[v.start] || f.which[v.start]) {
+			continue
+		}
+		names := false
+		for _, o := range cands {
+			if o.kind == mColumn && o.col != v.col && o.start == v.start && o.end == v.end && o.col.Kind == schema.Text &&
+				!o.col.id && contains(o.col.heads, ws[v.start].Root) {
+				names = true
+			}
+		}
+		if names {
+			v.score = 0.5
+			r.companions = append(r.companions, v)
+			r.score += v.score
+			cands = append(cands[:k], cands[k+1:]...)
+			k--
 		}
 	}
 
@@ -438,7 +479,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				}
 			}
 			if tie {
-				m.col = preferred(t, cands, m)
+				m.col = preferred(ws, cands, m)
 				if m.col == nil {
 					// Ambiguous: keep the words from weaker readings and
 					// report them.
@@ -580,6 +621,9 @@ var countryCodes = map[string]string{
 var (
 	openWords = rootSet("ongoing open outstanding pending unresolved unfinished")
 	endRoots  = rootSet("end ended close closed resolve resolved finish finished complete completed return returned")
+	// openAdjectives are the open words as spelled when they say a state.
+	openAdjectives = map[string]bool{"open": true, "ongoing": true, "outstanding": true, "pending": true,
+		"unresolved": true, "unfinished": true}
 )
 
 // openEnd returns the date column whose NULLs say that a row of t has not
@@ -728,11 +772,52 @@ func abbreviatedBy(c *column, w word) string {
 		return ""
 	}
 	for _, h := range c.heads {
-		if abbreviates(h, w.Root) {
+		if abbreviates(h, w.Root) || pluralShort(h, w) {
 			return h
 		}
 	}
 	return ""
+}
+
+// confirmedBy returns the head of key c that the catalog confirms as a
+// short form of w ("vehicle" for veh_id in trips, where a vehicles table
+// exists), or "". In the table w names, w names the table.
+func confirmedBy(f *frame, c *column, w word) string {
+	if w.Num || schema.IsStop(w.Lower) || !c.id || contains(c.t.entity, w.Root) {
+		return ""
+	}
+	for _, h := range c.heads {
+		if f.shorts[h] == w.Root {
+			return h
+		}
+	}
+	return ""
+}
+
+// continued reports whether the word after i is free and not a stop word:
+// "vehicle type" names more than the vehicle's key.
+func continued(ws []word, i int) bool {
+	return i+1 < len(ws) && ws[i+1].used == "" && !schema.IsStop(ws[i+1].Lower)
+}
+
+// pluralShort reports whether short is the vowel-less short form of a
+// plural that the question spells out: pts is points, hrs hours. The
+// stem (pt) keeps the word's letters in order, starting with its first,
+// and both are plural.
+func pluralShort(short string, w word) bool {
+	stem := strings.TrimSuffix(short, "s")
+	l := w.Lower
+	if len(stem) < 2 || stem == short || strings.ContainsAny(stem, "aeiouy") || !strings.HasSuffix(l, "s") ||
+		strings.HasSuffix(l, "ss") || len(w.Root) < len(stem)+2 || w.Root[0] != stem[0] {
+		return false
+	}
+	j := 0
+	for i := 0; i < len(w.Root) && j < len(stem); i++ {
+		if w.Root[i] == stem[j] {
+			j++
+		}
+	}
+	return j == len(stem)
 }
 
 // abbreviates extends schema.Abbreviates to short forms that keep a
@@ -768,8 +853,9 @@ func synonymOf(c *column, root string) string {
 }
 
 // preferred picks one of several columns named by the same words: a name
-// over an id, text over numbers; nil when they stay equal.
-func preferred(t *table, cands []mention, m mention) *column {
+// over an id, then the one whose last word (its noun) ends the words; nil
+// when they stay equal.
+func preferred(ws []word, cands []mention, m mention) *column {
 	var tied []*column
 	for _, o := range cands {
 		if o.kind == mColumn && o.start == m.start && o.end == m.end && o.score == m.score {
@@ -784,6 +870,18 @@ func preferred(t *table, cands []mention, m mention) *column {
 	}
 	if len(names) == 1 {
 		return names[0]
+	}
+	// The last word of a name is its noun: "small files" is
+	// small_data_files, a number of files, not small_file_ratio.
+	var nouns []*column
+	last := ws[m.end-1].Root
+	for _, c := range names {
+		if c.roots[len(c.roots)-1] == last {
+			nouns = append(nouns, c)
+		}
+	}
+	if len(nouns) == 1 {
+		return nouns[0]
 	}
 	return nil
 }

@@ -38,10 +38,14 @@ type frame struct {
 	popular  bool // most common / popular / frequent: rank by count
 	sold     bool // sold, selling: a quantity
 	pricey   bool // most expensive, cheapest: a price
-	dates    []dateExpr
-	grains   []grainRef
-	comps    []comparison
-	markers  map[int]bool // words that follow "by", "per", "each", ...
+	// growth says the question asks how much something grew ("grew the
+	// most", "growth by table"): over a table of daily snapshots, the
+	// last day's value minus the first day's in the period.
+	growth  bool
+	dates   []dateExpr
+	grains  []grainRef
+	comps   []comparison
+	markers map[int]bool // words that follow "by", "per", "each", ...
 	// per marks the words that follow "per": "average quantity per order"
 	// is per row when order is what a row is.
 	per      map[int]bool
@@ -59,6 +63,10 @@ type frame struct {
 	// words that are not weak) anywhere in the catalog: such a word is
 	// never ignored as filler.
 	catalog map[string]bool
+	// shorts maps short forms the catalog itself confirms to the root
+	// they stand for: veh_id in trips and a vehicles table make veh
+	// "vehicle".
+	shorts map[string]string
 	// listSep marks the words followed by a comma, a semicolon, a slash
 	// or an ampersand: "Widgets, Gadgets" lists two values.
 	listSep map[int]bool
@@ -315,11 +323,11 @@ func parseFrame(question string) *frame {
 		case "cheapest":
 			f.rank, f.superl, f.pricey = -1, w, true
 			use(i, i+1, "rank")
-		case "longest", "shortest":
-			// Superlatives of a length rank like highest and lowest:
-			// "longest visit duration" is its maximum.
+		case "longest", "shortest", "heaviest", "lightest":
+			// Superlatives of a length or a weight rank like highest and
+			// lowest: "longest visit duration" is its maximum.
 			f.rank, f.superl = 1, w
-			if w == "shortest" {
+			if w == "shortest" || w == "lightest" {
 				f.rank = -1
 			}
 			use(i, i+1, "rank")
@@ -330,6 +338,9 @@ func parseFrame(question string) *frame {
 				f.rank = -1
 			}
 			use(i, i+1, "rank")
+		case "grew", "grow", "grows", "grown", "growing", "growth":
+			f.growth = true
+			use(i, i+1, "agg")
 		case "sold", "sell", "sells", "selling", "bought", "purchased":
 			f.sold = true
 			use(i, i+1, "sold")
@@ -489,13 +500,13 @@ func parseComparisons(ws []word) []comparison {
 		switch w := lw(i); w {
 		case "over", "above", "exceeding", "exceeds", "morethan":
 			op, n = ">", 1
-		case "more", "greater", "higher", "larger", "bigger":
+		case "more", "greater", "higher", "larger", "bigger", "longer", "heavier":
 			if lw(i+1) == "than" {
 				op, n = ">", 2
 			}
 		case "under", "below", "lessthan":
 			op, n = "<", 1
-		case "less", "fewer", "lower", "smaller":
+		case "less", "fewer", "lower", "smaller", "shorter", "lighter":
 			if lw(i+1) == "than" {
 				op, n = "<", 2
 			}

@@ -85,8 +85,9 @@ type Chart struct {
 // Planner maps questions onto a set of profiled tables.
 type Planner struct {
 	tables []*table
-	roots  map[string]bool // catalogRoots, computed on first use
-	linked *[]*table       // the joined tables, computed on first use
+	roots  map[string]bool   // catalogRoots, computed on first use
+	shorts map[string]string // confirmedShorts, computed on first use
+	linked *[]*table         // the joined tables, computed on first use
 }
 
 // New returns a planner over the given table profiles.
@@ -127,6 +128,7 @@ func (p *Planner) Plan(question string, history []string) (*Plan, error) {
 func (p *Planner) read(question string, base *query) (*query, error) {
 	f := parseFrame(question)
 	f.catalog = p.catalogRoots()
+	f.shorts = p.confirmedShorts()
 	if base != nil && f.looksLikeFollowUp() {
 		if q, err := p.readFollowUp(f, base); err == nil {
 			return q, nil
@@ -261,6 +263,34 @@ func without(ws, drop []string) []string {
 		}
 	}
 	return out
+}
+
+// confirmedShorts returns the short forms that the catalog confirms: the
+// first word of a key (veh_id, stu_id) that starts the name of a table's
+// rows (vehicles, students), three letters at least. Alone, a three-letter
+// short form with a vowel is a word of its own ("cat", "age"); beside a
+// table it starts, it is that table's name.
+func (p *Planner) confirmedShorts() map[string]string {
+	if p.shorts != nil {
+		return p.shorts
+	}
+	p.shorts = map[string]string{}
+	for _, t := range p.tables {
+		for _, c := range t.cols {
+			if !c.id || len(c.roots) < 2 {
+				continue
+			}
+			s := c.roots[0]
+			for _, o := range p.tables {
+				for _, e := range o.entity {
+					if len(s) >= 3 && len(e) > len(s) && strings.HasPrefix(e, s) {
+						p.shorts[s] = e
+					}
+				}
+			}
+		}
+	}
+	return p.shorts
 }
 
 // catalogRoots returns the roots that name the rows of a table or a

@@ -49,6 +49,8 @@ func (q *query) measureExpr() (string, string) {
 		default:
 			expr, alias = "avg(CAST("+m+" AS INTEGER))", rootName(q.measure.Name)+"_rate"
 		}
+	case "growth":
+		expr, alias = "", "growth_"+q.measure.Name
 	case "share":
 		if q.rateCond != nil {
 			expr = fmt.Sprintf("sum(%s) FILTER (WHERE %s) / sum(%s)", m, q.rateCond.sql, m)
@@ -117,6 +119,41 @@ func (q *query) sql() string {
 			limit = 100
 		}
 		fmt.Fprintf(&b, "\nLIMIT %d", limit)
+		return b.String()
+	}
+	if q.agg == "growth" {
+		// Each thing's value per day (summed over its rows of the day),
+		// then the last day's minus the first day's.
+		var inner, keys []string
+		for _, d := range q.dims {
+			inner = append(inner, quoteIdent(d.col.Name))
+			keys = append(keys, quoteIdent(d.col.Name))
+		}
+		day := quoteIdent(q.day.Name)
+		inner = append(inner, day, "sum("+q.measure.expr()+") AS v")
+		b.WriteString("SELECT ")
+		_, alias := q.measureExpr()
+		growth := "arg_max(v, " + day + ") - arg_min(v, " + day + ") AS " + quoteIdent(alias)
+		b.WriteString(strings.Join(append(append([]string(nil), keys...), growth), ", "))
+		b.WriteString("\nFROM (SELECT " + strings.Join(inner, ", ") + from)
+		where()
+		b.WriteString("\nGROUP BY " + strings.Join(append(append([]string(nil), keys...), day), ", ") + ") AS daily")
+		if len(keys) == 0 {
+			return b.String()
+		}
+		b.WriteString("\nGROUP BY " + strings.Join(keys, ", "))
+		a := quoteIdent(alias)
+		switch {
+		case q.order > 0:
+			b.WriteString("\nORDER BY " + a + " DESC, " + strings.Join(keys, ", "))
+		case q.order < 0:
+			b.WriteString("\nORDER BY " + a + " ASC, " + strings.Join(keys, ", "))
+		default:
+			b.WriteString("\nORDER BY " + a + " DESC, " + strings.Join(keys, ", "))
+		}
+		if q.limit > 0 {
+			fmt.Fprintf(&b, "\nLIMIT %d", q.limit)
+		}
 		return b.String()
 	}
 	expr, alias := q.measureExpr()
@@ -258,6 +295,8 @@ func (q *query) describe() string {
 			return fmt.Sprintf("the %s of the sum of %s where %s", unit, q.measure.Name, q.rateCond.desc)
 		}
 		return fmt.Sprintf("each group's %s of the sum of %s", unit, q.measure.Name)
+	case "growth":
+		return "the growth of " + q.measure.Name + " (its value on the last day minus the first, per " + q.day.Name + ")"
 	}
 	return aggName(q.agg) + " of " + q.measure.Name
 }

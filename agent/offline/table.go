@@ -149,6 +149,11 @@ func flagTruth(c *column) string {
 					return ""
 				}
 			}
+			if pluralNoun(c.Name) {
+				// commit_conflicts, retries: a number of things that is
+				// 0 or 1 in the rows at hand, not a flag.
+				return ""
+			}
 			return id + " = 1"
 		}
 	case schema.Text:
@@ -167,6 +172,21 @@ func flagTruth(c *column) string {
 	}
 	return ""
 }
+
+// pluralNoun reports whether a column's name ends in a plural noun and
+// does not start like a flag (is_, has_, was_): commit_conflicts, errors.
+func pluralNoun(name string) bool {
+	ws := schema.Words(schema.SplitName(name))
+	if len(ws) == 0 || flagPrefixes[ws[0]] {
+		return false
+	}
+	last := ws[len(ws)-1]
+	return len(last) > 3 && strings.HasSuffix(last, "s") && !strings.HasSuffix(last, "ss") &&
+		!strings.HasSuffix(last, "us") && !strings.HasSuffix(last, "is")
+}
+
+var flagPrefixes = map[string]bool{"is": true, "has": true, "was": true, "had": true, "can": true, "did": true,
+	"does": true, "flag": true, "any": true}
 
 func isIntegerType(typ string) bool {
 	switch strings.ToUpper(typ) {
