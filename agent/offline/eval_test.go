@@ -341,7 +341,9 @@ func TestEvalTuned(t *testing.T) {
 // 75/98 correct, 3 wrong. After the third pass (wt-13b's rules again one
 // at a time, nullable-date rules held to columns the profile shows NULLs
 // in, private billing and stock schemas; run once at the end): 81/98
-// correct, 3 wrong; telco and logistics raised. Raise the floor when the
+// correct, 3 wrong; telco and logistics raised. After the fourth pass
+(lens questions, private uni/helpdesk/fleet schemas; run once at the
+end): 82/98 correct, 3 wrong; logistics raised. Raise the floor when the
 // planner improves; never lower it to let a change through.
 var heldOutFloor = map[string]tally{
 	"shop":      {n: 12, correct: 12, wrong: 0},
@@ -349,14 +351,14 @@ var heldOutFloor = map[string]tally{
 	"census":    {n: 12, correct: 11, wrong: 0},
 	"telco":     {n: 12, correct: 12, wrong: 0},
 	"library":   {n: 24, correct: 16, wrong: 1},
-	"logistics": {n: 25, correct: 18, wrong: 1},
+	"logistics": {n: 25, correct: 19, wrong: 1},
 }
 
 // TestEvalHeldOut runs the held-out part. It prints only totals unless
 // FLOE_EVAL_SHOW=1 (FLOE_EVAL_SHOW=all prints the correct answers too):
 // looking at its questions' outcomes would be tuning on it. It fails when
 // a schema does worse than its floor. Issue 13's targets (at least 85%
-// correct, at most 3% wrong) are not met yet (82.7% and 3.1%): they are
+// correct, at most 3% wrong) are not met yet (83.7% and 3.1%): they are
 // reported, not asserted, until they are.
 func TestEvalHeldOut(t *testing.T) {
 	c, by := evaluate(t, "testdata/eval/heldout.txt", os.Getenv("FLOE_EVAL_SHOW") == "1")
