@@ -132,11 +132,12 @@ func (c *Cache) Get(ctx context.Context, fsys vfs.FS, files []File, parallel int
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(parallel)
 	keep := map[string]bool{}
+	seen := make(map[string]bool, len(files))
 	for _, f := range files {
-		if _, dup := out[f.Location]; dup {
+		if seen[f.Location] {
 			continue
 		}
-		out[f.Location] = ""
+		seen[f.Location] = true
 		g.Go(func() error {
 			if f.Size < 0 {
 				info, err := fsys.Stat(f.Location)
