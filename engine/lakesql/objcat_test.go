@@ -307,6 +307,7 @@ func TestObjectCatalogProcesses(t *testing.T) {
 				// p0's first swap waits for p1 to move the pointer, so
 				// at least one swap surely loses and is retried.
 				b0, _ := os.ReadFile(ptr)
+				os.WriteFile(filepath.Join(dir, "p0-swapping"), nil, 0o644)
 				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 					if b, _ := os.ReadFile(ptr); string(b) != string(b0) {
 						break
@@ -319,6 +320,15 @@ func TestObjectCatalogProcesses(t *testing.T) {
 		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(2 * time.Millisecond) {
 			if _, err := os.Stat(filepath.Join(dir, "go")); err == nil {
 				break
+			}
+		}
+		if who == "p1" {
+			// p1 starts once p0 holds its first swap, so p1 cannot
+			// finish every insert before p0 has planned one.
+			for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+				if _, err := os.Stat(filepath.Join(dir, "p0-swapping")); err == nil {
+					break
+				}
 			}
 		}
 		for i := range perChild {
