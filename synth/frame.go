@@ -129,6 +129,52 @@ func typeFamily(typ string) (kind valueKind, scale int, isBool, ok bool) {
 	return 0, 0, false, false
 }
 
+// typeLimit is the range of values a column's type can hold, public
+// without reading a row: DECIMAL(p,s) and the small integer types. ok is
+// false for types whose range no DP range estimate can overshoot in
+// practice (BIGINT, floats, dates). A noisy range clamped into it costs no
+// budget, and no sampled value is then too large to write back.
+func typeLimit(typ string) (lo, hi float64, ok bool) {
+	t := strings.ToUpper(strings.TrimSpace(typ))
+	switch t {
+	case "TINYINT":
+		return math.MinInt8, math.MaxInt8, true
+	case "SMALLINT":
+		return math.MinInt16, math.MaxInt16, true
+	case "INTEGER":
+		return math.MinInt32, math.MaxInt32, true
+	case "UTINYINT":
+		return 0, math.MaxUint8, true
+	case "USMALLINT":
+		return 0, math.MaxUint16, true
+	case "UINTEGER":
+		return 0, math.MaxUint32, true
+	}
+	if !strings.HasPrefix(t, "DECIMAL") {
+		return 0, 0, false
+	}
+	// DuckDB's DECIMAL without arguments is DECIMAL(18,3).
+	p, s := 18, 3
+	if i, j := strings.Index(t, "("), strings.Index(t, ")"); i > 0 && j > i {
+		parts := strings.Split(t[i+1:j], ",")
+		var err error
+		if p, err = strconv.Atoi(strings.TrimSpace(parts[0])); err != nil {
+			return 0, 0, false
+		}
+		s = 0
+		if len(parts) > 1 {
+			if s, err = strconv.Atoi(strings.TrimSpace(parts[1])); err != nil {
+				return 0, 0, false
+			}
+		}
+	}
+	if p <= s {
+		return 0, 0, false
+	}
+	hi = math.Pow(10, float64(p-s)) - math.Pow(10, -float64(s))
+	return -hi, hi, true
+}
+
 // numericExpr is the SQL that reads a column as a DOUBLE for Numerical use.
 func numericExpr(c *column) string {
 	q := engine.QuoteIdent(c.name)

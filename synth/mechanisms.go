@@ -184,8 +184,9 @@ const (
 //     round hold disjoint values, so a round costs one query (parallel
 //     composition).
 //
-// A single edge means one bin holding that point.
-func dpBins(r *rand.Rand, sorted []float64, nulls int, kind valueKind, bounds []float64, levels int, rho, deltaC float64, n int) (points, edges []float64, nullable bool) {
+// A single edge means one bin holding that point. limit, when not nil, is
+// the range the column's type can hold: [lo, hi] is clamped into it.
+func dpBins(r *rand.Rand, sorted []float64, nulls int, kind valueKind, bounds, limit []float64, levels int, rho, deltaC float64, n int) (points, edges []float64, nullable bool) {
 	parts := 3.0
 	var lo, hi float64
 	if bounds != nil {
@@ -193,6 +194,12 @@ func dpBins(r *rand.Rand, sorted []float64, nulls int, kind valueKind, bounds []
 		lo, hi = bounds[0], bounds[1]
 	} else {
 		lo, hi = dpRange(r, sorted, rangeGrid(kind), rho/parts)
+	}
+	if limit != nil {
+		// The type's own range (public): a false positive far from the
+		// values must not stretch the range past what the column holds.
+		lo = math.Min(math.Max(lo, limit[0]), limit[1])
+		hi = math.Min(math.Max(hi, limit[0]), limit[1])
 	}
 	rho /= parts
 	sigma := gaussianSigma(rho)

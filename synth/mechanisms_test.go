@@ -176,36 +176,42 @@ func TestDPBins(t *testing.T) {
 	sort.Float64s(age)
 	sort.Float64s(hours)
 	const rho, deltaC = 2e-4, 1e-11 // a column's share at epsilon 1
-	points, edges, _ := dpBins(r, gain, 0, kindInt, nil, 4, rho, deltaC, len(gain))
+	points, edges, _ := dpBins(r, gain, 0, kindInt, nil, nil, 4, rho, deltaC, len(gain))
 	if !slices.Equal(points, []float64{0}) || len(edges) < 2 || edges[0] > 1000 {
 		t.Errorf("capital-gain-like: points %v, edges %v: want 0 as a point and bins over the tail", points, edges)
 	}
 	if last := edges[len(edges)-1]; last < 16384 || last > 65536 {
 		t.Errorf("capital-gain-like upper edge %g, want within a factor two of the data's", last)
 	}
-	points, edges, _ = dpBins(r, age, 0, kindInt, nil, 4, rho, deltaC, len(age))
+	points, edges, _ = dpBins(r, age, 0, kindInt, nil, nil, 4, rho, deltaC, len(age))
 	if len(points) != 0 || len(edges) < 12 || edges[0] < 8 || edges[0] > 17 || edges[len(edges)-1] < 90 || edges[len(edges)-1] > 128 {
 		t.Errorf("age-like: points %v, edges %v: want about 16 bins over [17, 90]", points, edges)
 	}
 	if mid := edges[len(edges)/2]; mid < 45 || mid > 63 {
 		t.Errorf("age-like middle edge %g, want near the median 54", mid)
 	}
-	points, edges, _ = dpBins(r, hours, 0, kindInt, nil, 4, rho, deltaC, len(hours))
+	points, edges, _ = dpBins(r, hours, 0, kindInt, nil, nil, 4, rho, deltaC, len(hours))
 	if !slices.Equal(points, []float64{40}) || len(edges) < 6 || len(edges) > 10 {
 		t.Errorf("hours-like: points %v, edges %v: want 40 as a point and about 8 bins for the other half", points, edges)
 	}
 	// NULL is a value to sample only when the histogram releases it: a
 	// column with one NULL (almost) never, one with many always.
-	if _, _, nullable := dpBins(r, age, 1, kindInt, nil, 4, rho, deltaC, len(age)+1); nullable {
+	if _, _, nullable := dpBins(r, age, 1, kindInt, nil, nil, 4, rho, deltaC, len(age)+1); nullable {
 		t.Error("a single NULL was released")
 	}
-	if _, _, nullable := dpBins(r, age, 3000, kindInt, nil, 4, rho, deltaC, len(age)+3000); !nullable {
+	if _, _, nullable := dpBins(r, age, 3000, kindInt, nil, nil, 4, rho, deltaC, len(age)+3000); !nullable {
 		t.Error("3,000 NULLs in 33,000 rows were not released")
 	}
 	// Public bounds are used as given.
-	_, edges, _ = dpBins(r, age, 0, kindInt, []float64{0, 100}, 2, rho, deltaC, len(age))
+	_, edges, _ = dpBins(r, age, 0, kindInt, []float64{0, 100}, nil, 2, rho, deltaC, len(age))
 	if edges[0] != 0 || edges[len(edges)-1] != 100 || len(edges) != 5 {
 		t.Errorf("bounded edges %v: want 4 bins over [0, 100]", edges)
+	}
+	// The type's range clamps even a range far beyond it (as a noisy
+	// false positive in a far bucket gives): no sampled value overflows.
+	_, edges, _ = dpBins(r, age, 0, kindDecimal, []float64{0, 1 << 34}, []float64{-99.99, 99.99}, 2, rho, deltaC, len(age))
+	if edges[0] != 0 || edges[len(edges)-1] != 99.99 {
+		t.Errorf("edges %v clamped to DECIMAL(4,2): want [0, 99.99]", edges)
 	}
 	// Decoding keeps points exact and other values inside their bins.
 	d := newNumericalDomain([]float64{0}, []float64{0, 10, 100})
@@ -258,6 +264,31 @@ func TestAUC(t *testing.T) {
 	} {
 		if got := auc(tc.score, tc.pos); math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("auc(%v, %v) = %g, want %g", tc.score, tc.pos, got, tc.want)
+		}
+	}
+}
+
+func TestTypeLimit(t *testing.T) {
+	tests := []struct {
+		typ    string
+		lo, hi float64
+		ok     bool
+	}{
+		{"DECIMAL(10,2)", -99999999.99, 99999999.99, true},
+		{"decimal(4, 1)", -999.9, 999.9, true},
+		{"DECIMAL(5)", -99999, 99999, true},
+		{"DECIMAL", -999999999999999.999, 999999999999999.999, true},
+		{"SMALLINT", -32768, 32767, true},
+		{"UTINYINT", 0, 255, true},
+		{"BIGINT", 0, 0, false},
+		{"DOUBLE", 0, 0, false},
+		{"DATE", 0, 0, false},
+		{"DECIMAL(x,2)", 0, 0, false},
+	}
+	for _, tt := range tests {
+		lo, hi, ok := typeLimit(tt.typ)
+		if ok != tt.ok || math.Abs(lo-tt.lo) > 1e-9*math.Abs(tt.lo) || math.Abs(hi-tt.hi) > 1e-9*math.Abs(tt.hi) {
+			t.Errorf("typeLimit(%q) = %v, %v, %v; want %v, %v, %v", tt.typ, lo, hi, ok, tt.lo, tt.hi, tt.ok)
 		}
 	}
 }

@@ -148,8 +148,12 @@ func fit(r *rand.Rand, f *frame, cfg fitConfig, eps, delta float64) (*model, [][
 			if len(cfg.bounds[j]) == 2 {
 				b = cfg.bounds[j]
 			}
+			var limit []float64
+			if lo, hi, ok := typeLimit(c.typ); ok {
+				limit = []float64{lo, hi}
+			}
 			sorted := sortedValues(c, f.n)
-			points, edges, nullable := dpBins(r, sorted, f.n-len(sorted), c.kind, b, cfg.levels, binRho, deltaC, f.n)
+			points, edges, nullable := dpBins(r, sorted, f.n-len(sorted), c.kind, b, limit, cfg.levels, binRho, deltaC, f.n)
 			m.domains[j] = newNumericalDomain(points, edges)
 			m.domains[j].nullable = nullable
 			m.info[j].rho = binRho
