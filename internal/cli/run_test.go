@@ -3,11 +3,8 @@ package cli_test
 import (
 	"bytes"
 	"encoding/json"
-	"encoding/xml"
-	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -76,79 +73,6 @@ func ipynbOutputs(t *testing.T, path string) map[string][]string {
 		out[c.ID] = types
 	}
 	return out
-}
-
-// TestSampleNotebooks runs every sample notebook headless, as CI does.
-func TestSampleNotebooks(t *testing.T) {
-	// The default warehouse, created with the sample data on first use;
-	// scale-out.md's on S3.
-	sampleS3(t)
-	t.Setenv("FLOE_HOME", t.TempDir())
-	t.Setenv("FLOE_WAREHOUSE", "")
-	nbs, err := filepath.Glob("../../samples/notebooks/*.md")
-	if err != nil || len(nbs) < 2 {
-		t.Fatalf("sample notebooks: %v %v", nbs, err)
-	}
-	out := t.TempDir()
-	junit := filepath.Join(out, "junit.xml")
-	args := append([]string{"run"}, nbs...)
-	args = append(args, "--out", out, "--html", "--junit", junit)
-	code, stdout, stderr := floe(t, args...)
-	if code != 0 {
-		t.Fatalf("floe run: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
-	if got := lastLine(stdout); !strings.HasSuffix(got, " passed, 0 failed") || strings.HasPrefix(got, "0 ") {
-		t.Errorf("summary line %q", got)
-	}
-	var cases int
-	for _, nb := range nbs {
-		base := strings.TrimSuffix(filepath.Base(nb), ".md")
-		cells := ipynbOutputs(t, filepath.Join(out, base+".out.ipynb"))
-		cases += len(cells)
-		for id, outs := range cells {
-			for _, o := range outs {
-				if strings.HasPrefix(o, "error") && !slices.Contains(outs, "expect=error") {
-					t.Errorf("%s: cell %s has an error output", base, id)
-				}
-			}
-		}
-		html, err := os.ReadFile(filepath.Join(out, base+".html"))
-		if err != nil || !bytes.Contains(html, []byte("<svg")) {
-			t.Errorf("%s.html: %v, or it has no chart", base, err)
-		}
-		if !strings.Contains(stderr, "running "+nb) {
-			t.Errorf("stderr has no progress for %s", nb)
-		}
-	}
-	var doc struct {
-		Tests    int `xml:"tests,attr"`
-		Failures int `xml:"failures,attr"`
-		Suites   []struct {
-			Name string `xml:"name,attr"`
-		} `xml:"testsuite"`
-	}
-	data, err := os.ReadFile(junit)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		t.Fatal(err)
-	}
-	if doc.Tests != cases || doc.Failures != 0 || len(doc.Suites) != len(nbs) {
-		t.Errorf("junit: %d tests, %d failures, %d suites; want %d, 0, %d", doc.Tests, doc.Failures, len(doc.Suites), cases, len(nbs))
-	}
-	if want := lastLine(stdout); want != fmt.Sprintf("%d passed, 0 failed", cases) {
-		t.Errorf("summary %q does not count the %d cells", want, cases)
-	}
-
-	// An executed .ipynb runs too, with parameters.
-	code, stdout, stderr = floe(t, "run", filepath.Join(out, "tour.out.ipynb"), "-p", "region=EU", "--out", filepath.Join(out, "again"))
-	if code != 0 {
-		t.Fatalf("floe run tour.out.ipynb: exit %d\n%s\n%s", code, stdout, stderr)
-	}
-	if _, err := os.Stat(filepath.Join(out, "again", "tour.out.out.ipynb")); err != nil {
-		t.Error(err)
-	}
 }
 
 const failing = "# failing\n\n" +
