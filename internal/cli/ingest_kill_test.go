@@ -89,6 +89,7 @@ func appendStream(n int) (lines []string, wantCSV string) {
 // count; the CDC stream checks updates, deletes and a column added part
 // way under kills.
 func TestIngestKill(t *testing.T) {
+	t.Parallel() // its own processes and temporary directories; no environment changes
 	const killsPerStream = 15
 	cdc, cdcWant := cdcStream(300, 42)
 	app, appWant := appendStream(320)

@@ -57,6 +57,7 @@ func runFloe(t *testing.T, wh string, args ...string) (string, error) {
 // TestConcurrentInserts runs two floe processes inserting into the same
 // table at the same time: both succeed and no row is lost.
 func TestConcurrentInserts(t *testing.T) {
+	t.Parallel() // its own processes and temporary directories; no environment changes
 	wh := t.TempDir()
 	if _, err := runFloe(t, wh, "CREATE SCHEMA lake.c; CREATE TABLE lake.c.t (writer INTEGER, n INTEGER)"); err != nil {
 		t.Fatal(err)
@@ -104,6 +105,7 @@ func TestConcurrentInserts(t *testing.T) {
 // a large INSERT: the table stays at its previous snapshot, readable, and
 // the files the killed process left are not referenced by the table.
 func TestKillDuringInsert(t *testing.T) {
+	t.Parallel() // its own processes and temporary directories; no environment changes
 	wh := t.TempDir()
 	if _, err := runFloe(t, wh, "CREATE SCHEMA lake.k; CREATE TABLE lake.k.t (id BIGINT, s VARCHAR); INSERT INTO lake.k.t SELECT i, 'before' FROM range(1000) r(i)"); err != nil {
 		t.Fatal(err)
@@ -179,6 +181,7 @@ func countFiles(t *testing.T, dir string) int {
 // the same data file at the same time, on a v3 table (deletion vectors) and
 // a v2 merge-on-read table: both deletes survive, no row comes back.
 func TestConcurrentDeletes(t *testing.T) {
+	t.Parallel() // its own processes and temporary directories; no environment changes
 	for _, props := range []string{"'format-version'='3'", "'format-version'='2', 'write.delete.mode'='merge-on-read'"} {
 		t.Run(props, func(t *testing.T) {
 			wh := t.TempDir()
@@ -222,6 +225,7 @@ func TestConcurrentDeletes(t *testing.T) {
 // check and the ledger row are one step, so exactly one is released and
 // the other is refused with nothing written.
 func TestConcurrentSynthReleases(t *testing.T) {
+	t.Parallel() // its own processes and temporary directories; no environment changes
 	wh := t.TempDir()
 	if _, err := runFloe(t, wh, `CREATE SCHEMA lake.p;
 CREATE TABLE lake.p.src AS SELECT i % 7 AS a, (i * 13) % 5 AS b, CAST(i % 3 = 0 AS BOOLEAN) AS y, (i * 37) % 101 AS x

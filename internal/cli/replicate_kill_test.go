@@ -29,6 +29,7 @@ import (
 // destination is engine/replica's TestReplicateKillS3 (fewer kills: S3
 // round trips are slower, and this package is the slowest already).
 func TestReplicateKill(t *testing.T) {
+	t.Parallel() // its own processes and temporary directories; no environment changes
 	for _, d := range []struct {
 		name string
 		dir  func(t *testing.T) string
