@@ -45,7 +45,7 @@ const evalDataDir = "../../../shared/data"
 // tuning schema (abbreviated names, two dates, a key join), written with
 // the planner's confidence rules to check that they are general; library
 // and logistics were made for the second held-out set, tuning data since.
-var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk", "fleet"}
+var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk", "fleet", "stream"}
 
 // Targets of issue 13, asserted on the schemas this checkout can build.
 const (
