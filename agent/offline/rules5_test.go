@@ -20,3 +20,18 @@ func TestOpenRanges(t *testing.T) {
 		{q: "How many shipments in 2024?", ok: []string{"shp_dt >= DATE '2024-01-01' AND shp_dt < DATE '2025-01-01'"}},
 	})
 }
+
+// TestLengthSuperlativeByGroup checks that "longest X by G" is the largest
+// X in each group while "which G has the longest X" still ranks.
+func TestLengthSuperlativeByGroup(t *testing.T) {
+	titles := ptable("lake.media.titles",
+		pcol("title_id", "INTEGER"),
+		pcol("genre", "VARCHAR", "Drama", "Comedy"),
+		pcol("runtime_mins", "INTEGER"),
+	)
+	checkRules(t, offline.New([]*schema.Profile{titles}), []ruleCase{
+		{q: "longest runtime by genre", ok: []string{"max(runtime_mins)", "GROUP BY genre"}, absent: []string{"LIMIT 1"}},
+		{q: "shortest runtime per genre", ok: []string{"min(runtime_mins)", "GROUP BY genre"}, absent: []string{"LIMIT 1"}},
+		{q: "Which genre has the longest runtime?", ok: []string{"GROUP BY genre", "LIMIT 1"}},
+	})
+}
