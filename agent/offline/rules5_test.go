@@ -35,3 +35,25 @@ func TestLengthSuperlativeByGroup(t *testing.T) {
 		{q: "Which genre has the longest runtime?", ok: []string{"GROUP BY genre", "LIMIT 1"}},
 	})
 }
+
+// TestCodeBeatsPartialJoinedValue checks that a word found inside a longer
+// value of a joined table ("express" in 'DHL Express') is refused when a
+// short code of the first table abbreviates it ('EXP'), and that a whole
+// value of the joined table still filters.
+func TestCodeBeatsPartialJoinedValue(t *testing.T) {
+	shp := ptable("lake.lg.shipments",
+		pcol("shp_id", "BIGINT"),
+		pcol("carrier_cd", "VARCHAR", "DHL", "UPS", "FDX"),
+		pcol("svc_lvl", "VARCHAR", "STD", "EXP", "ECO"),
+		pcol("wt_kg", "DECIMAL(9,2)"),
+	)
+	car := ptable("lake.lg.carriers",
+		pcol("carrier_cd", "VARCHAR", "DHL", "UPS", "FDX"),
+		pcol("carrier_nm", "VARCHAR", "DHL Express", "United Parcel Service", "FedEx"),
+	)
+	car.Rows, car.Table.Rows = 3, 3
+	checkRules(t, offline.New([]*schema.Profile{shp, car}), []ruleCase{
+		{q: "median weight of express shipments", refused: `"express" may be svc_lvl "EXP" or carrier_nm "DHL Express"`},
+		{q: "How many shipments by FedEx?", ok: []string{"JOIN lake.lg.carriers USING (carrier_cd)", "carrier_nm = 'FedEx'"}},
+	})
+}
