@@ -551,6 +551,14 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	case !f.count && f.distinct && agg == "" && len(measures) == 0 && len(subjects) > 0 && len(q.dims) > 0 && !ranking:
 		// "distinct customers by channel": how many there are in each.
 		q.agg, q.target = "countd", subjects[0]
+	case f.count && f.distinct && entity >= 0 && len(subjects) == 0 && len(q.dims) == 0 && len(r.ignored) > 0 && !partial:
+		// "how many distinct members borrowed something in 2025": each
+		// row of the table is a different one, so "distinct" asks about
+		// where they occur, which the ignored words ("borrowed") say and
+		// another table holds; counting the table's rows would answer a
+		// different question.
+		return fail("\"distinct\" %s: each row of %s is a different one, so %s may say where they occur (another table's rows); name that table",
+			strings.TrimSpace(words(r.words, entity, entity+1)), t.name, quoteList(r.ignored))
 	case f.count && (agg == "" || len(measures) == 0):
 		q.agg = "count"
 		if len(subjects) > 0 && (entity < 0 || f.distinct) {

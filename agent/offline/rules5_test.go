@@ -57,3 +57,20 @@ func TestCodeBeatsPartialJoinedValue(t *testing.T) {
 		{q: "How many shipments by FedEx?", ok: []string{"JOIN lake.lg.carriers USING (carrier_cd)", "carrier_nm = 'FedEx'"}},
 	})
 }
+
+// TestDistinctRowsElsewhere checks that "distinct" before the name of a
+// table's own rows, with words the table does not read ("borrowed"), is
+// refused rather than counted over that table, while a plain count and a
+// distinct count of a column still answer.
+func TestDistinctRowsElsewhere(t *testing.T) {
+	members := ptable("lake.lib.members",
+		pcol("memberId", "INTEGER"),
+		pcol("joinDate", "DATE"),
+		pcol("membershipType", "VARCHAR", "Adult", "Child"),
+	)
+	checkRules(t, offline.New([]*schema.Profile{members}), []ruleCase{
+		{q: "How many distinct members borrowed something in 2025?", refused: `"distinct" members`},
+		{q: "How many members are there?", ok: []string{"count(*)", "lake.lib.members"}},
+		{q: "How many distinct membership types are there?", ok: []string{"count(DISTINCT \"membershipType\")"}},
+	})
+}
