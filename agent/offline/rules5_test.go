@@ -74,3 +74,25 @@ func TestDistinctRowsElsewhere(t *testing.T) {
 		{q: "How many distinct membership types are there?", ok: []string{"count(DISTINCT \"membershipType\")"}},
 	})
 }
+
+// TestUnPrefixedDateIsNull checks that un- before a word of a nullable
+// date's name asks for its NULLs, and not where the date has none.
+func TestUnPrefixedDateIsNull(t *testing.T) {
+	invoices := func(nulls float64) *schema.Profile {
+		p := ptable("lake.bill.invoices",
+			pcol("invoiceId", "BIGINT"),
+			pcol("issuedAt", "DATE"),
+			pcol("paidAt", "DATE"),
+			pcol("totalAmount", "DECIMAL(10,2)"),
+		)
+		p.Columns[2].Nulls = nulls
+		return p
+	}
+	checkRules(t, offline.New([]*schema.Profile{invoices(0.2)}), []ruleCase{
+		{q: "How many invoices are unpaid?", ok: []string{`WHERE "paidAt" IS NULL`}},
+		{q: "total amount of unpaid invoices", ok: []string{`sum("totalAmount")`, `"paidAt" IS NULL`}},
+	})
+	checkRules(t, offline.New([]*schema.Profile{invoices(0)}), []ruleCase{
+		{q: "How many invoices are unpaid?", refused: "unpaid"},
+	})
+}
