@@ -468,6 +468,19 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		agg = ""
 	}
 
+	// "longest runtime by genre": a length superlative of a named measure
+	// over a grouping marked by "by" or "per" is the measure's largest
+	// value in each group, not a ranking of the groups ("which genre has
+	// the longest runtime" still ranks).
+	if ranking && lengthSuperlative(f.superl) && f.limit == 0 && !f.count && len(measures) == 1 &&
+		len(q.dims) > 0 && allMarked(q.dims, f.markers) && !anyWhich(q.dims, which) {
+		ranking = false
+		agg = "max"
+		if f.rank < 0 {
+			agg = "min"
+		}
+	}
+
 	// Pick the measure and the aggregate.
 	if len(measures) == 0 && (agg != "" || f.pricey || f.sold && !(f.count && len(subjects) > 0)) && !rate {
 		if c := priceColumn(t); f.pricey && c != nil {
@@ -538,6 +551,14 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	case !f.count && f.distinct && agg == "" && len(measures) == 0 && len(subjects) > 0 && len(q.dims) > 0 && !ranking:
 		// "distinct customers by channel": how many there are in each.
 		q.agg, q.target = "countd", subjects[0]
+	case f.count && f.distinct && entity >= 0 && len(subjects) == 0 && len(q.dims) == 0 && len(r.ignored) > 0 && !partial:
+		// "how many distinct members borrowed something in 2025": each
+		// row of the table is a different one, so "distinct" asks about
+		// where they occur, which the ignored words ("borrowed") say and
+		// another table holds; counting the table's rows would answer a
+		// different question.
+		return fail("\"distinct\" %s: each row of %s is a different one, so %s may say where they occur (another table's rows); name that table",
+			strings.TrimSpace(words(r.words, entity, entity+1)), t.name, quoteList(r.ignored))
 	case f.count && (agg == "" || len(measures) == 0):
 		q.agg = "count"
 		if len(subjects) > 0 && (entity < 0 || f.distinct) {
@@ -854,6 +875,21 @@ func otherMeasure(ms []mention, i int, f *frame) bool {
 		}
 	}
 	return false
+}
+
+// lengthSuperlative reports whether w ranks by a length or a weight.
+func lengthSuperlative(w string) bool {
+	return w == "longest" || w == "shortest" || w == "heaviest" || w == "lightest"
+}
+
+// allMarked reports whether every grouping follows "by", "per" or "each".
+func allMarked(ds []dim, markers map[int]bool) bool {
+	for _, d := range ds {
+		if !markers[d.pos] {
+			return false
+		}
+	}
+	return true
 }
 
 func anyWhich(ds []dim, which map[int]bool) bool {

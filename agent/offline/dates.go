@@ -183,6 +183,11 @@ func parseDates(ws []word) []dateExpr {
 				out = append(out, dateExpr{start: i, end: i + 1 + a.n, from: a.from, text: "since " + day(a.from)})
 				use(i, i+1+a.n)
 				i += a.n
+			} else if n, r := openRange(lw(k), lw(k+1)); w == "from" && r == "later" {
+				// "from March 2024 onwards" reads as "since".
+				out = append(out, dateExpr{start: i, end: k + n, from: a.from, text: "since " + day(a.from)})
+				use(i, k+n)
+				i = k + n - 1
 			} else if w == "from" {
 				// "revenue from 2024" reads as "in 2024".
 				out = append(out, dateExpr{start: i, end: i + 1 + a.n, from: a.from, to: a.to, text: "in " + describe(a)})
@@ -314,11 +319,38 @@ func parseDates(ws []word) []dateExpr {
 				e.text = "on " + describe(a)
 			}
 		}
+		// "in 2022 or later", "2022 onwards", "2019 or earlier": the period
+		// opens a range rather than being one.
+		k := i + a.n
+		switch n, w := openRange(lw(k), lw(k+1)); w {
+		case "later":
+			e.to, e.end, e.text = time.Time{}, k+n, "since "+day(a.from)
+		case "earlier":
+			e.from, e.end, e.text = time.Time{}, k+n, "up to "+day(a.to.AddDate(0, 0, -1))
+		}
 		out = append(out, e)
-		use(e.start, i+a.n)
-		i += a.n - 1
+		use(e.start, e.end)
+		i = e.end - 1
 	}
 	return out
+}
+
+// openRange reads the words after a period that open a range from it:
+// "or later", "and after", "onwards" (later) or "or earlier", "and before"
+// (earlier), and how many words they take.
+func openRange(w1, w2 string) (int, string) {
+	switch w1 {
+	case "onwards", "onward":
+		return 1, "later"
+	case "or", "and":
+		switch w2 {
+		case "later", "after", "newer", "beyond", "since":
+			return 2, "later"
+		case "earlier", "before", "older", "prior":
+			return 2, "earlier"
+		}
+	}
+	return 0, ""
 }
 
 var numberWords = map[string]int{

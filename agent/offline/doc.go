@@ -51,7 +51,8 @@
 // column that holds both NULLs and dates and in a table whose text values
 // do not say the state themselves ('Open', 'Closed'). A country's name
 // stands for its ISO code only in a column named as a country that holds
-// two-letter codes (Japan is dest_ctry 'JP').
+// two-letter codes (Japan is dest_ctry 'JP'). Un- before a word of such a
+// date's name asks for its NULLs ("unpaid invoices": paidAt IS NULL).
 //
 // It answers only when it is sure. Words that match nothing are ignored,
 // and named in the explanation, when every part of the query is grounded
@@ -72,6 +73,12 @@
 // count column (a ratio). A refusal says what could not be mapped and
 // offers the closest readings.
 //
+// "distinct" before the name of a table's own rows, with words the table
+// does not read ("distinct members borrowed ..."), asks where they occur
+// and is refused rather than counting the table. A word found inside a
+// longer value of a joined table ("express" in 'DHL Express') that a short
+// code of the first table abbreviates ('EXP') is read two ways and refused.
+//
 // A question whose measure lives in one table and whose grouping or filter
 // lives in another is answered over the two joined on a same-named key that
 // identifies the second table's rows (orders.customer = customers.customer
@@ -86,11 +93,12 @@
 // top and bottom k (also "longest", "shortest", "heaviest", and "busiest"
 // by the number of rows, refused where each row is one of the things
 // ranked; a plural before the ranking word, "which tables ... the most",
-// asks for a ranked list of ten); filters on values that occur in the data (matched
+// asks for a ranked list of ten; "longest runtime by genre" is the largest
+// in each genre); filters on values that occur in the data (matched
 // case- and plural-insensitively), on boolean columns ("senior citizens",
 // "customers who did not churn") and numeric comparisons ("tenure over 12");
 // date ranges ("in 2024", "in March 2024", "Q1 2024", "since 2024-06-01",
-// "between ... and ..."); rates and shares ("churn rate by contract" is the
+// "between ... and ...", "in 2022 or later", "2019 or earlier"); rates and shares ("churn rate by contract" is the
 // average of a boolean, "share of revenue by category" a fraction of the
 // total; "percentage" multiplies by 100); and follow-ups that change one
 // part of the previous question ("now only for 2024").

@@ -3,6 +3,8 @@ package offline
 import (
 	"fmt"
 	"strings"
+
+	"github.com/floehq/floe/agent/schema"
 )
 
 // Joins: a question whose measure lives in one table and whose grouping or
@@ -127,6 +129,9 @@ func (p *Planner) readJoined(f *frame, exact map[[2]int]bool) (*query, error) {
 		}
 	}
 	q := best.q
+	if why := codeClash(f, q); why != "" {
+		return nil, &NotUnderstood{Question: f.question, Reason: why, Closest: []string{joinName(q.t)}}
+	}
 	q.notes = append(q.notes, fmt.Sprintf("joined %s on %s", q.t.join.dim.name, q.t.join.key))
 	if len(best.r.ignored) > 0 {
 		q.ignored = best.r.ignored
@@ -169,4 +174,54 @@ func fromDim(q *query) string {
 		}
 	}
 	return ""
+}
+
+// codeClash says why a filter on the joined table may be the wrong one: a
+// question word found inside a longer value of the joined table ("express"
+// in 'DHL Express') that a short code of the first table's own text
+// columns abbreviates ('EXP' in svc_lvl) is read two ways, and the code
+// is the first table's own. It returns "" when there is no such clash.
+func codeClash(f *frame, q *query) string {
+	dim := q.t.join.dim
+	for _, c := range q.conds {
+		if c.col.t != dim || len(c.values) == 0 || c.pos < 0 || c.pos >= len(f.words) {
+			continue
+		}
+		w := f.words[c.pos].Lower
+		partial := ""
+		for _, v := range c.values {
+			if strings.Contains(v, " ") && !strings.EqualFold(v, w) {
+				partial = v
+			}
+		}
+		if partial == "" {
+			continue
+		}
+		for _, fc := range q.t.cols {
+			if fc.t == dim || fc.Kind != schema.Text {
+				continue
+			}
+			for _, v := range fc.values {
+				if code := strings.ToLower(v.text); isCode(v.text) && len(w) > len(code) &&
+					(strings.HasPrefix(w, code) || schema.Abbreviates(code, schema.Root(w))) {
+					return fmt.Sprintf("%q may be %s %q or %s %q", w, fc.Name, v.text, c.col.Name, partial)
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// isCode reports whether s is a short upper-case code of three or four
+// letters ('EXP', 'STD').
+func isCode(s string) bool {
+	if len(s) < 3 || len(s) > 4 {
+		return false
+	}
+	for _, r := range s {
+		if r < 'A' || r > 'Z' {
+			return false
+		}
+	}
+	return true
 }

@@ -380,6 +380,12 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 			if c.Kind == schema.Bool && contains(c.heads, rest) {
 				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: c, score: 1, neg: true})
 			}
+			// "unpaid invoices": un- before a word of a date's name that
+			// holds both NULLs and dates asks for its NULLs (paidAt IS
+			// NULL), as "open" does for an end-like date.
+			if c.Kind.IsTemporal() && c.Nulls > 0 && c.Nulls < 1 && contains(c.heads, rest) {
+				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: c, score: 1, open: true})
+			}
 		}
 	}
 

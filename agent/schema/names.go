@@ -47,6 +47,7 @@ var abbreviations = map[string]string{
 	"acct": "account", "bal": "balance", "loc": "location", "pmt": "payment",
 	"cd": "code", "ctry": "country", "cntry": "country", "wt": "weight", "wgt": "weight", "pct": "percent",
 	"dest": "destination", "orig": "origin", "src": "source", "tgt": "target", "dur": "duration",
+	"mins": "minutes", "secs": "seconds",
 }
 
 // expand returns the full word for an abbreviation, or w.

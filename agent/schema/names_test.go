@@ -35,7 +35,8 @@ func TestNameWords(t *testing.T) {
 func TestAbbreviationsMeet(t *testing.T) {
 	for _, p := range [][2]string{{"qty", "quantities"}, {"amt", "amount"}, {"dept", "departments"}, {"emp", "employees"},
 		{"num", "number"}, {"perf", "performance"}, {"dt", "date"}, {"avg", "average"}, {"mgr", "managers"},
-		{"cd", "code"}, {"ctry", "countries"}, {"wt", "weight"}, {"cnt", "count"}, {"pct", "percent"}, {"dest", "destinations"}} {
+		{"cd", "code"}, {"ctry", "countries"}, {"wt", "weight"}, {"cnt", "count"}, {"pct", "percent"}, {"dest", "destinations"},
+		{"mins", "minutes"}, {"secs", "seconds"}} {
 		if Root(p[0]) != Root(p[1]) {
 			t.Errorf("Root(%q) = %q, Root(%q) = %q; want equal", p[0], Root(p[0]), p[1], Root(p[1]))
 		}
