@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -394,4 +395,66 @@ func BenchmarkEqualityDeleteScan(b *testing.B) {
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median_scan_ms")
 	b.ReportMetric(float64(compacted[2].Microseconds())/1000, "compacted_ms")
 	b.ReportMetric(times[len(times)/2].Seconds()/compacted[2].Seconds(), "x_compacted")
+}
+
+// BenchmarkIngestedTableScan measures a table a real ingest left behind:
+// FLOE_SCAN_WAREHOUSE names the warehouse directory and FLOE_SCAN_TABLE
+// the table (default b.t), which must have a numeric column n (as the
+// ingest benchmarks' tables do). Each iteration is a full scan (SELECT
+// sum(n)); it reports the median scan, the read amplification (rows
+// stored in the data files a scan reads per live row) and the data and
+// delete files. Without FLOE_SCAN_WAREHOUSE there is nothing to measure.
+func BenchmarkIngestedTableScan(b *testing.B) {
+	dir := os.Getenv("FLOE_SCAN_WAREHOUSE")
+	if dir == "" {
+		b.Skip("FLOE_SCAN_WAREHOUSE is not set: give the warehouse directory of a table written by floe ingest")
+	}
+	name := os.Getenv("FLOE_SCAN_TABLE")
+	if name == "" {
+		name = "b.t"
+	}
+	ns, tbl, ok := strings.Cut(name, ".")
+	if !ok {
+		b.Fatalf("FLOE_SCAN_TABLE=%q: want ns.table", name)
+	}
+	ctx := context.Background()
+	wh, err := engine.Open(ctx, dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer wh.Close()
+	sess, err := lakesql.Open(ctx, wh)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sess.Close()
+	one := func(q string) float64 {
+		r, err := sess.Query(ctx, q)
+		if err != nil {
+			b.Fatalf("%s: %v", q, err)
+		}
+		all, err := r.All()
+		r.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		f, _ := strconv.ParseFloat(fmt.Sprint(all[0][0]), 64)
+		return f
+	}
+	full := "lake." + ns + "." + tbl
+	meta := func(kind string) string { return fmt.Sprintf(`lake.%s."%s$%s"`, ns, tbl, kind) }
+	var times []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		one("SELECT sum(n) FROM " + full)
+		times = append(times, time.Since(start))
+	}
+	b.StopTimer()
+	live := one("SELECT count(*) FROM " + full)
+	slices.Sort(times)
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median_scan_ms")
+	b.ReportMetric(one("SELECT sum(record_count) FROM "+meta("files"))/live, "read_amp")
+	b.ReportMetric(one("SELECT count(*) FROM "+meta("files")), "data_files")
+	b.ReportMetric(one("SELECT count(*) FROM "+meta("delete_files")), "delete_files")
+	b.ReportMetric(live, "live_rows")
 }
