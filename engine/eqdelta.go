@@ -21,16 +21,21 @@ type EqualityDelta struct {
 	DeletePath string
 	Rows       int64
 	FieldIDs   []int
+	// DeletePartition holds the delete file's partition values in the
+	// spec's field order (as WrittenFile.Partition) on a partitioned
+	// table: the delete then applies within that partition only. On an
+	// unpartitioned table it is empty and the delete applies to every
+	// older data file.
+	DeletePartition []any
 	// AddedData are the new rows' data files.
 	AddedData []WrittenFile
 }
 
-// CommitEqualityDelta commits d to an unpartitioned table as one snapshot
-// with summary. It must run under the table's lock (Warehouse.Modify).
+// CommitEqualityDelta commits d as one snapshot with summary. The delete
+// file is described with its key columns' bounds and null counts (read
+// from its footer), so a scan skips it for data files whose key ranges it
+// cannot touch. It must run under the table's lock (Warehouse.Modify).
 func (t *Table) CommitEqualityDelta(ctx context.Context, d EqualityDelta, summary map[string]string) (*Table, error) {
-	if !t.Spec().IsUnpartitioned() {
-		return nil, fmt.Errorf("%s: equality deletes are written to unpartitioned tables only", t.Ident())
-	}
 	if t.FormatVersion() < 2 {
 		return nil, fmt.Errorf("%w: %s is a format-version %d table; equality deletes need v2", ErrReadOnly, t.Ident(), t.FormatVersion())
 	}
@@ -44,16 +49,31 @@ func (t *Table) CommitEqualityDelta(ctx context.Context, d EqualityDelta, summar
 	rd := tx.NewRowDelta(props)
 	rd.AddRows(added...)
 	if d.DeletePath != "" {
-		st, err := t.wh.fs.Stat(d.DeletePath)
-		if err != nil {
-			return nil, err
+		if len(d.FieldIDs) == 0 {
+			return nil, fmt.Errorf("%s: equality delete file %s names no equality fields", t.Ident(), d.DeletePath)
 		}
-		b, err := iceberg.NewDataFileBuilder(t.Spec(), iceberg.EntryContentEqDeletes, FileURI(d.DeletePath), iceberg.ParquetFile,
-			nil, nil, nil, d.Rows, st.Size())
+		for _, id := range d.FieldIDs {
+			if _, ok := t.Schema().FindFieldByID(id); !ok {
+				return nil, fmt.Errorf("%s: equality delete file %s uses field %d, which the schema does not have", t.Ident(), d.DeletePath, id)
+			}
+		}
+		prepared, err := t.prepareFiles(ctx, []WrittenFile{{Path: d.DeletePath, Partition: d.DeletePartition}})
+		if err != nil {
+			return nil, fmt.Errorf("%s: equality delete file: %w", t.Ident(), err)
+		}
+		p := prepared[0]
+		if p.stats.Count() != d.Rows {
+			return nil, fmt.Errorf("%s: equality delete file %s holds %d rows, not the %d written", t.Ident(), d.DeletePath, p.stats.Count(), d.Rows)
+		}
+		b, err := iceberg.NewDataFileBuilder(t.Spec(), iceberg.EntryContentEqDeletes, p.uri, iceberg.ParquetFile,
+			p.values, p.logical, nil, p.stats.Count(), p.stats.FileSizeBytes())
 		if err != nil {
 			return nil, err
 		}
 		b.EqualityFieldIDs(d.FieldIDs)
+		b.ColumnSizes(p.stats.ColumnSizes()).ValueCounts(p.stats.ValueCounts()).
+			NullValueCounts(p.stats.NullValueCounts()).NaNValueCounts(p.stats.NaNValueCounts()).
+			LowerBoundValues(p.stats.LowerBoundValues()).UpperBoundValues(p.stats.UpperBoundValues())
 		rd.AddDeletes(b.Build())
 	}
 	if err := rd.Commit(ctx); err != nil {

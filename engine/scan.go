@@ -3,6 +3,7 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/apache/iceberg-go"
@@ -98,47 +99,90 @@ func (t *Table) SnapshotSchema(s *table.Snapshot) *iceberg.Schema {
 }
 
 // scanGroup is a set of data files read by one read_parquet: files that
-// share the same equality-delete files (Iceberg applies an equality delete
-// only to data files with an older sequence number; the planner attached
-// the ones that apply).
+// agree on whether position deletes, deletion vectors and equality
+// deletes apply to them.
 type scanGroup struct {
 	files      []string // local paths
-	eqDels     []iceberg.DataFile
-	hasDeletes bool // position deletes or deletion vectors apply to the files
-	hasDVs     bool // every file has a deletion vector
+	hasDeletes bool     // position deletes or deletion vectors apply to the files
+	hasDVs     bool     // every file has a deletion vector
+	// hasEq: equality deletes apply to every file; seqs and scopes then
+	// hold each file's data sequence number and partition scope (see
+	// eqScopes), in files' order.
+	hasEq  bool
+	seqs   []int64
+	scopes []int64
 }
 
 // groups splits the plan's data files into scan groups, in a fixed order.
-func (p *Plan) groups() ([]scanGroup, error) {
+// Equality-delete scopes are numbered in scopes (nil: a fresh one).
+func (p *Plan) groups(scopes *eqScopes) ([]scanGroup, error) {
+	if scopes == nil {
+		scopes = newEQScopes()
+	}
 	var groups []scanGroup
-	byKey := map[string]int{}
+	byKey := map[[3]bool]int{}
 	for _, task := range p.Tasks {
 		path, ok := p.Local(task.File.FilePath())
 		if !ok {
 			return nil, fmt.Errorf("%s: data file %s is not on the local filesystem", p.Table.Ident(), task.File.FilePath())
 		}
-		var key strings.Builder
 		hasDeletes := len(task.DeleteFiles) > 0 || len(task.DeletionVectorFiles) > 0
 		hasDVs := taskHasDV(task)
-		fmt.Fprintf(&key, "%t\x00%t\x00", hasDeletes, hasDVs)
-		for _, e := range task.EqualityDeleteFiles {
-			key.WriteString(e.FilePath() + "\x00")
-		}
-		i, ok := byKey[key.String()]
+		hasEq := len(task.EqualityDeleteFiles) > 0
+		key := [3]bool{hasDeletes, hasDVs, hasEq}
+		i, ok := byKey[key]
 		if !ok {
 			i = len(groups)
-			byKey[key.String()] = i
-			groups = append(groups, scanGroup{eqDels: task.EqualityDeleteFiles, hasDeletes: hasDeletes, hasDVs: hasDVs})
+			byKey[key] = i
+			groups = append(groups, scanGroup{hasDeletes: hasDeletes, hasDVs: hasDVs, hasEq: hasEq})
 		}
-		groups[i].files = append(groups[i].files, path)
+		g := &groups[i]
+		g.files = append(g.files, path)
+		if hasEq {
+			if task.DataSequenceNumber == nil {
+				return nil, fmt.Errorf("%s: data file %s has equality deletes but no data sequence number", p.Table.Ident(), task.File.FilePath())
+			}
+			g.seqs = append(g.seqs, *task.DataSequenceNumber)
+			g.scopes = append(g.scopes, scopes.of(task.File))
+		}
 	}
 	return groups, nil
+}
+
+// eqScopes numbers partitions (a spec id and the partition's values) for
+// matching equality deletes to data files: a delete in a partitioned spec
+// applies only to data files of the same spec and partition (Iceberg spec,
+// "Scan Planning").
+type eqScopes struct{ ids map[string]int64 }
+
+func newEQScopes() *eqScopes { return &eqScopes{ids: map[string]int64{}} }
+
+func (s *eqScopes) of(f iceberg.DataFile) int64 {
+	part := f.Partition()
+	fieldIDs := make([]int, 0, len(part))
+	for id := range part {
+		fieldIDs = append(fieldIDs, id)
+	}
+	slices.Sort(fieldIDs)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d", f.SpecID())
+	for _, id := range fieldIDs {
+		// %#v tells 1 (int) from "1" and from 1 (int64): partition values
+		// of one spec field always have one Go type.
+		fmt.Fprintf(&b, "\x00%d=%#v", id, part[id])
+	}
+	id, ok := s.ids[b.String()]
+	if !ok {
+		id = int64(len(s.ids))
+		s.ids[b.String()] = id
+	}
+	return id
 }
 
 // FileIndex numbers the plan's data files (local paths) the way ReadSQL
 // keys rows: a row's key is (index << 40) + its position in the file.
 func (p *Plan) FileIndex() map[string]int {
-	groups, _ := p.groups()
+	groups, _ := p.groups(nil)
 	out := map[string]int{}
 	for _, g := range groups {
 		for _, f := range g.files {
@@ -228,7 +272,12 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 		}
 		return "SELECT " + strings.Join(sel, ", ") + " WHERE false", nil
 	}
-	groups, err := p.groups()
+	scopes := newEQScopes()
+	groups, err := p.groups(scopes)
+	if err != nil {
+		return "", err
+	}
+	eqSets, err := p.eqDeleteSets(scopes)
 	if err != nil {
 		return "", err
 	}
@@ -288,7 +337,7 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 		}
 		return strings.Join(q, ", ")
 	}
-	if len(groups) == 1 && len(groups[0].eqDels) == 0 && !hasDV && len(posDeletes) == 0 && !opts.RowPositions {
+	if len(groups) == 1 && !groups[0].hasEq && !hasDV && len(posDeletes) == 0 && !opts.RowPositions {
 		return fmt.Sprintf("SELECT %s FROM read_parquet([%s]%s)",
 			strings.Join(cols, ", "), quoted(groups[0].files), schemaOpt), nil
 	}
@@ -298,52 +347,45 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 	for i, c := range cols {
 		qcols[i] = "d." + c
 	}
-	var withDel, noDel []string
+	var withDel, noDel, eqParts []string
+	eqWithDel := false
 	offset := 0
 	for _, g := range groups {
-		b := fmt.Sprintf("SELECT %s, d.filename AS __floe_file, d.file_row_number AS __floe_pos, ((CAST(d.file_index AS BIGINT) + %d) << 40) + d.file_row_number AS __floe_key FROM read_parquet([%s]%s, filename=true, file_row_number=true) AS d",
-			strings.Join(qcols, ", "), offset, quoted(g.files), schemaOpt)
-		var conds []string
+		extra := ""
+		if g.hasEq {
+			// The data sequence number and partition scope of the row's
+			// file, for the equality deletes' anti-joins below.
+			extra = fmt.Sprintf(", %s[CAST(d.file_index AS BIGINT) + 1] AS __floe_seq, %s[CAST(d.file_index AS BIGINT) + 1] AS __floe_scope",
+				bigintList(g.seqs), bigintList(g.scopes))
+		}
+		b := fmt.Sprintf("SELECT %s, d.filename AS __floe_file, d.file_row_number AS __floe_pos, ((CAST(d.file_index AS BIGINT) + %d) << 40) + d.file_row_number AS __floe_key%s FROM read_parquet([%s]%s, filename=true, file_row_number=true) AS d",
+			strings.Join(qcols, ", "), offset, extra, quoted(g.files), schemaOpt)
 		if g.hasDVs && opts.DVWords != "" {
 			// Every row meets exactly one word (the relation is dense), so
 			// the inner join drops nothing; the bit test drops deleted rows.
-			b += fmt.Sprintf(" JOIN %s AS w ON w.__floe_k = ((CAST(d.file_index AS BIGINT) + %d) << %d) + (d.file_row_number >> 6)",
+			b += fmt.Sprintf(" JOIN %s AS w ON w.__floe_k = ((CAST(d.file_index AS BIGINT) + %d) << %d) + (d.file_row_number >> 6) WHERE (w.__floe_w >> (CAST(d.file_row_number AS UBIGINT) & 63)) & 1 = 0",
 				opts.DVWords, offset, DVWordKeyShift)
-			conds = append(conds, "(w.__floe_w >> (CAST(d.file_row_number AS UBIGINT) & 63)) & 1 = 0")
 		}
 		offset += len(g.files)
-		for _, e := range g.eqDels {
-			ep, ok := p.Local(e.FilePath())
-			if !ok {
-				return "", fmt.Errorf("%s: delete file %s is not on the local filesystem", p.Table.Ident(), e.FilePath())
-			}
-			var efields []iceberg.NestedField
-			var match []string
-			for _, id := range e.EqualityFieldIDs() {
-				f, ok := p.Schema.FindFieldByID(id)
-				if !ok {
-					return "", fmt.Errorf("%s: equality delete file %s uses field %d, which the schema does not have", p.Table.Ident(), e.FilePath(), id)
-				}
-				efields = append(efields, f)
-				match = append(match, fmt.Sprintf("e.%s IS NOT DISTINCT FROM d.%s", QuoteIdent(f.Name), QuoteIdent(f.Name)))
-			}
-			if len(match) == 0 {
-				return "", fmt.Errorf("%s: equality delete file %s names no equality fields", p.Table.Ident(), e.FilePath())
-			}
-			esch, err := schemaMap(efields)
-			if err != nil {
-				return "", err
-			}
-			conds = append(conds, fmt.Sprintf("NOT EXISTS (SELECT 1 FROM read_parquet([%s], schema=%s) AS e WHERE %s)",
-				QuoteString(ep), esch, strings.Join(match, " AND ")))
-		}
-		if len(conds) > 0 {
-			b += " WHERE " + strings.Join(conds, " AND ")
-		}
-		if g.hasDeletes {
+		switch {
+		case g.hasEq:
+			eqParts = append(eqParts, b)
+			eqWithDel = eqWithDel || g.hasDeletes
+		case g.hasDeletes:
 			withDel = append(withDel, b)
-		} else {
+		default:
 			noDel = append(noDel, b)
+		}
+	}
+	if len(eqParts) > 0 {
+		q, err := p.eqAntiJoins(eqParts, eqSets, cols, schemaMap)
+		if err != nil {
+			return "", err
+		}
+		if eqWithDel {
+			withDel = append(withDel, q)
+		} else {
+			noDel = append(noDel, q)
 		}
 	}
 	var dels []string
@@ -419,4 +461,147 @@ func (p *Plan) DeleteKey(local string) string {
 		return p.Location(local)
 	}
 	return local
+}
+
+// bigintList renders vs as a DuckDB BIGINT[] literal.
+func bigintList(vs []int64) string {
+	var b strings.Builder
+	b.WriteString("CAST([")
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%d", v)
+	}
+	b.WriteString("] AS BIGINT[])")
+	return b.String()
+}
+
+// eqDeleteSet is the plan's equality-delete files of one delete schema:
+// the same equality field ids, and either all in unpartitioned specs
+// (global: they apply to data files of every partition) or all in
+// partitioned ones (each applies within its own partition).
+type eqDeleteSet struct {
+	ids    []int // sorted
+	global bool
+	files  []string // local paths
+	// seqs[i] is the sequence number below which files[i] deletes: one
+	// more than the largest data sequence number among the data files the
+	// planner matched it to. The planner matches a delete to every data
+	// file of its partition with a smaller data sequence number whose
+	// column bounds may hold a deleted key, so a row of a data file at or
+	// below that number is one the delete applies to by the spec, and a
+	// file above it either comes at or after the delete or has none of its
+	// keys; comparing with it is comparing with the delete's own sequence
+	// number, without reading the delete manifests again.
+	seqs   []int64
+	scopes []int64 // partition scope of files[i] (see eqScopes); unused when global
+}
+
+// eqDeleteSets gathers the equality-delete files the plan's tasks use into
+// sets by delete schema, in a fixed order.
+func (p *Plan) eqDeleteSets(scopes *eqScopes) ([]*eqDeleteSet, error) {
+	var sets []*eqDeleteSet
+	bySchema := map[string]*eqDeleteSet{}
+	type at struct {
+		set *eqDeleteSet
+		i   int
+	}
+	byPath := map[string]at{}
+	md := p.Table.tbl.Metadata()
+	for _, task := range p.Tasks {
+		if len(task.EqualityDeleteFiles) == 0 {
+			continue
+		}
+		if task.DataSequenceNumber == nil {
+			return nil, fmt.Errorf("%s: data file %s has equality deletes but no data sequence number", p.Table.Ident(), task.File.FilePath())
+		}
+		seq := *task.DataSequenceNumber
+		for _, e := range task.EqualityDeleteFiles {
+			if a, ok := byPath[e.FilePath()]; ok {
+				a.set.seqs[a.i] = max(a.set.seqs[a.i], seq+1)
+				continue
+			}
+			ep, ok := p.Local(e.FilePath())
+			if !ok {
+				return nil, fmt.Errorf("%s: delete file %s is not on the local filesystem", p.Table.Ident(), e.FilePath())
+			}
+			ids := slices.Clone(e.EqualityFieldIDs())
+			if len(ids) == 0 {
+				return nil, fmt.Errorf("%s: equality delete file %s names no equality fields", p.Table.Ident(), e.FilePath())
+			}
+			slices.Sort(ids)
+			spec := md.PartitionSpecByID(int(e.SpecID()))
+			if spec == nil {
+				return nil, fmt.Errorf("%s: equality delete file %s has partition spec %d, which the table does not have", p.Table.Ident(), e.FilePath(), e.SpecID())
+			}
+			global := spec.IsUnpartitioned()
+			key := fmt.Sprint(global, ids)
+			set := bySchema[key]
+			if set == nil {
+				set = &eqDeleteSet{ids: ids, global: global}
+				bySchema[key] = set
+				sets = append(sets, set)
+			}
+			scope := int64(-1)
+			if !global {
+				scope = scopes.of(e)
+			}
+			byPath[e.FilePath()] = at{set, len(set.files)}
+			set.files = append(set.files, ep)
+			set.seqs = append(set.seqs, seq+1)
+			set.scopes = append(set.scopes, scope)
+		}
+	}
+	return sets, nil
+}
+
+// eqAntiJoins renders the rows of the data-file selects parts (which carry
+// __floe_seq and __floe_scope) that no equality delete of sets removes,
+// as cols plus the hidden columns every scan group has. Each delete
+// schema is one hash anti-join: its delete files read together, each key
+// reduced to the largest sequence number that deletes it (per partition
+// scope unless global), and a data row dropped when its key matches (null
+// matching null, as the spec says) and its file's data sequence number is
+// smaller. The cost is one pass over the data and one over the deletes,
+// however many commits wrote them.
+func (p *Plan) eqAntiJoins(parts []string, sets []*eqDeleteSet, cols []string, schemaMap func([]iceberg.NestedField) (string, error)) (string, error) {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = "d." + c
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "SELECT %s, d.__floe_file, d.__floe_pos, d.__floe_key FROM (%s) AS d",
+		strings.Join(out, ", "), strings.Join(parts, " UNION ALL "))
+	for n, set := range sets {
+		fields := make([]iceberg.NestedField, len(set.ids))
+		keys := make([]string, len(set.ids))
+		match := make([]string, 0, len(set.ids)+2)
+		for i, id := range set.ids {
+			f, ok := p.Schema.FindFieldByID(id)
+			if !ok {
+				return "", fmt.Errorf("%s: equality delete file %s uses field %d, which the schema does not have", p.Table.Ident(), set.files[0], id)
+			}
+			fields[i] = f
+			keys[i] = "e." + QuoteIdent(f.Name)
+			match = append(match, fmt.Sprintf("e%d.%s IS NOT DISTINCT FROM d.%s", n, QuoteIdent(f.Name), QuoteIdent(f.Name)))
+		}
+		esch, err := schemaMap(fields)
+		if err != nil {
+			return "", err
+		}
+		scope := ""
+		if !set.global {
+			scope = fmt.Sprintf(", %s[CAST(e.file_index AS BIGINT) + 1] AS __floe_scope", bigintList(set.scopes))
+			match = append(match, fmt.Sprintf("e%d.__floe_scope = d.__floe_scope", n))
+		}
+		match = append(match, fmt.Sprintf("d.__floe_seq < e%d.__floe_seq", n))
+		quoted := make([]string, len(set.files))
+		for i, f := range set.files {
+			quoted[i] = QuoteString(f)
+		}
+		fmt.Fprintf(&b, " ANTI JOIN (SELECT * EXCLUDE (__floe_seq), max(__floe_seq) AS __floe_seq FROM (SELECT %s, %s[CAST(e.file_index AS BIGINT) + 1] AS __floe_seq%s FROM read_parquet([%s], schema=%s) AS e) GROUP BY ALL) AS e%d ON %s",
+			strings.Join(keys, ", "), bigintList(set.seqs), scope, strings.Join(quoted, ", "), esch, n, strings.Join(match, " AND "))
+	}
+	return b.String(), nil
 }
