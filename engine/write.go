@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"math/big"
 	"net/url"
+	"runtime"
 	"time"
 
 	"github.com/apache/iceberg-go"
 	icebergio "github.com/apache/iceberg-go/io"
 	"github.com/apache/iceberg-go/table"
 	"github.com/google/uuid"
+	"golang.org/x/sync/errgroup"
 )
 
 // WrittenFile is a Parquet data file DuckDB wrote for a table, with the
@@ -108,30 +110,44 @@ func (t *Table) prepareFiles(ctx context.Context, files []WrittenFile) ([]prepar
 	if len(spooled) > 0 {
 		fs = icebergio.LocalFS{}
 	}
-	out := make([]preparedFile, 0, len(files))
+	// Footers are read in parallel: a MERGE writes a file per partition it
+	// touches, and reading them one by one was most of its commit.
+	stats := make([]iceberg.DataFile, len(files))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(max(2, runtime.GOMAXPROCS(0)))
+	props := t.Properties()
 	for i, f := range files {
-		uri := uris[i]
-		statsURI := uri
+		statsURI := uris[i]
 		if len(spooled) > 0 {
 			statsURI = f.Path
 		}
-		stats, err := table.FileToDataFile(ctx, fs, statsURI, statsSchema, *iceberg.UnpartitionedSpec, 0, t.Properties())
-		if err != nil {
-			return nil, fmt.Errorf("read statistics of %s: %w", f.Path, err)
-		}
+		g.Go(func() error {
+			st, err := table.FileToDataFile(gctx, fs, statsURI, statsSchema, *iceberg.UnpartitionedSpec, 0, props)
+			if err != nil {
+				return fmt.Errorf("read statistics of %s: %w", f.Path, err)
+			}
+			stats[i] = st
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	out := make([]preparedFile, 0, len(files))
+	for i, f := range files {
+		uri := uris[i]
 		values := map[int]any{}
 		logical := map[int]string{}
-		i := 0
-		for _, field := range spec.Fields() {
+		for j, field := range spec.Fields() {
 			src, ok := schema.FindFieldByID(field.SourceID())
 			if !ok {
 				return nil, fmt.Errorf("partition field %s: source column %d is not in the schema", field.Name, field.SourceID())
 			}
 			rt := field.Transform.ResultType(src.Type)
-			if i >= len(f.Partition) {
+			if j >= len(f.Partition) {
 				return nil, fmt.Errorf("%s: no value for partition field %s", f.Path, field.Name)
 			}
-			v, err := partitionValue(rt, f.Partition[i])
+			v, err := partitionValue(rt, f.Partition[j])
 			if err != nil {
 				return nil, fmt.Errorf("%s: partition field %s: %w", f.Path, field.Name, err)
 			}
@@ -148,9 +164,8 @@ func (t *Table) prepareFiles(ctx context.Context, files []WrittenFile) ([]prepar
 			case iceberg.UUIDType:
 				logical[field.FieldID] = "uuid"
 			}
-			i++
 		}
-		out = append(out, preparedFile{uri: uri, stats: stats, values: values, logical: logical})
+		out = append(out, preparedFile{uri: uri, stats: stats[i], values: values, logical: logical})
 	}
 	if len(spooled) > 0 {
 		if _, err := t.wh.upload(ctx, spooled); err != nil {

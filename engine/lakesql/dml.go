@@ -352,19 +352,56 @@ type fileDeletes struct {
 // positions are one contiguous run (a predicate on a clustered column)
 // costs one row; the others come back as lists.
 func (s *Session) fetchDeletes(ctx context.Context, q string) (map[string]*fileDeletes, error) {
-	rows, err := s.conn.QueryContext(ctx, "SELECT __floe_file, count(*), min(__floe_pos), max(__floe_pos), "+
-		"CASE WHEN count(*) = max(__floe_pos) - min(__floe_pos) + 1 THEN NULL ELSE list(__floe_pos) END FROM ("+q+"\n) GROUP BY 1")
+	out, _, err := s.fetchDeletesChecked(ctx, q, false)
+	return out, err
+}
+
+// dupPosition is a target row that a statement's join returned more than
+// once: position pos of file, n times.
+type dupPosition struct {
+	file   string
+	pos, n int64
+}
+
+// fetchDeletesChecked is fetchDeletes for a q whose pairs may repeat (a
+// join): with check set it also returns a pair that repeats, if any (then
+// the positions returned are incomplete).
+func (s *Session) fetchDeletesChecked(ctx context.Context, q string, check bool) (map[string]*fileDeletes, *dupPosition, error) {
+	distinct := "count(*)"
+	if check {
+		distinct = "count(DISTINCT __floe_pos)"
+	}
+	rows, err := s.conn.QueryContext(ctx, "SELECT __floe_file, count(*), "+distinct+", min(__floe_pos), max(__floe_pos), "+
+		"CASE WHEN count(*) = max(__floe_pos) - min(__floe_pos) + 1 AND count(*) = "+distinct+" THEN NULL ELSE list(__floe_pos) END FROM ("+q+"\n) GROUP BY 1")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rows.Close()
 	out := map[string]*fileDeletes{}
 	for rows.Next() {
 		var f string
-		var n, lo, hi int64
+		var n, nd, lo, hi int64
 		var list any
-		if err := rows.Scan(&f, &n, &lo, &hi, &list); err != nil {
-			return nil, err
+		if err := rows.Scan(&f, &n, &nd, &lo, &hi, &list); err != nil {
+			return nil, nil, err
+		}
+		if n != nd {
+			// Find one repeated position in the list.
+			ps, _ := list.([]any)
+			seen := make(map[int64]int64, len(ps))
+			var dup *dupPosition
+			for _, v := range ps {
+				p := v.(int64)
+				seen[p]++
+				if dup == nil && seen[p] > 1 {
+					dup = &dupPosition{file: f, pos: p}
+				}
+			}
+			if dup == nil {
+				return nil, nil, fmt.Errorf("positions of %s: %d rows but %d distinct positions, none repeated", f, n, nd)
+			}
+			dup.n = seen[dup.pos]
+			return out, dup, rows.Err()
 		}
 		if list == nil {
 			out[f] = &fileDeletes{runs: []engine.PosRun{{Start: lo, End: hi + 1}}, n: n}
@@ -372,11 +409,11 @@ func (s *Session) fetchDeletes(ctx context.Context, q string) (map[string]*fileD
 		}
 		ps, ok := list.([]any)
 		if !ok {
-			return nil, fmt.Errorf("positions of %s: unexpected %T", f, list)
+			return nil, nil, fmt.Errorf("positions of %s: unexpected %T", f, list)
 		}
 		out[f] = positionsToDeletes(ps)
 	}
-	return out, rows.Err()
+	return out, nil, rows.Err()
 }
 
 // positionsToDeletes turns a DuckDB list of BIGINT positions into runs.

@@ -2,6 +2,8 @@ package lakesql
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -259,6 +261,8 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 		}
 		action.WriteString(" END")
 		fields := t.Schema().Fields()
+		allWritten := everyRowWritten(m.clauses)
+		sourceRowsOnly := allWritten // and every column is the source's
 		cols := make([]string, len(fields))
 		for fi, f := range fields {
 			typ, err := engine.DuckDBType(f.Type)
@@ -267,41 +271,41 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 			}
 			var b strings.Builder
 			b.WriteString("CASE")
+			// When every row of the join is written (see everyRowWritten)
+			// and every clause gives the column the same expression
+			// (UPDATE SET * with INSERT *), the column is that expression
+			// alone, with no CASE to evaluate per row.
+			same, writers := "", 0
+			for _, cl := range m.clauses {
+				if e, ok := clauseExpr(cl, f, fi, ta, sa); ok {
+					if writers == 0 {
+						same = e
+					} else if e != same {
+						same = ""
+					}
+					writers++
+				}
+			}
+			if !allWritten {
+				same = ""
+			}
+			if same != sa+"."+engine.QuoteIdent(f.Name) {
+				sourceRowsOnly = false
+			}
 			for i, cl := range m.clauses {
-				var expr string
-				switch cl.action {
-				case "update":
-					expr = ta + "." + engine.QuoteIdent(f.Name)
-					if cl.sets == nil {
-						expr = sa + "." + engine.QuoteIdent(f.Name)
-					} else if e, ok := cl.sets[strings.ToLower(f.Name)]; ok {
-						expr = "(" + e + ")"
-					}
-				case "insert":
-					expr = "NULL"
-					switch {
-					case cl.values == nil:
-						expr = sa + "." + engine.QuoteIdent(f.Name)
-					case cl.cols == nil:
-						if fi < len(cl.values) {
-							expr = "(" + cl.values[fi] + ")"
-						}
-					default:
-						for j, c := range cl.cols {
-							if strings.EqualFold(c, f.Name) {
-								expr = "(" + cl.values[j] + ")"
-							}
-						}
-					}
-				default:
+				expr, ok := clauseExpr(cl, f, fi, ta, sa)
+				if !ok {
 					continue
 				}
 				fmt.Fprintf(&b, " WHEN %s THEN CAST(%s AS %s)", conds[i], expr, typ)
 			}
 			b.WriteString(" END")
 			col := b.String()
-			if b.Len() == len("CASE END") {
+			switch {
+			case writers == 0:
 				col = "CAST(NULL AS " + typ + ")"
+			case same != "":
+				col = "CAST(" + same + " AS " + typ + ")"
 			}
 			if f.Required {
 				msg := engine.QuoteString("NULL in NOT NULL column " + f.Name)
@@ -352,6 +356,34 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 			}
 			changed = n
 			clk.mark("merge commit")
+			return nil
+		}
+		switch {
+		case deletesOnly(m.clauses):
+			// Only deletes: the matched target rows' positions are all
+			// that is needed, from an inner join, with no row materialised.
+			n, err := s.mergeByPositions(ctx, t, m, plan, action.String(), "delete", "", clk)
+			if err != nil {
+				return err
+			}
+			changed = n
+			return nil
+		case allWritten && sourceRowsOnly:
+			// An upsert of whole source rows (UPDATE SET *, INSERT *):
+			// every source row is written as it is, straight from the
+			// source, and the join only finds the replaced rows'
+			// positions, reading the target's key columns alone.
+			// Every row is written, so a NOT NULL check applies to all.
+			sel := strings.ReplaceAll(strings.Join(cols, ", "), "CASE WHEN __floe_action IN ('update', 'insert')", "CASE WHEN true")
+			newRows, err := s.prepareRead(ctx, "SELECT "+sel+" FROM "+m.source+" AS "+sa)
+			if err != nil {
+				return fmt.Errorf("merge into %s: %w", ident, err)
+			}
+			n, err := s.mergeByPositions(ctx, t, m, plan, action.String(), "update", newRows, clk)
+			if err != nil {
+				return err
+			}
+			changed = n
 			return nil
 		}
 		if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlRows+" AS SELECT * FROM ("+q+") WHERE __floe_action IS NOT NULL AND __floe_action <> 'nothing'"); err != nil {
@@ -413,4 +445,151 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 	s.invalidate(m.ns, m.name)
 	clk.mark("merge cleanup")
 	return changed, nil
+}
+
+// clauseExpr is the value a clause writes to field f (at index fi), over
+// the target alias ta and source alias sa; ok is false for a clause that
+// writes no row (DELETE, DO NOTHING).
+func clauseExpr(cl mergeClause, f iceberg.NestedField, fi int, ta, sa string) (string, bool) {
+	switch cl.action {
+	case "update":
+		if cl.sets == nil {
+			return sa + "." + engine.QuoteIdent(f.Name), true
+		}
+		if e, ok := cl.sets[strings.ToLower(f.Name)]; ok {
+			return "(" + e + ")", true
+		}
+		return ta + "." + engine.QuoteIdent(f.Name), true
+	case "insert":
+		switch {
+		case cl.values == nil:
+			return sa + "." + engine.QuoteIdent(f.Name), true
+		case cl.cols == nil:
+			if fi < len(cl.values) {
+				return "(" + cl.values[fi] + ")", true
+			}
+		default:
+			for j, c := range cl.cols {
+				if strings.EqualFold(c, f.Name) {
+					return "(" + cl.values[j] + ")", true
+				}
+			}
+		}
+		return "NULL", true
+	}
+	return "", false
+}
+
+// everyRowWritten reports whether every row of a MERGE's join is written:
+// no WHEN NOT MATCHED BY SOURCE, every clause updates or inserts with no
+// extra condition, and both matched and not matched rows have a clause.
+// Then a column's expression is evaluated on written rows only, guarded
+// by a CASE or not.
+func everyRowWritten(clauses []mergeClause) bool {
+	var matched, notMatched bool
+	for _, cl := range clauses {
+		if cl.bySource || cl.cond != "" || (cl.action != "update" && cl.action != "insert") {
+			return false
+		}
+		matched = matched || cl.matched
+		notMatched = notMatched || !cl.matched
+	}
+	return matched && notMatched
+}
+
+// deletesOnly reports whether a MERGE only deletes matched rows (or does
+// nothing): no clause writes a row and none is NOT MATCHED BY SOURCE.
+func deletesOnly(clauses []mergeClause) bool {
+	for _, cl := range clauses {
+		if cl.bySource || cl.action == "update" || cl.action == "insert" {
+			return false
+		}
+	}
+	return true
+}
+
+// mergeByPositions runs a MERGE whose matched rows all take one action,
+// want ("delete", or "update" when every row is written), against the
+// planned target; action is the CASE that picks each joined row's clause.
+// An inner join of the source with the target gives the matched rows'
+// positions, each of which must be matched once; newRows, if not empty,
+// is the query whose rows the MERGE writes (the source's rows). It
+// commits and returns the number of rows changed.
+func (s *Session) mergeByPositions(ctx context.Context, t *engine.Table, m *mergeStmt, plan *engine.Plan, action, want, newRows string, clk *phaseClock) (int64, error) {
+	fail := func(err error) (int64, error) {
+		return 0, fmt.Errorf("merge into lake.%s.%s: %w", m.ns, m.name, err)
+	}
+	dupErr := func(d *dupPosition) (int64, error) {
+		return fail(fmt.Errorf("a target row (position %d of %s) is matched by %d source rows; the SQL standard forbids changing a row twice", d.pos, d.file, d.n))
+	}
+	ta := engine.QuoteIdent(m.alias)
+	q, err := s.prepareRead(ctx, fmt.Sprintf("SELECT __floe_file, __floe_pos FROM (SELECT %s.__floe_file, %s.__floe_pos, %s AS __floe_action FROM %s AS %s JOIN %s AS %s ON %s) WHERE __floe_action = %s",
+		ta, ta, action, m.source, engine.QuoteIdent(m.salias), dmlTarget, ta, m.on, engine.QuoteString(want)))
+	if err != nil {
+		return fail(err)
+	}
+	var fetched map[string]*fileDeletes
+	if t.FormatVersion() >= 3 && t.WriteMode("merge") == engine.MergeOnRead {
+		f, dup, err := s.fetchDeletesChecked(ctx, q, true)
+		if err != nil {
+			return fail(err)
+		}
+		if dup != nil {
+			return dupErr(dup)
+		}
+		fetched = f
+	} else {
+		if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlPositions+" AS "+q); err != nil {
+			return fail(err)
+		}
+		defer s.exec(context.WithoutCancel(ctx), "DROP TABLE IF EXISTS "+dmlPositions)
+		var d dupPosition
+		err := s.conn.QueryRowContext(ctx, "SELECT __floe_file, __floe_pos, count(*) FROM "+dmlPositions+" GROUP BY ALL HAVING count(*) > 1 LIMIT 1").Scan(&d.file, &d.pos, &d.n)
+		switch {
+		case err == nil:
+			return dupErr(&d)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fail(err)
+		}
+	}
+	clk.mark("merge positions")
+	var added []engine.WrittenFile
+	var written int64
+	var dir string
+	if newRows != "" {
+		if added, written, dir, _, err = s.writeQuery(ctx, t, newRows); err != nil {
+			return fail(err)
+		}
+		clk.mark("merge write")
+	}
+	delta, n, cleanup, err := s.buildDelta(ctx, t, plan, "merge", "", fetched)
+	if dir != "" {
+		inner := cleanup
+		cleanup = func() { inner(); s.wh.RemoveWritten(dir) }
+	}
+	if err != nil {
+		cleanup()
+		return fail(err)
+	}
+	clk.mark("merge delta")
+	if written > 0 {
+		delta.AddedData = append(delta.AddedData, added...)
+	} else if dir != "" {
+		s.wh.RemoveWritten(dir)
+	}
+	if n == 0 && written == 0 {
+		cleanup()
+		return 0, nil
+	}
+	// The commit's error names the table and stays a conflict for retries.
+	if _, err := t.CommitRowDelta(ctx, plan, delta, "merge", map[string]string{"floe.operation": "merge"}); err != nil {
+		cleanup()
+		return 0, err
+	}
+	clk.mark("merge commit")
+	if newRows != "" {
+		// Every source row was written: an update or an insert.
+		return written, nil
+	}
+	return n, nil
 }
