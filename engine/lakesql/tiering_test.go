@@ -435,3 +435,44 @@ func firstKey(m map[string]engine.FileAccess) string {
 	}
 	return ""
 }
+
+// TestTieringJobStatus: maintenance's tiering job is its own job type,
+// icebergIntelligentTiering: Disabled in maintenance status while the table
+// is STANDARD, recorded in maintenance_jobs when a run moved files, and
+// Successful in status after.
+func TestTieringJobStatus(t *testing.T) {
+	f := openLake(t)
+	start := f.tieredTable()
+	status := func() JobStatus {
+		t.Helper()
+		sts, err := f.s.MaintenanceStatus(f.ctx, "ns", "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sts {
+			if s.Job == JobTiering {
+				return s
+			}
+		}
+		t.Fatalf("maintenance status has no %s: %+v", JobTiering, sts)
+		return JobStatus{}
+	}
+	f.exec(`CALL storage_class('ns.t', 'standard')`)
+	if st := status(); st.Status != StatusDisabled {
+		t.Errorf("STANDARD table: tiering status %s, want %s", st.Status, StatusDisabled)
+	}
+	f.exec(`CALL storage_class('ns.t', 'intelligent_tiering');
+		ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.cold-path' = '` + t.TempDir() + `')`)
+	if st := status(); st.Status != StatusNotYetRun {
+		t.Errorf("INTELLIGENT_TIERING table before a run: tiering status %s, want %s", st.Status, StatusNotYetRun)
+	}
+	atDay(t, start, 40)
+	f.exec(`CALL run_maintenance('ns.t')`)
+	got := f.strings(`SELECT status, files_in FROM lake.floe_system.maintenance_jobs WHERE job_type = 'icebergIntelligentTiering'`)
+	if diff := cmp.Diff([][]string{{StatusSuccessful, "2"}}, got); diff != "" {
+		t.Errorf("maintenance_jobs tiering rows (-want +got):\n%s", diff)
+	}
+	if st := status(); st.Status != StatusSuccessful || !strings.Contains(st.Message, "moved 2 files to colder tiers") {
+		t.Errorf("after the run: tiering status %+v, want Successful, 2 files moved", st)
+	}
+}
