@@ -1,6 +1,9 @@
 package engine
 
 import (
+	"encoding/json"
+	"errors"
+
 	"context"
 	"fmt"
 	"io/fs"
@@ -9,6 +12,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/floehq/floe/engine/vfs"
 )
 
 // DefaultOrphanAge is how old a file must be before remove_orphan_files
@@ -114,53 +119,14 @@ func (w *Warehouse) RemoveOrphanFiles(ctx context.Context, ns, name string, opts
 		return fail(fmt.Errorf("its location %s is outside this warehouse; floe deletes files only inside it (dry_run => true lists them)", root))
 	}
 
-	reached := newLiveReachSet()
-	if err := reached.addTable(ctx, t.tbl); err != nil {
-		return fail(err)
-	}
-	others, err := w.othersReach(ctx, ns, name)
+	found, _, err := w.unreferencedFiles(ctx, t, root, loc, cutoff)
 	if err != nil {
 		return fail(err)
 	}
-	var orphans []doomedFile
-	roots := []string{root}
-	if cold := w.coldPathOf(ctx, t.Properties()); cold != "" && w.root == "" {
-		// The table's files in the cold path (tiering) are its too.
-		if rel, err := filepath.Rel(w.dir, root); err == nil && !strings.HasPrefix(rel, "..") {
-			if _, err := w.fs.Stat(filepath.Join(cold, rel)); err == nil {
-				roots = append(roots, filepath.Join(cold, rel))
-			}
-		}
+	orphans := make([]doomedFile, len(found))
+	for i, f := range found {
+		orphans[i] = f.doomedFile
 	}
-	for _, root := range roots {
-		err = w.fs.Walk(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				return ctx.Err()
-			}
-			if q, ok := cleanLocation(p); ok {
-				p = q
-			}
-			if reached.has(p) || others.has(p) || w.reserved(p) {
-				return nil
-			}
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			if !info.ModTime().Before(cutoff) {
-				return nil
-			}
-			orphans = append(orphans, doomedFile{p, fileInfo{kindOther, info.Size()}})
-			return nil
-		})
-		if err != nil {
-			return fail(fmt.Errorf("list %s: %w", root, err))
-		}
-	}
-	slices.SortFunc(orphans, func(a, b doomedFile) int { return strings.Compare(a.path, b.path) })
 	if !opts.DryRun {
 		deleted, errs := w.removeFiles(ctx, orphans, opts.MaxConcurrentDeletes)
 		orphans, rep.Deleted = deleted, len(deleted)
@@ -183,4 +149,329 @@ func orphanList(files []doomedFile) []OrphanFile {
 		out[i] = OrphanFile{loc, f.size}
 	}
 	return out
+}
+
+// walkedFile is a file an unreferenced-file walk found: doomedFile plus
+// its key in the noncurrent marks (its path under the walked root).
+type walkedFile struct {
+	doomedFile
+	key string
+}
+
+// unreferencedFiles walks root (the table's location loc or a directory
+// in it) and the table's part of its cold path, and returns the files no
+// metadata of the table or of any other catalog entry reaches that were
+// last modified before cutoff, sorted, and the keys (noncurrentKey) of
+// the files it found reached. The caller holds the table's lock.
+func (w *Warehouse) unreferencedFiles(ctx context.Context, t *Table, root, loc string, cutoff time.Time) ([]walkedFile, map[string]bool, error) {
+	reached := newLiveReachSet()
+	if err := reached.addTable(ctx, t.tbl); err != nil {
+		return nil, nil, err
+	}
+	others, err := w.othersReach(ctx, t.NS, t.Name)
+	if err != nil {
+		return nil, nil, err
+	}
+	marks := path.Dir(noncurrentPath(loc))
+	var out []walkedFile
+	seen := map[string]bool{}
+	// base is what a file's key is relative to.
+	type walkRoot struct{ dir, base, prefix string }
+	roots := []walkRoot{{root, loc, noncurrentTablePrefix}}
+	if cold := w.coldPathOf(ctx, t.Properties()); cold != "" && w.root == "" {
+		// The table's files in the cold path (tiering) are its too.
+		rel, err1 := filepath.Rel(w.dir, root)
+		relLoc, err2 := filepath.Rel(w.dir, loc)
+		if err1 == nil && err2 == nil && !strings.HasPrefix(rel, "..") && !strings.HasPrefix(relLoc, "..") {
+			if _, err := w.fs.Stat(filepath.Join(cold, rel)); err == nil {
+				roots = append(roots, walkRoot{filepath.Join(cold, rel), filepath.Join(cold, relLoc), noncurrentColdPrefix})
+			}
+		}
+	}
+	for _, r := range roots {
+		err = w.fs.Walk(r.dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return ctx.Err()
+			}
+			if q, ok := cleanLocation(p); ok {
+				p = q
+			}
+			if within(p, marks) || w.reserved(p) {
+				return nil
+			}
+			key := r.prefix + strings.TrimPrefix(strings.TrimPrefix(p, r.base), "/")
+			if reached.has(p) || others.has(p) {
+				seen[key] = true
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			if !info.ModTime().Before(cutoff) {
+				return nil
+			}
+			out = append(out, walkedFile{doomedFile{p, fileInfo{kindOther, info.Size()}}, key})
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("list %s: %w", r.dir, err)
+		}
+	}
+	slices.SortFunc(out, func(a, b walkedFile) int { return strings.Compare(a.path, b.path) })
+	return out, seen, nil
+}
+
+// Noncurrent marks: the unreferenced-file removal of maintenance (S3
+// Tables' two steps) first marks a file no metadata references as
+// noncurrent, and deletes it only once it has stayed unreferenced and
+// marked for the non-current days. The marks of a table are one JSON file
+// under its location, written whole (atomically) by each run.
+const (
+	noncurrentDir         = "_floe_maintenance"
+	noncurrentFile        = "noncurrent.json"
+	noncurrentFormat      = "floe-noncurrent-1"
+	noncurrentTablePrefix = "table/"
+	noncurrentColdPrefix  = "cold/"
+)
+
+// noncurrentPath is where the marks of the table at clean location loc
+// live.
+func noncurrentPath(loc string) string {
+	return strings.TrimSuffix(loc, "/") + "/" + noncurrentDir + "/" + noncurrentFile
+}
+
+// noncurrentMark is one marked file: when it was marked and its size.
+type noncurrentMark struct {
+	Marked time.Time `json:"marked"`
+	Bytes  int64     `json:"bytes"`
+}
+
+// noncurrentMarks is the marks file. Keys are a file's path relative to
+// the table's location ("table/data/x.parquet") or to its part of the cold
+// path ("cold/..."), so a copied or relocated warehouse's marks never name
+// another warehouse's files.
+type noncurrentMarks struct {
+	Format string                    `json:"format"`
+	Files  map[string]noncurrentMark `json:"files"`
+}
+
+// readNoncurrent reads the marks at p and their version for
+// writeNoncurrent ("" when there are none).
+func (w *Warehouse) readNoncurrent(p string) (noncurrentMarks, string, error) {
+	m := noncurrentMarks{Format: noncurrentFormat, Files: map[string]noncurrentMark{}}
+	sw, ok := w.fs.(vfs.Swapper)
+	if !ok {
+		return m, "", fmt.Errorf("the warehouse's storage cannot replace a file in place, which the noncurrent marks %s need", p)
+	}
+	b, version, err := sw.ReadVersion(p)
+	if errors.Is(err, fs.ErrNotExist) {
+		return m, "", nil
+	}
+	if err != nil {
+		return m, "", fmt.Errorf("read the noncurrent marks %s: %w", p, err)
+	}
+	if err := json.Unmarshal(b, &m); err != nil || m.Format != noncurrentFormat {
+		if err == nil {
+			err = fmt.Errorf("format %q, want %q", m.Format, noncurrentFormat)
+		}
+		return m, "", fmt.Errorf("the noncurrent marks %s are unreadable (delete the file to start marking afresh): %w", p, err)
+	}
+	if m.Files == nil {
+		m.Files = map[string]noncurrentMark{}
+	}
+	return m, version, nil
+}
+
+// writeNoncurrent replaces the marks at p, last read at version, whole;
+// no marks remove it and its directory. It returns the new version.
+func (w *Warehouse) writeNoncurrent(p string, m noncurrentMarks, version string) (string, error) {
+	if len(m.Files) == 0 {
+		// The directory goes too, with Swap's lock file in it.
+		if err := w.fs.RemoveAll(path.Dir(p)); err != nil {
+			return version, fmt.Errorf("remove the noncurrent marks %s: %w", p, err)
+		}
+		return "", nil
+	}
+	b, err := json.MarshalIndent(m, "", " ")
+	if err != nil {
+		return version, err
+	}
+	if w.root == "" {
+		if err := w.fs.MkdirAll(path.Dir(p)); err != nil {
+			return version, fmt.Errorf("write the noncurrent marks %s: %w", p, err)
+		}
+	}
+	v, err := w.fs.(vfs.Swapper).Swap(p, b, version)
+	if err != nil {
+		return version, fmt.Errorf("write the noncurrent marks %s: %w", p, err)
+	}
+	return v, nil
+}
+
+// UnreferencedOptions are the unreferenced-file removal policy of a table
+// (PolicyUnreferencedDays, PolicyNonCurrentDays).
+type UnreferencedOptions struct {
+	// UnreferencedDays: a file no metadata references is marked noncurrent
+	// once it is this many days old.
+	UnreferencedDays int
+	// NonCurrentDays: a file marked noncurrent is deleted once it has been
+	// marked this many days and is still unreferenced.
+	NonCurrentDays int
+}
+
+// UnreferencedReport says what RemoveUnreferencedFiles did.
+type UnreferencedReport struct {
+	Table string
+	// Marked are the files this run marked noncurrent; Deleted those it
+	// deleted, marked at least NonCurrentDays before.
+	Marked, Deleted []OrphanFile
+	// Unmarked counts marked files found referenced again (a table
+	// registered over them, a rollback) and so no longer marked.
+	Unmarked int
+	// Pending and PendingBytes are the files marked after the run, waiting
+	// for their non-current days.
+	Pending      int
+	PendingBytes int64
+}
+
+// RemoveUnreferencedFiles is the unreferenced-file removal job of
+// maintenance, in S3 Tables' two steps: a file under the table's location
+// (or its part of the cold path) that no metadata of any catalog entry
+// references and that is at least UnreferencedDays old is marked
+// noncurrent; a file marked at least NonCurrentDays ago and still
+// unreferenced is deleted; a marked file referenced again is unmarked. The
+// marks are a file under the table's location (_floe_maintenance/,
+// on object storage too), written before any deletion, so a kill at any
+// point loses nothing referenced and at worst repeats a deletion.
+//
+// CALL remove_orphan_files keeps Spark's meaning instead: it deletes the
+// unreferenced files older than its older_than directly, without marks.
+func (w *Warehouse) RemoveUnreferencedFiles(ctx context.Context, ns, name string, opts UnreferencedOptions) (UnreferencedReport, error) {
+	rep := UnreferencedReport{Table: "lake." + ns + "." + name}
+	fail := func(err error) (UnreferencedReport, error) {
+		return rep, fmt.Errorf("remove unreferenced files of %s: %w", rep.Table, err)
+	}
+	switch {
+	case opts.UnreferencedDays < 1 || opts.NonCurrentDays < 1:
+		return fail(fmt.Errorf("unreferenced days %d and non-current days %d must be at least 1", opts.UnreferencedDays, opts.NonCurrentDays))
+	case w.Remote():
+		return fail(fmt.Errorf("%w: removing unreferenced files of a remote catalog's table is not supported yet", ErrRemoteCatalog))
+	}
+	now, err := Now()
+	if err != nil {
+		return fail(err)
+	}
+	const day = 24 * time.Hour
+	unlock, err := w.lockTable(ctx, ns, name)
+	if err != nil {
+		return fail(err)
+	}
+	defer unlock()
+	t, err := w.Table(ctx, ns, name)
+	if err != nil {
+		return fail(err)
+	}
+	if err := t.checkWritable(); err != nil {
+		return fail(err)
+	}
+	if !t.Properties().GetBool("gc.enabled", true) {
+		return fail(ErrGCDisabled)
+	}
+	loc, ok := cleanLocation(t.Location())
+	if !ok {
+		return fail(fmt.Errorf("its location %s is neither on the local filesystem nor in an S3 bucket", t.Location()))
+	}
+	if !w.inside(loc) || loc == w.base() {
+		return fail(fmt.Errorf("its location %s is outside this warehouse; floe deletes files only inside it", loc))
+	}
+	found, referenced, err := w.unreferencedFiles(ctx, t, loc, loc, now.Add(-time.Duration(opts.UnreferencedDays)*day))
+	if err != nil {
+		return fail(err)
+	}
+	marksPath := noncurrentPath(loc)
+	old, version, err := w.readNoncurrent(marksPath)
+	if err != nil {
+		return fail(err)
+	}
+	for k := range old.Files {
+		if referenced[k] {
+			rep.Unmarked++
+		}
+	}
+	// The new marks: every unreferenced file old enough, with its first
+	// mark; marks of files gone or referenced again drop out.
+	next := noncurrentMarks{Format: noncurrentFormat, Files: map[string]noncurrentMark{}}
+	var doomed []doomedFile
+	var marked []doomedFile
+	deadline := now.Add(-time.Duration(opts.NonCurrentDays) * day)
+	for _, f := range found {
+		m, ok := old.Files[f.key]
+		if !ok {
+			m = noncurrentMark{Marked: now.UTC(), Bytes: f.size}
+			marked = append(marked, f.doomedFile)
+		} else if !m.Marked.After(deadline) {
+			doomed = append(doomed, f.doomedFile)
+		}
+		next.Files[f.key] = m
+	}
+	// Marks first (the doomed still among them): a kill during the
+	// deletions leaves them marked, and the next run deletes them then.
+	if len(marked) > 0 || len(next.Files) != len(old.Files) {
+		if version, err = w.writeNoncurrent(marksPath, next, version); err != nil {
+			return fail(err)
+		}
+	}
+	rep.Marked = orphanList(marked)
+	deleted, errs := w.removeFiles(ctx, doomed, 4)
+	rep.Deleted = orphanList(deleted)
+	if len(deleted) > 0 {
+		gone := map[string]bool{}
+		for _, d := range deleted {
+			gone[d.path] = true
+		}
+		for _, f := range found {
+			if gone[f.path] {
+				delete(next.Files, f.key)
+			}
+		}
+		if _, err := w.writeNoncurrent(marksPath, next, version); err != nil {
+			errs = errors.Join(errs, err)
+		}
+	}
+	for _, m := range next.Files {
+		rep.Pending++
+		rep.PendingBytes += m.Bytes
+	}
+	if errs != nil {
+		return rep, fmt.Errorf("remove unreferenced files of %s: deleted %d, but some could not be deleted: %w", rep.Table, len(deleted), errs)
+	}
+	return rep, nil
+}
+
+// NoncurrentFiles returns how many files of table lake.ns.name are marked
+// noncurrent, waiting for deletion, and their bytes.
+func (w *Warehouse) NoncurrentFiles(ctx context.Context, ns, name string) (int, int64, error) {
+	t, err := w.Table(ctx, ns, name)
+	if err != nil {
+		return 0, 0, err
+	}
+	loc, ok := cleanLocation(t.Location())
+	if !ok {
+		return 0, 0, nil
+	}
+	m, _, err := w.readNoncurrent(noncurrentPath(loc))
+	if err != nil {
+		return 0, 0, err
+	}
+	var n int
+	var b int64
+	for _, f := range m.Files {
+		n++
+		b += f.Bytes
+	}
+	return n, b, nil
 }

@@ -59,8 +59,8 @@ var PolicyKeys = []PolicyKey{
 	{PolicyMinSnapshotsToKeep, "1", "snapshots each branch keeps whatever their age", checkPositive},
 	{PolicyMaxSnapshotAgeHours, "120", "snapshots older than this expire (beyond those kept)", checkPositive},
 	{PolicyUnreferencedEnabled, "true", "remove files no metadata references", checkBool},
-	{PolicyUnreferencedDays, "3", "a file no metadata references is removed once it is this many days old", checkPositive},
-	{PolicyNonCurrentDays, "10", "days a non-current object version is kept (object storage with versions; no effect on a local warehouse)", checkPositive},
+	{PolicyUnreferencedDays, "3", "a file no metadata references is marked noncurrent once it is this many days old", checkPositive},
+	{PolicyNonCurrentDays, "10", "a file marked noncurrent is deleted once marked this many days and still unreferenced", checkPositive},
 }
 
 func checkBool(v string) error {

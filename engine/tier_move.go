@@ -6,10 +6,16 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/apache/iceberg-go"
+	icebergio "github.com/apache/iceberg-go/io"
+	"github.com/apache/iceberg-go/table"
+	"github.com/apache/iceberg-go/table/dv"
+	"github.com/google/uuid"
 
 	"github.com/floehq/floe/engine/vfs"
 )
@@ -39,8 +45,10 @@ type TierReport struct {
 	// colder storage class) and back; Bytes is what they hold.
 	Cooled, Warmed int
 	Bytes          int64
-	// Kept counts files that should have moved but were left: files with
-	// row-level deletes, which a move would detach from their deletes.
+	// Kept counts files that should have moved but were left: files a v2
+	// position-delete file names (rewriting its file_path column for a
+	// move is not built yet). Files with deletion vectors or equality
+	// deletes move, their deletes with them.
 	Kept int
 	// Removed counts the old copies deleted after the commit (those no
 	// snapshot references any more; the rest go with expiry).
@@ -53,7 +61,9 @@ type TierReport struct {
 // floe.tiering.cold-path, files of the colder tiers move under the cold
 // path (keeping their path inside the warehouse) and files read again move
 // back, each move a copy, then one metadata-only commit that swaps the
-// paths in the manifests, then the deletion of the old copies no snapshot
+// paths in the manifests (a file with deletion vectors gets them written
+// again for its new path in the same snapshot, and keeps its data
+// sequence number so equality deletes still apply), then the deletion of the old copies no snapshot
 // references: a kill at any point leaves every referenced file in place.
 // Without a cold path tiers are only tracked. Maintenance's reads here
 // change no tier.
@@ -142,7 +152,22 @@ func (w *Warehouse) moveTiers(ctx context.Context, t *Table, cfg Tiering, rep *T
 	if err != nil {
 		return err
 	}
-	var old, moved []iceberg.DataFile
+	// The data sequence numbers of the live files: a moved file keeps its
+	// own, so the deletes that applied to it still do, and nothing else.
+	seqs := map[string]int64{}
+	entries, _, err := t.liveEntries(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		key := e.DataFile().FilePath()
+		if r := e.DataFile().ReferencedDataFile(); r != nil && e.DataFile().ContentType() != iceberg.EntryContentData {
+			key += "\x00" + *r
+		}
+		seqs[key] = e.SequenceNum()
+	}
+	var old, moved, oldAll []iceberg.DataFile
+	var withDeletes []deletedMove
 	carry := map[string]FileAccess{}
 	var copied []string
 	cleanup := func() {
@@ -179,10 +204,15 @@ func (w *Warehouse) moveTiers(ctx context.Context, t *Table, cfg Tiering, rep *T
 		default:
 			continue
 		}
-		if len(task.DeleteFiles) > 0 || len(task.DeletionVectorFiles) > 0 || len(task.EqualityDeleteFiles) > 0 {
+		dvs, posFiles := taskDVs(task)
+		if len(posFiles) > 0 {
+			// A v2 position-delete file names the data file in its
+			// file_path column (and that column's bounds): rewriting it
+			// for a move is not built yet, so the file stays.
 			rep.Kept++
 			continue
 		}
+		hasDeletes := len(dvs) > 0 || len(task.EqualityDeleteFiles) > 0 || hasEqDeletes(task.DeleteFiles)
 		if err := w.copyForMove(src, dst); err != nil {
 			cleanup()
 			return err
@@ -193,7 +223,17 @@ func (w *Warehouse) moveTiers(ctx context.Context, t *Table, cfg Tiering, rep *T
 			cleanup()
 			return err
 		}
-		old, moved = append(old, task.File), append(moved, nf)
+		if hasDeletes {
+			seq, ok := seqs[loc]
+			if !ok {
+				cleanup()
+				return fmt.Errorf("%s: data file %s has no data sequence number in the current snapshot", t.Ident(), loc)
+			}
+			withDeletes = append(withDeletes, deletedMove{old: task.File, moved: nf, seq: seq, dvs: dvs})
+		} else {
+			old, moved = append(old, task.File), append(moved, nf)
+		}
+		oldAll = append(oldAll, task.File)
 		// The start of its idle time as FileTiers found it (its commit,
 		// an earlier move's, or its last read), so the move ages it not.
 		a := acc[loc]
@@ -206,7 +246,7 @@ func (w *Warehouse) moveTiers(ctx context.Context, t *Table, cfg Tiering, rep *T
 		}
 		rep.Bytes += f.Bytes
 	}
-	if len(moved) == 0 {
+	if len(moved)+len(withDeletes) == 0 {
 		return nil
 	}
 	// The moved files keep their age: recorded before the commit, so no
@@ -216,10 +256,20 @@ func (w *Warehouse) moveTiers(ctx context.Context, t *Table, cfg Tiering, rep *T
 		return err
 	}
 	tx := t.tbl.NewTransaction()
-	if err := tx.ReplaceFiles(ctx, old, moved, nil, iceberg.Properties{"floe.operation": "tier_move"}); err != nil {
+	props := iceberg.Properties{"floe.operation": "tier_move"}
+	if len(moved) > 0 {
+		if err := tx.ReplaceFiles(ctx, old, moved, nil, props); err != nil {
+			cleanup()
+			return fmt.Errorf("move files between tiers: %w", err)
+		}
+	}
+	written, err := t.moveWithDeletes(ctx, tx, plan, withDeletes, seqs, props)
+	copied = append(copied, written...)
+	if err != nil {
 		cleanup()
 		return fmt.Errorf("move files between tiers: %w", err)
 	}
+	old = oldAll
 	nt, err := tx.Commit(ctx)
 	if err != nil {
 		cleanup()
@@ -329,4 +379,124 @@ func (w *Warehouse) coldPathOf(ctx context.Context, props map[string]string) str
 		return ""
 	}
 	return filepath.Clean(wp[PropColdPath])
+}
+
+// deletedMove is the move of a data file row-level deletes apply to.
+type deletedMove struct {
+	old, moved iceberg.DataFile
+	// seq is the data file's data sequence number, which the moved file
+	// keeps.
+	seq int64
+	// dvs are its deletion vectors.
+	dvs []iceberg.DataFile
+}
+
+// taskDVs splits a scan task's position deletes into deletion vectors and
+// v2 position-delete files.
+func taskDVs(task table.FileScanTask) (dvs, posFiles []iceberg.DataFile) {
+	dvs = append(dvs, task.DeletionVectorFiles...)
+	for _, d := range task.DeleteFiles {
+		switch {
+		case d.ContentType() != iceberg.EntryContentPosDeletes:
+		case d.FileFormat() == iceberg.PuffinFile:
+			dvs = append(dvs, d)
+		default:
+			posFiles = append(posFiles, d)
+		}
+	}
+	return dvs, posFiles
+}
+
+func hasEqDeletes(files []iceberg.DataFile) bool {
+	for _, d := range files {
+		if d.ContentType() == iceberg.EntryContentEqDeletes {
+			return true
+		}
+	}
+	return false
+}
+
+// moveWithDeletes stages in tx the moves of data files deletes apply to:
+// one rewrite per data sequence number, in which the moved files keep
+// that number (so equality deletes apply to them as before), and each
+// file's deletion vector is written again for its new path (the
+// referenced_data_file of its manifest entry and its Puffin blob's
+// referenced-data-file property) and replaces the old one at the old
+// one's sequence number. It returns the Puffin files it wrote.
+func (t *Table) moveWithDeletes(ctx context.Context, tx *table.Transaction, plan *Plan, moves []deletedMove, seqs map[string]int64, props iceberg.Properties) ([]string, error) {
+	if len(moves) == 0 {
+		return nil, nil
+	}
+	bitmaps, err := plan.DVs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fsys, err := t.tbl.FS(ctx)
+	if err != nil {
+		return nil, err
+	}
+	wfs, ok := fsys.(icebergio.WriteFileIO)
+	if !ok {
+		return nil, fmt.Errorf("%s: the table's storage is read-only", t.Ident())
+	}
+	groups := map[int64][]deletedMove{}
+	for _, m := range moves {
+		groups[m.seq] = append(groups[m.seq], m)
+	}
+	var written []string
+	for _, seq := range slices.Sorted(maps.Keys(groups)) {
+		rw := tx.NewRewrite(props).DataSequenceNumber(seq)
+		w := dv.NewDVWriter(wfs, func(id int32) *iceberg.PartitionSpec {
+			return t.tbl.Metadata().PartitionSpecByID(int(id))
+		})
+		dvSeq := map[string]int64{} // the new data file's path: its old DV's sequence number
+		for _, m := range groups[seq] {
+			rw.DeleteFile(m.old).AddDataFile(m.moved)
+			if len(m.dvs) == 0 {
+				continue
+			}
+			local, ok := plan.Local(m.old.FilePath())
+			bm := bitmaps[local]
+			if !ok || bm == nil {
+				return written, fmt.Errorf("%s: the deletion vector of %s could not be read", t.Ident(), m.old.FilePath())
+			}
+			var maxSeq int64 = -1
+			for _, d := range m.dvs {
+				s, ok := seqs[d.FilePath()+"\x00"+m.old.FilePath()]
+				if !ok {
+					s, ok = seqs[d.FilePath()]
+				}
+				if !ok {
+					return written, fmt.Errorf("%s: deletion vector %s has no data sequence number in the current snapshot", t.Ident(), d.FilePath())
+				}
+				maxSeq = max(maxSeq, s)
+				rw.DeleteFile(d)
+			}
+			w.Load(m.moved.FilePath(), bm, m.moved.SpecID(), m.moved.Partition())
+			dvSeq[m.moved.FilePath()] = maxSeq
+		}
+		if len(dvSeq) > 0 {
+			loc := strings.TrimSuffix(t.tbl.Location(), "/") + "/data/" + uuid.New().String() + "-deletes.puffin"
+			files, err := w.Flush(ctx, loc)
+			if err != nil {
+				return written, fmt.Errorf("%s: write the moved files' deletion vectors: %w", t.Ident(), err)
+			}
+			if p, ok := LocalPath(loc); ok {
+				written = append(written, p)
+			} else {
+				written = append(written, loc)
+			}
+			for _, f := range files {
+				ref := f.ReferencedDataFile()
+				if ref == nil {
+					return written, fmt.Errorf("%s: deletion vector %s names no data file", t.Ident(), f.FilePath())
+				}
+				rw.AddDeleteFileWithDataSequenceNumber(f, dvSeq[*ref])
+			}
+		}
+		if err := rw.Commit(ctx); err != nil {
+			return written, err
+		}
+	}
+	return written, nil
 }

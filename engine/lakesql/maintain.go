@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,10 @@ const (
 
 // JobTiering is the Intelligent-Tiering step of a maintenance run: it
 // gives each data file the place its tier calls for (engine.ApplyTiers).
-// It runs for every table and records a run only when it moved something.
+// It runs first, for tables whose storage class is INTELLIGENT_TIERING
+// (and for STANDARD tables still holding cold files, to bring them home),
+// records a run when it moved something or failed, and shows in
+// MaintenanceStatus after the JobTypes (Disabled for a STANDARD table).
 const JobTiering = "icebergIntelligentTiering"
 
 // JobTypes are the maintenance jobs in the order Maintain runs them.
@@ -41,7 +45,12 @@ const (
 
 const jobsColumns = `table_name VARCHAR, job_type VARCHAR, status VARCHAR,
 	started_at TIMESTAMPTZ, finished_at TIMESTAMPTZ,
-	files_in BIGINT, files_out BIGINT, bytes_in BIGINT, bytes_out BIGINT, message VARCHAR`
+	files_in BIGINT, files_out BIGINT, bytes_in BIGINT, bytes_out BIGINT, message VARCHAR,
+	files_marked BIGINT, bytes_marked BIGINT`
+
+// jobsAddedColumns are the columns later floe versions added to the job
+// history table, which an older warehouse's table gains on the next run.
+var jobsAddedColumns = [][2]string{{"files_marked", "BIGINT"}, {"bytes_marked", "BIGINT"}}
 
 // JobRun is one maintenance job's run on one table: a row of
 // lake.floe_system.maintenance_jobs.
@@ -51,6 +60,10 @@ type JobRun struct {
 	// FilesIn and BytesIn are what the job rewrote or deleted; FilesOut
 	// and BytesOut what it wrote.
 	FilesIn, FilesOut, BytesIn, BytesOut int64
+	// FilesMarked and BytesMarked are the files the unreferenced-file
+	// removal marked noncurrent (deleted by a later run, after the
+	// policy's non-current days).
+	FilesMarked, BytesMarked int64
 	// Message says what the job did, or its error.
 	Message string
 }
@@ -147,6 +160,8 @@ func (s *Session) maintainTable(ctx context.Context, ns, name string, last map[[
 	var errs []error
 	// Tiering first: files that went cold are out of compaction's way, and
 	// the old copies of this run's moves may go with this run's expiry.
+	// A STANDARD table's job (Disabled in MaintenanceStatus) still brings
+	// home the files an earlier INTELLIGENT_TIERING left in the cold path.
 	if run, did, err := s.tierJob(ctx, ns, name); did || err != nil {
 		runs = append(runs, run)
 		if err != nil {
@@ -154,9 +169,7 @@ func (s *Session) maintainTable(ctx context.Context, ns, name string, last map[[
 		}
 	}
 	for _, job := range JobTypes {
-		enabled := pol.Bool(map[string]string{JobCompaction: engine.PolicyCompactionEnabled,
-			JobSnapshotManagement: engine.PolicySnapshotsEnabled, JobUnreferencedFileRemoval: engine.PolicyUnreferencedEnabled}[job])
-		if !enabled {
+		if !pol.Bool(jobPolicy[job]) {
 			if last[[2]string{ident, job}].Status != StatusDisabled {
 				now, _ := engine.Now()
 				runs = append(runs, JobRun{Table: ident, Job: job, Status: StatusDisabled, Started: now, Finished: now,
@@ -239,21 +252,21 @@ func (s *Session) runJob(ctx context.Context, ns, name, job string, pol engine.P
 		run.Message = fmt.Sprintf("expired %d snapshots, deleted %d files", len(rep.Expired), files)
 		return len(rep.Expired) > 0 || len(rep.RemovedRefs) > 0, nil
 	case JobUnreferencedFileRemoval:
-		days := pol.Int(engine.PolicyUnreferencedDays)
-		rep, err := s.wh.RemoveOrphanFiles(ctx, ns, name, engine.OrphanOptions{OlderThan: now.Add(-time.Duration(days) * 24 * time.Hour)})
-		if err != nil {
-			if errors.Is(err, engine.ErrGCDisabled) {
-				return false, nil
-			}
-			return false, err
+		days, ncDays := pol.Int(engine.PolicyUnreferencedDays), pol.Int(engine.PolicyNonCurrentDays)
+		rep, err := s.wh.RemoveUnreferencedFiles(ctx, ns, name, engine.UnreferencedOptions{UnreferencedDays: days, NonCurrentDays: ncDays})
+		if err != nil && errors.Is(err, engine.ErrGCDisabled) {
+			return false, nil
 		}
-		var bytes int64
-		for _, o := range rep.Orphans {
-			bytes += o.Size
+		for _, o := range rep.Deleted {
+			run.BytesIn += o.Size
 		}
-		run.FilesIn, run.BytesIn = int64(rep.Deleted), bytes
-		run.Message = fmt.Sprintf("removed %d files no metadata references, older than %d days", rep.Deleted, days)
-		return rep.Deleted > 0, nil
+		for _, o := range rep.Marked {
+			run.BytesMarked += o.Size
+		}
+		run.FilesIn, run.FilesMarked = int64(len(rep.Deleted)), int64(len(rep.Marked))
+		run.Message = fmt.Sprintf("marked %d files (%d bytes) noncurrent, unreferenced for %d days; deleted %d (%d bytes) noncurrent for %d days; %d marked files referenced again; %d files (%d bytes) wait",
+			run.FilesMarked, run.BytesMarked, days, run.FilesIn, run.BytesIn, ncDays, rep.Unmarked, rep.Pending, rep.PendingBytes)
+		return len(rep.Marked) > 0 || len(rep.Deleted) > 0 || rep.Unmarked > 0 || err != nil, err
 	}
 	return false, fmt.Errorf("unknown maintenance job %s", job)
 }
@@ -269,13 +282,26 @@ func (s *Session) recordJobs(ctx context.Context, runs []JobRun) error {
 	if err := s.execLocked(ctx, "CREATE SCHEMA IF NOT EXISTS lake."+SystemNamespace+"; CREATE TABLE IF NOT EXISTS "+jobsIdent+" ("+jobsColumns+")"); err != nil {
 		return fmt.Errorf("record maintenance jobs: %w", err)
 	}
+	t, err := s.wh.Table(ctx, SystemNamespace, JobsTable)
+	if err != nil {
+		return fmt.Errorf("record maintenance jobs: %w", err)
+	}
+	for _, c := range jobsAddedColumns {
+		if _, ok := t.Schema().FindFieldByName(c[0]); !ok {
+			if err := s.execLocked(ctx, "ALTER TABLE "+jobsIdent+" ADD COLUMN "+c[0]+" "+c[1]); err != nil {
+				return fmt.Errorf("record maintenance jobs: add column %s to %s: %w", c[0], jobsIdent, err)
+			}
+		}
+	}
 	var vals []string
 	for _, r := range runs {
-		vals = append(vals, fmt.Sprintf("(%s, %s, %s, %s, %s, %d, %d, %d, %d, %s)",
+		vals = append(vals, fmt.Sprintf("(%s, %s, %s, %s, %s, %d, %d, %d, %d, %s, %d, %d)",
 			engine.QuoteString(r.Table), engine.QuoteString(r.Job), engine.QuoteString(r.Status),
-			tsLiteral(r.Started), tsLiteral(r.Finished), r.FilesIn, r.FilesOut, r.BytesIn, r.BytesOut, engine.QuoteString(r.Message)))
+			tsLiteral(r.Started), tsLiteral(r.Finished), r.FilesIn, r.FilesOut, r.BytesIn, r.BytesOut, engine.QuoteString(r.Message),
+			r.FilesMarked, r.BytesMarked))
 	}
-	if err := s.execLocked(ctx, "INSERT INTO "+jobsIdent+" VALUES "+strings.Join(vals, ", ")); err != nil {
+	const cols = "table_name, job_type, status, started_at, finished_at, files_in, files_out, bytes_in, bytes_out, message, files_marked, bytes_marked"
+	if err := s.execLocked(ctx, "INSERT INTO "+jobsIdent+" ("+cols+") VALUES "+strings.Join(vals, ", ")); err != nil {
 		return fmt.Errorf("record maintenance jobs in %s: %w", jobsIdent, err)
 	}
 	return nil
@@ -292,7 +318,8 @@ func (s *Session) lastJobRuns(ctx context.Context) (map[[2]string]JobRun, error)
 	if _, err := s.wh.MetadataLocation(ctx, SystemNamespace, JobsTable); errors.Is(err, engine.ErrNoSuchTable) || errors.Is(err, engine.ErrNoSuchNamespace) {
 		return out, nil
 	}
-	rows, err := s.queryLocked(ctx, `SELECT table_name, job_type, status, started_at, finished_at, files_in, files_out, bytes_in, bytes_out, message
+	rows, err := s.queryLocked(ctx, `SELECT table_name, job_type, status, started_at, finished_at, files_in, files_out, bytes_in, bytes_out, message,
+		coalesce(files_marked, 0), coalesce(bytes_marked, 0)
 		FROM `+jobsIdent+` QUALIFY row_number() OVER (PARTITION BY table_name, job_type ORDER BY finished_at DESC, started_at DESC) = 1`)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", jobsIdent, err)
@@ -308,6 +335,8 @@ func (s *Session) lastJobRuns(ctx context.Context) (map[[2]string]JobRun, error)
 		for i, dst := range []*int64{&run.FilesIn, &run.FilesOut, &run.BytesIn, &run.BytesOut} {
 			*dst, _ = r[5+i].(int64)
 		}
+		run.FilesMarked, _ = r[10].(int64)
+		run.BytesMarked, _ = r[11].(int64)
 		out[[2]string{run.Table, run.Job}] = run
 	}
 	return out, nil
@@ -321,15 +350,25 @@ type JobStatus struct {
 	LastRun time.Time
 	// Message is the last run's message or failure.
 	Message string
+	// Noncurrent and NoncurrentBytes (icebergUnreferencedFileRemoval) are
+	// the files marked noncurrent now, which a later run deletes once they
+	// have been marked for the non-current days.
+	Noncurrent      int
+	NoncurrentBytes int64
 }
 
-// MaintenanceStatus reports each job's status on table lake.ns.name:
-// Disabled when its policy is off, else its last run's status, or
-// Not_Yet_Run.
+// MaintenanceStatus reports each job's status on table lake.ns.name (the
+// JobTypes, then JobTiering): Disabled when its policy is off (tiering:
+// when the table's storage class is STANDARD), else its last run's status,
+// or Not_Yet_Run.
 func (s *Session) MaintenanceStatus(ctx context.Context, ns, name string) ([]JobStatus, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	pol, err := s.wh.Policy(ctx, ns, name)
+	if err != nil {
+		return nil, err
+	}
+	class, err := s.wh.StorageClass(ctx, ns, name)
 	if err != nil {
 		return nil, err
 	}
@@ -339,20 +378,31 @@ func (s *Session) MaintenanceStatus(ctx context.Context, ns, name string) ([]Job
 	}
 	ident := "lake." + ns + "." + name
 	var out []JobStatus
-	for _, job := range JobTypes {
+	for _, job := range append(slices.Clone(JobTypes), JobTiering) {
 		st := JobStatus{Job: job, Status: StatusNotYetRun}
 		if r, ok := last[[2]string{ident, job}]; ok {
 			st.Status, st.LastRun, st.Message = r.Status, r.Finished, r.Message
 		}
-		enabled := pol.Bool(map[string]string{JobCompaction: engine.PolicyCompactionEnabled,
-			JobSnapshotManagement: engine.PolicySnapshotsEnabled, JobUnreferencedFileRemoval: engine.PolicyUnreferencedEnabled}[job])
+		enabled := class == engine.StorageClassIntelligentTiering
+		if job != JobTiering {
+			enabled = pol.Bool(jobPolicy[job])
+		}
 		if !enabled {
 			st.Status = StatusDisabled
+		}
+		if job == JobUnreferencedFileRemoval {
+			if st.Noncurrent, st.NoncurrentBytes, err = s.wh.NoncurrentFiles(ctx, ns, name); err != nil {
+				return nil, err
+			}
 		}
 		out = append(out, st)
 	}
 	return out, nil
 }
+
+// jobPolicy is the policy property that enables each of JobTypes.
+var jobPolicy = map[string]string{JobCompaction: engine.PolicyCompactionEnabled,
+	JobSnapshotManagement: engine.PolicySnapshotsEnabled, JobUnreferencedFileRemoval: engine.PolicyUnreferencedEnabled}
 
 // maintenancePolicy implements CALL maintenance_policy(['ns[.t]']): the
 // effective maintenance policy of a table, a schema or (no argument) the

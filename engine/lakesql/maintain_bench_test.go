@@ -65,6 +65,17 @@ func BenchmarkMaintenance(b *testing.B) {
 		vsInsert = append(vsInsert, float64(compaction)/float64(insert))
 		after = append(after, ratio())
 		if os.Getenv("FLOE_BENCH_VERBOSE") != "" {
+			for _, tbl := range []string{"dv", "compact"} {
+				rows, err := s.Query(ctx, `SELECT content, count(*), sum(record_count), sum(file_size_in_bytes) FROM lake.m."`+tbl+`$files" GROUP BY ALL ORDER BY ALL`)
+				if err != nil {
+					b.Fatal(err)
+				}
+				all, err := rows.All()
+				if err != nil {
+					b.Fatal(err)
+				}
+				b.Logf("lake.m.%s files by content (count, rows, bytes): %v", tbl, all)
+			}
 			b.Logf("rows %d: compaction %v for %d bytes (an INSERT of the rows: %v); ratio before %.2f, after %.2f", n, compaction, bytes, insert, before[i], after[i])
 		}
 	}

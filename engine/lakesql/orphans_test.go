@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/vfs/errorfs"
 )
 
 // orphanFixture makes lake.o.t, whose metadata log keeps one earlier
@@ -218,4 +219,193 @@ func TestRewriteManifests(t *testing.T) {
 			}
 		})
 	}
+}
+
+// noncurrentFixture makes lake.n.t with maintenance's compaction and
+// expiry off, three appends, a metadata log of one file, and the leftover
+// of a killed write. It returns the table's directory, its rows, and its
+// metadata files no log lists (the empty table's, the first append's).
+func (f *lakeFixture) noncurrentFixture() (string, [][]string, []string) {
+	f.t.Helper()
+	f.exec(`CREATE SCHEMA lake.n;
+		CREATE TABLE lake.n.t (id INTEGER) TBLPROPERTIES ('write.metadata.previous-versions-max' = '1',
+			'floe.maintenance.compaction.enabled' = 'false', 'floe.maintenance.snapshot-management.enabled' = 'false');
+		INSERT INTO lake.n.t VALUES (1);
+		INSERT INTO lake.n.t VALUES (2);
+		INSERT INTO lake.n.t VALUES (3)`)
+	loc, _ := engine.LocalPath(f.table("n", "t").Location())
+	loc = filepath.Clean(loc)
+	f.exec(`COPY (SELECT 9 AS id) TO '` + filepath.Join(loc, "data", "killed-insert.parquet") + `' (FORMAT parquet)`)
+	var old []string
+	for _, p := range dirFiles(f.t, filepath.Join(loc, "metadata")) {
+		if strings.HasSuffix(p, ".metadata.json") && !f.reachable("n", "t")[p] {
+			old = append(old, p)
+		}
+	}
+	if len(old) != 2 {
+		f.t.Fatalf("metadata files no log lists: %v, want the first two", old)
+	}
+	return loc, f.strings("SELECT * FROM lake.n.t ORDER BY id"), old
+}
+
+// maintainAt runs run_maintenance('n.t') with the clock days after now
+// and returns the unreferenced-file job's run, if it recorded one.
+func (f *lakeFixture) maintainAt(t *testing.T, days int) (JobRun, bool) {
+	t.Helper()
+	laterBy(t, time.Duration(days)*24*time.Hour)
+	runs, err := f.s.Maintain(f.ctx, "n.t")
+	if err != nil {
+		t.Fatalf("maintain at day %d: %v", days, err)
+	}
+	for _, r := range runs {
+		if r.Job == JobUnreferencedFileRemoval {
+			return r, true
+		}
+	}
+	return JobRun{}, false
+}
+
+// TestNoncurrentFiles: maintenance's unreferenced-file removal marks a
+// file no metadata references once it is unreferenced-days (3) old,
+// deletes it once marked for non-current-days (10), and unmarks a file a
+// table registered over it references again; maintenance_jobs and
+// maintenance status report marked and deleted counts. remove_orphan_files
+// still deletes directly.
+func TestNoncurrentFiles(t *testing.T) {
+	f := openLake(t)
+	loc, rows, oldMeta := f.noncurrentFixture()
+	killed := filepath.Join(loc, "data", "killed-insert.parquet")
+	marks := filepath.Join(loc, "_floe_maintenance", "noncurrent.json")
+	// Every step's wanted outcome; ran says whether the job records a run.
+	type want struct {
+		ran                 bool
+		marked, deleted     int64
+		gone, kept          []string
+		noncurrent, unmarks int
+	}
+	steps := []struct {
+		name   string
+		day    int
+		before func()
+		want   want
+	}{
+		{name: "young files are not marked", day: 2, want: want{kept: append([]string{killed}, oldMeta...)}},
+		{name: "unreferenced for 3 days: marked, not deleted", day: 4,
+			want: want{ran: true, marked: int64(len(oldMeta)) + 1, kept: append([]string{killed}, oldMeta...), noncurrent: len(oldMeta) + 1}},
+		// Its metadata log lists the empty table's: both are referenced.
+		{name: "a table registered over a marked metadata file unmarks it", day: 5,
+			before: func() { f.exec(`CALL register_table('n.back', '` + oldMeta[1] + `')`) },
+			want:   want{ran: true, kept: append([]string{killed}, oldMeta...), noncurrent: 1, unmarks: 2}},
+		{name: "marked 9 days: kept", day: 13, want: want{kept: append([]string{killed}, oldMeta...), noncurrent: 1}},
+		{name: "marked 10 days: deleted", day: 14,
+			want: want{ran: true, deleted: 1, gone: []string{killed}, kept: oldMeta}},
+		{name: "nothing left to do", day: 30, want: want{kept: oldMeta}},
+	}
+	for _, st := range steps {
+		if st.before != nil {
+			st.before()
+		}
+		run, ran := f.maintainAt(t, st.day)
+		if ran != st.want.ran || run.FilesMarked != st.want.marked || run.FilesIn != st.want.deleted {
+			t.Errorf("%s: run %v (recorded %v), want recorded %v with %d marked and %d deleted", st.name, run, ran, st.want.ran, st.want.marked, st.want.deleted)
+		}
+		if ran && !strings.Contains(run.Message, fmt.Sprintf("%d marked files referenced again", st.want.unmarks)) {
+			t.Errorf("%s: message %q, want %d unmarked", st.name, run.Message, st.want.unmarks)
+		}
+		if ran && st.want.marked > 0 && run.BytesMarked <= 0 || st.want.deleted > 0 && run.BytesIn <= 0 {
+			t.Errorf("%s: %d bytes marked, %d bytes deleted, want both counted", st.name, run.BytesMarked, run.BytesIn)
+		}
+		for _, p := range st.want.gone {
+			if fileExists(p) {
+				t.Errorf("%s: %s is still there", st.name, p)
+			}
+		}
+		for _, p := range st.want.kept {
+			if !fileExists(p) {
+				t.Errorf("%s: %s is gone", st.name, p)
+			}
+		}
+		for p := range f.reachable("n", "t") {
+			if !fileExists(p) {
+				t.Errorf("%s: %s, which the table reaches, is gone", st.name, p)
+			}
+		}
+		if got := fileExists(marks); got != (st.want.noncurrent > 0) {
+			t.Errorf("%s: marks file exists %v, want %v", st.name, got, st.want.noncurrent > 0)
+		}
+		sts, err := f.s.MaintenanceStatus(f.ctx, "n", "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sts {
+			if s.Job == JobUnreferencedFileRemoval && s.Noncurrent != st.want.noncurrent {
+				t.Errorf("%s: status shows %d files noncurrent, want %d", st.name, s.Noncurrent, st.want.noncurrent)
+			}
+		}
+		diffRows(t, st.name+": lake.n.t", rows, f.strings("SELECT * FROM lake.n.t ORDER BY id"))
+	}
+	diffRows(t, "lake.n.back", [][]string{{"1"}}, f.strings("SELECT * FROM lake.n.back ORDER BY id"))
+	got := f.strings(`SELECT files_marked, files_in FROM lake.floe_system.maintenance_jobs
+		WHERE job_type = 'icebergUnreferencedFileRemoval' AND table_name = 'lake.n.t' ORDER BY started_at`)
+	wantRows := [][]string{{fmt.Sprint(len(oldMeta) + 1), "0"}, {"0", "0"}, {"0", "1"}}
+	diffRows(t, "maintenance_jobs", wantRows, got)
+
+	// remove_orphan_files keeps Spark's meaning: no marks, deleted now.
+	stray := filepath.Join(loc, "data", "stray.parquet")
+	f.exec(`COPY (SELECT 7 AS id) TO '` + stray + `' (FORMAT parquet)`)
+	laterBy(t, 34*24*time.Hour)
+	f.exec(`CALL remove_orphan_files('n.t')`)
+	if fileExists(stray) || fileExists(marks) {
+		t.Errorf("remove_orphan_files: stray left %v, marks written %v; want it deleted without marks", fileExists(stray), fileExists(marks))
+	}
+}
+
+// TestNoncurrentKill: the unreferenced-file removal dying while it
+// deletes loses nothing the table references; the files it did not get to
+// stay marked, and the next run deletes them.
+func TestNoncurrentKill(t *testing.T) {
+	f, sw := openFaultyLake(t)
+	loc, rows, oldMeta := f.noncurrentFixture()
+	f.maintainAt(t, 4)
+	fault := &errorfs.Counter{Op: errorfs.OpRemove, Match: loc, N: 2, Crash: true}
+	sw.set(fault)
+	laterBy(t, 15*24*time.Hour)
+	_, err := f.s.Maintain(f.ctx, "n.t")
+	sw.set(nil)
+	if !fault.Fired() || err == nil || !strings.Contains(err.Error(), errorfs.ErrInjected.Error()) {
+		t.Fatalf("maintain: %v (fault fired %v), want the injected fault", err, fault.Fired())
+	}
+	g := openLakeAt(t, f.dir)
+	for p := range g.reachable("n", "t") {
+		if !fileExists(p) {
+			t.Errorf("%s: a file the table reaches is gone", p)
+		}
+	}
+	diffRows(t, "rows after the kill", rows, g.strings("SELECT * FROM lake.n.t ORDER BY id"))
+	left := 0
+	for _, p := range append([]string{filepath.Join(loc, "data", "killed-insert.parquet")}, oldMeta...) {
+		if fileExists(p) {
+			left++
+		}
+	}
+	if left == 0 {
+		t.Fatal("the kill came after every deletion; the test kills nothing")
+	}
+	sts, err := g.s.MaintenanceStatus(g.ctx, "n", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sts[2].Job != JobUnreferencedFileRemoval || sts[2].Noncurrent < left {
+		t.Errorf("status %+v: want at least the %d files left marked", sts[2], left)
+	}
+	run, _ := g.maintainAt(t, 16)
+	if run.FilesIn != int64(left) {
+		t.Errorf("the next run deleted %d files, want the %d left", run.FilesIn, left)
+	}
+	for _, p := range dirFiles(t, loc) {
+		if !g.reachable("n", "t")[p] {
+			t.Errorf("%s is left, reached by nothing", p)
+		}
+	}
+	diffRows(t, "rows at the end", rows, g.strings("SELECT * FROM lake.n.t ORDER BY id"))
 }

@@ -435,3 +435,114 @@ func firstKey(m map[string]engine.FileAccess) string {
 	}
 	return ""
 }
+
+// TestTieringJobStatus: maintenance's tiering job is its own job type,
+// icebergIntelligentTiering: Disabled in maintenance status while the table
+// is STANDARD, recorded in maintenance_jobs when a run moved files, and
+// Successful in status after.
+func TestTieringJobStatus(t *testing.T) {
+	f := openLake(t)
+	start := f.tieredTable()
+	status := func() JobStatus {
+		t.Helper()
+		sts, err := f.s.MaintenanceStatus(f.ctx, "ns", "t")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range sts {
+			if s.Job == JobTiering {
+				return s
+			}
+		}
+		t.Fatalf("maintenance status has no %s: %+v", JobTiering, sts)
+		return JobStatus{}
+	}
+	f.exec(`CALL storage_class('ns.t', 'standard')`)
+	if st := status(); st.Status != StatusDisabled {
+		t.Errorf("STANDARD table: tiering status %s, want %s", st.Status, StatusDisabled)
+	}
+	f.exec(`CALL storage_class('ns.t', 'intelligent_tiering');
+		ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.cold-path' = '` + t.TempDir() + `')`)
+	if st := status(); st.Status != StatusNotYetRun {
+		t.Errorf("INTELLIGENT_TIERING table before a run: tiering status %s, want %s", st.Status, StatusNotYetRun)
+	}
+	atDay(t, start, 40)
+	f.exec(`CALL run_maintenance('ns.t')`)
+	got := f.strings(`SELECT status, files_in FROM lake.floe_system.maintenance_jobs WHERE job_type = 'icebergIntelligentTiering'`)
+	if diff := cmp.Diff([][]string{{StatusSuccessful, "2"}}, got); diff != "" {
+		t.Errorf("maintenance_jobs tiering rows (-want +got):\n%s", diff)
+	}
+	if st := status(); st.Status != StatusSuccessful || !strings.Contains(st.Message, "moved 2 files to colder tiers") {
+		t.Errorf("after the run: tiering status %+v, want Successful, 2 files moved", st)
+	}
+}
+
+// TestTieringMovesDeletedFiles: data files with deletion vectors move to
+// the cold path and back with them: the DVs are written again for the new
+// paths in the same snapshot, and iceberg-go's reader and floe's read the
+// same rows before and after; a v2 position-delete file keeps its data
+// file where it is.
+func TestTieringMovesDeletedFiles(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		props      string
+		cooled     string
+		kept       string
+		coldFiles  string
+		extraWrite string
+	}{
+		{name: "v3 deletion vectors", props: "'format-version' = '3'", cooled: "2", kept: "0", coldFiles: "2",
+			extraWrite: "DELETE FROM lake.ns.t WHERE id = 151"},
+		{name: "v2 position-delete files", props: "'format-version' = '2', 'write.delete.mode' = 'merge-on-read'", cooled: "0", kept: "2", coldFiles: "0",
+			extraWrite: "DELETE FROM lake.ns.t WHERE id = 151"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := openLake(t)
+			f.exec(`CREATE SCHEMA lake.ns;
+				CREATE TABLE lake.ns.t (id BIGINT, v VARCHAR) TBLPROPERTIES (` + tc.props + `);
+				INSERT INTO lake.ns.t SELECT range, 'a' FROM range(100);
+				INSERT INTO lake.ns.t SELECT range + 100, 'b' FROM range(100);
+				DELETE FROM lake.ns.t WHERE id % 10 = 0 AND id < 100;
+				DELETE FROM lake.ns.t WHERE id = 150;
+				CALL storage_class('ns.t', 'intelligent_tiering')`)
+			start := time.Now()
+			cold := t.TempDir()
+			f.exec(`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.cold-path' = '` + cold + `')`)
+			want := sortedRows(f.strings(`SELECT * FROM lake.ns.t`))
+			if len(want) != 189 {
+				t.Fatalf("%d rows before the move, want 189", len(want))
+			}
+			atDay(t, start, 40)
+			got := f.strings(`CALL apply_tiering('ns.t')`)[0]
+			if got[4] != tc.cooled || got[6] != tc.kept {
+				t.Fatalf("apply_tiering at day 40: cooled %s kept %s, want %s and %s (%v)", got[4], got[6], tc.cooled, tc.kept, got)
+			}
+			if n := f.one(`SELECT count(*) FROM lake.ns."t$tiers" WHERE cold`); n != tc.coldFiles {
+				t.Errorf("%s files cold, want %s", n, tc.coldFiles)
+			}
+			if diff := cmp.Diff(want, sortedRows(icebergRows(t, f, f.table("ns", "t"), nil))); diff != "" {
+				t.Errorf("iceberg-go read after the move (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(want, sortedRows(f.strings(`SELECT * FROM lake.ns.t`))); diff != "" {
+				t.Errorf("floe read after the move (-want +got):\n%s", diff)
+			}
+			// A delete on a moved file, then the read warms them home.
+			f.exec(tc.extraWrite)
+			want = sortedRows(f.strings(`SELECT * FROM lake.ns.t`))
+			if len(want) != 188 {
+				t.Fatalf("%d rows after another delete, want 188", len(want))
+			}
+			f.exec(`CALL apply_tiering('ns.t')`)
+			if n := f.one(`SELECT count(*) FROM lake.ns."t$tiers" WHERE cold`); n != "0" {
+				t.Errorf("%s files still cold after warming", n)
+			}
+			if diff := cmp.Diff(want, sortedRows(icebergRows(t, f, f.table("ns", "t"), nil))); diff != "" {
+				t.Errorf("iceberg-go read after warming (-want +got):\n%s", diff)
+			}
+			g := openLakeAt(t, f.dir)
+			if diff := cmp.Diff(want, sortedRows(g.strings(`SELECT * FROM lake.ns.t`))); diff != "" {
+				t.Errorf("floe read in a new session after warming (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -18,6 +18,10 @@ import (
 // every snapshot and stray file is old.
 const maintainNow = "FLOE_NOW=2031-01-01T00:00:00Z"
 
+// maintainLater is 11 days after maintainNow: files maintainNow's run
+// marked noncurrent are deleted then.
+const maintainLater = "FLOE_NOW=2031-01-12T00:00:00Z"
+
 // countDirs counts the directories directly in dir.
 func countDirs(dir string) int {
 	entries, _ := os.ReadDir(dir)
@@ -112,7 +116,13 @@ func TestKillDuringMaintenance(t *testing.T) {
 			if got, err := runFloe(t, wh, "--format", "csv", check); err != nil || got != want {
 				t.Errorf("after maintenance finished: %q, %v; want %q", got, err, want)
 			}
-			// What the killed run left behind is gone too, once old enough.
+			// What the killed run left behind is marked noncurrent, and
+			// gone once marked for the policy's non-current days (10).
+			later := floeCmd(t, "maintain", "--warehouse", wh)
+			later.Env = append(later.Env, maintainLater)
+			if b, err := later.CombinedOutput(); err != nil {
+				t.Fatalf("floe maintain 11 days later: %v\n%s", err, b)
+			}
 			if got, err := runFloe(t, wh, "--format", "csv", `SELECT count(*) FROM lake.k."t$files"`); err != nil || got != "count_star()\n1\n" {
 				t.Errorf("data files after maintenance: %q, %v; want 1", got, err)
 			}

@@ -158,9 +158,12 @@ func newMaintenanceStatusCmd(g *globals) *cobra.Command {
 		Use:   "status ns.t",
 		Short: "Show each maintenance job's status on a table (S3 Tables' shape)",
 		Long: `Show, for each maintenance job (icebergCompaction, icebergSnapshotManagement,
-icebergUnreferencedFileRemoval), its status on the table: Successful or Failed
-(its last run, from lake.floe_system.maintenance_jobs), Disabled (by policy)
-or Not_Yet_Run. --json prints S3 Tables' GetTableMaintenanceJobStatus shape.`,
+icebergUnreferencedFileRemoval, icebergIntelligentTiering), its status on the
+table: Successful or Failed (its last run, from lake.floe_system.maintenance_jobs),
+Disabled (by policy; tiering: storage class STANDARD) or Not_Yet_Run. The
+unreferenced-file removal also says how many files are marked noncurrent,
+deleted once marked for non-current-days. --json prints S3 Tables'
+GetTableMaintenanceJobStatus shape.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ns, name, err := splitScope(args[0])
@@ -183,13 +186,17 @@ or Not_Yet_Run. --json prints S3 Tables' GetTableMaintenanceJobStatus shape.`,
 				return writeStatusJSON(g, ns, name, sts)
 			}
 			tw := tabwriter.NewWriter(g.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "JOB\tSTATUS\tLAST RUN\tMESSAGE")
+			fmt.Fprintln(tw, "JOB\tSTATUS\tLAST RUN\tNONCURRENT\tMESSAGE")
 			for _, s := range sts {
 				last := "-"
 				if !s.LastRun.IsZero() {
 					last = s.LastRun.UTC().Format(time.RFC3339)
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Job, s.Status, last, s.Message)
+				nc := "-"
+				if s.Job == lakesql.JobUnreferencedFileRemoval {
+					nc = fmt.Sprintf("%d files, %d bytes", s.Noncurrent, s.NoncurrentBytes)
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.Job, s.Status, last, nc, s.Message)
 			}
 			return tw.Flush()
 		},
@@ -203,6 +210,9 @@ func writeStatusJSON(g *globals, ns, name string, sts []lakesql.JobStatus) error
 		Status           string `json:"status"`
 		LastRunTimestamp string `json:"lastRunTimestamp,omitempty"`
 		FailureMessage   string `json:"failureMessage,omitempty"`
+		// floe's, not S3 Tables': the files marked noncurrent now.
+		NoncurrentFiles *int   `json:"noncurrentFiles,omitempty"`
+		NoncurrentBytes *int64 `json:"noncurrentBytes,omitempty"`
 	}
 	out := struct {
 		TableName string         `json:"tableName"`
@@ -216,6 +226,9 @@ func writeStatusJSON(g *globals, ns, name string, sts []lakesql.JobStatus) error
 		}
 		if s.Status == lakesql.StatusFailed {
 			j.FailureMessage = s.Message
+		}
+		if s.Job == lakesql.JobUnreferencedFileRemoval {
+			j.NoncurrentFiles, j.NoncurrentBytes = &s.Noncurrent, &s.NoncurrentBytes
 		}
 		out.Status[s.Job] = j
 	}
