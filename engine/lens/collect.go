@@ -2,9 +2,12 @@ package lens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,7 +28,8 @@ type Options struct {
 	// Now is the collect's time; its UTC date is the day partition
 	// written. Zero means engine.Now (FLOE_NOW, else the clock).
 	Now time.Time
-	// Prices per storage class; nil means DefaultPrices.
+	// Prices are request prices per storage class; nil means
+	// DefaultPrices. Storage is priced by each table's tiering prices.
 	Prices Prices
 	// SmallFileBytes is the small-file threshold; 0 means SmallFileBytes.
 	SmallFileBytes int64
@@ -120,6 +124,7 @@ type tableInfo struct {
 	reached  map[string]reach
 	health   health
 	current  []int64 // sizes of the current data files, from the manifests
+	tiering  tiering
 }
 
 type reach struct {
@@ -146,12 +151,17 @@ type measurement struct {
 	objects  int64
 	bytes    int64
 	objs     []object
+	tiering  tiering // of objects of no table: the warehouse's
 	activity map[[2]string]*tableActivity
 	procs    map[[2]string]map[string]bool
 }
 
 func measure(ctx context.Context, w *engine.Warehouse, day, now time.Time, opts Options) (*measurement, error) {
 	m := &measurement{root: warehouseRoot(w)}
+	var err error
+	if m.tiering, err = warehouseTiering(ctx, w); err != nil {
+		return nil, err
+	}
 	nss, err := w.Namespaces(ctx)
 	if err != nil {
 		return nil, err
@@ -180,45 +190,77 @@ func measure(ctx context.Context, w *engine.Warehouse, day, now time.Time, opts 
 			if err != nil {
 				return nil, err
 			}
+			if ti.tiering, err = tableTiering(ctx, w, t, now); err != nil {
+				return nil, err
+			}
 			byLoc[ti.loc] = len(m.health)
 			m.health = append(m.health, ti)
 		}
 	}
-	err = w.FS().Walk(m.root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		p = clean(p)
-		if d.IsDir() {
-			if skip[p] {
-				return fs.SkipDir
+	// walk counts the objects under base; a file at base/x is counted as
+	// if at <root>/x (a cold path keeps the warehouse's layout).
+	walk := func(base string) error {
+		return w.FS().Walk(base, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
 			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			p = clean(p)
+			if d.IsDir() {
+				if skip[p] {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			at := m.root + strings.TrimPrefix(p, base)
+			rel := strings.TrimPrefix(at, m.root+"/")
+			o := object{rel: rel, size: info.Size(), table: -1}
+			for dir := parent(at); len(dir) > len(m.root); dir = parent(dir) {
+				if i, ok := byLoc[dir]; ok {
+					o.table = i
+					break
+				}
+			}
+			listed := reportedClass(d)
+			if listed == "" {
+				listed = reportedClass(info)
+			}
+			tg := m.tiering
+			if o.table >= 0 {
+				tg = m.health[o.table].tiering
+			}
+			o.class, o.tier = tg.of(p, listed)
+			o.kind, o.state = classify(p, rel, o.table, m.health)
+			m.objs = append(m.objs, o)
+			m.objects++
+			m.bytes += o.size
 			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel := strings.TrimPrefix(p, m.root+"/")
-		class, tier := StorageClass(p)
-		o := object{rel: rel, size: info.Size(), class: class, tier: tier, table: -1}
-		for dir := parent(p); len(dir) > len(m.root); dir = parent(dir) {
-			if i, ok := byLoc[dir]; ok {
-				o.table = i
-				break
-			}
-		}
-		o.kind, o.state = classify(p, rel, o.table, m.health)
-		m.objs = append(m.objs, o)
-		m.objects++
-		m.bytes += o.size
-		return nil
-	})
-	if err != nil {
+		})
+	}
+	if err := walk(m.root); err != nil {
 		return nil, fmt.Errorf("walk warehouse %s: %w", m.root, err)
+	}
+	// The cold paths of a local warehouse's tiered tables hold files
+	// moved out of it; they are counted under the prefixes they keep.
+	colds := map[string]bool{}
+	for _, ti := range m.health {
+		if c := ti.tiering.coldPath; c != "" && !w.ObjectStore() && !within(clean(c), m.root) && !within(m.root, clean(c)) {
+			colds[clean(c)] = true
+		}
+	}
+	for _, c := range slices.Sorted(maps.Keys(colds)) {
+		if _, err := w.FS().Stat(c); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := walk(c); err != nil {
+			return nil, fmt.Errorf("walk cold path %s: %w", c, err)
+		}
 	}
 	if err := m.readActivity(w, day); err != nil {
 		return nil, err

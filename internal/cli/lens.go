@@ -30,7 +30,7 @@ func newLensCmd(g *globals) *cobra.Command {
 writes what it finds to Iceberg tables you can query, chart and ask about:
 
   lake.floe_lens.storage_daily       bytes and objects per warehouse, schema, table
-                                     and prefix (any depth), by storage class: data,
+                                     and prefix (any depth), by storage class and tier: data,
                                      delete and metadata bytes; current, non-current
                                      (reachable only from old snapshots) and orphan bytes
   lake.floe_lens.object_sizes_daily  object-size distribution per table, small-file ratio
@@ -55,9 +55,15 @@ func newLensCollectCmd(g *globals) *cobra.Command {
 commit per table. Running it again the same day replaces that day's rows;
 a collect that is interrupted leaves the rows of earlier runs as they were.
 
-The day is --now's, else FLOE_NOW's, else today's (UTC). Prices default to
-S3 Standard's; --prices FILE reads a JSON object of storage classes:
-  {"STANDARD": {"gb_month": 0.023, "per_1000_writes": 0.005, "per_1000_reads": 0.0004}}`,
+The day is --now's, else FLOE_NOW's, else today's (UTC). Bytes are split by
+storage class and tier: a STANDARD table's are STANDARD; an
+INTELLIGENT_TIERING table's live data files are in the tier their last access
+gives as of that time (FREQUENT, INFREQUENT, ARCHIVE_INSTANT), its other
+objects FREQUENT; on S3 the class is the object's as the server lists it.
+Storage is priced with each table's tiering prices (floe.tiering.price.*, see
+floe storage-class), the prices t$tier_costs uses. Request prices default to
+S3's list prices; --prices FILE reads a JSON object of storage classes:
+  {"STANDARD": {"per_1000_writes": 0.005, "per_1000_reads": 0.0004}}`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var opts lens.Options
@@ -100,7 +106,7 @@ S3 Standard's; --prices FILE reads a JSON object of storage classes:
 		},
 	}
 	cmd.Flags().StringVar(&now, "now", "", "collect as of this RFC 3339 time (default $"+engine.EnvNow+", else now)")
-	cmd.Flags().StringVar(&prices, "prices", "", "JSON file of prices per storage class (default S3 Standard's)")
+	cmd.Flags().StringVar(&prices, "prices", "", "JSON file of request prices per storage class (default S3's)")
 	return cmd
 }
 
