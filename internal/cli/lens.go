@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -145,7 +146,7 @@ func (g *globals) activityOptions(dir string) []engine.Option {
 		}
 		root := "s3://" + path.Join(bucket, prefix)
 		c := lens.Count(nil, root)
-		g.counters = append(g.counters, c)
+		g.addCounter(c)
 		client := &http.Client{Transport: c.Transport(awshttp.NewBuildableClient().GetTransport())}
 		return []engine.Option{engine.WithWrapFS(c.Wrap), engine.WithS3HTTPClient(client)}
 	}
@@ -158,15 +159,56 @@ func (g *globals) activityOptions(dir string) []engine.Option {
 		return nil
 	}
 	c := lens.Count(nil, abs)
-	g.counters = append(g.counters, c)
+	g.addCounter(c)
 	return []engine.Option{engine.WithWrapFS(c.Wrap)}
+}
+
+func (g *globals) addCounter(c *lens.CountingFS) {
+	g.countersMu.Lock()
+	defer g.countersMu.Unlock()
+	g.counters = append(g.counters, c)
+}
+
+// counterMark returns the counters that exist now, for flushRun.
+func (g *globals) counterMark() map[*lens.CountingFS]bool {
+	g.countersMu.Lock()
+	defer g.countersMu.Unlock()
+	mark := make(map[*lens.CountingFS]bool, len(g.counters))
+	for _, c := range g.counters {
+		mark[c] = true
+	}
+	return mark
+}
+
+// flushRun writes what the counters made since mark counted, and drops
+// them: a run of a long-running loop (floe maintain --watch, floe serve
+// --maintain) opens and closes its own warehouse, so its counter is done
+// when the run is; kept, one counter per run would pile up in memory, and
+// its counts would wait for the process's end. A failure is a warning.
+func (g *globals) flushRun(mark map[*lens.CountingFS]bool) {
+	g.countersMu.Lock()
+	var done []*lens.CountingFS
+	kept := g.counters[:0]
+	for _, c := range g.counters {
+		if mark[c] {
+			kept = append(kept, c)
+		} else {
+			done = append(done, c)
+		}
+	}
+	clear(g.counters[len(kept):])
+	g.counters = kept
+	g.countersMu.Unlock()
+	g.flushCounters(done)
 }
 
 // flushActivity writes what every counter counted; a failure is a
 // warning, never the command's error.
 func (g *globals) flushActivity() {
 	g.writeActivity()
+	g.countersMu.Lock()
 	g.counters = nil
+	g.countersMu.Unlock()
 }
 
 // writeActivity writes what every counter counted since its last flush
@@ -174,14 +216,22 @@ func (g *globals) flushActivity() {
 // counting after each check. (A counter whose warehouse closed writes
 // nothing more.)
 func (g *globals) writeActivity() {
-	if len(g.counters) == 0 {
+	g.countersMu.Lock()
+	counters := slices.Clone(g.counters)
+	g.countersMu.Unlock()
+	g.flushCounters(counters)
+}
+
+// flushCounters flushes counters, warning of a failure.
+func (g *globals) flushCounters(counters []*lens.CountingFS) {
+	if len(counters) == 0 {
 		return
 	}
 	now, err := engine.Now()
 	if err != nil {
 		now = time.Now()
 	}
-	for _, c := range g.counters {
+	for _, c := range counters {
 		if err := c.Flush(now); err != nil {
 			slog.Warn("storage lens activity not recorded", "err", err)
 		}
