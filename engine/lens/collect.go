@@ -343,7 +343,7 @@ func readTable(ctx context.Context, t *engine.Table) (*tableInfo, error) {
 	snaps := md.Snapshots()
 	ti.health.snapshots = int64(len(snaps))
 	for _, s := range snaps {
-		if s.Summary != nil && s.Summary.Operation == table.OpReplace {
+		if compaction(s.Summary) {
 			ts := time.UnixMilli(s.TimestampMs).UTC()
 			if ti.health.lastCompaction == nil || ts.After(*ti.health.lastCompaction) {
 				ti.health.lastCompaction = &ts
@@ -411,6 +411,23 @@ func readTable(ctx context.Context, t *engine.Table) (*tableInfo, error) {
 	}
 	ti.health.partitions = int64(len(partitions))
 	return ti, nil
+}
+
+// compaction reports a snapshot that compacted the table: floe's
+// rewrite_data_files (CALL or maintenance) commits a replace, or an
+// overwrite when it drops deletes, and names itself; a replace that is a
+// tier move is not one.
+func compaction(s *table.Summary) bool {
+	if s == nil {
+		return false
+	}
+	switch s.Properties["floe.operation"] {
+	case "rewrite_data_files":
+		return true
+	case "tier_move":
+		return false
+	}
+	return s.Operation == table.OpReplace
 }
 
 // countCurrent adds a live file of the current snapshot to the health
