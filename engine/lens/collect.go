@@ -80,13 +80,59 @@ func Collect(ctx context.Context, w *engine.Warehouse, opts Options) (Report, er
 	tables := m.tables(day, now, opts)
 	rep := Report{Day: day, Tables: len(m.health), Objects: m.objects, Bytes: m.bytes, Rows: map[string]int{}}
 	props := iceberg.Properties{"floe.operation": "lens_collect", "floe.lens.day": day.Format(time.DateOnly)}
+	if err := commitDay(ctx, w, tables, day, props); err != nil {
+		return rep, err
+	}
 	for _, lt := range tables {
-		if err := lt.replaceDay(ctx, w, day, props); err != nil {
-			return rep, err
-		}
 		rep.Rows[lt.name] = len(lt.rows)
 	}
 	return rep, nil
+}
+
+// commitDay replaces the day's partition of every lens table in one
+// multi-table commit: a reader, or a collect killed midway, sees all the
+// tables at the day's new rows or all at the old ones. A commit that loses
+// to another writer of the lens tables is staged again (the files of the
+// lost attempt are orphans maintenance removes). A warehouse over a remote
+// catalog has no multi-table commit here: there each table commits alone.
+func commitDay(ctx context.Context, w *engine.Warehouse, tables []*lensTable, day time.Time, props iceberg.Properties) error {
+	for _, lt := range tables {
+		if _, err := lt.ensure(ctx, w); err != nil {
+			return fmt.Errorf("lens table lake.%s.%s: %w", lt.ns, lt.name, err)
+		}
+	}
+	if w.Remote() {
+		for _, lt := range tables {
+			if err := lt.replaceDay(ctx, w, day, props); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	const attempts = 3
+	var err error
+	for range attempts {
+		commits := make([]table.TableCommit, 0, len(tables))
+		for _, lt := range tables {
+			t, err := w.Table(ctx, lt.ns, lt.name)
+			if err != nil {
+				return fmt.Errorf("lens table lake.%s.%s: %w", lt.ns, lt.name, err)
+			}
+			tc, err := lt.stageDay(ctx, t, day, props)
+			if err != nil {
+				return err
+			}
+			commits = append(commits, tc)
+		}
+		err = w.CommitTables(ctx, commits)
+		if err == nil || !errors.Is(err, table.ErrCommitFailed) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("commit lake.%s for %s: %w", tables[0].ns, day.Format(time.DateOnly), err)
+	}
+	return nil
 }
 
 // Kinds and states of an object, as storage_daily splits bytes.
