@@ -96,8 +96,15 @@ func TestCostMatchesTierCosts(t *testing.T) {
 					t.Fatalf("apply_tiering moved %d files to the cold path, want 2", n)
 				}
 			}
-			if _, err := Collect(l.ctx, l.wh, Options{Now: now}); err != nil {
-				t.Fatal(err)
+			// Twice the same day (on S3 too): the second run replaces the
+			// first's rows.
+			for _, at := range []time.Time{now, now} {
+				if _, err := Collect(l.ctx, l.wh, Options{Now: at}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if n := l.rows(`SELECT count(*), count(DISTINCT tier) FROM lake.floe_lens.cost_daily WHERE table_name = 't'`); i64(n[0][0]) != 3 || i64(n[0][1]) != 3 {
+				t.Errorf("cost_daily of s.t after two collects the same day: %v rows and tiers, want 3 and 3", n[0])
 			}
 			// The storage class: the table's, or on S3 the object's as
 			// the server reports it (versitygw keeps none: STANDARD).
