@@ -2,9 +2,12 @@ package lens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -25,7 +28,8 @@ type Options struct {
 	// Now is the collect's time; its UTC date is the day partition
 	// written. Zero means engine.Now (FLOE_NOW, else the clock).
 	Now time.Time
-	// Prices per storage class; nil means DefaultPrices.
+	// Prices are request prices per storage class; nil means
+	// DefaultPrices. Storage is priced by each table's tiering prices.
 	Prices Prices
 	// SmallFileBytes is the small-file threshold; 0 means SmallFileBytes.
 	SmallFileBytes int64
@@ -76,13 +80,59 @@ func Collect(ctx context.Context, w *engine.Warehouse, opts Options) (Report, er
 	tables := m.tables(day, now, opts)
 	rep := Report{Day: day, Tables: len(m.health), Objects: m.objects, Bytes: m.bytes, Rows: map[string]int{}}
 	props := iceberg.Properties{"floe.operation": "lens_collect", "floe.lens.day": day.Format(time.DateOnly)}
+	if err := commitDay(ctx, w, tables, day, props); err != nil {
+		return rep, err
+	}
 	for _, lt := range tables {
-		if err := lt.replaceDay(ctx, w, day, props); err != nil {
-			return rep, err
-		}
 		rep.Rows[lt.name] = len(lt.rows)
 	}
 	return rep, nil
+}
+
+// commitDay replaces the day's partition of every lens table in one
+// multi-table commit: a reader, or a collect killed midway, sees all the
+// tables at the day's new rows or all at the old ones. A commit that loses
+// to another writer of the lens tables is staged again (the files of the
+// lost attempt are orphans maintenance removes). A warehouse over a remote
+// catalog has no multi-table commit here: there each table commits alone.
+func commitDay(ctx context.Context, w *engine.Warehouse, tables []*lensTable, day time.Time, props iceberg.Properties) error {
+	for _, lt := range tables {
+		if _, err := lt.ensure(ctx, w); err != nil {
+			return fmt.Errorf("lens table lake.%s.%s: %w", lt.ns, lt.name, err)
+		}
+	}
+	if w.Remote() {
+		for _, lt := range tables {
+			if err := lt.replaceDay(ctx, w, day, props); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	const attempts = 3
+	var err error
+	for range attempts {
+		commits := make([]table.TableCommit, 0, len(tables))
+		for _, lt := range tables {
+			t, err := w.Table(ctx, lt.ns, lt.name)
+			if err != nil {
+				return fmt.Errorf("lens table lake.%s.%s: %w", lt.ns, lt.name, err)
+			}
+			tc, err := lt.stageDay(ctx, t, day, props)
+			if err != nil {
+				return err
+			}
+			commits = append(commits, tc)
+		}
+		err = w.CommitTables(ctx, commits)
+		if err == nil || !errors.Is(err, table.ErrCommitFailed) {
+			break
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("commit lake.%s for %s: %w", tables[0].ns, day.Format(time.DateOnly), err)
+	}
+	return nil
 }
 
 // Kinds and states of an object, as storage_daily splits bytes.
@@ -120,6 +170,7 @@ type tableInfo struct {
 	reached  map[string]reach
 	health   health
 	current  []int64 // sizes of the current data files, from the manifests
+	tiering  tiering
 }
 
 type reach struct {
@@ -146,12 +197,17 @@ type measurement struct {
 	objects  int64
 	bytes    int64
 	objs     []object
+	tiering  tiering // of objects of no table: the warehouse's
 	activity map[[2]string]*tableActivity
 	procs    map[[2]string]map[string]bool
 }
 
 func measure(ctx context.Context, w *engine.Warehouse, day, now time.Time, opts Options) (*measurement, error) {
 	m := &measurement{root: warehouseRoot(w)}
+	var err error
+	if m.tiering, err = warehouseTiering(ctx, w); err != nil {
+		return nil, err
+	}
 	nss, err := w.Namespaces(ctx)
 	if err != nil {
 		return nil, err
@@ -180,45 +236,77 @@ func measure(ctx context.Context, w *engine.Warehouse, day, now time.Time, opts 
 			if err != nil {
 				return nil, err
 			}
+			if ti.tiering, err = tableTiering(ctx, w, t, now); err != nil {
+				return nil, err
+			}
 			byLoc[ti.loc] = len(m.health)
 			m.health = append(m.health, ti)
 		}
 	}
-	err = w.FS().Walk(m.root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		p = clean(p)
-		if d.IsDir() {
-			if skip[p] {
-				return fs.SkipDir
+	// walk counts the objects under base; a file at base/x is counted as
+	// if at <root>/x (a cold path keeps the warehouse's layout).
+	walk := func(base string) error {
+		return w.FS().Walk(base, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
 			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			p = clean(p)
+			if d.IsDir() {
+				if skip[p] {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			at := m.root + strings.TrimPrefix(p, base)
+			rel := strings.TrimPrefix(at, m.root+"/")
+			o := object{rel: rel, size: info.Size(), table: -1}
+			for dir := parent(at); len(dir) > len(m.root); dir = parent(dir) {
+				if i, ok := byLoc[dir]; ok {
+					o.table = i
+					break
+				}
+			}
+			listed := reportedClass(d)
+			if listed == "" {
+				listed = reportedClass(info)
+			}
+			tg := m.tiering
+			if o.table >= 0 {
+				tg = m.health[o.table].tiering
+			}
+			o.class, o.tier = tg.of(p, listed)
+			o.kind, o.state = classify(p, rel, o.table, m.health)
+			m.objs = append(m.objs, o)
+			m.objects++
+			m.bytes += o.size
 			return nil
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		rel := strings.TrimPrefix(p, m.root+"/")
-		class, tier := StorageClass(p)
-		o := object{rel: rel, size: info.Size(), class: class, tier: tier, table: -1}
-		for dir := parent(p); len(dir) > len(m.root); dir = parent(dir) {
-			if i, ok := byLoc[dir]; ok {
-				o.table = i
-				break
-			}
-		}
-		o.kind, o.state = classify(p, rel, o.table, m.health)
-		m.objs = append(m.objs, o)
-		m.objects++
-		m.bytes += o.size
-		return nil
-	})
-	if err != nil {
+		})
+	}
+	if err := walk(m.root); err != nil {
 		return nil, fmt.Errorf("walk warehouse %s: %w", m.root, err)
+	}
+	// The cold paths of a local warehouse's tiered tables hold files
+	// moved out of it; they are counted under the prefixes they keep.
+	colds := map[string]bool{}
+	for _, ti := range m.health {
+		if c := ti.tiering.coldPath; c != "" && !w.ObjectStore() && !within(clean(c), m.root) && !within(m.root, clean(c)) {
+			colds[clean(c)] = true
+		}
+	}
+	for _, c := range slices.Sorted(maps.Keys(colds)) {
+		if _, err := w.FS().Stat(c); errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err := walk(c); err != nil {
+			return nil, fmt.Errorf("walk cold path %s: %w", c, err)
+		}
 	}
 	if err := m.readActivity(w, day); err != nil {
 		return nil, err
@@ -301,7 +389,7 @@ func readTable(ctx context.Context, t *engine.Table) (*tableInfo, error) {
 	snaps := md.Snapshots()
 	ti.health.snapshots = int64(len(snaps))
 	for _, s := range snaps {
-		if s.Summary != nil && s.Summary.Operation == table.OpReplace {
+		if compaction(s.Summary) {
 			ts := time.UnixMilli(s.TimestampMs).UTC()
 			if ti.health.lastCompaction == nil || ts.After(*ti.health.lastCompaction) {
 				ti.health.lastCompaction = &ts
@@ -369,6 +457,23 @@ func readTable(ctx context.Context, t *engine.Table) (*tableInfo, error) {
 	}
 	ti.health.partitions = int64(len(partitions))
 	return ti, nil
+}
+
+// compaction reports a snapshot that compacted the table: floe's
+// rewrite_data_files (CALL or maintenance) commits a replace, or an
+// overwrite when it drops deletes, and names itself; a replace that is a
+// tier move is not one.
+func compaction(s *table.Summary) bool {
+	if s == nil {
+		return false
+	}
+	switch s.Properties["floe.operation"] {
+	case "rewrite_data_files":
+		return true
+	case "tier_move":
+		return false
+	}
+	return s.Operation == table.OpReplace
 }
 
 // countCurrent adds a live file of the current snapshot to the health

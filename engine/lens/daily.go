@@ -10,10 +10,11 @@ import (
 )
 
 // Collected reports whether a whole collect of day (its UTC date) is in
-// the warehouse's lens tables (Namespace): a collect commits the tables
-// in order, each commit's summary naming its day, so the day's commit of
-// the last one says every table has that day's rows. A collect killed
-// part way leaves the day not collected.
+// the warehouse's lens tables (Namespace): a collect commits every table
+// at once (in order, over a remote catalog), each snapshot's summary
+// naming its day, so the day's snapshot of the last one says every table
+// has that day's rows. A collect killed part way leaves the day not
+// collected.
 func Collected(ctx context.Context, w *engine.Warehouse, day time.Time) (bool, error) {
 	defs := definitions(Namespace)
 	last := defs[len(defs)-1].name

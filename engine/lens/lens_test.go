@@ -127,7 +127,7 @@ func expected(t *testing.T, l *lake, ns, name string) (storage, healthRow) {
 	h.Snapshots = int64(len(md.Snapshots()))
 	cur := md.CurrentSnapshot()
 	for _, s := range md.Snapshots() {
-		if s.Summary != nil && s.Summary.Operation == table.OpReplace {
+		if s.Summary != nil && (s.Summary.Operation == table.OpReplace || s.Summary.Properties["floe.operation"] == "rewrite_data_files") {
 			h.Compacted = true
 		}
 		isCur := cur != nil && s.SnapshotID == cur.SnapshotID

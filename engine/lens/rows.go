@@ -185,8 +185,7 @@ func (m *measurement) tables(day, now time.Time, opts Options) []*lensTable {
 		if len(t.current) > 0 {
 			smallRatio = float64(small) / float64(len(t.current))
 		}
-		class, _ := StorageClass("")
-		sizes.rows = append(sizes.rows, []any{day, t.ns, t.name, class, int64(len(objsByTable[k])), bytes,
+		sizes.rows = append(sizes.rows, []any{day, t.ns, t.name, t.tiering.class, int64(len(objsByTable[k])), bytes,
 			counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
 			int64(len(t.current)), small, smallRatio, now})
 
@@ -215,23 +214,56 @@ func (m *measurement) tables(day, now time.Time, opts Options) []*lensTable {
 			h.rows, h.deletedRows, h.dvDeletedRows, share, dvShare, last, days, h.partitions, amp, now})
 	}
 
-	// cost_daily, per table and class/tier.
+	// cost_daily, per table and class/tier: storage at the table's
+	// tiering price of the tier (the engine's, as t$tier_costs), and the
+	// day's requests, as a month of such days, on the table's warmest row
+	// (a read makes a file FREQUENT, so requests are its warm tier's).
+	byTable := map[[2]string]*tableInfo{}
+	for _, t := range m.health {
+		byTable[[2]string{t.ns, t.name}] = t
+	}
 	tks := make([]tableKey, 0, len(perTable))
 	for k := range perTable {
 		tks = append(tks, k)
 	}
-	sort.Slice(tks, func(i, j int) bool { return fmt.Sprint(tks[i]) < fmt.Sprint(tks[j]) })
+	warmth := func(k tableKey) int {
+		switch k.tier {
+		case TierStandard, engine.TierFrequent:
+			return 0
+		case engine.TierInfrequent:
+			return 1
+		}
+		return 2
+	}
+	sort.Slice(tks, func(i, j int) bool {
+		a, b := tks[i], tks[j]
+		if a.ns != b.ns || a.table != b.table {
+			return a.ns+"."+a.table < b.ns+"."+b.table
+		}
+		if warmth(a) != warmth(b) {
+			return warmth(a) < warmth(b)
+		}
+		return a.class+"/"+a.tier < b.class+"/"+b.tier
+	})
+	billed := map[[2]string]bool{}
 	for _, k := range tks {
 		s := perTable[k]
-		pr, err := opts.Prices.price(k.class)
-		if err != nil {
-			pr = Price{GBMonth: math.NaN(), Per1000Reads: math.NaN(), Per1000Writes: math.NaN()}
+		tg := m.tiering
+		if t := byTable[[2]string{k.ns, k.table}]; t != nil {
+			tg = t.tiering
 		}
 		gb := float64(s.bytes) / gib
-		st := gb * pr.GBMonth
+		st := math.NaN()
+		if p, err := tg.price(k.tier); err == nil {
+			st = gb * p
+		}
 		var rq float64
-		if a := reqs[[2]string{k.ns, k.table}]; a != nil {
-			// The day's requests as a month of such days.
+		if a := reqs[[2]string{k.ns, k.table}]; a != nil && !billed[[2]string{k.ns, k.table}] {
+			billed[[2]string{k.ns, k.table}] = true
+			pr, err := opts.Prices.price(k.class)
+			if err != nil {
+				pr = Price{Per1000Reads: math.NaN(), Per1000Writes: math.NaN()}
+			}
 			rq = 30 * (float64(a.ReadRequests)*pr.Per1000Reads + float64(a.WriteRequests)*pr.Per1000Writes) / 1000
 		}
 		cost.rows = append(cost.rows, []any{day, k.ns, k.table, k.class, k.tier, s.bytes, gb, st, rq, st + rq, now})

@@ -167,6 +167,37 @@ func (lt *lensTable) ensure(ctx context.Context, w *engine.Warehouse) (*engine.T
 	})
 }
 
+// stageDay writes lt's rows as the day's partition of t and returns the
+// overwrite's commit, not committed: the data files of that day go, the
+// new ones come.
+func (lt *lensTable) stageDay(ctx context.Context, t *engine.Table, day time.Time, props iceberg.Properties) (table.TableCommit, error) {
+	sc, err := table.SchemaToArrowSchema(t.Schema(), nil, false, false)
+	if err != nil {
+		return table.TableCommit{}, err
+	}
+	rec, err := lt.record(sc)
+	if err != nil {
+		return table.TableCommit{}, fmt.Errorf("%s: %w", t.Ident(), err)
+	}
+	defer rec.Release()
+	rdr, err := array.NewRecordReader(sc, []arrow.RecordBatch{rec})
+	if err != nil {
+		return table.TableCommit{}, err
+	}
+	defer rdr.Release()
+	tx := t.Iceberg().NewTransaction()
+	filter := iceberg.EqualTo(iceberg.Reference("day"), iceberg.Date(day.Unix()/86400))
+	if err := tx.Overwrite(ctx, rdr, props, table.WithOverwriteFilter(filter)); err != nil {
+		return table.TableCommit{}, fmt.Errorf("write %s for %s: %w", t.Ident(), day.Format(time.DateOnly), err)
+	}
+	tc, err := tx.TableCommit()
+	if err != nil {
+		return table.TableCommit{}, fmt.Errorf("stage %s for %s: %w", t.Ident(), day.Format(time.DateOnly), err)
+	}
+	tc.Identifier = table.Identifier{lt.ns, lt.name}
+	return tc, nil
+}
+
 // replaceDay commits lt's rows as the day's partition of its table in one
 // overwrite snapshot: the data files of that day go, the new ones come.
 // The files are written through the table's file IO (the warehouse's

@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -34,6 +35,9 @@ type globals struct {
 	stdin      io.Reader
 	stdout     io.Writer
 	stderr     io.Writer
+
+	// countersMu guards counters: a background loop adds and drops its own.
+	countersMu sync.Mutex
 }
 
 // Main runs floe with args and returns the process exit status.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,7 +31,7 @@ func newLensCmd(g *globals) *cobra.Command {
 writes what it finds to Iceberg tables you can query, chart and ask about:
 
   lake.floe_lens.storage_daily       bytes and objects per warehouse, schema, table
-                                     and prefix (any depth), by storage class: data,
+                                     and prefix (any depth), by storage class and tier: data,
                                      delete and metadata bytes; current, non-current
                                      (reachable only from old snapshots) and orphan bytes
   lake.floe_lens.object_sizes_daily  object-size distribution per table, small-file ratio
@@ -55,9 +56,15 @@ func newLensCollectCmd(g *globals) *cobra.Command {
 commit per table. Running it again the same day replaces that day's rows;
 a collect that is interrupted leaves the rows of earlier runs as they were.
 
-The day is --now's, else FLOE_NOW's, else today's (UTC). Prices default to
-S3 Standard's; --prices FILE reads a JSON object of storage classes:
-  {"STANDARD": {"gb_month": 0.023, "per_1000_writes": 0.005, "per_1000_reads": 0.0004}}`,
+The day is --now's, else FLOE_NOW's, else today's (UTC). Bytes are split by
+storage class and tier: a STANDARD table's are STANDARD; an
+INTELLIGENT_TIERING table's live data files are in the tier their last access
+gives as of that time (FREQUENT, INFREQUENT, ARCHIVE_INSTANT), its other
+objects FREQUENT; on S3 the class is the object's as the server lists it.
+Storage is priced with each table's tiering prices (floe.tiering.price.*, see
+floe storage-class), the prices t$tier_costs uses. Request prices default to
+S3's list prices; --prices FILE reads a JSON object of storage classes:
+  {"STANDARD": {"per_1000_writes": 0.005, "per_1000_reads": 0.0004}}`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var opts lens.Options
@@ -100,7 +107,7 @@ S3 Standard's; --prices FILE reads a JSON object of storage classes:
 		},
 	}
 	cmd.Flags().StringVar(&now, "now", "", "collect as of this RFC 3339 time (default $"+engine.EnvNow+", else now)")
-	cmd.Flags().StringVar(&prices, "prices", "", "JSON file of prices per storage class (default S3 Standard's)")
+	cmd.Flags().StringVar(&prices, "prices", "", "JSON file of request prices per storage class (default S3's)")
 	return cmd
 }
 
@@ -139,7 +146,7 @@ func (g *globals) activityOptions(dir string) []engine.Option {
 		}
 		root := "s3://" + path.Join(bucket, prefix)
 		c := lens.Count(nil, root)
-		g.counters = append(g.counters, c)
+		g.addCounter(c)
 		client := &http.Client{Transport: c.Transport(awshttp.NewBuildableClient().GetTransport())}
 		return []engine.Option{engine.WithWrapFS(c.Wrap), engine.WithS3HTTPClient(client)}
 	}
@@ -152,15 +159,56 @@ func (g *globals) activityOptions(dir string) []engine.Option {
 		return nil
 	}
 	c := lens.Count(nil, abs)
-	g.counters = append(g.counters, c)
+	g.addCounter(c)
 	return []engine.Option{engine.WithWrapFS(c.Wrap)}
+}
+
+func (g *globals) addCounter(c *lens.CountingFS) {
+	g.countersMu.Lock()
+	defer g.countersMu.Unlock()
+	g.counters = append(g.counters, c)
+}
+
+// counterMark returns the counters that exist now, for flushRun.
+func (g *globals) counterMark() map[*lens.CountingFS]bool {
+	g.countersMu.Lock()
+	defer g.countersMu.Unlock()
+	mark := make(map[*lens.CountingFS]bool, len(g.counters))
+	for _, c := range g.counters {
+		mark[c] = true
+	}
+	return mark
+}
+
+// flushRun writes what the counters made since mark counted, and drops
+// them: a run of a long-running loop (floe maintain --watch, floe serve
+// --maintain) opens and closes its own warehouse, so its counter is done
+// when the run is; kept, one counter per run would pile up in memory, and
+// its counts would wait for the process's end. A failure is a warning.
+func (g *globals) flushRun(mark map[*lens.CountingFS]bool) {
+	g.countersMu.Lock()
+	var done []*lens.CountingFS
+	kept := g.counters[:0]
+	for _, c := range g.counters {
+		if mark[c] {
+			kept = append(kept, c)
+		} else {
+			done = append(done, c)
+		}
+	}
+	clear(g.counters[len(kept):])
+	g.counters = kept
+	g.countersMu.Unlock()
+	g.flushCounters(done)
 }
 
 // flushActivity writes what every counter counted; a failure is a
 // warning, never the command's error.
 func (g *globals) flushActivity() {
 	g.writeActivity()
+	g.countersMu.Lock()
 	g.counters = nil
+	g.countersMu.Unlock()
 }
 
 // writeActivity writes what every counter counted since its last flush
@@ -168,14 +216,22 @@ func (g *globals) flushActivity() {
 // counting after each check. (A counter whose warehouse closed writes
 // nothing more.)
 func (g *globals) writeActivity() {
-	if len(g.counters) == 0 {
+	g.countersMu.Lock()
+	counters := slices.Clone(g.counters)
+	g.countersMu.Unlock()
+	g.flushCounters(counters)
+}
+
+// flushCounters flushes counters, warning of a failure.
+func (g *globals) flushCounters(counters []*lens.CountingFS) {
+	if len(counters) == 0 {
 		return
 	}
 	now, err := engine.Now()
 	if err != nil {
 		now = time.Now()
 	}
-	for _, c := range g.counters {
+	for _, c := range counters {
 		if err := c.Flush(now); err != nil {
 			slog.Warn("storage lens activity not recorded", "err", err)
 		}

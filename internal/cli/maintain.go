@@ -74,8 +74,10 @@ collect is reported and does not fail the maintenance.`,
 	return cmd
 }
 
-// maintainOnce runs Maintain on scope and prints what it did.
+// maintainOnce runs Maintain on scope and prints what it did. What its
+// warehouse's I/O counter counted is written when the run ends.
 func (g *globals) maintainOnce(ctx context.Context, scope string, out io.Writer) error {
+	defer g.flushRun(g.counterMark())
 	sess, closeAll, err := g.openSession(ctx)
 	if err != nil {
 		return err

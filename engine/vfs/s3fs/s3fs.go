@@ -394,7 +394,7 @@ func (f *FS) ReadDir(name string) ([]fs.DirEntry, error) {
 			if n == "" { // a directory marker object
 				continue
 			}
-			out = append(out, fileInfo{name: n, size: aws.ToInt64(o.Size), mtime: aws.ToTime(o.LastModified)})
+			out = append(out, fileInfo{name: n, size: aws.ToInt64(o.Size), mtime: aws.ToTime(o.LastModified), class: string(o.StorageClass)})
 		}
 	}
 	if len(out) == 0 && key != "" {
@@ -464,7 +464,7 @@ func (f *FS) Walk(root string, fn fs.WalkDirFunc) error {
 			if i < len(parts)-1 {
 				c.dir = true
 			} else {
-				c.info = fileInfo{name: part, size: aws.ToInt64(o.Size), mtime: aws.ToTime(o.LastModified)}
+				c.info = fileInfo{name: part, size: aws.ToInt64(o.Size), mtime: aws.ToTime(o.LastModified), class: string(o.StorageClass)}
 			}
 			n = c
 		}
@@ -635,6 +635,7 @@ type fileInfo struct {
 	size  int64
 	mtime time.Time
 	dir   bool
+	class string // the storage class the listing reported, if any
 }
 
 func (i fileInfo) Name() string { return i.name }
@@ -650,3 +651,7 @@ func (i fileInfo) IsDir() bool                { return i.dir }
 func (i fileInfo) Sys() any                   { return nil }
 func (i fileInfo) Type() fs.FileMode          { return i.Mode().Type() }
 func (i fileInfo) Info() (fs.FileInfo, error) { return i, nil }
+
+// StorageClass is the object's storage class as the listing reported it
+// (STANDARD, STANDARD_IA, GLACIER_IR ...); "" when it did not report one.
+func (i fileInfo) StorageClass() string { return i.class }
