@@ -196,9 +196,20 @@ func (w *Warehouse) copyOrigin(metadataLocation string) (string, bool) {
 	if !ok || within(p, top) || strings.HasPrefix(p, "s3://") != strings.HasPrefix(top, "s3://") {
 		return "", false
 	}
-	for a := path.Dir(p); a != "/" && a != "." && (!strings.HasPrefix(p, "s3://") || strings.Count(a, "/") >= 2); a = path.Dir(a) {
-		rel := strings.TrimPrefix(p, a+"/")
+	// path.Dir would fold s3:// into s3:/: walk up the part after it.
+	scheme, rest := "", p
+	if r, ok := strings.CutPrefix(p, "s3://"); ok {
+		scheme, rest = "s3://", "/"+r
+	}
+	for a := path.Dir(rest); a != "/" && a != "."; a = path.Dir(a) {
+		if scheme != "" && strings.Count(a, "/") < 2 {
+			break // a bucket is no warehouse's copy source
+		}
+		rel := strings.TrimPrefix(rest, a+"/")
 		if _, err := w.fs.Stat(top + "/" + rel); err == nil {
+			if scheme != "" {
+				return scheme + strings.TrimPrefix(a, "/"), true
+			}
 			return a, true
 		}
 	}

@@ -225,3 +225,97 @@ func TestWarehouseCopyObjectStorage(t *testing.T) {
 		}
 	})
 }
+
+// TestWarehouseRelocateObjectStorage relocates copies made outside floe:
+// a local warehouse with its catalog on its storage copied with cp -a,
+// and an S3 warehouse whose objects were copied to another prefix (as a
+// bucket sync does). Before relocating, the copy refuses writes naming
+// the command; after, it reads as the source, points only into itself,
+// takes writes, and a second relocate changes nothing.
+func TestWarehouseRelocateObjectStorage(t *testing.T) {
+	srv := s3Server(t)
+	home := t.TempDir()
+	opts := []engine.Option{engine.WithHome(home), engine.WithS3(s3Options(srv))}
+	base := "s3://" + srv.Bucket + "/" + strings.ReplaceAll(t.Name(), "/", "-")
+	build := func(f *lakeFixture) map[string][][][]string {
+		f.exec(`CREATE SCHEMA lake.ns`)
+		want := map[string][][][]string{}
+		for _, tc := range relocTables {
+			f.exec(tc.ddl + `; ` + tc.more)
+			want[tc.name] = relocView(f, tc.name)
+		}
+		return want
+	}
+	// copyAll copies every file under from to the same name under to,
+	// byte for byte, as cp -a or a bucket sync would.
+	copyAll := func(t *testing.T, fsys vfs.FS, from, to string) {
+		err := fsys.Walk(from, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := vfs.ReadFile(fsys, p)
+			if err != nil {
+				return err
+			}
+			return vfs.WriteFile(fsys, to+strings.TrimPrefix(p, from), b)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	for _, tc := range []struct {
+		name string
+		s3   bool
+	}{{"local object catalog", false}, {"S3", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var src, dst string
+			var f *lakeFixture
+			if tc.s3 {
+				src, dst = base+"/src", base+"/synced"
+				f = openS3LakeAt(t, home, src)
+			} else {
+				root := t.TempDir()
+				src, dst = filepath.Join(root, "src"), filepath.Join(root, "pasted")
+				f = openObjectLakeAt(t, src)
+			}
+			want := build(f)
+			copyAll(t, f.wh.FS(), src, dst)
+			var g *lakeFixture
+			if tc.s3 {
+				g = openS3LakeAt(t, home, dst)
+			} else {
+				g = openObjectLakeAt(t, dst)
+			}
+			wantErr(t, g.fails(`INSERT INTO lake.ns.dv VALUES (100, 'k0')`), engine.ErrCopiedWarehouse, "floe warehouse relocate", src)
+
+			rep, err := engine.Relocate(context.Background(), dst, "", opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rep.From != src || len(rep.Tables) != len(relocTables) || rep.Removed == 0 {
+				t.Errorf("Relocate found %s, relocated %v, removed %d; want %s, the %d tables, the replaced files removed",
+					rep.From, rep.Tables, rep.Removed, src, len(relocTables))
+			}
+			var h *lakeFixture
+			if tc.s3 {
+				h = openS3LakeAt(t, home, dst)
+			} else {
+				h = openObjectLakeAt(t, dst)
+			}
+			for _, rt := range relocTables {
+				if diff := cmp.Diff(want[rt.name], relocView(h, rt.name)); diff != "" {
+					t.Errorf("lake.ns.%s reads differently after relocating (-source +copy):\n%s", rt.name, diff)
+				}
+				h.pointsUnder(t, rt.name, rep.Dir)
+			}
+			h.exec(`INSERT INTO lake.ns.dv VALUES (100, 'k0'); DELETE FROM lake.ns.pos WHERE id = 3`)
+			diffRows(t, "dv in the copy after an insert", [][]string{{"23"}}, h.strings(`SELECT count(*) FROM lake.ns.dv`))
+			diffRows(t, "dv in the source", [][]string{{"22"}}, f.strings(`SELECT count(*) FROM lake.ns.dv`))
+			again, err := engine.Relocate(context.Background(), dst, "", opts...)
+			if err != nil || again.From != "" || len(again.Tables) != 0 {
+				t.Errorf("a second relocate: %+v, %v; want nothing to do", again, err)
+			}
+		})
+	}
+}
