@@ -253,7 +253,10 @@ func (s *Session) runJob(ctx context.Context, ns, name, job string, pol engine.P
 		}
 		run.FilesIn, run.BytesIn = int64(rep.Deleted), bytes
 		run.Message = fmt.Sprintf("removed %d files no metadata references, older than %d days", rep.Deleted, days)
-		return rep.Deleted > 0, nil
+		if rep.Aborted > 0 {
+			run.Message += fmt.Sprintf("; aborted %d incomplete multipart uploads", rep.Aborted)
+		}
+		return rep.Deleted > 0 || rep.Aborted > 0, nil
 	}
 	return false, fmt.Errorf("unknown maintenance job %s", job)
 }
