@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/floehq/floe/engine/objcat"
 	"github.com/floehq/floe/engine/vfs"
 )
 
@@ -19,9 +18,19 @@ import (
 // consistent snapshot (SQLite's VACUUM INTO) before the files, so every
 // file a copied catalog entry reaches is copied too, even while another
 // process commits to src. src is only read. On failure a dst that Copy
-// created is removed. Both are local directories: the catalog is a local
-// SQLite file.
-func Copy(ctx context.Context, src, dst string) (rep RelocateReport, err error) {
+// created is removed.
+//
+// When either side is on object storage (s3://) or src keeps its catalog
+// on its storage (objcat), the copy goes table by table instead (see
+// copyMirror): each table's current version with its history of
+// snapshots, every file verified, an interrupted copy finished by running
+// it again. opts (WithS3, WithHome) open both warehouses.
+func Copy(ctx context.Context, src, dst string, opts ...Option) (rep RelocateReport, err error) {
+	if mirror, err := needsMirrorCopy(src, dst); err != nil {
+		return rep, fmt.Errorf("copy warehouse %s to %s: %w", src, dst, err)
+	} else if mirror {
+		return copyMirror(ctx, src, dst, opts)
+	}
 	fsys := vfs.Local{}
 	if src, err = filepath.Abs(src); err != nil {
 		return rep, err
@@ -34,9 +43,6 @@ func Copy(ctx context.Context, src, dst string) (rep RelocateReport, err error) 
 	}
 	if within(dst, src) || within(src, dst) {
 		return fail(errors.New("one directory holds the other"))
-	}
-	if _, err := fsys.Stat(filepath.Join(src, objcat.Dir)); err == nil {
-		return fail(fmt.Errorf("its catalog is on its storage (%s): copying such a warehouse is %w", objcat.Dir, ErrObjectCatalog))
 	}
 	if _, err := fsys.Stat(filepath.Join(src, CatalogFile)); err != nil {
 		return fail(fmt.Errorf("no warehouse there: %w", err))

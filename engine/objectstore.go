@@ -107,6 +107,7 @@ func openObjectStore(ctx context.Context, root string, o options) (*Warehouse, e
 		return nil, fmt.Errorf("open warehouse %s: %w", root, err)
 	}
 	fsys := o.fs
+	var s3 *s3fs.FS
 	if fsys == nil {
 		so := o.s3
 		if so.SpoolDir == "" {
@@ -116,7 +117,7 @@ func openObjectStore(ctx context.Context, root string, o options) (*Warehouse, e
 		if err != nil {
 			return nil, fmt.Errorf("open warehouse %s: %w", root, err)
 		}
-		fsys = f
+		fsys, s3 = f, f
 	}
 	if o.wrap != nil {
 		fsys = o.wrap(fsys)
@@ -138,7 +139,7 @@ func openObjectStore(ctx context.Context, root string, o options) (*Warehouse, e
 	if err != nil {
 		return nil, err
 	}
-	w.root, w.spool, w.cache = root, spool, cache
+	w.root, w.spool, w.cache, w.s3 = root, spool, cache, s3
 	return w, nil
 }
 
@@ -238,6 +239,10 @@ func (w *Warehouse) upload(ctx context.Context, paths []string) ([]string, error
 				return fmt.Errorf("upload %s: %w", loc, err)
 			}
 			defer f.Close()
+			if w.s3 != nil {
+				// Ctrl-C stops the upload, aborting a multipart one.
+				defer w.s3.UploadContext(gctx, loc)()
+			}
 			if err := vfs.Put(w.fs, loc, func(wr io.Writer) error { _, err := io.Copy(wr, f); return err }); err != nil {
 				return fmt.Errorf("upload %s: %w", p, err)
 			}

@@ -54,6 +54,22 @@ type OrphanReport struct {
 	Orphans []OrphanFile
 	// Deleted counts the files deleted; 0 on a dry run.
 	Deleted int
+	// Uploads are the incomplete multipart uploads under the location on
+	// object storage, started before the cutoff: what a process killed
+	// in the middle of a large upload leaves (parts stored and billed,
+	// never an object). They are aborted, or on a dry run only listed.
+	Uploads []IncompleteUpload
+	// Aborted counts the uploads aborted; 0 on a dry run.
+	Aborted int
+}
+
+// IncompleteUpload is a multipart upload that was neither completed nor
+// aborted.
+type IncompleteUpload struct {
+	// Location is the s3:// URI of the object it was to make, ID the
+	// upload's id, Initiated when it started.
+	Location, ID string
+	Initiated    time.Time
 }
 
 // RemoveOrphanFiles deletes the files under the table's location that no
@@ -126,6 +142,9 @@ func (w *Warehouse) RemoveOrphanFiles(ctx context.Context, ns, name string, opts
 	orphans := make([]doomedFile, len(found))
 	for i, f := range found {
 		orphans[i] = f.doomedFile
+	}
+	if err := w.incompleteUploads(root, cutoff, opts.DryRun, &rep); err != nil {
+		return fail(err)
 	}
 	if !opts.DryRun {
 		deleted, errs := w.removeFiles(ctx, orphans, opts.MaxConcurrentDeletes)
@@ -336,6 +355,9 @@ type UnreferencedReport struct {
 	// for their non-current days.
 	Pending      int
 	PendingBytes int64
+	// Aborted counts incomplete multipart uploads (a killed writer's)
+	// under the table's location older than the unreferenced days, aborted.
+	Aborted int
 }
 
 // RemoveUnreferencedFiles is the unreferenced-file removal job of
@@ -426,6 +448,11 @@ func (w *Warehouse) RemoveUnreferencedFiles(ctx context.Context, ns, name string
 		}
 	}
 	rep.Marked = orphanList(marked)
+	var uploads OrphanReport
+	if err := w.incompleteUploads(loc, now.Add(-time.Duration(opts.UnreferencedDays)*day), false, &uploads); err != nil {
+		return fail(err)
+	}
+	rep.Aborted = uploads.Aborted
 	deleted, errs := w.removeFiles(ctx, doomed, 4)
 	rep.Deleted = orphanList(deleted)
 	if len(deleted) > 0 {
@@ -474,4 +501,29 @@ func (w *Warehouse) NoncurrentFiles(ctx context.Context, ns, name string) (int, 
 		b += f.Bytes
 	}
 	return n, b, nil
+}
+
+// incompleteUploads lists, and unless dryRun aborts, the incomplete
+// multipart uploads under root (on object storage) started before cutoff,
+// the same age margin as orphan files: a younger one may be a writer's
+// still at work.
+func (w *Warehouse) incompleteUploads(root string, cutoff time.Time, dryRun bool, rep *OrphanReport) error {
+	if w.s3 == nil || !strings.HasPrefix(root, "s3://") {
+		return nil
+	}
+	ups, err := w.s3.IncompleteUploads(root, cutoff)
+	if err != nil {
+		return err
+	}
+	for _, u := range ups {
+		rep.Uploads = append(rep.Uploads, IncompleteUpload{Location: u.Location, ID: u.ID, Initiated: u.Initiated})
+		if dryRun {
+			continue
+		}
+		if err := w.s3.AbortUpload(u); err != nil {
+			return err
+		}
+		rep.Aborted++
+	}
+	return nil
 }

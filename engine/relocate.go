@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
 	"github.com/google/uuid"
 
@@ -51,8 +52,12 @@ type RelocateReport struct {
 // holds copies of; when there is none, Relocate changes nothing. The new metadata starts a new metadata log (the older
 // metadata files still name from); snapshots, and so time travel, are
 // kept. Running Relocate again does nothing to tables already inside dir.
-func Relocate(ctx context.Context, dir, from string) (RelocateReport, error) {
-	w, err := Open(ctx, dir)
+//
+// dir may keep its catalog on its storage (objcat), and may be an s3://
+// URI (a prefix copied with a bucket-to-bucket sync), from then too; opts
+// (WithS3, WithHome) open it.
+func Relocate(ctx context.Context, dir, from string, opts ...Option) (RelocateReport, error) {
+	w, err := Open(ctx, dir, opts...)
 	if err != nil {
 		return RelocateReport{}, err
 	}
@@ -61,13 +66,14 @@ func Relocate(ctx context.Context, dir, from string) (RelocateReport, error) {
 }
 
 func (w *Warehouse) relocate(ctx context.Context, from string) (RelocateReport, error) {
-	rep := RelocateReport{Dir: w.dir}
-	if w.obj != nil {
-		return rep, fmt.Errorf("relocate %s: %w", w.dir, ErrObjectCatalog)
+	top := w.top()
+	rep := RelocateReport{Dir: top}
+	if w.db == nil && w.obj == nil {
+		return rep, fmt.Errorf("relocate %s: %w", top, ErrRemoteCatalog)
 	}
 	entries, err := w.catalogEntries(ctx)
 	if err != nil {
-		return rep, fmt.Errorf("relocate %s: %w", w.dir, err)
+		return rep, fmt.Errorf("relocate %s: %w", top, err)
 	}
 	if from == "" {
 		var ok bool
@@ -75,36 +81,47 @@ func (w *Warehouse) relocate(ctx context.Context, from string) (RelocateReport, 
 			// Not a copy, or one already relocated: nothing points into
 			// a directory this warehouse holds copies of.
 			for _, e := range entries {
-				if p, ok := LocalPath(e.metadataLocation); !ok || !within(path.Clean(p), w.dir) {
-					rep.Left = append(rep.Left, fmt.Sprintf("%s: its metadata %s lies outside %s (a table registered from elsewhere)", e.ident(), e.metadataLocation, w.dir))
+				if p, ok := cleanLocation(e.metadataLocation); !ok || !within(p, top) {
+					rep.Left = append(rep.Left, fmt.Sprintf("%s: its metadata %s lies outside %s (a table registered from elsewhere)", e.ident(), e.metadataLocation, top))
 				}
 			}
 			return rep, nil
 		}
 	}
-	if from, err = filepath.Abs(from); err != nil {
-		return rep, fmt.Errorf("relocate %s: %w", w.dir, err)
+	if c, ok := cleanLocation(from); ok && strings.HasPrefix(c, "s3://") {
+		from = c
+	} else if from, err = filepath.Abs(from); err != nil {
+		return rep, fmt.Errorf("relocate %s: %w", top, err)
 	}
-	if within(w.dir, from) || within(from, w.dir) {
-		return rep, fmt.Errorf("relocate %s from %s: one directory holds the other", w.dir, from)
+	if within(top, from) || within(from, top) {
+		return rep, fmt.Errorf("relocate %s from %s: one directory holds the other", top, from)
 	}
 	rep.From = from
-	r := &relocator{src: w.fs, dst: w.fs, from: from, to: w.dir, run: uuid.NewString()[:8], done: map[string]rewritten{}, replaced: map[string]bool{}}
+	r := &relocator{src: w.fs, dst: w.fs, from: from, to: top, run: uuid.NewString()[:8], done: map[string]rewritten{}, replaced: map[string]bool{}}
 	for _, e := range entries {
-		p, ok := LocalPath(e.metadataLocation)
+		p, ok := cleanLocation(e.metadataLocation)
 		switch {
-		case !ok:
-			rep.Left = append(rep.Left, fmt.Sprintf("%s: its metadata %s is not on the local filesystem", e.ident(), e.metadataLocation))
+		case !ok || strings.HasPrefix(p, "s3://") != strings.HasPrefix(top, "s3://"):
+			rep.Left = append(rep.Left, fmt.Sprintf("%s: its metadata %s is not on the warehouse's storage", e.ident(), e.metadataLocation))
 			continue
-		case within(path.Clean(p), w.dir):
+		case within(p, top):
 			continue
-		case !within(path.Clean(p), from):
+		case !within(p, from):
 			rep.Left = append(rep.Left, fmt.Sprintf("%s: its metadata %s lies outside %s (a table registered from elsewhere)", e.ident(), e.metadataLocation, from))
 			continue
 		}
 		loc, err := r.table(ctx, e.metadataLocation)
 		if err != nil {
 			return rep, fmt.Errorf("relocate %s: %w", e.ident(), err)
+		}
+		if w.obj != nil {
+			// The pointer object's conditional swap: a commit meanwhile
+			// makes it lose.
+			if err := w.SwapPointer(ctx, e.ns, e.name, e.metadataLocation, loc); err != nil {
+				return rep, fmt.Errorf("relocate %s: the table changed meanwhile: %w", e.ident(), err)
+			}
+			rep.Tables = append(rep.Tables, e.ident())
+			continue
 		}
 		res, err := w.db.ExecContext(ctx,
 			`UPDATE iceberg_tables SET metadata_location = ?, previous_metadata_location = NULL
@@ -119,7 +136,7 @@ func (w *Warehouse) relocate(ctx context.Context, from string) (RelocateReport, 
 		rep.Tables = append(rep.Tables, e.ident())
 	}
 	if err := w.relocateNamespaceProperties(ctx, r); err != nil {
-		return rep, fmt.Errorf("relocate %s: %w", w.dir, err)
+		return rep, fmt.Errorf("relocate %s: %w", top, err)
 	}
 	rep.Removed = w.removeReplaced(ctx, r.replaced, rep.Tables)
 	return rep, nil
@@ -150,7 +167,7 @@ func (w *Warehouse) removeReplaced(ctx context.Context, replaced map[string]bool
 	}
 	n := 0
 	for p := range replaced {
-		if within(p, w.dir) && !keep.has(p) && w.fs.Remove(p) == nil {
+		if within(p, w.top()) && !keep.has(p) && w.fs.Remove(p) == nil {
 			n++
 		}
 	}
@@ -174,17 +191,25 @@ func (w *Warehouse) copiedFrom(entries []catalogEntry) (string, bool) {
 // when this warehouse holds a copy of the same file at the same relative
 // path: the sign of a warehouse copied with cp -a.
 func (w *Warehouse) copyOrigin(metadataLocation string) (string, bool) {
-	p, ok := LocalPath(metadataLocation)
-	if !ok {
+	p, ok := cleanLocation(metadataLocation)
+	top := w.top()
+	if !ok || within(p, top) || strings.HasPrefix(p, "s3://") != strings.HasPrefix(top, "s3://") {
 		return "", false
 	}
-	p = path.Clean(p)
-	if within(p, w.dir) {
-		return "", false
+	// path.Dir would fold s3:// into s3:/: walk up the part after it.
+	scheme, rest := "", p
+	if r, ok := strings.CutPrefix(p, "s3://"); ok {
+		scheme, rest = "s3://", "/"+r
 	}
-	for a := path.Dir(p); a != "/" && a != "."; a = path.Dir(a) {
-		rel := strings.TrimPrefix(p, a+"/")
-		if _, err := w.fs.Stat(filepath.Join(w.dir, rel)); err == nil {
+	for a := path.Dir(rest); a != "/" && a != "."; a = path.Dir(a) {
+		if scheme != "" && strings.Count(a, "/") < 2 {
+			break // a bucket is no warehouse's copy source
+		}
+		rel := strings.TrimPrefix(rest, a+"/")
+		if _, err := w.fs.Stat(top + "/" + rel); err == nil {
+			if scheme != "" {
+				return scheme + strings.TrimPrefix(a, "/"), true
+			}
 			return a, true
 		}
 	}
@@ -208,6 +233,30 @@ func (t *Table) checkWritable() error {
 
 // relocateNamespaceProperties maps schema properties that name a location.
 func (w *Warehouse) relocateNamespaceProperties(ctx context.Context, r *relocator) error {
+	if w.obj != nil {
+		nss, err := w.Namespaces(ctx)
+		if err != nil {
+			return err
+		}
+		for _, ns := range nss {
+			props, err := w.cat.LoadNamespaceProperties(ctx, table.Identifier{ns})
+			if err != nil {
+				return err
+			}
+			change := iceberg.Properties{}
+			for k, v := range props {
+				if m := r.mapLoc(v); m != v {
+					change[k] = m
+				}
+			}
+			if len(change) > 0 {
+				if _, err := w.cat.UpdateNamespaceProperties(ctx, table.Identifier{ns}, nil, change); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	rows, err := w.db.QueryContext(ctx,
 		`SELECT namespace, property_key, property_value FROM iceberg_namespace_properties WHERE catalog_name = ?`, "floe")
 	if err != nil {
@@ -289,7 +338,7 @@ func (r *relocator) local(loc string) string {
 		p, _ := cleanLocation(loc)
 		return p
 	}
-	p, _ := LocalPath(r.mapLoc(loc))
+	p, _ := cleanLocation(r.mapLoc(loc))
 	return p
 }
 
@@ -303,7 +352,7 @@ func (r *relocator) fresh(loc string) (string, string) {
 	mapped := r.mapLoc(loc)
 	ext := path.Ext(mapped)
 	nl := strings.TrimSuffix(mapped, ext) + "-r" + r.run + ext
-	p, _ := LocalPath(nl)
+	p, _ := cleanLocation(nl)
 	return nl, p
 }
 
@@ -339,7 +388,7 @@ func (r *relocator) table(ctx context.Context, metadataLocation string) (string,
 		version, _ = strconv.Atoi(base[:i])
 	}
 	nl := strings.TrimSuffix(mapped, base) + fmt.Sprintf("%05d-%s.metadata.json", version+1, uuid.NewString())
-	p, _ := LocalPath(nl)
+	p, _ := cleanLocation(nl)
 	if err := vfs.Put(r.dst, p, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
 		return "", err
 	}

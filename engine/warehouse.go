@@ -36,6 +36,7 @@ type Warehouse struct {
 	root    string           // the s3:// URI of a warehouse on object storage; "" for a local one
 	spool   string           // where DuckDB writes files bound for object storage
 	cache   *filecache.Cache // object storage's read cache for DuckDB
+	s3      *s3fs.FS         // the S3 filesystem under any wrapper (uploads.go); nil elsewhere
 	fs      vfs.FS
 	release func()             // unregisters fs from iceberg-go's file IO; nil over a remote catalog
 	db      *sql.DB            // the embedded catalog's database; nil over a remote or object catalog

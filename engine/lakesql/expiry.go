@@ -221,9 +221,13 @@ func removeOrphanFiles(ctx context.Context, s *Session, args ProcArgs) (*Rows, e
 	if err != nil {
 		return nil, err
 	}
-	data := make([][]any, len(rep.Orphans))
+	data := make([][]any, len(rep.Orphans), len(rep.Orphans)+len(rep.Uploads))
 	for i, o := range rep.Orphans {
 		data[i] = []any{o.Location, o.Size}
+	}
+	// Incomplete multipart uploads (object storage): parts, not files.
+	for _, u := range rep.Uploads {
+		data = append(data, []any{fmt.Sprintf("%s (incomplete multipart upload %s, started %s)", u.Location, u.ID, u.Initiated.UTC().Format(time.RFC3339)), int64(0)})
 	}
 	return NewRows([]string{"orphan_file_location", "file_size_in_bytes"}, []string{"VARCHAR", "BIGINT"}, data), nil
 }

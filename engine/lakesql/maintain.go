@@ -266,7 +266,10 @@ func (s *Session) runJob(ctx context.Context, ns, name, job string, pol engine.P
 		run.FilesIn, run.FilesMarked = int64(len(rep.Deleted)), int64(len(rep.Marked))
 		run.Message = fmt.Sprintf("marked %d files (%d bytes) noncurrent, unreferenced for %d days; deleted %d (%d bytes) noncurrent for %d days; %d marked files referenced again; %d files (%d bytes) wait",
 			run.FilesMarked, run.BytesMarked, days, run.FilesIn, run.BytesIn, ncDays, rep.Unmarked, rep.Pending, rep.PendingBytes)
-		return len(rep.Marked) > 0 || len(rep.Deleted) > 0 || rep.Unmarked > 0 || err != nil, err
+		if rep.Aborted > 0 {
+			run.Message += fmt.Sprintf("; aborted %d incomplete multipart uploads", rep.Aborted)
+		}
+		return rep.Aborted > 0 || len(rep.Marked) > 0 || len(rep.Deleted) > 0 || rep.Unmarked > 0 || err != nil, err
 	}
 	return false, fmt.Errorf("unknown maintenance job %s", job)
 }

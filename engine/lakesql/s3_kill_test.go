@@ -65,7 +65,7 @@ var s3KillPoints = []killPoint{
 // request. After every kill the table reads its last commit (the insert
 // only when its swap reached the server) and every object it references
 // is in the bucket; remove_orphan_files then removes exactly what the
-// killed runs uploaded, leaving the bucket holding what the table reaches,
+// killed runs uploaded (and aborts the multipart uploads they left), leaving the bucket holding what the table reaches,
 // and the files they left in their spool are swept a day later.
 func TestS3KillDuringInsert(t *testing.T) {
 	if env := os.Getenv(s3KillChildEnv); env != "" {
@@ -146,13 +146,41 @@ func TestS3KillDuringInsert(t *testing.T) {
 	if len(orphans) == 0 {
 		t.Fatal("the killed runs left no object behind; the kill points are not reached")
 	}
-	var removed []string
+	// The runs killed mid multipart upload left incomplete uploads (parts
+	// stored, no object): remove_orphan_files lists and aborts them too.
+	ufs, err := s3fs.New(f.ctx, s3fs.Options{Endpoint: srv.Endpoint, Region: s3test.Region,
+		AccessKeyID: s3test.AccessKey, SecretAccessKey: s3test.SecretKey, MaxAttempts: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	uploads := func() []s3fs.Upload {
+		ups, err := ufs.IncompleteUploads(loc, time.Now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ups
+	}
+	incomplete := uploads()
+	if len(incomplete) == 0 {
+		t.Error("the runs killed mid multipart upload left no incomplete upload")
+	}
+	var removed, removedUploads []string
 	for _, r := range f.strings(`CALL remove_orphan_files('k.t', older_than => now()::TIMESTAMP + INTERVAL 1 MINUTE)`) {
+		if strings.Contains(r[0], " (incomplete multipart upload ") {
+			removedUploads = append(removedUploads, r[0])
+			continue
+		}
 		removed = append(removed, r[0])
 	}
 	slices.Sort(removed)
 	if !slices.Equal(removed, orphans) {
 		t.Errorf("remove_orphan_files removed %v, want what the killed runs left: %v", removed, orphans)
+	}
+	if len(removedUploads) != len(incomplete) {
+		t.Errorf("remove_orphan_files aborted %v, want the %d incomplete uploads %v", removedUploads, len(incomplete), incomplete)
+	}
+	if ups := uploads(); len(ups) > 0 {
+		t.Errorf("incomplete uploads after remove_orphan_files: %v", ups)
 	}
 	var left []string
 	for _, o := range bucketObjects(t, srv, loc) {

@@ -19,7 +19,10 @@ original's files, and writing to it would write into the original's
 directories (floe refuses such writes). Use these instead:
 
   floe warehouse copy SRC DST      copy SRC to DST, pointing only into DST
-  floe warehouse relocate DIR      make DIR, already copied with cp -a, its own`,
+  floe warehouse relocate DIR      make DIR, already copied with cp -a, its own
+
+Either may be on object storage (s3://bucket/prefix): floe warehouse copy
+moves a warehouse from a local directory to S3, back, or between buckets.`,
 	}
 	cmd.AddCommand(newWarehouseCopyCmd(g), newWarehouseRelocateCmd(g))
 	return cmd
@@ -33,10 +36,22 @@ func newWarehouseCopyCmd(g *globals) *cobra.Command {
 consistent snapshot, then every file, then new metadata for each table that
 names only files under DST. SRC is only read; afterwards the two warehouses
 share nothing, and SRC can be moved or deleted. Tables registered from
-outside SRC keep pointing where they did.`,
+outside SRC keep pointing where they did.
+
+When SRC or DST is on object storage (s3://bucket/prefix, with the usual
+AWS configuration and --s3-endpoint), or SRC keeps its catalog on its
+storage, the copy goes table by table: each table's current version with
+its snapshots (time travel keeps working), every file verified after the
+copy. DST is marked while the copy runs; a copy that was interrupted
+(Ctrl-C, kill, a lost connection) is finished by running it again, and a
+catalog entry in DST only ever names a complete table.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := engine.Copy(cmd.Context(), args[0], args[1])
+			opts, err := g.storageOptions()
+			if err != nil {
+				return err
+			}
+			rep, err := engine.Copy(cmd.Context(), args[0], args[1], opts...)
 			if err != nil {
 				return err
 			}
@@ -58,10 +73,16 @@ original. New metadata files are written beside the old ones (nothing is
 edited in place, and the original is neither read nor written: it may be
 gone) and each catalog entry is switched to them. The original's directory
 is found from the catalog; --from names it when that fails. Running it
-again is harmless.`,
+again is harmless. DIR may keep its catalog on its storage, or be an
+s3://bucket/prefix copied from another prefix (aws s3 sync, a bucket
+replication rule); --from is then the original's s3:// URI.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			rep, err := engine.Relocate(cmd.Context(), args[0], from)
+			opts, err := g.storageOptions()
+			if err != nil {
+				return err
+			}
+			rep, err := engine.Relocate(cmd.Context(), args[0], from, opts...)
 			if err != nil {
 				return err
 			}

@@ -91,6 +91,7 @@ type FS struct {
 	threshold int64
 	partSize  int64
 	spool     string
+	uploads   uploadContexts // the contexts of uploads under way (UploadContext)
 }
 
 var (

@@ -1,6 +1,7 @@
 package s3fs
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -84,7 +85,7 @@ func (w *writer) Close() error {
 	if _, err := w.tmp.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
-	_, err := w.fs.client.PutObject(ctx(), &s3.PutObjectInput{
+	_, err := w.fs.client.PutObject(w.fs.uploadContext(w.bucket, w.key), &s3.PutObjectInput{
 		Bucket: &w.bucket, Key: &w.key, Body: w.tmp, ContentLength: aws.Int64(w.size),
 		IfNoneMatch: aws.String("*"),
 	})
@@ -92,15 +93,24 @@ func (w *writer) Close() error {
 }
 
 // multipart uploads the spool in parts and completes with If-None-Match: *;
-// any failure aborts the upload so no parts are left behind.
+// any failure aborts the upload so no parts are left behind, and so does
+// the upload's context ending (UploadContext: Ctrl-C), between parts or
+// during one.
 func (w *writer) multipart() error {
 	c := w.fs.client
-	up, err := c.CreateMultipartUpload(ctx(), &s3.CreateMultipartUploadInput{Bucket: &w.bucket, Key: &w.key})
+	uctx := w.fs.uploadContext(w.bucket, w.key)
+	up, err := c.CreateMultipartUpload(uctx, &s3.CreateMultipartUploadInput{Bucket: &w.bucket, Key: &w.key})
 	if err != nil {
 		return w.fs.fail("create", w.bucket, w.key, err)
 	}
 	abort := func(err error) error {
-		_, aerr := c.AbortMultipartUpload(ctx(), &s3.AbortMultipartUploadInput{Bucket: &w.bucket, Key: &w.key, UploadId: up.UploadId})
+		if cerr := uctx.Err(); cerr != nil {
+			err = fmt.Errorf("%w: %w", cerr, err)
+		}
+		// Under a context of its own: the upload's may be what ended.
+		actx, cancel := context.WithTimeout(context.WithoutCancel(uctx), abortTimeout)
+		defer cancel()
+		_, aerr := c.AbortMultipartUpload(actx, &s3.AbortMultipartUploadInput{Bucket: &w.bucket, Key: &w.key, UploadId: up.UploadId})
 		if aerr != nil {
 			// The server may be gone; the parts stay invisible (never at
 			// name) until its lifecycle rules or a later abort drop them.
@@ -111,7 +121,10 @@ func (w *writer) multipart() error {
 	var parts []types.CompletedPart
 	for off, n := int64(0), int32(1); off < w.size; off, n = off+w.fs.partSize, n+1 {
 		size := min(w.fs.partSize, w.size-off)
-		out, err := c.UploadPart(ctx(), &s3.UploadPartInput{
+		if err := uctx.Err(); err != nil {
+			return abort(fmt.Errorf("upload s3://%s/%s: stopped before part %d", w.bucket, w.key, n))
+		}
+		out, err := c.UploadPart(uctx, &s3.UploadPartInput{
 			Bucket: &w.bucket, Key: &w.key, UploadId: up.UploadId, PartNumber: aws.Int32(n),
 			Body: io.NewSectionReader(w.tmp, off, size), ContentLength: aws.Int64(size),
 		})
@@ -120,7 +133,7 @@ func (w *writer) multipart() error {
 		}
 		parts = append(parts, types.CompletedPart{ETag: out.ETag, PartNumber: aws.Int32(n)})
 	}
-	_, err = c.CompleteMultipartUpload(ctx(), &s3.CompleteMultipartUploadInput{
+	_, err = c.CompleteMultipartUpload(uctx, &s3.CompleteMultipartUploadInput{
 		Bucket: &w.bucket, Key: &w.key, UploadId: up.UploadId,
 		MultipartUpload: &types.CompletedMultipartUpload{Parts: parts},
 		IfNoneMatch:     aws.String("*"),
