@@ -14,6 +14,7 @@ import (
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/lakesql"
@@ -218,6 +219,116 @@ func expected(t *testing.T, l *lake, ns, name string) (storage, healthRow) {
 	return st, h
 }
 
+// derived is what the lens derives from the counts: size buckets, small
+// files, averages, shares, days since compaction, scan amplification.
+type derived struct {
+	Buckets                                     [6]int64
+	SmallFiles                                  int64
+	SmallRatio, AvgDataFile, Deleted, DVDeleted float64
+	DaysSince                                   int64
+	ScanAmp                                     float64
+}
+
+// expectedDerived computes them from iceberg-go's planning of the current
+// snapshot and a walk of the table's directory, as of now. A Puffin file
+// holding the deletion vectors of several data files is read once by a
+// scan: its bytes count once.
+func expectedDerived(t *testing.T, l *lake, ns, name string, now time.Time) derived {
+	t.Helper()
+	tb, err := l.wh.Table(l.ctx, ns, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := tb.Iceberg()
+	var d derived
+	var dataFiles, dataBytes, rows, deleted, dvDeleted int64
+	deleteBytes := map[string]int64{}
+	counted := map[string]bool{}
+	tasks, err := it.Scan().PlanFiles(l.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range tasks {
+		dataFiles++
+		dataBytes += task.File.FileSizeBytes()
+		rows += task.File.Count()
+		if task.File.FileSizeBytes() < SmallFileBytes {
+			d.SmallFiles++
+		}
+		for _, df := range slices.Concat(task.DeleteFiles, task.EqualityDeleteFiles, task.DeletionVectorFiles) {
+			deleteBytes[df.FilePath()] = df.FileSizeBytes()
+			key := df.FilePath() + "#" + task.File.FilePath()
+			if df.ContentType() == iceberg.EntryContentPosDeletes && df.ReferencedDataFile() == nil {
+				key = df.FilePath()
+			}
+			if counted[key] {
+				continue
+			}
+			counted[key] = true
+			deleted += df.Count()
+			if df.FileFormat() == iceberg.PuffinFile {
+				dvDeleted += df.Count()
+			}
+		}
+	}
+	var delBytes int64
+	for _, n := range deleteBytes {
+		delBytes += n
+	}
+	if dataFiles > 0 {
+		d.SmallRatio = float64(d.SmallFiles) / float64(dataFiles)
+		d.AvgDataFile = float64(dataBytes) / float64(dataFiles)
+	}
+	if rows > 0 {
+		d.Deleted = float64(deleted) / float64(rows)
+		d.DVDeleted = float64(dvDeleted) / float64(rows)
+		d.ScanAmp = float64(dataBytes+delBytes) / (float64(dataBytes) * (1 - d.Deleted))
+	}
+	var last time.Time
+	for _, s := range it.Metadata().Snapshots() {
+		if s.Summary != nil && (s.Summary.Operation == table.OpReplace || s.Summary.Properties["floe.operation"] == "rewrite_data_files") {
+			if ts := time.UnixMilli(s.TimestampMs); ts.After(last) {
+				last = ts
+			}
+		}
+	}
+	if !last.IsZero() {
+		d.DaysSince = int64(now.Sub(last) / (24 * time.Hour))
+	}
+	dir, _ := engine.LocalPath(tb.Location())
+	err = filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		n, i := info.Size(), 0
+		for _, bound := range []int64{128 << 10, 1 << 20, 8 << 20, 64 << 20, 512 << 20} {
+			if n >= bound {
+				i++
+			}
+		}
+		d.Buckets[i]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func f64(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case nil:
+		return 0
+	}
+	panic(fmt.Sprintf("not a float: %T", v))
+}
+
 func i64(v any) int64 {
 	switch x := v.(type) {
 	case int64:
@@ -252,6 +363,14 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 			"INSERT INTO lake.s.t SELECT i, 'x' || i FROM range(1000) r(i)",
 			"DELETE FROM lake.s.t WHERE id % 4 = 0",
 		}},
+		{name: "v3 deletion vectors of several files in one Puffin file", setup: []string{
+			"CREATE SCHEMA lake.s",
+			"CREATE TABLE lake.s.t (id BIGINT, v VARCHAR) TBLPROPERTIES ('format-version'='3')",
+			"INSERT INTO lake.s.t SELECT i, 'x' || i FROM range(1000) r(i)",
+			"INSERT INTO lake.s.t SELECT i, 'y' || i FROM range(1000, 3000) r(i)",
+			"INSERT INTO lake.s.t SELECT i, 'z' || i FROM range(3000, 3500) r(i)",
+			"DELETE FROM lake.s.t WHERE id % 3 = 0",
+		}},
 		{name: "v2 position deletes, partitions", setup: []string{
 			"CREATE SCHEMA lake.s",
 			"CREATE TABLE lake.s.t (id BIGINT, g VARCHAR) PARTITIONED BY (g)",
@@ -281,7 +400,11 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 				}
 			}
 			wantSt, wantH := expected(t, l, "s", "t")
-			l.collect("2026-05-01T10:00:00Z")
+			// A day and a half after the table's commits: days since
+			// compaction is 1.
+			now := time.Now().UTC().Add(36 * time.Hour).Truncate(time.Second)
+			wantD := expectedDerived(t, l, "s", "t", now)
+			l.collect(now.Format(time.RFC3339))
 
 			got := l.rows(`SELECT bytes, objects, data_bytes, delete_bytes, metadata_bytes, current_bytes, noncurrent_bytes, orphan_bytes
 				FROM lake.floe_lens.storage_daily WHERE level = 'table' AND namespace = 's' AND table_name = 't'`)
@@ -310,6 +433,27 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 				objects_128kb_1mb FROM lake.floe_lens.object_sizes_daily WHERE namespace = 's' AND table_name = 't'`)
 			if len(sz) != 1 || i64(sz[0][0]) != wantSt.Objects || i64(sz[0][1]) != wantSt.Objects {
 				t.Errorf("object_sizes_daily = %v, want %d objects in the buckets", sz, wantSt.Objects)
+			}
+			dr := l.rows(`SELECT o.objects_lt_128kb, o.objects_128kb_1mb, o.objects_1mb_8mb, o.objects_8mb_64mb, o.objects_64mb_512mb, o.objects_gt_512mb,
+				o.small_data_files, o.small_file_ratio, h.avg_data_file_bytes, h.deleted_share, h.dv_deleted_share, h.days_since_compaction, h.scan_amplification
+				FROM lake.floe_lens.object_sizes_daily o JOIN lake.floe_lens.table_health_daily h USING (namespace, table_name)
+				WHERE namespace = 's' AND table_name = 't'`)
+			if len(dr) != 1 {
+				t.Fatalf("object_sizes_daily joined with table_health_daily: %d rows for s.t, want 1", len(dr))
+			}
+			d := dr[0]
+			gotD := derived{
+				Buckets:     [6]int64{i64(d[0]), i64(d[1]), i64(d[2]), i64(d[3]), i64(d[4]), i64(d[5])},
+				SmallFiles:  i64(d[6]),
+				SmallRatio:  f64(d[7]),
+				AvgDataFile: f64(d[8]),
+				Deleted:     f64(d[9]),
+				DVDeleted:   f64(d[10]),
+				DaysSince:   i64(d[11]),
+				ScanAmp:     f64(d[12]),
+			}
+			if d := cmp.Diff(wantD, gotD, cmpopts.EquateApprox(0, 1e-9)); d != "" {
+				t.Errorf("derived metrics (-independent +lens):\n%s", d)
 			}
 			if tc.orphan && i64(sz[0][2]) != 1 {
 				t.Errorf("object_sizes_daily: %d objects of 128 KB-1 MB, want the 300 KB orphan", i64(sz[0][2]))
