@@ -123,6 +123,16 @@ func TestActivityFromProcessCounters(t *testing.T) {
 			t.Errorf("activity_daily %s: %g%% of files accessed, want %g%% (%d of %d objects)", tbl, pct, wantPct, want, objects)
 		}
 	}
+	// cost_daily bills a month of such days' requests at the class's
+	// request prices, once per table.
+	for _, r := range l.rows(`SELECT c.table_name, sum(c.monthly_request_cost), any_value(a.read_requests), any_value(a.write_requests), count(*) FILTER (WHERE c.monthly_request_cost > 0)
+		FROM lake.floe_lens.cost_daily c JOIN lake.floe_lens.activity_daily a USING (namespace, table_name) GROUP BY 1 ORDER BY 1`) {
+		p := DefaultPrices()[ClassStandard]
+		want := 30 * (float64(i64(r[2]))*p.Per1000Reads + float64(i64(r[3]))*p.Per1000Writes) / 1000
+		if got := r[1].(float64); math.Abs(got-want) > 1e-12 || i64(r[4]) != 1 {
+			t.Errorf("cost_daily %s: request cost %g on %d rows, want %g on one", r[0], got, i64(r[4]), want)
+		}
+	}
 	// Another day's collect sees none of these.
 	l.collect("2026-06-02T01:00:00Z")
 	if n := l.rows(`SELECT count(*) FROM lake.floe_lens.activity_daily WHERE day = DATE '2026-06-02'`); n[0][0] != int64(0) {
