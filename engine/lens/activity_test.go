@@ -7,6 +7,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/vfs"
 	"github.com/floehq/floe/engine/vfs/errorfs"
@@ -132,6 +134,12 @@ func TestActivityFromProcessCounters(t *testing.T) {
 		if got := r[1].(float64); math.Abs(got-want) > 1e-12 || i64(r[4]) != 1 {
 			t.Errorf("cost_daily %s: request cost %g on %d rows, want %g on one", r[0], got, i64(r[4]), want)
 		}
+	}
+	// A second collect the same day counts the same activity, not twice.
+	before := l.rows(`SELECT * EXCLUDE (collected_at) FROM lake.floe_lens.activity_daily ORDER BY ALL`)
+	l.collect("2026-06-01T23:30:00Z")
+	if after := l.rows(`SELECT * EXCLUDE (collected_at) FROM lake.floe_lens.activity_daily ORDER BY ALL`); !cmp.Equal(before, after) {
+		t.Errorf("activity_daily after a second collect the same day (-first +second):\n%s", cmp.Diff(before, after))
 	}
 	// Another day's collect sees none of these.
 	l.collect("2026-06-02T01:00:00Z")
