@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/ingest"
 	"github.com/floehq/floe/engine/lakesql"
 )
 
@@ -157,13 +158,17 @@ func expected(t *testing.T, l *lake, ns, name string) (storage, healthRow) {
 				key := d.FilePath() + "#" + task.File.FilePath()
 				if ref := d.ReferencedDataFile(); ref != nil {
 					key = d.FilePath() + "#" + *ref
-				} else if d.ContentType() == iceberg.EntryContentPosDeletes {
-					key = d.FilePath() // a position-delete file may cover several data files
+				} else if d.ContentType() != iceberg.EntryContentData {
+					key = d.FilePath() // a position- or equality-delete file may cover several data files
 				}
 				if isCur && !dels[key] {
 					dels[key] = true
 					h.DeleteFiles++
-					h.DeletedRows += d.Count()
+					// An equality-delete file counts keys, not the rows
+					// they delete.
+					if d.ContentType() != iceberg.EntryContentEqDeletes {
+						h.DeletedRows += d.Count()
+					}
 				}
 			}
 			if isCur {
@@ -258,10 +263,10 @@ func expectedDerived(t *testing.T, l *lake, ns, name string, now time.Time) deri
 		for _, df := range slices.Concat(task.DeleteFiles, task.EqualityDeleteFiles, task.DeletionVectorFiles) {
 			deleteBytes[df.FilePath()] = df.FileSizeBytes()
 			key := df.FilePath() + "#" + task.File.FilePath()
-			if df.ContentType() == iceberg.EntryContentPosDeletes && df.ReferencedDataFile() == nil {
+			if df.ContentType() != iceberg.EntryContentData && df.ReferencedDataFile() == nil {
 				key = df.FilePath()
 			}
-			if counted[key] {
+			if counted[key] || df.ContentType() == iceberg.EntryContentEqDeletes {
 				continue
 			}
 			counted[key] = true
@@ -350,6 +355,7 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 		name   string
 		setup  []string
 		orphan bool
+		stream []string // Debezium events floe ingest applies by id after setup
 	}{
 		{name: "appends", setup: []string{
 			"CREATE SCHEMA lake.s",
@@ -371,6 +377,16 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 			"INSERT INTO lake.s.t SELECT i, 'z' || i FROM range(3000, 3500) r(i)",
 			"DELETE FROM lake.s.t WHERE id % 3 = 0",
 		}},
+		{name: "v2 equality deletes from a change stream", setup: []string{
+			"CREATE SCHEMA lake.s",
+			"CREATE TABLE lake.s.t (id BIGINT, v VARCHAR) TBLPROPERTIES ('write.merge.mode'='merge-on-read')",
+			"INSERT INTO lake.s.t SELECT i, 'x' || i FROM range(200) r(i)",
+		}, stream: []string{
+			`{"op":"u","after":{"id":3,"v":"new"}}`,
+			`{"op":"d","before":{"id":4}}`,
+			`{"op":"c","after":{"id":500,"v":"new"}}`,
+			`{"op":"u","after":{"id":7,"v":"new"}}`,
+		}},
 		{name: "v2 position deletes, partitions", setup: []string{
 			"CREATE SCHEMA lake.s",
 			"CREATE TABLE lake.s.t (id BIGINT, g VARCHAR) PARTITIONED BY (g)",
@@ -391,6 +407,18 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 			l := openLake(t, t.TempDir())
 			for _, q := range tc.setup {
 				l.exec(q)
+			}
+			if tc.stream != nil {
+				g, err := ingest.New(l.ctx, l.s, "s", "t", ingest.Options{Keys: []string{"id"}, MaxRows: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := g.Run(l.ctx, ingest.NewReaderSource(strings.NewReader(strings.Join(tc.stream, "\n")), "stream", "-")); err != nil {
+					t.Fatal(err)
+				}
+				if n := l.rows(`SELECT count(*) FROM lake.s."t$delete_files" WHERE content = 2`); i64(n[0][0]) == 0 {
+					t.Fatal("the stream wrote no equality-delete file")
+				}
 			}
 			if tc.orphan {
 				tb, _ := l.wh.Table(l.ctx, "s", "t")
@@ -428,6 +456,13 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 			gotH := healthRow{i64(h[0]), i64(h[1]), i64(h[2]), i64(h[3]), i64(h[4]), i64(h[5]), i64(h[6]), h[7].(bool)}
 			if d := cmp.Diff(wantH, gotH); d != "" {
 				t.Errorf("table_health_daily (-independent +lens):\n%s", d)
+			}
+			// The delete files by kind, as the table's $delete_files lists them.
+			kinds := l.rows(`SELECT (SELECT position_delete_files + dv_count FROM lake.floe_lens.table_health_daily WHERE namespace = 's' AND table_name = 't'),
+				(SELECT equality_delete_files FROM lake.floe_lens.table_health_daily WHERE namespace = 's' AND table_name = 't'),
+				count(*) FILTER (WHERE content = 1), count(*) FILTER (WHERE content = 2) FROM lake.s."t$delete_files"`)
+			if k := kinds[0]; i64(k[0]) != i64(k[2]) || i64(k[1]) != i64(k[3]) {
+				t.Errorf("table_health_daily: %d position/DV and %d equality delete files; t$delete_files lists %d and %d", i64(k[0]), i64(k[1]), i64(k[2]), i64(k[3]))
 			}
 			sz := l.rows(`SELECT objects, objects_lt_128kb + objects_128kb_1mb + objects_1mb_8mb + objects_8mb_64mb + objects_64mb_512mb + objects_gt_512mb,
 				objects_128kb_1mb FROM lake.floe_lens.object_sizes_daily WHERE namespace = 's' AND table_name = 't'`)
