@@ -356,6 +356,8 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 		setup  []string
 		orphan bool
 		stream []string // Debezium events floe ingest applies by id after setup
+		// compacts says the setup compacts the table.
+		compacts bool
 	}{
 		{name: "appends", setup: []string{
 			"CREATE SCHEMA lake.s",
@@ -393,13 +395,13 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 			"INSERT INTO lake.s.t SELECT i, 'g' || (i % 3) FROM range(300) r(i)",
 			"DELETE FROM lake.s.t WHERE id < 30",
 		}},
-		{name: "compaction leaves non-current files", setup: []string{
+		{name: "compaction leaves non-current files", compacts: true, setup: []string{
 			"CREATE SCHEMA lake.s",
 			"CREATE TABLE lake.s.t (id BIGINT) TBLPROPERTIES ('format-version'='3')",
 			"INSERT INTO lake.s.t SELECT i FROM range(100) r(i)",
 			"INSERT INTO lake.s.t SELECT i FROM range(100, 200) r(i)",
 			"DELETE FROM lake.s.t WHERE id < 10",
-			"CALL rewrite_data_files('s.t')",
+			"CALL rewrite_data_files('s.t', options => map(['min-input-files'], ['2']))",
 		}},
 	}
 	for _, tc := range cases {
@@ -428,6 +430,9 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 				}
 			}
 			wantSt, wantH := expected(t, l, "s", "t")
+			if wantH.Compacted != tc.compacts {
+				t.Fatalf("the table was compacted: %v, want %v (did rewrite_data_files rewrite anything?)", wantH.Compacted, tc.compacts)
+			}
 			// A day and a half after the table's commits: days since
 			// compaction is 1.
 			now := time.Now().UTC().Add(36 * time.Hour).Truncate(time.Second)
@@ -489,6 +494,17 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 			}
 			if d := cmp.Diff(wantD, gotD, cmpopts.EquateApprox(0, 1e-9)); d != "" {
 				t.Errorf("derived metrics (-independent +lens):\n%s", d)
+			}
+			if wantH.Compacted {
+				// Collected as of a day before the compaction (simulated
+				// history): 0 days since, not a negative number.
+				before := now.Add(-30 * 24 * time.Hour)
+				l.collect(before.Format(time.RFC3339))
+				got := l.rows(fmt.Sprintf(`SELECT days_since_compaction FROM lake.floe_lens.table_health_daily
+					WHERE namespace = 's' AND table_name = 't' AND day = DATE '%s'`, before.Format(time.DateOnly)))
+				if len(got) != 1 || got[0][0] == nil || i64(got[0][0]) != 0 {
+					t.Errorf("days since compaction collected before the compaction: %v, want 0", got)
+				}
 			}
 			if tc.orphan && i64(sz[0][2]) != 1 {
 				t.Errorf("object_sizes_daily: %d objects of 128 KB-1 MB, want the 300 KB orphan", i64(sz[0][2]))
