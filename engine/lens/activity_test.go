@@ -1,9 +1,13 @@
 package lens
 
 import (
+	"math"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/floehq/floe/engine"
 	"github.com/floehq/floe/engine/vfs"
@@ -15,6 +19,7 @@ import (
 type opTally struct {
 	mu                      sync.Mutex
 	opens, creates, commits map[string]int64
+	names                   map[string]map[string]bool // the distinct files opened or created
 }
 
 func (o *opTally) MaybeError(op errorfs.Op, name string) error {
@@ -23,6 +28,16 @@ func (o *opTally) MaybeError(op errorfs.Op, name string) error {
 	for _, tbl := range []string{"s.db/a/", "s.db/b/"} {
 		if !strings.Contains(name, tbl) {
 			continue
+		}
+		if op == errorfs.OpOpen || op == errorfs.OpCreate {
+			if o.names[tbl] == nil {
+				o.names[tbl] = map[string]bool{}
+			}
+			p := name
+			if local, ok := engine.LocalPath(name); ok {
+				p = local
+			}
+			o.names[tbl][filepath.Clean(p)] = true
 		}
 		switch op {
 		case errorfs.OpOpen:
@@ -42,7 +57,7 @@ func (o *opTally) MaybeError(op errorfs.Op, name string) error {
 // that activity_daily holds their sums per table.
 func TestActivityFromProcessCounters(t *testing.T) {
 	dir := t.TempDir()
-	tally := &opTally{opens: map[string]int64{}, creates: map[string]int64{}, commits: map[string]int64{}}
+	tally := &opTally{opens: map[string]int64{}, creates: map[string]int64{}, commits: map[string]int64{}, names: map[string]map[string]bool{}}
 	now := mustTime(t, "2026-06-01T12:00:00Z")
 	scripts := []string{
 		"CREATE SCHEMA IF NOT EXISTS lake.s; CREATE TABLE lake.s.a (id BIGINT); INSERT INTO lake.s.a VALUES (1), (2)",
@@ -84,6 +99,47 @@ func TestActivityFromProcessCounters(t *testing.T) {
 	}
 	if tally.commits["s.db/b/"] < 3 {
 		t.Errorf("table b saw %d commits, want create, insert and delete", tally.commits["s.db/b/"])
+	}
+	// Unique files accessed: those the filesystem saw opened or created,
+	// and a's data file DuckDB read; as a share of the table's objects.
+	for _, tbl := range []string{"a", "b"} {
+		want := int64(len(tally.names["s.db/"+tbl+"/"]))
+		if tbl == "a" {
+			f := l.rows(`SELECT file_path FROM lake.s."a$files"`)
+			if len(f) != 1 {
+				t.Fatalf("a has %d data files, want 1", len(f))
+			}
+			p, _ := engine.LocalPath(f[0][0].(string))
+			if !tally.names["s.db/a/"][filepath.Clean(p)] {
+				want++
+			}
+		}
+		r := l.rows(`SELECT a.files_accessed, a.files_accessed_pct, (SELECT sum(objects) FROM lake.floe_lens.storage_daily s
+			WHERE s.level = 'table' AND s.namespace = 's' AND s.table_name = a.table_name)::BIGINT
+			FROM lake.floe_lens.activity_daily a WHERE table_name = '` + tbl + `'`)
+		files, pct, objects := i64(r[0][0]), r[0][1].(float64), i64(r[0][2])
+		if files != want {
+			t.Errorf("activity_daily %s: %d unique files accessed, want %d", tbl, files, want)
+		}
+		if wantPct := min(100, 100*float64(want)/float64(objects)); math.Abs(pct-wantPct) > 1e-9 {
+			t.Errorf("activity_daily %s: %g%% of files accessed, want %g%% (%d of %d objects)", tbl, pct, wantPct, want, objects)
+		}
+	}
+	// cost_daily bills a month of such days' requests at the class's
+	// request prices, once per table.
+	for _, r := range l.rows(`SELECT c.table_name, sum(c.monthly_request_cost), any_value(a.read_requests), any_value(a.write_requests), count(*) FILTER (WHERE c.monthly_request_cost > 0)
+		FROM lake.floe_lens.cost_daily c JOIN lake.floe_lens.activity_daily a USING (namespace, table_name) GROUP BY 1 ORDER BY 1`) {
+		p := DefaultPrices()[ClassStandard]
+		want := 30 * (float64(i64(r[2]))*p.Per1000Reads + float64(i64(r[3]))*p.Per1000Writes) / 1000
+		if got := r[1].(float64); math.Abs(got-want) > 1e-12 || i64(r[4]) != 1 {
+			t.Errorf("cost_daily %s: request cost %g on %d rows, want %g on one", r[0], got, i64(r[4]), want)
+		}
+	}
+	// A second collect the same day counts the same activity, not twice.
+	before := l.rows(`SELECT * EXCLUDE (collected_at) FROM lake.floe_lens.activity_daily ORDER BY ALL`)
+	l.collect("2026-06-01T23:30:00Z")
+	if after := l.rows(`SELECT * EXCLUDE (collected_at) FROM lake.floe_lens.activity_daily ORDER BY ALL`); !cmp.Equal(before, after) {
+		t.Errorf("activity_daily after a second collect the same day (-first +second):\n%s", cmp.Diff(before, after))
 	}
 	// Another day's collect sees none of these.
 	l.collect("2026-06-02T01:00:00Z")

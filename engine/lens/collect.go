@@ -170,7 +170,9 @@ type tableInfo struct {
 	reached  map[string]reach
 	health   health
 	current  []int64 // sizes of the current data files, from the manifests
-	tiering  tiering
+	// deleteObjs are the current delete files whose bytes are counted.
+	deleteObjs map[string]bool
+	tiering    tiering
 }
 
 type reach struct {
@@ -477,9 +479,20 @@ func compaction(s *table.Summary) bool {
 }
 
 // countCurrent adds a live file of the current snapshot to the health
-// counts.
+// counts. Delete bytes count each file once: a Puffin file holds the
+// deletion vectors of several data files, one manifest entry each, and a
+// scan reads it once.
 func (ti *tableInfo) countCurrent(df iceberg.DataFile, partitions map[string]bool) {
 	h := &ti.health
+	if df.ContentType() != iceberg.EntryContentData {
+		if ti.deleteObjs == nil {
+			ti.deleteObjs = map[string]bool{}
+		}
+		if !ti.deleteObjs[df.FilePath()] {
+			ti.deleteObjs[strings.Clone(df.FilePath())] = true
+			h.deleteBytes += df.FileSizeBytes()
+		}
+	}
 	switch df.ContentType() {
 	case iceberg.EntryContentData:
 		h.dataFiles++
@@ -489,7 +502,6 @@ func (ti *tableInfo) countCurrent(df iceberg.DataFile, partitions map[string]boo
 		partitions[partitionKey(df)] = true
 	case iceberg.EntryContentPosDeletes:
 		h.deleteFiles++
-		h.deleteBytes += df.FileSizeBytes()
 		h.deletedRows += df.Count()
 		if df.FileFormat() == iceberg.PuffinFile {
 			h.dvs++
@@ -499,7 +511,6 @@ func (ti *tableInfo) countCurrent(df iceberg.DataFile, partitions map[string]boo
 		}
 	case iceberg.EntryContentEqDeletes:
 		h.deleteFiles++
-		h.deleteBytes += df.FileSizeBytes()
 		h.eqDeleteFiles++
 	}
 }

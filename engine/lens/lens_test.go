@@ -14,8 +14,10 @@ import (
 	"github.com/apache/iceberg-go"
 	"github.com/apache/iceberg-go/table"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/floehq/floe/engine"
+	"github.com/floehq/floe/engine/ingest"
 	"github.com/floehq/floe/engine/lakesql"
 )
 
@@ -156,13 +158,17 @@ func expected(t *testing.T, l *lake, ns, name string) (storage, healthRow) {
 				key := d.FilePath() + "#" + task.File.FilePath()
 				if ref := d.ReferencedDataFile(); ref != nil {
 					key = d.FilePath() + "#" + *ref
-				} else if d.ContentType() == iceberg.EntryContentPosDeletes {
-					key = d.FilePath() // a position-delete file may cover several data files
+				} else if d.ContentType() != iceberg.EntryContentData {
+					key = d.FilePath() // a position- or equality-delete file may cover several data files
 				}
 				if isCur && !dels[key] {
 					dels[key] = true
 					h.DeleteFiles++
-					h.DeletedRows += d.Count()
+					// An equality-delete file counts keys, not the rows
+					// they delete.
+					if d.ContentType() != iceberg.EntryContentEqDeletes {
+						h.DeletedRows += d.Count()
+					}
 				}
 			}
 			if isCur {
@@ -218,6 +224,116 @@ func expected(t *testing.T, l *lake, ns, name string) (storage, healthRow) {
 	return st, h
 }
 
+// derived is what the lens derives from the counts: size buckets, small
+// files, averages, shares, days since compaction, scan amplification.
+type derived struct {
+	Buckets                                     [6]int64
+	SmallFiles                                  int64
+	SmallRatio, AvgDataFile, Deleted, DVDeleted float64
+	DaysSince                                   int64
+	ScanAmp                                     float64
+}
+
+// expectedDerived computes them from iceberg-go's planning of the current
+// snapshot and a walk of the table's directory, as of now. A Puffin file
+// holding the deletion vectors of several data files is read once by a
+// scan: its bytes count once.
+func expectedDerived(t *testing.T, l *lake, ns, name string, now time.Time) derived {
+	t.Helper()
+	tb, err := l.wh.Table(l.ctx, ns, name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := tb.Iceberg()
+	var d derived
+	var dataFiles, dataBytes, rows, deleted, dvDeleted int64
+	deleteBytes := map[string]int64{}
+	counted := map[string]bool{}
+	tasks, err := it.Scan().PlanFiles(l.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range tasks {
+		dataFiles++
+		dataBytes += task.File.FileSizeBytes()
+		rows += task.File.Count()
+		if task.File.FileSizeBytes() < SmallFileBytes {
+			d.SmallFiles++
+		}
+		for _, df := range slices.Concat(task.DeleteFiles, task.EqualityDeleteFiles, task.DeletionVectorFiles) {
+			deleteBytes[df.FilePath()] = df.FileSizeBytes()
+			key := df.FilePath() + "#" + task.File.FilePath()
+			if df.ContentType() != iceberg.EntryContentData && df.ReferencedDataFile() == nil {
+				key = df.FilePath()
+			}
+			if counted[key] || df.ContentType() == iceberg.EntryContentEqDeletes {
+				continue
+			}
+			counted[key] = true
+			deleted += df.Count()
+			if df.FileFormat() == iceberg.PuffinFile {
+				dvDeleted += df.Count()
+			}
+		}
+	}
+	var delBytes int64
+	for _, n := range deleteBytes {
+		delBytes += n
+	}
+	if dataFiles > 0 {
+		d.SmallRatio = float64(d.SmallFiles) / float64(dataFiles)
+		d.AvgDataFile = float64(dataBytes) / float64(dataFiles)
+	}
+	if rows > 0 {
+		d.Deleted = float64(deleted) / float64(rows)
+		d.DVDeleted = float64(dvDeleted) / float64(rows)
+		d.ScanAmp = float64(dataBytes+delBytes) / (float64(dataBytes) * (1 - d.Deleted))
+	}
+	var last time.Time
+	for _, s := range it.Metadata().Snapshots() {
+		if s.Summary != nil && (s.Summary.Operation == table.OpReplace || s.Summary.Properties["floe.operation"] == "rewrite_data_files") {
+			if ts := time.UnixMilli(s.TimestampMs); ts.After(last) {
+				last = ts
+			}
+		}
+	}
+	if !last.IsZero() {
+		d.DaysSince = int64(now.Sub(last) / (24 * time.Hour))
+	}
+	dir, _ := engine.LocalPath(tb.Location())
+	err = filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		info, err := e.Info()
+		if err != nil {
+			return err
+		}
+		n, i := info.Size(), 0
+		for _, bound := range []int64{128 << 10, 1 << 20, 8 << 20, 64 << 20, 512 << 20} {
+			if n >= bound {
+				i++
+			}
+		}
+		d.Buckets[i]++
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func f64(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case nil:
+		return 0
+	}
+	panic(fmt.Sprintf("not a float: %T", v))
+}
+
 func i64(v any) int64 {
 	switch x := v.(type) {
 	case int64:
@@ -239,6 +355,9 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 		name   string
 		setup  []string
 		orphan bool
+		stream []string // Debezium events floe ingest applies by id after setup
+		// compacts says the setup compacts the table.
+		compacts bool
 	}{
 		{name: "appends", setup: []string{
 			"CREATE SCHEMA lake.s",
@@ -252,19 +371,37 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 			"INSERT INTO lake.s.t SELECT i, 'x' || i FROM range(1000) r(i)",
 			"DELETE FROM lake.s.t WHERE id % 4 = 0",
 		}},
+		{name: "v3 deletion vectors of several files in one Puffin file", setup: []string{
+			"CREATE SCHEMA lake.s",
+			"CREATE TABLE lake.s.t (id BIGINT, v VARCHAR) TBLPROPERTIES ('format-version'='3')",
+			"INSERT INTO lake.s.t SELECT i, 'x' || i FROM range(1000) r(i)",
+			"INSERT INTO lake.s.t SELECT i, 'y' || i FROM range(1000, 3000) r(i)",
+			"INSERT INTO lake.s.t SELECT i, 'z' || i FROM range(3000, 3500) r(i)",
+			"DELETE FROM lake.s.t WHERE id % 3 = 0",
+		}},
+		{name: "v2 equality deletes from a change stream", setup: []string{
+			"CREATE SCHEMA lake.s",
+			"CREATE TABLE lake.s.t (id BIGINT, v VARCHAR) TBLPROPERTIES ('write.merge.mode'='merge-on-read')",
+			"INSERT INTO lake.s.t SELECT i, 'x' || i FROM range(200) r(i)",
+		}, stream: []string{
+			`{"op":"u","after":{"id":3,"v":"new"}}`,
+			`{"op":"d","before":{"id":4}}`,
+			`{"op":"c","after":{"id":500,"v":"new"}}`,
+			`{"op":"u","after":{"id":7,"v":"new"}}`,
+		}},
 		{name: "v2 position deletes, partitions", setup: []string{
 			"CREATE SCHEMA lake.s",
 			"CREATE TABLE lake.s.t (id BIGINT, g VARCHAR) PARTITIONED BY (g)",
 			"INSERT INTO lake.s.t SELECT i, 'g' || (i % 3) FROM range(300) r(i)",
 			"DELETE FROM lake.s.t WHERE id < 30",
 		}},
-		{name: "compaction leaves non-current files", setup: []string{
+		{name: "compaction leaves non-current files", compacts: true, setup: []string{
 			"CREATE SCHEMA lake.s",
 			"CREATE TABLE lake.s.t (id BIGINT) TBLPROPERTIES ('format-version'='3')",
 			"INSERT INTO lake.s.t SELECT i FROM range(100) r(i)",
 			"INSERT INTO lake.s.t SELECT i FROM range(100, 200) r(i)",
 			"DELETE FROM lake.s.t WHERE id < 10",
-			"CALL rewrite_data_files('s.t')",
+			"CALL rewrite_data_files('s.t', options => map(['min-input-files'], ['2']))",
 		}},
 	}
 	for _, tc := range cases {
@@ -272,6 +409,18 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 			l := openLake(t, t.TempDir())
 			for _, q := range tc.setup {
 				l.exec(q)
+			}
+			if tc.stream != nil {
+				g, err := ingest.New(l.ctx, l.s, "s", "t", ingest.Options{Keys: []string{"id"}, MaxRows: 2})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := g.Run(l.ctx, ingest.NewReaderSource(strings.NewReader(strings.Join(tc.stream, "\n")), "stream", "-")); err != nil {
+					t.Fatal(err)
+				}
+				if n := l.rows(`SELECT count(*) FROM lake.s."t$delete_files" WHERE content = 2`); i64(n[0][0]) == 0 {
+					t.Fatal("the stream wrote no equality-delete file")
+				}
 			}
 			if tc.orphan {
 				tb, _ := l.wh.Table(l.ctx, "s", "t")
@@ -281,7 +430,14 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 				}
 			}
 			wantSt, wantH := expected(t, l, "s", "t")
-			l.collect("2026-05-01T10:00:00Z")
+			if wantH.Compacted != tc.compacts {
+				t.Fatalf("the table was compacted: %v, want %v (did rewrite_data_files rewrite anything?)", wantH.Compacted, tc.compacts)
+			}
+			// A day and a half after the table's commits: days since
+			// compaction is 1.
+			now := time.Now().UTC().Add(36 * time.Hour).Truncate(time.Second)
+			wantD := expectedDerived(t, l, "s", "t", now)
+			l.collect(now.Format(time.RFC3339))
 
 			got := l.rows(`SELECT bytes, objects, data_bytes, delete_bytes, metadata_bytes, current_bytes, noncurrent_bytes, orphan_bytes
 				FROM lake.floe_lens.storage_daily WHERE level = 'table' AND namespace = 's' AND table_name = 't'`)
@@ -306,10 +462,49 @@ func TestCollectMatchesIndependentCounts(t *testing.T) {
 			if d := cmp.Diff(wantH, gotH); d != "" {
 				t.Errorf("table_health_daily (-independent +lens):\n%s", d)
 			}
+			// The delete files by kind, as the table's $delete_files lists them.
+			kinds := l.rows(`SELECT (SELECT position_delete_files + dv_count FROM lake.floe_lens.table_health_daily WHERE namespace = 's' AND table_name = 't'),
+				(SELECT equality_delete_files FROM lake.floe_lens.table_health_daily WHERE namespace = 's' AND table_name = 't'),
+				count(*) FILTER (WHERE content = 1), count(*) FILTER (WHERE content = 2) FROM lake.s."t$delete_files"`)
+			if k := kinds[0]; i64(k[0]) != i64(k[2]) || i64(k[1]) != i64(k[3]) {
+				t.Errorf("table_health_daily: %d position/DV and %d equality delete files; t$delete_files lists %d and %d", i64(k[0]), i64(k[1]), i64(k[2]), i64(k[3]))
+			}
 			sz := l.rows(`SELECT objects, objects_lt_128kb + objects_128kb_1mb + objects_1mb_8mb + objects_8mb_64mb + objects_64mb_512mb + objects_gt_512mb,
 				objects_128kb_1mb FROM lake.floe_lens.object_sizes_daily WHERE namespace = 's' AND table_name = 't'`)
 			if len(sz) != 1 || i64(sz[0][0]) != wantSt.Objects || i64(sz[0][1]) != wantSt.Objects {
 				t.Errorf("object_sizes_daily = %v, want %d objects in the buckets", sz, wantSt.Objects)
+			}
+			dr := l.rows(`SELECT o.objects_lt_128kb, o.objects_128kb_1mb, o.objects_1mb_8mb, o.objects_8mb_64mb, o.objects_64mb_512mb, o.objects_gt_512mb,
+				o.small_data_files, o.small_file_ratio, h.avg_data_file_bytes, h.deleted_share, h.dv_deleted_share, h.days_since_compaction, h.scan_amplification
+				FROM lake.floe_lens.object_sizes_daily o JOIN lake.floe_lens.table_health_daily h USING (namespace, table_name)
+				WHERE namespace = 's' AND table_name = 't'`)
+			if len(dr) != 1 {
+				t.Fatalf("object_sizes_daily joined with table_health_daily: %d rows for s.t, want 1", len(dr))
+			}
+			d := dr[0]
+			gotD := derived{
+				Buckets:     [6]int64{i64(d[0]), i64(d[1]), i64(d[2]), i64(d[3]), i64(d[4]), i64(d[5])},
+				SmallFiles:  i64(d[6]),
+				SmallRatio:  f64(d[7]),
+				AvgDataFile: f64(d[8]),
+				Deleted:     f64(d[9]),
+				DVDeleted:   f64(d[10]),
+				DaysSince:   i64(d[11]),
+				ScanAmp:     f64(d[12]),
+			}
+			if d := cmp.Diff(wantD, gotD, cmpopts.EquateApprox(0, 1e-9)); d != "" {
+				t.Errorf("derived metrics (-independent +lens):\n%s", d)
+			}
+			if wantH.Compacted {
+				// Collected as of a day before the compaction (simulated
+				// history): 0 days since, not a negative number.
+				before := now.Add(-30 * 24 * time.Hour)
+				l.collect(before.Format(time.RFC3339))
+				got := l.rows(fmt.Sprintf(`SELECT days_since_compaction FROM lake.floe_lens.table_health_daily
+					WHERE namespace = 's' AND table_name = 't' AND day = DATE '%s'`, before.Format(time.DateOnly)))
+				if len(got) != 1 || got[0][0] == nil || i64(got[0][0]) != 0 {
+					t.Errorf("days since compaction collected before the compaction: %v, want 0", got)
+				}
 			}
 			if tc.orphan && i64(sz[0][2]) != 1 {
 				t.Errorf("object_sizes_daily: %d objects of 128 KB-1 MB, want the 300 KB orphan", i64(sz[0][2]))

@@ -92,6 +92,22 @@ func TestCollectReplacesTheDay(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// Partitioned by day: every data file holds one day.
+		spec := tb.Spec()
+		if spec.NumFields() != 1 || spec.Field(0).Transform.String() != "identity" || spec.Field(0).Name != "day" {
+			t.Errorf("%s is partitioned by %v, want identity(day)", lt.name, spec)
+		}
+		tasks, err := tb.Iceberg().Scan().PlanFiles(l.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		days := map[string]bool{}
+		for _, task := range tasks {
+			days[partitionKey(task.File)] = true
+		}
+		if len(tasks) > 0 && len(days) != 2 {
+			t.Errorf("%s's live files are in %d partitions, want the 2 days collected", lt.name, len(days))
+		}
 		snaps := tb.Snapshots()
 		if len(snaps) != len(steps) {
 			t.Errorf("%s has %d snapshots after %d collects, want one each", lt.name, len(snaps), len(steps))

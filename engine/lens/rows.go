@@ -207,7 +207,9 @@ func (m *measurement) tables(day, now time.Time, opts Options) []*lensTable {
 		var last, days any
 		if h.lastCompaction != nil {
 			last = *h.lastCompaction
-			days = int32(now.Sub(*h.lastCompaction).Hours() / 24)
+			// Commits carry the clock's time while --now or FLOE_NOW may
+			// be earlier (simulated history): never fewer than 0 days.
+			days = int32(max(0, now.Sub(*h.lastCompaction).Hours()/24))
 		}
 		healthT.rows = append(healthT.rows, []any{day, t.ns, t.name, int32(h.formatVersion), h.snapshots, h.manifests,
 			h.dataFiles, h.dataBytes, avg, h.deleteFiles, h.posDeleteFiles, h.eqDeleteFiles, h.dvs,
