@@ -32,12 +32,11 @@ func deleteHeavyTables(tb testing.TB, s *Session, n int) time.Duration {
 	return exec("INSERT INTO lake.m.compact SELECT * FROM lake.m.dv")
 }
 
-// scanRatio times full scans of lake.m.dv and lake.m.compact interleaved,
+// scanRatios times full scans of lake.m.dv and lake.m.compact interleaved,
 // pairs times (after one warm-up scan of each), alternating which of the
-// two goes first, and returns the median of the per-pair ratios dv /
-// compact (pairs odd): both scans of a pair see the same machine load and
-// cache.
-func scanRatio(b *testing.B, s *Session, pairs int) float64 {
+// two goes first, and returns the per-pair ratios dv / compact: both scans
+// of a pair see the same machine load and cache.
+func scanRatios(b *testing.B, s *Session, pairs int) []float64 {
 	b.Helper()
 	scan := func(tbl string) time.Duration {
 		return benchExec(b, s, "SELECT sum(age), count(*) FROM lake.m."+tbl)
@@ -56,15 +55,16 @@ func scanRatio(b *testing.B, s *Session, pairs int) float64 {
 		}
 		ratios[i] = float64(dv) / float64(compact)
 	}
-	return medianRatio(ratios)
+	return ratios
 }
 
 // BenchmarkMaintenance measures what floe maintain buys and costs on a
 // delete-heavy table: benchRows() rows written as 20 inserts, 10% of them
 // deleted by deletion vectors. It reports the full-scan time of that
-// table over that of a compacted table with the same rows (the median of
-// 9 interleaved pairs), before (before-ratio) and after (after-ratio;
-// target <= 1.2) one policy-driven maintenance run, and the run's
+// table over that of a compacted table with the same rows (the median
+// ratio of all the iterations' pairs of scans, 9 interleaved pairs each),
+// before (before-ratio) and after (after-ratio; target <= 1.2) one
+// policy-driven maintenance run, and the run's
 // compaction time per GiB of Parquet rewritten (s/GiB-rewritten), per
 // million rows, and over the time an INSERT of the same rows into an empty
 // table takes. TestMaintainedLayoutMatchesCompacted checks that after the
@@ -79,7 +79,8 @@ func BenchmarkMaintenance(b *testing.B) {
 		b.StopTimer()
 		s := benchWarehouse(b)
 		insert := deleteHeavyTables(b, s, n)
-		before = append(before, scanRatio(b, s, pairs))
+		pre := scanRatios(b, s, pairs)
+		before = append(before, pre...)
 		b.StartTimer()
 		runs, err := s.Maintain(ctx, "m.dv")
 		b.StopTimer()
@@ -99,7 +100,8 @@ func BenchmarkMaintenance(b *testing.B) {
 		perGiB = append(perGiB, compaction.Seconds()*float64(1<<30)/float64(bytes))
 		perMRows = append(perMRows, compaction.Seconds()*1e6/float64(n))
 		vsInsert = append(vsInsert, float64(compaction)/float64(insert))
-		after = append(after, scanRatio(b, s, pairs))
+		post := scanRatios(b, s, pairs)
+		after = append(after, post...)
 		if os.Getenv("FLOE_BENCH_VERBOSE") != "" {
 			for _, tbl := range []string{"dv", "compact"} {
 				rows, err := s.Query(ctx, `SELECT content, count(*), sum(record_count), sum(file_size_in_bytes) FROM lake.m."`+tbl+`$files" GROUP BY ALL ORDER BY ALL`)
@@ -112,7 +114,8 @@ func BenchmarkMaintenance(b *testing.B) {
 				}
 				b.Logf("lake.m.%s files by content (count, rows, bytes): %v", tbl, all)
 			}
-			b.Logf("rows %d: compaction %v for %d bytes (an INSERT of the rows: %v); ratio before %.2f, after %.2f", n, compaction, bytes, insert, before[i], after[i])
+			b.Logf("rows %d: compaction %v for %d bytes (an INSERT of the rows: %v); median ratio before %.2f, after %.2f (pairs after: %.2f)", n, compaction, bytes, insert,
+				medianRatio(pre), medianRatio(post), post)
 		}
 	}
 	b.ReportMetric(medianRatio(before), "before-ratio")

@@ -594,3 +594,29 @@ func icebergCountAt(t *testing.T, f *lakeFixture, it *engine.Table, id int64) in
 	defer at.Release()
 	return int(at.NumRows())
 }
+
+// TestTieringKeepsFilesOutsideTheWarehouse: a registered table's files
+// outside the warehouse directory have no place in the cold path: they
+// stay, counted as kept, and read as before.
+func TestTieringKeepsFilesOutsideTheWarehouse(t *testing.T) {
+	src := openLake(t)
+	src.exec(`CREATE SCHEMA lake.other;
+		CREATE TABLE lake.other.src (id BIGINT, v VARCHAR);
+		INSERT INTO lake.other.src SELECT range, 'a' FROM range(10);
+		INSERT INTO lake.other.src SELECT range + 10, 'b' FROM range(10)`)
+	f := openLake(t)
+	f.exec(`CREATE SCHEMA lake.ns;
+		CALL register_table('ns.t', '` + src.table("other", "src").MetadataLocation() + `');
+		CALL storage_class('ns.t', 'intelligent_tiering');
+		ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.cold-path' = '` + t.TempDir() + `')`)
+	start := time.Now()
+	want := sortedRows(f.strings(`SELECT * FROM lake.ns.t`))
+	atDay(t, start, 40)
+	got := f.strings(`CALL apply_tiering('ns.t')`)[0]
+	if diff := cmp.Diff([]string{"0", "2", "0", "0", "0", "2"}, got[1:7]); diff != "" {
+		t.Errorf("apply_tiering (frequent, infrequent, archive, cooled, warmed, kept) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, sortedRows(icebergRows(t, f, f.table("ns", "t"), nil))); diff != "" {
+		t.Errorf("iceberg-go read after apply_tiering (-want +got):\n%s", diff)
+	}
+}
