@@ -45,10 +45,11 @@ type TierReport struct {
 	// colder storage class) and back; Bytes is what they hold.
 	Cooled, Warmed int
 	Bytes          int64
-	// Kept counts files that should have moved but were left: files a v2
-	// position-delete file names (rewriting its file_path column for a
-	// move is not built yet). Files with deletion vectors or equality
-	// deletes move, their deletes with them.
+	// Kept counts files that should have moved but were left: files
+	// outside the warehouse directory (a registered table's), whose path
+	// inside the cold path would be undefined. Files with deletion
+	// vectors, v2 position-delete files or equality deletes move, their
+	// deletes with them.
 	Kept int
 	// Removed counts the old copies deleted after the commit (those no
 	// snapshot references any more; the rest go with expiry).
@@ -62,9 +63,11 @@ type TierReport struct {
 // path (keeping their path inside the warehouse) and files read again move
 // back, each move a copy, then one metadata-only commit that swaps the
 // paths in the manifests (a file with deletion vectors gets them written
-// again for its new path in the same snapshot, and keeps its data
-// sequence number so equality deletes still apply), then the deletion of the old copies no snapshot
-// references: a kill at any point leaves every referenced file in place.
+// again for its new path in the same commit, the v2 position-delete files
+// that name it are rewritten to name its new path, and it keeps its data
+// sequence number so equality deletes still apply), then the deletion of
+// the old copies no snapshot references: a kill at any point leaves every
+// referenced file in place.
 // Without a cold path tiers are only tracked. Maintenance's reads here
 // change no tier.
 func (w *Warehouse) ApplyTiers(ctx context.Context, ns, name string) (TierReport, error) {
@@ -191,7 +194,8 @@ func (w *Warehouse) moveTiers(ctx context.Context, t *Table, cfg Tiering, rep *T
 		case f.Tier != TierFrequent && !f.Cold && cfg.ColdPath != "":
 			rel, err := filepath.Rel(w.dir, src)
 			if err != nil || strings.HasPrefix(rel, "..") {
-				continue // a file outside the warehouse (a registered table's): left alone
+				rep.Kept++ // a file outside the warehouse (a registered table's): left alone
+				continue
 			}
 			dst = filepath.Join(cfg.ColdPath, rel)
 		case (f.Tier == TierFrequent || cfg.ColdPath == "") && f.Cold:
@@ -205,14 +209,7 @@ func (w *Warehouse) moveTiers(ctx context.Context, t *Table, cfg Tiering, rep *T
 			continue
 		}
 		dvs, posFiles := taskDVs(task)
-		if len(posFiles) > 0 {
-			// A v2 position-delete file names the data file in its
-			// file_path column (and that column's bounds): rewriting it
-			// for a move is not built yet, so the file stays.
-			rep.Kept++
-			continue
-		}
-		hasDeletes := len(dvs) > 0 || len(task.EqualityDeleteFiles) > 0 || hasEqDeletes(task.DeleteFiles)
+		hasDeletes := len(dvs) > 0 || len(posFiles) > 0 || len(task.EqualityDeleteFiles) > 0 || hasEqDeletes(task.DeleteFiles)
 		if err := w.copyForMove(src, dst); err != nil {
 			cleanup()
 			return err
@@ -229,7 +226,7 @@ func (w *Warehouse) moveTiers(ctx context.Context, t *Table, cfg Tiering, rep *T
 				cleanup()
 				return fmt.Errorf("%s: data file %s has no data sequence number in the current snapshot", t.Ident(), loc)
 			}
-			withDeletes = append(withDeletes, deletedMove{old: task.File, moved: nf, seq: seq, dvs: dvs})
+			withDeletes = append(withDeletes, deletedMove{old: task.File, moved: nf, seq: seq, dvs: dvs, pos: posFiles})
 		} else {
 			old, moved = append(old, task.File), append(moved, nf)
 		}
@@ -329,9 +326,28 @@ func (w *Warehouse) copyForMove(src, dst string) error {
 
 // withPath returns df at a new location, with everything else the same.
 func withPath(t *Table, df iceberg.DataFile, loc string) (iceberg.DataFile, error) {
+	b, err := fileBuilder(t, df, loc, df.Count(), df.FileSizeBytes())
+	if err != nil {
+		return nil, err
+	}
+	b.ColumnSizes(df.ColumnSizes()).ValueCounts(df.ValueCounts()).NullValueCounts(df.NullValueCounts()).
+		NaNValueCounts(df.NaNValueCounts()).LowerBoundValues(df.LowerBoundValues()).UpperBoundValues(df.UpperBoundValues()).
+		SplitOffsets(df.SplitOffsets())
+	if df.SortOrderID() != nil {
+		b.SortOrderID(*df.SortOrderID())
+	}
+	if id := df.FirstRowID(); id != nil {
+		b.FirstRowID(*id)
+	}
+	return b.Build(), nil
+}
+
+// fileBuilder starts the description of a file like df (content, format,
+// spec and partition) at loc with count records and size bytes.
+func fileBuilder(t *Table, df iceberg.DataFile, loc string, count, size int64) (*iceberg.DataFileBuilder, error) {
 	spec := t.specByID(int(df.SpecID()))
 	if spec == nil {
-		return nil, fmt.Errorf("%s: data file %s has partition spec %d, which the table lacks", t.Ident(), df.FilePath(), df.SpecID())
+		return nil, fmt.Errorf("%s: file %s has partition spec %d, which the table lacks", t.Ident(), df.FilePath(), df.SpecID())
 	}
 	logical := map[int]string{}
 	for _, field := range spec.Fields() {
@@ -352,20 +368,11 @@ func withPath(t *Table, df iceberg.DataFile, loc string) (iceberg.DataFile, erro
 			logical[field.FieldID] = "uuid"
 		}
 	}
-	b, err := iceberg.NewDataFileBuilder(*spec, df.ContentType(), loc, df.FileFormat(), df.Partition(), logical, nil, df.Count(), df.FileSizeBytes())
+	b, err := iceberg.NewDataFileBuilder(*spec, df.ContentType(), loc, df.FileFormat(), df.Partition(), logical, nil, count, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %s: %w", t.Ident(), df.FilePath(), err)
 	}
-	b.ColumnSizes(df.ColumnSizes()).ValueCounts(df.ValueCounts()).NullValueCounts(df.NullValueCounts()).
-		NaNValueCounts(df.NaNValueCounts()).LowerBoundValues(df.LowerBoundValues()).UpperBoundValues(df.UpperBoundValues()).
-		SplitOffsets(df.SplitOffsets())
-	if df.SortOrderID() != nil {
-		b.SortOrderID(*df.SortOrderID())
-	}
-	if id := df.FirstRowID(); id != nil {
-		b.FirstRowID(*id)
-	}
-	return b.Build(), nil
+	return b, nil
 }
 
 // coldPathOf returns the cold path a table with properties props uses (its
@@ -387,8 +394,9 @@ type deletedMove struct {
 	// seq is the data file's data sequence number, which the moved file
 	// keeps.
 	seq int64
-	// dvs are its deletion vectors.
-	dvs []iceberg.DataFile
+	// dvs are its deletion vectors, pos the v2 position-delete files that
+	// may name it.
+	dvs, pos []iceberg.DataFile
 }
 
 // taskDVs splits a scan task's position deletes into deletion vectors and
@@ -422,7 +430,12 @@ func hasEqDeletes(files []iceberg.DataFile) bool {
 // file's deletion vector is written again for its new path (the
 // referenced_data_file of its manifest entry and its Puffin blob's
 // referenced-data-file property) and replaces the old one at the old
-// one's sequence number. It returns the Puffin files it wrote.
+// one's sequence number. Each v2 position-delete file naming a moved file
+// is rewritten with the new paths in its file_path column and replaces
+// the old one at the old one's sequence number, in every rewrite that
+// moves a file it names (each copy naming the files moved so far), so
+// every snapshot of the commit reads the same rows. It returns the files
+// it wrote.
 func (t *Table) moveWithDeletes(ctx context.Context, tx *table.Transaction, plan *Plan, moves []deletedMove, seqs map[string]int64, props iceberg.Properties) ([]string, error) {
 	if len(moves) == 0 {
 		return nil, nil
@@ -443,9 +456,51 @@ func (t *Table) moveWithDeletes(ctx context.Context, tx *table.Transaction, plan
 	for _, m := range moves {
 		groups[m.seq] = append(groups[m.seq], m)
 	}
+	order := slices.Sorted(maps.Keys(groups))
+	// The position-delete files to rewrite: in each rewrite that moves a
+	// file they name, the copy names the files moved so far.
+	type posRewrite struct {
+		orig, cur iceberg.DataFile
+		groups    map[int64]bool
+	}
+	posFiles := map[string]*posRewrite{}
+	for _, m := range moves {
+		for _, d := range m.pos {
+			pr := posFiles[d.FilePath()]
+			if pr == nil {
+				pr = &posRewrite{orig: d, cur: d, groups: map[int64]bool{}}
+				posFiles[d.FilePath()] = pr
+			}
+			pr.groups[m.seq] = true
+		}
+	}
+	live := map[string]bool{}
+	for _, task := range plan.Tasks {
+		p, _ := cleanLocation(task.File.FilePath())
+		live[p] = true
+	}
+	movedTo := map[string]string{}
 	var written []string
-	for _, seq := range slices.Sorted(maps.Keys(groups)) {
+	for _, seq := range order {
 		rw := tx.NewRewrite(props).DataSequenceNumber(seq)
+		for _, m := range groups[seq] {
+			p, _ := cleanLocation(m.old.FilePath())
+			movedTo[p] = m.moved.FilePath()
+		}
+		for _, key := range slices.Sorted(maps.Keys(posFiles)) {
+			pr := posFiles[key]
+			if !pr.groups[seq] {
+				continue
+			}
+			nf, dst, err := t.rewriteMovedPosDeletes(ctx, rw, pr.orig, pr.cur, seqs, posMapping{moved: maps.Clone(movedTo), live: live})
+			if dst != "" {
+				written = append(written, dst)
+			}
+			if err != nil {
+				return written, err
+			}
+			pr.cur = nf
+		}
 		w := dv.NewDVWriter(wfs, func(id int32) *iceberg.PartitionSpec {
 			return t.tbl.Metadata().PartitionSpecByID(int(id))
 		})
@@ -499,4 +554,48 @@ func (t *Table) moveWithDeletes(ctx context.Context, tx *table.Transaction, plan
 		}
 	}
 	return written, nil
+}
+
+// rewriteMovedPosDeletes stages in rw the replacement of cur, the v2
+// position-delete file old or an earlier copy of it in the same commit,
+// by a copy of old with its file_path column mapped by m, at old's data
+// sequence number. It returns the copy (nil when no row is left) and its
+// local path (to remove should the commit fail).
+func (t *Table) rewriteMovedPosDeletes(ctx context.Context, rw *table.RewriteFiles, old, cur iceberg.DataFile, seqs map[string]int64, m posMapping) (iceberg.DataFile, string, error) {
+	key := old.FilePath()
+	if r := old.ReferencedDataFile(); r != nil {
+		key += "\x00" + *r
+	}
+	seq, ok := seqs[key]
+	if !ok {
+		return nil, "", fmt.Errorf("%s: position-delete file %s has no data sequence number in the current snapshot", t.Ident(), old.FilePath())
+	}
+	src, ok := LocalPath(old.FilePath())
+	dir, ok2 := LocalPath(t.tbl.Location())
+	if !ok || !ok2 {
+		return nil, "", fmt.Errorf("%s: moving files a position-delete file at %s names is built for local warehouses only", t.Ident(), old.FilePath())
+	}
+	dst := filepath.Join(dir, "data", uuid.New().String()+"-deletes.parquet")
+	rows, only, err := t.wh.rewritePosDeletes(ctx, src, dst, m)
+	if err != nil {
+		return nil, dst, fmt.Errorf("%s: rewrite position-delete file %s for the moved files: %w", t.Ident(), old.FilePath(), err)
+	}
+	if cur != nil {
+		rw.DeleteFile(cur)
+	}
+	if rows == 0 {
+		// It named only files no longer live: it goes, with no copy.
+		t.wh.fs.Remove(dst)
+		return nil, "", nil
+	}
+	st, err := t.wh.fs.Stat(dst)
+	if err != nil {
+		return nil, dst, err
+	}
+	nf, err := posDeleteFileAt(t, old, FileURI(dst), rows, st.Size(), only)
+	if err != nil {
+		return nil, dst, err
+	}
+	rw.AddDeleteFileWithDataSequenceNumber(nf, seq)
+	return nf, dst, nil
 }

@@ -146,6 +146,9 @@ func TestRemoveOrphanFiles(t *testing.T) {
 			// A new process reads the table from its catalog.
 			g := openLakeAt(t, f.dir)
 			diffRows(t, "lake.o.t in a new session", rows[len(rows)-1], g.strings("SELECT * FROM lake.o.t ORDER BY id"))
+			// And iceberg-go's reader: nothing referenced was removed.
+			diffRows(t, "lake.o.t read by iceberg-go", sortedRows(rows[len(rows)-1]), icebergRows(t, g, g.table("o", "t"), nil))
+			diffRows(t, "lake.o.copy read by iceberg-go", sortedRows(copyRows), icebergRows(t, g, g.table("o", "copy"), nil))
 		})
 	}
 }

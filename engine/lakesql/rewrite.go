@@ -316,6 +316,7 @@ func (s *Session) rewriteOnce(ctx context.Context, ns, name string, o RewriteOpt
 	if err != nil {
 		return res, err
 	}
+	startSeq := t.SequenceNumber()
 	chosen := chooseRewrites(t, plan, o)
 	if len(chosen) == 0 {
 		return res, nil
@@ -352,13 +353,16 @@ func (s *Session) rewriteOnce(ctx context.Context, ns, name string, o RewriteOpt
 			return err
 		}
 		// Still there, with the same deletes? Then the rewrite holds.
+		// Equality deletes committed since the plan may be added: the
+		// rewritten files keep the planned snapshot's sequence number, so
+		// those still apply to them.
 		nowTasks := map[string]table.FileScanTask{}
 		for _, task := range now.Tasks {
 			nowTasks[task.File.FilePath()] = task
 		}
 		for _, task := range sub.Tasks {
 			nt, ok := nowTasks[task.File.FilePath()]
-			if !ok || !slices.Equal(deleteKeys(task), deleteKeys(nt)) {
+			if !ok || !sameDeletesSince(task, nt) {
 				return errStale
 			}
 		}
@@ -372,7 +376,7 @@ func (s *Session) rewriteOnce(ctx context.Context, ns, name string, o RewriteOpt
 			return err
 		}
 		drop := droppableDeletes(now, chosen, eqDeletes)
-		if _, err := cur.Compact(ctx, now, paths, files, drop); err != nil {
+		if _, err := cur.CompactFrom(ctx, now, paths, files, drop, startSeq); err != nil {
 			return err
 		}
 		removed = len(drop)
@@ -419,13 +423,34 @@ func taskDeletes(task table.FileScanTask) []iceberg.DataFile {
 	return append(out, task.EqualityDeleteFiles...)
 }
 
-// deleteKeys names the delete files that apply to a planned data file.
-// Equality deletes count: one committed after the compaction planned must
-// stale it, since the rewritten files get a newer sequence number than the
-// delete and it would no longer apply to their rows.
-func deleteKeys(task table.FileScanTask) []string {
+// sameDeletesSince reports whether the data file of a compaction's
+// planned task then has the same deletes in its task now, but for
+// equality deletes committed since, which apply to the rewritten files
+// too (CompactFrom keeps the planned snapshot's sequence number). A
+// position delete or deletion vector committed since names the old file
+// only, and one gone since means another rewrite changed the file: both
+// stale the compaction.
+func sameDeletesSince(then, now table.FileScanTask) bool {
+	if !slices.Equal(deleteKeys(then, false), deleteKeys(now, false)) {
+		return false
+	}
+	nowEq := deleteKeys(now, true)
+	for _, k := range deleteKeys(then, true) {
+		if _, found := slices.BinarySearch(nowEq, k); !found {
+			return false
+		}
+	}
+	return true
+}
+
+// deleteKeys names the position deletes and deletion vectors (eq false) or
+// the equality deletes (eq true) that apply to a planned data file, sorted.
+func deleteKeys(task table.FileScanTask, eq bool) []string {
 	var keys []string
 	for _, d := range taskDeletes(task) {
+		if (d.ContentType() == iceberg.EntryContentEqDeletes) != eq {
+			continue
+		}
 		key := d.FilePath()
 		if r := d.ReferencedDataFile(); r != nil {
 			key += "\x00" + *r
@@ -438,10 +463,10 @@ func deleteKeys(task table.FileScanTask) []string {
 
 // droppableDeletes returns the delete files of plan that apply only to
 // data files being rewritten (chosen, by location): after the rewrite they
-// apply to nothing. The rewritten files get the replace snapshot's
-// sequence number, newer than every equality delete's, so an equality
-// delete whose older data files are all rewritten applies to nothing
-// either. eqDeletes are all the live equality-delete files of the plan's
+// apply to nothing. The rewritten files get the planned snapshot's
+// sequence number, not older than any equality delete the compaction
+// read, so such an equality delete whose older data files are all
+// rewritten applies to nothing either (CompactFrom keeps the newer ones). eqDeletes are all the live equality-delete files of the plan's
 // snapshot: those the planner attached to no data file (every data file
 // older than them is gone) are dropped too, since data added later has a
 // higher sequence number and they can never apply again.
@@ -501,7 +526,7 @@ func chooseRewrites(t *engine.Table, plan *engine.Plan, o RewriteOptions) map[st
 			continue
 		}
 		size := df.FileSizeBytes()
-		deletes := len(deleteKeys(task))
+		deletes := len(deleteKeys(task, false)) + len(deleteKeys(task, true))
 		var deleted int64
 		for _, d := range taskDeletes(task) {
 			if d.ContentType() == iceberg.EntryContentPosDeletes && d.ReferencedDataFile() != nil && *d.ReferencedDataFile() == df.FilePath() {

@@ -129,36 +129,70 @@ func TestRewriteDataFilesEqualityDeletes(t *testing.T) {
 	}
 }
 
-// TestRewriteDataFilesStaleByEqualityDelete: an equality delete committed
-// while a compaction writes its files applies to the files it read; the
-// rewritten files get a newer sequence number it would not apply to, so
-// the compaction must not commit over it (it plans again).
-func TestRewriteDataFilesStaleByEqualityDelete(t *testing.T) {
-	f := openLake(t)
-	f.exec("CREATE SCHEMA lake.q; CREATE TABLE lake.q.t (id BIGINT, v VARCHAR) TBLPROPERTIES ('format-version' = '2', 'write.merge.mode' = 'merge-on-read'); " +
-		"INSERT INTO lake.q.t SELECT i, 'base' FROM range(40) r(i)")
-	applyEq(t, f.s, []int{1}, "u", []int{2})
-	user, err := Open(f.ctx, f.wh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer user.Close()
-	beforeCompactionCommit = func(ctx context.Context, attempt int) {
-		if attempt == 1 {
-			applyEq(t, user, []int{7}, "late", []int{8})
-		}
-	}
-	defer func() { beforeCompactionCommit = nil }()
-	res := f.rows("CALL rewrite_data_files(table => 'q.t', options => map(['rewrite-all'], ['true']))")
-	if res[0][0].(int32) == 0 {
-		t.Fatalf("the retried rewrite rewrote nothing: %v", res)
-	}
-	got := f.strings("SELECT id, v FROM lake.q.t WHERE id IN (1, 2, 7, 8) ORDER BY id")
-	want := [][]string{{"1", "u"}, {"7", "late"}}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("the late upsert and delete were lost (-want +got):\n%s", diff)
-	}
-	if got := f.one(`SELECT count(*) FROM lake.q."t$delete_files" WHERE content = 2`); got != "0" {
-		t.Errorf("%s equality-delete files left after rewriting every file", got)
+// TestRewriteDataFilesConcurrentEqualityDelete: an equality delete
+// committed while a compaction writes its files applies to the files it
+// read. The rewritten files keep the sequence number of the snapshot the
+// compaction read (Iceberg Java's use-starting-sequence-number), so the
+// delete still applies to their rows: the compaction commits at once,
+// keeps that delete file and drops the one it applied, and floe and
+// iceberg-go read the user's rows. A position delete committed meanwhile
+// names the old files only: that compaction plans again.
+func TestRewriteDataFilesConcurrentEqualityDelete(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		late     func(t *testing.T, user *Session)
+		attempts int
+		want     [][]string // ids 1, 2, 7, 8
+		rows     int
+		eqAfter  string
+	}{
+		{"equality delete: commits over it", func(t *testing.T, user *Session) { applyEq(t, user, []int{7}, "late", []int{8}) },
+			1, [][]string{{"1", "u"}, {"7", "late"}}, 38, "1"},
+		{"position delete: plans again", func(t *testing.T, user *Session) {
+			if err := user.Exec(context.Background(), "DELETE FROM lake.q.t WHERE id IN (7, 8)"); err != nil {
+				t.Fatal(err)
+			}
+		}, 2, [][]string{{"1", "u"}}, 37, "0"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := openLake(t)
+			f.exec("CREATE SCHEMA lake.q; CREATE TABLE lake.q.t (id BIGINT, v VARCHAR) TBLPROPERTIES ('format-version' = '2', 'write.merge.mode' = 'merge-on-read', 'write.delete.mode' = 'merge-on-read'); " +
+				"INSERT INTO lake.q.t SELECT i, 'base' FROM range(40) r(i)")
+			applyEq(t, f.s, []int{1}, "u", []int{2})
+			user, err := Open(f.ctx, f.wh)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer user.Close()
+			attempts := 0
+			beforeCompactionCommit = func(ctx context.Context, attempt int) {
+				attempts = attempt
+				if attempt == 1 {
+					tc.late(t, user)
+				}
+			}
+			defer func() { beforeCompactionCommit = nil }()
+			res := f.rows("CALL rewrite_data_files(table => 'q.t', options => map(['rewrite-all'], ['true']))")
+			if res[0][0].(int32) == 0 || res[0][3].(int32) != 0 {
+				t.Fatalf("rewritten %v, failed %v: the compaction did not commit", res[0][0], res[0][3])
+			}
+			if attempts != tc.attempts {
+				t.Errorf("the compaction took %d attempts, want %d", attempts, tc.attempts)
+			}
+			got := f.strings("SELECT id, v FROM lake.q.t WHERE id IN (1, 2, 7, 8) ORDER BY id")
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("the late change was lost (-want +got):\n%s", diff)
+			}
+			if got := f.one(`SELECT count(*) FROM lake.q."t$delete_files" WHERE content = 2`); got != tc.eqAfter {
+				t.Errorf("%s equality-delete files after the rewrite, want %s", got, tc.eqAfter)
+			}
+			all := sortedRows(f.strings("SELECT * FROM lake.q.t"))
+			if len(all) != tc.rows {
+				t.Errorf("%d rows, want %d", len(all), tc.rows)
+			}
+			if diff := cmp.Diff(all, icebergRows(t, f, f.table("q", "t"), nil)); diff != "" {
+				t.Errorf("iceberg-go reads other rows than floe (-floe +iceberg-go):\n%s", diff)
+			}
+		})
 	}
 }

@@ -90,6 +90,7 @@ func TestRewriteDataFilesOptions(t *testing.T) {
 				t.Errorf("added %v files and rewrote %v bytes, want both positive", res[0][1], res[0][2])
 			}
 			diffRows(t, "rows after the rewrite", before, f.strings("SELECT * FROM lake.r.t ORDER BY ALL"))
+			diffRows(t, "rows iceberg-go reads after the rewrite", sortedRows(before), icebergRows(t, f, f.table("r", "t"), nil))
 			if got := f.one(`SELECT count(*) FROM lake.r."t$files"`); got != tc.filesAfter {
 				t.Errorf("%s data files afterwards, want %s", got, tc.filesAfter)
 			}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/apache/iceberg-go/table"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/floehq/floe/engine"
@@ -329,23 +330,34 @@ func TestTieringS3StorageClass(t *testing.T) {
 
 // TestTierMoveCrash kills (errorfs: every later write fails, as after a
 // kill -9) a cold-path move at each of its steps: the copies, the age
-// records, the commit. A fresh process then reads every row, through
-// floe and iceberg-go, and the next run moves the files.
+// records, the rewrite of a v2 position-delete file naming the moved
+// files, the commit. A fresh process then reads every row, through floe
+// and iceberg-go, and the next run moves the files.
 func TestTierMoveCrash(t *testing.T) {
 	for _, c := range []struct {
-		name  string
-		fault *errorfs.Counter
+		name       string
+		fault      *errorfs.Counter
+		posDeletes bool // the files have v2 position deletes
 	}{
-		{"first copy", &errorfs.Counter{Op: errorfs.OpPublish, Match: "cold", N: 1, Crash: true}},
-		{"second copy", &errorfs.Counter{Op: errorfs.OpPublish, Match: "cold", N: 2, Crash: true}},
-		{"age records", &errorfs.Counter{Op: errorfs.OpPublish, Match: engine.AccessDir, N: 1, Crash: true}},
-		{"commit", &errorfs.Counter{Op: errorfs.OpCreate, Match: ".metadata.json", N: 1, Crash: true}},
+		{"first copy", &errorfs.Counter{Op: errorfs.OpPublish, Match: "cold", N: 1, Crash: true}, false},
+		{"second copy", &errorfs.Counter{Op: errorfs.OpPublish, Match: "cold", N: 2, Crash: true}, false},
+		{"age records", &errorfs.Counter{Op: errorfs.OpPublish, Match: engine.AccessDir, N: 1, Crash: true}, false},
+		{"commit", &errorfs.Counter{Op: errorfs.OpCreate, Match: ".metadata.json", N: 1, Crash: true}, false},
+		{"position-delete rewrite", &errorfs.Counter{Op: errorfs.OpPublish, Match: "-deletes.parquet", N: 1, Crash: true}, true},
+		{"commit with position deletes", &errorfs.Counter{Op: errorfs.OpCreate, Match: ".metadata.json", N: 1, Crash: true}, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f, sw := openFaultyLake(t)
 			start := f.tieredTable()
 			cold := filepath.Join(t.TempDir(), "cold")
 			f.exec(`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.cold-path' = '` + cold + `')`)
+			if c.posDeletes {
+				f.exec(`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('write.delete.mode' = 'merge-on-read');
+					DELETE FROM lake.ns.t WHERE id IN (5, 150)`)
+				if n := f.one(`SELECT count(*) FROM lake.ns."t$delete_files" WHERE file_format = 'PARQUET'`); n != "1" {
+					t.Fatalf("%s position-delete files, want 1", n)
+				}
+			}
 			want := sortedRows(f.strings(`SELECT * FROM lake.ns.t`))
 			if err := f.wh.FlushAccess(f.ctx); err != nil {
 				t.Fatal(err)
@@ -477,24 +489,30 @@ func TestTieringJobStatus(t *testing.T) {
 	}
 }
 
-// TestTieringMovesDeletedFiles: data files with deletion vectors move to
-// the cold path and back with them: the DVs are written again for the new
-// paths in the same snapshot, and iceberg-go's reader and floe's read the
-// same rows before and after; a v2 position-delete file keeps its data
-// file where it is.
+// TestTieringMovesDeletedFiles: data files with deletion vectors or v2
+// position-delete files move to the cold path and back with them: the DVs
+// are written again for the new paths, the position-delete files are
+// rewritten to name the new paths, in the same commit, and iceberg-go's
+// reader and floe's read the same rows before and after (in every
+// snapshot the commit made), with rows deleted before and after the move.
 func TestTieringMovesDeletedFiles(t *testing.T) {
+	const v2 = "'format-version' = '2', 'write.delete.mode' = 'merge-on-read'"
 	for _, tc := range []struct {
 		name       string
 		props      string
-		cooled     string
-		kept       string
-		coldFiles  string
-		extraWrite string
+		deletes    string // the deletes before the move (11 rows)
+		extraWrite string // a delete after it (1 row)
+		posFiles   string // position-delete files before the move
 	}{
-		{name: "v3 deletion vectors", props: "'format-version' = '3'", cooled: "2", kept: "0", coldFiles: "2",
-			extraWrite: "DELETE FROM lake.ns.t WHERE id = 151"},
-		{name: "v2 position-delete files", props: "'format-version' = '2', 'write.delete.mode' = 'merge-on-read'", cooled: "0", kept: "2", coldFiles: "0",
-			extraWrite: "DELETE FROM lake.ns.t WHERE id = 151"},
+		{name: "v3 deletion vectors", props: "'format-version' = '3'",
+			deletes:    "DELETE FROM lake.ns.t WHERE id % 10 = 0 AND id < 100; DELETE FROM lake.ns.t WHERE id = 150",
+			extraWrite: "DELETE FROM lake.ns.t WHERE id = 151", posFiles: "0"},
+		{name: "v2 position-delete files, one per data file", props: v2,
+			deletes:    "DELETE FROM lake.ns.t WHERE id % 10 = 0 AND id < 100; DELETE FROM lake.ns.t WHERE id = 150",
+			extraWrite: "DELETE FROM lake.ns.t WHERE id = 151", posFiles: "2"},
+		{name: "v2 position-delete file naming both data files", props: v2,
+			deletes:    "DELETE FROM lake.ns.t WHERE (id % 10 = 0 AND id < 100) OR id = 150",
+			extraWrite: "DELETE FROM lake.ns.t WHERE id IN (151)", posFiles: "1"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := openLake(t)
@@ -502,9 +520,11 @@ func TestTieringMovesDeletedFiles(t *testing.T) {
 				CREATE TABLE lake.ns.t (id BIGINT, v VARCHAR) TBLPROPERTIES (` + tc.props + `);
 				INSERT INTO lake.ns.t SELECT range, 'a' FROM range(100);
 				INSERT INTO lake.ns.t SELECT range + 100, 'b' FROM range(100);
-				DELETE FROM lake.ns.t WHERE id % 10 = 0 AND id < 100;
-				DELETE FROM lake.ns.t WHERE id = 150;
+				` + tc.deletes + `;
 				CALL storage_class('ns.t', 'intelligent_tiering')`)
+			if n := f.one(`SELECT count(*) FROM lake.ns."t$delete_files" WHERE file_format = 'PARQUET'`); n != tc.posFiles {
+				t.Fatalf("%s position-delete files before the move, want %s", n, tc.posFiles)
+			}
 			start := time.Now()
 			cold := t.TempDir()
 			f.exec(`ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.cold-path' = '` + cold + `')`)
@@ -513,12 +533,28 @@ func TestTieringMovesDeletedFiles(t *testing.T) {
 				t.Fatalf("%d rows before the move, want 189", len(want))
 			}
 			atDay(t, start, 40)
+			snapsBefore := len(f.table("ns", "t").Snapshots())
 			got := f.strings(`CALL apply_tiering('ns.t')`)[0]
-			if got[4] != tc.cooled || got[6] != tc.kept {
-				t.Fatalf("apply_tiering at day 40: cooled %s kept %s, want %s and %s (%v)", got[4], got[6], tc.cooled, tc.kept, got)
+			if got[4] != "2" || got[6] != "0" {
+				t.Fatalf("apply_tiering at day 40: cooled %s kept %s, want 2 and 0 (%v)", got[4], got[6], got)
 			}
-			if n := f.one(`SELECT count(*) FROM lake.ns."t$tiers" WHERE cold`); n != tc.coldFiles {
-				t.Errorf("%s files cold, want %s", n, tc.coldFiles)
+			if n := f.one(`SELECT count(*) FROM lake.ns."t$tiers" WHERE cold`); n != "2" {
+				t.Errorf("%s files cold, want 2", n)
+			}
+			// Every snapshot the move made reads the same rows.
+			moved := f.table("ns", "t")
+			for _, snap := range moved.Snapshots()[snapsBefore:] {
+				if n := icebergCountAt(t, f, moved, snap.SnapshotID); n != len(want) {
+					t.Errorf("iceberg-go read of snapshot %d of the move: %d rows, want %d", snap.SnapshotID, n, len(want))
+				}
+			}
+			// No live position-delete file names a path that is gone.
+			for _, r := range f.strings(`SELECT file_path FROM lake.ns."t$delete_files" WHERE file_format = 'PARQUET'`) {
+				p, _ := engine.LocalPath(r[0])
+				if stale := f.strings(`SELECT DISTINCT file_path FROM read_parquet(` + engine.QuoteString(p) +
+					`) WHERE file_path NOT IN (SELECT file_path FROM lake.ns."t$files")`); len(stale) != 0 {
+					t.Errorf("position-delete file %s names data files not in the table: %v", r[0], stale)
+				}
 			}
 			if diff := cmp.Diff(want, sortedRows(icebergRows(t, f, f.table("ns", "t"), nil))); diff != "" {
 				t.Errorf("iceberg-go read after the move (-want +got):\n%s", diff)
@@ -544,5 +580,43 @@ func TestTieringMovesDeletedFiles(t *testing.T) {
 				t.Errorf("floe read in a new session after warming (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// icebergCountAt counts the rows iceberg-go's reader reads from snapshot
+// id of it.
+func icebergCountAt(t *testing.T, f *lakeFixture, it *engine.Table, id int64) int {
+	t.Helper()
+	at, err := it.Iceberg().Scan(table.WithSnapshotID(id)).ToArrowTable(f.ctx)
+	if err != nil {
+		t.Fatalf("iceberg-go scan of %s at snapshot %d: %v", it.Ident(), id, err)
+	}
+	defer at.Release()
+	return int(at.NumRows())
+}
+
+// TestTieringKeepsFilesOutsideTheWarehouse: a registered table's files
+// outside the warehouse directory have no place in the cold path: they
+// stay, counted as kept, and read as before.
+func TestTieringKeepsFilesOutsideTheWarehouse(t *testing.T) {
+	src := openLake(t)
+	src.exec(`CREATE SCHEMA lake.other;
+		CREATE TABLE lake.other.src (id BIGINT, v VARCHAR);
+		INSERT INTO lake.other.src SELECT range, 'a' FROM range(10);
+		INSERT INTO lake.other.src SELECT range + 10, 'b' FROM range(10)`)
+	f := openLake(t)
+	f.exec(`CREATE SCHEMA lake.ns;
+		CALL register_table('ns.t', '` + src.table("other", "src").MetadataLocation() + `');
+		CALL storage_class('ns.t', 'intelligent_tiering');
+		ALTER TABLE lake.ns.t SET TBLPROPERTIES ('floe.tiering.cold-path' = '` + t.TempDir() + `')`)
+	start := time.Now()
+	want := sortedRows(f.strings(`SELECT * FROM lake.ns.t`))
+	atDay(t, start, 40)
+	got := f.strings(`CALL apply_tiering('ns.t')`)[0]
+	if diff := cmp.Diff([]string{"0", "2", "0", "0", "0", "2"}, got[1:7]); diff != "" {
+		t.Errorf("apply_tiering (frequent, infrequent, archive, cooled, warmed, kept) (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(want, sortedRows(icebergRows(t, f, f.table("ns", "t"), nil))); diff != "" {
+		t.Errorf("iceberg-go read after apply_tiering (-want +got):\n%s", diff)
 	}
 }
