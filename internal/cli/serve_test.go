@@ -199,6 +199,7 @@ func TestServeBadInput(t *testing.T) {
 		{"unknown catalog kind", []string{"sql", "--catalog", "hive:thrift://x", "SELECT 1"}, "want rest:http(s)://host"},
 		{"catalog URL without host", []string{"sql", "--catalog", "rest:/just/a/path", "SELECT 1"}, "is not an http(s)://host"},
 		{"catalog and warehouse", []string{"sql", "--catalog", "rest:http://127.0.0.1:1", "--warehouse", dir, "SELECT 1"}, "give one"},
+		{"unreachable catalog", []string{"--warehouse=", "sql", "--catalog", "rest:http://127.0.0.1:1", "SELECT 1"}, "connect to the REST catalog at http://127.0.0.1:1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
