@@ -75,7 +75,7 @@ func (t *Table) PlanScan(ctx context.Context, opts ScanOptions) (*Plan, error) {
 	}
 	tasks, err := t.tbl.Scan(scanOpts...).PlanFiles(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("plan scan of %s: %w", t.Ident(), err)
+		return nil, fmt.Errorf("plan scan of %s: %w", t.Ident(), t.explainPlanError(ctx, snap, err))
 	}
 	p.Tasks = tasks
 	if err := p.fetch(ctx); err != nil {
