@@ -36,8 +36,9 @@ func (l *requestLog) take() []string {
 // cache asks the server for the catalog pointer only, once however often
 // planning looks the table up (a commit by another machine must show), and
 // not for the manifest list and manifests (the session plans a snapshot
-// once); a scan after a commit fetches the new data file alone, and no
-// object twice.
+// once); a scan after a commit reads the new manifest list and manifest
+// alone (manifests, immutable, are kept in memory once read) and fetches
+// the new data file alone.
 func TestS3WarmScanRequests(t *testing.T) {
 	log := &requestLog{}
 	f := openS3Lake(t, t.TempDir(), engine.WithS3HTTPClient(&http.Client{Transport: log}))
@@ -66,7 +67,7 @@ func TestS3WarmScanRequests(t *testing.T) {
 	f.exec(`INSERT INTO lake.r.t VALUES (2000, 'h')`)
 	want = "[[g0 334 166833] [g1 333 166167] [g2 333 166500] [h 501 626750]]"
 	reqs := check("the scan after a commit")
-	var parquet []string
+	var parquet, avro []string
 	seen := map[string]bool{}
 	for _, r := range reqs {
 		if seen[r] {
@@ -76,6 +77,12 @@ func TestS3WarmScanRequests(t *testing.T) {
 		if strings.HasPrefix(r, "GET ") && strings.HasSuffix(r, ".parquet") {
 			parquet = append(parquet, r)
 		}
+		if strings.HasSuffix(r, ".avro") {
+			avro = append(avro, r)
+		}
+	}
+	if len(avro) != 2 || !strings.HasPrefix(avro[0], "GET ") || !strings.HasPrefix(avro[1], "GET ") {
+		t.Errorf("the scan after a commit asked for %d manifest objects, want a GET of the new manifest list and of the new manifest (the old manifests are in memory): %q", len(avro), reqs)
 	}
 	if len(parquet) != 1 {
 		t.Errorf("the scan after a commit fetched %d data files, want 1 (the new one; the others are cached): %q", len(parquet), reqs)
