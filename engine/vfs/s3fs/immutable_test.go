@@ -19,7 +19,8 @@ import (
 // (no HEAD) the first time it is opened and from memory after, reads
 // whole, by ReadAt and after a Seek; other objects ask the server each
 // time; the memory stays within ImmutableBytes, dropping the least
-// recently opened; a removed object is forgotten.
+// recently opened; one the FS created is in memory from the start; a
+// removed object is forgotten.
 func TestImmutable(t *testing.T) {
 	s := server(t)
 	var mu sync.Mutex
@@ -91,6 +92,13 @@ func TestImmutable(t *testing.T) {
 		if d := cmp.Diff(step.want, open(step.name)); d != "" {
 			t.Errorf("open %s: requests (-want +got):\n%s", step.name, d)
 		}
+	}
+	// An immutable object this FS created is in memory from the start.
+	if err := vfs.WriteFile(fsys, dir+"/e.avro", []byte("e.avro-0123456")); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string(nil), open("e.avro")); d != "" {
+		t.Errorf("open e.avro, just created: requests (-want +got):\n%s", d)
 	}
 	if err := fsys.Remove(dir + "/a.avro"); err != nil {
 		t.Fatal(err)
