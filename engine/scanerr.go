@@ -37,8 +37,10 @@ func (t *Table) explainPlanError(ctx context.Context, snap *table.Snapshot, err 
 				return fmt.Errorf("manifest %s holds %d bytes, the manifest list says %d: %w", m.FilePath(), info.Size(), m.Length(), err)
 			}
 		}
-		if _, merr := m.FetchEntries(fio, false); merr != nil {
-			return fmt.Errorf("manifest %s: %w", m.FilePath(), err)
+		for _, merr := range m.Entries(fio, false) {
+			if merr != nil {
+				return fmt.Errorf("manifest %s: %w", m.FilePath(), err)
+			}
 		}
 	}
 	return err

@@ -10,7 +10,8 @@ import (
 )
 
 // TestS3TruncatedObjects: an object in the bucket cut short after it was
-// written (a data file, a manifest, a metadata file) makes a read of its
+// written (a data file, a manifest, a metadata file), or a manifest
+// overwritten with bad bytes of the same size, makes a read of its
 // table fail with an error naming the object, in the process that wrote it
 // and in a fresh one (empty cache), and the other tables of the warehouse
 // read as before.
@@ -18,7 +19,7 @@ func TestS3TruncatedObjects(t *testing.T) {
 	srv := s3Server(t)
 	f := openS3Lake(t, t.TempDir())
 	f.exec(`CREATE SCHEMA lake.z`)
-	for _, name := range []string{"ok", "data", "manifest", "metadata"} {
+	for _, name := range []string{"ok", "data", "manifest", "garbled", "metadata"} {
 		f.exec(`CREATE TABLE lake.z.` + name + ` (id BIGINT, s VARCHAR);
 			INSERT INTO lake.z.` + name + ` SELECT i, repeat('s', 20) || i FROM range(3000) r(i)`)
 	}
@@ -50,18 +51,35 @@ func TestS3TruncatedObjects(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// garble overwrites the second half of the file: same size, bad bytes.
+	garble := func(p string) {
+		t.Helper()
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := len(b) / 2; i < len(b); i++ {
+			b[i] = 0xff
+		}
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	manifest := func(o string) bool { return strings.HasSuffix(o, ".avro") && !strings.Contains(o, "/snap-") }
 	for _, tc := range []struct {
-		table string
-		match func(string) bool
-		msg   []string
+		table  string
+		match  func(string) bool
+		damage func(string)
+		msg    []string
 	}{
-		{"data", func(o string) bool { return strings.HasSuffix(o, ".parquet") }, []string{"lake.z.data", "the table's metadata says"}},
-		{"manifest", func(o string) bool { return strings.HasSuffix(o, ".avro") && !strings.Contains(o, "/snap-") }, []string{"lake.z.manifest"}},
-		{"metadata", func(o string) bool { return o == f.table("z", "metadata").MetadataLocation() }, []string{"lake.z.metadata"}},
+		{"data", func(o string) bool { return strings.HasSuffix(o, ".parquet") }, cut, []string{"lake.z.data", "the table's metadata says"}},
+		{"manifest", manifest, cut, []string{"lake.z.manifest", "the manifest list says"}},
+		{"garbled", manifest, garble, []string{"lake.z.garbled", "manifest"}},
+		{"metadata", func(o string) bool { return o == f.table("z", "metadata").MetadataLocation() }, cut, []string{"lake.z.metadata"}},
 	} {
 		t.Run(tc.table, func(t *testing.T) {
 			uri, p := object(tc.table, tc.match)
-			cut(p)
+			tc.damage(p)
 			// The writer's process (plans and metadata in memory, cache
 			// emptied) and a fresh one (nothing cached).
 			if _, err := filecache.ClearDir(f.wh.Cache().Dir()); err != nil {
