@@ -156,6 +156,18 @@ func icebergManifest(name string) bool {
 	return strings.HasSuffix(name, ".avro") && strings.Contains(name, "/metadata/")
 }
 
+// notLocal is the error for a file location DuckDB cannot read or write
+// here. Over a remote (REST) catalog a table on object storage is not
+// supported yet: floe fetches objects for DuckDB only in its own s3://
+// warehouses, which have the read cache and the spool.
+func (w *Warehouse) notLocal(ident, what, loc string) error {
+	if scheme, _, ok := strings.Cut(loc, "://"); w.Remote() && ok && scheme != "file" {
+		return fmt.Errorf("%s: %s %s is on object storage, and tables there are %w (open the warehouse itself with --warehouse %s://... instead)",
+			ident, what, loc, ErrRemoteCatalog, scheme)
+	}
+	return fmt.Errorf("%s: %s %s is not on the local filesystem", ident, what, loc)
+}
+
 // Root returns the warehouse's location: its s3:// URI on object storage,
 // else the file:// URI of its directory.
 func (w *Warehouse) Root() string {
