@@ -56,6 +56,11 @@ func startServe(t *testing.T, wh string, args ...string) (string, *exec.Cmd) {
 			cmd.Process.Kill()
 			t.Fatalf("floe serve said %q, want its address", line)
 		}
+		// Without a token file it says on start that it takes requests
+		// without a token, on loopback only.
+		if !strings.Contains(strings.Join(args, " "), "--token-file") && !strings.Contains(line, "no token file: loopback only, requests need no token") {
+			t.Errorf("floe serve without --token-file started saying %q, want it to say requests need no token, on loopback only", line)
+		}
 		t.Cleanup(func() {
 			if cmd.ProcessState != nil {
 				return
