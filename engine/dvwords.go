@@ -46,7 +46,7 @@ func (p *Plan) DVWords(dvs map[string]*dv.RoaringPositionBitmap, yield func(DVWo
 		}
 		path, ok := p.Local(t.File.FilePath())
 		if !ok {
-			return fmt.Errorf("%s: data file %s is not on the local filesystem", p.Table.Ident(), t.File.FilePath())
+			return p.Table.wh.notLocal(p.Table.Ident(), "data file", t.File.FilePath())
 		}
 		idx, ok := index[path]
 		if !ok {

@@ -113,6 +113,9 @@ func openObjectStore(ctx context.Context, root string, o options) (*Warehouse, e
 		if so.SpoolDir == "" {
 			so.SpoolDir = spool
 		}
+		if so.Immutable == nil {
+			so.Immutable = icebergManifest
+		}
 		f, err := s3fs.New(ctx, so)
 		if err != nil {
 			return nil, fmt.Errorf("open warehouse %s: %w", root, err)
@@ -141,6 +144,28 @@ func openObjectStore(ctx context.Context, root string, o options) (*Warehouse, e
 	}
 	w.root, w.spool, w.cache, w.s3 = root, spool, cache, s3
 	return w, nil
+}
+
+// icebergManifest reports whether an object is an Iceberg manifest or
+// manifest list: an Avro file in a table's metadata directory. floe
+// creates every object exclusively (If-None-Match: *) under a unique name
+// and never rewrites one, so the S3 FS keeps these in memory by name once
+// read: planning a scan, or a commit reading its parent's manifest list,
+// asks the server only for those it has not read yet.
+func icebergManifest(name string) bool {
+	return strings.HasSuffix(name, ".avro") && strings.Contains(name, "/metadata/")
+}
+
+// notLocal is the error for a file location DuckDB cannot read or write
+// here. Over a remote (REST) catalog a table on object storage is not
+// supported yet: floe fetches objects for DuckDB only in its own s3://
+// warehouses, which have the read cache and the spool.
+func (w *Warehouse) notLocal(ident, what, loc string) error {
+	if scheme, _, ok := strings.Cut(loc, "://"); w.Remote() && ok && scheme != "file" {
+		return fmt.Errorf("%s: %s %s is on object storage, and tables there are %w (open the warehouse itself with --warehouse %s://... instead)",
+			ident, what, loc, ErrRemoteCatalog, scheme)
+	}
+	return fmt.Errorf("%s: %s %s is not on the local filesystem", ident, what, loc)
 }
 
 // Root returns the warehouse's location: its s3:// URI on object storage,

@@ -75,7 +75,7 @@ func (t *Table) PlanScan(ctx context.Context, opts ScanOptions) (*Plan, error) {
 	}
 	tasks, err := t.tbl.Scan(scanOpts...).PlanFiles(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("plan scan of %s: %w", t.Ident(), err)
+		return nil, fmt.Errorf("plan scan of %s: %w", t.Ident(), t.explainPlanError(ctx, snap, err))
 	}
 	p.Tasks = tasks
 	if err := p.fetch(ctx); err != nil {
@@ -124,7 +124,7 @@ func (p *Plan) groups(scopes *eqScopes) ([]scanGroup, error) {
 	for _, task := range p.Tasks {
 		path, ok := p.Local(task.File.FilePath())
 		if !ok {
-			return nil, fmt.Errorf("%s: data file %s is not on the local filesystem", p.Table.Ident(), task.File.FilePath())
+			return nil, p.Table.wh.notLocal(p.Table.Ident(), "data file", task.File.FilePath())
 		}
 		hasDeletes := len(task.DeleteFiles) > 0 || len(task.DeletionVectorFiles) > 0
 		hasDVs := taskHasDV(task)
@@ -292,7 +292,7 @@ func (p *Plan) ReadSQL(opts ReadOptions) (string, error) {
 			}
 			dp, ok := p.Local(d.FilePath())
 			if !ok {
-				return "", fmt.Errorf("%s: delete file %s is not on the local filesystem", p.Table.Ident(), d.FilePath())
+				return "", p.Table.wh.notLocal(p.Table.Ident(), "delete file", d.FilePath())
 			}
 			if !seenDel[dp] {
 				seenDel[dp] = true
@@ -524,7 +524,7 @@ func (p *Plan) eqDeleteSets(scopes *eqScopes) ([]*eqDeleteSet, error) {
 			}
 			ep, ok := p.Local(e.FilePath())
 			if !ok {
-				return nil, fmt.Errorf("%s: delete file %s is not on the local filesystem", p.Table.Ident(), e.FilePath())
+				return nil, p.Table.wh.notLocal(p.Table.Ident(), "delete file", e.FilePath())
 			}
 			ids := slices.Clone(e.EqualityFieldIDs())
 			if len(ids) == 0 {

@@ -78,7 +78,7 @@ func (t *Table) DataDir() (string, error) {
 	}
 	dir, ok := LocalPath(loc)
 	if !ok {
-		return "", fmt.Errorf("%s: data location %s is not on the local filesystem", t.Ident(), loc)
+		return "", t.wh.notLocal(t.Ident(), "data location", loc)
 	}
 	return dir, nil
 }

@@ -316,6 +316,17 @@ func (w *Warehouse) Tables(ctx context.Context, ns string) ([]string, error) {
 // from the catalog, without reading the metadata itself. It is the cheap
 // check callers use to see whether a table changed.
 func (w *Warehouse) MetadataLocation(ctx context.Context, ns, name string) (string, error) {
+	if loc, ok := pinned(ctx, ns, name); ok {
+		return loc, nil
+	}
+	loc, err := w.metadataLocation(ctx, ns, name)
+	if err == nil {
+		pin(ctx, ns, name, loc)
+	}
+	return loc, err
+}
+
+func (w *Warehouse) metadataLocation(ctx context.Context, ns, name string) (string, error) {
 	if w.obj != nil {
 		loc, err := w.obj.MetadataLocation(table.Identifier{ns, name})
 		if err != nil && errors.Is(err, ErrNoSuchTable) {

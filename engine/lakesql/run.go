@@ -143,6 +143,9 @@ func (s *Session) prepareRead(ctx context.Context, stmt string) (string, error) 
 
 // prepareTokens is prepareRead of a statement already cut into tokens.
 func (s *Session) prepareTokens(ctx context.Context, stmt string, toks []token) (string, error) {
+	// Planning reads each table's catalog pointer once (one request on
+	// object storage); nothing is committed before prepareTokens returns.
+	ctx = engine.PinTables(ctx)
 	s.lastPlans = nil
 	s.reads = nil
 	rs, err := s.rewriteReads(ctx, stmt, toks)

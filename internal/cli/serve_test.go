@@ -56,6 +56,11 @@ func startServe(t *testing.T, wh string, args ...string) (string, *exec.Cmd) {
 			cmd.Process.Kill()
 			t.Fatalf("floe serve said %q, want its address", line)
 		}
+		// Without a token file it says on start that it takes requests
+		// without a token, on loopback only.
+		if !strings.Contains(strings.Join(args, " "), "--token-file") && !strings.Contains(line, "no token file: loopback only, requests need no token") {
+			t.Errorf("floe serve without --token-file started saying %q, want it to say requests need no token, on loopback only", line)
+		}
 		t.Cleanup(func() {
 			if cmd.ProcessState != nil {
 				return
@@ -199,6 +204,7 @@ func TestServeBadInput(t *testing.T) {
 		{"unknown catalog kind", []string{"sql", "--catalog", "hive:thrift://x", "SELECT 1"}, "want rest:http(s)://host"},
 		{"catalog URL without host", []string{"sql", "--catalog", "rest:/just/a/path", "SELECT 1"}, "is not an http(s)://host"},
 		{"catalog and warehouse", []string{"sql", "--catalog", "rest:http://127.0.0.1:1", "--warehouse", dir, "SELECT 1"}, "give one"},
+		{"unreachable catalog", []string{"--warehouse=", "sql", "--catalog", "rest:http://127.0.0.1:1", "SELECT 1"}, "connect to the REST catalog at http://127.0.0.1:1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

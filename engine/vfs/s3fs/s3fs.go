@@ -77,6 +77,14 @@ type Options struct {
 	MaxAttempts int
 	// HTTPClient replaces the SDK's HTTP client.
 	HTTPClient *http.Client
+	// Immutable, when set, names objects that are never rewritten in
+	// place (Iceberg's manifests and manifest lists: unique names, written
+	// once). Open reads such an object once, with one GET, and keeps it in
+	// memory (up to ImmutableBytes in all, DefaultImmutableBytes when 0;
+	// least recently opened first out), so opening it again asks the
+	// server nothing.
+	Immutable      func(name string) bool
+	ImmutableBytes int64
 }
 
 // FS is a vfs.FS and vfs.Swapper over S3. It serves any bucket the
@@ -92,6 +100,7 @@ type FS struct {
 	partSize  int64
 	spool     string
 	uploads   uploadContexts // the contexts of uploads under way (UploadContext)
+	immutable *immutables    // Options.Immutable's objects; nil without
 }
 
 var (
@@ -146,7 +155,8 @@ func New(ctx context.Context, o Options) (*FS, error) {
 		so.ResponseChecksumValidation = aws.ResponseChecksumValidationWhenRequired
 	})
 	f := &FS{client: client, endpoint: endpoint, server: endpoint, region: cfg.Region, pathStyle: endpoint != "" && !o.VirtualHosted,
-		creds: cfg.Credentials, threshold: o.MultipartThreshold, partSize: o.PartSize, spool: o.SpoolDir}
+		creds: cfg.Credentials, threshold: o.MultipartThreshold, partSize: o.PartSize, spool: o.SpoolDir,
+		immutable: newImmutables(o.Immutable, o.ImmutableBytes)}
 	if f.endpoint == "" {
 		f.endpoint = "AWS S3 (" + cfg.Region + ")"
 	}
@@ -323,6 +333,11 @@ func (f *FS) Open(name string) (vfs.File, error) {
 	}
 	if key == "" {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("is a bucket, not an object")}
+	}
+	if f.immutable != nil && f.immutable.match("s3://"+bucket+"/"+key) {
+		if m, ok, err := f.openImmutable("s3://"+bucket+"/"+key, bucket, key); err != nil || ok {
+			return m, err
+		}
 	}
 	h, err := f.head("open", bucket, key)
 	if err != nil {
@@ -542,6 +557,7 @@ func (f *FS) Remove(name string) error {
 		return err
 	}
 	_, err = f.client.DeleteObject(ctx(), &s3.DeleteObjectInput{Bucket: &bucket, Key: &key})
+	f.immutable.forget("s3://"+bucket+"/"+key, false)
 	return f.fail("remove", bucket, key, err)
 }
 
@@ -554,6 +570,7 @@ func (f *FS) RemoveAll(name string) error {
 	if key == "" {
 		return &fs.PathError{Op: "removeall", Path: name, Err: errors.New("floe does not empty whole buckets")}
 	}
+	f.immutable.forget("s3://"+bucket+"/"+key, true)
 	objs, err := f.list("removeall", bucket, key)
 	if err != nil {
 		return err

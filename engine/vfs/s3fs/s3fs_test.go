@@ -535,15 +535,29 @@ func TestTruncated(t *testing.T) {
 		t.Fatal(err)
 	}
 	name := "s3://bkt/trunc/f.parquet"
+	// Immutable objects are read whole by Open.
+	kept, err := s3fs.New(context.Background(), s3fs.Options{Endpoint: fake.URL, AccessKeyID: "k", SecretAccessKey: "s", MaxAttempts: 1,
+		Immutable: func(string) bool { return true }})
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		read func(vfs.File) error
+		fsys *s3fs.FS
 	}{
-		{"ReadAll", func(f vfs.File) error { _, err := io.ReadAll(f); return err }},
-		{"ReadAt", func(f vfs.File) error { _, err := f.ReadAt(make([]byte, size), 0); return err }},
+		{"ReadAll", func(f vfs.File) error { _, err := io.ReadAll(f); return err }, fsys},
+		{"ReadAt", func(f vfs.File) error { _, err := f.ReadAt(make([]byte, size), 0); return err }, fsys},
+		{"Open immutable", nil, kept},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			f, err := fsys.Open(name)
+			f, err := tc.fsys.Open(name)
+			if tc.read == nil {
+				if err == nil || !strings.Contains(err.Error(), name) || !strings.Contains(err.Error(), "truncated") {
+					t.Fatalf("Open = %v, want a truncation error naming %s", err, name)
+				}
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}

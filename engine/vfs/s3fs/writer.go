@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -89,7 +90,26 @@ func (w *writer) Close() error {
 		Bucket: &w.bucket, Key: &w.key, Body: w.tmp, ContentLength: aws.Int64(w.size),
 		IfNoneMatch: aws.String("*"),
 	})
+	if err == nil {
+		w.keep()
+	}
 	return w.fs.fail("create", w.bucket, w.key, err)
+}
+
+// keep puts a created object Options.Immutable matches into memory from
+// the spool, so the next commit, which reads its parent's manifest list,
+// does not fetch the one this process just wrote.
+func (w *writer) keep() {
+	c := w.fs.immutable
+	name := "s3://" + w.bucket + "/" + w.key
+	if c == nil || w.size > maxImmutableObject || !c.match(name) {
+		return
+	}
+	b := make([]byte, w.size)
+	if _, err := w.tmp.ReadAt(b, 0); err != nil {
+		return // read from the server when next opened
+	}
+	c.put(&immutable{name: name, b: b, mtime: time.Now()})
 }
 
 // multipart uploads the spool in parts and completes with If-None-Match: *;
