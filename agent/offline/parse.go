@@ -38,6 +38,10 @@ type frame struct {
 	popular  bool // most common / popular / frequent: rank by count
 	sold     bool // sold, selling: a quantity
 	pricey   bool // most expensive, cheapest: a price
+	// aged says the ranking word is a superlative of age ("oldest",
+	// "youngest"): it ranks an age column, or a date column reversed
+	// (the oldest plane was built first), and nothing else.
+	aged bool
 	// growth says the question asks how much something grew ("grew the
 	// most", "growth by table"): over a table of daily snapshots, the
 	// last day's value minus the first day's in the period.
@@ -331,6 +335,12 @@ func parseFrame(question string) *frame {
 				f.rank = -1
 			}
 			use(i, i+1, "rank")
+		case "oldest", "youngest", "eldest":
+			f.rank, f.superl, f.aged = 1, w, true
+			if w == "youngest" {
+				f.rank = -1
+			}
+			use(i, i+1, "rank")
 		case "busiest", "quietest":
 			// "the busiest doctor" has the most rows.
 			f.rank, f.superl, f.popular = 1, w, true
@@ -605,6 +615,14 @@ func unitAfter(ws []word, i int) (string, int) {
 		switch ws[i].Lower {
 		case "month", "months", "day", "days", "year", "years", "week", "weeks":
 			return ws[i].Root, i + 1
+		// A unit of time of day stays a word of its own: it may name the
+		// column too ("60 hours a week" is hours_per_week).
+		case "hour", "hours", "hr", "hrs":
+			return "hour", i
+		case "minute", "minutes", "min", "mins":
+			return "minute", i
+		case "second", "seconds", "sec", "secs":
+			return "second", i
 		case "dollars", "dollar", "usd", "eur", "euros", "percent":
 			return "", i + 1
 		}
