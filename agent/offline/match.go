@@ -118,6 +118,9 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					n++
 				}
 				if n == len(vw) {
+					if len(vw) == 1 && eventDate(t, ws, i, v.text) {
+						continue
+					}
 					if len(vw) == 1 && (schema.IsStop(vw[0].Lower) || len(vw[0].Lower) <= 2) {
 						// "US", "EU", "No": as spelled in the data, or
 						// next to the column's own name ("no internet").
@@ -1094,4 +1097,38 @@ func valueRivals(ws []word, cands []mention, m mention) (rivals []mention, loses
 		return nil, true
 	}
 	return rivals, false
+}
+
+// eventDate reports whether the past participle at i names a date column
+// of t rather than the value v it also spells: "opened in the last 90
+// days" is opened_date, not status 'open' (the value is not spelled as
+// the verb); "not closed yet" asks that closed_date is NULL, not that the
+// status is not 'closed' (a status says the latest state, which may be
+// another, such as 'cancelled'; the date says whether it happened).
+func eventDate(t *table, ws []word, i int, v string) bool {
+	w := ws[i]
+	if !strings.HasSuffix(w.Lower, "ed") || len(w.Lower) < 5 {
+		return false
+	}
+	var date *column
+	for _, c := range t.cols {
+		if c.Kind.IsTemporal() && contains(c.roots, w.Root) {
+			date = c
+		}
+	}
+	if date == nil {
+		return false
+	}
+	if !strings.EqualFold(v, w.Lower) {
+		return true
+	}
+	if date.Nulls <= 0 || date.Nulls >= 1 {
+		return false
+	}
+	for k := max(0, i-4); k < len(ws) && k <= i+2; k++ {
+		if k != i && (negations[ws[k].Lower] || strings.HasSuffix(ws[k].Lower, "n't") || ws[k].Lower == "yet") {
+			return true
+		}
+	}
+	return false
 }

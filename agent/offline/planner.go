@@ -140,7 +140,7 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 func (p *Planner) readAlone(f *frame) (*query, error) {
 	q, exact, err := p.readOne(f)
 	if err == nil {
-		return q, nil
+		return p.nameKeys(f, q), nil
 	}
 	if jq, jerr := p.readJoined(f, exact); jerr != nil || jq != nil {
 		return jq, jerr
@@ -327,3 +327,63 @@ func splitKnown(f *frame, ws []string) (unknown, elsewhere []string) {
 	}
 	return unknown, elsewhere
 }
+
+// nameKeys adds to a grouping by a key that identifies another table's
+// rows (owner_id in properties, the rows of owners) that table's name
+// column (owner_name), joined on the key: "which owner has the most
+// properties" asks for an owner, which a number alone does not show. The
+// groups stay the key's (two owners may share a name). It adds nothing
+// when the question says "id", when the name may repeat, when the query
+// already joins, or when the other table has no one name column.
+func (p *Planner) nameKeys(f *frame, q *query) *query {
+	if q.t.join != nil || q.agg == "rows" || q.agg == "list" {
+		return q
+	}
+	for _, w := range f.words {
+		if w.Lower == "id" || w.Lower == "ids" || w.Lower == "key" {
+			return q
+		}
+	}
+	for k, d := range q.dims {
+		if !d.col.id || d.grain != "" || d.col == rowKey(q.t) {
+			continue
+		}
+		for _, lt := range p.links() {
+			if lt.name != q.t.name || !strings.EqualFold(lt.join.key, d.col.Name) {
+				continue
+			}
+			name := nameColumn(lt.join.dim)
+			if name == nil {
+				continue
+			}
+			nq := *q
+			nq.t = lt
+			nq.dims = append(append(append([]dim(nil), q.dims[:k+1]...), dim{col: name, pos: d.pos}), q.dims[k+1:]...)
+			nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s of %s, joined on %s", d.col.Name, name.Name, lt.join.dim.name, lt.join.key))
+			return &nq
+		}
+	}
+	return q
+}
+
+var nameRoots = rootSet("name nm")
+
+// nameColumn returns the one text column of t named as a name (owner_name,
+// full_name, dept_nm) that the profile saw once per row, or nil.
+func nameColumn(t *table) *column {
+	var found *column
+	for _, c := range t.cols {
+		if c.Kind != schema.Text || len(c.roots) == 0 {
+			continue
+		}
+		if last := c.roots[len(c.roots)-1]; !nameRoots[last] {
+			continue
+		}
+		if found != nil || t.p.Sampled || c.Distinct != t.p.Rows {
+			return nil
+		}
+		found = c
+	}
+	return found
+}
+
