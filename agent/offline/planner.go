@@ -386,4 +386,3 @@ func nameColumn(t *table) *column {
 	}
 	return found
 }
-
