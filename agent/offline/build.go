@@ -682,7 +682,9 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		} else {
 			q.order = f.rank
 			q.limit = f.limit
-			if q.limit == 0 {
+			if q.limit == 0 && f.sortOnly && len(q.dims) > 0 {
+				// "most common first": every group, in order.
+			} else if q.limit == 0 {
 				q.limit = 1
 				// "top products", "which tables grew the most", "tables
 				// with the most small files": a plural named before the

@@ -396,7 +396,9 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	// column is still NULL.
 	if end := openEnd(t); end != nil {
 		for i := range ws {
-			if ws[i].free() && openWords[ws[i].Root] {
+			if ws[i].free() && openWords[ws[i].Root] && !(stateAdjectives[ws[i].Root] && f.catalog[ws[i].Root]) {
+				// "active" where a column is named so (isActive) is that
+				// column's, not an end date's NULLs.
 				// Spelled as the adjective ("open tickets", not "opened"),
 				// the word says the state: it beats a date column named
 				// by the verb (openedAt).
@@ -628,11 +630,15 @@ var countryCodes = map[string]string{
 // openWords say a row has not ended yet; endRoots name the date column
 // that records the end.
 var (
-	openWords = rootSet("ongoing open outstanding pending unresolved unfinished")
-	endRoots  = rootSet("end ended close closed resolve resolved finish finished complete completed return returned")
+	openWords = rootSet("ongoing open outstanding pending unresolved unfinished current active")
+	endRoots  = rootSet(`end ended close closed resolve resolved finish finished complete completed return returned
+		term terminated termination terminate`)
+	// stateAdjectives are open words that also name flags (isActive,
+	// is_current).
+	stateAdjectives = rootSet("current active")
 	// openAdjectives are the open words as spelled when they say a state.
 	openAdjectives = map[string]bool{"open": true, "ongoing": true, "outstanding": true, "pending": true,
-		"unresolved": true, "unfinished": true}
+		"unresolved": true, "unfinished": true, "current": true, "active": true}
 )
 
 // openEnd returns the date column whose NULLs say that a row of t has not
@@ -655,7 +661,10 @@ func openEnd(t *table) *column {
 		if !c.Kind.IsTemporal() || !anyRoot(c.heads, endRoots) {
 			continue
 		}
-		if end != nil || c.Nulls <= 0 || c.Nulls >= 1 {
+		if c.Nulls <= 0 {
+			continue // a date every row has (planned_end) says nothing of the state
+		}
+		if end != nil || c.Nulls >= 1 {
 			return nil
 		}
 		end = c
@@ -858,7 +867,38 @@ func synonymOf(c *column, root string) string {
 			return s
 		}
 	}
+	for _, s := range businessSynonyms[root] {
+		if contains(c.heads, s) {
+			return s
+		}
+	}
 	return ""
+}
+
+// businessSynonyms are words of business questions that mean a column's
+// name, one way: a question word to the roots it may stand for. Kept
+// small and general: "customers who left" churned, an aircraft is a
+// plane, a wage or a pay is a salary.
+var businessSynonyms = map[string][]string{}
+
+func init() {
+	for _, g := range [][]string{
+		{"left", "churn", "attrition"},
+		{"aircraft", "plane"},
+		{"wage", "salary"},
+		{"wages", "salary"},
+		{"headcount", "employee"},
+	} {
+		businessSynonyms[schema.Root(g[0])] = append(businessSynonyms[schema.Root(g[0])], rootList(g[1:])...)
+	}
+}
+
+func rootList(ws []string) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = schema.Root(w)
+	}
+	return out
 }
 
 // preferred picks one of several columns named by the same words: a name
