@@ -407,6 +407,12 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					score = 1.75
 				}
 				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: end, score: score, open: true})
+			} else if ws[i].free() && presentStates[ws[i].Lower] && anyRoot(end.heads, rootSet("term terminated termination")) {
+				// "employees who work in Sales" in a table whose rows end
+				// by termination: the present tense asks for the rows
+				// that have not ended.
+				ws[i].used = "open"
+				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: end, score: 0.5, open: true})
 			}
 		}
 	}
@@ -633,6 +639,9 @@ var (
 	openWords = rootSet("ongoing open outstanding pending unresolved unfinished current active")
 	endRoots  = rootSet(`end ended close closed resolve resolved finish finished complete completed return returned
 		term terminated termination terminate`)
+	// presentStates are verbs in the present tense that say a row's
+	// state holds now.
+	presentStates = map[string]bool{"work": true, "works": true}
 	// stateAdjectives are open words that also name flags (isActive,
 	// is_current).
 	stateAdjectives = rootSet("current active")

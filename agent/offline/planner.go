@@ -140,12 +140,49 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 func (p *Planner) readAlone(f *frame) (*query, error) {
 	q, exact, err := p.readOne(f)
 	if err == nil {
-		return p.nameKeys(f, q), nil
+		return p.checkSpelled(f, p.nameKeys(f, q))
 	}
 	if jq, jerr := p.readJoined(f, exact); jerr != nil || jq != nil {
-		return jq, jerr
+		if jerr != nil {
+			return nil, jerr
+		}
+		return p.checkSpelled(f, jq)
 	}
 	return nil, err
+}
+
+// checkSpelled refuses a query that groups by a column named by the first
+// words of a phrase that spells, whole, the name of a column the query's
+// tables do not hold: "rent collected by property type" is not grouped by
+// property_id when properties.property_type is out of reach.
+func (p *Planner) checkSpelled(f *frame, q *query) (*query, error) {
+	have := map[*column]bool{}
+	for _, c := range q.t.cols {
+		have[c] = true
+	}
+	for _, d := range q.dims {
+		for _, t := range p.tables {
+			for _, c := range t.cols {
+				n := len(c.roots)
+				if have[c] || n < 2 || d.pos+n > len(f.words) || allIn(setOf(d.col.roots), c.roots) {
+					continue
+				}
+				spelled := true
+				for k := 0; k < n; k++ {
+					if f.words[d.pos+k].Root != c.roots[k] {
+						spelled = false
+						break
+					}
+				}
+				if spelled {
+					return nil, &NotUnderstood{Question: f.question, Reason: fmt.Sprintf(
+						"%q is %s of %s, which %s does not reach (the offline planner joins one table on a key)",
+						strings.TrimSpace(words(f.words, d.pos, d.pos+n)), c.Name, t.name, q.t.name)}
+				}
+			}
+		}
+	}
+	return q, nil
 }
 
 // readOne maps a question onto the one table that reads it best. It also
@@ -385,4 +422,12 @@ func nameColumn(t *table) *column {
 		found = c
 	}
 	return found
+}
+
+func setOf(xs []string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
 }
