@@ -28,8 +28,8 @@ import (
 // questions with reference SQL over them in two parts: a tuned part and a
 // held-out part, written apart from the tuned part and from the planner.
 // Private schemas (logi, clinic, energy, billing, stock; uni, helpdesk and
-// fleet of the fourth pass) and the storage metrics (floe_lens) add tuning
-// questions only.
+// fleet of the fourth pass; stream; concerts of the seventh pass) and the
+// storage metrics (floe_lens) add tuning questions only.
 // On 2026-12-03 the held-out part (98 questions over shop, hr, census,
 // telco, library and logistics) became tuning data, in tuned.txt below
 // secondSetMarker; later that day the third held-out set (115 questions
@@ -47,7 +47,7 @@ const evalDataDir = "../../../shared/data"
 // tuning schema (abbreviated names, two dates, a key join), written with
 // the planner's confidence rules to check that they are general; library
 // and logistics were made for the second held-out set, tuning data since.
-var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk", "fleet", "stream"}
+var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk", "fleet", "stream", "concerts"}
 
 // heldOut3Schemas are asked about only by the third held-out set
 // (tuned.txt below thirdSetMarker since 2026-12-03), written apart from the planner and from the
@@ -394,14 +394,32 @@ var secondSetFloor = map[string]tally{
 // worse on it fails. It was the held-out part until 2026-12-03, first
 // measured once by the lead after the sixth tuning pass, before anyone
 // looked at an outcome: 55/115 correct (47.8%), 10 wrong (8.7%), those
-// figures being this floor's start. Raise the floor when the planner
-// improves; never lower it to let a change through.
+// figures being this floor's start. After the seventh pass (tuned on it,
+// with the private concerts schema): 79/115 correct (68.7%), none wrong
+// (census 20, telco 18, airline 13, payroll 14, rentals 14), the floor
+// below. Raise the floor when the planner improves; never lower it to let
+// a change through.
 var thirdSetFloor = map[string]tally{
-	"census":  {n: 22, correct: 15, wrong: 1},
-	"telco":   {n: 22, correct: 16, wrong: 0},
-	"airline": {n: 23, correct: 9, wrong: 3},
-	"payroll": {n: 23, correct: 7, wrong: 2},
-	"rentals": {n: 25, correct: 8, wrong: 4},
+	"census":  {n: 22, correct: 20, wrong: 0},
+	"telco":   {n: 22, correct: 18, wrong: 0},
+	"airline": {n: 23, correct: 13, wrong: 0},
+	"payroll": {n: 23, correct: 14, wrong: 0},
+	"rentals": {n: 25, correct: 14, wrong: 0},
+}
+
+// privateMarker opens the private schema of the seventh pass inside
+// tuned.txt: concerts.sql and its questions, written together before the
+// planner was run on them.
+const privateMarker = "# Private schema of the seventh pass (held to its own floor)"
+
+// privateFloor holds the figures of the seventh pass's private schema.
+// First measured (before any rule was changed for it): 13/27 correct, 8
+// wrong; after the rules its wrong answers exposed (a price is not named
+// by its thing alone, "revenue" names money and never a row or an id,
+// "sold out" is a flag's name): 16/27 correct, none wrong, the floor.
+// Raise it when the planner improves; never lower it.
+var privateFloor = map[string]tally{
+	"concerts": {n: 27, correct: 16, wrong: 0},
 }
 
 // TestEvalTuned runs the tuned part of the unseen-schema evaluation.
@@ -411,26 +429,29 @@ var thirdSetFloor = map[string]tally{
 // the planner answers them (14 of 14, after ten more phrasings) they are
 // part of the tuned target, and their floor is that figure. The second
 // held-out set (below secondSetMarker) is held to secondSetFloor by
-// schema and the third (below thirdSetMarker) to thirdSetFloor; the tuned
+// schema, the third (below thirdSetMarker) to thirdSetFloor and the
+// seventh pass's private schema (below privateMarker) to privateFloor; the tuned
 // target is asserted on the questions before the second set and reported
 // with them.
 func TestEvalTuned(t *testing.T) {
 	const file = "testdata/eval/tuned.txt"
-	second, third := markerLine(t, file, secondSetMarker), markerLine(t, file, thirdSetMarker)
-	if third < second {
-		t.Fatalf("%s: the third set's marker (line %d) comes before the second's (line %d)", file, third, second)
+	second, third, private := markerLine(t, file, secondSetMarker), markerLine(t, file, thirdSetMarker), markerLine(t, file, privateMarker)
+	if !(second < third && third < private) {
+		t.Fatalf("%s: the markers are out of order (second set line %d, third set line %d, private schema line %d)", file, second, third, private)
 	}
-	all, by, segs := evaluateSplit(t, file, true, second, third)
+	all, by, segs := evaluateSplit(t, file, true, second, third, private)
 	first := all
 	for k, seg := range []struct {
 		name  string
 		floor map[string]tally
-	}{{"second held-out set", secondSetFloor}, {"third held-out set", thirdSetFloor}} {
+	}{{"second held-out set (tuning data since 2026-12-03)", secondSetFloor},
+		{"third held-out set (tuning data since 2026-12-03)", thirdSetFloor},
+		{"private schema of the seventh pass", privateFloor}} {
 		var sum tally
 		for _, got := range segs[k] {
 			sum.add(got)
 		}
-		t.Logf("%s (tuning data since 2026-12-03), all schemas that ran: %s", seg.name, sum)
+		t.Logf("%s, all schemas that ran: %s", seg.name, sum)
 		first.n -= sum.n
 		first.correct -= sum.correct
 		first.wrong -= sum.wrong

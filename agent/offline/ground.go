@@ -43,7 +43,7 @@ func init() {
 		}
 	}
 	for kind, tiers := range map[string][]string{
-		"sales": {"amount revenue sale total spend value payment", "charge price fare"},
+		"sales": {"amount revenue sale total spend value payment paid", "charge fare"},
 		"earn":  {"salary wage pay income earning compensation", "bonus"},
 		"cost":  {"cost expense", "amount price salary charge fee spend"},
 	} {

@@ -251,7 +251,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 			j := i
 			// A name may hold words the frame read otherwise: "hours per
 			// week" is one column, not hours grouped by week.
-			for j < len(ws) && j-i < 4 && (ws[j].free() || j > i && passable(ws[j]) && contains(c.roots, ws[j].Root)) {
+			for j < len(ws) && j-i < 4 && (ws[j].free() || (j > i || ws[j].used == "sold") && passable(ws[j]) && contains(c.roots, ws[j].Root)) {
 				r := ws[j].Root
 				if !contains(c.roots, r) && lyRoot(ws[j]) != "" && contains(c.roots, lyRoot(ws[j])) {
 					r = lyRoot(ws[j]) // "working remotely": isRemote
@@ -282,6 +282,11 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				// name a column only beside its other words ("in stock"),
 				// or as two or more words that are all of its name but a
 				// leading verb ("no show" is wasNoShow).
+				continue
+			}
+			if last := c.heads[len(c.heads)-1]; len(c.heads) > 1 && !heads[last] && unitPriceRoots[last] && c.measure() {
+				// "tickets" is not ticketPrice: a price is named through
+				// its noun, never by the thing it is the price of alone.
 				continue
 			}
 			if direct == 0 && len(synHeads) > 0 && len(c.heads) > 1 && !heads[c.heads[len(c.heads)-1]] {
@@ -342,7 +347,10 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 		named := false
 		for _, e := range t.entity {
-			if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) || !schema.IsStop(ws[i].Lower) && schema.Abbreviates(e, ws[i].Root) {
+			// A money word names money, not rows, through a synonym:
+			// "revenue" in tix_sales is paid_amt, not the number of sales.
+			syn := contains(schema.Synonyms(ws[i].Root), e) && moneyWords[ws[i].Root] == ""
+			if ws[i].Root == e || syn || !schema.IsStop(ws[i].Lower) && schema.Abbreviates(e, ws[i].Root) {
 				cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 1})
 				named = true
 			}
@@ -728,7 +736,7 @@ func inflected(w string) bool { return strings.HasSuffix(w, "ed") || strings.Has
 
 // passable reports whether a word the frame read as a marker or a grain
 // may continue a column's name.
-func passable(w word) bool { return w.used == "marker" || w.used == "grain" }
+func passable(w word) bool { return w.used == "marker" || w.used == "grain" || w.used == "sold" }
 
 func allIn(set map[string]bool, xs []string) bool {
 	if len(set) == 0 {
@@ -871,6 +879,9 @@ func abbreviates(short, root string) bool {
 
 // synonymOf returns the head of c that root is a synonym of.
 func synonymOf(c *column, root string) string {
+	if c.id && moneyWords[root] != "" {
+		return "" // "revenue" is money, never sale_id
+	}
 	for _, s := range schema.Synonyms(root) {
 		if contains(c.heads, s) {
 			return s
@@ -1181,3 +1192,5 @@ func eventDate(t *table, ws []word, i int, v string) bool {
 	}
 	return false
 }
+
+var unitPriceRoots = rootSet("price")
