@@ -385,14 +385,22 @@ func (p *Planner) nameKeys(f *frame, q *query) *query {
 		if !d.col.id || d.grain != "" || d.col == rowKey(q.t) {
 			continue
 		}
-		for _, lt := range p.links() {
-			if lt.name != q.t.name || !strings.EqualFold(lt.join.key, d.col.Name) {
+		// The table whose row key is this column (links() would pair
+		// every two tables of the catalog: too slow to build for every
+		// question of a large one).
+		for _, dt := range p.tables {
+			if dt == q.t || strings.EqualFold(dt.p.Table.ShortName(), q.t.p.Table.ShortName()) {
 				continue
 			}
-			name := nameColumn(lt.join.dim)
+			key := rowKey(dt)
+			if key == nil || !strings.EqualFold(key.Name, d.col.Name) || key.Kind != d.col.Kind {
+				continue
+			}
+			name := nameColumn(dt)
 			if name == nil {
 				continue
 			}
+			lt := joined(q.t, dt, d.col.Name)
 			nq := *q
 			nq.t = lt
 			nq.dims = append(append(append([]dim(nil), q.dims[:k+1]...), dim{col: name, pos: d.pos}), q.dims[k+1:]...)
