@@ -3,6 +3,7 @@ package offline
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/floehq/floe/agent/schema"
@@ -165,7 +166,40 @@ func build(f *frame, r *reading) (*query, error) {
 	if err != nil {
 		return nil, err
 	}
+	if w := unreadNegation(f, r, q); w != "" {
+		// "passengers who have never made a booking", "owners who don't
+		// own any properties": rows with no match in another table (an
+		// anti-join). Answering without the negation would count the
+		// rows that do, or all of them.
+		return nil, &NotUnderstood{Question: f.question, Reason: fmt.Sprintf(
+			"%q applies to nothing the query filters on: rows without a match elsewhere (an anti-join) are not built by the offline planner yet", w)}
+	}
 	return q, nil
+}
+
+// unreadNegation returns a negation of the question that no condition of
+// q reads (none starts within four words after it), or "".
+func unreadNegation(f *frame, r *reading, q *query) string {
+	for _, p := range f.negs {
+		if r.words[p].used == "neg" {
+			continue
+		}
+		read := false
+		for _, m := range r.mentions {
+			if m.start <= p && p < m.end {
+				read = true // the negation is part of a name or a value: "no-show", 'No' internet service
+			}
+		}
+		for _, c := range q.conds {
+			if c.pos > p && c.pos <= p+4 || c.neg && c.pos > p-4 && c.pos < p {
+				read = true
+			}
+		}
+		if !read {
+			return r.words[p].Text
+		}
+	}
+	return ""
 }
 
 // buildDelta maps a follow-up question: parts it does not name stay unset.
@@ -359,6 +393,11 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 		if col == nil {
 			return fail("could not tell which column %q compares", strings.TrimSpace(words(r.words, cmp.start, cmp.end)))
+		}
+		if a, err := convertUnit(cmp, col); err != nil {
+			return fail("%s", err.Error())
+		} else {
+			cmp.a = a
 		}
 		for k := 0; k < len(measures); k++ {
 			if measures[k] == col {
@@ -643,7 +682,9 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		} else {
 			q.order = f.rank
 			q.limit = f.limit
-			if q.limit == 0 {
+			if q.limit == 0 && f.sortOnly && len(q.dims) > 0 {
+				// "most common first": every group, in order.
+			} else if q.limit == 0 {
 				q.limit = 1
 				// "top products", "which tables grew the most", "tables
 				// with the most small files": a plural named before the
@@ -668,6 +709,28 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		if c != nil && c.numText && !castNoted[c] {
 			castNoted[c] = true
 			q.notes = append(q.notes, fmt.Sprintf("%s holds numbers stored as text; they were cast, blank values read as NULL", c.Name))
+		}
+	}
+	if f.aged && !partial {
+		// "oldest", "youngest": the largest or smallest age, or the
+		// earliest or latest date (the oldest plane was built first);
+		// a superlative of age ranks nothing else.
+		c := q.orderBy
+		if c == nil {
+			c = q.measure
+		}
+		switch {
+		case c != nil && contains(c.roots, "age"):
+		case c != nil && c.Kind.IsTemporal():
+			q.order = -q.order
+			switch q.agg {
+			case "max":
+				q.agg = "min"
+			case "min":
+				q.agg = "max"
+			}
+		default:
+			return fail("%q of what? the offline planner reads it of an age or a date column only; name one", f.superl)
 		}
 	}
 	if !partial {
@@ -1079,4 +1142,85 @@ func dateReadings(cols []*column) []string {
 		out = append(out, fmt.Sprintf("dates of %s (name it: %q)", c.Name, schema.SplitName(strings.ReplaceAll(c.Name, "_", " "))))
 	}
 	return out
+}
+
+// unitSeconds holds the length of the time units a number may carry, in
+// seconds; a month and a year only convert into each other.
+var unitSeconds = map[string]float64{"second": 1, "minute": 60, "hour": 3600, "day": 86400, "week": 7 * 86400}
+
+// unitRoots are the roots a column's name spells a unit of time of day
+// with.
+var unitRoots = map[string][]string{"second": {"second", "sec", "secs"}, "minute": {"minut", "minute", "mins"}, "hour": {"hour", "hr", "hrs"}}
+
+// colUnit returns the time unit a column's name ends with (delay_mins:
+// minute, ot_hrs: hour, tenure_months: month), or "".
+func colUnit(c *column) string {
+	if len(c.roots) == 0 {
+		return ""
+	}
+	switch c.roots[len(c.roots)-1] {
+	case "second", "sec", "secs":
+		return "second"
+	case "minut", "minute", "mins":
+		return "minute"
+	case "hour", "hr", "hrs":
+		return "hour"
+	case "day":
+		return "day"
+	case "week":
+		return "week"
+	case "month":
+		return "month"
+	case "year":
+		return "year"
+	}
+	if len(c.roots) > 1 && c.roots[len(c.roots)-1] == "min" {
+		return "minute" // wait_min; a lone min is a minimum
+	}
+	return ""
+}
+
+// convertUnit returns the number of a comparison in the unit of the
+// column it compares: "delayed by more than 2 hours" on a minutes column
+// is > 120. A number in hours, minutes or seconds on a column whose name
+// does not say its unit is refused rather than compared as it stands; so
+// is a unit that does not convert (months on a days column).
+func convertUnit(cmp comparison, col *column) (string, error) {
+	if cmp.unit == "" || cmp.op == "between" {
+		if cmp.unit != "" && colUnit(col) != "" && colUnit(col) != cmp.unit {
+			return "", fmt.Errorf("%q is in %ss and %s is in %ss; the offline planner converts only a single number", strings.TrimSpace(cmp.a+" and "+cmp.b), cmp.unit, col.Name, colUnit(col))
+		}
+		return cmp.a, nil
+	}
+	cu := colUnit(col)
+	for _, r := range unitRoots[cmp.unit] {
+		if contains(col.roots, r) {
+			cu = cmp.unit // hours_per_week holds hours
+		}
+	}
+	if cu == cmp.unit {
+		return cmp.a, nil
+	}
+	if cu == "" {
+		if _, sub := unitSeconds[cmp.unit]; sub && cmp.unit != "day" && cmp.unit != "week" {
+			return "", fmt.Errorf("%s does not say its unit, so %s %ss cannot be compared to it", col.Name, cmp.a, cmp.unit)
+		}
+		return cmp.a, nil
+	}
+	n, err := strconv.ParseFloat(cmp.a, 64)
+	if err != nil {
+		return "", fmt.Errorf("could not read %q as a number of %ss", cmp.a, cmp.unit)
+	}
+	var factor float64
+	switch {
+	case unitSeconds[cmp.unit] > 0 && unitSeconds[cu] > 0:
+		factor = unitSeconds[cmp.unit] / unitSeconds[cu]
+	case cmp.unit == "year" && cu == "month":
+		factor = 12
+	case cmp.unit == "month" && cu == "year":
+		factor = 1.0 / 12
+	default:
+		return "", fmt.Errorf("%s %ss does not convert to the %ss of %s", cmp.a, cmp.unit, cu, col.Name)
+	}
+	return strconv.FormatFloat(n*factor, 'f', -1, 64), nil
 }

@@ -28,11 +28,13 @@ import (
 // questions with reference SQL over them in two parts: a tuned part and a
 // held-out part, written apart from the tuned part and from the planner.
 // Private schemas (logi, clinic, energy, billing, stock; uni, helpdesk and
-// fleet of the fourth pass) and the storage metrics (floe_lens) add tuning
-// questions only.
+// fleet of the fourth pass; stream; concerts of the seventh pass) and the
+// storage metrics (floe_lens) add tuning questions only.
 // On 2026-12-03 the held-out part (98 questions over shop, hr, census,
 // telco, library and logistics) became tuning data, in tuned.txt below
-// secondSetMarker; heldout.txt waits for a new set written apart.
+// secondSetMarker; later that day the third held-out set (115 questions
+// over census, telco, airline, payroll and rentals) followed it, below
+// thirdSetMarker; heldout.txt waits for a new set written apart.
 // Each schema is its own warehouse, and each question is asked the way
 // `floe ask` asks it (agent.Ask with no model), so that profiling and
 // linking are part of what is measured.
@@ -45,10 +47,10 @@ const evalDataDir = "../../../shared/data"
 // tuning schema (abbreviated names, two dates, a key join), written with
 // the planner's confidence rules to check that they are general; library
 // and logistics were made for the second held-out set, tuning data since.
-var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk", "fleet", "stream"}
+var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk", "fleet", "stream", "concerts"}
 
 // heldOut3Schemas are asked about only by the third held-out set
-// (testdata/eval/heldout.txt since 2026-12-03), written apart from the planner and from the
+// (tuned.txt below thirdSetMarker since 2026-12-03), written apart from the planner and from the
 // other parts: a generated airline (camelCase), payroll (abbreviated
 // snake_case) and property-rentals schema. That set also asks about census
 // and telco.
@@ -254,16 +256,21 @@ func (c tally) String() string {
 // refused (the planner said what it could not map). With show unset only
 // the totals are printed: the held-out part is looked at only to report.
 func evaluate(t *testing.T, file string, show bool) (total tally, by map[string]tally) {
-	total, by, _ = evaluateSplit(t, file, show, 0)
+	total, by, _ = evaluateSplit(t, file, show)
 	return total, by
 }
 
 // evaluateSplit is evaluate that also tallies, by schema, the questions
-// after line split of the file (none when split is 0).
-func evaluateSplit(t *testing.T, file string, show bool, split int) (total tally, by, after map[string]tally) {
+// of each segment of the file that splits opens: segment k holds the
+// questions after line splits[k] and up to line splits[k+1] (the last
+// segment runs to the end of the file).
+func evaluateSplit(t *testing.T, file string, show bool, splits ...int) (total tally, by map[string]tally, segs []map[string]tally) {
 	ctx := context.Background()
 	by = map[string]tally{}
-	after = map[string]tally{}
+	segs = make([]map[string]tally, len(splits))
+	for k := range segs {
+		segs[k] = map[string]tally{}
+	}
 	parts := evalQuestions(t, file)
 	for _, name := range evalSchemas {
 		qs := parts[name]
@@ -272,24 +279,30 @@ func evaluateSplit(t *testing.T, file string, show bool, split int) (total tally
 		}
 		t.Run(name, func(t *testing.T) {
 			w := openEval(t, name)
-			var c, late tally
+			var c tally
+			late := make([]tally, len(splits))
 			for _, q := range qs {
 				o := gradeOne(ctx, t, w, file, q, show)
 				c.add(o)
-				if split > 0 && q.Line > split {
-					late.add(o)
+				for k := len(splits) - 1; k >= 0; k-- {
+					if q.Line > splits[k] {
+						late[k].add(o)
+						break
+					}
 				}
 			}
 			t.Logf("%s %s: %s", file, name, c)
 			total.add(c)
 			by[name] = c
-			if late.n > 0 {
-				after[name] = late
+			for k, l := range late {
+				if l.n > 0 {
+					segs[k][name] = l
+				}
 			}
 		})
 	}
 	t.Logf("%s, all schemas that ran: %s", file, total)
-	return total, by, after
+	return total, by, segs
 }
 
 // gradeOne asks one question and grades its answer against the reference.
@@ -346,19 +359,24 @@ func checkTargets(t *testing.T, part string, c tally, target float64) {
 // data since.
 const secondSetMarker = "# Second held-out set (measured once on 2026-12-03, tuning data since)"
 
-// secondSetStart returns the line of tuned.txt that holds secondSetMarker.
-func secondSetStart(t *testing.T, file string) int {
+// thirdSetMarker opens the third held-out set inside tuned.txt: the 115
+// questions heldout.txt held until 2026-12-03 (census, telco, airline,
+// payroll, rentals), measured once and tuning data since.
+const thirdSetMarker = "# Third held-out set (measured once on 2026-12-03, tuning data since)"
+
+// markerLine returns the line of file that is marker.
+func markerLine(t *testing.T, file, marker string) int {
 	t.Helper()
 	b, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, line := range strings.Split(string(b), "\n") {
-		if line == secondSetMarker {
+		if line == marker {
 			return i + 1
 		}
 	}
-	t.Fatalf("%s: no line %q", file, secondSetMarker)
+	t.Fatalf("%s: no line %q", file, marker)
 	return 0
 }
 
@@ -382,6 +400,39 @@ var secondSetFloor = map[string]tally{
 	"logistics": {n: 25, correct: 19, wrong: 0},
 }
 
+// thirdSetFloor holds the figures of the third held-out set (below
+// thirdSetMarker in tuned.txt), so that a change which makes the planner
+// worse on it fails. It was the held-out part until 2026-12-03, first
+// measured once by the lead after the sixth tuning pass, before anyone
+// looked at an outcome: 55/115 correct (47.8%), 10 wrong (8.7%), those
+// figures being this floor's start. After the seventh pass (tuned on it,
+// with the private concerts schema): 79/115 correct (68.7%), none wrong
+// (census 20, telco 18, airline 13, payroll 14, rentals 14), the floor
+// below. Raise the floor when the planner improves; never lower it to let
+// a change through.
+var thirdSetFloor = map[string]tally{
+	"census":  {n: 22, correct: 20, wrong: 0},
+	"telco":   {n: 22, correct: 18, wrong: 0},
+	"airline": {n: 23, correct: 13, wrong: 0},
+	"payroll": {n: 23, correct: 14, wrong: 0},
+	"rentals": {n: 25, correct: 14, wrong: 0},
+}
+
+// privateMarker opens the private schema of the seventh pass inside
+// tuned.txt: concerts.sql and its questions, written together before the
+// planner was run on them.
+const privateMarker = "# Private schema of the seventh pass (held to its own floor)"
+
+// privateFloor holds the figures of the seventh pass's private schema.
+// First measured (before any rule was changed for it): 13/27 correct, 8
+// wrong; after the rules its wrong answers exposed (a price is not named
+// by its thing alone, "revenue" names money and never a row or an id,
+// "sold out" is a flag's name): 16/27 correct, none wrong, the floor.
+// Raise it when the planner improves; never lower it.
+var privateFloor = map[string]tally{
+	"concerts": {n: 27, correct: 16, wrong: 0},
+}
+
 // TestEvalTuned runs the tuned part of the unseen-schema evaluation.
 //
 // The storage-metrics questions (floe_lens, issue 19) were first held to
@@ -389,32 +440,59 @@ var secondSetFloor = map[string]tally{
 // the planner answers them (14 of 14, after ten more phrasings) they are
 // part of the tuned target, and their floor is that figure. The second
 // held-out set (below secondSetMarker) is held to secondSetFloor by
-// schema; the tuned target is asserted on the questions before it and
-// reported with it.
+// schema, the third (below thirdSetMarker) to thirdSetFloor and the
+// seventh pass's private schema (below privateMarker) to privateFloor; the tuned
+// target is asserted on the questions before the second set and reported
+// with them.
 func TestEvalTuned(t *testing.T) {
 	const file = "testdata/eval/tuned.txt"
-	start := secondSetStart(t, file)
-	all, by, second := evaluateSplit(t, file, true, start)
-	var sum tally
-	for _, got := range second {
-		sum.add(got)
+	second, third, private := markerLine(t, file, secondSetMarker), markerLine(t, file, thirdSetMarker), markerLine(t, file, privateMarker)
+	if !(second < third && third < private) {
+		t.Fatalf("%s: the markers are out of order (second set line %d, third set line %d, private schema line %d)", file, second, third, private)
 	}
-	t.Logf("second held-out set (tuning data since 2026-12-03), all schemas that ran: %s", sum)
-	// The tuned target holds for the questions tuned on before the second
-	// set became tuning data; with the second set the part is reported
-	// until the planner meets the target on both.
+	all, by, segs := evaluateSplit(t, file, true, second, third, private)
 	first := all
-	first.n -= sum.n
-	first.correct -= sum.correct
-	first.wrong -= sum.wrong
-	first.refused -= sum.refused
+	for k, seg := range []struct {
+		name  string
+		floor map[string]tally
+	}{{"second held-out set (tuning data since 2026-12-03)", secondSetFloor},
+		{"third held-out set (tuning data since 2026-12-03)", thirdSetFloor},
+		{"private schema of the seventh pass", privateFloor}} {
+		var sum tally
+		for _, got := range segs[k] {
+			sum.add(got)
+		}
+		t.Logf("%s, all schemas that ran: %s", seg.name, sum)
+		first.n -= sum.n
+		first.correct -= sum.correct
+		first.wrong -= sum.wrong
+		first.refused -= sum.refused
+		for _, name := range evalSchemas {
+			got, ok := segs[k][name]
+			if !ok {
+				continue
+			}
+			t.Logf("%s, %s: %s", seg.name, name, got)
+			floor, ok := seg.floor[name]
+			if !ok {
+				t.Errorf("%s: schema %s has no floor", seg.name, name)
+				continue
+			}
+			if got.n != floor.n || got.correct < floor.correct || got.wrong > floor.wrong {
+				t.Errorf("%s, %s: %s; the floor is %s", seg.name, name, got, floor)
+			}
+		}
+	}
+	// The tuned target holds for the questions tuned on before the second
+	// set became tuning data; with the held-out sets the part is reported
+	// until the planner meets the target on all of them.
 	t.Logf("tuned part before the second set: %s", first)
 	_, census := by["census"]
 	_, telco := by["telco"]
 	if census && telco {
 		checkTargets(t, "tuned part before the second set", first, tunedTarget)
 		if acc := float64(all.correct) / float64(all.n); acc < tunedTarget {
-			t.Logf("tuned part with the second set: accuracy %.1f%%; the target is at least %.0f%%", 100*acc, 100*tunedTarget)
+			t.Logf("tuned part with the held-out sets: accuracy %.1f%%; the target is at least %.0f%%", 100*acc, 100*tunedTarget)
 		}
 	} else {
 		// Without ../shared/data the Adult and Telco questions do not run,
@@ -427,21 +505,6 @@ func TestEvalTuned(t *testing.T) {
 	}
 	if lensQ := by["floe_lens"]; lensQ.n > 0 && (lensQ.correct < 14 || lensQ.wrong > 0) {
 		t.Errorf("floe_lens questions: %s, below their floor (14 correct, none wrong)", lensQ)
-	}
-	for _, name := range evalSchemas {
-		got, ok := second[name]
-		if !ok {
-			continue
-		}
-		t.Logf("second held-out set, %s: %s", name, got)
-		floor, ok := secondSetFloor[name]
-		if !ok {
-			t.Errorf("second held-out set: schema %s has no floor in secondSetFloor", name)
-			continue
-		}
-		if got.n != floor.n || got.correct < floor.correct || got.wrong > floor.wrong {
-			t.Errorf("second held-out set, %s: %s; the floor is %s", name, got, floor)
-		}
 	}
 }
 
@@ -461,7 +524,7 @@ func TestEvalHeldOut(t *testing.T) {
 	for name, got := range by {
 		floor, ok := heldOutFloor[name]
 		if !ok {
-			t.Errorf("held-out %s: no floor in heldOutFloor", name)
+			t.Logf("held-out %s: %s; no floor in heldOutFloor yet (a first measurement sets it)", name, got)
 			continue
 		}
 		if got.n != floor.n || got.correct < floor.correct || got.wrong > floor.wrong {
@@ -479,17 +542,12 @@ func TestEvalHeldOut(t *testing.T) {
 	}
 }
 
-// heldOutFloor holds the third held-out set's figures as first measured
-// (once, by the lead, on 2026-12-03 after the sixth tuning pass, before
-// anyone looked at an outcome): 55/115 correct (47.8%), 10 wrong (8.7%).
-// A schema doing worse fails; raise the floor when a figure improves.
-var heldOutFloor = map[string]tally{
-	"census":  {n: 22, correct: 15, wrong: 1},
-	"telco":   {n: 22, correct: 16, wrong: 0},
-	"airline": {n: 23, correct: 9, wrong: 3},
-	"payroll": {n: 23, correct: 7, wrong: 2},
-	"rentals": {n: 25, correct: 8, wrong: 4},
-}
+// heldOutFloor holds the held-out set's figures by schema as first
+// measured; a schema doing worse fails. The third set's floor moved to
+// thirdSetFloor when it became tuning data; the next set's first
+// measurement sets this one (until then a schema without a floor is
+// logged, not failed).
+var heldOutFloor = map[string]tally{}
 
 // heldOutMin is the size of the held-out part issue 13 asks for.
 const heldOutMin = 70

@@ -27,7 +27,7 @@ var moneyPrefs = map[string][]map[string]bool{}
 
 // moneyRoots name columns that hold money.
 var moneyRoots = rootSet(`amount revenue sale sales price cost salary wage pay income fee charge charges payment
-	budget balance refund spend value total profit tax bonus earning usd eur gbp dollar compensation expense`)
+	budget balance refund spend value total profit tax bonus earning usd eur gbp dollar compensation expense fare rent`)
 
 // notMoney name numbers that are not sums of money even in a decimal type.
 var notMoney = rootSet("rate ratio pct percent percentage score age tenure count quantity number units latitude longitude weight")
@@ -43,7 +43,7 @@ func init() {
 		}
 	}
 	for kind, tiers := range map[string][]string{
-		"sales": {"amount revenue sale total spend value payment", "charge price"},
+		"sales": {"amount revenue sale total spend value payment paid", "charge fare"},
 		"earn":  {"salary wage pay income earning compensation", "bonus"},
 		"cost":  {"cost expense", "amount price salary charge fee spend"},
 	} {

@@ -118,6 +118,9 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					n++
 				}
 				if n == len(vw) {
+					if len(vw) == 1 && eventDate(t, ws, i, v.text) {
+						continue
+					}
 					if len(vw) == 1 && (schema.IsStop(vw[0].Lower) || len(vw[0].Lower) <= 2) {
 						// "US", "EU", "No": as spelled in the data, or
 						// next to the column's own name ("no internet").
@@ -248,7 +251,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 			j := i
 			// A name may hold words the frame read otherwise: "hours per
 			// week" is one column, not hours grouped by week.
-			for j < len(ws) && j-i < 4 && (ws[j].free() || j > i && passable(ws[j]) && contains(c.roots, ws[j].Root)) {
+			for j < len(ws) && j-i < 4 && (ws[j].free() || (j > i || ws[j].used == "sold") && passable(ws[j]) && contains(c.roots, ws[j].Root)) {
 				r := ws[j].Root
 				if !contains(c.roots, r) && lyRoot(ws[j]) != "" && contains(c.roots, lyRoot(ws[j])) {
 					r = lyRoot(ws[j]) // "working remotely": isRemote
@@ -279,6 +282,11 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				// name a column only beside its other words ("in stock"),
 				// or as two or more words that are all of its name but a
 				// leading verb ("no show" is wasNoShow).
+				continue
+			}
+			if last := c.heads[len(c.heads)-1]; len(c.heads) > 1 && !heads[last] && unitPriceRoots[last] && c.measure() {
+				// "tickets" is not ticketPrice: a price is named through
+				// its noun, never by the thing it is the price of alone.
 				continue
 			}
 			if direct == 0 && len(synHeads) > 0 && len(c.heads) > 1 && !heads[c.heads[len(c.heads)-1]] {
@@ -339,7 +347,10 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 		named := false
 		for _, e := range t.entity {
-			if ws[i].Root == e || contains(schema.Synonyms(ws[i].Root), e) || !schema.IsStop(ws[i].Lower) && schema.Abbreviates(e, ws[i].Root) {
+			// A money word names money, not rows, through a synonym:
+			// "revenue" in tix_sales is paid_amt, not the number of sales.
+			syn := contains(schema.Synonyms(ws[i].Root), e) && moneyWords[ws[i].Root] == ""
+			if ws[i].Root == e || syn || !schema.IsStop(ws[i].Lower) && schema.Abbreviates(e, ws[i].Root) {
 				cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 1})
 				named = true
 			}
@@ -393,7 +404,9 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 	// column is still NULL.
 	if end := openEnd(t); end != nil {
 		for i := range ws {
-			if ws[i].free() && openWords[ws[i].Root] {
+			if ws[i].free() && openWords[ws[i].Root] && !(stateAdjectives[ws[i].Root] && f.catalog[ws[i].Root]) {
+				// "active" where a column is named so (isActive) is that
+				// column's, not an end date's NULLs.
 				// Spelled as the adjective ("open tickets", not "opened"),
 				// the word says the state: it beats a date column named
 				// by the verb (openedAt).
@@ -402,6 +415,12 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					score = 1.75
 				}
 				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: end, score: score, open: true})
+			} else if ws[i].free() && presentStates[ws[i].Lower] && anyRoot(end.heads, rootSet("term terminated termination")) {
+				// "employees who work in Sales" in a table whose rows end
+				// by termination: the present tense asks for the rows
+				// that have not ended.
+				ws[i].used = "open"
+				cands = append(cands, mention{start: i, end: i + 1, kind: mColumn, col: end, score: 0.5, open: true})
 			}
 		}
 	}
@@ -625,11 +644,18 @@ var countryCodes = map[string]string{
 // openWords say a row has not ended yet; endRoots name the date column
 // that records the end.
 var (
-	openWords = rootSet("ongoing open outstanding pending unresolved unfinished")
-	endRoots  = rootSet("end ended close closed resolve resolved finish finished complete completed return returned")
+	openWords = rootSet("ongoing open outstanding pending unresolved unfinished current active")
+	endRoots  = rootSet(`end ended close closed resolve resolved finish finished complete completed return returned
+		term terminated termination terminate`)
+	// presentStates are verbs in the present tense that say a row's
+	// state holds now.
+	presentStates = map[string]bool{"work": true, "works": true}
+	// stateAdjectives are open words that also name flags (isActive,
+	// is_current).
+	stateAdjectives = rootSet("current active")
 	// openAdjectives are the open words as spelled when they say a state.
 	openAdjectives = map[string]bool{"open": true, "ongoing": true, "outstanding": true, "pending": true,
-		"unresolved": true, "unfinished": true}
+		"unresolved": true, "unfinished": true, "current": true, "active": true}
 )
 
 // openEnd returns the date column whose NULLs say that a row of t has not
@@ -652,7 +678,10 @@ func openEnd(t *table) *column {
 		if !c.Kind.IsTemporal() || !anyRoot(c.heads, endRoots) {
 			continue
 		}
-		if end != nil || c.Nulls <= 0 || c.Nulls >= 1 {
+		if c.Nulls <= 0 {
+			continue // a date every row has (planned_end) says nothing of the state
+		}
+		if end != nil || c.Nulls >= 1 {
 			return nil
 		}
 		end = c
@@ -707,7 +736,7 @@ func inflected(w string) bool { return strings.HasSuffix(w, "ed") || strings.Has
 
 // passable reports whether a word the frame read as a marker or a grain
 // may continue a column's name.
-func passable(w word) bool { return w.used == "marker" || w.used == "grain" }
+func passable(w word) bool { return w.used == "marker" || w.used == "grain" || w.used == "sold" }
 
 func allIn(set map[string]bool, xs []string) bool {
 	if len(set) == 0 {
@@ -850,12 +879,46 @@ func abbreviates(short, root string) bool {
 
 // synonymOf returns the head of c that root is a synonym of.
 func synonymOf(c *column, root string) string {
+	if c.id && moneyWords[root] != "" {
+		return "" // "revenue" is money, never sale_id
+	}
 	for _, s := range schema.Synonyms(root) {
 		if contains(c.heads, s) {
 			return s
 		}
 	}
+	for _, s := range businessSynonyms[root] {
+		if contains(c.heads, s) {
+			return s
+		}
+	}
 	return ""
+}
+
+// businessSynonyms are words of business questions that mean a column's
+// name, one way: a question word to the roots it may stand for. Kept
+// small and general: "customers who left" churned, an aircraft is a
+// plane, a wage or a pay is a salary.
+var businessSynonyms = map[string][]string{}
+
+func init() {
+	for _, g := range [][]string{
+		{"left", "churn", "attrition"},
+		{"aircraft", "plane"},
+		{"wage", "salary"},
+		{"wages", "salary"},
+		{"headcount", "employee"},
+	} {
+		businessSynonyms[schema.Root(g[0])] = append(businessSynonyms[schema.Root(g[0])], rootList(g[1:])...)
+	}
+}
+
+func rootList(ws []string) []string {
+	out := make([]string, len(ws))
+	for i, w := range ws {
+		out[i] = schema.Root(w)
+	}
+	return out
 }
 
 // preferred picks one of several columns named by the same words: a name
@@ -1095,3 +1158,39 @@ func valueRivals(ws []word, cands []mention, m mention) (rivals []mention, loses
 	}
 	return rivals, false
 }
+
+// eventDate reports whether the past participle at i names a date column
+// of t rather than the value v it also spells: "opened in the last 90
+// days" is opened_date, not status 'open' (the value is not spelled as
+// the verb); "not closed yet" asks that closed_date is NULL, not that the
+// status is not 'closed' (a status says the latest state, which may be
+// another, such as 'cancelled'; the date says whether it happened).
+func eventDate(t *table, ws []word, i int, v string) bool {
+	w := ws[i]
+	if !strings.HasSuffix(w.Lower, "ed") || len(w.Lower) < 5 {
+		return false
+	}
+	var date *column
+	for _, c := range t.cols {
+		if c.Kind.IsTemporal() && contains(c.roots, w.Root) {
+			date = c
+		}
+	}
+	if date == nil {
+		return false
+	}
+	if !strings.EqualFold(v, w.Lower) {
+		return true
+	}
+	if date.Nulls <= 0 || date.Nulls >= 1 {
+		return false
+	}
+	for k := max(0, i-4); k < len(ws) && k <= i+2; k++ {
+		if k != i && (negations[ws[k].Lower] || strings.HasSuffix(ws[k].Lower, "n't") || ws[k].Lower == "yet") {
+			return true
+		}
+	}
+	return false
+}
+
+var unitPriceRoots = rootSet("price")

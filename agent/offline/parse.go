@@ -38,6 +38,13 @@ type frame struct {
 	popular  bool // most common / popular / frequent: rank by count
 	sold     bool // sold, selling: a quantity
 	pricey   bool // most expensive, cheapest: a price
+	// aged says the ranking word is a superlative of age ("oldest",
+	// "youngest"): it ranks an age column, or a date column reversed
+	// (the oldest plane was built first), and nothing else.
+	aged bool
+	// sortOnly says the ranking only orders the rows: "most common
+	// first" lists every group, the most common first.
+	sortOnly bool
 	// growth says the question asks how much something grew ("grew the
 	// most", "growth by table"): over a table of daily snapshots, the
 	// last day's value minus the first day's in the period.
@@ -331,6 +338,12 @@ func parseFrame(question string) *frame {
 				f.rank = -1
 			}
 			use(i, i+1, "rank")
+		case "oldest", "youngest", "eldest":
+			f.rank, f.superl, f.aged = 1, w, true
+			if w == "youngest" {
+				f.rank = -1
+			}
+			use(i, i+1, "rank")
 		case "busiest", "quietest":
 			// "the busiest doctor" has the most rows.
 			f.rank, f.superl, f.popular = 1, w, true
@@ -393,19 +406,48 @@ func parseFrame(question string) *frame {
 		case "not", "no", "non", "without", "never", "didn't", "don't", "doesn't", "haven't", "hasn't",
 			"isn't", "aren't", "wasn't", "weren't", "hadn't", "won't", "nor":
 			f.negs = append(f.negs, i)
-		case "excluding", "except", "exclude", "excluded", "other":
-			if w == "other" && lw(i+1) != "than" {
+		case "excluding", "except", "exclude", "excluded", "other", "apart", "besides":
+			if w == "other" && lw(i+1) != "than" || w == "apart" && lw(i+1) != "from" {
 				continue
 			}
 			f.excludes = append(f.excludes, i)
 			use(i, i+1, "neg")
-			if w == "other" {
+			if w == "other" || w == "apart" {
+				// "other than X", "apart from X": X is left out
 				use(i+1, i+2, "neg")
 			}
 		}
 	}
+	f.rankExtras()
 	f.parseGrains()
 	return f
+}
+
+// rankExtras reads the words around a ranking that say only how to show
+// it: "most common first" orders (first is the ranking's own order), and
+// "the 3 occupations with the highest ..." keeps three.
+func (f *frame) rankExtras() {
+	ws := f.words
+	for i := 1; i < len(ws); i++ {
+		if (ws[i].Lower == "first" || ws[i].Lower == "last") && ws[i].free() && ws[i-1].used == "rank" && i+1 == len(ws) {
+			ws[i].used = "rank"
+			f.sortOnly = true
+		}
+	}
+	if f.rank == 0 || f.limit != 0 {
+		return
+	}
+	for i := 1; i+1 < len(ws); i++ {
+		n, err := strconv.Atoi(ws[i].Lower)
+		if err != nil || n <= 0 || n > 100 || !ws[i].free() || ws[i-1].Lower != "the" {
+			continue
+		}
+		if next := ws[i+1].Lower; strings.HasSuffix(next, "s") && ws[i+1].free() {
+			f.limit = n
+			ws[i].used = "rank"
+			return
+		}
+	}
 }
 
 var grainNouns = map[string]string{
@@ -605,6 +647,14 @@ func unitAfter(ws []word, i int) (string, int) {
 		switch ws[i].Lower {
 		case "month", "months", "day", "days", "year", "years", "week", "weeks":
 			return ws[i].Root, i + 1
+		// A unit of time of day stays a word of its own: it may name the
+		// column too ("60 hours a week" is hours_per_week).
+		case "hour", "hours", "hr", "hrs":
+			return "hour", i
+		case "minute", "minutes", "min", "mins":
+			return "minute", i
+		case "second", "seconds", "sec", "secs":
+			return "second", i
 		case "dollars", "dollar", "usd", "eur", "euros", "percent":
 			return "", i + 1
 		}
@@ -647,7 +697,7 @@ func init() {
 		time period periods overall total sum count number amount signed sign up joined join registered pay
 		paying paid sign-up customers' store's ones one look looking view viewing break split
 		exist exists available currently right wise note noted many much value single still yet
-		come comes coming came contribute contributes contributed account accounts accounted`) {
+		come comes coming came contribute contributes contributed account accounts accounted but`) {
 		filler[w] = true
 		filler[schema.Root(w)] = true
 	}

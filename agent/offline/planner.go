@@ -140,12 +140,49 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 func (p *Planner) readAlone(f *frame) (*query, error) {
 	q, exact, err := p.readOne(f)
 	if err == nil {
-		return q, nil
+		return p.checkSpelled(f, p.nameKeys(f, q))
 	}
 	if jq, jerr := p.readJoined(f, exact); jerr != nil || jq != nil {
-		return jq, jerr
+		if jerr != nil {
+			return nil, jerr
+		}
+		return p.checkSpelled(f, jq)
 	}
 	return nil, err
+}
+
+// checkSpelled refuses a query that groups by a column named by the first
+// words of a phrase that spells, whole, the name of a column the query's
+// tables do not hold: "rent collected by property type" is not grouped by
+// property_id when properties.property_type is out of reach.
+func (p *Planner) checkSpelled(f *frame, q *query) (*query, error) {
+	have := map[*column]bool{}
+	for _, c := range q.t.cols {
+		have[c] = true
+	}
+	for _, d := range q.dims {
+		for _, t := range p.tables {
+			for _, c := range t.cols {
+				n := len(c.roots)
+				if have[c] || n < 2 || d.pos+n > len(f.words) || allIn(setOf(d.col.roots), c.roots) {
+					continue
+				}
+				spelled := true
+				for k := 0; k < n; k++ {
+					if f.words[d.pos+k].Root != c.roots[k] {
+						spelled = false
+						break
+					}
+				}
+				if spelled {
+					return nil, &NotUnderstood{Question: f.question, Reason: fmt.Sprintf(
+						"%q is %s of %s, which %s does not reach (the offline planner joins one table on a key)",
+						strings.TrimSpace(words(f.words, d.pos, d.pos+n)), c.Name, t.name, q.t.name)}
+				}
+			}
+		}
+	}
+	return q, nil
 }
 
 // readOne maps a question onto the one table that reads it best. It also
@@ -326,4 +363,79 @@ func splitKnown(f *frame, ws []string) (unknown, elsewhere []string) {
 		}
 	}
 	return unknown, elsewhere
+}
+
+// nameKeys adds to a grouping by a key that identifies another table's
+// rows (owner_id in properties, the rows of owners) that table's name
+// column (owner_name), joined on the key: "which owner has the most
+// properties" asks for an owner, which a number alone does not show. The
+// groups stay the key's (two owners may share a name). It adds nothing
+// when the question says "id", when the name may repeat, when the query
+// already joins, or when the other table has no one name column.
+func (p *Planner) nameKeys(f *frame, q *query) *query {
+	if q.t.join != nil || q.agg == "rows" || q.agg == "list" {
+		return q
+	}
+	for _, w := range f.words {
+		if w.Lower == "id" || w.Lower == "ids" || w.Lower == "key" {
+			return q
+		}
+	}
+	for k, d := range q.dims {
+		if !d.col.id || d.grain != "" || d.col == rowKey(q.t) {
+			continue
+		}
+		// The table whose row key is this column (links() would pair
+		// every two tables of the catalog: too slow to build for every
+		// question of a large one).
+		for _, dt := range p.tables {
+			if dt == q.t || strings.EqualFold(dt.p.Table.ShortName(), q.t.p.Table.ShortName()) {
+				continue
+			}
+			key := rowKey(dt)
+			if key == nil || !strings.EqualFold(key.Name, d.col.Name) || key.Kind != d.col.Kind {
+				continue
+			}
+			name := nameColumn(dt)
+			if name == nil {
+				continue
+			}
+			lt := joined(q.t, dt, d.col.Name)
+			nq := *q
+			nq.t = lt
+			nq.dims = append(append(append([]dim(nil), q.dims[:k+1]...), dim{col: name, pos: d.pos}), q.dims[k+1:]...)
+			nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s of %s, joined on %s", d.col.Name, name.Name, lt.join.dim.name, lt.join.key))
+			return &nq
+		}
+	}
+	return q
+}
+
+var nameRoots = rootSet("name nm")
+
+// nameColumn returns the one text column of t named as a name (owner_name,
+// full_name, dept_nm) that the profile saw once per row, or nil.
+func nameColumn(t *table) *column {
+	var found *column
+	for _, c := range t.cols {
+		if c.Kind != schema.Text || len(c.roots) == 0 {
+			continue
+		}
+		if last := c.roots[len(c.roots)-1]; !nameRoots[last] {
+			continue
+		}
+		if found != nil || t.p.Sampled || c.Distinct != t.p.Rows {
+			return nil
+		}
+		found = c
+	}
+	return found
+}
+
+func setOf(xs []string) map[string]bool {
+	m := make(map[string]bool, len(xs))
+	for _, x := range xs {
+		m[x] = true
+	}
+	return m
 }

@@ -47,7 +47,8 @@ var abbreviations = map[string]string{
 	"acct": "account", "bal": "balance", "loc": "location", "pmt": "payment",
 	"cd": "code", "ctry": "country", "cntry": "country", "wt": "weight", "wgt": "weight", "pct": "percent",
 	"dest": "destination", "orig": "origin", "src": "source", "tgt": "target", "dur": "duration",
-	"mins": "minutes", "secs": "seconds",
+	"mins": "minutes", "secs": "seconds", "sal": "salary", "req": "request", "reqs": "request", "stmt": "statement",
+	"stmts": "statement",
 }
 
 // expand returns the full word for an abbreviation, or w.
