@@ -34,7 +34,8 @@ import (
 // telco, library and logistics) became tuning data, in tuned.txt below
 // secondSetMarker; later that day the third held-out set (115 questions
 // over census, telco, airline, payroll and rentals) followed it, below
-// thirdSetMarker; heldout.txt waits for a new set written apart.
+// thirdSetMarker; heldout.txt holds the fourth set (140 questions over
+// census, telco, hotel, insurance, gym and brewery), written apart.
 // Each schema is its own warehouse, and each question is asked the way
 // `floe ask` asks it (agent.Ask with no model), so that profiling and
 // linking are part of what is measured.
@@ -57,7 +58,7 @@ var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistic
 var heldOut3Schemas = []string{"airline", "payroll", "rentals"}
 
 // heldOut4Schemas are asked about only by the fourth held-out set
-// (testdata/eval/heldout4.txt), written apart from the planner and from
+// (testdata/eval/heldout.txt since 2026-12-03), written apart from the planner and from
 // the other parts: a generated hotel (camelCase), insurance (abbreviated
 // snake_case), gym (plural tables, full words) and brewery (a status
 // column with NULL end dates meaning still active) schema. That set also
@@ -524,7 +525,7 @@ func TestEvalHeldOut(t *testing.T) {
 	for name, got := range by {
 		floor, ok := heldOutFloor[name]
 		if !ok {
-			t.Logf("held-out %s: %s; no floor in heldOutFloor yet (a first measurement sets it)", name, got)
+			t.Errorf("held-out %s: %s; no floor in heldOutFloor", name, got)
 			continue
 		}
 		if got.n != floor.n || got.correct < floor.correct || got.wrong > floor.wrong {
@@ -542,12 +543,20 @@ func TestEvalHeldOut(t *testing.T) {
 	}
 }
 
-// heldOutFloor holds the held-out set's figures by schema as first
-// measured; a schema doing worse fails. The third set's floor moved to
-// thirdSetFloor when it became tuning data; the next set's first
-// measurement sets this one (until then a schema without a floor is
-// logged, not failed).
-var heldOutFloor = map[string]tally{}
+// heldOutFloor holds the fourth held-out set's figures by schema as first
+// measured (once, by the lead, on 2026-12-03 after the seventh tuning
+// pass, before anyone looked at an outcome): 40/140 correct (28.6%), 22
+// wrong (15.7%), 78 refused. A schema doing worse fails; raise a floor when
+// a figure improves. The third set's floor moved to thirdSetFloor when it
+// became tuning data.
+var heldOutFloor = map[string]tally{
+	"census":    {n: 16, correct: 5, wrong: 0},
+	"telco":     {n: 16, correct: 10, wrong: 3},
+	"hotel":     {n: 27, correct: 9, wrong: 7},
+	"insurance": {n: 27, correct: 1, wrong: 2},
+	"gym":       {n: 27, correct: 5, wrong: 4},
+	"brewery":   {n: 27, correct: 10, wrong: 6},
+}
 
 // heldOutMin is the size of the held-out part issue 13 asks for.
 const heldOutMin = 70
@@ -607,22 +616,22 @@ func TestEvalReferences(t *testing.T) {
 	checkReferences(t, "testdata/eval/tuned.txt", "testdata/eval/heldout.txt")
 }
 
-// TestEvalReferencesHeldOut checks the references of the third held-out
+// TestEvalReferencesHeldOut checks the references of the held-out
 // set alone (the way its author checked them, without running the other
 // parts' references or the planner).
 func TestEvalReferencesHeldOut(t *testing.T) {
 	checkReferences(t, "testdata/eval/heldout.txt")
 }
 
-// TestEvalReferencesHeldOut4 checks the references of the fourth held-out
-// set alone, the way its author checked them: the references run on the
-// schemas, the planner is not asked. No question of the set may repeat one
-// of the other parts (compared as TestEvalSplit compares them), so that
-// the set can join heldout.txt; only the fourth set's line is named.
+// TestEvalReferencesHeldOut4 checks the fourth held-out set (heldout.txt
+// since 2026-12-03) the way its author checked it: the references run on
+// the schemas, the planner is not asked. No question of the set may repeat
+// one of the tuned part (compared as TestEvalSplit compares them); only the
+// held-out set's line is named.
 func TestEvalReferencesHeldOut4(t *testing.T) {
-	const file = "testdata/eval/heldout4.txt"
+	const file = "testdata/eval/heldout.txt"
 	seen := map[string]bool{}
-	for _, other := range []string{"testdata/eval/tuned.txt", "testdata/eval/heldout.txt"} {
+	for _, other := range []string{"testdata/eval/tuned.txt"} {
 		for _, qs := range evalQuestions(t, other) {
 			for _, q := range qs {
 				seen[strings.TrimRight(strings.ToLower(q.Q), "?.")] = true
