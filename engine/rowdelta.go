@@ -337,3 +337,59 @@ func (t *Table) AddEqualityDeletes(ctx context.Context, path string, rows int64,
 		return tx.NewRowDelta(nil).AddDeletes(b.Build()).Commit(ctx)
 	})
 }
+
+// RawSQL renders the plan's data files as one read_parquet with no delete
+// applied: the table's columns (by their current names) plus __floe_fi,
+// the row's file as an index into files, and __floe_pos, its position in
+// the file. A MERGE joins the source's keys with it so that DuckDB's join
+// filters reach every file, and drops the rows deletion vectors delete
+// from the few rows that matched (see DVs), rather than removing deleted
+// rows from the whole target first. ok is false when position-delete
+// files or equality deletes apply to a planned file: those are removed in
+// SQL only (ReadSQL).
+func (p *Plan) RawSQL() (sql string, files []string, ok bool, err error) {
+	if len(p.Tasks) == 0 {
+		return "", nil, false, nil
+	}
+	for _, task := range p.Tasks {
+		if len(task.EqualityDeleteFiles) > 0 {
+			return "", nil, false, nil
+		}
+		for _, d := range task.DeleteFiles {
+			if d.FileFormat() != iceberg.PuffinFile {
+				return "", nil, false, nil
+			}
+		}
+		path, ok := p.Local(task.File.FilePath())
+		if !ok {
+			return "", nil, false, fmt.Errorf("%s: data file %s is not on the local filesystem", p.Table.Ident(), task.File.FilePath())
+		}
+		files = append(files, path)
+	}
+	fields := p.Schema.Fields()
+	cols := make([]string, len(fields))
+	var schema strings.Builder
+	for i, f := range fields {
+		typ, err := DuckDBType(f.Type)
+		if err != nil {
+			return "", nil, false, fmt.Errorf("%s column %s: %w", p.Table.Ident(), f.Name, err)
+		}
+		cols[i] = "d." + QuoteIdent(f.Name)
+		if i > 0 {
+			schema.WriteString(", ")
+		}
+		fmt.Fprintf(&schema, "%d: {name: %s, type: %s, default_value: NULL}", f.ID, QuoteString(f.Name), QuoteString(typ))
+	}
+	// As ReadSQL: a table whose schema never changed is read by name.
+	schemaOpt := ", schema=MAP{" + schema.String() + "}"
+	if len(p.Table.tbl.Metadata().Schemas()) == 1 {
+		schemaOpt = ""
+	}
+	quoted := make([]string, len(files))
+	for i, f := range files {
+		quoted[i] = QuoteString(f)
+	}
+	sql = fmt.Sprintf("SELECT %s, CAST(d.file_index AS BIGINT) AS __floe_fi, d.file_row_number AS __floe_pos FROM read_parquet([%s]%s, file_row_number=true) AS d",
+		strings.Join(cols, ", "), strings.Join(quoted, ", "), schemaOpt)
+	return sql, files, true, nil
+}

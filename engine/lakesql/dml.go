@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/apache/iceberg-go"
+	"github.com/apache/iceberg-go/table/dv"
 	"github.com/google/uuid"
 
 	"github.com/floehq/floe/engine"
@@ -285,21 +286,38 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 // filter, which may be nil) and defines it as the dml_target view, with
 // each row's file and position. drop removes the view.
 func (s *Session) defineTarget(ctx context.Context, t *engine.Table, filter iceberg.BooleanExpression) (*engine.Plan, func(), error) {
-	if v := t.FormatVersion(); v < 2 {
-		return nil, nil, fmt.Errorf("%w: %s is a format-version %d table; row-level changes need v2 or v3", engine.ErrReadOnly, t.Ident(), v)
-	}
-	plan, err := t.PlanScan(ctx, engine.ScanOptions{Filter: filter})
+	plan, err := planTarget(ctx, t, filter)
 	if err != nil {
 		return nil, nil, err
 	}
+	drop, err := s.defineTargetView(ctx, plan)
+	if err != nil {
+		return nil, nil, err
+	}
+	return plan, drop, nil
+}
+
+// planTarget plans the target of a row-level statement, pruned by filter
+// (which may be nil).
+func planTarget(ctx context.Context, t *engine.Table, filter iceberg.BooleanExpression) (*engine.Plan, error) {
+	if v := t.FormatVersion(); v < 2 {
+		return nil, fmt.Errorf("%w: %s is a format-version %d table; row-level changes need v2 or v3", engine.ErrReadOnly, t.Ident(), v)
+	}
+	return t.PlanScan(ctx, engine.ScanOptions{Filter: filter})
+}
+
+// defineTargetView defines a planned target as the dml_target view, with
+// each row's file and position, its deleted rows removed. drop removes
+// the view.
+func (s *Session) defineTargetView(ctx context.Context, plan *engine.Plan) (func(), error) {
 	target, err := s.planSQL(ctx, plan, engine.ReadOptions{RowPositions: true})
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	if err := s.exec(ctx, "CREATE OR REPLACE VIEW "+dmlTarget+" AS "+target); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return plan, func() { s.exec(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+dmlTarget) }, nil
+	return func() { s.exec(context.WithoutCancel(ctx), "DROP VIEW IF EXISTS "+dmlTarget) }, nil
 }
 
 // pruneFiltersFor returns the pruning filter a read set allows for one table.
@@ -668,4 +686,79 @@ func (s *Session) mergePosDeletes(ctx context.Context, plan *engine.Plan, delete
 		deleted[f] = runs
 	}
 	return nil
+}
+
+// fetchMatched runs q, which returns (__floe_fi, __floe_pos) pairs over the
+// raw files of a plan (engine.Plan.RawSQL: files[__floe_fi] is the data
+// file, and rows deletion vectors delete are still there), drops the pairs
+// dvs mark deleted and returns the live positions of each file as runs,
+// with a live position that repeats, if any (then the positions returned
+// are incomplete). A dead row matched twice is no repeat: an older version
+// of a row the source matches once.
+func (s *Session) fetchMatched(ctx context.Context, q string, files []string, dvs map[string]*dv.RoaringPositionBitmap) (map[string]*fileDeletes, *dupPosition, error) {
+	rows, err := s.conn.QueryContext(ctx, "SELECT __floe_fi, count(*), count(DISTINCT __floe_pos), min(__floe_pos), max(__floe_pos), "+
+		"CASE WHEN count(*) = max(__floe_pos) - min(__floe_pos) + 1 AND count(*) = count(DISTINCT __floe_pos) THEN NULL ELSE list(__floe_pos) END FROM ("+q+"\n) GROUP BY 1")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	out := map[string]*fileDeletes{}
+	for rows.Next() {
+		var fi, n, nd, lo, hi int64
+		var list any
+		if err := rows.Scan(&fi, &n, &nd, &lo, &hi, &list); err != nil {
+			return nil, nil, err
+		}
+		if fi < 0 || fi >= int64(len(files)) {
+			return nil, nil, fmt.Errorf("matched rows: file index %d out of range (%d files)", fi, len(files))
+		}
+		f := files[fi]
+		bm := dvs[f]
+		if list == nil && bm == nil {
+			out[f] = &fileDeletes{runs: []engine.PosRun{{Start: lo, End: hi + 1}}, n: n}
+			continue
+		}
+		var ps []int64
+		if list == nil {
+			ps = make([]int64, 0, n)
+			for p := lo; p <= hi; p++ {
+				ps = append(ps, p)
+			}
+		} else {
+			l, ok := list.([]any)
+			if !ok {
+				return nil, nil, fmt.Errorf("positions of %s: unexpected %T", f, list)
+			}
+			ps = make([]int64, 0, len(l))
+			for _, v := range l {
+				ps = append(ps, v.(int64))
+			}
+		}
+		if bm != nil {
+			live := ps[:0]
+			for _, p := range ps {
+				if !bm.Contains(uint64(p)) {
+					live = append(live, p)
+				}
+			}
+			ps = live
+		}
+		if len(ps) == 0 {
+			continue
+		}
+		slices.Sort(ps)
+		if n != nd {
+			for i := 1; i < len(ps); i++ {
+				if ps[i] == ps[i-1] {
+					d := &dupPosition{file: f, pos: ps[i]}
+					for j := i - 1; j < len(ps) && ps[j] == ps[i]; j++ {
+						d.n++
+					}
+					return out, d, rows.Err()
+				}
+			}
+		}
+		out[f] = &fileDeletes{runs: engine.PosRuns(ps), n: int64(len(ps))}
+	}
+	return out, nil, rows.Err()
 }

@@ -225,12 +225,10 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 			filter = f
 		}
 		clk.mark("merge keys")
-		plan, drop, err := s.defineTarget(ctx, t, filter)
+		plan, err := planTarget(ctx, t, filter)
 		if err != nil {
 			return err
 		}
-		defer drop()
-		clk.mark("merge plan")
 		ta := engine.QuoteIdent(m.alias)
 		sa := engine.QuoteIdent(m.salias)
 		inTarget := ta + ".__floe_pos IS NOT NULL"
@@ -323,6 +321,29 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 				}
 			}
 		}
+		// A delete-only MERGE and an upsert of whole source rows on
+		// deletion vectors join the source with the target's raw files
+		// (see engine.Plan.RawSQL); the others read the target with its
+		// deleted rows removed, through the dml_target view.
+		byPositions := deletesOnly(m.clauses) || allWritten && sourceRowsOnly
+		var raw *rawTarget
+		if byPositions && len(plan.Tasks) > 0 && t.FormatVersion() >= 3 && t.WriteMode("merge") == engine.MergeOnRead {
+			sql, files, ok, err := plan.RawSQL()
+			if err != nil {
+				return fmt.Errorf("merge into %s: %w", ident, err)
+			}
+			if ok {
+				raw = &rawTarget{sql: sql, files: files}
+			}
+		}
+		if raw == nil {
+			drop, err := s.defineTargetView(ctx, plan)
+			if err != nil {
+				return err
+			}
+			defer drop()
+		}
+		clk.mark("merge plan")
 		source, join := m.source, "LEFT JOIN"
 		if bySource {
 			source, join = "(SELECT *, true AS __floe_src FROM "+m.source+")", "FULL JOIN"
@@ -332,11 +353,11 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 		// __floe_action is referenced by the NOT NULL checks: compute it in
 		// a lateral step.
 		joined = strings.Replace(joined, "CASE WHEN __floe_action IN ('update', 'insert')", "CASE WHEN ("+action.String()+") IN ('update', 'insert')", -1)
-		q, err := s.prepareRead(ctx, joined)
-		if err != nil {
-			return fmt.Errorf("merge into %s: %w", ident, err)
-		}
 		if len(plan.Tasks) == 0 {
+			q, err := s.prepareRead(ctx, joined)
+			if err != nil {
+				return fmt.Errorf("merge into %s: %w", ident, err)
+			}
 			// No target file can hold a row a source row matches: every
 			// source row is NOT MATCHED, and the inserted rows are written
 			// straight from the source, not materialised first.
@@ -362,7 +383,7 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 		case deletesOnly(m.clauses):
 			// Only deletes: the matched target rows' positions are all
 			// that is needed, from an inner join, with no row materialised.
-			n, err := s.mergeByPositions(ctx, t, m, plan, action.String(), "delete", "", clk)
+			n, err := s.mergeByPositions(ctx, t, m, plan, raw, action.String(), "delete", "", clk)
 			if err != nil {
 				return err
 			}
@@ -379,12 +400,16 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 			if err != nil {
 				return fmt.Errorf("merge into %s: %w", ident, err)
 			}
-			n, err := s.mergeByPositions(ctx, t, m, plan, action.String(), "update", newRows, clk)
+			n, err := s.mergeByPositions(ctx, t, m, plan, raw, action.String(), "update", newRows, clk)
 			if err != nil {
 				return err
 			}
 			changed = n
 			return nil
+		}
+		q, err := s.prepareRead(ctx, joined)
+		if err != nil {
+			return fmt.Errorf("merge into %s: %w", ident, err)
 		}
 		if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlRows+" AS SELECT * FROM ("+q+") WHERE __floe_action IS NOT NULL AND __floe_action <> 'nothing'"); err != nil {
 			return fmt.Errorf("merge into %s: %w", ident, err)
@@ -508,14 +533,23 @@ func deletesOnly(clauses []mergeClause) bool {
 	return true
 }
 
+// rawTarget is a planned target read with no delete applied
+// (engine.Plan.RawSQL): its SQL and the data files __floe_fi indexes.
+type rawTarget struct {
+	sql   string
+	files []string
+}
+
 // mergeByPositions runs a MERGE whose matched rows all take one action,
 // want ("delete", or "update" when every row is written), against the
 // planned target; action is the CASE that picks each joined row's clause.
 // An inner join of the source with the target gives the matched rows'
 // positions, each of which must be matched once; newRows, if not empty,
-// is the query whose rows the MERGE writes (the source's rows). It
-// commits and returns the number of rows changed.
-func (s *Session) mergeByPositions(ctx context.Context, t *engine.Table, m *mergeStmt, plan *engine.Plan, action, want, newRows string, clk *phaseClock) (int64, error) {
+// is the query whose rows the MERGE writes (the source's rows). With raw
+// set the join reads the target's raw files and the rows its deletion
+// vectors delete are dropped after the join; else it reads dml_target.
+// It commits and returns the number of rows changed.
+func (s *Session) mergeByPositions(ctx context.Context, t *engine.Table, m *mergeStmt, plan *engine.Plan, raw *rawTarget, action, want, newRows string, clk *phaseClock) (int64, error) {
 	fail := func(err error) (int64, error) {
 		return 0, fmt.Errorf("merge into lake.%s.%s: %w", m.ns, m.name, err)
 	}
@@ -523,13 +557,31 @@ func (s *Session) mergeByPositions(ctx context.Context, t *engine.Table, m *merg
 		return fail(fmt.Errorf("a target row (position %d of %s) is matched by %d source rows; the SQL standard forbids changing a row twice", d.pos, d.file, d.n))
 	}
 	ta := engine.QuoteIdent(m.alias)
-	q, err := s.prepareRead(ctx, fmt.Sprintf("SELECT __floe_file, __floe_pos FROM (SELECT %s.__floe_file, %s.__floe_pos, %s AS __floe_action FROM %s AS %s JOIN %s AS %s ON %s) WHERE __floe_action = %s",
-		ta, ta, action, m.source, engine.QuoteIdent(m.salias), dmlTarget, ta, m.on, engine.QuoteString(want)))
+	target, file := dmlTarget, "__floe_file"
+	if raw != nil {
+		target, file = "("+raw.sql+")", "__floe_fi"
+	}
+	q, err := s.prepareRead(ctx, fmt.Sprintf("SELECT %s, __floe_pos FROM (SELECT %s.%s, %s.__floe_pos, %s AS __floe_action FROM %s AS %s JOIN %s AS %s ON %s) WHERE __floe_action = %s",
+		file, ta, file, ta, action, m.source, engine.QuoteIdent(m.salias), target, ta, m.on, engine.QuoteString(want)))
 	if err != nil {
 		return fail(err)
 	}
 	var fetched map[string]*fileDeletes
-	if t.FormatVersion() >= 3 && t.WriteMode("merge") == engine.MergeOnRead {
+	switch {
+	case raw != nil:
+		dvs, err := plan.DVs(ctx)
+		if err != nil {
+			return fail(err)
+		}
+		f, dup, err := s.fetchMatched(ctx, q, raw.files, dvs)
+		if err != nil {
+			return fail(err)
+		}
+		if dup != nil {
+			return dupErr(dup)
+		}
+		fetched = f
+	case t.FormatVersion() >= 3 && t.WriteMode("merge") == engine.MergeOnRead:
 		f, dup, err := s.fetchDeletesChecked(ctx, q, true)
 		if err != nil {
 			return fail(err)
@@ -538,7 +590,7 @@ func (s *Session) mergeByPositions(ctx context.Context, t *engine.Table, m *merg
 			return dupErr(dup)
 		}
 		fetched = f
-	} else {
+	default:
 		if err := s.exec(ctx, "CREATE OR REPLACE TABLE "+dmlPositions+" AS "+q); err != nil {
 			return fail(err)
 		}

@@ -158,6 +158,9 @@ type mergeRun struct {
 	// reports by engine and phase, when the benchmark traces them.
 	cur    string
 	phases map[string]time.Duration
+	// byQuery sums merge-on-read's phases by query (query index, phase).
+	query   int
+	byQuery map[int]map[string]time.Duration
 }
 
 func (r *mergeRun) exec(q string) time.Duration {
@@ -243,6 +246,7 @@ func (r *mergeRun) runMergeSuite(qs []mergeQuery) [][]mergeResult {
 		var srcRows int64
 		fmt.Sscan(fmt.Sprint(r.row("SELECT count(*) FROM merge_src")[0]), &srcRows)
 		out[qi] = make([]mergeResult, len(mergeEngines))
+		r.query = qi
 		for ei, e := range mergeEngines {
 			r.cur = e.name
 			res := mergeResult{sourceRows: srcRows}
@@ -335,13 +339,23 @@ func BenchmarkMergeSuite(b *testing.B) {
 	var geo [3]float64
 	var table string
 	var phases map[string]time.Duration
+	var byQuery string
 	for range b.N {
 		b.StopTimer()
 		s := benchWarehouse(b)
 		r := loadMergeSuite(b, s, b.TempDir(), n)
 		qs := mergeSuite(n)
 		r.phases = map[string]time.Duration{}
-		dmlTrace = func(p string, d time.Duration) { r.phases[r.cur+": "+p] += d }
+		r.byQuery = map[int]map[string]time.Duration{}
+		dmlTrace = func(p string, d time.Duration) {
+			r.phases[r.cur+": "+p] += d
+			if r.cur == "floe MoR" {
+				if r.byQuery[r.query] == nil {
+					r.byQuery[r.query] = map[string]time.Duration{}
+				}
+				r.byQuery[r.query][p] += d
+			}
+		}
 		b.StartTimer()
 		res := r.runMergeSuite(qs)
 		dmlTrace = nil
@@ -354,6 +368,7 @@ func BenchmarkMergeSuite(b *testing.B) {
 			geo[ei] += math.Exp(l/float64(len(qs))) / float64(b.N)
 		}
 		table = mergeTable(qs, res)
+		byQuery = phaseTable(qs, r.byQuery)
 	}
 	b.Logf("web_returns, %d rows, %d partitions\n%s", n, webReturnsDays(n), table)
 	// Where the time goes: each phase of floe's MERGE summed over the
@@ -363,9 +378,35 @@ func BenchmarkMergeSuite(b *testing.B) {
 		lines = append(lines, fmt.Sprintf("%-28s %9.1f ms", k, ms(phases[k])))
 	}
 	b.Logf("MERGE phases, summed over the suite:\n%s", strings.Join(lines, "\n"))
+	b.Logf("merge-on-read's phases by query (ms):\n%s", byQuery)
 	b.ReportMetric(geo[0]/1e6, "cow-geomean-ms")
 	b.ReportMetric(geo[1]/1e6, "mor-geomean-ms")
 	b.ReportMetric(geo[2]/1e6, "duckdb-geomean-ms")
 	b.ReportMetric(geo[0]/geo[2], "cow-x-duckdb")
 	b.ReportMetric(geo[1]/geo[2], "mor-x-duckdb")
+}
+
+// phaseTable renders phases by query: a row per query, a column per phase.
+func phaseTable(qs []mergeQuery, byQuery map[int]map[string]time.Duration) string {
+	set := map[string]bool{}
+	for _, ph := range byQuery {
+		for p := range ph {
+			set[p] = true
+		}
+	}
+	names := slices.Sorted(maps.Keys(set))
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-20s", "query")
+	for _, p := range names {
+		fmt.Fprintf(&b, " %9s", strings.TrimPrefix(p, "merge "))
+	}
+	b.WriteString("\n")
+	for qi, q := range qs {
+		fmt.Fprintf(&b, "%-20s", q.name)
+		for _, p := range names {
+			fmt.Fprintf(&b, " %9.1f", ms(byQuery[qi][p]))
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
 }

@@ -82,6 +82,11 @@ func Open(ctx context.Context, wh *engine.Warehouse, opts ...Option) (*Session, 
 	for _, q := range []string{
 		"ATTACH ':memory:' AS lake",
 		"CREATE SCHEMA " + scratchSchema,
+		// Iceberg data files never change once written: DuckDB keeps
+		// their Parquet footers between queries (it still checks each
+		// file's modification time), which a row-level change over many
+		// small files would otherwise parse again every time.
+		"SET parquet_metadata_cache = true",
 	} {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			s.Close()
