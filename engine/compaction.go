@@ -67,8 +67,11 @@ func (t *Table) SequenceNumber() int64 {
 	return 0
 }
 
-// CompactFrom is Compact with Iceberg Java's use-starting-sequence-number:
-// the rewritten files get startSeq, the sequence number of the snapshot
+// CompactFrom replaces data files (local paths) of the planned snapshot
+// with rewritten ones that have their deletes applied, and drops the
+// delete files that no longer apply to anything, in one replace snapshot,
+// with Iceberg Java's use-starting-sequence-number: the rewritten files
+// get startSeq, the sequence number of the snapshot
 // the compaction planned and read at, not the new snapshot's. An equality
 // delete committed after that snapshot (a higher sequence number) then
 // still applies to the rewritten rows, so it need not stale the

@@ -280,42 +280,6 @@ func (t *Table) posDeleteFile(ctx context.Context, p *Plan, f WrittenDeleteFile)
 	return b.Build(), nil
 }
 
-// Compact replaces data files (local paths) of the planned snapshot with
-// rewritten ones that have their deletes applied, and drops the delete
-// files that no longer apply to anything, in one replace snapshot. It must
-// run under the table's lock (Warehouse.Modify).
-func (t *Table) Compact(ctx context.Context, p *Plan, removed []string, added []WrittenFile, dropDeletes []iceberg.DataFile) (*Table, error) {
-	var old []iceberg.DataFile
-	for _, path := range removed {
-		task, ok := p.PlanFile(path)
-		if !ok {
-			return nil, fmt.Errorf("%s: data file %s is not in the planned snapshot", t.Ident(), path)
-		}
-		old = append(old, task.File)
-	}
-	var firstRowID *int64
-	if md := t.tbl.Metadata(); md.Version() >= 3 {
-		next := md.NextRowID()
-		firstRowID = &next
-	}
-	dfs, err := t.dataFiles(ctx, added, firstRowID)
-	if err != nil {
-		return nil, err
-	}
-	tx := t.tbl.NewTransaction()
-	if err := tx.ReplaceFiles(ctx, old, dfs, dropDeletes, iceberg.Properties{"floe.operation": "rewrite_data_files"}); err != nil {
-		return nil, fmt.Errorf("rewrite %s: %w", t.Ident(), err)
-	}
-	nt, err := tx.Commit(ctx)
-	if err != nil {
-		if isConflict(err) {
-			return nil, fmt.Errorf("rewrite %s: %w: another engine changed the table meanwhile: %v", t.Ident(), ErrCommitConflict, err)
-		}
-		return nil, fmt.Errorf("rewrite %s: %w", t.Ident(), err)
-	}
-	return t.committed(nt), nil
-}
-
 // AddEqualityDeletes commits an equality-delete file (unpartitioned tables
 // or a file whose rows all fall in one partition, given by partition): rows
 // of older data files whose equality columns (fieldIDs) match a row of the
