@@ -38,12 +38,7 @@ var (
 // useFS registers fsys for iceberg-go's file IO and returns its handle and
 // the function that unregisters it.
 func useFS(fsys vfs.FS) (string, func()) {
-	fsOnce.Do(func() {
-		for _, scheme := range []string{"file", "", "s3", "s3a"} {
-			icebergio.Unregister(scheme)
-			icebergio.Register(scheme, fileIOFactory)
-		}
-	})
+	registerFileIO()
 	fsMu.Lock()
 	defer fsMu.Unlock()
 	fsSeq++
@@ -54,6 +49,16 @@ func useFS(fsys vfs.FS) (string, func()) {
 		defer fsMu.Unlock()
 		delete(fsLive, id)
 	}
+}
+
+// registerFileIO makes floe's factory iceberg-go's file IO, once.
+func registerFileIO() {
+	fsOnce.Do(func() {
+		for _, scheme := range []string{"file", "", "s3", "s3a"} {
+			icebergio.Unregister(scheme)
+			icebergio.Register(scheme, fileIOFactory)
+		}
+	})
 }
 
 func fileIOFactory(ctx context.Context, u *url.URL, props map[string]string) (icebergio.IO, error) {
