@@ -112,14 +112,8 @@ func (rs *remoteState) loaded(ctx context.Context, t *table.Table) error {
 	if !objectLocation(loc) {
 		return nil
 	}
-	rs.mu.Lock()
-	for _, l := range rs.locs {
-		if l.prefix == loc {
-			rs.mu.Unlock()
-			return nil
-		}
-	}
-	rs.mu.Unlock()
+	// The filesystem is made again at each load (no request, cheaper than
+	// the load itself), so credentials the catalog vends anew are used.
 	tio, err := t.FS(ctx)
 	if err != nil {
 		return fmt.Errorf("file io for %s: %w", loc, err)
@@ -134,6 +128,12 @@ func (rs *remoteState) loaded(ctx context.Context, t *table.Table) error {
 	}
 	rs.mu.Lock()
 	defer rs.mu.Unlock()
+	for i, l := range rs.locs {
+		if l.prefix == loc {
+			rs.locs[i].fs = fsys
+			return nil
+		}
+	}
 	rs.locs = append(rs.locs, remoteLoc{prefix: loc, fs: fsys})
 	slices.SortFunc(rs.locs, func(a, b remoteLoc) int { return len(b.prefix) - len(a.prefix) })
 	return nil
