@@ -207,7 +207,13 @@ func (w *Warehouse) UndoCreate(ctx context.Context, t *Table) error {
 	case cur.tbl.Metadata().TableUUID() != t.tbl.Metadata().TableUUID():
 		return nil
 	default:
-		if err := w.cat.DropTable(ctx, table.Identifier{t.NS, t.Name}); err != nil && !errors.Is(err, ErrNoSuchTable) {
+		drop := w.cat.DropTable
+		if pc, ok := w.cat.(catalog.PurgeableTable); ok && w.Remote() {
+			// The remote catalog placed the table: it removes the files
+			// (the first metadata file, at least) with the entry.
+			drop = pc.PurgeTable
+		}
+		if err := drop(ctx, table.Identifier{t.NS, t.Name}); err != nil && !errors.Is(err, ErrNoSuchTable) {
 			return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
 		}
 	}

@@ -15,6 +15,8 @@ import (
 	"github.com/apache/iceberg-go/catalog/rest"
 	_ "github.com/apache/iceberg-go/io/gocloud/s3" // iceberg-go's S3 FileIO, as a REST client uses it
 	"github.com/apache/iceberg-go/table"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/floehq/floe/internal/s3test"
 )
@@ -228,6 +230,24 @@ func TestServeS3(t *testing.T) {
 		both := "SELECT id, amount FROM " + name + " UNION ALL SELECT id, amount FROM " + copyName + " ORDER BY id, amount"
 		if out := client(both); !strings.HasSuffix(out, "\n3,31\n3,31\n4,40\n4,40\n6,60\n6,60\n7,70\n7,70\n") {
 			t.Errorf("v%s: after compaction and CTAS the client reads %q, want each of %q twice", v, out, want)
+		}
+	}
+
+	// A CTAS whose query fails leaves no table and no object behind: the
+	// client has the catalog purge the table it made.
+	if _, stderr, err := floeWith(t, remote, "sql", "CREATE TABLE lake.s.bad AS SELECT i FROM range(3) r(i) WHERE error('boom') IS NULL"); err == nil || !strings.Contains(stderr, "boom") {
+		t.Errorf("failing CTAS over the REST catalog: %v, stderr %q; want the query's error", err, stderr)
+	}
+	if _, stderr, err := floeWith(t, remote, "sql", "SELECT * FROM lake.s.bad"); err == nil {
+		t.Errorf("the failed CTAS left lake.s.bad readable (%s)", stderr)
+	}
+	objs, err := srv.Client().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(srv.Bucket), Prefix: aws.String("served/s.db/bad")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range objs.Contents {
+		if !strings.HasSuffix(aws.ToString(o.Key), "/") {
+			t.Errorf("the failed CTAS left object %s", aws.ToString(o.Key))
 		}
 	}
 
