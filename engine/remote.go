@@ -112,8 +112,8 @@ func (rs *remoteState) loaded(ctx context.Context, t *table.Table) error {
 	if !objectLocation(loc) {
 		return nil
 	}
-	// The filesystem is made again at each load (no request, cheaper than
-	// the load itself), so credentials the catalog vends anew are used.
+	// The filesystem is taken anew at each load (s3IO keeps one per
+	// configuration), so credentials the catalog vends anew are used.
 	tio, err := t.FS(ctx)
 	if err != nil {
 		return fmt.Errorf("file io for %s: %w", loc, err)
