@@ -15,7 +15,9 @@
 // engine/replica uses to keep read-only replicas, refused every write here
 // (replicas.go). A warehouse may also
 // take its catalog from a remote Iceberg REST catalog (OpenRemote), whose
-// tables' files it reads and writes locally. Every file it and iceberg-go
+// tables' files it reads and writes in place on local paths, or on S3
+// through the read cache and spool below, with the S3 configuration the
+// catalog vends per table (remote.go). Every file it and iceberg-go
 // open, create, list or remove goes through the warehouse's filesystem
 // seam (engine/vfs); DuckDB reads and writes local paths itself. A
 // warehouse may also live in an S3 bucket (Open("s3://bucket/prefix"),

@@ -6,6 +6,7 @@ import (
 	"io"
 	"io/fs"
 	"net/url"
+	"os"
 	"strconv"
 	"sync"
 
@@ -38,12 +39,7 @@ var (
 // useFS registers fsys for iceberg-go's file IO and returns its handle and
 // the function that unregisters it.
 func useFS(fsys vfs.FS) (string, func()) {
-	fsOnce.Do(func() {
-		for _, scheme := range []string{"file", "", "s3", "s3a"} {
-			icebergio.Unregister(scheme)
-			icebergio.Register(scheme, fileIOFactory)
-		}
-	})
+	registerFileIO()
 	fsMu.Lock()
 	defer fsMu.Unlock()
 	fsSeq++
@@ -54,6 +50,16 @@ func useFS(fsys vfs.FS) (string, func()) {
 		defer fsMu.Unlock()
 		delete(fsLive, id)
 	}
+}
+
+// registerFileIO makes floe's factory iceberg-go's file IO, once.
+func registerFileIO() {
+	fsOnce.Do(func() {
+		for _, scheme := range []string{"file", "", "s3", "s3a"} {
+			icebergio.Unregister(scheme)
+			icebergio.Register(scheme, fileIOFactory)
+		}
+	})
 }
 
 func fileIOFactory(ctx context.Context, u *url.URL, props map[string]string) (icebergio.IO, error) {
@@ -128,9 +134,33 @@ func s3IO(ctx context.Context, u *url.URL, props map[string]string) (icebergio.I
 	if so.Region == "" {
 		so.Region = props["client.region"]
 	}
+	// One FS per configuration, kept: iceberg-go asks for the IO at every
+	// step of a scan or commit, and the FS keeps the manifests it read in
+	// memory (they are immutable), so a table read again over a REST
+	// catalog plans without fetching them anew.
+	key := [7]string{so.Endpoint, so.Region, so.AccessKeyID, so.SecretAccessKey, so.SessionToken,
+		strconv.FormatBool(so.VirtualHosted), os.Getenv("AWS_PROFILE")}
+	s3IOMu.Lock()
+	defer s3IOMu.Unlock()
+	if fsys, ok := s3IOs[key]; ok {
+		return icebergIO{fsys}, nil
+	}
+	so.Immutable = icebergManifest
 	fsys, err := s3fs.New(ctx, so)
 	if err != nil {
 		return nil, fmt.Errorf("file io for %s: %w", u.Redacted(), err)
 	}
+	if len(s3IOs) >= maxS3IOs {
+		clear(s3IOs) // credentials vended anew, many times over
+	}
+	s3IOs[key] = fsys
 	return icebergIO{fsys}, nil
 }
+
+// maxS3IOs bounds the S3 filesystems s3IO keeps.
+const maxS3IOs = 8
+
+var (
+	s3IOMu sync.Mutex
+	s3IOs  = map[[7]string]*s3fs.FS{}
+)

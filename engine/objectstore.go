@@ -157,13 +157,12 @@ func icebergManifest(name string) bool {
 }
 
 // notLocal is the error for a file location DuckDB cannot read or write
-// here. Over a remote (REST) catalog a table on object storage is not
-// supported yet: floe fetches objects for DuckDB only in its own s3://
-// warehouses, which have the read cache and the spool.
+// here. Over a remote (REST) catalog floe fetches objects for DuckDB from
+// S3 (s3://) only; other object stores are not supported yet.
 func (w *Warehouse) notLocal(ident, what, loc string) error {
 	if scheme, _, ok := strings.Cut(loc, "://"); w.Remote() && ok && scheme != "file" {
-		return fmt.Errorf("%s: %s %s is on object storage, and tables there are %w (open the warehouse itself with --warehouse %s://... instead)",
-			ident, what, loc, ErrRemoteCatalog, scheme)
+		return fmt.Errorf("%s: %s %s is on object storage floe reaches only through S3 (s3://); %s:// tables are %w",
+			ident, what, loc, scheme, ErrRemoteCatalog)
 	}
 	return fmt.Errorf("%s: %s %s is not on the local filesystem", ident, what, loc)
 }
@@ -299,7 +298,15 @@ func (p *Plan) Fetch(ctx context.Context) error {
 // records their local paths in the plan.
 func (p *Plan) fetch(ctx context.Context) error {
 	w := p.Table.wh
-	if w.cache == nil {
+	cache := w.cache
+	if cache == nil {
+		c, err := w.remoteCache(p.Table)
+		if err != nil {
+			return err
+		}
+		cache = c
+	}
+	if cache == nil {
 		return nil
 	}
 	var files []filecache.File
@@ -314,7 +321,7 @@ func (p *Plan) fetch(ctx context.Context) error {
 			files = append(files, filecache.File{Location: d.FilePath(), Size: d.FileSizeBytes()})
 		}
 	}
-	local, err := w.cache.Get(ctx, w.fs, files, 8)
+	local, err := cache.Get(ctx, w.fs, files, 8)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", p.Table.Ident(), err)
 	}
@@ -325,6 +332,10 @@ func (p *Plan) fetch(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Fetched reports whether DuckDB reads the plan's files as copies in the
+// read cache (objects on S3), not in place.
+func (p *Plan) Fetched() bool { return p != nil && p.local != nil }
 
 // Local returns the local path DuckDB reads for one of the plan's file
 // locations: the file itself on a local warehouse, its cached copy on

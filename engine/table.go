@@ -139,14 +139,25 @@ func (w *Warehouse) CreateTable(ctx context.Context, ns, name string, opts Creat
 		}
 		return nil, fmt.Errorf("create table %s: %w", ident, ErrTableExists)
 	}
-	loc := w.NewTableDir(ns, name)
-	t, err := w.cat.CreateTable(ctx, table.Identifier{ns, name}, schema,
-		catalog.WithPartitionSpec(&spec), catalog.WithProperties(props),
-		catalog.WithLocation(tableLocation(loc)))
+	createOpts := []catalog.CreateTableOpt{catalog.WithPartitionSpec(&spec), catalog.WithProperties(props)}
+	var loc string
+	if !w.Remote() {
+		// A remote catalog places the table in its own warehouse.
+		loc = w.NewTableDir(ns, name)
+		createOpts = append(createOpts, catalog.WithLocation(tableLocation(loc)))
+	}
+	t, err := w.cat.CreateTable(ctx, table.Identifier{ns, name}, schema, createOpts...)
+	if err == nil && w.remote != nil {
+		// The table's S3 filesystem, as the catalog configured it; a
+		// failure here fails again, named, on the table's first load.
+		_ = w.remote.loaded(ctx, t)
+	}
 	if err != nil {
 		// iceberg-go removes the metadata file of a table it could not
 		// record; the directories it made for it are left empty.
-		w.removeEmptyDirs(filepath.Join(loc, "metadata"), loc, filepath.Dir(loc))
+		if loc != "" {
+			w.removeEmptyDirs(filepath.Join(loc, "metadata"), loc, filepath.Dir(loc))
+		}
 		if errors.Is(err, catalog.ErrNoSuchNamespace) {
 			return nil, fmt.Errorf("create table %s: schema lake.%s does not exist (CREATE SCHEMA lake.%s first): %w", ident, ns, ns, ErrNoSuchNamespace)
 		}
@@ -196,7 +207,13 @@ func (w *Warehouse) UndoCreate(ctx context.Context, t *Table) error {
 	case cur.tbl.Metadata().TableUUID() != t.tbl.Metadata().TableUUID():
 		return nil
 	default:
-		if err := w.cat.DropTable(ctx, table.Identifier{t.NS, t.Name}); err != nil && !errors.Is(err, ErrNoSuchTable) {
+		drop := w.cat.DropTable
+		if pc, ok := w.cat.(catalog.PurgeableTable); ok && w.Remote() {
+			// The remote catalog placed the table: it removes the files
+			// (the first metadata file, at least) with the entry.
+			drop = pc.PurgeTable
+		}
+		if err := drop(ctx, table.Identifier{t.NS, t.Name}); err != nil && !errors.Is(err, ErrNoSuchTable) {
 			return fmt.Errorf("undo create table %s: %w", t.Ident(), err)
 		}
 	}

@@ -45,7 +45,8 @@ type Warehouse struct {
 	cat     catalog.Catalog    // *sqlcat.Catalog, obj, or a remote one (OpenRemote)
 	props   iceberg.Properties // the catalog's, for the tables' file IO
 	meta    metaCache
-	acc     accessLog // reads recorded for Intelligent-Tiering (access.go)
+	acc     accessLog    // reads recorded for Intelligent-Tiering (access.go)
+	remote  *remoteState // over a remote catalog: the loaded tables' file IO (remote.go); else nil
 }
 
 // Option configures Open.
@@ -356,7 +357,14 @@ func (w *Warehouse) Table(ctx context.Context, ns, name string) (*Table, error) 
 	ident := table.Identifier{ns, name}
 	if loc, err := w.MetadataLocation(ctx, ns, name); err == nil && loc != "" {
 		if md := w.meta.get(loc); md != nil {
-			t := table.New(ident, md, loc, icebergio.LoadFSFunc(w.props, loc), w.cat)
+			fsF := icebergio.LoadFSFunc(w.props, loc)
+			if w.remote != nil {
+				// As the remote catalog configured the table's IO.
+				if f := w.remote.fsFunc(loc); f != nil {
+					fsF = f
+				}
+			}
+			t := table.New(ident, md, loc, fsF, w.cat)
 			return &Table{wh: w, NS: ns, Name: name, tbl: t}, nil
 		}
 	}

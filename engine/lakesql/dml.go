@@ -633,8 +633,9 @@ func (s *Session) writePosDeletes(ctx context.Context, t *engine.Table, plan *en
 		path := filepath.Join(dir, fmt.Sprintf("pos-deletes-%d.parquet", i))
 		q := fmt.Sprintf("COPY (SELECT 'file://' || __floe_file AS file_path, __floe_pos AS pos FROM %s WHERE __floe_file IN (%s) ORDER BY file_path, pos) TO %s (FORMAT parquet, COMPRESSION zstd, FIELD_IDS %s, RETURN_STATS)",
 			dmlPositions, strings.Join(quoted, ", "), engine.QuoteString(path), engine.PosDeleteFieldIDs)
-		if s.wh.ObjectStore() {
-			// file_path is the URI of the object DuckDB read a copy of.
+		if s.wh.ObjectStore() || plan.Fetched() {
+			// file_path is the URI of the object DuckDB read a copy of
+			// (an s3:// warehouse, or a table on S3 over a REST catalog).
 			locs := make([]string, len(g.files))
 			for j, f := range g.files {
 				locs[j] = fmt.Sprintf("(%s, %s)", engine.QuoteString(f), engine.QuoteString(plan.Location(f)))

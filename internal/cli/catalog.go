@@ -25,9 +25,11 @@ func (g *globals) catalogSpec() string {
 // openRemoteWarehouse opens a warehouse over the REST catalog spec names
 // (rest:http(s)://host[/path]). A bearer token comes from
 // FLOE_CATALOG_TOKEN, or OAuth2 client credentials (id:secret) from
-// FLOE_CATALOG_CREDENTIAL. The tables' files are read and written through
-// the local filesystem, so the server's warehouse must be visible here
-// (the same machine or a shared mount).
+// FLOE_CATALOG_CREDENTIAL. A table's files are read and written where its
+// location says: on local paths the server's warehouse must be visible
+// here (the same machine or a shared mount); on S3 (s3://) floe reaches
+// them with the configuration the catalog vends for the table, over the
+// standard AWS configuration (engine.OpenRemote).
 func (g *globals) openRemoteWarehouse(ctx context.Context, spec string) (*engine.Warehouse, error) {
 	raw, ok := strings.CutPrefix(spec, "rest:")
 	if !ok {

@@ -15,6 +15,8 @@ import (
 	"github.com/apache/iceberg-go/catalog/rest"
 	_ "github.com/apache/iceberg-go/io/gocloud/s3" // iceberg-go's S3 FileIO, as a REST client uses it
 	"github.com/apache/iceberg-go/table"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/floehq/floe/internal/s3test"
 )
@@ -25,9 +27,12 @@ import (
 // the client's keys; the vended config names the endpoint, region and
 // path style and no key unless --vend-credentials; a table iceberg-go
 // creates and appends to through the catalog is in the bucket and reads in
-// floe sql; floe as the catalog's client reads the tables' metadata and
-// refuses their rows (not supported yet); a table that is gone is a 404
-// naming it.
+// floe sql; floe as the catalog's client (FLOE_CATALOG), reaching S3
+// only through the config the catalog vends, reads, time travels, inserts,
+// creates tables and changes their rows (position deletes, deletion
+// vectors, compaction, CTAS), which floe on the warehouse reads the same,
+// and with wrong keys gets access denied naming the object; a table that
+// is gone is a 404 naming it.
 func TestServeS3(t *testing.T) {
 	srv := s3test.Start(t)
 	for k, v := range srv.Env() {
@@ -145,21 +150,104 @@ func TestServeS3(t *testing.T) {
 		t.Errorf("floe reads %q, want the rows 10,ten and 11,-", out)
 	}
 
-	// floe as the REST catalog's client (FLOE_CATALOG), the S3 keys from
-	// the environment: the tables' metadata reads (a metadata table), but
-	// their data files on object storage are not fetched for DuckDB over a
-	// REST catalog yet, and reads and writes of rows say so, naming the
-	// object.
-	remote := []string{"FLOE_CATALOG=rest:" + url}
-	out, stderr, err := floeWith(t, remote, "sql", "--format", "csv", `SELECT count(*) FROM lake.s."ext$snapshots"`)
-	if err != nil || !strings.HasSuffix(out, "\n1\n") {
-		t.Errorf("floe with FLOE_CATALOG=rest:%s reads lake.s.ext's snapshots as %q (%v, %s), want 1", url, out, err, stderr)
+	// floe as the REST catalog's client (FLOE_CATALOG), with a home of its
+	// own (a cold read cache) and the S3 keys from the environment, but an
+	// endpoint and region there that lead nowhere: the tables' objects are
+	// reached only through the config the catalog vends. Reads, time travel
+	// and INSERT work with the same SQL as on the warehouse itself, and the
+	// rows the client inserts are in the bucket for floe on the warehouse.
+	remote := []string{"FLOE_CATALOG=rest:" + url, "FLOE_HOME=" + t.TempDir(),
+		"AWS_ENDPOINT_URL=http://127.0.0.1:1", "AWS_REGION=nowhere-1"}
+	client := func(stmt string) string {
+		t.Helper()
+		out, stderr, err := floeWith(t, remote, "sql", "--format", "csv", stmt)
+		if err != nil {
+			t.Fatalf("floe with FLOE_CATALOG=rest:%s: %s: %v\n%s", url, stmt, err, stderr)
+		}
+		return out
 	}
-	for _, stmt := range []string{"SELECT count(*) FROM lake.s.t", "INSERT INTO lake.s.ext VALUES (12, 'twelve')"} {
-		_, stderr, err := floeWith(t, remote, "sql", stmt)
-		t.Logf("%s: %s", stmt, stderr)
-		if err == nil || !strings.Contains(stderr, "not supported over a REST catalog yet") || !strings.Contains(stderr, wh+"/s.db/") {
-			t.Errorf("floe with FLOE_CATALOG=rest:%s: %s: %v, stderr %q; want a refusal naming the object and saying it is not supported yet", url, stmt, err, stderr)
+	for _, tc := range []struct{ stmt, want string }{
+		{`SELECT count(*) FROM lake.s."ext$snapshots"`, "\n1\n"},
+		{"SELECT id, name FROM lake.s.t WHERE id >= 4 ORDER BY id", "\n4,n4\n5,n5\n"},
+		{"SELECT id, coalesce(name, '-') FROM lake.s.ext ORDER BY id", "\n10,ten\n11,-\n"},
+		{"INSERT INTO lake.s.ext VALUES (12, 'twelve')", ""},
+		{"SELECT id, coalesce(name, '-') FROM lake.s.ext ORDER BY id", "\n10,ten\n11,-\n12,twelve\n"},
+		{`SELECT count(*) FROM lake.s."ext$snapshots"`, "\n2\n"},
+	} {
+		if out := client(tc.stmt); !strings.HasSuffix(out, tc.want) {
+			t.Errorf("floe with FLOE_CATALOG=rest:%s: %s reads %q, want %q at the end", url, tc.stmt, out, tc.want)
+		}
+	}
+	first := strings.TrimSpace(finalLine(client(`SELECT snapshot_id FROM lake.s."ext$snapshots" ORDER BY committed_at LIMIT 1`)))
+	if out := client("SELECT count(*), max(id) FROM lake.s.ext AT (VERSION => " + first + ")"); !strings.HasSuffix(out, "\n2,11\n") {
+		t.Errorf("time travel to snapshot %s over the REST catalog reads %q, want 2 rows up to id 11", first, out)
+	}
+	if out, err := runFloe(t, wh, "--format", "csv", "SELECT id FROM lake.s.ext ORDER BY id"); err != nil || !strings.HasSuffix(out, "\n10\n11\n12\n") {
+		t.Errorf("floe on %s reads %q (%v) after the client's INSERT, want ids 10, 11, 12", wh, out, err)
+	}
+
+	// Wrong keys on the client: a clear error naming the object and saying
+	// what is wrong, not rows.
+	wrong := append(slices.Clone(remote), "AWS_SECRET_ACCESS_KEY=wrong")
+	if out, stderr, err := floeWith(t, wrong, "sql", "SELECT count(*) FROM lake.s.t"); err == nil ||
+		!strings.Contains(stderr, wh+"/s.db/t/") || !strings.Contains(stderr, "access denied") {
+		t.Errorf("floe over the REST catalog with a wrong secret key: %v, %q, stderr %q; want access denied, naming the object", err, out, stderr)
+	}
+
+	// Tables the client creates through the catalog (in the bucket, where
+	// the server puts them), changed row by row: position deletes (v2) and
+	// deletion vectors (v3), each read back by the client and by floe on
+	// the warehouse itself.
+	for _, v := range []string{"2", "3"} {
+		name := "lake.s.rows_v" + v
+		client(strings.Join([]string{
+			"CREATE TABLE " + name + " (id BIGINT, amount INT) TBLPROPERTIES ('format-version'='" + v + "', " +
+				"'write.delete.mode'='merge-on-read', 'write.update.mode'='merge-on-read', 'write.merge.mode'='merge-on-read')",
+			"INSERT INTO " + name + " SELECT i, i * 10 FROM range(1, 7) r(i)",
+			"DELETE FROM " + name + " WHERE id IN (2, 5)",
+			"UPDATE " + name + " SET amount = amount + 1 WHERE id = 3",
+			"MERGE INTO " + name + " AS t USING (SELECT * FROM (VALUES (1, 0), (7, 70)) v(id, amount)) AS s ON t.id = s.id " +
+				"WHEN MATCHED THEN DELETE WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.amount)",
+		}, ";\n"))
+		const want = "\n3,31\n4,40\n6,60\n7,70\n"
+		q := "SELECT id, amount FROM " + name + " ORDER BY id"
+		if out := client(q); !strings.HasSuffix(out, want) {
+			t.Errorf("v%s: the client reads %q, want %q at the end", v, out, want)
+		}
+		if out, err := runFloe(t, wh, "--format", "csv", q); err != nil || !strings.HasSuffix(out, want) {
+			t.Errorf("v%s: floe on %s reads %q (%v), want %q at the end", v, wh, out, err, want)
+		}
+		if out := client(`SELECT count(*) FROM lake.s."rows_v` + v + `$delete_files"`); strings.HasSuffix(out, "\n0\n") {
+			t.Errorf("v%s: no delete files (%q): the changes were not merge-on-read", v, out)
+		}
+		// CTAS and compaction (deletes applied) through the catalog.
+		copyName := name + "_copy"
+		out := client("CREATE TABLE " + copyName + " AS SELECT * FROM " + name + "; " +
+			"CALL rewrite_data_files('s.rows_v" + v + "', options => map(['min-input-files'], ['1']))")
+		if n, _, _ := strings.Cut(finalLine(out), ","); n == "0" || n == "" {
+			t.Errorf("v%s: rewrite_data_files over the REST catalog rewrote nothing: %q", v, out)
+		}
+		both := "SELECT id, amount FROM " + name + " UNION ALL SELECT id, amount FROM " + copyName + " ORDER BY id, amount"
+		if out := client(both); !strings.HasSuffix(out, "\n3,31\n3,31\n4,40\n4,40\n6,60\n6,60\n7,70\n7,70\n") {
+			t.Errorf("v%s: after compaction and CTAS the client reads %q, want each of %q twice", v, out, want)
+		}
+	}
+
+	// A CTAS whose query fails leaves no table and no object behind: the
+	// client has the catalog purge the table it made.
+	if _, stderr, err := floeWith(t, remote, "sql", "CREATE TABLE lake.s.bad AS SELECT i FROM range(3) r(i) WHERE error('boom') IS NULL"); err == nil || !strings.Contains(stderr, "boom") {
+		t.Errorf("failing CTAS over the REST catalog: %v, stderr %q; want the query's error", err, stderr)
+	}
+	if _, stderr, err := floeWith(t, remote, "sql", "SELECT * FROM lake.s.bad"); err == nil {
+		t.Errorf("the failed CTAS left lake.s.bad readable (%s)", stderr)
+	}
+	objs, err := srv.Client().ListObjectsV2(ctx, &s3.ListObjectsV2Input{Bucket: aws.String(srv.Bucket), Prefix: aws.String("served/s.db/bad")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range objs.Contents {
+		if !strings.HasSuffix(aws.ToString(o.Key), "/") {
+			t.Errorf("the failed CTAS left object %s", aws.ToString(o.Key))
 		}
 	}
 
@@ -199,6 +287,12 @@ func TestServeS3(t *testing.T) {
 	} else if !strings.Contains(err.Error(), wh) {
 		t.Errorf("scan of the purged table: %v, want the missing object named", err)
 	}
+}
+
+// finalLine returns the last line of out.
+func finalLine(out string) string {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	return lines[len(lines)-1]
 }
 
 // columnInts returns an int64 column of an Arrow table, sorted.
