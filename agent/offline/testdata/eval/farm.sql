@@ -2,7 +2,8 @@
 -- (heldout5.txt): abbreviated snake_case names (fld, crop_ref, plnt,
 -- hrvst_ld, byr), a boolean irrig_flg and org_flg, foreign keys plnt.fld_id
 -- -> fld, plnt.crop_cd -> crop_ref, hrvst_ld.plnt_id -> plnt,
--- hrvst_ld.byr_no -> byr. Harvest loads run from 2021 to 2025-10-31.
+-- hrvst_ld.byr_no -> byr. One planting per field per season (2021-2025);
+-- harvest loads run from July 2021 to October 2025.
 -- Generated deterministically from multiplicative hashes of row numbers.
 CREATE SCHEMA IF NOT EXISTS lake.farm;
 
@@ -39,14 +40,16 @@ SELECT CAST(byr_no AS INTEGER) AS byr_no, byr_nm, byr_typ FROM (VALUES
 CREATE TABLE lake.farm.plnt AS
 SELECT CAST(row_number() OVER (ORDER BY ssn_yr, f.fld_id) AS INTEGER) AS plnt_id, f.fld_id, ssn_yr,
   ['WWHT', 'WWHT', 'WWHT', 'SBAR', 'SBAR', 'OATS', 'OSR', 'OSR', 'BEAN', 'PEAS', 'POTA', 'SBEE', 'MAIZ'][1 + ((CAST(f.fld_id AS BIGINT) * 2654435761 + ssn_yr * 1234567891) % 4294967296 // 65536) % 13] AS crop_cd,
-  make_date(ssn_yr - 1, 9, 1) + CAST(((CAST(f.fld_id AS BIGINT) * 2246822519 + ssn_yr) % 4294967296 // 65536) % 240 AS INTEGER) AS sow_dt,
+  make_date(ssn_yr - 1, 9, 1) + CAST(((CAST(f.fld_id AS BIGINT) * 2246822519 + ssn_yr * 2654435761) % 4294967296 // 65536) % 240 AS INTEGER) AS sow_dt,
   f.area_ha AS plnt_area_ha,
-  CAST(round(150 + ((CAST(f.fld_id AS BIGINT) * 3266489917 + ssn_yr * 31) % 4294967296 // 65536) % 300, 2) AS DECIMAL(8, 2)) AS fert_cost_amt
+  CAST(round(150 + ((CAST(f.fld_id AS BIGINT) * 3266489917 + ssn_yr * 2246822519) % 4294967296 // 65536) % 300, 2) AS DECIMAL(8, 2)) AS fert_cost_amt
 FROM lake.farm.fld f, range(2021, 2026) s(ssn_yr);
 
 CREATE TABLE lake.farm.hrvst_ld AS
 SELECT CAST(row_number() OVER (ORDER BY hrvst_dt, p.plnt_id, k) AS INTEGER) AS ld_id, p.plnt_id, hrvst_dt,
-  CAST(CASE c.crop_grp WHEN 'Root' THEN [4, 4, 5][1 + k % 3] ELSE [1, 2, 3, 6, 7, 1, 6][1 + (p.plnt_id + k) % 7] END AS INTEGER) AS byr_no,
+  CAST(CASE c.crop_cd WHEN 'POTA' THEN 4 WHEN 'SBEE' THEN 5 WHEN 'OSR' THEN 3 WHEN 'MAIZ' THEN 6
+    WHEN 'SBAR' THEN [7, 7, 1][1 + k % 3] WHEN 'WWHT' THEN [2, 1, 6][1 + (p.plnt_id + k) % 3] WHEN 'OATS' THEN [2, 6][1 + k % 2]
+    ELSE [1, 6][1 + (p.plnt_id + k) % 2] END AS INTEGER) AS byr_no,
   CAST(round(wt, 0) AS INTEGER) AS net_wt_kg,
   CAST(round(11 + (h % 900) / 100.0, 1) AS DECIMAL(4, 1)) AS moist_pct,
   CAST(round(wt / 1000.0 * CASE c.crop_grp WHEN 'Root' THEN 38 WHEN 'Oilseed' THEN 410 WHEN 'Pulse' THEN 240 ELSE 185 END, 2) AS DECIMAL(10, 2)) AS sale_amt
@@ -55,5 +58,5 @@ FROM (SELECT p.*, k, (CAST(p.plnt_id AS BIGINT) * 2654435761 + k * 40503) % 4294
       FROM lake.farm.plnt p, range(12) r(k)
       WHERE k < 3 + p.plnt_area_ha / 4) p
 JOIN lake.farm.crop_ref c USING (crop_cd),
-LATERAL (SELECT (CASE c.crop_grp WHEN 'Root' THEN 18000 ELSE 9000 END) + (p.h % 9000) AS wt) w
+LATERAL (SELECT (CASE c.crop_grp WHEN 'Root' THEN 30000 ELSE 9000 END) + (p.h % 9000) AS wt) w
 WHERE p.hrvst_dt <= DATE '2025-10-31';

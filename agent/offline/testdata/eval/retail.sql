@@ -24,23 +24,28 @@ SELECT CAST(store_id AS INTEGER) AS store_id, store_name, region, status, opened
   (12, 'Online', 'National', 'open', DATE '2013-01-01', NULL)
 ) v(store_id, store_name, region, status, opened_on, closed_on);
 
+-- Staff are hired while their store trades; everyone at a closed store
+-- left by its closing date.
 CREATE TABLE lake.retail.staff AS
-SELECT CAST(1 + i AS INTEGER) AS staff_id,
-  ['Abby', 'Bilal', 'Carys', 'Dylan', 'Erin', 'Femi', 'Gemma', 'Harvey', 'Imogen', 'Josh', 'Kiran', 'Laura', 'Marcus', 'Niamh', 'Owain', 'Rhys'][1 + h0 % 16]
-    || ' ' || ['Bell', 'Cole', 'Dunn', 'Ellis', 'Ford', 'Gill', 'Hale', 'Ince', 'Kerr', 'Lamb', 'Moss', 'Nash'][1 + h1 % 12] AS staff_name,
-  CAST(1 + i % 11 AS INTEGER) AS store_id,
-  CASE WHEN h3 % 100 < 8 THEN 'Store Manager' WHEN h3 % 100 < 25 THEN 'Supervisor' ELSE 'Sales Associate' END AS job_role,
-  hired_on,
-  CASE WHEN h4 % 100 < 30 THEN least(hired_on + CAST(60 + h5 % 1200 AS INTEGER), DATE '2025-06-30') END AS left_on,
-  CASE WHEN h4 % 100 < 30 THEN 'left' WHEN h6 % 100 < 6 THEN 'on leave' ELSE 'active' END AS status,
-  CAST(round(10.5 + (h7 % 900) / 100.0, 2) AS DECIMAL(5, 2)) AS hourly_rate
-FROM (SELECT *, DATE '2016-01-01' + CAST(h8 % 3300 AS INTEGER) AS hired_on
-      FROM (SELECT i, (i * 2654435761) % 4294967296 // 65536 AS h0, (i * 2246822519) % 4294967296 // 65536 AS h1,
-              (i * 3266489917) % 4294967296 // 65536 AS h2, (i * 668265263) % 4294967296 // 65536 AS h3,
-              (i * 374761393) % 4294967296 // 65536 AS h4, (i * 3323198485) % 4294967296 // 65536 AS h5,
-              (i * 1103515245) % 4294967296 // 65536 AS h6, (i * 2891336453) % 4294967296 // 65536 AS h7,
-              (i * 1597334677) % 4294967296 // 65536 AS h8
-            FROM range(260) r(i)));
+SELECT staff_id, staff_name, store_id, job_role, hired_on, left_on,
+  CASE WHEN left_on IS NOT NULL THEN 'left' WHEN h6 % 100 < 6 THEN 'on leave' ELSE 'active' END AS status, hourly_rate
+FROM (SELECT *, CASE WHEN quits OR closed_on IS NOT NULL
+                  THEN least(hired_on + CAST(60 + h5 % 1200 AS INTEGER), coalesce(closed_on, DATE '2025-06-30')) END AS left_on
+      FROM (SELECT CAST(1 + i AS INTEGER) AS staff_id,
+              ['Abby', 'Bilal', 'Carys', 'Dylan', 'Erin', 'Femi', 'Gemma', 'Harvey', 'Imogen', 'Josh', 'Kiran', 'Laura', 'Marcus', 'Niamh', 'Owain', 'Rhys'][1 + h0 % 16]
+                || ' ' || ['Bell', 'Cole', 'Dunn', 'Ellis', 'Ford', 'Gill', 'Hale', 'Ince', 'Kerr', 'Lamb', 'Moss', 'Nash'][1 + h1 % 12] AS staff_name,
+              s.store_id,
+              CASE WHEN h3 % 100 < 8 THEN 'Store Manager' WHEN h3 % 100 < 25 THEN 'Supervisor' ELSE 'Sales Associate' END AS job_role,
+              s.opened_on + CAST(h8 % (coalesce(s.closed_on, DATE '2025-06-01') - s.opened_on - 30) AS INTEGER) AS hired_on,
+              s.closed_on, h4 % 100 < 30 AS quits, h5, h6,
+              CAST(round(10.5 + (h7 % 900) / 100.0, 2) AS DECIMAL(5, 2)) AS hourly_rate
+            FROM (SELECT i, (i * 2654435761) % 4294967296 // 65536 AS h0, (i * 2246822519) % 4294967296 // 65536 AS h1,
+                    (i * 668265263) % 4294967296 // 65536 AS h3,
+                    (i * 374761393) % 4294967296 // 65536 AS h4, (i * 3323198485) % 4294967296 // 65536 AS h5,
+                    (i * 1103515245) % 4294967296 // 65536 AS h6, (i * 2891336453) % 4294967296 // 65536 AS h7,
+                    (i * 1597334677) % 4294967296 // 65536 AS h8
+                  FROM range(260) r(i)) h
+            JOIN lake.retail.stores s ON s.store_id = 1 + h.i % 11));
 
 CREATE TABLE lake.retail.products AS
 SELECT 'SKU' || lpad(CAST(1 + i AS VARCHAR), 4, '0') AS sku,
