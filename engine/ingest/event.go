@@ -38,6 +38,12 @@ type Event struct {
 	Cols []Col
 	// Source is the Debezium source position (zero for other formats).
 	Source SourcePos
+	// Snapshot is the source block's "snapshot" flag when it marks a
+	// snapshot read ("true", "first", "last", "incremental", ...).
+	Snapshot string
+	// Partition is the Kafka partition the event came from (0 for other
+	// sources): source positions are ordered only within one.
+	Partition int32
 	// Where is file:line.
 	Where string
 	// End is the stream position just after the event.
@@ -55,47 +61,169 @@ type Col struct {
 }
 
 // SourcePos is the position Debezium's source block gives an event:
-// Postgres' LSN, or MySQL's binlog file, position and row, and the time.
+// Postgres' LSN and commit sequence, MySQL's binlog coordinates (or GTID),
+// SQL Server's commit and change LSNs, MongoDB's oplog time and ordinal,
+// and the time of the change.
 type SourcePos struct {
 	TsMs int64 `json:"ts_ms,omitempty"`
 	// CommitLSN is the LSN of the last commit before the event (the first
 	// of Debezium's "sequence"): changes of concurrent transactions
 	// interleave by LSN, commits do not.
-	CommitLSN int64  `json:"commit_lsn,omitempty"`
-	LSN       int64  `json:"lsn,omitempty"`
-	File      string `json:"binlog_file,omitempty"`
-	Pos       int64  `json:"binlog_pos,omitempty"`
-	Row       int64  `json:"binlog_row,omitempty"`
+	CommitLSN int64 `json:"commit_lsn,omitempty"`
+	LSN       int64 `json:"lsn,omitempty"`
+	// Seq says the event carried Debezium's "sequence", so (CommitLSN,
+	// LSN) orders it even when its first element was null.
+	Seq bool `json:"seq,omitempty"`
+	// MySQL: binlog file, position and row within the event, the server
+	// that wrote the binlog, and the transaction's GTID.
+	File     string `json:"binlog_file,omitempty"`
+	Pos      int64  `json:"binlog_pos,omitempty"`
+	Row      int64  `json:"binlog_row,omitempty"`
+	ServerID int64  `json:"server_id,omitempty"`
+	GTID     string `json:"gtid,omitempty"`
+	// SQL Server: commit_lsn, change_lsn (fixed-width hex, so they sort
+	// as text) and event_serial_no.
+	MSCommitLSN string `json:"mssql_commit_lsn,omitempty"`
+	MSChangeLSN string `json:"mssql_change_lsn,omitempty"`
+	MSSerial    int64  `json:"mssql_event_serial_no,omitempty"`
+	// MongoDB: the ordinal of the event within its oplog second (TsMs
+	// holds the second), and whether it belongs to a multi-document
+	// transaction (whose events share one oplog time).
+	Ord      int64 `json:"ord,omitempty"`
+	MongoTxn bool  `json:"mongo_txn,omitempty"`
 }
 
 // IsZero reports whether p holds no position.
 func (p SourcePos) IsZero() bool { return p == SourcePos{} }
 
-// NotAfter reports whether p is at or before q, when the two can be
-// compared: LSNs and binlog coordinates are unique per change; with only
-// times, an event is older only when its time is strictly earlier.
-func (p SourcePos) NotAfter(q SourcePos) (notAfter, comparable bool) {
+// Exact reports whether p holds a position that orders every change of
+// its source: a Postgres LSN with Debezium's sequence, MySQL binlog
+// coordinates or a GTID, SQL Server LSNs, a MongoDB oplog ordinal. Time
+// alone does not (several changes share a millisecond), nor a Postgres
+// LSN without the sequence (concurrent transactions' changes interleave
+// by LSN but arrive in commit order).
+func (p SourcePos) Exact() bool {
+	return (p.LSN != 0 && p.Seq) || p.File != "" || p.GTID != "" || p.MSChangeLSN != "" || p.MSCommitLSN != "" || p.Ord != 0
+}
+
+// NotAfterExact reports whether p is at or before q by their exact
+// positions, and whether the two compare at all: both of the same source
+// kind and, for MySQL, binlogs of the same server (after a failover the
+// new primary's binlog coordinates say nothing about the old one's).
+func (p SourcePos) NotAfterExact(q SourcePos) (notAfter, comparable bool) {
 	switch {
-	case p.LSN != 0 && q.LSN != 0:
+	case p.LSN != 0 && p.Seq && q.LSN != 0 && q.Seq:
 		if p.CommitLSN != q.CommitLSN {
 			return p.CommitLSN < q.CommitLSN, true
 		}
 		return p.LSN <= q.LSN, true
 	case p.File != "" && q.File != "":
-		if p.File != q.File {
-			return p.File < q.File, true
+		if p.ServerID != 0 && q.ServerID != 0 && p.ServerID != q.ServerID {
+			return false, false
+		}
+		if c := compareBinlogFiles(p.File, q.File); c != 0 {
+			return c < 0, true
 		}
 		if p.Pos != q.Pos {
 			return p.Pos < q.Pos, true
 		}
 		return p.Row <= q.Row, true
+	case p.GTID != "" && q.GTID != "":
+		// One GTID covers a whole transaction: only an older transaction
+		// of the same source server is known to be applied.
+		pu, pn, ok1 := splitGTID(p.GTID)
+		qu, qn, ok2 := splitGTID(q.GTID)
+		if !ok1 || !ok2 || pu != qu {
+			return false, false
+		}
+		return pn < qn, true
+	case (p.MSChangeLSN != "" || p.MSCommitLSN != "") && (q.MSChangeLSN != "" || q.MSCommitLSN != ""):
+		if len(p.MSCommitLSN) != len(q.MSCommitLSN) || len(p.MSChangeLSN) != len(q.MSChangeLSN) {
+			return false, false
+		}
+		if p.MSCommitLSN != q.MSCommitLSN {
+			return p.MSCommitLSN < q.MSCommitLSN, true
+		}
+		if p.MSChangeLSN != q.MSChangeLSN {
+			return p.MSChangeLSN < q.MSChangeLSN, true
+		}
+		return p.MSSerial <= q.MSSerial, true
+	case p.Ord != 0 && q.Ord != 0:
+		if p.TsMs != q.TsMs {
+			return p.TsMs < q.TsMs, true
+		}
+		if p.Ord != q.Ord {
+			return p.Ord < q.Ord, true
+		}
+		// The events of one transaction share its oplog time: an equal
+		// one is not known to be applied.
+		return !p.MongoTxn && !q.MongoTxn, true
+	}
+	return false, false
+}
+
+// compareBinlogFiles orders MySQL binlog names by their numeric suffix
+// (mysql-bin.000999 before mysql-bin.1000000), else as text.
+func compareBinlogFiles(a, b string) int {
+	ab, an, aok := strings.Cut(a, ".")
+	bb, bn, bok := strings.Cut(b, ".")
+	if aok && bok && ab == bb {
+		x, err1 := strconv.ParseUint(an, 10, 64)
+		y, err2 := strconv.ParseUint(bn, 10, 64)
+		if err1 == nil && err2 == nil {
+			return cmpInt(x, y)
+		}
+	}
+	return strings.Compare(a, b)
+}
+
+func cmpInt[T int64 | uint64](x, y T) int {
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// splitGTID reads a MySQL GTID "source_uuid:transaction_id" (MariaDB's
+// "domain-server-sequence" as domain-server and sequence).
+func splitGTID(g string) (string, int64, bool) {
+	src, n, ok := strings.Cut(g, ":")
+	if !ok {
+		i := strings.LastIndexByte(g, '-')
+		if i < 0 {
+			return "", 0, false
+		}
+		src, n = g[:i], g[i+1:]
+	}
+	v, err := strconv.ParseInt(n, 10, 64)
+	return src, v, err == nil
+}
+
+// NotAfter reports whether p is at or before q, when the two can be
+// compared: by their exact positions when they have them, else by a
+// Postgres LSN alone, else by time, where an event is older only when its
+// time is strictly earlier. Only streams with no offsets to resume from
+// (standard input, HTTP) rely on the inexact comparisons.
+func (p SourcePos) NotAfter(q SourcePos) (notAfter, comparable bool) {
+	if na, ok := p.NotAfterExact(q); ok {
+		return na, true
+	}
+	switch {
+	case p.LSN != 0 && q.LSN != 0:
+		if p.CommitLSN != q.CommitLSN && p.CommitLSN != 0 && q.CommitLSN != 0 {
+			return p.CommitLSN < q.CommitLSN, true
+		}
+		return p.LSN <= q.LSN, true
 	case p.TsMs != 0 && q.TsMs != 0:
 		return p.TsMs < q.TsMs, true
 	}
 	return false, false
 }
 
-// Max returns the later of p and q.
+// Max returns the later of p and q (p when they do not compare).
 func (p SourcePos) Max(q SourcePos) SourcePos {
 	if p.IsZero() {
 		return q
@@ -227,26 +355,66 @@ func parseDebezium(line []byte, where string) (Event, error) {
 	}
 	if src := payload.Source; !isNull(src) {
 		var s struct {
-			TsMs json.Number `json:"ts_ms"`
-			LSN  json.Number `json:"lsn"`
-			File string      `json:"file"`
-			Pos  json.Number `json:"pos"`
-			Row  json.Number `json:"row"`
-			Seq  *string     `json:"sequence"`
+			TsMs      json.Number     `json:"ts_ms"`
+			LSN       json.RawMessage `json:"lsn"`
+			File      string          `json:"file"`
+			Pos       json.Number     `json:"pos"`
+			Row       json.Number     `json:"row"`
+			ServerID  json.Number     `json:"server_id"`
+			GTID      *string         `json:"gtid"`
+			Seq       *string         `json:"sequence"`
+			CommitLSN *string         `json:"commit_lsn"`
+			ChangeLSN *string         `json:"change_lsn"`
+			Serial    json.Number     `json:"event_serial_no"`
+			Ord       json.Number     `json:"ord"`
+			TxnNumber json.RawMessage `json:"txnNumber"`
+			Snapshot  json.RawMessage `json:"snapshot"`
 		}
 		if err := json.Unmarshal(src, &s); err != nil {
 			return bad("source block: %v", err)
 		}
 		ev.Source.TsMs, _ = s.TsMs.Int64()
-		ev.Source.LSN, _ = s.LSN.Int64()
 		ev.Source.File = s.File
 		ev.Source.Pos, _ = s.Pos.Int64()
 		ev.Source.Row, _ = s.Row.Int64()
+		ev.Source.ServerID, _ = s.ServerID.Int64()
+		if s.GTID != nil {
+			ev.Source.GTID = *s.GTID
+		}
+		ev.Source.Ord, _ = s.Ord.Int64()
+		ev.Source.MongoTxn = !isNull(s.TxnNumber)
+		var lsn json.Number // a number, or a string holding one
+		if json.Unmarshal(s.LSN, &lsn) == nil {
+			if v, err := lsn.Int64(); err == nil {
+				ev.Source.LSN = v
+			}
+		}
+		if s.ChangeLSN != nil || (s.CommitLSN != nil && s.Seq == nil) {
+			// SQL Server: commit_lsn, change_lsn, event_serial_no.
+			if s.CommitLSN != nil {
+				ev.Source.MSCommitLSN = *s.CommitLSN
+			}
+			if s.ChangeLSN != nil {
+				ev.Source.MSChangeLSN = *s.ChangeLSN
+			}
+			ev.Source.MSSerial, _ = s.Serial.Int64()
+		}
 		if s.Seq != nil {
 			var seq []*string
-			if json.Unmarshal([]byte(*s.Seq), &seq) == nil && len(seq) == 2 && seq[0] != nil {
-				ev.Source.CommitLSN, _ = strconv.ParseInt(*seq[0], 10, 64)
+			if json.Unmarshal([]byte(*s.Seq), &seq) == nil && len(seq) == 2 {
+				ev.Source.Seq = true
+				if seq[0] != nil {
+					ev.Source.CommitLSN, _ = strconv.ParseInt(*seq[0], 10, 64)
+				}
+				if seq[1] != nil && ev.Source.LSN == 0 {
+					ev.Source.LSN, _ = strconv.ParseInt(*seq[1], 10, 64)
+				}
 			}
+		}
+		switch snap := strings.Trim(strings.TrimSpace(string(s.Snapshot)), `"`); snap {
+		case "", "null", "false":
+		default:
+			ev.Snapshot = snap // "true", "first", "last", "incremental", ...
 		}
 	}
 	if ev.Source.TsMs == 0 {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -160,7 +161,7 @@ func (g *Ingester) Parse(l Line) (ev Event, ok bool, err error) {
 	if err != nil {
 		return Event{}, false, err
 	}
-	ev.End = l.End
+	ev.End, ev.Partition = l.End, l.Partition
 	return ev, true, nil
 }
 
@@ -289,25 +290,104 @@ func (g *Ingester) consume(ctx context.Context, lines <-chan Line, after func(Po
 	}
 }
 
+// guard drops the events of a batch that the source-position guard knows
+// were applied already, and records in end the guard's positions after the
+// batch (Source, or for a Kafka topic Sources per partition).
+//
+// Each stream (each partition of a Kafka topic) has one guard: the last
+// exact source position applied (see SourcePos.Exact). An event whose
+// exact position is at or before it is a duplicate Debezium wrote again
+// after a connector restart (its delivery is at least once), at a new
+// offset, and is skipped; an event with no exact position, or one that
+// does not compare (another MySQL server after a failover), is applied and
+// the guard moves to it. With GuardSource (standard input, HTTP: no
+// offsets to resume from) events are also skipped by a Postgres LSN alone
+// or by a time strictly earlier than the position the batch started from,
+// and the guard holds across streams.
+//
+// Snapshot reads are never skipped: Debezium gives every row of a snapshot
+// one position, and a new snapshot after a connector reset may start
+// before what was applied (a restored or failed-over source). A snapshot
+// read (op "r", or a "snapshot" flag other than "incremental") resets the
+// guard of its stream: its rows apply as upserts and the changes after it
+// are guarded from the first one on. Rows of an incremental snapshot are
+// applied and leave the guard as it is.
+func (g *Ingester) guard(evs []Event, end *Position) ([]Event, error) {
+	if g.opts.Format != FormatDebezium {
+		return evs, nil
+	}
+	kafka := strings.HasPrefix(end.Stream, "kafka:")
+	loose := g.opts.GuardSource
+	guards := map[int32]SourcePos{}
+	if g.hasApplied && (loose || g.applied.Stream == end.Stream) {
+		if kafka {
+			m, err := g.applied.Sources.Map()
+			if err != nil {
+				return nil, fmt.Errorf("ingest into %s: the applied position: %w", g.Ident(), err)
+			}
+			guards = m
+		} else if !g.applied.Source.IsZero() {
+			guards[0] = g.applied.Source
+		}
+	}
+	base := maps.Clone(guards) // where the batch started, for loose comparisons
+	kept := evs[:0:0]
+	for _, ev := range evs {
+		part := ev.Partition
+		cur := guards[part]
+		if ev.Op == 'r' || ev.Snapshot != "" {
+			if ev.Snapshot != "incremental" {
+				if !cur.IsZero() {
+					fmt.Fprintf(g.opts.Log, "ingest: %s: a snapshot read (op %q, snapshot %q): applied as upserts; duplicates are recognised again from the next change on\n", ev.Where, ev.Op, ev.Snapshot)
+				}
+				delete(guards, part)
+				delete(base, part)
+			}
+			kept = append(kept, ev)
+			continue
+		}
+		if ev.Source.IsZero() {
+			kept = append(kept, ev)
+			continue
+		}
+		na, ok := ev.Source.NotAfterExact(cur)
+		if !ok && loose {
+			if b, has := base[part]; has {
+				na, ok = ev.Source.NotAfter(b)
+			}
+		}
+		if ok && na {
+			g.stats.Skipped++
+			continue
+		}
+		kept = append(kept, ev)
+		switch {
+		case ev.Source.Exact():
+			guards[part] = ev.Source // later than cur, or not comparable with it
+		case !cur.Exact():
+			// Kept for streams that compare inexactly (standard input, HTTP);
+			// never used to skip where offsets decide.
+			if na, ok := cur.NotAfter(ev.Source); !ok || na {
+				guards[part] = ev.Source
+			}
+		}
+	}
+	if kafka {
+		end.Source, end.Sources = SourcePos{}, NewPartitionSources(guards)
+	} else {
+		end.Source, end.Sources = guards[0], ""
+	}
+	return kept, nil
+}
+
 // Apply applies one batch of events as one commit (preceded, when the
 // batch needs them, by the commits that create the table or add columns),
 // recording end as the stream position applied.
 func (g *Ingester) Apply(ctx context.Context, evs []Event, end Position) error {
 	g.stats.Events += int64(len(evs))
-	if g.opts.GuardSource && g.hasApplied && !g.applied.Source.IsZero() {
-		kept := evs[:0:0]
-		for _, ev := range evs {
-			if na, ok := ev.Source.NotAfter(g.applied.Source); ok && na {
-				g.stats.Skipped++
-				continue
-			}
-			kept = append(kept, ev)
-		}
-		evs = kept
-	}
-	end.Source = g.applied.Source
-	for _, ev := range evs {
-		end.Source = end.Source.Max(ev.Source)
+	evs, err := g.guard(evs, &end)
+	if err != nil {
+		return err
 	}
 	if len(evs) == 0 {
 		return nil

@@ -354,7 +354,7 @@ func (s *kafkaSource) Next(ctx context.Context) (Line, error) {
 		text = append(w, '}')
 	}
 	return Line{Text: text, Where: fmt.Sprintf("kafka topic %s partition %d offset %d", r.Topic, r.Partition, r.Offset),
-		End: s.position()}, nil
+		End: s.position(), Partition: r.Partition}, nil
 }
 
 func isJSONObject(b []byte) bool {

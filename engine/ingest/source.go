@@ -18,6 +18,8 @@ type Line struct {
 	Text  []byte
 	Where string // file:line
 	End   Position
+	// Partition is the Kafka partition of the record (0 otherwise).
+	Partition int32
 }
 
 // Source yields input lines in order.
