@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	gocmp "github.com/google/go-cmp/cmp"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -190,12 +190,12 @@ func TestKafka(t *testing.T) {
 			}
 			if tc.format == FormatDebezium {
 				got := l.query("SELECT id, name, extra FROM lake.k.t ORDER BY id")
-				if diff := cmp.Diff(liveRows(live), got); diff != "" {
+				if diff := gocmp.Diff(liveRows(live), got); diff != "" {
 					t.Errorf("table (-want +got):\n%s", diff)
 				}
 			} else {
 				got := l.query("SELECT count(*), count(DISTINCT seq), min(seq), max(seq) FROM lake.k.t")
-				if want := []string{fmt.Sprintf("%d,%d,0,%d", sent, sent, sent-1)}; !cmp.Equal(want, got) {
+				if want := []string{fmt.Sprintf("%d,%d,0,%d", sent, sent, sent-1)}; !gocmp.Equal(want, got) {
 					t.Errorf("table %v, want %v", got, want)
 				}
 			}
@@ -257,7 +257,7 @@ func TestKafkaGroupIsAHint(t *testing.T) {
 	if _, err := l.ingestKafka("k.t", ko, Options{Format: FormatJSONL}); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := l.query("SELECT count(*), count(DISTINCT seq) FROM lake.k.t"), []string{"31,31"}; !cmp.Equal(got, want) {
+	if got, want := l.query("SELECT count(*), count(DISTINCT seq) FROM lake.k.t"), []string{"31,31"}; !gocmp.Equal(got, want) {
 		t.Errorf("table %v, want %v", got, want)
 	}
 }
@@ -312,5 +312,89 @@ func TestKafkaErrors(t *testing.T) {
 				t.Fatalf("the error came only when the test's deadline passed: %v", err)
 			}
 		})
+	}
+}
+
+// produceTo sends Debezium lines to one partition of topic.
+func produceTo(t *testing.T, brokers []string, topic string, part int32, lines []string) {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic(topic), kgo.RecordPartitioner(kgo.ManualPartitioner()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var batch []*kgo.Record
+	for _, l := range lines {
+		batch = append(batch, &kgo.Record{Partition: part, Value: []byte(l)})
+	}
+	if err := cl.ProduceSync(context.Background(), batch...).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestKafkaPartitionGuards: each partition has its own source-position
+// guard. Two partitions hold interleaved positions (even keys in one, odd
+// in the other) and one is read long before the other: none of the slower
+// partition's events is lost. After a simulated connector restart both
+// partitions get their last events again at new offsets: those are
+// skipped and counted, and no snapshot of the table shows an older row.
+func TestKafkaPartitionGuards(t *testing.T) {
+	l := openLake(t)
+	_, brokers := kafkaCluster(t)
+	c := newCDC()
+	commit := 0
+	// changes appends k one-change transactions on the given ids, at
+	// interleaved commit positions (each partition's are ordered).
+	changes := func(ids []int, from int) []string {
+		before := len(c.lines)
+		for i, id := range ids {
+			at := from + 200*i
+			commit = max(commit, at)
+			c.ev("u", id, pgSrc(at, 1_000_000-at))
+		}
+		return slices.Clone(c.lines[before:])
+	}
+	ingest := func(round string, events, skipped int64) {
+		t.Helper()
+		g, err := l.ingestKafka("k.t", KafkaOptions{Brokers: brokers, Topic: "cdc", Timeout: 5 * time.Second},
+			Options{Keys: []string{"id"}, MaxRows: 3})
+		if err != nil {
+			t.Fatalf("%s: %v", round, err)
+		}
+		if st := g.Stats(); st.Events != events || st.Skipped != skipped {
+			t.Errorf("%s: read %d events, skipped %d; want %d and %d", round, st.Events, st.Skipped, events, skipped)
+		}
+	}
+	p0 := changes([]int{2, 4, 2, 6, 4, 2}, 100) // positions 100, 300, ... 1100
+	produceTo(t, brokers, "cdc", 0, p0)
+	ingest("partition 0", 6, 0)
+	p1 := changes([]int{1, 3, 1, 5, 3}, 200) // positions 200 ... 1000: all before partition 0's last
+	produceTo(t, brokers, "cdc", 1, p1)
+	ingest("partition 1, read later", 5, 0)
+
+	// The connector restarts and sends the partitions' last events again,
+	// then new ones.
+	produceTo(t, brokers, "cdc", 0, append(slices.Clone(p0[3:]), changes([]int{6, 2}, commit+100)...))
+	produceTo(t, brokers, "cdc", 1, append(slices.Clone(p1[3:]), changes([]int{5}, commit+100)...))
+	ingest("after the restart", 3+2+2+1, 5)
+
+	if diff := gocmp.Diff(c.want(), l.query("SELECT id, n FROM lake.k.t ORDER BY id")); diff != "" {
+		t.Errorf("table (-want +got):\n%s", diff)
+	}
+	l.checkNeverOlder("k", "t")
+	tb, err := l.wh.Table(l.ctx, "k", "t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos, ok, err := AppliedPosition(tb)
+	if err != nil || !ok {
+		t.Fatalf("applied position: %v %v", ok, err)
+	}
+	m, err := pos.Sources.Map()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m) != 2 || m[0].CommitLSN != 1400 || m[1].CommitLSN != 1500 || !pos.Source.IsZero() {
+		t.Errorf("applied position %s: want the last source position of partitions 0 and 1 apart", pos)
 	}
 }
