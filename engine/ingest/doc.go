@@ -9,6 +9,10 @@
 // writes them), position deletes or rewrites otherwise. The stream
 // position commits in the same snapshot's summary (floe.ingest.position),
 // so a restarted ingest resumes exactly after the last batch committed.
+// The same summary holds each stream's (each Kafka partition's) last exact
+// Debezium source position applied, so duplicates Debezium itself writes
+// at new offsets after a connector restart are skipped (see
+// Ingester.guard for the rule, snapshot reads included).
 // New source columns are added to the table in their own commit before
 // the data that needs them; type changes Iceberg cannot promote hold the
 // batch.

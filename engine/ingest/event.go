@@ -98,12 +98,12 @@ func (p SourcePos) IsZero() bool { return p == SourcePos{} }
 
 // Exact reports whether p holds a position that orders every change of
 // its source: a Postgres LSN with Debezium's sequence, MySQL binlog
-// coordinates or a GTID, SQL Server LSNs, a MongoDB oplog ordinal. Time
-// alone does not (several changes share a millisecond), nor a Postgres
-// LSN without the sequence (concurrent transactions' changes interleave
-// by LSN but arrive in commit order).
+// coordinates or a GTID, SQL Server change LSNs, a MongoDB oplog
+// ordinal. Time alone does not (several changes share a millisecond),
+// nor a Postgres LSN without the sequence (concurrent transactions'
+// changes interleave by LSN but arrive in commit order).
 func (p SourcePos) Exact() bool {
-	return (p.LSN != 0 && p.Seq) || p.File != "" || p.GTID != "" || p.MSChangeLSN != "" || p.MSCommitLSN != "" || p.Ord != 0
+	return (p.LSN != 0 && p.Seq) || p.File != "" || p.GTID != "" || p.MSChangeLSN != "" || p.Ord != 0
 }
 
 // NotAfterExact reports whether p is at or before q by their exact
@@ -113,6 +113,11 @@ func (p SourcePos) Exact() bool {
 func (p SourcePos) NotAfterExact(q SourcePos) (notAfter, comparable bool) {
 	switch {
 	case p.LSN != 0 && p.Seq && q.LSN != 0 && q.Seq:
+		if (p.CommitLSN == 0) != (q.CommitLSN == 0) {
+			// Debezium did not know the last commit of one of them (its
+			// first transaction, or offsets without it): not ordered.
+			return false, false
+		}
 		if p.CommitLSN != q.CommitLSN {
 			return p.CommitLSN < q.CommitLSN, true
 		}
@@ -137,7 +142,9 @@ func (p SourcePos) NotAfterExact(q SourcePos) (notAfter, comparable bool) {
 			return false, false
 		}
 		return pn < qn, true
-	case (p.MSChangeLSN != "" || p.MSCommitLSN != "") && (q.MSChangeLSN != "" || q.MSCommitLSN != ""):
+	case p.MSChangeLSN != "" && q.MSChangeLSN != "":
+		// commit_lsn alone is shared by a commit's changes: change_lsn
+		// and event_serial_no tell them apart.
 		if len(p.MSCommitLSN) != len(q.MSCommitLSN) || len(p.MSChangeLSN) != len(q.MSChangeLSN) {
 			return false, false
 		}

@@ -45,8 +45,11 @@ type Options struct {
 	MaxRows        int
 	// Log receives notes (table created, columns added); nil discards them.
 	Log io.Writer
-	// GuardSource skips Debezium events at or before the applied source
-	// position: for streams without a byte position to resume from.
+	// GuardSource is for streams without offsets to resume from (standard
+	// input, HTTP): besides exact source positions, which guard every
+	// stream, a Postgres LSN alone and a strictly earlier time also mark an
+	// event as applied, and the applied position guards whatever stream
+	// comes next.
 	GuardSource bool
 	// Now is the clock used to measure commit intervals (default time.Now).
 	Now func() time.Time
@@ -55,7 +58,7 @@ type Options struct {
 // Stats count what an Ingester did.
 type Stats struct {
 	Events        int64 `json:"events"`         // events read
-	Skipped       int64 `json:"skipped"`        // events at or before the applied source position
+	Skipped       int64 `json:"skipped"`        // duplicates: events at or before the applied source position
 	Upserts       int64 `json:"upserts"`        // changes applied, after the last-per-key collapse
 	Deletes       int64 `json:"deletes"`        //
 	Commits       int64 `json:"commits"`        // data commits
