@@ -294,7 +294,8 @@ func (g *Ingester) consume(ctx context.Context, lines <-chan Line, after func(Po
 }
 
 // guard drops the events of a batch that the source-position guard knows
-// were applied already, and records in end the guard's positions after the
+// were applied already (in place: the events kept move to the front of
+// evs), and records in end the guard's positions after the
 // batch (Source, or for a Kafka topic Sources per partition).
 //
 // Each stream (each partition of a Kafka topic) has one guard: the last
@@ -334,8 +335,9 @@ func (g *Ingester) guard(evs []Event, end *Position) ([]Event, error) {
 		}
 	}
 	base := maps.Clone(guards) // where the batch started, for loose comparisons
-	kept := evs[:0:0]
-	for _, ev := range evs {
+	n := 0 // events kept, moved to the front of evs
+	for i := range evs {
+		ev := &evs[i]
 		part := ev.Partition
 		cur := guards[part]
 		if ev.Op == 'r' || ev.Snapshot != "" {
@@ -346,11 +348,11 @@ func (g *Ingester) guard(evs []Event, end *Position) ([]Event, error) {
 				delete(guards, part)
 				delete(base, part)
 			}
-			kept = append(kept, ev)
+			n = keep(evs, n, i)
 			continue
 		}
 		if ev.Source.IsZero() {
-			kept = append(kept, ev)
+			n = keep(evs, n, i)
 			continue
 		}
 		na, ok := ev.Source.NotAfterExact(cur)
@@ -363,7 +365,7 @@ func (g *Ingester) guard(evs []Event, end *Position) ([]Event, error) {
 			g.stats.Skipped++
 			continue
 		}
-		kept = append(kept, ev)
+		n = keep(evs, n, i)
 		switch {
 		case ev.Source.Exact():
 			guards[part] = ev.Source // later than cur, or not comparable with it
@@ -380,12 +382,23 @@ func (g *Ingester) guard(evs []Event, end *Position) ([]Event, error) {
 	} else {
 		end.Source, end.Sources = guards[0], ""
 	}
-	return kept, nil
+	return evs[:n], nil
+}
+
+// keep moves evs[i] to evs[n] (when events before it were dropped) and
+// returns the new count of events kept.
+func keep(evs []Event, n, i int) int {
+	if n != i {
+		evs[n] = evs[i]
+	}
+	return n + 1
 }
 
 // Apply applies one batch of events as one commit (preceded, when the
 // batch needs them, by the commits that create the table or add columns),
-// recording end as the stream position applied.
+// recording end as the stream position applied. Duplicates the source
+// position guard skips are removed from evs in place: its elements may be
+// overwritten.
 func (g *Ingester) Apply(ctx context.Context, evs []Event, end Position) error {
 	g.stats.Events += int64(len(evs))
 	evs, err := g.guard(evs, &end)
