@@ -335,7 +335,7 @@ func (g *Ingester) guard(evs []Event, end *Position) ([]Event, error) {
 		}
 	}
 	base := maps.Clone(guards) // where the batch started, for loose comparisons
-	n := 0 // events kept, moved to the front of evs
+	n := 0                     // events kept, moved to the front of evs
 	for i := range evs {
 		ev := &evs[i]
 		part := ev.Partition
