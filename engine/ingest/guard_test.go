@@ -75,6 +75,7 @@ func TestSourcePosExact(t *testing.T) {
 type cdc struct {
 	n     int
 	lines []string     // every line so far, duplicates included
+	ids   []int        // the id of each line
 	live  map[int]int  // id -> n after the original events
 	orig  map[int]bool // line index -> an original event (not a duplicate)
 }
@@ -96,12 +97,14 @@ func (c *cdc) ev(op string, id int, src string) {
 	}
 	c.orig[len(c.lines)] = true
 	c.lines = append(c.lines, line)
+	c.ids = append(c.ids, id)
 }
 
 // resend appends again the lines [from, to) as Debezium does after a
 // connector restart: the same events at new offsets.
 func (c *cdc) resend(from, to int) {
 	c.lines = append(c.lines, slices.Clone(c.lines[from:to])...)
+	c.ids = append(c.ids, slices.Clone(c.ids[from:to])...)
 }
 
 func (c *cdc) want() []string {
