@@ -20,7 +20,8 @@ const HTTPPath = "/v1/ingest/"
 // key=col,... as floe ingest's flags), applied in batches of opts.MaxRows
 // events, one commit each, with the same code as floe ingest. Debezium
 // events at or before the source position the table holds are skipped, so
-// a client may resend a request that failed. The answer is the Stats as
+// a client may resend a request that failed (snapshot reads, op "r", are
+// applied again, as upserts). The answer is the Stats as
 // JSON; a bad event is 400, a held batch or a moved position 409.
 // Requests are applied one at a time over sess.
 func Handler(sess *lakesql.Session, opts Options) http.Handler {
