@@ -316,14 +316,15 @@ func (l *lake) checkNeverOlder(ns, name string) {
 // before the guard kept them per partition (one global source), guard
 // nothing; standard input guards across streams, by time too.
 func TestGuardStreams(t *testing.T) {
-	ev := func(part int32, src string) Event {
-		e, err := parseDebezium([]byte(`{"op":"u","after":{"id":1},"source":`+src+`}`), "test")
+	evOp := func(op string, part int32, src string) Event {
+		e, err := parseDebezium([]byte(`{"op":"`+op+`","after":{"id":1},"source":`+src+`}`), "test")
 		if err != nil {
 			t.Fatal(err)
 		}
 		e.Partition = part
 		return e
 	}
+	ev := func(part int32, src string) Event { return evOp("u", part, src) }
 	old := sourceOf(t, pgSrc(200, 20))
 	tests := []struct {
 		name    string
@@ -340,6 +341,8 @@ func TestGuardStreams(t *testing.T) {
 			[]Event{ev(0, pgSrc(200, 19)), ev(0, pgSrc(300, 1))}, 0, ""},
 		{"stdin: any stream, time too", Position{Stream: "/a", Source: sourceOf(t, `{"ts_ms":50}`)}, "-", true,
 			[]Event{ev(0, `{"ts_ms":49}`), ev(0, `{"ts_ms":50}`)}, 1, ""},
+		{"stdin: snapshot reads at the applied position are applied, then guard again", Position{Stream: "-", Source: old}, "-", true,
+			[]Event{evOp("r", 0, pgSrc(200, 20)), evOp("r", 0, pgSrc(200, 20)), ev(0, pgSrc(300, 5)), ev(0, pgSrc(300, 5))}, 1, ""},
 		{"kafka: a position from before per-partition guards", Position{Stream: "kafka:cdc", Offsets: "0=3", Source: old}, "kafka:cdc", false,
 			[]Event{ev(0, pgSrc(200, 19)), ev(1, pgSrc(100, 5))}, 0, `{"0":{"ts_ms":1700000000000,"commit_lsn":200,"lsn":19,"seq":true},"1":{"ts_ms":1700000000000,"commit_lsn":100,"lsn":5,"seq":true}}`},
 		{"kafka: per partition", Position{Stream: "kafka:cdc", Offsets: "0=3", Sources: NewPartitionSources(map[int32]SourcePos{0: old})}, "kafka:cdc", false,
