@@ -142,11 +142,15 @@ func (p *Planner) readAlone(f *frame) (*query, error) {
 	if err == nil {
 		return p.checkSpelled(f, p.nameKeys(f, q))
 	}
-	if jq, jerr := p.readJoined(f, exact); jerr != nil || jq != nil {
-		if jerr != nil {
-			return nil, jerr
-		}
+	jq, jerr := p.readJoined(f, exact)
+	if jq != nil {
 		return p.checkSpelled(f, jq)
+	}
+	if aq, aerr := p.readAnti(f); aerr != nil || aq != nil {
+		return aq, aerr
+	}
+	if jerr != nil {
+		return nil, jerr
 	}
 	return nil, err
 }
