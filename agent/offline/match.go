@@ -350,7 +350,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 			// A money word names money, not rows, through a synonym:
 			// "revenue" in tix_sales is paid_amt, not the number of sales.
 			syn := contains(schema.Synonyms(ws[i].Root), e) && moneyWords[ws[i].Root] == ""
-			if ws[i].Root == e || syn || !schema.IsStop(ws[i].Lower) && schema.Abbreviates(e, ws[i].Root) {
+			if ws[i].Root == e || syn || !schema.IsStop(ws[i].Lower) && schema.Abbreviates(e, ws[i].Root) || shortEntity(t, e, ws[i]) {
 				cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 1})
 				named = true
 			}

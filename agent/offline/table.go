@@ -122,13 +122,14 @@ func rowAliases(t *table) []string {
 }
 
 // isID reports whether a column identifies rows: "id", or a name ending in
-// id or key in any spelling (order_id, customerID, empId, store_key).
+// id or key in any spelling (order_id, customerID, empId, store_key), or
+// in a number's short form (pol_no, cust_no, acct_nbr).
 func isID(name string, roots []string) bool {
 	if len(roots) == 0 {
 		return false
 	}
 	last := roots[len(roots)-1]
-	return last == "id" || len(roots) > 1 && last == "key"
+	return last == "id" || len(roots) > 1 && (last == "key" || last == "no" || last == "nbr")
 }
 
 // flagTruth returns the SQL condition under which c is true, when c is a
