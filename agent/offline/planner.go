@@ -375,7 +375,8 @@ func splitKnown(f *frame, ws []string) (unknown, elsewhere []string) {
 // properties" asks for an owner, which a number alone does not show. The
 // groups stay the key's (two owners may share a name). It adds nothing
 // when the question says "id", when the name may repeat, when the query
-// already joins, or when the other table has no one name column.
+// already joins, or when the other table has no one name column (nor
+// one first and one last name: nameColumns).
 func (p *Planner) nameKeys(f *frame, q *query) *query {
 	if q.t.join != nil || q.agg == "rows" || q.agg == "list" {
 		return q
@@ -400,15 +401,21 @@ func (p *Planner) nameKeys(f *frame, q *query) *query {
 			if key == nil || !strings.EqualFold(key.Name, d.col.Name) || key.Kind != d.col.Kind {
 				continue
 			}
-			name := nameColumn(dt)
-			if name == nil {
+			names := nameColumns(dt)
+			if names == nil {
 				continue
 			}
 			lt := joined(q.t, dt, d.col.Name)
 			nq := *q
 			nq.t = lt
-			nq.dims = append(append(append([]dim(nil), q.dims[:k+1]...), dim{col: name, pos: d.pos}), q.dims[k+1:]...)
-			nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s of %s, joined on %s", d.col.Name, name.Name, lt.join.dim.name, lt.join.key))
+			nq.dims = append([]dim(nil), q.dims[:k+1]...)
+			var named []string
+			for _, name := range names {
+				nq.dims = append(nq.dims, dim{col: name, pos: d.pos})
+				named = append(named, name.Name)
+			}
+			nq.dims = append(nq.dims, q.dims[k+1:]...)
+			nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s of %s, joined on %s", d.col.Name, strings.Join(named, " and "), lt.join.dim.name, lt.join.key))
 			return &nq
 		}
 	}
