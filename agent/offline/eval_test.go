@@ -410,7 +410,7 @@ var secondSetFloor = map[string]tally{
 	"census":    {n: 12, correct: 11, wrong: 0},
 	"telco":     {n: 12, correct: 12, wrong: 0},
 	"library":   {n: 24, correct: 16, wrong: 0},
-	"logistics": {n: 25, correct: 19, wrong: 0},
+	"logistics": {n: 25, correct: 20, wrong: 0},
 }
 
 // thirdSetFloor holds the figures of the third held-out set (below
@@ -427,7 +427,7 @@ var thirdSetFloor = map[string]tally{
 	"census":  {n: 22, correct: 20, wrong: 0},
 	"telco":   {n: 22, correct: 18, wrong: 0},
 	"airline": {n: 23, correct: 14, wrong: 0},
-	"payroll": {n: 23, correct: 14, wrong: 0},
+	"payroll": {n: 23, correct: 15, wrong: 0},
 	"rentals": {n: 25, correct: 16, wrong: 0},
 }
 
@@ -450,7 +450,7 @@ var fourthSetFloor = map[string]tally{
 	"census":    {n: 16, correct: 5, wrong: 0},
 	"telco":     {n: 16, correct: 10, wrong: 3},
 	"hotel":     {n: 27, correct: 10, wrong: 7},
-	"insurance": {n: 27, correct: 6, wrong: 2},
+	"insurance": {n: 27, correct: 8, wrong: 2},
 	"gym":       {n: 27, correct: 6, wrong: 4},
 	"brewery":   {n: 27, correct: 11, wrong: 6},
 }

@@ -216,6 +216,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 	}
 
+	cands = append(cands, codeMentions(f, t, ws)...)
 	cands = byDirection(ws, cands)
 
 	// Two values of one column spelled with the same words ("<=50K" and
