@@ -266,7 +266,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					syn++
 					heads[h] = true
 					synHeads[h] = true
-				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) || h == "" && confirmedBy(f, c, ws[j]) != "" && !continued(ws, j) {
+				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) && !(namesRowsOf(t, ws[j]) && !contains(t.entity, h)) || h == "" && confirmedBy(f, c, ws[j]) != "" && !continued(ws, j) {
 					if h == "" {
 						h = confirmedBy(f, c, ws[j])
 					}
