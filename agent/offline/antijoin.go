@@ -136,6 +136,7 @@ func (p *Planner) subFrame(text string) *frame {
 	f := parseFrame(text)
 	f.catalog = p.catalogRoots()
 	f.shorts = p.confirmedShorts()
+	f.valueWords = p.valueWords()
 	return f
 }
 

@@ -15,7 +15,9 @@ import (
 // DEN, "Dallas" DAL, "umbrella" UMB), or its first letter then consonants
 // of it in order ("water" is WTR, "open" OPN). The code must be the only
 // one of its column the word abbreviates, and no other code column of
-// the table may take the word; a word that names a column or a table's
+// the table may take the word; a word of a value of any table
+// ("FedEx" in carriers beside 'FDX', "express" in 'DHL Express' beside
+// 'EXP'), a word that names a column or a table's
 // rows ("claims" in clm is never CLS) or spells a value whole is read as
 // that instead. A US state's name stands for its
 // two-letter code in a column named as a state (st_cd, state) that holds
@@ -58,11 +60,11 @@ func codeFor(code, w string) bool {
 
 // codeMentions returns the words of ws that stand for a short code of
 // one of t's code columns, or a US state's code.
-func codeMentions(f *frame, t *table, ws []word) []mention {
+func codeMentions(f *frame, t *table, ws []word, exact map[[2]int]bool) []mention {
 	var out []mention
 	for i, w := range ws {
-		if !w.free() || w.Num || schema.IsStop(w.Lower) || len(w.Lower) < 4 || namesColumn(t, ws[i:i+1]) ||
-			f.catalog[w.Root] || namesRowsOf(t, w) {
+		if !w.free() || exact[[2]int{i, i + 1}] || w.Num || schema.IsStop(w.Lower) || len(w.Lower) < 4 || namesColumn(t, ws[i:i+1]) ||
+			f.catalog[w.Root] || f.valueWords[w.Root] || namesRowsOf(t, w) {
 			continue
 		}
 		var found []mention
@@ -134,4 +136,24 @@ var usStates = map[string]string{
 	"mississippi": "MS", "missouri": "MO", "montana": "MT", "nebraska": "NE", "nevada": "NV", "ohio": "OH",
 	"oklahoma": "OK", "oregon": "OR", "pennsylvania": "PA", "tennessee": "TN", "texas": "TX", "utah": "UT",
 	"vermont": "VT", "virginia": "VA", "washington": "WA", "wisconsin": "WI", "wyoming": "WY",
+}
+
+// valueWords returns the roots of the words of every sampled value of the
+// catalog.
+func (p *Planner) valueWords() map[string]bool {
+	if p.vwords != nil {
+		return p.vwords
+	}
+	m := map[string]bool{}
+	for _, t := range p.tables {
+		for _, c := range t.cols {
+			for _, v := range c.values {
+				for _, w := range v.words {
+					m[w.Root] = true
+				}
+			}
+		}
+	}
+	p.vwords = m
+	return m
 }

@@ -410,7 +410,7 @@ var secondSetFloor = map[string]tally{
 	"census":    {n: 12, correct: 11, wrong: 0},
 	"telco":     {n: 12, correct: 12, wrong: 0},
 	"library":   {n: 24, correct: 16, wrong: 0},
-	"logistics": {n: 25, correct: 20, wrong: 0},
+	"logistics": {n: 25, correct: 19, wrong: 0},
 }
 
 // thirdSetFloor holds the figures of the third held-out set (below
@@ -428,7 +428,7 @@ var thirdSetFloor = map[string]tally{
 	"telco":   {n: 22, correct: 18, wrong: 0},
 	"airline": {n: 23, correct: 14, wrong: 0},
 	"payroll": {n: 23, correct: 15, wrong: 0},
-	"rentals": {n: 25, correct: 16, wrong: 0},
+	"rentals": {n: 25, correct: 17, wrong: 0},
 }
 
 // privateMarker opens the private schema of the seventh pass inside

@@ -216,7 +216,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 	}
 
-	cands = append(cands, codeMentions(f, t, ws)...)
+	cands = append(cands, codeMentions(f, t, ws, exact)...)
 	cands = byDirection(ws, cands)
 
 	// Two values of one column spelled with the same words ("<=50K" and
@@ -369,7 +369,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		if contains(t.context, ws[i].Root) {
 			cands = append(cands, mention{start: i, end: i + 1, kind: mContext, score: 0.5})
 		}
-		if j := t.join; j != nil && !f.markers[i] && !f.which[i] {
+		for j := t.join; j != nil && !f.markers[i] && !f.which[i]; j = j.next {
 			// "Enterprise customers" over orders joined with customers:
 			// the joined table's rows only say where a condition lives.
 			for _, e := range j.dim.entity {

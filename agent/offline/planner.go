@@ -84,10 +84,12 @@ type Chart struct {
 
 // Planner maps questions onto a set of profiled tables.
 type Planner struct {
-	tables []*table
-	roots  map[string]bool   // catalogRoots, computed on first use
-	shorts map[string]string // confirmedShorts, computed on first use
-	linked *[]*table         // the joined tables, computed on first use
+	tables  []*table
+	roots   map[string]bool   // catalogRoots, computed on first use
+	shorts  map[string]string // confirmedShorts, computed on first use
+	vwords  map[string]bool   // valueWords, computed on first use
+	linked  *[]*table         // the joined tables, computed on first use
+	chained *[]*table         // the two-hop joins (join2.go), computed on first use
 }
 
 // New returns a planner over the given table profiles.
@@ -129,6 +131,7 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 	f := parseFrame(question)
 	f.catalog = p.catalogRoots()
 	f.shorts = p.confirmedShorts()
+	f.valueWords = p.valueWords()
 	if base != nil && f.looksLikeFollowUp() {
 		if q, err := p.readFollowUp(f, base); err == nil {
 			return q, nil
