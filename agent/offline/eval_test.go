@@ -428,7 +428,7 @@ var thirdSetFloor = map[string]tally{
 	"telco":   {n: 22, correct: 18, wrong: 0},
 	"airline": {n: 23, correct: 14, wrong: 0},
 	"payroll": {n: 23, correct: 15, wrong: 0},
-	"rentals": {n: 25, correct: 17, wrong: 0},
+	"rentals": {n: 25, correct: 18, wrong: 0},
 }
 
 // privateMarker opens the private schema of the seventh pass inside
@@ -450,8 +450,8 @@ var fourthSetFloor = map[string]tally{
 	"census":    {n: 16, correct: 5, wrong: 0},
 	"telco":     {n: 16, correct: 10, wrong: 3},
 	"hotel":     {n: 27, correct: 10, wrong: 7},
-	"insurance": {n: 27, correct: 13, wrong: 1},
-	"gym":       {n: 27, correct: 6, wrong: 4},
+	"insurance": {n: 27, correct: 14, wrong: 1},
+	"gym":       {n: 27, correct: 7, wrong: 4},
 	"brewery":   {n: 27, correct: 11, wrong: 6},
 }
 

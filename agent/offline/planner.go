@@ -152,6 +152,9 @@ func (p *Planner) readAlone(f *frame) (*query, error) {
 	if aq, aerr := p.readAnti(f); aerr != nil || aq != nil {
 		return aq, aerr
 	}
+	if dq, derr := p.readDuration(f); derr != nil || dq != nil {
+		return dq, derr
+	}
 	if jerr != nil {
 		return nil, jerr
 	}

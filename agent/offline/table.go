@@ -41,6 +41,9 @@ type column struct {
 	// value parses, blanks aside) and is named like a quantity, not a
 	// code: it is summed and compared cast to DOUBLE.
 	numText bool
+	// sqlExpr is the SQL of a measure no column holds (a duration between
+	// two dates: durations.go), or "".
+	sqlExpr string
 }
 
 // value is one distinct value of a column with its words.
@@ -251,6 +254,9 @@ func (c *column) measure() bool { return (c.Kind == schema.Number || c.numText) 
 // expr is the SQL of c's values as a measure: numbers stored as text are
 // cast, a blank or odd value reading as NULL.
 func (c *column) expr() string {
+	if c.sqlExpr != "" {
+		return c.sqlExpr
+	}
 	if c.numText {
 		return "TRY_CAST(" + quoteIdent(c.Name) + " AS DOUBLE)"
 	}
