@@ -16,6 +16,10 @@ import (
 // the object's rows ("booking", "visited" in visits) and may filter them
 // ("never requested sick leave": pto_typ 'SICK'); every one of them must
 // be read. Two pairs of tables that read the question equally refuse.
+// "with a", "with an" or "with any" before the object's rows, in a
+// question no single table or join answers and that negates nothing,
+// keeps the rows that do have a match, as EXISTS ("average credit score
+// of tenants with an active lease").
 
 // antiWords are the negations that may open an anti-join clause.
 var antiWords = map[string]bool{"never": true, "no": true, "without": true, "not": true,
@@ -34,6 +38,16 @@ func (p *Planner) readAnti(f *frame) (*query, error) {
 		if antiWords[f.words[i].Lower] {
 			neg = i
 			break
+		}
+	}
+	semi := false
+	if neg < 0 && len(f.negs) == 0 {
+		// "tenants with an active lease": rows with a match (a semi-join).
+		for i := 1; i+1 < len(f.words); i++ {
+			if f.words[i].Lower == "with" && (f.words[i+1].Lower == "a" || f.words[i+1].Lower == "an" || f.words[i+1].Lower == "any") {
+				neg, semi = i, true
+				break
+			}
 		}
 	}
 	if neg < 1 || neg >= len(f.words)-1 {
@@ -107,12 +121,17 @@ func (p *Planner) readAnti(f *frame) (*query, error) {
 			inner := fmt.Sprintf("SELECT 1 FROM %s AS unmatched WHERE unmatched.%s = %s.%s", quoteName(obj.name), quoteIdent(fk.Name),
 				quoteIdent(subj.p.Table.ShortName()), quoteIdent(k.Name))
 			desc := fmt.Sprintf("no row of %s on %s", obj.name, k.Name)
+			exists, kind := "NOT EXISTS (", "an anti-join"
+			if semi {
+				desc = fmt.Sprintf("a row of %s on %s", obj.name, k.Name)
+				exists, kind = "EXISTS (", "a semi-join"
+			}
 			for _, c := range oq.conds {
 				inner += " AND " + c.sql
 				desc += " with " + c.desc
 			}
-			hq.conds = append(hq.conds, cond{col: k, sql: "NOT EXISTS (" + inner + ")", desc: desc, pos: neg})
-			hq.notes = append(hq.notes, fmt.Sprintf("rows of %s with %s (an anti-join)", subj.name, desc))
+			hq.conds = append(hq.conds, cond{col: k, sql: exists + inner + ")", desc: desc, pos: neg})
+			hq.notes = append(hq.notes, fmt.Sprintf("rows of %s with %s (%s)", subj.name, desc, kind))
 			if len(hr.ignored) > 0 {
 				hq.ignored = hr.ignored
 			}

@@ -113,7 +113,9 @@
 // table's rows holding this table's key ("passengers who have never made
 // a booking", "owners who don't own any properties", "employees who never
 // requested sick leave" filtering the other table too), as NOT EXISTS,
-// with every word after the negation read; a three-letter table name
+// with every word after the negation read, and semi-joins, "with a" before
+// such words in a question nothing else answers ("average credit score of
+// tenants with an active lease"), as EXISTS; a three-letter table name
 // names its rows when its own key confirms it (pol with pol_no:
 // "policies"; agt: "agents"), and a word that names a table's rows is
 // never a column's short form ("claims" in clm is not cls_dt); columns

@@ -428,7 +428,7 @@ var thirdSetFloor = map[string]tally{
 	"telco":   {n: 22, correct: 18, wrong: 0},
 	"airline": {n: 23, correct: 14, wrong: 0},
 	"payroll": {n: 23, correct: 15, wrong: 0},
-	"rentals": {n: 25, correct: 18, wrong: 0},
+	"rentals": {n: 25, correct: 19, wrong: 0},
 }
 
 // privateMarker opens the private schema of the seventh pass inside
