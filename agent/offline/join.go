@@ -22,6 +22,8 @@ import (
 type join struct {
 	dim *table
 	key string // the same-named column of both tables
+	// next joins a third table to dim's rows (see join2.go), or is nil.
+	next *join
 }
 
 // joined returns the table whose rows are fact's, with dim's columns
@@ -113,6 +115,20 @@ func (p *Planner) readJoined(f *frame, exact map[[2]int]bool) (*query, error) {
 		}
 		found = append(found, answer{q, r})
 	}
+	// Two hops (join2.go): only readings that name the first table's rows
+	// or measure them, group or filter by the far table, and measure
+	// nothing of the others.
+	for _, t := range p.chainLinks() {
+		r := readTable(f, t, exact)
+		if r.score <= 0 || len(r.unmapped) > 0 || !namesEntity(r) && !r.measured() {
+			continue
+		}
+		q, err := build(f, r)
+		if err != nil || fromDim(q) != "" || !usesFar(q) {
+			continue
+		}
+		found = append(found, answer{q, r})
+	}
 	if len(found) == 0 {
 		return nil, nil
 	}
@@ -132,7 +148,7 @@ func (p *Planner) readJoined(f *frame, exact map[[2]int]bool) (*query, error) {
 	if why := codeClash(f, q); why != "" {
 		return nil, &NotUnderstood{Question: f.question, Reason: why, Closest: []string{joinName(q.t)}}
 	}
-	q.notes = append(q.notes, fmt.Sprintf("joined %s on %s", q.t.join.dim.name, q.t.join.key))
+	q.notes = append(q.notes, "joined "+strings.TrimPrefix(joinName(q.t), q.t.name+" joined with "))
 	if len(best.r.ignored) > 0 {
 		q.ignored = best.r.ignored
 		q.notes = append(q.notes, fmt.Sprintf("ignored %s: no column or value of %s matches", quoteList(best.r.ignored), joinName(q.t)))
@@ -144,32 +160,35 @@ func joinName(t *table) string {
 	if t.join == nil {
 		return t.name
 	}
-	return fmt.Sprintf("%s joined with %s on %s", t.name, t.join.dim.name, t.join.key)
+	name := fmt.Sprintf("%s joined with %s on %s", t.name, t.join.dim.name, t.join.key)
+	if n := t.join.next; n != nil {
+		name += fmt.Sprintf(" and %s on %s", n.dim.name, n.key)
+	}
+	return name
 }
 
 // usesDim reports whether the query groups or filters by a column of the
 // joined table: otherwise the join adds nothing.
 func usesDim(q *query) bool {
-	dim := q.t.join.dim
+	j := q.t.join
 	for _, d := range q.dims {
-		if d.col.t == dim {
+		if j.holds(d.col.t) {
 			return true
 		}
 	}
 	for _, c := range q.conds {
-		if c.col.t == dim {
+		if j.holds(c.col.t) {
 			return true
 		}
 	}
-	return q.rateCond != nil && q.rateCond.col.t == dim
+	return q.rateCond != nil && j.holds(q.rateCond.col.t)
 }
 
 // fromDim returns the name of a column of the joined table that the query
 // measures, counts or lists, or "".
 func fromDim(q *query) string {
-	dim := q.t.join.dim
 	for _, c := range []*column{q.measure, q.target, q.orderBy} {
-		if c != nil && c.t == dim {
+		if c != nil && q.t.join.holds(c.t) {
 			return c.Name
 		}
 	}
@@ -182,9 +201,9 @@ func fromDim(q *query) string {
 // columns abbreviates ('EXP' in svc_lvl) is read two ways, and the code
 // is the first table's own. It returns "" when there is no such clash.
 func codeClash(f *frame, q *query) string {
-	dim := q.t.join.dim
+	j := q.t.join
 	for _, c := range q.conds {
-		if c.col.t != dim || len(c.values) == 0 || c.pos < 0 || c.pos >= len(f.words) {
+		if !j.holds(c.col.t) || len(c.values) == 0 || c.pos < 0 || c.pos >= len(f.words) {
 			continue
 		}
 		w := f.words[c.pos].Lower
@@ -198,7 +217,7 @@ func codeClash(f *frame, q *query) string {
 			continue
 		}
 		for _, fc := range q.t.cols {
-			if fc.t == dim || fc.Kind != schema.Text {
+			if j.holds(fc.t) || fc.Kind != schema.Text {
 				continue
 			}
 			for _, v := range fc.values {

@@ -216,6 +216,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		}
 	}
 
+	cands = append(cands, codeMentions(f, t, ws, exact)...)
 	cands = byDirection(ws, cands)
 
 	// Two values of one column spelled with the same words ("<=50K" and
@@ -265,7 +266,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					syn++
 					heads[h] = true
 					synHeads[h] = true
-				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) || h == "" && confirmedBy(f, c, ws[j]) != "" && !continued(ws, j) {
+				} else if h := abbreviatedBy(c, ws[j]); h != "" && !contains(t.entity, ws[j].Root) && !(namesRowsOf(t, ws[j]) && !contains(t.entity, h)) || h == "" && confirmedBy(f, c, ws[j]) != "" && !continued(ws, j) {
 					if h == "" {
 						h = confirmedBy(f, c, ws[j])
 					}
@@ -350,7 +351,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 			// A money word names money, not rows, through a synonym:
 			// "revenue" in tix_sales is paid_amt, not the number of sales.
 			syn := contains(schema.Synonyms(ws[i].Root), e) && moneyWords[ws[i].Root] == ""
-			if ws[i].Root == e || syn || !schema.IsStop(ws[i].Lower) && schema.Abbreviates(e, ws[i].Root) {
+			if ws[i].Root == e || syn || !schema.IsStop(ws[i].Lower) && schema.Abbreviates(e, ws[i].Root) || shortEntity(t, e, ws[i]) {
 				cands = append(cands, mention{start: i, end: i + 1, kind: mEntity, score: 1})
 				named = true
 			}
@@ -368,7 +369,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 		if contains(t.context, ws[i].Root) {
 			cands = append(cands, mention{start: i, end: i + 1, kind: mContext, score: 0.5})
 		}
-		if j := t.join; j != nil && !f.markers[i] && !f.which[i] {
+		for j := t.join; j != nil && !f.markers[i] && !f.which[i]; j = j.next {
 			// "Enterprise customers" over orders joined with customers:
 			// the joined table's rows only say where a condition lives.
 			for _, e := range j.dim.entity {

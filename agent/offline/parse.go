@@ -74,6 +74,10 @@ type frame struct {
 	// they stand for: veh_id in trips and a vehicles table make veh
 	// "vehicle".
 	shorts map[string]string
+	// valueWords holds the roots of the words of every value the
+	// catalog's profiles sampled: a word found there is never read as a
+	// short code (codes.go).
+	valueWords map[string]bool
 	// listSep marks the words followed by a comma, a semicolon, a slash
 	// or an ampersand: "Widgets, Gadgets" lists two values.
 	listSep map[int]bool

@@ -84,10 +84,12 @@ type Chart struct {
 
 // Planner maps questions onto a set of profiled tables.
 type Planner struct {
-	tables []*table
-	roots  map[string]bool   // catalogRoots, computed on first use
-	shorts map[string]string // confirmedShorts, computed on first use
-	linked *[]*table         // the joined tables, computed on first use
+	tables  []*table
+	roots   map[string]bool   // catalogRoots, computed on first use
+	shorts  map[string]string // confirmedShorts, computed on first use
+	vwords  map[string]bool   // valueWords, computed on first use
+	linked  *[]*table         // the joined tables, computed on first use
+	chained *[]*table         // the two-hop joins (join2.go), computed on first use
 }
 
 // New returns a planner over the given table profiles.
@@ -129,6 +131,7 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 	f := parseFrame(question)
 	f.catalog = p.catalogRoots()
 	f.shorts = p.confirmedShorts()
+	f.valueWords = p.valueWords()
 	if base != nil && f.looksLikeFollowUp() {
 		if q, err := p.readFollowUp(f, base); err == nil {
 			return q, nil
@@ -142,11 +145,18 @@ func (p *Planner) readAlone(f *frame) (*query, error) {
 	if err == nil {
 		return p.checkSpelled(f, p.nameKeys(f, q))
 	}
-	if jq, jerr := p.readJoined(f, exact); jerr != nil || jq != nil {
-		if jerr != nil {
-			return nil, jerr
-		}
+	jq, jerr := p.readJoined(f, exact)
+	if jq != nil {
 		return p.checkSpelled(f, jq)
+	}
+	if aq, aerr := p.readAnti(f); aerr != nil || aq != nil {
+		return aq, aerr
+	}
+	if dq, derr := p.readDuration(f); derr != nil || dq != nil {
+		return dq, derr
+	}
+	if jerr != nil {
+		return nil, jerr
 	}
 	return nil, err
 }
@@ -371,7 +381,8 @@ func splitKnown(f *frame, ws []string) (unknown, elsewhere []string) {
 // properties" asks for an owner, which a number alone does not show. The
 // groups stay the key's (two owners may share a name). It adds nothing
 // when the question says "id", when the name may repeat, when the query
-// already joins, or when the other table has no one name column.
+// already joins, or when the other table has no one name column (nor
+// one first and one last name: nameColumns).
 func (p *Planner) nameKeys(f *frame, q *query) *query {
 	if q.t.join != nil || q.agg == "rows" || q.agg == "list" {
 		return q
@@ -396,15 +407,21 @@ func (p *Planner) nameKeys(f *frame, q *query) *query {
 			if key == nil || !strings.EqualFold(key.Name, d.col.Name) || key.Kind != d.col.Kind {
 				continue
 			}
-			name := nameColumn(dt)
-			if name == nil {
+			names := nameColumns(dt)
+			if names == nil {
 				continue
 			}
 			lt := joined(q.t, dt, d.col.Name)
 			nq := *q
 			nq.t = lt
-			nq.dims = append(append(append([]dim(nil), q.dims[:k+1]...), dim{col: name, pos: d.pos}), q.dims[k+1:]...)
-			nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s of %s, joined on %s", d.col.Name, name.Name, lt.join.dim.name, lt.join.key))
+			nq.dims = append([]dim(nil), q.dims[:k+1]...)
+			var named []string
+			for _, name := range names {
+				nq.dims = append(nq.dims, dim{col: name, pos: d.pos})
+				named = append(named, name.Name)
+			}
+			nq.dims = append(nq.dims, q.dims[k+1:]...)
+			nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s of %s, joined on %s", d.col.Name, strings.Join(named, " and "), lt.join.dim.name, lt.join.key))
 			return &nq
 		}
 	}

@@ -109,9 +109,9 @@ func TestCurrentRows(t *testing.T) {
 }
 
 // TestKeyNamedByItsTable checks that a grouping by a key to another
-// table's rows shows that table's name column beside it, and that a phrase
-// spelling a column out of reach is refused rather than grouped by its
-// first word.
+// table's rows shows that table's name column beside it, that a column two
+// keys away is reached (join2.go), and that a phrase spelling a column
+// three keys away is refused rather than grouped by its first word.
 func TestKeyNamedByItsTable(t *testing.T) {
 	props := ptable("lake.rent.properties",
 		pcol("property_id", "INTEGER"),
@@ -138,7 +138,8 @@ func TestKeyNamedByItsTable(t *testing.T) {
 		{q: "Which owner has the most properties?", ok: []string{"JOIN lake.rent.owners USING (owner_id)", "GROUP BY owner_id, owner_name", "LIMIT 1"}},
 		{q: "average listed rent by owner id", ok: []string{"GROUP BY owner_id"}, absent: []string{"owner_name"}},
 		{q: "monthly rent by property type", refused: "monthly_rent"},
-		{q: "amount paid by property type", refused: "property_type of lake.rent.properties"},
+		{q: "amount paid by property type", ok: []string{"JOIN lake.rent.leases USING (lease_id) JOIN lake.rent.properties USING (property_id)", "GROUP BY property_type"}},
+		{q: "amount paid by owner name", refused: "does not reach"},
 	})
 }
 

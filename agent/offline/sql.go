@@ -90,7 +90,7 @@ func (q *query) sql() string {
 		}
 	}
 	from := "\nFROM " + quoteName(q.t.name)
-	if j := q.t.join; j != nil {
+	for j := q.t.join; j != nil; j = j.next {
 		from += " JOIN " + quoteName(j.dim.name) + " USING (" + quoteIdent(j.key) + ")"
 	}
 	switch q.agg {
@@ -206,9 +206,11 @@ func (q *query) plan() *Plan {
 		rows = fmt.Sprintf(" (%d rows)", q.t.p.Rows)
 	}
 	p.Steps = append(p.Steps, "Read "+q.t.name+rows+".")
-	if j := q.t.join; j != nil {
+	for j := q.t.join; j != nil; j = j.next {
 		p.Steps = append(p.Steps, "Join "+j.dim.name+" on "+j.key+" (one row of it per row read).")
-		p.Joined = j.dim.name
+		if p.Joined == "" {
+			p.Joined = j.dim.name
+		}
 	}
 	for _, c := range q.conds {
 		p.Steps = append(p.Steps, "Keep rows where "+c.desc+".")

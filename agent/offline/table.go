@@ -41,6 +41,9 @@ type column struct {
 	// value parses, blanks aside) and is named like a quantity, not a
 	// code: it is summed and compared cast to DOUBLE.
 	numText bool
+	// sqlExpr is the SQL of a measure no column holds (a duration between
+	// two dates: durations.go), or "".
+	sqlExpr string
 }
 
 // value is one distinct value of a column with its words.
@@ -122,13 +125,14 @@ func rowAliases(t *table) []string {
 }
 
 // isID reports whether a column identifies rows: "id", or a name ending in
-// id or key in any spelling (order_id, customerID, empId, store_key).
+// id or key in any spelling (order_id, customerID, empId, store_key), or
+// in a number's short form (pol_no, cust_no, acct_nbr).
 func isID(name string, roots []string) bool {
 	if len(roots) == 0 {
 		return false
 	}
 	last := roots[len(roots)-1]
-	return last == "id" || len(roots) > 1 && last == "key"
+	return last == "id" || len(roots) > 1 && (last == "key" || last == "no" || last == "nbr")
 }
 
 // flagTruth returns the SQL condition under which c is true, when c is a
@@ -250,6 +254,9 @@ func (c *column) measure() bool { return (c.Kind == schema.Number || c.numText) 
 // expr is the SQL of c's values as a measure: numbers stored as text are
 // cast, a blank or odd value reading as NULL.
 func (c *column) expr() string {
+	if c.sqlExpr != "" {
+		return c.sqlExpr
+	}
 	if c.numText {
 		return "TRY_CAST(" + quoteIdent(c.Name) + " AS DOUBLE)"
 	}
