@@ -140,13 +140,19 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 func (p *Planner) readAlone(f *frame) (*query, error) {
 	q, exact, err := p.readOne(f)
 	if err == nil {
-		return p.checkSpelled(f, p.nameKeys(f, q))
+		if err := p.gate(f, q); err != nil {
+			return nil, err
+		}
+		return p.checkSpelled(f, p.nameKeys(f, dateDims(f, q)))
 	}
 	if jq, jerr := p.readJoined(f, exact); jerr != nil || jq != nil {
 		if jerr != nil {
 			return nil, jerr
 		}
-		return p.checkSpelled(f, jq)
+		if err := p.gate(f, jq); err != nil {
+			return nil, err
+		}
+		return p.checkSpelled(f, dateDims(f, jq))
 	}
 	return nil, err
 }
@@ -373,13 +379,16 @@ func splitKnown(f *frame, ws []string) (unknown, elsewhere []string) {
 // when the question says "id", when the name may repeat, when the query
 // already joins, or when the other table has no one name column.
 func (p *Planner) nameKeys(f *frame, q *query) *query {
-	if q.t.join != nil || q.agg == "rows" || q.agg == "list" {
+	if q.t.join != nil || q.agg == "rows" {
 		return q
 	}
 	for _, w := range f.words {
 		if w.Lower == "id" || w.Lower == "ids" || w.Lower == "key" {
 			return q
 		}
+	}
+	if q.agg == "list" {
+		return p.nameList(q)
 	}
 	for k, d := range q.dims {
 		if !d.col.id || d.grain != "" || d.col == rowKey(q.t) {
@@ -411,6 +420,88 @@ func (p *Planner) nameKeys(f *frame, q *query) *query {
 	return q
 }
 
+// nameList lists the names of the things a list of keys asks for: "which
+// clubs have a pool" lists club_name, not club_id, when the key's table
+// (the list's own or one joined on the key) has one name column the
+// profile saw once per row.
+func (p *Planner) nameList(q *query) *query {
+	c := q.target
+	if c == nil || !c.id {
+		return q
+	}
+	if c == rowKey(q.t) {
+		if name := nameColumn(q.t); name != nil {
+			nq := *q
+			nq.target = name
+			nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s", c.Name, name.Name))
+			return &nq
+		}
+		return q
+	}
+	for _, dt := range p.tables {
+		if dt == q.t || strings.EqualFold(dt.p.Table.ShortName(), q.t.p.Table.ShortName()) {
+			continue
+		}
+		key := rowKey(dt)
+		if key == nil || !strings.EqualFold(key.Name, c.Name) || key.Kind != c.Kind {
+			continue
+		}
+		name := nameColumn(dt)
+		if name == nil || hasColumn(q.t, name.Name) {
+			continue
+		}
+		nq := *q
+		nq.t = joined(q.t, dt, c.Name)
+		nq.target = name
+		nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s of %s, joined on %s", c.Name, name.Name, dt.name, c.Name))
+		return &nq
+	}
+	return q
+}
+
+// dateDims settles the groupings by a date: a grain of a date column
+// ("per month") takes the column a "by" names ("by check-in date") rather
+// than grouping by it twice, and a grain of a date that may be NULL keeps
+// the rows where it is set ("cancellations per year": a NULL year is no
+// cancellation).
+func dateDims(f *frame, q *query) *query {
+	asked := map[int]bool{}
+	for _, g := range f.grains {
+		asked[g.pos] = true
+	}
+	grained := map[*column]bool{}
+	for _, d := range q.dims {
+		if d.grain != "" && asked[d.pos] {
+			grained[d.col] = true
+		}
+	}
+	nq := *q
+	nq.dims = nil
+	for _, d := range q.dims {
+		if grained[d.col] && !(d.grain != "" && asked[d.pos]) {
+			continue // "by check-in date" names the date "per month" groups
+		}
+		nq.dims = append(nq.dims, d)
+	}
+	nq.conds = append([]cond(nil), q.conds...)
+	for _, d := range nq.dims {
+		if d.grain != "" && d.col.Nulls > 0 && !condOn(nq.conds, d.col) {
+			nq.conds = append(nq.conds, nullCond(d.col, false, -1))
+		}
+	}
+	return &nq
+}
+
+// hasColumn reports whether t has a column called name.
+func hasColumn(t *table, name string) bool {
+	for _, c := range t.cols {
+		if strings.EqualFold(c.Name, name) {
+			return true
+		}
+	}
+	return false
+}
+
 var nameRoots = rootSet("name nm")
 
 // nameColumn returns the one text column of t named as a name (owner_name,
@@ -439,3 +530,4 @@ func setOf(xs []string) map[string]bool {
 	}
 	return m
 }
+
