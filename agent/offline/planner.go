@@ -530,4 +530,3 @@ func setOf(xs []string) map[string]bool {
 	}
 	return m
 }
-
