@@ -50,7 +50,7 @@ const evalDataDir = "../../../shared/data"
 // tuning schema (abbreviated names, two dates, a key join), written with
 // the planner's confidence rules to check that they are general; library
 // and logistics were made for the second held-out set, tuning data since.
-var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk", "fleet", "stream", "concerts"}
+var evalSchemas = []string{"shop", "hr", "census", "telco", "library", "logistics", "logi", "clinic", "energy", "billing", "stock", "floe_lens", "uni", "helpdesk", "fleet", "stream", "concerts", "bikeshare"}
 
 // heldOut3Schemas are asked about only by the third held-out set
 // (tuned.txt below thirdSetMarker since 2026-12-03), written apart from the planner and from the
@@ -471,6 +471,21 @@ var privateFloor = map[string]tally{
 	"concerts": {n: 27, correct: 16, wrong: 0},
 }
 
+// gateMarker opens the private schema of the confidence gate's pass inside
+// tuned.txt: bikeshare.sql and its questions, written together before the
+// planner was run on them.
+const gateMarker = "# Private schema of the gate's pass (held to its own floor)"
+
+// gateFloor holds the figures of the gate's private schema. First
+// measured before any rule was changed for it: 14/27 correct, 1 wrong
+// ("which station has the most docks" grouped by station_id, showing no
+// name), 12 refused. After a grouping by a table's own key shows its name
+// column too: 15/27 correct, none wrong, the floor. Raise it when the
+// planner improves; never lower it.
+var gateFloor = map[string]tally{
+	"bikeshare": {n: 27, correct: 15, wrong: 0},
+}
+
 // TestEvalTuned runs the tuned part of the unseen-schema evaluation.
 //
 // The storage-metrics questions (floe_lens, issue 19) were first held to
@@ -484,11 +499,11 @@ var privateFloor = map[string]tally{
 // with them.
 func TestEvalTuned(t *testing.T) {
 	const file = "testdata/eval/tuned.txt"
-	second, third, private, fourth := markerLine(t, file, secondSetMarker), markerLine(t, file, thirdSetMarker), markerLine(t, file, privateMarker), markerLine(t, file, fourthSetMarker)
-	if !(second < third && third < private && private < fourth) {
-		t.Fatalf("%s: the markers are out of order (second set line %d, third set line %d, private schema line %d, fourth set line %d)", file, second, third, private, fourth)
+	second, third, private, fourth, gate := markerLine(t, file, secondSetMarker), markerLine(t, file, thirdSetMarker), markerLine(t, file, privateMarker), markerLine(t, file, fourthSetMarker), markerLine(t, file, gateMarker)
+	if !(second < third && third < private && private < fourth && fourth < gate) {
+		t.Fatalf("%s: the markers are out of order (second set line %d, third set line %d, private schema line %d, fourth set line %d, gate's private schema line %d)", file, second, third, private, fourth, gate)
 	}
-	all, by, segs := evaluateSplit(t, file, true, second, third, private, fourth)
+	all, by, segs := evaluateSplit(t, file, true, second, third, private, fourth, gate)
 	first := all
 	for k, seg := range []struct {
 		name  string
@@ -496,7 +511,8 @@ func TestEvalTuned(t *testing.T) {
 	}{{"second held-out set (tuning data since 2026-12-03)", secondSetFloor},
 		{"third held-out set (tuning data since 2026-12-03)", thirdSetFloor},
 		{"private schema of the seventh pass", privateFloor},
-		{"fourth held-out set (tuning data since 2026-12-03)", fourthSetFloor}} {
+		{"fourth held-out set (tuning data since 2026-12-03)", fourthSetFloor},
+		{"private schema of the gate's pass", gateFloor}} {
 		var sum tally
 		for _, got := range segs[k] {
 			sum.add(got)

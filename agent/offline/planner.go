@@ -391,7 +391,18 @@ func (p *Planner) nameKeys(f *frame, q *query) *query {
 		return p.nameList(q)
 	}
 	for k, d := range q.dims {
-		if !d.col.id || d.grain != "" || d.col == rowKey(q.t) {
+		if !d.col.id || d.grain != "" {
+			continue
+		}
+		if d.col == rowKey(q.t) {
+			// The table's own key ("which station has the most docks"):
+			// its name column shows which, no join needed.
+			if name := nameColumn(q.t); name != nil && !dimOn(q.dims, name) {
+				nq := *q
+				nq.dims = append(append(append([]dim(nil), q.dims[:k+1]...), dim{col: name, pos: d.pos}), q.dims[k+1:]...)
+				nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s", d.col.Name, name.Name))
+				return &nq
+			}
 			continue
 		}
 		// The table whose row key is this column (links() would pair
@@ -490,6 +501,16 @@ func dateDims(f *frame, q *query) *query {
 		}
 	}
 	return &nq
+}
+
+// dimOn reports whether one of ds groups by c.
+func dimOn(ds []dim, c *column) bool {
+	for _, d := range ds {
+		if d.col == c {
+			return true
+		}
+	}
+	return false
 }
 
 // hasColumn reports whether t has a column called name.
