@@ -62,6 +62,9 @@ func (p *Planner) gate(f *frame, q *query) error {
 			return refuse(fmt.Sprintf("the number %s is not read by any part of the query", w.Text))
 		}
 	}
+	if w := unreadPredicate(ws, q); w != "" {
+		return refuse(fmt.Sprintf("%q says what the rows did or are, and no condition of the query reads it", w), w)
+	}
 	if w := unreadState(ws, q); w != "" {
 		return refuse(fmt.Sprintf("%q asks for a current state that no condition of the query reads", w))
 	}
@@ -336,4 +339,45 @@ func nextMention(ws []word, r *reading, w string) string {
 		}
 	}
 	return "rows"
+}
+
+// creationVerbs say only that a row came to be ("orders were placed",
+// "members joined in 2022", "loans were made"): every row was, so they
+// keep all rows.
+var creationVerbs = rootSet(`place placed make made do done create created record recorded generate generated log logged
+	enter entered submit submitted join joined register registered sign signed happen happened occur occurred exist
+	existed appear appeared come came get got be been`)
+
+// unreadPredicate returns a verb the query leaves unread that says which
+// rows a count or a list keeps: after a copula ("how many shipments were
+// lost", "invoices that are paid") or ending the question ("how many
+// batches failed"), other than a verb of creation. It returns "".
+func unreadPredicate(ws []word, q *query) string {
+	if !rowsAsked(q) {
+		return ""
+	}
+	for i, w := range ws {
+		if w.used != "" || schema.IsStop(w.Lower) || creationVerbs[w.Root] || creationVerbs[w.Lower] || functionWords[w.Lower] {
+			continue
+		}
+		l := w.Lower
+		participle := len(l) > 4 && strings.HasSuffix(l, "ed") || irregularParticiples[l]
+		if !participle {
+			continue
+		}
+		if afterCopula(ws, i) || i > 0 && (ws[i-1].Lower == "got" || ws[i-1].Lower == "get") || predicate(ws, i) && !bareVerb(ws, i) {
+			return w.Text
+		}
+	}
+	return ""
+}
+
+// irregularParticiples are past participles without -ed.
+var irregularParticiples = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`paid sold lost won held taken given seen written chosen spent sent driven kept bought
+		brought built caught left hit cut shut broken stolen frozen drawn thrown worn torn shown grown known flown`) {
+		irregularParticiples[w] = true
+	}
 }
