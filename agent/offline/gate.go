@@ -69,11 +69,14 @@ func (p *Planner) gate(f *frame, q *query) error {
 		return refuse(fmt.Sprintf("%q asks for a current state that no condition of the query reads", w))
 	}
 	for i, w := range ws {
+		if i+1 < len(ws) && comparisonWords[w.Lower] && aggregateWords[ws[i+1].Lower] {
+			return refuse(fmt.Sprintf("%q compares rows with an aggregate of the table, which the offline planner does not build yet", w.Text+" "+ws[i+1].Text))
+		}
 		if w.Lower == "single" && (q.agg == "sum" || q.agg == "avg" || q.agg == "median") {
 			return refuse(fmt.Sprintf("%q asks for one row's value, not a %s", w.Text, aggName(q.agg)))
 		}
-		if w.Lower == "which" && i+1 < len(ws) && startsMention(r, i+1) && len(q.dims) == 0 && q.agg != "list" && q.agg != "rows" {
-			return refuse(fmt.Sprintf("\"which %s\" asks for things by name, and the query neither groups nor lists them", ws[i+1].Text))
+		if (w.Lower == "which" || w.Lower == "what") && i+1 < len(ws) && startsMention(r, i+1) && len(q.dims) == 0 && q.agg != "list" && q.agg != "rows" {
+			return refuse(fmt.Sprintf("\"%s %s\" asks for things by name, and the query neither groups nor lists them", w.Lower, ws[i+1].Text))
 		}
 	}
 	if f.rank != 0 && q.order == 0 && q.agg != "max" && q.agg != "min" && q.agg != "rows" && q.agg != "list" && q.orderBy == nil {
@@ -94,6 +97,12 @@ func (p *Planner) gate(f *frame, q *query) error {
 	}
 	return nil
 }
+
+// comparisonWords before an aggregate word ("above average spend") ask to
+// compare each row with the table's aggregate.
+var comparisonWords = map[string]bool{"above": true, "below": true, "over": true, "under": true, "than": true}
+
+var aggregateWords = map[string]bool{"average": true, "avg": true, "mean": true, "median": true, "typical": true}
 
 // numberingRoots end the names of columns that number things (cust_no,
 // invoice_nbr): identifiers, whatever their type.
@@ -313,8 +322,7 @@ func attributive(ws []word, r *reading) string {
 			afterValue(r.mentions, i) || lyRoot(ws[i+1]) != "" {
 			continue // "self-employed people", "working remotely"
 		}
-		l := w.Lower
-		if !(len(l) > 4 && strings.HasSuffix(l, "ed") || len(l) > 5 && strings.HasSuffix(l, "ing")) {
+		if !participleOrAdjective(w.Lower) {
 			continue
 		}
 		for _, m := range r.mentions {
@@ -324,6 +332,24 @@ func attributive(ws []word, r *reading) string {
 		}
 	}
 	return ""
+}
+
+// adjectiveSuffixes mark adjectives by their form: "available rooms",
+// "refundable tickets", "expensive", "useless", "dangerous".
+var adjectiveSuffixes = []string{"able", "ible", "ive", "less", "ful", "ous"}
+
+// participleOrAdjective reports whether a word reads, by its form, as a
+// participle or an adjective that may say which rows.
+func participleOrAdjective(l string) bool {
+	if len(l) > 4 && strings.HasSuffix(l, "ed") || len(l) > 5 && strings.HasSuffix(l, "ing") || irregularParticiples[l] {
+		return true
+	}
+	for _, suf := range adjectiveSuffixes {
+		if len(l) > len(suf)+2 && strings.HasSuffix(l, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // nextMention returns the words of the mention right after word w.
