@@ -112,7 +112,10 @@
 // ways; an aggregate no word asks for over rows the question shows ("the
 // suites in Prague with their nightly rates") refuses; a column named
 // like a number (cust_no, invoice_nbr) is never added up. The refusal
-// names the word or the part and offers the closest readings.
+// names the word or the part and offers the closest readings. Two tables
+// that read a question equally well (the same words unmapped and
+// ignored, the same score) into different queries refuse it, unless the
+// rows of one refer to the other's (returns of orders yield to orders).
 // A rate or share with no scale asked shows the fraction and the
 // percentage side by side (churn_rate, churn_pct); a list or grouping by
 // a table's own key shows its name column (club_name beside or instead of

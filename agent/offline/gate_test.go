@@ -79,3 +79,19 @@ func TestGate(t *testing.T) {
 		{q: "which kennels have heating", ok: []string{"kennel_name", "has_heating"}},
 	})
 }
+
+// TestGateMargin checks that two tables reading a question equally well
+// refuse it, unless the rows of one refer to the rows of the other.
+func TestGateMargin(t *testing.T) {
+	shop := func(name string, cols ...schema.ColumnProfile) *schema.Profile {
+		return ptable(name, append([]schema.ColumnProfile{pcol("breed", "VARCHAR", "Beagle", "Poodle"), pcol("price", "DECIMAL(8,2)")}, cols...)...)
+	}
+	apart := offline.New([]*schema.Profile{shop("lake.pets.grooming", pcol("groom_id", "INTEGER")), shop("lake.pets.training", pcol("session_id", "INTEGER"))})
+	checkRules(t, apart, []ruleCase{
+		{q: "total price by breed", refused: "reads equally well over lake.pets.grooming and lake.pets.training"},
+	})
+	linked := offline.New([]*schema.Profile{shop("lake.pets.bookings", pcol("booking_id", "INTEGER")), shop("lake.pets.refunds", pcol("refund_id", "INTEGER"), pcol("booking_id", "INTEGER"))})
+	checkRules(t, linked, []ruleCase{
+		{q: "total price by breed", ok: []string{"FROM lake.pets.bookings"}},
+	})
+}

@@ -213,6 +213,7 @@ func (p *Planner) exactSpans(f *frame) map[[2]int]bool {
 
 func (p *Planner) readOneIn(f *frame, exact map[[2]int]bool) (*query, error) {
 	var best, unsure *reading
+	var read []*reading
 	for _, t := range p.tables {
 		r := readTable(f, t, exact)
 		if r.score <= 0 {
@@ -221,9 +222,13 @@ func (p *Planner) readOneIn(f *frame, exact map[[2]int]bool) (*query, error) {
 			}
 			continue
 		}
+		read = append(read, r)
 		if best == nil || r.better(best) {
 			best = r
 		}
+	}
+	if why := p.noMargin(f, best, read); why != nil {
+		return nil, why
 	}
 	if best == nil && unsure != nil {
 		return nil, &NotUnderstood{Question: f.question, Unmapped: without(unsure.unmapped, unsure.blocked), Reason: strings.Join(unsure.ambiguous, "; ")}
@@ -274,6 +279,44 @@ func (p *Planner) readOneIn(f *frame, exact map[[2]int]bool) (*query, error) {
 		q.notes = append(q.notes, fmt.Sprintf("ignored %s: no column or value of %s matches", quoteList(best.ignored), q.t.name))
 	}
 	return q, nil
+}
+
+// noMargin refuses a question two tables read equally well (the same
+// words unmapped and ignored, the same score) into different queries:
+// picking one would be a coin toss between two answers. A table whose
+// rows refer to the other's (returns, each of an order) yields to it.
+func (p *Planner) noMargin(f *frame, best *reading, read []*reading) error {
+	if best == nil || len(best.unmapped) > 0 {
+		return nil
+	}
+	for _, r := range read {
+		if r == best || best.better(r) || r.better(best) || len(r.ignored) != len(best.ignored) || references(r.t, best.t) {
+			continue // a table whose rows refer to best's rows (returns of orders) yields to it
+		}
+		a, errA := build(f, best)
+		b, errB := build(f, r)
+		if errA != nil || errB != nil || a.sql() == b.sql() {
+			continue
+		}
+		return &NotUnderstood{Question: f.question, Reason: fmt.Sprintf("the question reads equally well over %s and %s", best.t.name, r.t.name),
+			Closest: []string{a.describe() + " in " + best.t.name, b.describe() + " in " + r.t.name}}
+	}
+	return nil
+}
+
+// references reports whether child holds the key that identifies the rows
+// of parent (returns.order_id for orders).
+func references(child, parent *table) bool {
+	k := rowKey(parent)
+	if k == nil {
+		return false
+	}
+	for _, c := range child.cols {
+		if strings.EqualFold(c.Name, k.Name) && c.Kind == k.Kind {
+			return true
+		}
+	}
+	return false
 }
 
 func quoteList(ws []string) string {
