@@ -111,7 +111,10 @@
 // from "across" alone ("across the hotels in Barcelona") is read two
 // ways; an aggregate no word asks for over rows the question shows ("the
 // suites in Prague with their nightly rates") refuses; a column named
-// like a number (cust_no, invoice_nbr) is never added up. The refusal
+// like a number (cust_no, invoice_nbr) is never added up; a measure no
+// word aggregates is added up only when its name says it adds (money,
+// counts, units, time, distance, a plural noun) and averaged only when it
+// names a price, rate or score, else the question refuses. The refusal
 // names the word or the part and offers the closest readings. Two tables
 // that read a question equally well (the same words unmapped and
 // ignored, the same score) into different queries refuse it, unless the

@@ -91,6 +91,9 @@ func (p *Planner) gate(f *frame, q *query) error {
 		(q.agg == "sum" || q.agg == "avg" || q.agg == "median") && attributeOf(r, q.measure) {
 		return refuse(fmt.Sprintf("the question asks to show rows, and no word asks for the %s of %s", aggName(q.agg), q.measure.Name))
 	}
+	if c := q.measure; c != nil && f.agg == "" && !f.count && !f.rate && (q.agg == "sum" || q.agg == "avg") && !sureDefault(c, q.agg) && q.t.snapshotDay() == nil {
+		return refuse(fmt.Sprintf("no word says whether to add up or average %s", c.Name))
+	}
 	if c := q.measure; c != nil && len(c.roots) > 1 && numberingRoots[c.roots[len(c.roots)-1]] &&
 		(q.agg == "sum" || q.agg == "avg" || q.agg == "median") {
 		return refuse(fmt.Sprintf("%s numbers its rows (a %s number), it is not a quantity to add up or average", c.Name, c.roots[0]))
@@ -406,4 +409,25 @@ func init() {
 		brought built caught left hit cut shut broken stolen frozen drawn thrown worn torn shown grown known flown`) {
 		irregularParticiples[w] = true
 	}
+}
+
+// additiveRoots name quantities that add up: counts, amounts of money,
+// units, lengths of time and distance.
+var additiveRoots = rootSet(`cnt count counts num number qty quantity units unit volume total sum amount amt revenue sales sale
+	cost costs spend spent paid payment income expense fee fees charge charges tax refund hours minutes mins min hrs seconds secs days
+	distance km miles kg tons weight calls visits sessions kegs cases bytes files rows`)
+
+// sureDefault reports whether the aggregate a measure takes when no word
+// names one (sum, or avg for prices and rates) is its only sensible
+// reading.
+func sureDefault(c *column, agg string) bool {
+	if agg == "sum" && pluralNoun(c.Name) {
+		return true // read_requests, commit_conflicts: counts
+	}
+	for _, r := range c.roots {
+		if agg == "avg" && nonAdditive[r] || agg == "sum" && (additiveRoots[r] || moneyRoots[r]) {
+			return true
+		}
+	}
+	return false
 }

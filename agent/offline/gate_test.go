@@ -95,3 +95,22 @@ func TestGateMargin(t *testing.T) {
 		{q: "total price by breed", ok: []string{"FROM lake.pets.bookings"}},
 	})
 }
+
+// TestGateDefaultAggregate checks that a measure no word aggregates is
+// added up or averaged only when its name says which.
+func TestGateDefaultAggregate(t *testing.T) {
+	p := offline.New([]*schema.Profile{ptable("lake.pets.stays",
+		pcol("breed", "VARCHAR", "Beagle", "Poodle"),
+		pcol("height_cm", "INTEGER"),
+		pcol("rating", "INTEGER"),
+		pcol("nights", "INTEGER"),
+		pcol("price", "DECIMAL(8,2)"),
+	)})
+	checkRules(t, p, []ruleCase{
+		{q: "height by breed", refused: "no word says whether to add up or average height_cm"},
+		{q: "average height by breed", ok: []string{"avg(height_cm)"}},
+		{q: "rating by breed", ok: []string{"avg(rating)"}},
+		{q: "nights by breed", ok: []string{"sum(nights)"}},
+		{q: "price by breed", ok: []string{"avg(price)"}},
+	})
+}
