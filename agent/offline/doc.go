@@ -98,7 +98,9 @@
 // words of the question. An ignored word must read as a verb (a known
 // one, one by its form, or a bare verb after "did" or "we"), a function
 // word, the unit of a number or the head noun of a value before it
-// ("Bachelors degree", "gold or platinum members"); any other noun
+// ("Bachelors degree", "gold or platinum members"; not a noun of an
+// event by its form, "Premium cancellations"), or a noun naming the form
+// of the answer ("summary", "distribution"); any other noun
 // ("auto policies", "quality control", "sent back") refuses. A participle
 // the query leaves unread before the rows' name ("completed stays"),
 // after a copula or ending a count ("how many shipments were lost", "how

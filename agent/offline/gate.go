@@ -128,14 +128,19 @@ func hyphenUnread(f *frame, ws []word) string {
 }
 
 // functionWords carry no content of their own beyond the stop words:
-// prepositions, auxiliaries and their contractions, quantifiers.
+// prepositions, auxiliaries and their contractions, quantifiers,
+// greetings, and the nouns that name the form of an answer ("summary",
+// "distribution", "chart") rather than what it holds. A word the catalog
+// names is never one of them (it blocks before the gate runs).
 var functionWords = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`through throughout around since until till before after against toward towards
 		upon beyond behind along besides beside near onto than
 		haven't hasn't hadn't don't doesn't didn't won't wouldn't can't cannot couldn't shouldn't isn't aren't
-		wasn't weren't both either ever overall altogether please kindly thanks thank`) {
+		wasn't weren't both either ever overall altogether please kindly thanks thank hey hi hello
+		summary overview distribution report info information details metrics chart graph plot visual
+		visualization picture thing things stuff`) {
 		functionWords[w] = true
 	}
 }
@@ -202,7 +207,7 @@ func unaccounted(ws []word, r *reading, q *query) string {
 			// says what the rows did, which nothing reads.
 		case i > 0 && ws[i-1].Num && timeUnits[w.Root]:
 			continue
-		case i > 0 && (afterValue(r.mentions, i) || headOK[i-1]):
+		case i > 0 && (afterValue(r.mentions, i) || headOK[i-1]) && !deverbal(w.Lower):
 			// The noun a value names the kind of: "Bachelors degree",
 			// "electronic check payers".
 			headOK[i] = true
@@ -211,6 +216,19 @@ func unaccounted(ws []word, r *reading, q *query) string {
 		return w.Text
 	}
 	return ""
+}
+
+// deverbal reports whether a noun names an event by its form
+// (cancellations, payments, renewals, attendance, departures): after a
+// value it says what happened to the rows, not what kind they are.
+func deverbal(l string) bool {
+	l = strings.TrimSuffix(l, "s")
+	for _, suf := range []string{"tion", "sion", "ment", "ance", "ence", "ure", "al"} {
+		if len(l) > len(suf)+2 && strings.HasSuffix(l, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // bareVerb reports whether word i is a bare verb ending a clause after a

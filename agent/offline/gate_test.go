@@ -58,6 +58,8 @@ func TestGate(t *testing.T) {
 		{q: "how many Beagle bookings got sent back", refused: `"back"`},
 		{q: "how many bookings on weekend stays", refused: `"weekend"`},
 		{q: "how many refundable bookings", refused: `"refundable"`},
+		{q: "how many Beagle cancellations", refused: `"cancellations"`},
+		{q: "how many Beagle dogs", ok: []string{"count(*)", "'Beagle'"}},
 		{q: "how many bookings have a price above average", refused: `"above"`},
 		{q: "how many bookings were made in 2024 for the 3 dogs", refused: `3`},
 		// Parts of the plan that no word asks for.
