@@ -120,7 +120,9 @@
 // names the word or the part and offers the closest readings. Two tables
 // that read a question equally well (the same words unmapped and
 // ignored, the same score) into different queries refuse it, unless the
-// rows of one refer to the other's (returns of orders yield to orders).
+// rows of one refer to the other's (returns of orders yield to orders)
+// or one is named as a variant of the other (customers_synth yields to
+// customers).
 // A rate or share with no scale asked shows the fraction and the
 // percentage side by side (churn_rate, churn_pct); a list or grouping by
 // a table's own key shows its name column (club_name beside or instead of

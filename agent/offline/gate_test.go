@@ -96,6 +96,10 @@ func TestGateMargin(t *testing.T) {
 	checkRules(t, linked, []ruleCase{
 		{q: "total price by breed", ok: []string{"FROM lake.pets.bookings"}},
 	})
+	copied := offline.New([]*schema.Profile{shop("lake.pets.visits_synth"), shop("lake.pets.visits")})
+	checkRules(t, copied, []ruleCase{
+		{q: "total price by breed", ok: []string{"FROM lake.pets.visits\n"}},
+	})
 }
 
 // TestGateDefaultAggregate checks that a measure no word aggregates is

@@ -227,6 +227,7 @@ func (p *Planner) readOneIn(f *frame, exact map[[2]int]bool) (*query, error) {
 			best = r
 		}
 	}
+	best = baseOf(best, read)
 	if why := p.noMargin(f, best, read); why != nil {
 		return nil, why
 	}
@@ -290,7 +291,7 @@ func (p *Planner) noMargin(f *frame, best *reading, read []*reading) error {
 		return nil
 	}
 	for _, r := range read {
-		if r == best || best.better(r) || r.better(best) || len(r.ignored) != len(best.ignored) || references(r.t, best.t) {
+		if r == best || best.better(r) || r.better(best) || len(r.ignored) != len(best.ignored) || references(r.t, best.t) || derived(r.t, best.t) {
 			continue // a table whose rows refer to best's rows (returns of orders) yields to it
 		}
 		a, errA := build(f, best)
@@ -302,6 +303,29 @@ func (p *Planner) noMargin(f *frame, best *reading, read []*reading) error {
 			Closest: []string{a.describe() + " in " + best.t.name, b.describe() + " in " + r.t.name}}
 	}
 	return nil
+}
+
+// derived reports whether t's name is base's name with a suffix
+// (customers_synth, orders_backup, sales_2024 for customers, orders,
+// sales): a copy or a variant of base, which the question names only by
+// the suffix.
+func derived(t, base *table) bool {
+	a, b := strings.ToLower(t.p.Table.ShortName()), strings.ToLower(base.p.Table.ShortName())
+	return len(a) > len(b)+1 && strings.HasPrefix(a, b) && (a[len(b)] == '_' || a[len(b)] == '-')
+}
+
+// baseOf returns the reading of the table best derives from (see
+// derived) when that table reads the question as well, else best.
+func baseOf(best *reading, read []*reading) *reading {
+	if best == nil {
+		return nil
+	}
+	for _, r := range read {
+		if r != best && derived(best.t, r.t) && !best.better(r) && !r.better(best) && len(r.ignored) == len(best.ignored) {
+			return r
+		}
+	}
+	return best
 }
 
 // references reports whether child holds the key that identifies the rows
