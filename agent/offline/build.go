@@ -26,6 +26,9 @@ type query struct {
 	limit    int
 	notes    []string
 	ignored  []string
+	// read is the reading the query was built from: the confidence gate
+	// checks which words each part consumed.
+	read *reading
 
 	// set records what a follow-up question specified.
 	set struct{ agg, dims, rank bool }
@@ -166,6 +169,7 @@ func build(f *frame, r *reading) (*query, error) {
 	if err != nil {
 		return nil, err
 	}
+	q.read = r
 	if w := unreadNegation(f, r, q); w != "" {
 		// "passengers who have never made a booking", "owners who don't
 		// own any properties": rows with no match in another table (an

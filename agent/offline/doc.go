@@ -92,6 +92,45 @@
 // "revenue" names money, never the rows or an id through a synonym, and a
 // price is not named by the thing it prices alone ("tickets").
 //
+// The confidence gate (gate.go) runs on every built query, so that a
+// schema never seen gets a refusal rather than a wrong answer: every
+// content word must be read and every part of the plan must come from
+// words of the question. An ignored word must read as a verb (a known
+// one, one by its form, or a bare verb after "did" or "we"), a function
+// word, the unit of a number or the head noun of a value before it
+// ("Bachelors degree", "gold or platinum members"; not a noun of an
+// event by its form, "Premium cancellations"), or a noun naming the form
+// of the answer ("summary", "distribution"); any other noun
+// ("auto policies", "quality control", "sent back") refuses. A participle
+// the query leaves unread before the rows' name ("completed stays"),
+// after a copula or ending a count ("how many shipments were lost", "how
+// many batches failed") refuses unless it is a verb of creation
+// ("placed", "made", "joined"). "still", "yet" and "anymore" need a
+// condition near them ("customers we still have" refuses); a hyphenated
+// word left unread ("no-shows") and a number no part reads refuse. A
+// superlative must order or take a maximum; "single" is never a sum or an
+// average; "which" before a name needs a grouping or a list; a grouping
+// from "across" alone ("across the hotels in Barcelona") is read two
+// ways; an aggregate no word asks for over rows the question shows ("the
+// suites in Prague with their nightly rates") refuses; a column named
+// like a number (cust_no, invoice_nbr) is never added up; a measure no
+// word aggregates is added up only when its name says it adds (money,
+// counts, units, time, distance, a plural noun) and averaged only when it
+// names a price, rate or score, else the question refuses. The refusal
+// names the word or the part and offers the closest readings. Two tables
+// that read a question equally well (the same words unmapped and
+// ignored, the same score) into different queries refuse it, unless the
+// rows of one refer to the other's (returns of orders yield to orders)
+// or one is named as a variant of the other (customers_synth yields to
+// customers).
+// A rate or share with no scale asked shows the fraction and the
+// percentage side by side (churn_rate, churn_pct); a list or grouping by
+// a table's own key shows its name column (club_name beside or instead of
+// club_id, also across a key to another table's rows); a grain of a date
+// that holds NULLs keeps the rows where it is set ("cancellations per
+// year"), and "per month ... by check-in date" groups by the month of
+// that date once.
+//
 // "distinct" before the name of a table's own rows, with words the table
 // does not read ("distinct members borrowed ..."), asks where they occur
 // and is refused rather than counting the table. A word found inside a

@@ -143,11 +143,17 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 func (p *Planner) readAlone(f *frame) (*query, error) {
 	q, exact, err := p.readOne(f)
 	if err == nil {
-		return p.checkSpelled(f, p.nameKeys(f, q))
+		if err := p.gate(f, q); err != nil {
+			return nil, err
+		}
+		return p.checkSpelled(f, p.nameKeys(f, dateDims(f, q)))
 	}
 	jq, jerr := p.readJoined(f, exact)
 	if jq != nil {
-		return p.checkSpelled(f, jq)
+		if err := p.gate(f, jq); err != nil {
+			return nil, err
+		}
+		return p.checkSpelled(f, dateDims(f, jq))
 	}
 	if aq, aerr := p.readAnti(f); aerr != nil || aq != nil {
 		return aq, aerr
@@ -217,6 +223,7 @@ func (p *Planner) exactSpans(f *frame) map[[2]int]bool {
 
 func (p *Planner) readOneIn(f *frame, exact map[[2]int]bool) (*query, error) {
 	var best, unsure *reading
+	var read []*reading
 	for _, t := range p.tables {
 		r := readTable(f, t, exact)
 		if r.score <= 0 {
@@ -225,9 +232,14 @@ func (p *Planner) readOneIn(f *frame, exact map[[2]int]bool) (*query, error) {
 			}
 			continue
 		}
+		read = append(read, r)
 		if best == nil || r.better(best) {
 			best = r
 		}
+	}
+	best = baseOf(best, read)
+	if why := p.noMargin(f, best, read); why != nil {
+		return nil, why
 	}
 	if best == nil && unsure != nil {
 		return nil, &NotUnderstood{Question: f.question, Unmapped: without(unsure.unmapped, unsure.blocked), Reason: strings.Join(unsure.ambiguous, "; ")}
@@ -278,6 +290,67 @@ func (p *Planner) readOneIn(f *frame, exact map[[2]int]bool) (*query, error) {
 		q.notes = append(q.notes, fmt.Sprintf("ignored %s: no column or value of %s matches", quoteList(best.ignored), q.t.name))
 	}
 	return q, nil
+}
+
+// noMargin refuses a question two tables read equally well (the same
+// words unmapped and ignored, the same score) into different queries:
+// picking one would be a coin toss between two answers. A table whose
+// rows refer to the other's (returns, each of an order) yields to it.
+func (p *Planner) noMargin(f *frame, best *reading, read []*reading) error {
+	if best == nil || len(best.unmapped) > 0 {
+		return nil
+	}
+	for _, r := range read {
+		if r == best || best.better(r) || r.better(best) || len(r.ignored) != len(best.ignored) || references(r.t, best.t) || derived(r.t, best.t) {
+			continue // a table whose rows refer to best's rows (returns of orders) yields to it
+		}
+		a, errA := build(f, best)
+		b, errB := build(f, r)
+		if errA != nil || errB != nil || a.sql() == b.sql() {
+			continue
+		}
+		return &NotUnderstood{Question: f.question, Reason: fmt.Sprintf("the question reads equally well over %s and %s", best.t.name, r.t.name),
+			Closest: []string{a.describe() + " in " + best.t.name, b.describe() + " in " + r.t.name}}
+	}
+	return nil
+}
+
+// derived reports whether t's name is base's name with a suffix
+// (customers_synth, orders_backup, sales_2024 for customers, orders,
+// sales): a copy or a variant of base, which the question names only by
+// the suffix.
+func derived(t, base *table) bool {
+	a, b := strings.ToLower(t.p.Table.ShortName()), strings.ToLower(base.p.Table.ShortName())
+	return len(a) > len(b)+1 && strings.HasPrefix(a, b) && (a[len(b)] == '_' || a[len(b)] == '-')
+}
+
+// baseOf returns the reading of the table best derives from (see
+// derived) when that table reads the question as well, else best.
+func baseOf(best *reading, read []*reading) *reading {
+	if best == nil {
+		return nil
+	}
+	for _, r := range read {
+		if r != best && derived(best.t, r.t) && !best.better(r) && !r.better(best) && len(r.ignored) == len(best.ignored) {
+			return r
+		}
+	}
+	return best
+}
+
+// references reports whether child holds the key that identifies the rows
+// of parent (returns.order_id for orders).
+func references(child, parent *table) bool {
+	k := rowKey(parent)
+	if k == nil {
+		return false
+	}
+	for _, c := range child.cols {
+		if strings.EqualFold(c.Name, k.Name) && c.Kind == k.Kind {
+			return true
+		}
+	}
+	return false
 }
 
 func quoteList(ws []string) string {
@@ -384,7 +457,7 @@ func splitKnown(f *frame, ws []string) (unknown, elsewhere []string) {
 // already joins, or when the other table has no one name column (nor
 // one first and one last name: nameColumns).
 func (p *Planner) nameKeys(f *frame, q *query) *query {
-	if q.t.join != nil || q.agg == "rows" || q.agg == "list" {
+	if q.t.join != nil || q.agg == "rows" {
 		return q
 	}
 	for _, w := range f.words {
@@ -392,8 +465,22 @@ func (p *Planner) nameKeys(f *frame, q *query) *query {
 			return q
 		}
 	}
+	if q.agg == "list" {
+		return p.nameList(q)
+	}
 	for k, d := range q.dims {
-		if !d.col.id || d.grain != "" || d.col == rowKey(q.t) {
+		if !d.col.id || d.grain != "" {
+			continue
+		}
+		if d.col == rowKey(q.t) {
+			// The table's own key ("which station has the most docks"):
+			// its name column shows which, no join needed.
+			if name := nameColumn(q.t); name != nil && !dimOn(q.dims, name) {
+				nq := *q
+				nq.dims = append(append(append([]dim(nil), q.dims[:k+1]...), dim{col: name, pos: d.pos}), q.dims[k+1:]...)
+				nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s", d.col.Name, name.Name))
+				return &nq
+			}
 			continue
 		}
 		// The table whose row key is this column (links() would pair
@@ -426,6 +513,98 @@ func (p *Planner) nameKeys(f *frame, q *query) *query {
 		}
 	}
 	return q
+}
+
+// nameList lists the names of the things a list of keys asks for: "which
+// clubs have a pool" lists club_name, not club_id, when the key's table
+// (the list's own or one joined on the key) has one name column the
+// profile saw once per row.
+func (p *Planner) nameList(q *query) *query {
+	c := q.target
+	if c == nil || !c.id {
+		return q
+	}
+	if c == rowKey(q.t) {
+		if name := nameColumn(q.t); name != nil {
+			nq := *q
+			nq.target = name
+			nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s", c.Name, name.Name))
+			return &nq
+		}
+		return q
+	}
+	for _, dt := range p.tables {
+		if dt == q.t || strings.EqualFold(dt.p.Table.ShortName(), q.t.p.Table.ShortName()) {
+			continue
+		}
+		key := rowKey(dt)
+		if key == nil || !strings.EqualFold(key.Name, c.Name) || key.Kind != c.Kind {
+			continue
+		}
+		name := nameColumn(dt)
+		if name == nil || hasColumn(q.t, name.Name) {
+			continue
+		}
+		nq := *q
+		nq.t = joined(q.t, dt, c.Name)
+		nq.target = name
+		nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s of %s, joined on %s", c.Name, name.Name, dt.name, c.Name))
+		return &nq
+	}
+	return q
+}
+
+// dateDims settles the groupings by a date: a grain of a date column
+// ("per month") takes the column a "by" names ("by check-in date") rather
+// than grouping by it twice, and a grain of a date that may be NULL keeps
+// the rows where it is set ("cancellations per year": a NULL year is no
+// cancellation).
+func dateDims(f *frame, q *query) *query {
+	asked := map[int]bool{}
+	for _, g := range f.grains {
+		asked[g.pos] = true
+	}
+	grained := map[*column]bool{}
+	for _, d := range q.dims {
+		if d.grain != "" && asked[d.pos] {
+			grained[d.col] = true
+		}
+	}
+	nq := *q
+	nq.dims = nil
+	for _, d := range q.dims {
+		if grained[d.col] && !(d.grain != "" && asked[d.pos]) {
+			continue // "by check-in date" names the date "per month" groups
+		}
+		nq.dims = append(nq.dims, d)
+	}
+	nq.conds = append([]cond(nil), q.conds...)
+	for _, d := range nq.dims {
+		if d.grain != "" && d.col.Nulls > 0 && !condOn(nq.conds, d.col) {
+			nq.conds = append(nq.conds, nullCond(d.col, false, -1))
+		}
+	}
+	return &nq
+}
+
+// dimOn reports whether one of ds groups by c.
+func dimOn(ds []dim, c *column) bool {
+	for _, d := range ds {
+		if d.col == c {
+			return true
+		}
+	}
+	return false
+}
+
+// hasColumn reports whether t has a column called name.
+func hasColumn(t *table, name string) bool {
+	for _, c := range t.cols {
+		if strings.EqualFold(c.Name, name) {
+			return true
+		}
+	}
+	return false
 }
 
 var nameRoots = rootSet("name nm")

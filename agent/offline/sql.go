@@ -61,9 +61,14 @@ func (q *query) measureExpr() (string, string) {
 	}
 	if q.pct && (q.agg == "rate" || q.agg == "share") {
 		expr = "100 * " + expr
-		alias = strings.TrimSuffix(strings.TrimSuffix(alias, "_rate"), "_share") + "_pct"
+		alias = pctAlias(alias)
 	}
 	return expr, alias
+}
+
+// pctAlias names a rate's or share's percentage: churn_rate gives churn_pct.
+func pctAlias(alias string) string {
+	return strings.TrimSuffix(strings.TrimSuffix(alias, "_rate"), "_share") + "_pct"
 }
 
 // rootName turns a boolean column's name into a noun for an alias:
@@ -167,6 +172,11 @@ func (q *query) sql() string {
 		keys = append(keys, quoteIdent(d.alias()))
 	}
 	sel = append(sel, expr+" AS "+quoteIdent(alias))
+	if (q.agg == "rate" || q.agg == "share") && !q.pct {
+		// A rate or share the question gives no scale for is shown both
+		// ways: as a fraction and as a percentage.
+		sel = append(sel, "100 * "+expr+" AS "+quoteIdent(pctAlias(alias)))
+	}
 	b.WriteString("SELECT " + strings.Join(sel, ", ") + from)
 	where()
 	if len(q.dims) == 0 {

@@ -76,7 +76,7 @@ func closest(r *reading, tables []*table) []string {
 	}
 	var what []string
 	for _, c := range r.t.cols {
-		if c.measure() && c.truth == "" && len(what) < 3 {
+		if c.measure() && c.truth == "" && len(what) < 3 && !numbering(c) {
 			what = append(what, fmt.Sprintf("%s of %s", aggName(c.defaultAgg()), c.Name))
 		}
 	}
@@ -101,4 +101,14 @@ func similar(a, b string) bool {
 		return true
 	}
 	return 3*schema.EditDistance(a, b) <= max(len(a), len(b))
+}
+
+// numbering reports whether c's name ends like a number that names a
+// thing (cust_no, roomNumber, invoice_nbr) rather than a quantity.
+func numbering(c *column) bool {
+	if len(c.roots) < 2 {
+		return false
+	}
+	last := c.roots[len(c.roots)-1]
+	return numberingRoots[last] || last == schema.Root("number")
 }

@@ -48,7 +48,7 @@ var abbreviations = map[string]string{
 	"cd": "code", "ctry": "country", "cntry": "country", "wt": "weight", "wgt": "weight", "pct": "percent",
 	"dest": "destination", "orig": "origin", "src": "source", "tgt": "target", "dur": "duration",
 	"mins": "minutes", "secs": "seconds", "sal": "salary", "req": "request", "reqs": "request", "stmt": "statement",
-	"stmts": "statement",
+	"stmts": "statement", "stat": "status",
 }
 
 // expand returns the full word for an abbreviation, or w.
