@@ -3,6 +3,7 @@ package lakesql
 import (
 	"context"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"os"
@@ -153,6 +154,9 @@ type mergeRun struct {
 	ctx context.Context
 	s   *Session
 	n   int64
+	// on says which of mergeEngines run (DuckDB always does: it is the
+	// reference the lake tables are checked against).
+	on [3]bool
 
 	// cur names the engine running; phases sums the MERGE phases dmlTrace
 	// reports by engine and phase, when the benchmark traces them.
@@ -161,6 +165,11 @@ type mergeRun struct {
 	// byQuery sums merge-on-read's phases by query (query index, phase).
 	query   int
 	byQuery map[int]map[string]time.Duration
+
+	// progress, when set (BenchmarkMergeSuite -v), gets a line per query
+	// as it finishes, so a long run shows how far it got.
+	progress io.Writer
+	started  time.Time
 }
 
 func (r *mergeRun) exec(q string) time.Duration {
@@ -185,11 +194,33 @@ func (r *mergeRun) row(q string) []any {
 	return data[0]
 }
 
+// mergeModes parses FLOE_MERGE_MODES, a comma-separated subset of cow,
+// mor and duckdb naming the engines to run ("" runs all three). DuckDB
+// runs in any case: every lake table is checked against it.
+func mergeModes(v string) ([3]bool, error) {
+	if strings.TrimSpace(v) == "" {
+		return [3]bool{true, true, true}, nil
+	}
+	on := [3]bool{2: true}
+	for _, m := range strings.Split(v, ",") {
+		switch strings.ToLower(strings.TrimSpace(m)) {
+		case "cow", "copy-on-write":
+			on[0] = true
+		case "mor", "merge-on-read":
+			on[1] = true
+		case "duckdb", "":
+		default:
+			return on, fmt.Errorf("FLOE_MERGE_MODES=%q: unknown mode %q (want cow, mor or duckdb)", v, m)
+		}
+	}
+	return on, nil
+}
+
 // loadMergeSuite creates web_returns with n rows as a DuckDB table in a
-// database file under dir and as two lake tables partitioned by
-// wr_returned_date_sk, one per write mode.
-func loadMergeSuite(tb testing.TB, s *Session, dir string, n int64) *mergeRun {
-	r := &mergeRun{tb: tb, ctx: context.Background(), s: s, n: n}
+// database file under dir and as a lake table partitioned by
+// wr_returned_date_sk per write mode in on (copy-on-write, merge-on-read).
+func loadMergeSuite(tb testing.TB, s *Session, dir string, n int64, on [3]bool) *mergeRun {
+	r := &mergeRun{tb: tb, ctx: context.Background(), s: s, n: n, on: on}
 	cols := make([]string, len(webReturnsCols))
 	for i, c := range webReturnsCols {
 		cols[i] = c[0] + " " + c[1]
@@ -199,7 +230,10 @@ func loadMergeSuite(tb testing.TB, s *Session, dir string, n int64) *mergeRun {
 	r.exec("ATTACH " + quoteSQL(filepath.Join(dir, "native.duckdb")) + " AS native")
 	r.exec(fmt.Sprintf("CREATE TABLE native.web_returns AS SELECT * FROM web_returns_gen(0, %d, %d)", n, webReturnsDays(n)))
 	r.exec("CREATE SCHEMA lake.merge_bench")
-	for _, mode := range []string{"copy-on-write", "merge-on-read"} {
+	for i, mode := range []string{"copy-on-write", "merge-on-read"} {
+		if !on[i] {
+			continue
+		}
 		name := "lake.merge_bench." + map[string]string{"copy-on-write": "cow", "merge-on-read": "mor"}[mode]
 		r.exec("CREATE TABLE " + name + " " + ddl + fmt.Sprintf("'write.merge.mode'='%s', 'write.delete.mode'='%s', 'write.update.mode'='%s')", mode, mode, mode))
 		r.exec("INSERT INTO " + name + " SELECT * FROM native.web_returns")
@@ -248,6 +282,9 @@ func (r *mergeRun) runMergeSuite(qs []mergeQuery) [][]mergeResult {
 		out[qi] = make([]mergeResult, len(mergeEngines))
 		r.query = qi
 		for ei, e := range mergeEngines {
+			if !r.on[ei] {
+				continue
+			}
 			r.cur = e.name
 			res := mergeResult{sourceRows: srcRows}
 			stmt := fmt.Sprintf("MERGE INTO %s AS t USING merge_src AS s ON %s %s", e.table, mergeOn, q.then)
@@ -260,8 +297,21 @@ func (r *mergeRun) runMergeSuite(qs []mergeQuery) [][]mergeResult {
 			}
 			out[qi][ei] = res
 		}
+		if r.progress != nil {
+			var b strings.Builder
+			for ei, e := range mergeEngines {
+				if x := out[qi][ei]; r.on[ei] {
+					fmt.Fprintf(&b, " | %s %.1f ms (%.2fx) %d+%d files %d bytes", e.name, ms(x.elapsed),
+						float64(x.elapsed)/float64(out[qi][2].elapsed), x.dataFiles, x.deleteFiles, x.bytes)
+				}
+			}
+			fmt.Fprintf(r.progress, "merge suite %s: %s, %d source rows%s\n", time.Since(r.started).Round(time.Second), q.name, srcRows, b.String())
+		}
 		want := r.checksum("native.web_returns")
-		for _, e := range mergeEngines[:2] {
+		for ei, e := range mergeEngines[:2] {
+			if !r.on[ei] {
+				continue
+			}
 			if got := r.checksum(e.table); got != want {
 				r.tb.Fatalf("after %q %s holds %s (rows, checksum), DuckDB %s", q.name, e.name, got, want)
 			}
@@ -282,6 +332,9 @@ func mergeTable(qs []mergeQuery, res [][]mergeResult) string {
 		r := res[qi]
 		duck := r[2].elapsed
 		cell := func(x mergeResult) string {
+			if x.elapsed == 0 {
+				return fmt.Sprintf("%9s %6s %9s %11s", "-", "-", "-", "-")
+			}
 			return fmt.Sprintf("%9.1f %6.2f %4d+%-4d %11d", ms(x.elapsed), float64(x.elapsed)/float64(duck), x.dataFiles, x.deleteFiles, x.bytes)
 		}
 		fmt.Fprintf(&b, "%-20s %9d | %s | %s | %9.1f\n", q.name, r[0].sourceRows, cell(r[0]), cell(r[1]), ms(duck))
@@ -293,8 +346,13 @@ func mergeTable(qs []mergeQuery, res [][]mergeResult) string {
 	for i, l := range logs {
 		geo[i] = math.Exp(l / float64(len(qs)))
 	}
-	fmt.Fprintf(&b, "%-20s %9s | %9.1f %6.2f %21s | %9.1f %6.2f %21s | %9.1f\n", "geometric mean", "",
-		geo[0]/1e6, geo[0]/geo[2], "", geo[1]/1e6, geo[1]/geo[2], "", geo[2]/1e6)
+	gcell := func(g float64) string {
+		if math.IsInf(g, 0) || math.IsNaN(g) || g == 0 {
+			return fmt.Sprintf("%9s %6s %21s", "-", "-", "")
+		}
+		return fmt.Sprintf("%9.1f %6.2f %21s", g/1e6, g/geo[2], "")
+	}
+	fmt.Fprintf(&b, "%-20s %9s | %s | %s | %9.1f\n", "geometric mean", "", gcell(geo[0]), gcell(geo[1]), geo[2]/1e6)
 	return b.String()
 }
 
@@ -305,7 +363,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // the partition deletes are metadata-only (no file written).
 func TestMergeSuiteMatchesDuckDB(t *testing.T) {
 	f := openLake(t)
-	r := loadMergeSuite(t, f.s, t.TempDir(), 10_000)
+	r := loadMergeSuite(t, f.s, t.TempDir(), 10_000, [3]bool{true, true, true})
 	qs := mergeSuite(r.n)
 	res := r.runMergeSuite(qs)
 	t.Logf("\n%s", mergeTable(qs, res))
@@ -333,9 +391,14 @@ func mergeBenchRows() int64 {
 
 // BenchmarkMergeSuite runs the suite on a fresh load per iteration and
 // reports each engine's geometric mean and floe's ratios to DuckDB; with
-// -v it logs the per-query table.
+// -v it logs the per-query table. FLOE_MERGE_ROWS sets the size,
+// FLOE_MERGE_MODES the engines (e.g. mor,duckdb skips copy-on-write).
 func BenchmarkMergeSuite(b *testing.B) {
 	n := mergeBenchRows()
+	on, err := mergeModes(os.Getenv("FLOE_MERGE_MODES"))
+	if err != nil {
+		b.Fatal(err)
+	}
 	var geo [3]float64
 	var table string
 	var phases map[string]time.Duration
@@ -343,7 +406,13 @@ func BenchmarkMergeSuite(b *testing.B) {
 	for range b.N {
 		b.StopTimer()
 		s := benchWarehouse(b)
-		r := loadMergeSuite(b, s, b.TempDir(), n)
+		start := time.Now()
+		r := loadMergeSuite(b, s, b.TempDir(), n, on)
+		r.started = start
+		if testing.Verbose() {
+			r.progress = os.Stderr
+			fmt.Fprintf(os.Stderr, "merge suite %s: loaded %d rows\n", time.Since(start).Round(time.Second), n)
+		}
 		qs := mergeSuite(n)
 		r.phases = map[string]time.Duration{}
 		r.byQuery = map[int]map[string]time.Duration{}
@@ -361,6 +430,9 @@ func BenchmarkMergeSuite(b *testing.B) {
 		dmlTrace = nil
 		phases = r.phases
 		for ei := range mergeEngines {
+			if !on[ei] {
+				continue
+			}
 			l := 0.0
 			for qi := range qs {
 				l += math.Log(float64(res[qi][ei].elapsed))
@@ -379,11 +451,15 @@ func BenchmarkMergeSuite(b *testing.B) {
 	}
 	b.Logf("MERGE phases, summed over the suite:\n%s", strings.Join(lines, "\n"))
 	b.Logf("merge-on-read's phases by query (ms):\n%s", byQuery)
-	b.ReportMetric(geo[0]/1e6, "cow-geomean-ms")
-	b.ReportMetric(geo[1]/1e6, "mor-geomean-ms")
+	if on[0] {
+		b.ReportMetric(geo[0]/1e6, "cow-geomean-ms")
+		b.ReportMetric(geo[0]/geo[2], "cow-x-duckdb")
+	}
+	if on[1] {
+		b.ReportMetric(geo[1]/1e6, "mor-geomean-ms")
+		b.ReportMetric(geo[1]/geo[2], "mor-x-duckdb")
+	}
 	b.ReportMetric(geo[2]/1e6, "duckdb-geomean-ms")
-	b.ReportMetric(geo[0]/geo[2], "cow-x-duckdb")
-	b.ReportMetric(geo[1]/geo[2], "mor-x-duckdb")
 }
 
 // phaseTable renders phases by query: a row per query, a column per phase.
@@ -409,4 +485,33 @@ func phaseTable(qs []mergeQuery, byQuery map[int]map[string]time.Duration) strin
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// TestMergeModes checks FLOE_MERGE_MODES' parsing: DuckDB always runs, an
+// unknown mode is refused by name.
+func TestMergeModes(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want [3]bool
+		err  string
+	}{
+		{"", [3]bool{true, true, true}, ""},
+		{"mor,duckdb", [3]bool{false, true, true}, ""},
+		{"cow", [3]bool{true, false, true}, ""},
+		{" MoR , copy-on-write ", [3]bool{true, true, true}, ""},
+		{"duckdb", [3]bool{false, false, true}, ""},
+		{"mor,spark", [3]bool{}, `unknown mode "spark"`},
+	} {
+		got, err := mergeModes(c.in)
+		switch {
+		case c.err != "":
+			if err == nil || !strings.Contains(err.Error(), c.err) {
+				t.Errorf("mergeModes(%q): error %v, want one saying %s", c.in, err, c.err)
+			}
+		case err != nil:
+			t.Errorf("mergeModes(%q): %v", c.in, err)
+		case got != c.want:
+			t.Errorf("mergeModes(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
 }

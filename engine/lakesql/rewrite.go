@@ -339,7 +339,7 @@ func (s *Session) rewriteOnce(ctx context.Context, ns, name string, o RewriteOpt
 	if o.Strategy == "sort" {
 		body += " ORDER BY " + o.SortOrder
 	}
-	files, _, dir, _, err := s.writeQueryOpts(ctx, t, body, o.TargetFileSize)
+	files, _, dir, _, err := s.writeQueryOpts(ctx, t, body, o.TargetFileSize, o.Strategy == "sort")
 	if err != nil {
 		return res, err
 	}
