@@ -278,7 +278,7 @@ func (r *mergeRun) runMergeSuite(qs []mergeQuery) [][]mergeResult {
 			} else {
 				res.elapsed = r.exec(stmt)
 				res.dataFiles, res.deleteFiles, res.bytes = r.lastSummary(e.lake)
-				fmt.Sscan(fmt.Sprint(r.row(`SELECT count(*) FROM lake.merge_bench."`+e.lake+`$files"`)[0]), &res.live)
+				fmt.Sscan(fmt.Sprint(r.row(`SELECT count(*) FROM lake.merge_bench."` + e.lake + `$files"`)[0]), &res.live)
 			}
 			out[qi][ei] = res
 		}
