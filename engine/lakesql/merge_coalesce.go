@@ -40,9 +40,9 @@ import (
 // to the MERGE's own.
 var (
 	coalesceMinFiles     = 4
-	coalesceGrowth       = int64(2)
-	coalesceBudgetFactor = int64(2)
-	coalesceMinBudget    = int64(8 << 20)
+	coalesceGrowth       = int64(1)
+	coalesceBudgetFactor = int64(1)
+	coalesceMinBudget    = int64(2 << 20)
 )
 
 // coalesceGroup is one partition to coalesce.
@@ -225,6 +225,10 @@ func (s *Session) coalesce(ctx context.Context, t *engine.Table, plan *engine.Pl
 	}
 	const del = "memory.floe_scratch.coalesce_del"
 	body := "SELECT " + strings.Join(cols, ", ") + " FROM (" + rawSQL + ") AS r"
+	rcols := make([]string, len(cols))
+	for i, c := range cols {
+		rcols[i] = "r." + c
+	}
 	var anyDeleted bool
 	for _, bm := range deleted {
 		anyDeleted = anyDeleted || bm.Cardinality() > 0
@@ -253,7 +257,8 @@ func (s *Session) coalesce(ctx context.Context, t *engine.Table, plan *engine.Pl
 		if err != nil {
 			return noop, fmt.Errorf("load the deleted rows of the files to coalesce: %w", err)
 		}
-		body += " WHERE NOT EXISTS (SELECT 1 FROM " + del + " AS x WHERE x.k = (CAST(r.__floe_fi AS BIGINT) << 40) + r.__floe_pos)"
+		// An explicit anti join: a hash join on the row key.
+		body = "SELECT " + strings.Join(rcols, ", ") + " FROM (" + rawSQL + ") AS r ANTI JOIN " + del + " AS x ON x.k = (CAST(r.__floe_fi AS BIGINT) << 40) + r.__floe_pos"
 	}
 	quoted := make([]string, len(news))
 	for i, f := range news {
