@@ -372,7 +372,7 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 				return nil
 			}
 			delta := engine.RowDelta{AddedData: files}
-			ccleanup, err := s.coalesce(ctx, t, plan, &delta)
+			ccleanup, err := s.coalesce(ctx, t, "merge", plan, &delta)
 			if err != nil {
 				s.wh.RemoveWritten(dir)
 				return fmt.Errorf("merge into %s: coalesce small files: %w", ident, err)
@@ -465,7 +465,7 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 			cleanup()
 			return nil
 		}
-		ccleanup, err := s.coalesce(ctx, t, plan, &delta)
+		ccleanup, err := s.coalesce(ctx, t, "merge", plan, &delta)
 		if err != nil {
 			cleanup()
 			return fmt.Errorf("merge into %s: coalesce small files: %w", ident, err)
@@ -648,7 +648,7 @@ func (s *Session) mergeByPositions(ctx context.Context, t *engine.Table, m *merg
 		cleanup()
 		return 0, nil
 	}
-	ccleanup, err := s.coalesce(ctx, t, plan, &delta)
+	ccleanup, err := s.coalesce(ctx, t, "merge", plan, &delta)
 	if err != nil {
 		cleanup()
 		return fail(fmt.Errorf("coalesce small files: %w", err))

@@ -63,15 +63,15 @@ func targetFileSizeOf(t *engine.Table) int64 {
 	return defaultTargetFileSize
 }
 
-// coalesce plans and writes the coalescing of a MERGE's change on t (see
-// above) and records it in delta; cleanup removes what it wrote if the
+// coalesce plans and writes the coalescing of a MERGE's or an UPDATE's
+// (op) change on t (see above) and records it in delta; cleanup removes what it wrote if the
 // commit does not happen. It does nothing on tables that are not
 // merge-on-read v3, or when the MERGE writes no small file into a
 // partition with earlier small files.
-func (s *Session) coalesce(ctx context.Context, t *engine.Table, plan *engine.Plan, delta *engine.RowDelta) (func(), error) {
+func (s *Session) coalesce(ctx context.Context, t *engine.Table, op string, plan *engine.Plan, delta *engine.RowDelta) (func(), error) {
 	noop := func() {}
 	if coalesceMinFiles <= 0 || len(delta.AddedData) == 0 || len(delta.PosDeleteFiles) > 0 || plan == nil || plan.Snapshot == nil ||
-		t.FormatVersion() < 3 || t.WriteMode("merge") != engine.MergeOnRead {
+		t.FormatVersion() < 3 || t.WriteMode(op) != engine.MergeOnRead {
 		return noop, nil
 	}
 	small := targetFileSizeOf(t) / 4

@@ -226,3 +226,28 @@ func TestMergeCoalesceCrash(t *testing.T) {
 		})
 	}
 }
+
+// TestUpdateCoalesce: an UPDATE that writes its new rows into a partition
+// of small files coalesces them too.
+func TestUpdateCoalesce(t *testing.T) {
+	f := openLake(t)
+	f.exec(`CREATE SCHEMA lake.m;
+		CREATE TABLE lake.m.t (id BIGINT, p INTEGER, v VARCHAR) PARTITIONED BY (p) TBLPROPERTIES ('format-version'='3')`)
+	for i := range coalesceMinFiles {
+		f.exec(fmt.Sprintf("INSERT INTO lake.m.t VALUES (%d, 1, 'a'), (%d, 1, 'b')", 2*i, 2*i+1))
+	}
+	f.exec("UPDATE lake.m.t SET v = 'z' WHERE id % 3 = 0")
+	if files, withDV := liveFiles(t, f, "m", "t"); files["1"] != 1 || withDV != 0 {
+		t.Errorf("%d files (%d with deletion vectors) after the UPDATE, want 1 (coalesced, none)", files["1"], withDV)
+	}
+	var want [][]string
+	for i := range 2 * coalesceMinFiles {
+		v := string("ab"[i%2])
+		if i%3 == 0 {
+			v = "z"
+		}
+		want = append(want, []string{fmt.Sprint(i), "1", v})
+	}
+	diffRows(t, "rows", want, f.strings("SELECT * FROM lake.m.t ORDER BY id"))
+	diffRows(t, "iceberg-go's rows", want, icebergRows(t, f, f.table("m", "t"), nil))
+}
