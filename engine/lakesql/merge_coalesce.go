@@ -26,18 +26,20 @@ import (
 // own new file there, as one file, in the same commit
 // (engine.RowDelta.Coalesce).
 //
-// Which files: in each partition the MERGE writes a small file into, the
+// Which files: in each partition the MERGE writes a small file into, its
 // earlier small files (below a quarter of the target file size, with only
-// deletion vectors as deletes) smallest first, each while it is at most
-// coalesceGrowth times what is taken so far (the new file first). Files so
-// grow geometrically, as in a size-tiered log-structured store: a row is
-// rewritten a logarithmic number of times, a partition keeps a few files,
-// and a large file is not rewritten for a small MERGE. A partition is
-// coalesced when that takes at least coalesceMinFiles files in all.
-// Partitions with the most files go first, while the earlier files taken
-// stay within the budget: coalesceBudgetFactor times the bytes the MERGE
-// wrote, at least coalesceMinBudget, so the extra work stays proportional
-// to the MERGE's own.
+// deletion vectors as deletes) and its new files there, smallest first,
+// each while it is at most coalesceGrowth times what is taken so far.
+// Files so grow geometrically, as in a size-tiered log-structured store: a
+// row is rewritten a logarithmic number of times, a partition keeps a few
+// files, and a large file (an earlier one, or the MERGE's own new file when
+// it writes many rows) is not rewritten to absorb small ones: the small
+// ones are coalesced among themselves. A partition is coalesced when that
+// takes at least coalesceMinFiles files, one of them earlier. Partitions
+// with the most files go first, while the bytes taken stay within the
+// budget: coalesceBudgetFactor times the bytes the MERGE wrote, at least
+// coalesceMinBudget, so the extra work stays proportional to the MERGE's
+// own.
 var (
 	coalesceMinFiles     = 4
 	coalesceGrowth       = int64(1)
@@ -48,9 +50,45 @@ var (
 // coalesceGroup is one partition to coalesce.
 type coalesceGroup struct {
 	news     []string // the MERGE's new files there
-	newBytes int64
-	old      []table.FileScanTask // earlier small files, ascending by size
-	oldBytes int64
+	newSizes []int64
+	old      []table.FileScanTask // earlier small files
+	// After picking: the new files and earlier files taken, and the
+	// bytes they hold.
+	takenNews []string
+	takenOld  []table.FileScanTask
+	bytes     int64
+}
+
+// pick takes the group's files (see above): smallest first, each while it
+// is at most coalesceGrowth times what is taken so far. It reports whether
+// the partition is worth coalescing: enough files, one of them earlier.
+func (g *coalesceGroup) pick() bool {
+	type item struct {
+		size int64
+		task int // index into old, or -1 - index into news
+	}
+	var items []item
+	for i, task := range g.old {
+		items = append(items, item{task.File.FileSizeBytes(), i})
+	}
+	for i, n := range g.newSizes {
+		items = append(items, item{n, -1 - i})
+	}
+	slices.SortStableFunc(items, func(a, b item) int { return cmp.Compare(a.size, b.size) })
+	var acc int64
+	for i, it := range items {
+		if i > 0 && it.size > coalesceGrowth*acc {
+			break
+		}
+		acc += it.size
+		if it.task >= 0 {
+			g.takenOld = append(g.takenOld, g.old[it.task])
+		} else {
+			g.takenNews = append(g.takenNews, g.news[-1-it.task])
+		}
+	}
+	g.bytes = acc
+	return len(g.takenOld) > 0 && len(g.takenOld)+len(g.takenNews) >= coalesceMinFiles
 }
 
 // targetFileSize is the table's write.target-file-size-bytes.
@@ -109,7 +147,7 @@ func (s *Session) coalesce(ctx context.Context, t *engine.Table, op string, plan
 			parts = append(parts, values)
 		}
 		g.news = append(g.news, f.Path)
-		g.newBytes += st.Size()
+		g.newSizes = append(g.newSizes, st.Size())
 	}
 	for k := range large {
 		delete(groups, k)
@@ -152,26 +190,15 @@ func (s *Session) coalesce(ctx context.Context, t *engine.Table, op string, plan
 	// the partitions with the most.
 	var cands []*coalesceGroup
 	for _, g := range groups {
-		slices.SortFunc(g.old, func(a, b table.FileScanTask) int { return cmp.Compare(a.File.FileSizeBytes(), b.File.FileSizeBytes()) })
-		acc, n := g.newBytes, 0
-		for _, task := range g.old {
-			if task.File.FileSizeBytes() > coalesceGrowth*acc {
-				break
-			}
-			acc += task.File.FileSizeBytes()
-			g.oldBytes += task.File.FileSizeBytes()
-			n++
-		}
-		g.old = g.old[:n]
-		if n > 0 && n+len(g.news) >= coalesceMinFiles {
+		if g.pick() {
 			cands = append(cands, g)
 		}
 	}
 	slices.SortFunc(cands, func(a, b *coalesceGroup) int {
-		if c := cmp.Compare(len(b.old), len(a.old)); c != 0 {
+		if c := cmp.Compare(len(b.takenOld)+len(b.takenNews), len(a.takenOld)+len(a.takenNews)); c != 0 {
 			return c
 		}
-		if c := cmp.Compare(a.oldBytes, b.oldBytes); c != 0 {
+		if c := cmp.Compare(a.bytes, b.bytes); c != 0 {
 			return c
 		}
 		return strings.Compare(a.news[0], b.news[0])
@@ -180,12 +207,12 @@ func (s *Session) coalesce(ctx context.Context, t *engine.Table, op string, plan
 	var tasks []table.FileScanTask
 	var news []string
 	for _, g := range cands {
-		if g.oldBytes > budget {
+		if g.bytes > budget {
 			continue
 		}
-		budget -= g.oldBytes
-		tasks = append(tasks, g.old...)
-		news = append(news, g.news...)
+		budget -= g.bytes
+		tasks = append(tasks, g.takenOld...)
+		news = append(news, g.takenNews...)
 	}
 	if len(tasks) == 0 {
 		return noop, nil
@@ -260,15 +287,17 @@ func (s *Session) coalesce(ctx context.Context, t *engine.Table, op string, plan
 		// An explicit anti join: a hash join on the row key.
 		body = "SELECT " + strings.Join(rcols, ", ") + " FROM (" + rawSQL + ") AS r ANTI JOIN " + del + " AS x ON x.k = (CAST(r.__floe_fi AS BIGINT) << 40) + r.__floe_pos"
 	}
-	quoted := make([]string, len(news))
-	for i, f := range news {
-		quoted[i] = engine.QuoteString(f)
-	}
 	var newRows int64
-	if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet(["+strings.Join(quoted, ", ")+"])").Scan(&newRows); err != nil {
-		return noop, err
+	if len(news) > 0 {
+		quoted := make([]string, len(news))
+		for i, f := range news {
+			quoted[i] = engine.QuoteString(f)
+		}
+		if err := s.conn.QueryRowContext(ctx, "SELECT count(*) FROM read_parquet(["+strings.Join(quoted, ", ")+"])").Scan(&newRows); err != nil {
+			return noop, err
+		}
+		body += " UNION ALL SELECT " + strings.Join(cols, ", ") + " FROM read_parquet([" + strings.Join(quoted, ", ") + "], hive_partitioning=false)"
 	}
-	body += " UNION ALL SELECT " + strings.Join(cols, ", ") + " FROM read_parquet([" + strings.Join(quoted, ", ") + "], hive_partitioning=false)"
 	out, n, dir, _, err := s.writeQuery(ctx, t, body)
 	if err != nil {
 		return noop, err

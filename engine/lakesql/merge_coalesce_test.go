@@ -251,3 +251,26 @@ func TestUpdateCoalesce(t *testing.T) {
 	diffRows(t, "rows", want, f.strings("SELECT * FROM lake.m.t ORDER BY id"))
 	diffRows(t, "iceberg-go's rows", want, icebergRows(t, f, f.table("m", "t"), nil))
 }
+
+// TestMergeCoalesceLargeNewFile: a MERGE whose new file is much larger than
+// the partition's small files coalesces those among themselves and leaves
+// its own file as written.
+func TestMergeCoalesceLargeNewFile(t *testing.T) {
+	f := openLake(t)
+	f.exec(`CREATE SCHEMA lake.m;
+		CREATE TABLE lake.m.t (id BIGINT, p INTEGER, v VARCHAR) PARTITIONED BY (p) TBLPROPERTIES ('format-version'='3')`)
+	for i := range coalesceMinFiles {
+		f.exec(fmt.Sprintf("INSERT INTO lake.m.t VALUES (%d, 1, 'a')", i))
+	}
+	f.exec(`MERGE INTO lake.m.t AS t USING (SELECT 1000 + range AS id, 1 AS p, md5(range::VARCHAR) AS v FROM range(20000)) AS s
+		ON t.id = s.id WHEN NOT MATCHED THEN INSERT *`)
+	if files, _ := liveFiles(t, f, "m", "t"); files["1"] != 2 {
+		t.Errorf("%d files, want 2: the small ones coalesced, the MERGE's own", files["1"])
+	}
+	cur := f.table("m", "t").Iceberg().CurrentSnapshot()
+	if got := cur.Summary.Properties["floe.coalesced-files"]; got != fmt.Sprint(coalesceMinFiles) {
+		t.Errorf("the coalescing replaced %s files, want %d", got, coalesceMinFiles)
+	}
+	diffRows(t, "rows", [][]string{{fmt.Sprint(coalesceMinFiles + 20000), fmt.Sprint(coalesceMinFiles)}},
+		f.strings("SELECT count(*), count(*) FILTER (WHERE v = 'a') FROM lake.m.t"))
+}
