@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,14 +38,14 @@ import (
 // ones are coalesced among themselves. A partition is coalesced when that
 // takes at least coalesceMinFiles files, one of them earlier. Partitions
 // with the most files go first, while the bytes taken stay within the
-// budget: coalesceBudgetFactor times the bytes the MERGE wrote, at least
-// coalesceMinBudget, so the extra work stays proportional to the MERGE's
-// own.
+// budget (a partition that does not fit takes fewer files): coalesceBudgetFactor
+// times the bytes the MERGE wrote, at least coalesceMinBudget, so the
+// extra work stays proportional to the MERGE's own.
 var (
 	coalesceMinFiles     = 4
-	coalesceGrowth       = int64(1)
+	coalesceGrowth       = int64(2)
 	coalesceBudgetFactor = int64(1)
-	coalesceMinBudget    = int64(2 << 20)
+	coalesceMinBudget    = int64(4 << 20)
 )
 
 // coalesceGroup is one partition to coalesce.
@@ -52,43 +53,58 @@ type coalesceGroup struct {
 	news     []string // the MERGE's new files there
 	newSizes []int64
 	old      []table.FileScanTask // earlier small files
-	// After picking: the new files and earlier files taken, and the
-	// bytes they hold.
-	takenNews []string
-	takenOld  []table.FileScanTask
-	bytes     int64
+	// taken is what pick takes, smallest first.
+	taken []coalesceItem
+}
+
+// coalesceItem is a file pick takes: an earlier file (old >= 0, an index
+// into old) or a new one (news[-1-old]).
+type coalesceItem struct {
+	size int64
+	old  int
 }
 
 // pick takes the group's files (see above): smallest first, each while it
-// is at most coalesceGrowth times what is taken so far. It reports whether
-// the partition is worth coalescing: enough files, one of them earlier.
-func (g *coalesceGroup) pick() bool {
-	type item struct {
-		size int64
-		task int // index into old, or -1 - index into news
-	}
-	var items []item
+// is at most coalesceGrowth times what is taken so far.
+func (g *coalesceGroup) pick() {
+	var items []coalesceItem
 	for i, task := range g.old {
-		items = append(items, item{task.File.FileSizeBytes(), i})
+		items = append(items, coalesceItem{task.File.FileSizeBytes(), i})
 	}
 	for i, n := range g.newSizes {
-		items = append(items, item{n, -1 - i})
+		items = append(items, coalesceItem{n, -1 - i})
 	}
-	slices.SortStableFunc(items, func(a, b item) int { return cmp.Compare(a.size, b.size) })
+	slices.SortStableFunc(items, func(a, b coalesceItem) int { return cmp.Compare(a.size, b.size) })
 	var acc int64
 	for i, it := range items {
 		if i > 0 && it.size > coalesceGrowth*acc {
 			break
 		}
 		acc += it.size
-		if it.task >= 0 {
-			g.takenOld = append(g.takenOld, g.old[it.task])
-		} else {
-			g.takenNews = append(g.takenNews, g.news[-1-it.task])
+		g.taken = append(g.taken, it)
+	}
+}
+
+// fit returns how many of the files taken to coalesce, at most budget
+// bytes, and their bytes: 0 unless that is at least coalesceMinFiles
+// files, one of them earlier.
+func (g *coalesceGroup) fit(budget int64) (int, int64) {
+	var bytes int64
+	n, olds := 0, 0
+	for _, it := range g.taken {
+		if bytes+it.size > budget {
+			break
+		}
+		bytes += it.size
+		n++
+		if it.old >= 0 {
+			olds++
 		}
 	}
-	g.bytes = acc
-	return len(g.takenOld) > 0 && len(g.takenOld)+len(g.takenNews) >= coalesceMinFiles
+	if n < coalesceMinFiles || olds == 0 {
+		return 0, 0
+	}
+	return n, bytes
 }
 
 // targetFileSize is the table's write.target-file-size-bytes.
@@ -190,29 +206,35 @@ func (s *Session) coalesce(ctx context.Context, t *engine.Table, op string, plan
 	// the partitions with the most.
 	var cands []*coalesceGroup
 	for _, g := range groups {
-		if g.pick() {
+		g.pick()
+		if n, _ := g.fit(math.MaxInt64); n > 0 {
 			cands = append(cands, g)
 		}
 	}
 	slices.SortFunc(cands, func(a, b *coalesceGroup) int {
-		if c := cmp.Compare(len(b.takenOld)+len(b.takenNews), len(a.takenOld)+len(a.takenNews)); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(a.bytes, b.bytes); c != 0 {
+		if c := cmp.Compare(len(b.taken), len(a.taken)); c != 0 {
 			return c
 		}
 		return strings.Compare(a.news[0], b.news[0])
 	})
+	// The budget goes to the partitions with the most files; one that
+	// does not fit takes its smallest files that do.
 	budget := max(coalesceMinBudget, coalesceBudgetFactor*written)
 	var tasks []table.FileScanTask
 	var news []string
 	for _, g := range cands {
-		if g.bytes > budget {
+		n, bytes := g.fit(budget)
+		if n == 0 {
 			continue
 		}
-		budget -= g.bytes
-		tasks = append(tasks, g.takenOld...)
-		news = append(news, g.takenNews...)
+		budget -= bytes
+		for _, it := range g.taken[:n] {
+			if it.old >= 0 {
+				tasks = append(tasks, g.old[it.old])
+			} else {
+				news = append(news, g.news[-1-it.old])
+			}
+		}
 	}
 	if len(tasks) == 0 {
 		return noop, nil
