@@ -53,11 +53,11 @@ func TestMergeCoalesce(t *testing.T) {
 			return fmt.Sprintf("SELECT %d * 10 + range AS id, 1 AS p, 'v%d' AS v FROM range(5)", i, i)
 		}, "WHEN NOT MATCHED THEN INSERT *"},
 		{"upserts of whole rows", func(i int) string {
-			// Half the rows update the previous MERGE's, half are new.
-			return fmt.Sprintf("SELECT (%d * 10 + range) - 5 AS id, 1 AS p, 'u%d' AS v FROM range(10)", i, i)
+			// A third of the rows update the previous MERGE's, the rest are new.
+			return fmt.Sprintf("SELECT (%d * 10 + range) - 5 AS id, 1 AS p, 'u%d' AS v FROM range(15)", i, i)
 		}, "WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *"},
 		{"updates, deletes and inserts", func(i int) string {
-			return fmt.Sprintf("SELECT (%d * 10 + range) - 5 AS id, 1 AS p, 'w%d' AS v FROM range(10)", i, i)
+			return fmt.Sprintf("SELECT (%d * 10 + range) - 5 AS id, 1 AS p, 'w%d' AS v FROM range(15)", i, i)
 		}, "WHEN MATCHED AND t.id % 3 = 0 THEN DELETE WHEN MATCHED THEN UPDATE SET v = t.v || s.v WHEN NOT MATCHED THEN INSERT *"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
