@@ -172,10 +172,15 @@ func (s *Session) coalesce(ctx context.Context, t *engine.Table, op string, plan
 		return noop, nil
 	}
 
-	// The earlier files of those partitions, in the change's snapshot.
-	cplan, err := t.PlanScan(ctx, engine.ScanOptions{SnapshotID: plan.Snapshot.SnapshotID, Filter: t.PartitionsFilter(parts)})
+	// The earlier files of those partitions.
+	// The current snapshot, as the change's plan (the table is locked), read
+	// with the current schema (a snapshot's own may be older).
+	cplan, err := t.PlanScan(ctx, engine.ScanOptions{Filter: t.PartitionsFilter(parts)})
 	if err != nil {
 		return noop, err
+	}
+	if cplan.Snapshot == nil || cplan.Snapshot.SnapshotID != plan.Snapshot.SnapshotID {
+		return noop, fmt.Errorf("the table moved from snapshot %d while the statement ran", plan.Snapshot.SnapshotID)
 	}
 	dropped := map[string]bool{}
 	for _, f := range delta.RemovedData {

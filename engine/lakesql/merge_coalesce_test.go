@@ -274,3 +274,24 @@ func TestMergeCoalesceLargeNewFile(t *testing.T) {
 	diffRows(t, "rows", [][]string{{fmt.Sprint(coalesceMinFiles + 20000), fmt.Sprint(coalesceMinFiles)}},
 		f.strings("SELECT count(*), count(*) FILTER (WHERE v = 'a') FROM lake.m.t"))
 }
+
+// TestMergeCoalesceSchemaChange: files written before a column was added
+// and another renamed, with no snapshot since, are coalesced under the
+// current schema: the new column is NULL in their rows.
+func TestMergeCoalesceSchemaChange(t *testing.T) {
+	f := openLake(t)
+	f.exec(`CREATE SCHEMA lake.m;
+		CREATE TABLE lake.m.t (id BIGINT, p INTEGER, v VARCHAR) PARTITIONED BY (p) TBLPROPERTIES ('format-version'='3');
+		INSERT INTO lake.m.t VALUES (0, 1, 'a'), (1, 1, 'b');
+		INSERT INTO lake.m.t VALUES (2, 1, 'c');
+		INSERT INTO lake.m.t VALUES (3, 1, 'd');
+		ALTER TABLE lake.m.t ADD COLUMN n INTEGER;
+		ALTER TABLE lake.m.t RENAME COLUMN v TO w`)
+	f.exec(`MERGE INTO lake.m.t AS t USING (SELECT 1 AS id, 1 AS p, 'B' AS w, 10 AS n UNION ALL SELECT 4, 1, 'e', 40) AS s ON t.id = s.id
+		WHEN MATCHED THEN UPDATE SET * WHEN NOT MATCHED THEN INSERT *`)
+	if files, _ := liveFiles(t, f, "m", "t"); files["1"] != 1 {
+		t.Errorf("%d files, want 1 (coalesced)", files["1"])
+	}
+	want := [][]string{{"0", "1", "a", "NULL"}, {"1", "1", "B", "10"}, {"2", "1", "c", "NULL"}, {"3", "1", "d", "NULL"}, {"4", "1", "e", "40"}}
+	diffRows(t, "rows", want, f.strings("SELECT id, p, w, coalesce(n::VARCHAR, 'NULL') FROM lake.m.t ORDER BY id"))
+}
