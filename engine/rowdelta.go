@@ -51,6 +51,33 @@ type RowDelta struct {
 	// AddedData are new data files: updated and inserted rows, and
 	// copy-on-write rewrites.
 	AddedData []WrittenFile
+	// Coalesce, when set, rewrites small data files of the partitions the
+	// change writes into, together with its own new files there, in the
+	// same commit (see Coalesce).
+	Coalesce *Coalesce
+}
+
+// Coalesce is a rewrite of small data files committed with a row-level
+// change: Old (files of Plan, which must be the change's snapshot) and New
+// (some of the change's AddedData) are dropped, with their deletion
+// vectors, and Added, which holds their live rows after the change, takes
+// their place.
+//
+// iceberg-go can stage a snapshot that adds data files and deletion
+// vectors (a row delta) and one that drops and adds data files (an
+// overwrite), but not one that also adds fresh deletion vectors. The
+// change therefore commits as two snapshots in one atomic metadata
+// commit: the row delta (the statement as it would be without coalescing)
+// and then the overwrite, which changes no row. Readers never see the
+// first as current, and time travel to either shows consistent rows. The
+// commit is pinned to the planned snapshot: a concurrent commit (one that
+// deleted rows of a file dropped here, say) makes it a conflict, which the
+// statement's retry plans again, so no deleted row comes back.
+type Coalesce struct {
+	Plan  *Plan
+	Old   []string
+	New   []string
+	Added []WrittenFile
 }
 
 // PosRun is the row positions Start, Start+1, ..., End-1 of a data file.
@@ -103,6 +130,15 @@ func (p *Plan) PlanFile(path string) (table.FileScanTask, bool) {
 // the plan is still the current snapshot.
 func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op string, summary map[string]string) (*Table, error) {
 	tx := t.tbl.NewTransaction()
+	c := d.Coalesce
+	if c != nil {
+		if c.Plan == nil || c.Plan.Snapshot == nil || p.Snapshot == nil || c.Plan.Snapshot.SnapshotID != p.Snapshot.SnapshotID {
+			return nil, fmt.Errorf("%s: the files to coalesce were planned on another snapshot than the change", t.Ident())
+		}
+		if err := tx.AssertRefSnapshotID(""); err != nil {
+			return nil, fmt.Errorf("%s %s: %w", op, t.Ident(), err)
+		}
+	}
 	byPath := map[string]table.FileScanTask{}
 	for _, task := range p.Tasks {
 		if lp, ok := p.Local(task.File.FilePath()); ok {
@@ -222,6 +258,11 @@ func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op stri
 	default:
 		return t, nil
 	}
+	if c != nil && (len(c.Old) > 0 || len(c.New) > 0) {
+		if err := t.stageCoalesce(ctx, tx, c, d.AddedData, added, newDeletes, summary); err != nil {
+			return nil, fmt.Errorf("%s %s: coalesce small files: %w", op, t.Ident(), err)
+		}
+	}
 	nt, err := tx.Commit(ctx)
 	if err != nil {
 		if isConflict(err) {
@@ -237,6 +278,160 @@ func (t *Table) CommitRowDelta(ctx context.Context, p *Plan, d RowDelta, op stri
 		return nil, fmt.Errorf("%s %s: %w", op, t.Ident(), err)
 	}
 	return t.committed(nt), nil
+}
+
+// stageCoalesce stages c as an overwrite snapshot after the row delta
+// already staged in tx, which added the data files added (written as
+// written) and the deletion vectors newDVs.
+func (t *Table) stageCoalesce(ctx context.Context, tx *table.Transaction, c *Coalesce, written []WrittenFile, added, newDVs []iceberg.DataFile, summary map[string]string) error {
+	addedByPath := make(map[string]iceberg.DataFile, len(written))
+	for i, f := range written {
+		if i < len(added) {
+			addedByPath[f.Path] = added[i]
+		}
+	}
+	dvByRef := map[string]iceberg.DataFile{}
+	for _, df := range newDVs {
+		if ref := df.ReferencedDataFile(); df.FileFormat() == iceberg.PuffinFile && ref != nil {
+			dvByRef[*ref] = df
+		}
+	}
+	var removed, removedDVs []iceberg.DataFile
+	var rows int64
+	for _, path := range c.Old {
+		task, ok := c.Plan.PlanFile(path)
+		if !ok {
+			return fmt.Errorf("data file %s is not in the planned snapshot", path)
+		}
+		removed = append(removed, task.File)
+		rows += task.File.Count()
+		// The deletion vector live after the row delta: its new one, or
+		// the one the file had.
+		if df, ok := dvByRef[task.File.FilePath()]; ok {
+			removedDVs = append(removedDVs, df)
+			continue
+		}
+		removedDVs = append(removedDVs, task.DeletionVectorFiles...)
+		for _, df := range task.DeleteFiles {
+			if df.FileFormat() != iceberg.PuffinFile {
+				return fmt.Errorf("data file %s has position or equality deletes: it is not coalesced", path)
+			}
+			removedDVs = append(removedDVs, df)
+		}
+	}
+	for _, path := range c.New {
+		df, ok := addedByPath[path]
+		if !ok {
+			return fmt.Errorf("%s is not among the change's new files", path)
+		}
+		removed = append(removed, df)
+	}
+	staged, err := tx.StagedTable()
+	if err != nil {
+		return err
+	}
+	var firstRowID *int64
+	if md := staged.Metadata(); md.Version() >= 3 {
+		next := md.NextRowID()
+		firstRowID = &next
+	}
+	files, err := t.dataFiles(ctx, c.Added, firstRowID)
+	if err != nil {
+		return err
+	}
+	props := iceberg.Properties{}
+	maps.Copy(props, summary)
+	props["floe.operation"] = "coalesce"
+	if op, ok := summary["floe.operation"]; ok {
+		props["floe.coalesce-after"] = op
+	}
+	props["floe.coalesced-files"] = fmt.Sprint(len(removed))
+	return tx.ReplaceFiles(ctx, removed, files, removedDVs, props)
+}
+
+// WrittenPartition returns the partition values of a written file in the
+// table's current spec, keyed by partition field id, as a manifest holds
+// them.
+func (t *Table) WrittenPartition(f WrittenFile) (map[int]any, error) {
+	schema, spec := t.Schema(), t.Spec()
+	out := map[int]any{}
+	for j, field := range spec.Fields() {
+		src, ok := schema.FindFieldByID(field.SourceID())
+		if !ok {
+			return nil, fmt.Errorf("partition field %s: source column %d is not in the schema", field.Name, field.SourceID())
+		}
+		if j >= len(f.Partition) {
+			return nil, fmt.Errorf("%s: no value for partition field %s", f.Path, field.Name)
+		}
+		v, err := partitionValue(field.Transform.ResultType(src.Type), f.Partition[j])
+		if err != nil {
+			return nil, fmt.Errorf("%s: partition field %s: %w", f.Path, field.Name, err)
+		}
+		out[field.FieldID] = v
+	}
+	return out, nil
+}
+
+// PartitionKey renders partition values (as WrittenPartition returns them
+// or a manifest holds them) as a string equal for equal partitions.
+func PartitionKey(values map[int]any) string {
+	var b strings.Builder
+	for _, id := range slices.Sorted(maps.Keys(values)) {
+		fmt.Fprintf(&b, "%d=%v;", id, values[id])
+	}
+	return b.String()
+}
+
+// PartitionsFilter returns a filter that keeps the given partitions of the
+// current spec (values as WrittenPartition returns them), or nil (keep
+// everything) when a partition field is not an identity of an int, long,
+// string or date column.
+func (t *Table) PartitionsFilter(parts []map[int]any) iceberg.BooleanExpression {
+	spec, schema := t.Spec(), t.Schema()
+	if spec.IsUnpartitioned() || len(parts) == 0 {
+		return nil
+	}
+	var preds []iceberg.BooleanExpression
+	for _, field := range spec.Fields() {
+		if _, ok := field.Transform.(iceberg.IdentityTransform); !ok {
+			return nil
+		}
+		src, ok := schema.FindFieldByID(field.SourceID())
+		if !ok {
+			return nil
+		}
+		seen := map[any]bool{}
+		var lits []iceberg.Literal
+		for _, p := range parts {
+			v := p[field.FieldID]
+			if seen[v] {
+				continue
+			}
+			seen[v] = true
+			var lit iceberg.Literal
+			switch x := v.(type) {
+			case int32:
+				lit = iceberg.NewLiteral(x)
+			case int64:
+				lit = iceberg.NewLiteral(x)
+			case string:
+				lit = iceberg.NewLiteral(x)
+			case iceberg.Date:
+				lit = iceberg.NewLiteral(x)
+			default:
+				return nil // NULL or another type: no pruning
+			}
+			lits = append(lits, lit)
+		}
+		preds = append(preds, iceberg.SetPredicate(iceberg.OpIn, iceberg.Reference(src.Name), lits))
+	}
+	switch len(preds) {
+	case 0:
+		return nil
+	case 1:
+		return preds[0]
+	}
+	return iceberg.NewAnd(preds[0], preds[1], preds[2:]...)
 }
 
 // PosDeleteFieldIDs is the FIELD_IDS clause for a position-delete file:

@@ -264,7 +264,14 @@ func (s *Session) rowChange(ctx context.Context, op, ns, name, alias string, set
 			cleanup()
 			return nil
 		}
+		ccleanup, err := s.coalesce(ctx, t, op, plan, &delta)
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("%s %s: coalesce small files: %w", op, ident, err)
+		}
+		clk.mark("coalesce")
 		if _, err := t.CommitRowDelta(ctx, plan, delta, op, map[string]string{"floe.operation": op}); err != nil {
+			ccleanup()
 			cleanup()
 			return err
 		}

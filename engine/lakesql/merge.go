@@ -371,7 +371,15 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 				s.wh.RemoveWritten(dir)
 				return nil
 			}
-			if _, err := t.CommitRowDelta(ctx, plan, engine.RowDelta{AddedData: files}, "merge", map[string]string{"floe.operation": "merge"}); err != nil {
+			delta := engine.RowDelta{AddedData: files}
+			ccleanup, err := s.coalesce(ctx, t, "merge", plan, &delta)
+			if err != nil {
+				s.wh.RemoveWritten(dir)
+				return fmt.Errorf("merge into %s: coalesce small files: %w", ident, err)
+			}
+			clk.mark("merge coalesce")
+			if _, err := t.CommitRowDelta(ctx, plan, delta, "merge", map[string]string{"floe.operation": "merge"}); err != nil {
+				ccleanup()
 				s.wh.RemoveWritten(dir)
 				return err
 			}
@@ -457,7 +465,14 @@ func (s *Session) merge(ctx context.Context, m *mergeStmt) (int64, error) {
 			cleanup()
 			return nil
 		}
+		ccleanup, err := s.coalesce(ctx, t, "merge", plan, &delta)
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("merge into %s: coalesce small files: %w", ident, err)
+		}
+		clk.mark("merge coalesce")
 		if _, err := t.CommitRowDelta(ctx, plan, delta, "merge", map[string]string{"floe.operation": "merge"}); err != nil {
+			ccleanup()
 			cleanup()
 			return err
 		}
@@ -633,8 +648,15 @@ func (s *Session) mergeByPositions(ctx context.Context, t *engine.Table, m *merg
 		cleanup()
 		return 0, nil
 	}
+	ccleanup, err := s.coalesce(ctx, t, "merge", plan, &delta)
+	if err != nil {
+		cleanup()
+		return fail(fmt.Errorf("coalesce small files: %w", err))
+	}
+	clk.mark("merge coalesce")
 	// The commit's error names the table and stays a conflict for retries.
 	if _, err := t.CommitRowDelta(ctx, plan, delta, "merge", map[string]string{"floe.operation": "merge"}); err != nil {
+		ccleanup()
 		cleanup()
 		return 0, err
 	}

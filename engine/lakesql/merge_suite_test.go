@@ -146,6 +146,7 @@ type mergeResult struct {
 	dataFiles   int64 // data files added
 	deleteFiles int64 // delete files or deletion vectors added
 	bytes       int64 // bytes of the files added
+	live        int64 // data files in the table after the query
 }
 
 // mergeRun is a loaded suite: the session, its tables and base size.
@@ -256,16 +257,36 @@ func (r *mergeRun) checksum(table string) string {
 	return fmt.Sprint(row...)
 }
 
-// lastSummary returns the files and bytes the table's current snapshot
-// added, from its summary.
+// lastSummary returns the files and bytes the table's last statement
+// added, from the summary of the current snapshot and, when that is the
+// coalescing that followed a MERGE in the same commit, of its parent.
 func (r *mergeRun) lastSummary(name string) (data, deletes, bytes int64) {
-	row := r.row(`SELECT coalesce(summary['added-data-files'], '0'), coalesce(summary['added-delete-files'], '0'), coalesce(summary['added-files-size'], '0')
-FROM lake.merge_bench."` + name + `$snapshots" ORDER BY committed_at DESC, snapshot_id LIMIT 1`)
 	atoi := func(v any) int64 {
 		n, _ := strconv.ParseInt(fmt.Sprint(v), 10, 64)
 		return n
 	}
-	return atoi(row[0]), atoi(row[1]), atoi(row[2])
+	rows, err := r.s.Query(r.ctx, `SELECT coalesce(summary['added-data-files'], '0'), coalesce(summary['added-delete-files'], '0'), coalesce(summary['added-files-size'], '0'),
+	coalesce(summary['floe.operation'], ''), committed_at
+FROM lake.merge_bench."`+name+`$snapshots" ORDER BY committed_at DESC, snapshot_id LIMIT 2`)
+	if err != nil {
+		r.tb.Fatal(err)
+	}
+	all, err := rows.All()
+	if err != nil {
+		r.tb.Fatal(err)
+	}
+	for i, row := range all {
+		// The pair commits together: the second row belongs to the
+		// statement when the first is the coalescing, or when it is the
+		// coalescing with the same commit time.
+		if i == 1 && fmt.Sprint(all[0][3]) != "coalesce" && (fmt.Sprint(row[3]) != "coalesce" || fmt.Sprint(row[4]) != fmt.Sprint(all[0][4])) {
+			break
+		}
+		data += atoi(row[0])
+		deletes += atoi(row[1])
+		bytes += atoi(row[2])
+	}
+	return data, deletes, bytes
 }
 
 // runMergeSuite runs the suite on every engine, query by query, and checks
@@ -294,6 +315,7 @@ func (r *mergeRun) runMergeSuite(qs []mergeQuery) [][]mergeResult {
 			} else {
 				res.elapsed = r.exec(stmt)
 				res.dataFiles, res.deleteFiles, res.bytes = r.lastSummary(e.lake)
+				fmt.Sscan(fmt.Sprint(r.row(`SELECT count(*) FROM lake.merge_bench."` + e.lake + `$files"`)[0]), &res.live)
 			}
 			out[qi][ei] = res
 		}
@@ -325,8 +347,8 @@ func (r *mergeRun) runMergeSuite(qs []mergeQuery) [][]mergeResult {
 // then the geometric means.
 func mergeTable(qs []mergeQuery, res [][]mergeResult) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%-20s %9s | %9s %6s %9s %11s | %9s %6s %9s %11s | %9s\n", "query", "src rows",
-		"CoW ms", "xDuck", "files", "bytes", "MoR ms", "xDuck", "files", "bytes", "DuckDB ms")
+	fmt.Fprintf(&b, "%-20s %9s | %9s %6s %9s %11s | %9s %6s %9s %11s | %9s | %s\n", "query", "src rows",
+		"CoW ms", "xDuck", "files", "bytes", "MoR ms", "xDuck", "files", "bytes", "DuckDB ms", "MoR live files")
 	logs := make([]float64, len(mergeEngines))
 	for qi, q := range qs {
 		r := res[qi]
@@ -337,7 +359,7 @@ func mergeTable(qs []mergeQuery, res [][]mergeResult) string {
 			}
 			return fmt.Sprintf("%9.1f %6.2f %4d+%-4d %11d", ms(x.elapsed), float64(x.elapsed)/float64(duck), x.dataFiles, x.deleteFiles, x.bytes)
 		}
-		fmt.Fprintf(&b, "%-20s %9d | %s | %s | %9.1f\n", q.name, r[0].sourceRows, cell(r[0]), cell(r[1]), ms(duck))
+		fmt.Fprintf(&b, "%-20s %9d | %s | %s | %9.1f | %6d\n", q.name, r[0].sourceRows, cell(r[0]), cell(r[1]), ms(duck), r[1].live)
 		for ei := range mergeEngines {
 			logs[ei] += math.Log(float64(r[ei].elapsed))
 		}
