@@ -463,6 +463,109 @@ var fourthSetFloor = map[string]tally{
 	"brewery":   {n: 27, correct: 13, wrong: 0},
 }
 
+// privateFloor holds the figures of the seventh pass's private schema.
+// First measured (before any rule was changed for it): 13/27 correct, 8
+// wrong; after the rules its wrong answers exposed (a price is not named
+// by its thing alone, "revenue" names money and never a row or an id,
+// "sold out" is a flag's name): 16/27 correct, none wrong, the floor.
+// Raise it when the planner improves; never lower it.
+var privateFloor = map[string]tally{
+	"concerts": {n: 27, correct: 17, wrong: 0},
+}
+
+// gateMarker opens the private schema of the confidence gate's pass inside
+// tuned.txt: bikeshare.sql and its questions, written together before the
+// planner was run on them.
+const gateMarker = "# Private schema of the gate's pass (held to its own floor)"
+
+// gateFloor holds the figures of the gate's private schema. First
+// measured before any rule was changed for it: 14/27 correct, 1 wrong
+// ("which station has the most docks" grouped by station_id, showing no
+// name), 12 refused. After a grouping by a table's own key shows its name
+// column too: 15/27 correct, none wrong; with the eighth pass's
+// coverage merged in, 16/27, the floor. Raise it when the planner
+// improves; never lower it.
+var gateFloor = map[string]tally{
+	"bikeshare": {n: 27, correct: 16, wrong: 0},
+}
+
+// TestEvalTuned runs the tuned part of the unseen-schema evaluation.
+//
+// The storage-metrics questions (floe_lens, issue 19) were first held to
+// their own floor (1 of 4 correct, 1 wrong, when they were added); since
+// the planner answers them (14 of 14, after ten more phrasings) they are
+// part of the tuned target, and their floor is that figure. The second
+// held-out set (below secondSetMarker) is held to secondSetFloor by
+// schema, the third (below thirdSetMarker) to thirdSetFloor and the
+// seventh pass's private schema (below privateMarker) to privateFloor; the tuned
+// target is asserted on the questions before the second set and reported
+// with them.
+func TestEvalTuned(t *testing.T) {
+	const file = "testdata/eval/tuned.txt"
+	second, third, private, fourth, gate := markerLine(t, file, secondSetMarker), markerLine(t, file, thirdSetMarker), markerLine(t, file, privateMarker), markerLine(t, file, fourthSetMarker), markerLine(t, file, gateMarker)
+	if !(second < third && third < private && private < fourth && fourth < gate) {
+		t.Fatalf("%s: the markers are out of order (second set line %d, third set line %d, private schema line %d, fourth set line %d, gate's private schema line %d)", file, second, third, private, fourth, gate)
+	}
+	all, by, segs := evaluateSplit(t, file, true, second, third, private, fourth, gate)
+	first := all
+	for k, seg := range []struct {
+		name  string
+		floor map[string]tally
+	}{{"second held-out set (tuning data since 2026-12-03)", secondSetFloor},
+		{"third held-out set (tuning data since 2026-12-03)", thirdSetFloor},
+		{"private schema of the seventh pass", privateFloor},
+		{"fourth held-out set (tuning data since 2026-12-03)", fourthSetFloor},
+		{"private schema of the gate's pass", gateFloor}} {
+		var sum tally
+		for _, got := range segs[k] {
+			sum.add(got)
+		}
+		t.Logf("%s, all schemas that ran: %s", seg.name, sum)
+		first.n -= sum.n
+		first.correct -= sum.correct
+		first.wrong -= sum.wrong
+		first.refused -= sum.refused
+		for _, name := range evalSchemas {
+			got, ok := segs[k][name]
+			if !ok {
+				continue
+			}
+			t.Logf("%s, %s: %s", seg.name, name, got)
+			floor, ok := seg.floor[name]
+			if !ok {
+				t.Errorf("%s: schema %s has no floor", seg.name, name)
+				continue
+			}
+			if got.n != floor.n || got.correct < floor.correct || got.wrong > floor.wrong {
+				t.Errorf("%s, %s: %s; the floor is %s", seg.name, name, got, floor)
+			}
+		}
+	}
+	// The tuned target holds for the questions tuned on before the second
+	// set became tuning data; with the held-out sets the part is reported
+	// until the planner meets the target on all of them.
+	t.Logf("tuned part before the second set: %s", first)
+	_, census := by["census"]
+	_, telco := by["telco"]
+	if census && telco {
+		checkTargets(t, "tuned part before the second set", first, tunedTarget)
+		if acc := float64(all.correct) / float64(all.n); acc < tunedTarget {
+			t.Logf("tuned part with the held-out sets: accuracy %.1f%%; the target is at least %.0f%%", 100*acc, 100*tunedTarget)
+		}
+	} else {
+		// Without ../shared/data the Adult and Telco questions do not run,
+		// and the rest are the harder part: the target is measured with
+		// them; here the floor is the figure measured without them
+		// (207/219, 0 wrong, before the fourth pass; 280/295 after it;
+		// 332/351 before the second set after the fifth pass).
+		t.Logf("the %.0f%% target is measured with ../shared/data (census and telco); holding the floor without it", 100*tunedTarget)
+		checkTargets(t, "tuned part before the second set, without census and telco", first, 0.94)
+	}
+	if lensQ := by["floe_lens"]; lensQ.n > 0 && (lensQ.correct < 14 || lensQ.wrong > 0) {
+		t.Errorf("floe_lens questions: %s, below their floor (14 correct, none wrong)", lensQ)
+	}
+}
+
 // TestEvalHeldOut runs the held-out part. It prints only totals unless
 // FLOE_EVAL_SHOW=1 (FLOE_EVAL_SHOW=all prints the correct answers too):
 // looking at its questions' outcomes would be tuning on it. Issue 13's
