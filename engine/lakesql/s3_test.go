@@ -94,7 +94,11 @@ func TestS3Warehouse(t *testing.T) {
 			WHEN NOT MATCHED THEN INSERT VALUES (s.id, 'm', 0)`,
 			query: `SELECT * FROM lake.s3.t WHERE id >= 985 ORDER BY id`},
 		{query: `SELECT count(*), sum(id) FROM lake.s3.t AT (VERSION => {first})`},
-		{query: `SELECT operation, summary['added-records'] FROM lake.s3."t$snapshots" ORDER BY committed_at, snapshot_id`},
+		// A MERGE on a local merge-on-read v3 table may also commit a
+		// coalescing snapshot (floe.operation = coalesce), which object
+		// storage does not do yet (README, MERGE benchmark); it changes no
+		// row, so the comparison leaves it out.
+		{query: `SELECT operation, summary['added-records'] FROM lake.s3."t$snapshots" WHERE coalesce(summary['floe.operation'], '') <> 'coalesce' ORDER BY committed_at, snapshot_id`},
 		{exec: `CREATE TABLE lake.s3.v2 (id INTEGER, g VARCHAR) TBLPROPERTIES ('format-version'='2', 'write.delete.mode'='merge-on-read', 'write.update.mode'='merge-on-read', 'write.merge.mode'='merge-on-read');
 			INSERT INTO lake.s3.v2 SELECT i, 'a' FROM range(0, 300) r(i);
 			DELETE FROM lake.s3.v2 WHERE id % 5 = 0;
