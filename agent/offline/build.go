@@ -469,6 +469,11 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		q.conds = append(q.conds, cond{col: snapDay, sql: sql, desc: snapDay.Name + " " + desc, date: true, pos: -1})
 	}
 	for _, d := range f.dates {
+		for _, g := range grains {
+			// Grouped by the window's own unit ("monthly revenue for the
+			// last 6 months"), the window is that many whole periods.
+			d.whole = d.whole || g.grain == d.lastUnit
+		}
 		sql, desc, err := d.resolve(dateCol)
 		if err != nil {
 			return fail("%v", err)
@@ -521,6 +526,18 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		agg = "max"
 		if f.rank < 0 {
 			agg = "min"
+		}
+	}
+
+	// "sales by region", "the best sales in 2024": a money word that
+	// names the table's rows (sales) also names the money they brought.
+	// Grouped or ranked with no count asked ("number of sales", "most
+	// common"), it is the table's one money column that fits the word.
+	if len(measures) == 0 && entity >= 0 && agg == "" && !f.count && !f.popular && !rate &&
+		(len(q.dims) > 0 || ranking) && moneyWords[r.words[entity].Root] == "sales" {
+		if c, _ := moneyColumn(t, "sales"); c != nil {
+			measures = append(measures, c)
+			measurePos = append(measurePos, entity)
 		}
 	}
 
@@ -625,6 +642,12 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		q.agg, q.measure = agg, measures[0]
 	case len(measures) > 0:
 		q.agg, q.measure = measures[0].defaultAgg(), measures[0]
+		if typedMoney(r, measures[0]) {
+			// "ticket revenue": money asked for by a word that names a
+			// total is added up, even from a column named as a price
+			// (price_paid): revenue is what all the tickets brought.
+			q.agg = "sum"
+		}
 	case rateBool != nil:
 		q.agg, q.measure, q.rateNeg = "rate", rateBool.col, rateBool.neg
 	case !partial && !f.popular && ranking && len(q.dims) > 0 && massEntity(r, entity):
@@ -745,6 +768,17 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 	}
 	return q, nil
+}
+
+// typedMoney reports whether c was found for a money word that names a
+// total (typed, not named: "revenue" is price_paid).
+func typedMoney(r *reading, c *column) bool {
+	for _, m := range r.mentions {
+		if m.typed && m.col == c && moneyWords[r.words[m.start].Root] == "sales" {
+			return true
+		}
+	}
+	return false
 }
 
 // sizeColumn returns the column that says how big each snapshotted thing

@@ -156,6 +156,13 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					if n == 1 && (knownVerbs[ws[i].Lower] || inflected(ws[i].Lower) != inflected(vw[s].Lower)) {
 						ok = false
 					}
+					// One word alone that is the noun of a table's name
+					// names that table's rows: "sales by region" is the
+					// sales table, not staff whose role is 'Sales
+					// Associate'.
+					if n == 1 && f.rowNouns[ws[i].Root] {
+						ok = false
+					}
 					if ok {
 						partial = append(partial, occ{i, n, c, v.text, s > 0 && negations[vw[s-1].Lower] && !hasWord(ws, vw[s-1].Lower)})
 					}

@@ -78,6 +78,11 @@ type frame struct {
 	// catalog's profiles sampled: a word found there is never read as a
 	// short code (codes.go).
 	valueWords map[string]bool
+	// rowNouns holds the head noun of every table's name in the catalog
+	// (sale for sales, item for sale_items): such a word alone names a
+	// table's rows and is never part of a longer value ("sales" is not
+	// 'Sales Associate').
+	rowNouns map[string]bool
 	// listSep marks the words followed by a comma, a semicolon, a slash
 	// or an ampersand: "Widgets, Gadgets" lists two values.
 	listSep map[int]bool
