@@ -541,6 +541,26 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 	}
 
+	// "our biggest field", "the smallest gallery": a size superlative
+	// of the rows themselves ranks them by the table's one extent (area,
+	// size, capacity), not by how many rows of another table each has.
+	extent := false
+	ownKey := len(q.dims) == 1 && t.join == nil && q.dims[0].grain == "" && q.dims[0].col == rowKey(t)
+	if ownKey && ranking && len(measures) == 0 && agg == "" && !f.count && !f.popular && !rate && sizeSuperlative(f.superl) && extentColumn(t) != nil {
+		// "which field is the smallest": each field is one row.
+		entity = q.dims[0].pos
+		q.dims = nil
+		ownKey = false
+	}
+	if ranking && len(measures) == 0 && len(q.dims) == 0 && entity >= 0 && agg == "" && !f.count && !f.popular && !rate &&
+		sizeSuperlative(f.superl) && (rankAt(r.words) < entity || f.which[entity]) {
+		if c := extentColumn(t); c != nil {
+			measures = append(measures, c)
+			measurePos = append(measurePos, entity)
+			extent = true
+		}
+	}
+
 	// Pick the measure and the aggregate.
 	if len(measures) == 0 && (agg != "" || f.pricey || f.sold && !(f.count && len(subjects) > 0)) && !rate {
 		if c := priceColumn(t); f.pricey && c != nil {
@@ -628,7 +648,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			q.dims = q.dims[:len(q.dims)-1]
 		}
 	case ranking && len(q.dims) == 0 && len(measures) > 0 && agg == "" &&
-		(f.who || entity >= 0 && (f.limit > 1 || plural(r.words, entity))):
+		(f.who || extent || entity >= 0 && (f.limit > 1 || plural(r.words, entity))):
 		// "who earns the most", "the 5 biggest orders by amount": the
 		// rows, ranked.
 		q.agg = "rows"
@@ -661,6 +681,14 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				r.words[entity].Text, t.name, exampleMeasure(t))
 		}
 		q.agg, q.measure = "sum", c
+	case !partial && ownKey && ranking && !f.popular:
+		// "which field is the smallest" over fields: each row is one, so
+		// counting rows per key ranks nothing.
+		return fail("%s by what? Each row of %s is one; name a measure to rank by, such as %s", f.superl, t.name, exampleMeasure(t))
+	case !partial && !f.popular && ranking && len(q.dims) > 0 && entity < 0 && sizeSuperlative(f.superl):
+		// "which buyer is the biggest": how big is not how many rows of
+		// a table the question never names.
+		return fail("%s by what? Name a measure to rank by, such as %s, or ask for the most %s", f.superl, exampleMeasure(t), t.name)
 	case !partial && (f.popular || ranking && len(q.dims) > 0):
 		q.agg = "count"
 	case !partial && (len(q.dims) > 0 && anyWhich(q.dims, which) && len(q.dims) == 1):
@@ -779,6 +807,37 @@ func typedMoney(r *reading, c *column) bool {
 		}
 	}
 	return false
+}
+
+// sizeSuperlative reports whether a ranking word asks how big a thing is.
+func sizeSuperlative(w string) bool {
+	return w == "biggest" || w == "largest" || w == "smallest"
+}
+
+// extentRoots name how big a thing is: its area or its size.
+var extentRoots = rootSet("area size acreage acres hectares sqft footage capacity")
+
+// extentColumn returns t's one measure whose name ends in an extent word
+// (area_ha, floor_area, sizeSqft, capacity), or nil.
+func extentColumn(t *table) *column {
+	var out *column
+	for _, c := range t.cols {
+		if !c.measure() || len(c.heads) == 0 {
+			continue
+		}
+		ok := false
+		for _, h := range c.heads {
+			ok = ok || extentRoots[h]
+		}
+		if !ok {
+			continue
+		}
+		if out != nil {
+			return nil
+		}
+		out = c
+	}
+	return out
 }
 
 // sizeColumn returns the column that says how big each snapshotted thing

@@ -82,6 +82,25 @@ func (r *reading) better(o *reading) bool {
 	return len(r.ignored) < len(o.ignored)
 }
 
+// namesTableRows reports whether w names the rows of a table of the
+// catalog by the head noun of its name, spelled out or by the table's own
+// short form ("field" for fld, whose key is fld_id).
+func namesTableRows(f *frame, w word) bool {
+	if f.rowNouns[w.Root] {
+		return true
+	}
+	for _, t := range f.tables {
+		if len(t.entity) == 0 {
+			continue
+		}
+		e := t.entity[len(t.entity)-1]
+		if !schema.IsStop(w.Lower) && schema.Abbreviates(e, w.Root) || shortEntity(t, e, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // partialStop words never pick a value on their own: "one" in "One year",
 // "check" shared by two payment methods is caught by uniqueness anyway.
 var partialStop = rootSet(`one two three four five high low new old big small best top good bad year month day
@@ -160,7 +179,7 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					// names that table's rows: "sales by region" is the
 					// sales table, not staff whose role is 'Sales
 					// Associate'.
-					if n == 1 && f.rowNouns[ws[i].Root] {
+					if n == 1 && namesTableRows(f, ws[i]) {
 						ok = false
 					}
 					if ok {

@@ -83,6 +83,9 @@ type frame struct {
 	// table's rows and is never part of a longer value ("sales" is not
 	// 'Sales Associate').
 	rowNouns map[string]bool
+	// tables are the catalog's tables, for the short forms of their
+	// names (fld: "field").
+	tables []*table
 	// listSep marks the words followed by a comma, a semicolon, a slash
 	// or an ampersand: "Widgets, Gadgets" lists two values.
 	listSep map[int]bool
@@ -367,6 +370,11 @@ func parseFrame(question string) *frame {
 			f.sold = true
 			use(i, i+1, "sold")
 		case "by", "per", "across", "each", "every":
+			if w == "by" && agentBy(ws, i) {
+				// "revenue taken by stores that have since closed": who
+				// did it, narrowed by a clause; not a grouping.
+				continue
+			}
 			use(i, i+1, "marker")
 			k := i + 1
 			if w == "by" && lw(k) == "each" {
@@ -386,6 +394,10 @@ func parseFrame(question string) *frame {
 				i++
 			}
 		case "grouped", "broken", "split", "breakdown", "group":
+			if w == "group" && lw(i+1) != "by" && i > 0 {
+				// "crop group", "age group": a noun, not "group by".
+				continue
+			}
 			use(i, i+1, "marker")
 			if lw(i+1) == "down" {
 				use(i+1, i+2, "marker")
@@ -522,6 +534,31 @@ func (f *frame) parseGrains() {
 			}
 		}
 	}
+}
+
+// agentBy reports whether "by" at i names who did what a participle before
+// it says and a relative clause after its noun narrows them: "taken by
+// stores that have since closed", "made by customers who churned". Such
+// a "by" keeps rows, it does not group; "by each" and "by every" still
+// group.
+func agentBy(ws []word, i int) bool {
+	if i == 0 || i+2 >= len(ws) {
+		return false
+	}
+	prev := ws[i-1].Lower
+	if !(len(prev) > 4 && (strings.HasSuffix(prev, "ed") || strings.HasSuffix(prev, "en")) || irregularParticiples[prev] || prev == "made" || prev == "done") {
+		return false
+	}
+	if l := ws[i+1].Lower; l == "each" || l == "every" || l == "the" {
+		return false
+	}
+	for k := i + 2; k < len(ws) && k <= i+4; k++ {
+		switch ws[k].Lower {
+		case "that", "which", "who", "whose":
+			return true
+		}
+	}
+	return false
 }
 
 // parseComparisons finds numeric conditions: "over 12", "at least 50",

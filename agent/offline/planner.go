@@ -134,6 +134,7 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 	f.shorts = p.confirmedShorts()
 	f.valueWords = p.valueWords()
 	f.rowNouns = p.rowNouns()
+	f.tables = p.tables
 	if base != nil && f.looksLikeFollowUp() {
 		if q, err := p.readFollowUp(f, base); err == nil {
 			return q, nil
@@ -187,7 +188,9 @@ func (p *Planner) checkSpelled(f *frame, q *query) (*query, error) {
 				}
 				spelled := true
 				for k := 0; k < n; k++ {
-					if f.words[d.pos+k].Root != c.roots[k] {
+					// A later word may be spelled out of a short form:
+					// "crop group" spells crop_grp.
+					if w := f.words[d.pos+k]; w.Root != c.roots[k] && !(k > 0 && !schema.IsStop(w.Lower) && schema.Abbreviates(c.roots[k], w.Root)) {
 						spelled = false
 						break
 					}

@@ -105,3 +105,103 @@ func TestWholePeriods(t *testing.T) {
 		{q: "revenue in the last 6 months", ok: []string{"sold_at > DATE '2024-06-15'"}},
 	})
 }
+
+// arable has abbreviated names: fields (fld, keyed by fld_id) with an
+// area, plantings (plnt) of crops, and a crop reference table whose crop
+// names hold the word "field" ('Field beans') and "potatoes".
+func arable() []*schema.Profile {
+	fld := ptable("lake.a.fld",
+		pcol("fld_id", "INTEGER"),
+		pcol("fld_nm", "VARCHAR", "North Field 1", "Long Acre 2"),
+		pcol("area_ha", "DECIMAL(6,2)"),
+		pcol("soil_typ", "VARCHAR", "Clay", "Loam"),
+	)
+	fld.Columns[0].Distinct = fld.Rows
+	plnt := ptable("lake.a.plnt",
+		pcol("plnt_id", "INTEGER"),
+		pcol("fld_id", "INTEGER"),
+		pcol("crop_cd", "VARCHAR", "WWHT", "POTA", "BEAN"),
+		pcol("fert_cost_amt", "DECIMAL(8,2)"),
+	)
+	crops := ptable("lake.a.crop_ref",
+		pcol("crop_cd", "VARCHAR", "WWHT", "POTA", "BEAN"),
+		pcol("crop_nm", "VARCHAR", "Winter wheat", "Potatoes", "Field beans"),
+		pcol("seed_cost_per_ha", "DECIMAL(7,2)"),
+	)
+	return []*schema.Profile{fld, plnt, crops}
+}
+
+// TestSizeSuperlatives checks that "biggest" or "smallest" of a table's
+// rows ranks them by its one extent column (area, size, capacity), that a
+// table's short form names its rows before a value of another table that
+// holds the word ("field" is fld, not 'Field beans'), and that a size
+// superlative is never a count of rows the question does not name, nor a
+// count per a table's own key.
+func TestSizeSuperlatives(t *testing.T) {
+	checkRules(t, offline.New(arable()), []ruleCase{
+		{q: "what is our biggest field", ok: []string{"FROM lake.a.fld", "ORDER BY area_ha DESC", "LIMIT 1"}, absent: []string{"count(*)", "crop"}},
+		{q: "which field is the smallest", ok: []string{"ORDER BY area_ha ASC", "LIMIT 1"}, absent: []string{"count(*)"}},
+		{q: "the 3 largest fields", ok: []string{"ORDER BY area_ha DESC", "LIMIT 3"}},
+		{q: "which soil type has the biggest fertiliser cost", ok: []string{"sum(fert_cost_amt)"}},
+		{q: "which crop is the biggest", refused: "biggest by what?"},
+	})
+	noArea := arable()
+	noArea[0].Columns = noArea[0].Columns[:2]
+	noArea[0].Table.Columns = noArea[0].Table.Columns[:2]
+	checkRules(t, offline.New(noArea), []ruleCase{
+		{q: "which field is the biggest", refused: "biggest"},
+	})
+}
+
+// TestAntiJoinKeepsNouns checks that an anti-join strips only verbs before
+// the other table's rows: "had potatoes planted" keeps "potatoes", which
+// the planted rows must then read, so it is refused rather than dropped.
+func TestAntiJoinKeepsNouns(t *testing.T) {
+	checkRules(t, offline.New(arable()), []ruleCase{
+		{q: "how many fields have never had potatoes planted in them", refused: "never"},
+		{q: "how many fields have never been planted", ok: []string{"NOT EXISTS", "count(*)"}},
+	})
+}
+
+// TestCostIsNoRevenue checks that a word asking for money coming in
+// ("money", "revenue") never takes a column named as a cost.
+func TestCostIsNoRevenue(t *testing.T) {
+	checkRules(t, offline.New(arable()), []ruleCase{
+		{q: "Which crop brought in the most money?", refused: "could not answer"},
+		{q: "revenue by crop", refused: "could not answer"},
+		{q: "total fertiliser cost by crop", ok: []string{"sum(fert_cost_amt)"}},
+	})
+}
+
+// TestSpelledShortForm checks that "group" after a noun is a noun ("crop
+// group"), and that a phrase spelling a column out of reach through its
+// short form (crop_grp) is refused rather than grouped by its first word.
+func TestSpelledShortForm(t *testing.T) {
+	ps := arable()
+	ps[2].Columns = append(ps[2].Columns, pcol("crop_grp", "VARCHAR", "Cereal", "Root", "Pulse"))
+	ps[2].Table.Columns = append(ps[2].Table.Columns, ps[2].Columns[3].Column)
+	loads := ptable("lake.a.hrvst_ld",
+		pcol("ld_id", "INTEGER"),
+		pcol("plnt_id", "INTEGER"),
+		pcol("sale_amt", "DECIMAL(10,2)"),
+	)
+	ps[1].Columns[0].Distinct = ps[1].Rows
+	checkRules(t, offline.New(append(ps, loads)), []ruleCase{
+		{q: "revenue by crop group", refused: "crop_grp"},
+		{q: "average seed cost by crop group", ok: []string{"GROUP BY crop_grp"}},
+		{q: "fertiliser cost grouped by crop", ok: []string{"GROUP BY crop_cd"}},
+	})
+}
+
+// TestAgentBy checks that "by" after a participle, with a relative clause
+// after its noun, names who did it rather than a grouping.
+func TestAgentBy(t *testing.T) {
+	ps := shopFloor()
+	ps[2].Columns = append(ps[2].Columns, pcol("status", "VARCHAR", "open", "closed"))
+	ps[2].Table.Columns = append(ps[2].Table.Columns, ps[2].Columns[3].Column)
+	checkRules(t, offline.New(ps), []ruleCase{
+		{q: "revenue taken by stores that have since closed", ok: []string{"sum(net_amount)", "status = 'closed'"}, absent: []string{"GROUP BY"}},
+		{q: "revenue by store", ok: []string{"GROUP BY store_id, store_name"}},
+		{q: "revenue taken by each store that is closed", ok: []string{"GROUP BY", "status = 'closed'"}},
+	})
+}
