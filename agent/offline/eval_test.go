@@ -500,16 +500,22 @@ const fifthSetMarker = "# Fifth held-out set (measured once on 2026-12-03, tunin
 // fifthSetMarker in tuned.txt). It was the held-out part until 2026-12-03,
 // measured once by the lead after the eighth tuning pass and the
 // confidence gate, before anyone looked at an outcome: 53/122 correct
-// (43.4%), 12 wrong (9.8%), 57 refused; those figures are this floor's
-// start. Raise it when the planner improves; never lower it to let a
-// change through.
+// (43.4%), 12 wrong (9.8%), 57 refused; those figures were this floor's
+// start. After the ninth pass (tuned on it, wrong answers first: a
+// table's row noun is no part of a longer value, money words and totals,
+// a unique leading key, whole periods, size superlatives, an agentive
+// "by", a cost is no revenue): 64/122 correct, 1 wrong, the floor below.
+// The one wrong answer, "artworks acquired since 2020", is a count in its
+// reference where the same form in the clinic schema ("doctors hired
+// since 2019") lists the rows. Raise the floor when the planner improves;
+// never lower it to let a change through.
 var fifthSetFloor = map[string]tally{
 	"census": {n: 13, correct: 10, wrong: 0},
 	"telco":  {n: 12, correct: 9, wrong: 0},
 	"school": {n: 24, correct: 14, wrong: 0},
-	"farm":   {n: 24, correct: 7, wrong: 3},
-	"museum": {n: 24, correct: 10, wrong: 3},
-	"retail": {n: 25, correct: 3, wrong: 6},
+	"farm":   {n: 24, correct: 8, wrong: 0},
+	"museum": {n: 24, correct: 12, wrong: 1},
+	"retail": {n: 25, correct: 11, wrong: 0},
 }
 
 // TestEvalTuned runs the tuned part of the unseen-schema evaluation.
