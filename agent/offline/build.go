@@ -546,7 +546,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	// size, capacity), not by how many rows of another table each has.
 	extent := false
 	ownKey := len(q.dims) == 1 && t.join == nil && q.dims[0].grain == "" && q.dims[0].col == rowKey(t)
-	if ownKey && ranking && len(measures) == 0 && agg == "" && !f.count && !f.popular && !rate && sizeSuperlative(f.superl) && extentColumn(t) != nil {
+	if ownKey && ranking && len(measures) == 0 && agg == "" && !f.count && !f.popular && !rate && sizeSuperlative(f.superl) && extentColumn(t, f.superl) != nil {
 		// "which field is the smallest": each field is one row.
 		entity = q.dims[0].pos
 		q.dims = nil
@@ -554,7 +554,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	}
 	if ranking && len(measures) == 0 && len(q.dims) == 0 && entity >= 0 && agg == "" && !f.count && !f.popular && !rate &&
 		sizeSuperlative(f.superl) && (rankAt(r.words) < entity || f.which[entity]) {
-		if c := extentColumn(t); c != nil {
+		if c := extentColumn(t, f.superl); c != nil {
 			measures = append(measures, c)
 			measurePos = append(measurePos, entity)
 			extent = true
@@ -809,17 +809,27 @@ func typedMoney(r *reading, c *column) bool {
 	return false
 }
 
-// sizeSuperlative reports whether a ranking word asks how big a thing is.
+// sizeSuperlative reports whether a ranking word asks how big or heavy a
+// thing is.
 func sizeSuperlative(w string) bool {
-	return w == "biggest" || w == "largest" || w == "smallest"
+	return w == "biggest" || w == "largest" || w == "smallest" || w == "heaviest" || w == "lightest"
 }
 
-// extentRoots name how big a thing is: its area or its size.
-var extentRoots = rootSet("area size acreage acres hectares sqft footage capacity")
+// extentRoots name how big a thing is: its area or its size; weightRoots
+// how heavy it is.
+var (
+	extentRoots = rootSet("area size acreage acres hectares sqft footage capacity")
+	weightRoots = rootSet("weight wt kg kilograms tonnes lbs")
+)
 
-// extentColumn returns t's one measure whose name ends in an extent word
-// (area_ha, floor_area, sizeSqft, capacity), or nil.
-func extentColumn(t *table) *column {
+// extentColumn returns t's one measure whose name holds an extent word
+// (area_ha, floor_area, sizeSqft, capacity), or a weight word for
+// "heaviest" and "lightest" (net_wt_kg), or nil.
+func extentColumn(t *table, superl string) *column {
+	roots := extentRoots
+	if superl == "heaviest" || superl == "lightest" {
+		roots = weightRoots
+	}
 	var out *column
 	for _, c := range t.cols {
 		if !c.measure() || len(c.heads) == 0 {
@@ -827,7 +837,7 @@ func extentColumn(t *table) *column {
 		}
 		ok := false
 		for _, h := range c.heads {
-			ok = ok || extentRoots[h]
+			ok = ok || roots[h]
 		}
 		if !ok {
 			continue

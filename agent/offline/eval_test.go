@@ -504,7 +504,9 @@ const fifthSetMarker = "# Fifth held-out set (measured once on 2026-12-03, tunin
 // start. After the ninth pass (tuned on it, wrong answers first: a
 // table's row noun is no part of a longer value, money words and totals,
 // a unique leading key, whole periods, size superlatives, an agentive
-// "by", a cost is no revenue): 64/122 correct, 1 wrong, the floor below.
+// "by", a cost is no revenue): 64/122 correct, 1 wrong; with two-letter
+// short forms of a table's rows (ld: "loads"), "heaviest" and units spelled
+// out (hectare for _ha): 69/122, 1 wrong, the floor below.
 // The one wrong answer, "artworks acquired since 2020", is a count in its
 // reference where the same form in the clinic schema ("doctors hired
 // since 2019") lists the rows. Raise the floor when the planner improves;
@@ -513,7 +515,7 @@ var fifthSetFloor = map[string]tally{
 	"census": {n: 13, correct: 10, wrong: 0},
 	"telco":  {n: 12, correct: 9, wrong: 0},
 	"school": {n: 24, correct: 14, wrong: 0},
-	"farm":   {n: 24, correct: 8, wrong: 0},
+	"farm":   {n: 24, correct: 13, wrong: 0},
 	"museum": {n: 24, correct: 12, wrong: 1},
 	"retail": {n: 25, correct: 11, wrong: 0},
 }

@@ -834,11 +834,22 @@ func abbreviatedBy(c *column, w word) string {
 		return ""
 	}
 	for _, h := range c.heads {
-		if abbreviates(h, w.Root) || pluralShort(h, w) {
+		if abbreviates(h, w.Root) || pluralShort(h, w) || unitShorts[h][w.Root] {
 			return h
 		}
 	}
 	return ""
+}
+
+// unitShorts maps the short forms of units that end column names (area_ha,
+// net_wt_kg, dist_km) to the roots of the units spelled out: "in
+// hectares" names area_ha's unit.
+var unitShorts = map[string]map[string]bool{
+	"ha": rootSet("hectare hectares"),
+	"kg": rootSet("kilogram kilograms kilo kilos"),
+	"km": rootSet("kilometre kilometres kilometer kilometers"),
+	"lb": rootSet("pound pounds"), "lbs": rootSet("pound pounds"),
+	"mi": rootSet("mile miles"),
 }
 
 // confirmedBy returns the head of key c that the catalog confirms as a

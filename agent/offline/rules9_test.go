@@ -205,3 +205,51 @@ func TestAgentBy(t *testing.T) {
 		{q: "revenue taken by each store that is closed", ok: []string{"GROUP BY", "status = 'closed'"}},
 	})
 }
+
+// harvest has a two-letter short form for its rows (ld, whose key is
+// ld_id: loads), a weight and a unit-suffixed area in its plantings.
+func harvest() []*schema.Profile {
+	ld := ptable("lake.a.hrvst_ld",
+		pcol("ld_id", "INTEGER"),
+		pcol("hrvst_dt", "DATE"),
+		pcol("net_wt_kg", "INTEGER"),
+		pcol("moist_pct", "DECIMAL(4,1)"),
+	)
+	ld.Columns[0].Distinct = ld.Rows
+	ld.Columns[1].Min, ld.Columns[1].Max = mustDate("2021-07-10"), mustDate("2025-10-31")
+	crops := ptable("lake.a.crop_ref",
+		pcol("crop_cd", "VARCHAR", "WWHT", "OSR"),
+		pcol("crop_nm", "VARCHAR", "Winter wheat", "Oilseed rape"),
+		pcol("seed_cost_per_ha", "DECIMAL(7,2)"),
+	)
+	return []*schema.Profile{ld, crops}
+}
+
+// TestTwoLetterRowsAndUnits checks that a two-letter short form of a
+// table's name that its key confirms names its rows ("loads" for ld with
+// ld_id), that "heaviest" ranks rows by their one weight, and that a unit
+// spelled out ("hectare") names the column whose name ends in its short
+// form (seed_cost_per_ha).
+func TestTwoLetterRowsAndUnits(t *testing.T) {
+	checkRules(t, offline.New(harvest()), []ruleCase{
+		{q: "average load weight", ok: []string{"avg(net_wt_kg)", "FROM lake.a.hrvst_ld"}},
+		{q: "loads per month", ok: []string{"count(*)", "date_trunc('month', hrvst_dt)"}},
+		{q: "heaviest single load", ok: []string{"ORDER BY net_wt_kg DESC", "LIMIT 1"}},
+		{q: "seed cost per hectare for oilseed rape", ok: []string{"seed_cost_per_ha", "crop_nm = 'Oilseed rape'"}},
+	})
+	// Without the key that confirms it, ld is not read as loads.
+	ps := harvest()
+	ps[0].Columns[0] = pcol("row_id", "INTEGER")
+	ps[0].Table.Columns[0] = ps[0].Columns[0].Column
+	checkRules(t, offline.New(ps), []ruleCase{
+		{q: "loads per month", refused: "loads"},
+	})
+}
+
+// TestRollingWeeks checks that weeks stay a rolling window even when
+// grouped by week ("weekly revenue over the last 8 weeks" is 56 days).
+func TestRollingWeeks(t *testing.T) {
+	checkRules(t, offline.New(shopFloor()), []ruleCase{
+		{q: "weekly revenue over the last 8 weeks", ok: []string{"sold_at > DATE '2024-10-20'"}},
+	})
+}
