@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/floehq/floe/agent/schema"
 )
@@ -424,6 +425,22 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 
 	// Dates and grains need a date column.
 	dcs := t.dateCols()
+	if by := birthYear(t); by != nil && hasWord(r.words, "born") && len(f.dates) > 0 && dateCol == nil {
+		// "riders born before 1990": whole years on the birth year, of
+		// the table's own rows only: over a join the rows counted would
+		// be another table's.
+		if t.join != nil {
+			return fail("\"born\" dates the birth of %s's rows; ask about %s alone", t.join.dim.name, t.join.dim.name)
+		}
+		for _, d := range f.dates {
+			c, ok := yearCond(by, d)
+			if !ok {
+				return fail("could not read %q as whole years of %s", d.text, by.Name)
+			}
+			q.conds = append(q.conds, c)
+		}
+		f.dates = nil
+	}
 	needDate := len(f.dates) > 0
 	var grains []grainRef
 	for _, g := range f.grains {
@@ -467,6 +484,11 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			return fail("%v", err)
 		}
 		q.conds = append(q.conds, cond{col: snapDay, sql: sql, desc: snapDay.Name + " " + desc, date: true, pos: -1})
+	}
+	if len(f.dates) > 0 && dateCol != nil && hasWord(r.words, "born") && !anyRoot(dateCol.roots, birthRoots) {
+		// "artists born before 1900": "born" reads as a verb only where
+		// the dates it brings are a birth date's.
+		return fail("\"born\" dates a birth, and %s is not a birth date; name the column to use", dateCol.Name)
 	}
 	for _, d := range f.dates {
 		for _, g := range grains {
@@ -808,6 +830,43 @@ func typedMoney(r *reading, c *column) bool {
 	}
 	return false
 }
+
+// birthYear returns t's one integer column named as a year of birth
+// (birth_year, birthYr), or nil.
+func birthYear(t *table) *column {
+	var out *column
+	for _, c := range t.cols {
+		if c.Kind != schema.Number || !isIntegerType(c.Type) || !anyRoot(c.roots, birthRoots) || !anyRoot(c.roots, rootSet("year yr")) {
+			continue
+		}
+		if out != nil {
+			return nil
+		}
+		out = c
+	}
+	return out
+}
+
+// yearCond reads an absolute date range made of whole years ("before
+// 1900", "in 1985", "in 1990 or later") as a condition on a year column.
+func yearCond(c *column, d dateExpr) (cond, bool) {
+	whole := func(t time.Time) bool { return t.IsZero() || t.Month() == 1 && t.Day() == 1 }
+	if d.lastN > 0 || d.period != "" || d.anchorDay || d.month > 0 || d.quarter > 0 || !whole(d.from) || !whole(d.to) || d.from.IsZero() && d.to.IsZero() {
+		return cond{}, false
+	}
+	var parts []string
+	if !d.from.IsZero() {
+		parts = append(parts, fmt.Sprintf("%s >= %d", c.expr(), d.from.Year()))
+	}
+	if !d.to.IsZero() {
+		parts = append(parts, fmt.Sprintf("%s < %d", c.expr(), d.to.Year()))
+	}
+	sql := strings.Join(parts, " AND ")
+	return cond{col: c, sql: sql, desc: sql, pos: d.start}, true
+}
+
+// birthRoots name a birth date or year.
+var birthRoots = rootSet("birth born dob")
 
 // sizeSuperlative reports whether a ranking word asks how big or heavy a
 // thing is.

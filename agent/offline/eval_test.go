@@ -486,10 +486,11 @@ const gateMarker = "# Private schema of the gate's pass (held to its own floor)"
 // ("which station has the most docks" grouped by station_id, showing no
 // name), 12 refused. After a grouping by a table's own key shows its name
 // column too: 15/27 correct, none wrong; with the eighth pass's
-// coverage merged in, 16/27, the floor. Raise it when the planner
-// improves; never lower it.
+// coverage merged in, 16/27; with the ninth pass ("born" on a birth
+// year), 17/27, the floor. Raise it when the planner improves; never lower
+// it.
 var gateFloor = map[string]tally{
-	"bikeshare": {n: 27, correct: 16, wrong: 0},
+	"bikeshare": {n: 27, correct: 17, wrong: 0},
 }
 
 // fifthSetMarker opens the fifth held-out set inside tuned.txt: the 122
@@ -506,13 +507,14 @@ const fifthSetMarker = "# Fifth held-out set (measured once on 2026-12-03, tunin
 // a unique leading key, whole periods, size superlatives, an agentive
 // "by", a cost is no revenue): 64/122 correct, 1 wrong; with two-letter
 // short forms of a table's rows (ld: "loads"), "heaviest" and units spelled
-// out (hectare for _ha): 69/122, 1 wrong, the floor below.
+// out (hectare for _ha): 69/122, 1 wrong; with "born" on a birth year:
+// 70/122, 1 wrong, the floor below.
 // The one wrong answer, "artworks acquired since 2020", is a count in its
 // reference where the same form in the clinic schema ("doctors hired
 // since 2019") lists the rows. Raise the floor when the planner improves;
 // never lower it to let a change through.
 var fifthSetFloor = map[string]tally{
-	"census": {n: 13, correct: 10, wrong: 0},
+	"census": {n: 13, correct: 11, wrong: 0},
 	"telco":  {n: 12, correct: 9, wrong: 0},
 	"school": {n: 24, correct: 14, wrong: 0},
 	"farm":   {n: 24, correct: 13, wrong: 0},

@@ -178,7 +178,7 @@ func init() {
 		want wants keep keeps hold holds stand stands spend spends earn earns pay pays cost costs sell sells sold
 		put puts run runs ran give gives gave end ends start starts begin begins began fall falls fell exist exists
 		appear appears belong taken given done seen held gone written chosen won lost paid spent create creates
-		send sends sent drive drives drove driven`) {
+		send sends sent drive drives drove driven born`) {
 		knownVerbs[w] = true
 		knownVerbRoots[schema.Root(w)] = true
 	}

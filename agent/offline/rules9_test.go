@@ -253,3 +253,31 @@ func TestRollingWeeks(t *testing.T) {
 		{q: "weekly revenue over the last 8 weeks", ok: []string{"sold_at > DATE '2024-10-20'"}},
 	})
 }
+
+// TestBorn checks that "born" reads as a verb only where the dates it
+// brings are a birth's: whole years on a birth year column, a refusal
+// where the table's date is another (an acquisition date).
+func TestBorn(t *testing.T) {
+	riders := ptable("lake.b.riders",
+		pcol("rider_id", "INTEGER"),
+		pcol("signup_dt", "DATE"),
+		pcol("birth_yr", "INTEGER"),
+		pcol("home_country", "VARCHAR", "Mexico", "Canada"),
+	)
+	riders.Columns[1].Min, riders.Columns[1].Max = mustDate("2020-01-01"), mustDate("2024-12-31")
+	works := ptable("lake.b.artworks",
+		pcol("artwork_id", "INTEGER"),
+		pcol("acquisition_date", "DATE"),
+		pcol("insured_value", "DECIMAL(12,2)"),
+	)
+	works.Columns[1].Min, works.Columns[1].Max = mustDate("1950-01-01"), mustDate("2023-12-31")
+	checkRules(t, offline.New([]*schema.Profile{riders}), []ruleCase{
+		{q: "number of riders born before 1990", ok: []string{"birth_yr < 1990"}, absent: []string{"signup_dt"}},
+		{q: "how many riders were born in 1985", ok: []string{"birth_yr >= 1985 AND birth_yr < 1986"}},
+		{q: "how many riders were born in Mexico", ok: []string{"home_country = 'Mexico'"}},
+	})
+	checkRules(t, offline.New([]*schema.Profile{works}), []ruleCase{
+		{q: "how many artworks were born before 1900", refused: "not a birth date"},
+		{q: "artworks acquired before 1960", ok: []string{"acquisition_date < DATE '1960-01-01'"}},
+	})
+}
