@@ -376,6 +376,12 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	// Numeric comparisons take the nearest numeric column.
 	for _, cmp := range f.comps {
 		var col *column
+		if cmp.unit == "money" {
+			// "sales over 500 pounds": the table's one money column that
+			// a sale's money fits, else the nearest measure.
+			col, _ = moneyColumn(t, "sales")
+			cmp.unit = ""
+		}
 		if cmp.unit != "" {
 			for _, c := range t.cols {
 				if c.Kind == schema.Number && contains(c.roots, cmp.unit) {

@@ -701,7 +701,10 @@ func unitAfter(ws []word, i int) (string, int) {
 			return "minute", i
 		case "second", "seconds", "sec", "secs":
 			return "second", i
-		case "dollars", "dollar", "usd", "eur", "euros", "percent":
+		case "dollars", "dollar", "usd", "eur", "euro", "euros", "pounds", "gbp":
+			// A currency: the comparison is on money.
+			return "money", i + 1
+		case "percent":
 			return "", i + 1
 		}
 	}

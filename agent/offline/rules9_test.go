@@ -281,3 +281,13 @@ func TestBorn(t *testing.T) {
 		{q: "artworks acquired before 1960", ok: []string{"acquisition_date < DATE '1960-01-01'"}},
 	})
 }
+
+// TestCurrencyComparison checks that a number with a currency ("over 500
+// pounds") compares the table's money column, not the nearest number.
+func TestCurrencyComparison(t *testing.T) {
+	checkRules(t, offline.New(shopFloor()), []ruleCase{
+		{q: "number of sales over 500 pounds", ok: []string{"net_amount > 500", "count(*)"}, absent: []string{"quantity >"}},
+		{q: "how many sales were over 20 dollars", ok: []string{"net_amount > 20"}},
+		{q: "sales with a quantity over 3", ok: []string{"quantity > 3"}},
+	})
+}
