@@ -589,6 +589,14 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 	}
 
+	// "the most valuable artwork": an adjective of a measure (-able)
+	// between the ranking word and the rows describes the rows: they are
+	// ranked, as "biggest field" is.
+	if k := rankAt(r.words); ranking && !extent && len(measures) == 1 && len(q.dims) == 0 && entity > k+1 && agg == "" &&
+		!f.count && ableRoot(r.words[k+1]) != "" && measurePos[0] == k+1 {
+		extent = true
+	}
+
 	// Pick the measure and the aggregate.
 	if len(measures) == 0 && (agg != "" || f.pricey || f.sold && !(f.count && len(subjects) > 0)) && !rate {
 		if c := priceColumn(t); f.pricey && c != nil {

@@ -197,7 +197,9 @@
 // "group" after a noun is a noun ("crop group"), and a phrase spelling a
 // short-form column out of reach (crop_grp) is refused; "born" dates a
 // birth: whole years on a birth year column, refused on any other date;
-// a number in a currency ("over 500 pounds") compares the money column.
+// a number in a currency ("over 500 pounds") compares the money column;
+// an -able adjective names the measure whose name ends in its noun ("the
+// most valuable artwork": insured_value), and ranks the rows it describes.
 //
 // What it understands: counts (also of distinct values, "distinct
 // customers by channel"); sum, average,

@@ -283,9 +283,15 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				if !contains(c.roots, r) && lyRoot(ws[j]) != "" && contains(c.roots, lyRoot(ws[j])) {
 					r = lyRoot(ws[j]) // "working remotely": isRemote
 				}
+				able := false
+				if !contains(c.roots, r) && ableRoot(ws[j]) != "" && c.roots[len(c.roots)-1] == ableRoot(ws[j]) && c.measure() {
+					// "the most valuable artwork": insured_value, whose
+					// noun is value, weak as it is.
+					r, able = ableRoot(ws[j]), true
+				}
 				if contains(c.roots, r) {
 					direct++
-					if contains(c.heads, r) {
+					if contains(c.heads, r) || able {
 						heads[r] = true
 					}
 				} else if h := synonymOf(c, r); h != "" {
@@ -732,6 +738,16 @@ func lyRoot(w word) string {
 		return ""
 	}
 	return schema.Root(strings.TrimSuffix(w.Lower, "ly"))
+}
+
+// ableRoot is the root of the noun an -able adjective is made from,
+// "value" for "valuable", or "".
+func ableRoot(w word) string {
+	l := w.Lower
+	if len(l) <= 6 || !strings.HasSuffix(l, "able") {
+		return ""
+	}
+	return schema.Root(strings.TrimSuffix(l, "able") + "e")
 }
 
 // negations are words by which a value says "not": Never-married, No

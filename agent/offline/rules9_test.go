@@ -291,3 +291,21 @@ func TestCurrencyComparison(t *testing.T) {
 		{q: "sales with a quantity over 3", ok: []string{"quantity > 3"}},
 	})
 }
+
+// TestAbleAdjective checks that an -able adjective names the measure
+// whose name ends in its noun ("valuable": insured_value, value being a
+// weak word) and, between a ranking word and the rows, ranks the rows.
+func TestAbleAdjective(t *testing.T) {
+	works := ptable("lake.m.artworks",
+		pcol("artwork_id", "INTEGER"),
+		pcol("title", "VARCHAR", "Study No. 4", "View No. 12"),
+		pcol("medium", "VARCHAR", "Bronze", "Etching"),
+		pcol("insured_value", "DECIMAL(12,2)"),
+	)
+	checkRules(t, offline.New([]*schema.Profile{works}), []ruleCase{
+		{q: "What is the most valuable artwork we own?", ok: []string{"ORDER BY insured_value DESC", "LIMIT 1"}, absent: []string{"max("}},
+		{q: "the 5 most valuable artworks", ok: []string{"ORDER BY insured_value DESC", "LIMIT 5"}},
+		{q: "highest insured value", ok: []string{"max(insured_value)"}},
+		{q: "the most comfortable artwork", refused: "comfortable"},
+	})
+}
