@@ -597,6 +597,15 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		extent = true
 	}
 
+	// "minimum acquisition date", "our earliest acquisition": the first
+	// (or last) date of a date column the question names, with no date
+	// range or grain on it.
+	if len(measures) == 0 && (agg == "min" || agg == "max") && dateCol != nil && len(f.dates) == 0 && len(grains) == 0 && len(q.dims) == 0 && !f.count && !rate {
+		measures = append(measures, dateCol)
+		measurePos = append(measurePos, f.aggAt)
+		dateCol = nil
+	}
+
 	// Pick the measure and the aggregate.
 	if len(measures) == 0 && (agg != "" || f.pricey || f.sold && !(f.count && len(subjects) > 0)) && !rate {
 		if c := priceColumn(t); f.pricey && c != nil {

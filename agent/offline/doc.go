@@ -199,7 +199,9 @@
 // birth: whole years on a birth year column, refused on any other date;
 // a number in a currency ("over 500 pounds") compares the money column;
 // an -able adjective names the measure whose name ends in its noun ("the
-// most valuable artwork": insured_value), and ranks the rows it describes.
+// most valuable artwork": insured_value), and ranks the rows it describes;
+// "earliest", "minimum" and "maximum" take the first or last date of a
+// date column the question names ("our earliest acquisition").
 //
 // What it understands: counts (also of distinct values, "distinct
 // customers by channel"); sum, average,

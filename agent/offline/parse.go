@@ -278,6 +278,11 @@ func parseFrame(question string) *frame {
 		case "minimum", "min":
 			f.agg, f.aggAt, f.superl = "min", i, w
 			use(i, i+1, "agg")
+		case "earliest":
+			// "our earliest acquisition": the first date of the rows
+			// (build.go takes a date column named beside it).
+			f.agg, f.aggAt, f.superl = "min", i, w
+			use(i, i+1, "agg")
 		case "distinct", "unique", "different":
 			f.distinct = true
 			use(i, i+1, "agg")

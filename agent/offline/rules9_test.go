@@ -309,3 +309,21 @@ func TestAbleAdjective(t *testing.T) {
 		{q: "the most comfortable artwork", refused: "comfortable"},
 	})
 }
+
+// TestDateExtremes checks that "earliest", "minimum" and "maximum" take
+// the first or last date of a date column the question names, and that
+// "earliest" with no date named is refused.
+func TestDateExtremes(t *testing.T) {
+	works := ptable("lake.m.artworks",
+		pcol("artwork_id", "INTEGER"),
+		pcol("acquisition_date", "DATE"),
+		pcol("insured_value", "DECIMAL(12,2)"),
+	)
+	works.Columns[1].Min, works.Columns[1].Max = mustDate("1950-01-01"), mustDate("2023-12-31")
+	checkRules(t, offline.New([]*schema.Profile{works}), []ruleCase{
+		{q: "when was our earliest acquisition?", ok: []string{"min(acquisition_date)"}},
+		{q: "maximum acquisition date", ok: []string{"max(acquisition_date)"}},
+		{q: "minimum insured value", ok: []string{"min(insured_value)"}},
+		{q: "the earliest artwork", refused: "minimum"},
+	})
+}
