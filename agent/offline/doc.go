@@ -201,7 +201,8 @@
 // an -able adjective names the measure whose name ends in its noun ("the
 // most valuable artwork": insured_value), and ranks the rows it describes;
 // "earliest", "minimum" and "maximum" take the first or last date of a
-// date column the question names ("our earliest acquisition").
+// date column the question names ("our earliest acquisition"); a
+// participle in -wn names the date column of its verb ("sown": sow_dt).
 //
 // What it understands: counts (also of distinct values, "distinct
 // customers by channel"); sum, average,

@@ -283,6 +283,9 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				if !contains(c.roots, r) && lyRoot(ws[j]) != "" && contains(c.roots, lyRoot(ws[j])) {
 					r = lyRoot(ws[j]) // "working remotely": isRemote
 				}
+				if !contains(c.roots, r) && c.Kind.IsTemporal() && wnRoot(ws[j]) != "" && contains(c.heads, wnRoot(ws[j])) {
+					r = wnRoot(ws[j]) // "sown in October": sow_dt
+				}
 				able := false
 				if !contains(c.roots, r) && ableRoot(ws[j]) != "" && c.roots[len(c.roots)-1] == ableRoot(ws[j]) && c.measure() {
 					// "the most valuable artwork": insured_value, whose
@@ -738,6 +741,16 @@ func lyRoot(w word) string {
 		return ""
 	}
 	return schema.Root(strings.TrimSuffix(w.Lower, "ly"))
+}
+
+// wnRoot is the root of the verb whose past participle ends in -wn,
+// "sow" for "sown", "grow" for "grown", or "".
+func wnRoot(w word) string {
+	l := w.Lower
+	if len(l) < 4 || !strings.HasSuffix(l, "wn") {
+		return ""
+	}
+	return schema.Root(strings.TrimSuffix(l, "n"))
 }
 
 // ableRoot is the root of the noun an -able adjective is made from,

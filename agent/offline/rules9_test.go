@@ -327,3 +327,18 @@ func TestDateExtremes(t *testing.T) {
 		{q: "the earliest artwork", refused: "minimum"},
 	})
 }
+
+// TestWnParticiple checks that a participle in -wn names the date column
+// of its verb ("sown": sow_dt) and that other words in -wn name nothing.
+func TestWnParticiple(t *testing.T) {
+	plnt := ptable("lake.a.plnt",
+		pcol("plnt_id", "INTEGER"),
+		pcol("sow_dt", "DATE"),
+		pcol("crop_cd", "VARCHAR", "WWHT", "OSR"),
+	)
+	plnt.Columns[1].Min, plnt.Columns[1].Max = mustDate("2020-09-01"), mustDate("2025-04-28")
+	checkRules(t, offline.New([]*schema.Profile{plnt}), []ruleCase{
+		{q: "how many plantings were sown in October 2024", ok: []string{"sow_dt >= DATE '2024-10-01' AND sow_dt < DATE '2024-11-01'"}},
+		{q: "how many plantings are shown in 2024", refused: "shown"},
+	})
+}
