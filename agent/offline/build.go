@@ -602,7 +602,6 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	// range or grain on it.
 	if len(measures) == 0 && (agg == "min" || agg == "max") && dateCol != nil && len(f.dates) == 0 && len(grains) == 0 && len(q.dims) == 0 && !f.count && !rate {
 		measures = append(measures, dateCol)
-		measurePos = append(measurePos, f.aggAt)
 		dateCol = nil
 	}
 
