@@ -156,6 +156,8 @@ func (p *Planner) subFrame(text string) *frame {
 	f.catalog = p.catalogRoots()
 	f.shorts = p.confirmedShorts()
 	f.valueWords = p.valueWords()
+	f.rowNouns = p.rowNouns()
+	f.tables = p.tables
 	return f
 }
 
@@ -214,6 +216,11 @@ func leadingVerbs(f *frame, r *reading) int {
 			continue
 		}
 		if w.Num || f.catalog[w.Root] || i > 0 && w.Text != w.Lower {
+			return 0
+		}
+		if !verbish(w) && strings.HasSuffix(w.Lower, "s") && !strings.HasSuffix(w.Lower, "ss") && w.Lower != "has" && w.Lower != "does" {
+			// "had potatoes planted": a plural noun is no verb; it says
+			// which of the object's rows, so it must be read.
 			return 0
 		}
 		n = i + 1

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/floehq/floe/agent/schema"
 )
@@ -375,6 +376,12 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 	// Numeric comparisons take the nearest numeric column.
 	for _, cmp := range f.comps {
 		var col *column
+		if cmp.unit == "money" {
+			// "sales over 500 pounds": the table's one money column that
+			// a sale's money fits, else the nearest measure.
+			col, _ = moneyColumn(t, "sales")
+			cmp.unit = ""
+		}
 		if cmp.unit != "" {
 			for _, c := range t.cols {
 				if c.Kind == schema.Number && contains(c.roots, cmp.unit) {
@@ -424,6 +431,22 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 
 	// Dates and grains need a date column.
 	dcs := t.dateCols()
+	if by := birthYear(t); by != nil && hasWord(r.words, "born") && len(f.dates) > 0 && dateCol == nil {
+		// "riders born before 1990": whole years on the birth year, of
+		// the table's own rows only: over a join the rows counted would
+		// be another table's.
+		if t.join != nil {
+			return fail("\"born\" dates the birth of %s's rows; ask about %s alone", t.join.dim.name, t.join.dim.name)
+		}
+		for _, d := range f.dates {
+			c, ok := yearCond(by, d)
+			if !ok {
+				return fail("could not read %q as whole years of %s", d.text, by.Name)
+			}
+			q.conds = append(q.conds, c)
+		}
+		f.dates = nil
+	}
 	needDate := len(f.dates) > 0
 	var grains []grainRef
 	for _, g := range f.grains {
@@ -468,7 +491,17 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 		q.conds = append(q.conds, cond{col: snapDay, sql: sql, desc: snapDay.Name + " " + desc, date: true, pos: -1})
 	}
+	if len(f.dates) > 0 && dateCol != nil && hasWord(r.words, "born") && !anyRoot(dateCol.roots, birthRoots) {
+		// "artists born before 1900": "born" reads as a verb only where
+		// the dates it brings are a birth date's.
+		return fail("\"born\" dates a birth, and %s is not a birth date; name the column to use", dateCol.Name)
+	}
 	for _, d := range f.dates {
+		for _, g := range grains {
+			// Grouped by the window's own unit ("monthly revenue for the
+			// last 6 months"), the window is that many whole periods.
+			d.whole = d.whole || g.grain == d.lastUnit
+		}
 		sql, desc, err := d.resolve(dateCol)
 		if err != nil {
 			return fail("%v", err)
@@ -522,6 +555,54 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		if f.rank < 0 {
 			agg = "min"
 		}
+	}
+
+	// "sales by region", "the best sales in 2024": a money word that
+	// names the table's rows (sales) also names the money they brought.
+	// Grouped or ranked with no count asked ("number of sales", "most
+	// common"), it is the table's one money column that fits the word.
+	if len(measures) == 0 && entity >= 0 && agg == "" && !f.count && !f.popular && !rate &&
+		(len(q.dims) > 0 || ranking) && moneyWords[r.words[entity].Root] == "sales" {
+		if c, _ := moneyColumn(t, "sales"); c != nil {
+			measures = append(measures, c)
+			measurePos = append(measurePos, entity)
+		}
+	}
+
+	// "our biggest field", "the smallest gallery": a size superlative
+	// of the rows themselves ranks them by the table's one extent (area,
+	// size, capacity), not by how many rows of another table each has.
+	extent := false
+	ownKey := len(q.dims) == 1 && t.join == nil && q.dims[0].grain == "" && q.dims[0].col == rowKey(t)
+	if ownKey && ranking && len(measures) == 0 && agg == "" && !f.count && !f.popular && !rate && sizeSuperlative(f.superl) && extentColumn(t, f.superl) != nil {
+		// "which field is the smallest": each field is one row.
+		entity = q.dims[0].pos
+		q.dims = nil
+		ownKey = false
+	}
+	if ranking && len(measures) == 0 && len(q.dims) == 0 && entity >= 0 && agg == "" && !f.count && !f.popular && !rate &&
+		sizeSuperlative(f.superl) && (rankAt(r.words) < entity || f.which[entity]) {
+		if c := extentColumn(t, f.superl); c != nil {
+			measures = append(measures, c)
+			measurePos = append(measurePos, entity)
+			extent = true
+		}
+	}
+
+	// "the most valuable artwork": an adjective of a measure (-able)
+	// between the ranking word and the rows describes the rows: they are
+	// ranked, as "biggest field" is.
+	if k := rankAt(r.words); ranking && !extent && len(measures) == 1 && len(q.dims) == 0 && entity > k+1 && agg == "" &&
+		!f.count && ableRoot(r.words[k+1]) != "" && measurePos[0] == k+1 {
+		extent = true
+	}
+
+	// "minimum acquisition date", "our earliest acquisition": the first
+	// (or last) date of a date column the question names, with no date
+	// range or grain on it.
+	if len(measures) == 0 && (agg == "min" || agg == "max") && dateCol != nil && len(f.dates) == 0 && len(grains) == 0 && len(q.dims) == 0 && !f.count && !rate {
+		measures = append(measures, dateCol)
+		dateCol = nil
 	}
 
 	// Pick the measure and the aggregate.
@@ -611,7 +692,7 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 			q.dims = q.dims[:len(q.dims)-1]
 		}
 	case ranking && len(q.dims) == 0 && len(measures) > 0 && agg == "" &&
-		(f.who || entity >= 0 && (f.limit > 1 || plural(r.words, entity))):
+		(f.who || extent || entity >= 0 && (f.limit > 1 || plural(r.words, entity))):
 		// "who earns the most", "the 5 biggest orders by amount": the
 		// rows, ranked.
 		q.agg = "rows"
@@ -625,6 +706,12 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		q.agg, q.measure = agg, measures[0]
 	case len(measures) > 0:
 		q.agg, q.measure = measures[0].defaultAgg(), measures[0]
+		if typedMoney(r, measures[0]) {
+			// "ticket revenue": money asked for by a word that names a
+			// total is added up, even from a column named as a price
+			// (price_paid): revenue is what all the tickets brought.
+			q.agg = "sum"
+		}
 	case rateBool != nil:
 		q.agg, q.measure, q.rateNeg = "rate", rateBool.col, rateBool.neg
 	case !partial && !f.popular && ranking && len(q.dims) > 0 && massEntity(r, entity):
@@ -638,6 +725,14 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 				r.words[entity].Text, t.name, exampleMeasure(t))
 		}
 		q.agg, q.measure = "sum", c
+	case !partial && ownKey && ranking && !f.popular:
+		// "which field is the smallest" over fields: each row is one, so
+		// counting rows per key ranks nothing.
+		return fail("%s by what? Each row of %s is one; name a measure to rank by, such as %s", f.superl, t.name, exampleMeasure(t))
+	case !partial && !f.popular && ranking && len(q.dims) > 0 && entity < 0 && sizeSuperlative(f.superl):
+		// "which buyer is the biggest": how big is not how many rows of
+		// a table the question never names.
+		return fail("%s by what? Name a measure to rank by, such as %s, or ask for the most %s", f.superl, exampleMeasure(t), t.name)
 	case !partial && (f.popular || ranking && len(q.dims) > 0):
 		q.agg = "count"
 	case !partial && (len(q.dims) > 0 && anyWhich(q.dims, which) && len(q.dims) == 1):
@@ -745,6 +840,95 @@ func assemble(f *frame, r *reading, partial bool) (*query, error) {
 		}
 	}
 	return q, nil
+}
+
+// typedMoney reports whether c was found for a money word that names a
+// total (typed, not named: "revenue" is price_paid).
+func typedMoney(r *reading, c *column) bool {
+	for _, m := range r.mentions {
+		if m.typed && m.col == c && moneyWords[r.words[m.start].Root] == "sales" {
+			return true
+		}
+	}
+	return false
+}
+
+// birthYear returns t's one integer column named as a year of birth
+// (birth_year, birthYr), or nil.
+func birthYear(t *table) *column {
+	var out *column
+	for _, c := range t.cols {
+		if c.Kind != schema.Number || !isIntegerType(c.Type) || !anyRoot(c.roots, birthRoots) || !anyRoot(c.roots, rootSet("year yr")) {
+			continue
+		}
+		if out != nil {
+			return nil
+		}
+		out = c
+	}
+	return out
+}
+
+// yearCond reads an absolute date range made of whole years ("before
+// 1900", "in 1985", "in 1990 or later") as a condition on a year column.
+func yearCond(c *column, d dateExpr) (cond, bool) {
+	whole := func(t time.Time) bool { return t.IsZero() || t.Month() == 1 && t.Day() == 1 }
+	if d.lastN > 0 || d.period != "" || d.anchorDay || d.month > 0 || d.quarter > 0 || !whole(d.from) || !whole(d.to) || d.from.IsZero() && d.to.IsZero() {
+		return cond{}, false
+	}
+	var parts []string
+	if !d.from.IsZero() {
+		parts = append(parts, fmt.Sprintf("%s >= %d", c.expr(), d.from.Year()))
+	}
+	if !d.to.IsZero() {
+		parts = append(parts, fmt.Sprintf("%s < %d", c.expr(), d.to.Year()))
+	}
+	sql := strings.Join(parts, " AND ")
+	return cond{col: c, sql: sql, desc: sql, pos: d.start}, true
+}
+
+// birthRoots name a birth date or year.
+var birthRoots = rootSet("birth born dob")
+
+// sizeSuperlative reports whether a ranking word asks how big or heavy a
+// thing is.
+func sizeSuperlative(w string) bool {
+	return w == "biggest" || w == "largest" || w == "smallest" || w == "heaviest" || w == "lightest"
+}
+
+// extentRoots name how big a thing is: its area or its size; weightRoots
+// how heavy it is.
+var (
+	extentRoots = rootSet("area size acreage acres hectares sqft footage capacity")
+	weightRoots = rootSet("weight wt kg kilograms tonnes lbs")
+)
+
+// extentColumn returns t's one measure whose name holds an extent word
+// (area_ha, floor_area, sizeSqft, capacity), or a weight word for
+// "heaviest" and "lightest" (net_wt_kg), or nil.
+func extentColumn(t *table, superl string) *column {
+	roots := extentRoots
+	if superl == "heaviest" || superl == "lightest" {
+		roots = weightRoots
+	}
+	var out *column
+	for _, c := range t.cols {
+		if !c.measure() || len(c.heads) == 0 {
+			continue
+		}
+		ok := false
+		for _, h := range c.heads {
+			ok = ok || roots[h]
+		}
+		if !ok {
+			continue
+		}
+		if out != nil {
+			return nil
+		}
+		out = c
+	}
+	return out
 }
 
 // sizeColumn returns the column that says how big each snapshotted thing

@@ -16,6 +16,12 @@ type dateExpr struct {
 	// Relative window: the last n units ending at the anchor (inclusive).
 	lastN    int
 	lastUnit string
+	// whole says the window is lastN whole calendar periods, the last
+	// one holding the anchor: "monthly revenue for the last 6 months"
+	// shows six months, not five and the end of a seventh. Days and
+	// weeks stay a rolling count back ("weekly revenue over the last 8
+	// weeks" is 56 days, as testdata/questions.txt asks).
+	whole bool
 	// Calendar period relative to the anchor's: offset 0 is the one holding
 	// the anchor (up to the anchor), -1 the one before.
 	period string
@@ -405,6 +411,12 @@ func (e dateExpr) resolve(col *column) (string, string, error) {
 	case e.anchorDay:
 		d := a.AddDate(0, 0, e.dayOffset)
 		return rng(d, d.AddDate(0, 0, 1)), note, nil
+	case e.lastN > 0 && e.whole && (e.lastUnit == "month" || e.lastUnit == "quarter" || e.lastUnit == "year"):
+		from := periodStart(a, e.lastUnit)
+		for k := 1; k < e.lastN; k++ {
+			from = periodStart(from.AddDate(0, 0, -1), e.lastUnit)
+		}
+		return c + " >= " + lit(from), note, nil
 	case e.lastN > 0:
 		var from time.Time
 		switch e.lastUnit {

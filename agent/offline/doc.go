@@ -172,6 +172,38 @@
 // event date and its one end-like date), measured with date_diff in that
 // unit (days when both are dates and none is named).
 //
+// The ninth pass (the fifth held-out set, wrong answers first) adds: a
+// word that is the noun of a table's name, spelled out or by the table's
+// own short form ("sales", "field" for fld), is never part of a longer
+// value of another table ('Sales Associate', 'Field beans'); "sales"
+// grouped or ranked with no count asked is the sales table's money, and
+// money asked for by "revenue" or "sales" is added up even from a column
+// named as a price (price_paid), never taken from a cost (fert_cost_amt);
+// a table's first column, text or an integer, never NULL and unique in
+// the profile, is its key when no name calls one an id (sku in products),
+// and a grouping by it shows the rows' name column even where names
+// repeat; "monthly revenue for the last 6 months" is six whole months
+// (months, quarters and years; days and weeks stay rolling); "biggest",
+// "largest", "smallest", "heaviest" and "lightest" of a table's rows rank
+// them by its one extent or weight column (area_ha, capacity, net_wt_kg)
+// and never count the rows of a table the question does not name, nor
+// the rows per a table's own key; a two-letter short form its key
+// confirms names the rows (ld with ld_id: "loads"), and a unit spelled
+// out names a column ending in its short form ("hectare" is _ha); an
+// anti-join strips only verbs before the other table's rows ("had
+// potatoes planted" keeps "potatoes", and refuses when nothing reads it);
+// "by" after a participle with a relative clause after its noun ("taken
+// by stores that have since closed") keeps rows rather than grouping;
+// "group" after a noun is a noun ("crop group"), and a phrase spelling a
+// short-form column out of reach (crop_grp) is refused; "born" dates a
+// birth: whole years on a birth year column, refused on any other date;
+// a number in a currency ("over 500 pounds") compares the money column;
+// an -able adjective names the measure whose name ends in its noun ("the
+// most valuable artwork": insured_value), and ranks the rows it describes;
+// "earliest", "minimum" and "maximum" take the first or last date of a
+// date column the question names ("our earliest acquisition"); a
+// participle in -wn names the date column of its verb ("sown": sow_dt).
+//
 // What it understands: counts (also of distinct values, "distinct
 // customers by channel"); sum, average,
 // median, minimum and maximum of a measure; grouping by one or two

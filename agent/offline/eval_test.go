@@ -36,8 +36,10 @@ import (
 // over census, telco, airline, payroll and rentals) followed it, below
 // thirdSetMarker; the fourth set (140 questions over census, telco, hotel,
 // insurance, gym and brewery) followed them on 2026-12-03 too, below
-// fourthSetMarker. heldout.txt holds the fifth set (122 questions over
-// census, telco, school, farm, museum and retail), written apart.
+// fourthSetMarker, and the fifth (122 questions over census, telco,
+// school, farm, museum and retail) below fifthSetMarker, also on
+// 2026-12-03. heldout.txt holds no questions until the sixth set, being
+// written apart from the planner, comes in.
 // Each schema is its own warehouse, and each question is asked the way
 // `floe ask` asks it (agent.Ask with no model), so that profiling and
 // linking are part of what is measured.
@@ -68,8 +70,9 @@ var heldOut3Schemas = []string{"airline", "payroll", "rentals"}
 var heldOut4Schemas = []string{"hotel", "insurance", "gym", "brewery"}
 
 // heldOut5Schemas are asked about only by the fifth held-out set
-// (testdata/eval/heldout.txt: written 2026-12-03 and kept locked until it
-// was measured), written apart from the planner and from the other parts:
+// (tuned.txt below fifthSetMarker since 2026-12-03; written that day and
+// kept locked until it was measured), written apart from the planner and
+// from the other parts:
 // a generated school (camelCase), farm (abbreviated snake_case), museum
 // (plural tables, full words) and retail (status columns with NULL end
 // dates meaning still active) schema. That set also asks about census and
@@ -483,10 +486,44 @@ const gateMarker = "# Private schema of the gate's pass (held to its own floor)"
 // ("which station has the most docks" grouped by station_id, showing no
 // name), 12 refused. After a grouping by a table's own key shows its name
 // column too: 15/27 correct, none wrong; with the eighth pass's
-// coverage merged in, 16/27, the floor. Raise it when the planner
-// improves; never lower it.
+// coverage merged in, 16/27; with the ninth pass ("born" on a birth
+// year), 17/27, the floor. Raise it when the planner improves; never lower
+// it.
 var gateFloor = map[string]tally{
-	"bikeshare": {n: 27, correct: 16, wrong: 0},
+	"bikeshare": {n: 27, correct: 17, wrong: 0},
+}
+
+// fifthSetMarker opens the fifth held-out set inside tuned.txt: the 122
+// questions that were heldout.txt until 2026-12-03.
+const fifthSetMarker = "# Fifth held-out set (measured once on 2026-12-03, tuning data since)"
+
+// fifthSetFloor holds the figures of the fifth held-out set (below
+// fifthSetMarker in tuned.txt). It was the held-out part until 2026-12-03,
+// measured once by the lead after the eighth tuning pass and the
+// confidence gate, before anyone looked at an outcome: 53/122 correct
+// (43.4%), 12 wrong (9.8%), 57 refused; those figures were this floor's
+// start. After the ninth pass (tuned on it, wrong answers first: a
+// table's row noun is no part of a longer value, money words and totals,
+// a unique leading key, whole periods, size superlatives, an agentive
+// "by", a cost is no revenue): 64/122 correct, 1 wrong; with two-letter
+// short forms of a table's rows (ld: "loads"), "heaviest" and units spelled
+// out (hectare for _ha): 69/122, 1 wrong; with "born" on a birth year:
+// 70/122; with a currency's number on the money column, 71/122; with an
+// -able adjective ("most valuable artwork"), 72/122; with the earliest
+// date of a named date column, 73/122; with a participle in -wn naming
+// its verb's date ("sown": sow_dt): 74/122 (60.7%), 1 wrong (0.8%), 47
+// refused, the floor below.
+// The one wrong answer, "artworks acquired since 2020", is a count in its
+// reference where the same form in the clinic schema ("doctors hired
+// since 2019") lists the rows. Raise the floor when the planner improves;
+// never lower it to let a change through.
+var fifthSetFloor = map[string]tally{
+	"census": {n: 13, correct: 11, wrong: 0},
+	"telco":  {n: 12, correct: 9, wrong: 0},
+	"school": {n: 24, correct: 14, wrong: 0},
+	"farm":   {n: 24, correct: 14, wrong: 0},
+	"museum": {n: 24, correct: 14, wrong: 1},
+	"retail": {n: 25, correct: 12, wrong: 0},
 }
 
 // TestEvalTuned runs the tuned part of the unseen-schema evaluation.
@@ -497,16 +534,17 @@ var gateFloor = map[string]tally{
 // part of the tuned target, and their floor is that figure. The second
 // held-out set (below secondSetMarker) is held to secondSetFloor by
 // schema, the third (below thirdSetMarker) to thirdSetFloor and the
-// seventh pass's private schema (below privateMarker) to privateFloor; the tuned
-// target is asserted on the questions before the second set and reported
-// with them.
+// seventh pass's private schema (below privateMarker) to privateFloor, the
+// fourth set to fourthSetFloor, the gate's private schema to gateFloor and
+// the fifth set (below fifthSetMarker) to fifthSetFloor; the tuned target is
+// asserted on the questions before the second set and reported with them.
 func TestEvalTuned(t *testing.T) {
 	const file = "testdata/eval/tuned.txt"
-	second, third, private, fourth, gate := markerLine(t, file, secondSetMarker), markerLine(t, file, thirdSetMarker), markerLine(t, file, privateMarker), markerLine(t, file, fourthSetMarker), markerLine(t, file, gateMarker)
-	if !(second < third && third < private && private < fourth && fourth < gate) {
-		t.Fatalf("%s: the markers are out of order (second set line %d, third set line %d, private schema line %d, fourth set line %d, gate's private schema line %d)", file, second, third, private, fourth, gate)
+	second, third, private, fourth, gate, fifth := markerLine(t, file, secondSetMarker), markerLine(t, file, thirdSetMarker), markerLine(t, file, privateMarker), markerLine(t, file, fourthSetMarker), markerLine(t, file, gateMarker), markerLine(t, file, fifthSetMarker)
+	if !(second < third && third < private && private < fourth && fourth < gate && gate < fifth) {
+		t.Fatalf("%s: the markers are out of order (second set line %d, third set line %d, private schema line %d, fourth set line %d, gate's private schema line %d, fifth set line %d)", file, second, third, private, fourth, gate, fifth)
 	}
-	all, by, segs := evaluateSplit(t, file, true, second, third, private, fourth, gate)
+	all, by, segs := evaluateSplit(t, file, true, second, third, private, fourth, gate, fifth)
 	first := all
 	for k, seg := range []struct {
 		name  string
@@ -515,7 +553,8 @@ func TestEvalTuned(t *testing.T) {
 		{"third held-out set (tuning data since 2026-12-03)", thirdSetFloor},
 		{"private schema of the seventh pass", privateFloor},
 		{"fourth held-out set (tuning data since 2026-12-03)", fourthSetFloor},
-		{"private schema of the gate's pass", gateFloor}} {
+		{"private schema of the gate's pass", gateFloor},
+		{"fifth held-out set (tuning data since 2026-12-03)", fifthSetFloor}} {
 		var sum tally
 		for _, got := range segs[k] {
 			sum.add(got)
@@ -600,20 +639,13 @@ func TestEvalHeldOut(t *testing.T) {
 	}
 }
 
-// heldOutFloor holds the fifth held-out set's figures by schema as first
-// measured (once, by the lead, on 2026-12-03 after the eighth tuning pass,
-// the confidence gate, before anyone looked at an outcome): 53/122 correct
-// (43.4%), 12 wrong (9.8%), 57 refused. A schema doing worse fails; raise
-// a floor when a figure improves. The fourth set's floor moved to
-// fourthSetFloor when it became tuning data.
-var heldOutFloor = map[string]tally{
-	"census": {n: 13, correct: 10, wrong: 0},
-	"telco":  {n: 12, correct: 9, wrong: 0},
-	"school": {n: 24, correct: 14, wrong: 0},
-	"farm":   {n: 24, correct: 7, wrong: 3},
-	"museum": {n: 24, correct: 10, wrong: 3},
-	"retail": {n: 25, correct: 3, wrong: 6},
-}
+// heldOutFloor holds the held-out set's figures by schema as first
+// measured (once, by the lead, before anyone looks at an outcome). A schema
+// doing worse fails; raise a floor when a figure improves. It is empty
+// while heldout.txt holds no questions: the fifth set's floor moved to
+// fifthSetFloor when it became tuning data on 2026-12-03, and the sixth
+// set is being written apart from the planner.
+var heldOutFloor = map[string]tally{}
 
 // heldOutMin is the size of the held-out part issue 13 asks for.
 const heldOutMin = 70

@@ -29,6 +29,9 @@ var moneyPrefs = map[string][]map[string]bool{}
 var moneyRoots = rootSet(`amount revenue sale sales price cost salary wage pay income fee charge charges payment
 	budget balance refund spend value total profit tax bonus earning usd eur gbp dollar compensation expense fare rent`)
 
+// costRoots name money paid out: never what a sales word asks for.
+var costRoots = rootSet("cost costs expense expenses")
+
 // notMoney name numbers that are not sums of money even in a decimal type.
 var notMoney = rootSet("rate ratio pct percent percentage score age tenure count quantity number units latitude longitude weight")
 
@@ -62,6 +65,15 @@ func moneyRank(c *column, kind string) int {
 	for _, r := range c.roots {
 		if notMoney[r] {
 			return 0
+		}
+	}
+	if kind == "sales" {
+		for _, r := range c.roots {
+			if costRoots[r] {
+				// "brought in the most money": money a cost spent is
+				// never what sales brought in.
+				return 0
+			}
 		}
 	}
 	tiers := moneyPrefs[kind]
@@ -166,7 +178,7 @@ func init() {
 		want wants keep keeps hold holds stand stands spend spends earn earns pay pays cost costs sell sells sold
 		put puts run runs ran give gives gave end ends start starts begin begins began fall falls fell exist exists
 		appear appears belong taken given done seen held gone written chosen won lost paid spent create creates
-		send sends sent drive drives drove driven`) {
+		send sends sent drive drives drove driven born`) {
 		knownVerbs[w] = true
 		knownVerbRoots[schema.Root(w)] = true
 	}

@@ -50,11 +50,30 @@ func joined(fact, dim *table, key string) *table {
 // named like it (customer in customers) that the profile saw once per row.
 func rowKey(t *table) *column {
 	c := entityColumn(t)
+	if c != nil && !c.id && (t.p.Sampled || c.Distinct < 0 || c.Distinct != t.p.Rows) {
+		c = nil // a name column that may repeat
+	}
 	if c == nil {
+		c = leadingKey(t)
+	}
+	return c
+}
+
+// leadingKey returns t's first column when it identifies the rows without
+// being named so: text or an integer, never NULL, a different value in
+// every row the profile counted (sku in products, isbn in books). A table
+// lists its key first; a later unique column (a name, a timestamp) is
+// unique by chance.
+func leadingKey(t *table) *column {
+	if len(t.cols) == 0 || t.p.Sampled || t.p.Rows < 2 {
 		return nil
 	}
-	if !c.id && (t.p.Sampled || c.Distinct < 0 || c.Distinct != t.p.Rows) {
-		return nil // a name column that may repeat
+	c := t.cols[0]
+	if c.Kind != schema.Text && !(c.Kind == schema.Number && isIntegerType(c.Type)) || c.truth != "" {
+		return nil
+	}
+	if c.Distinct != t.p.Rows || c.Nulls != 0 {
+		return nil
 	}
 	return c
 }

@@ -82,6 +82,25 @@ func (r *reading) better(o *reading) bool {
 	return len(r.ignored) < len(o.ignored)
 }
 
+// namesTableRows reports whether w names the rows of a table of the
+// catalog by the head noun of its name, spelled out or by the table's own
+// short form ("field" for fld, whose key is fld_id).
+func namesTableRows(f *frame, w word) bool {
+	if f.rowNouns[w.Root] {
+		return true
+	}
+	for _, t := range f.tables {
+		if len(t.entity) == 0 {
+			continue
+		}
+		e := t.entity[len(t.entity)-1]
+		if !schema.IsStop(w.Lower) && schema.Abbreviates(e, w.Root) || shortEntity(t, e, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // partialStop words never pick a value on their own: "one" in "One year",
 // "check" shared by two payment methods is caught by uniqueness anyway.
 var partialStop = rootSet(`one two three four five high low new old big small best top good bad year month day
@@ -154,6 +173,13 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 					// One word alone must be spelled as in the value and not be
 					// a verb: "work" is not part of "Never-worked".
 					if n == 1 && (knownVerbs[ws[i].Lower] || inflected(ws[i].Lower) != inflected(vw[s].Lower)) {
+						ok = false
+					}
+					// One word alone that is the noun of a table's name
+					// names that table's rows: "sales by region" is the
+					// sales table, not staff whose role is 'Sales
+					// Associate'.
+					if n == 1 && namesTableRows(f, ws[i]) {
 						ok = false
 					}
 					if ok {
@@ -257,9 +283,18 @@ func readTable(f *frame, t *table, exact map[[2]int]bool) *reading {
 				if !contains(c.roots, r) && lyRoot(ws[j]) != "" && contains(c.roots, lyRoot(ws[j])) {
 					r = lyRoot(ws[j]) // "working remotely": isRemote
 				}
+				if !contains(c.roots, r) && c.Kind.IsTemporal() && wnRoot(ws[j]) != "" && contains(c.heads, wnRoot(ws[j])) {
+					r = wnRoot(ws[j]) // "sown in October": sow_dt
+				}
+				able := false
+				if !contains(c.roots, r) && ableRoot(ws[j]) != "" && c.roots[len(c.roots)-1] == ableRoot(ws[j]) && c.measure() {
+					// "the most valuable artwork": insured_value, whose
+					// noun is value, weak as it is.
+					r, able = ableRoot(ws[j]), true
+				}
 				if contains(c.roots, r) {
 					direct++
-					if contains(c.heads, r) {
+					if contains(c.heads, r) || able {
 						heads[r] = true
 					}
 				} else if h := synonymOf(c, r); h != "" {
@@ -708,6 +743,26 @@ func lyRoot(w word) string {
 	return schema.Root(strings.TrimSuffix(w.Lower, "ly"))
 }
 
+// wnRoot is the root of the verb whose past participle ends in -wn,
+// "sow" for "sown", "grow" for "grown", or "".
+func wnRoot(w word) string {
+	l := w.Lower
+	if len(l) < 4 || !strings.HasSuffix(l, "wn") {
+		return ""
+	}
+	return schema.Root(strings.TrimSuffix(l, "n"))
+}
+
+// ableRoot is the root of the noun an -able adjective is made from,
+// "value" for "valuable", or "".
+func ableRoot(w word) string {
+	l := w.Lower
+	if len(l) <= 6 || !strings.HasSuffix(l, "able") {
+		return ""
+	}
+	return schema.Root(strings.TrimSuffix(l, "able") + "e")
+}
+
 // negations are words by which a value says "not": Never-married, No
 // internet service, Non-smoker.
 var negations = map[string]bool{"never": true, "no": true, "not": true, "non": true, "without": true, "none": true}
@@ -808,11 +863,22 @@ func abbreviatedBy(c *column, w word) string {
 		return ""
 	}
 	for _, h := range c.heads {
-		if abbreviates(h, w.Root) || pluralShort(h, w) {
+		if abbreviates(h, w.Root) || pluralShort(h, w) || unitShorts[h][w.Root] {
 			return h
 		}
 	}
 	return ""
+}
+
+// unitShorts maps the short forms of units that end column names (area_ha,
+// net_wt_kg, dist_km) to the roots of the units spelled out: "in
+// hectares" names area_ha's unit.
+var unitShorts = map[string]map[string]bool{
+	"ha": rootSet("hectare hectares"),
+	"kg": rootSet("kilogram kilograms kilo kilos"),
+	"km": rootSet("kilometre kilometres kilometer kilometers"),
+	"lb": rootSet("pound pounds"), "lbs": rootSet("pound pounds"),
+	"mi": rootSet("mile miles"),
 }
 
 // confirmedBy returns the head of key c that the catalog confirms as a

@@ -78,6 +78,14 @@ type frame struct {
 	// catalog's profiles sampled: a word found there is never read as a
 	// short code (codes.go).
 	valueWords map[string]bool
+	// rowNouns holds the head noun of every table's name in the catalog
+	// (sale for sales, item for sale_items): such a word alone names a
+	// table's rows and is never part of a longer value ("sales" is not
+	// 'Sales Associate').
+	rowNouns map[string]bool
+	// tables are the catalog's tables, for the short forms of their
+	// names (fld: "field").
+	tables []*table
 	// listSep marks the words followed by a comma, a semicolon, a slash
 	// or an ampersand: "Widgets, Gadgets" lists two values.
 	listSep map[int]bool
@@ -270,6 +278,11 @@ func parseFrame(question string) *frame {
 		case "minimum", "min":
 			f.agg, f.aggAt, f.superl = "min", i, w
 			use(i, i+1, "agg")
+		case "earliest":
+			// "our earliest acquisition": the first date of the rows
+			// (build.go takes a date column named beside it).
+			f.agg, f.aggAt, f.superl = "min", i, w
+			use(i, i+1, "agg")
 		case "distinct", "unique", "different":
 			f.distinct = true
 			use(i, i+1, "agg")
@@ -362,6 +375,11 @@ func parseFrame(question string) *frame {
 			f.sold = true
 			use(i, i+1, "sold")
 		case "by", "per", "across", "each", "every":
+			if w == "by" && agentBy(ws, i) {
+				// "revenue taken by stores that have since closed": who
+				// did it, narrowed by a clause; not a grouping.
+				continue
+			}
 			use(i, i+1, "marker")
 			k := i + 1
 			if w == "by" && lw(k) == "each" {
@@ -381,6 +399,10 @@ func parseFrame(question string) *frame {
 				i++
 			}
 		case "grouped", "broken", "split", "breakdown", "group":
+			if w == "group" && lw(i+1) != "by" && i > 0 {
+				// "crop group", "age group": a noun, not "group by".
+				continue
+			}
 			use(i, i+1, "marker")
 			if lw(i+1) == "down" {
 				use(i+1, i+2, "marker")
@@ -517,6 +539,31 @@ func (f *frame) parseGrains() {
 			}
 		}
 	}
+}
+
+// agentBy reports whether "by" at i names who did what a participle before
+// it says and a relative clause after its noun narrows them: "taken by
+// stores that have since closed", "made by customers who churned". Such
+// a "by" keeps rows, it does not group; "by each" and "by every" still
+// group.
+func agentBy(ws []word, i int) bool {
+	if i == 0 || i+2 >= len(ws) {
+		return false
+	}
+	prev := ws[i-1].Lower
+	if !(len(prev) > 4 && (strings.HasSuffix(prev, "ed") || strings.HasSuffix(prev, "en")) || irregularParticiples[prev] || prev == "made" || prev == "done") {
+		return false
+	}
+	if l := ws[i+1].Lower; l == "each" || l == "every" || l == "the" {
+		return false
+	}
+	for k := i + 2; k < len(ws) && k <= i+4; k++ {
+		switch ws[k].Lower {
+		case "that", "which", "who", "whose":
+			return true
+		}
+	}
+	return false
 }
 
 // parseComparisons finds numeric conditions: "over 12", "at least 50",
@@ -659,7 +706,10 @@ func unitAfter(ws []word, i int) (string, int) {
 			return "minute", i
 		case "second", "seconds", "sec", "secs":
 			return "second", i
-		case "dollars", "dollar", "usd", "eur", "euros", "percent":
+		case "dollars", "dollar", "usd", "eur", "euro", "euros", "pounds", "gbp":
+			// A currency: the comparison is on money.
+			return "money", i + 1
+		case "percent":
 			return "", i + 1
 		}
 	}

@@ -88,6 +88,7 @@ type Planner struct {
 	roots   map[string]bool   // catalogRoots, computed on first use
 	shorts  map[string]string // confirmedShorts, computed on first use
 	vwords  map[string]bool   // valueWords, computed on first use
+	nouns   map[string]bool   // rowNouns, computed on first use
 	linked  *[]*table         // the joined tables, computed on first use
 	chained *[]*table         // the two-hop joins (join2.go), computed on first use
 }
@@ -132,6 +133,8 @@ func (p *Planner) read(question string, base *query) (*query, error) {
 	f.catalog = p.catalogRoots()
 	f.shorts = p.confirmedShorts()
 	f.valueWords = p.valueWords()
+	f.rowNouns = p.rowNouns()
+	f.tables = p.tables
 	if base != nil && f.looksLikeFollowUp() {
 		if q, err := p.readFollowUp(f, base); err == nil {
 			return q, nil
@@ -185,7 +188,9 @@ func (p *Planner) checkSpelled(f *frame, q *query) (*query, error) {
 				}
 				spelled := true
 				for k := 0; k < n; k++ {
-					if f.words[d.pos+k].Root != c.roots[k] {
+					// A later word may be spelled out of a short form:
+					// "crop group" spells crop_grp.
+					if w := f.words[d.pos+k]; w.Root != c.roots[k] && !(k > 0 && !schema.IsStop(w.Lower) && schema.Abbreviates(c.roots[k], w.Root)) {
 						spelled = false
 						break
 					}
@@ -413,6 +418,21 @@ func (p *Planner) confirmedShorts() map[string]string {
 	return p.shorts
 }
 
+// rowNouns returns the head nouns (last words) of the catalog's table
+// names, weak words aside: each names a table's rows.
+func (p *Planner) rowNouns() map[string]bool {
+	if p.nouns != nil {
+		return p.nouns
+	}
+	p.nouns = map[string]bool{}
+	for _, t := range p.tables {
+		if len(t.entity) > 0 {
+			p.nouns[t.entity[len(t.entity)-1]] = true
+		}
+	}
+	return p.nouns
+}
+
 // catalogRoots returns the roots that name the rows of a table or a
 // column of one, weak words aside.
 func (p *Planner) catalogRoots() map[string]bool {
@@ -469,13 +489,14 @@ func (p *Planner) nameKeys(f *frame, q *query) *query {
 		return p.nameList(q)
 	}
 	for k, d := range q.dims {
-		if !d.col.id || d.grain != "" {
+		if d.grain != "" || !d.col.id && !p.leadingKeyNamed(d.col) {
 			continue
 		}
 		if d.col == rowKey(q.t) {
 			// The table's own key ("which station has the most docks"):
 			// its name column shows which, no join needed.
-			if name := nameColumn(q.t); name != nil && !dimOn(q.dims, name) {
+			if names := besideKey(q.t); len(names) == 1 && !dimOn(q.dims, names[0]) {
+				name := names[0]
 				nq := *q
 				nq.dims = append(append(append([]dim(nil), q.dims[:k+1]...), dim{col: name, pos: d.pos}), q.dims[k+1:]...)
 				nq.notes = append(append([]string(nil), q.notes...), fmt.Sprintf("named each %s by %s", d.col.Name, name.Name))
@@ -494,7 +515,7 @@ func (p *Planner) nameKeys(f *frame, q *query) *query {
 			if key == nil || !strings.EqualFold(key.Name, d.col.Name) || key.Kind != d.col.Kind {
 				continue
 			}
-			names := nameColumns(dt)
+			names := besideKey(dt)
 			if names == nil {
 				continue
 			}
@@ -513,6 +534,42 @@ func (p *Planner) nameKeys(f *frame, q *query) *query {
 		}
 	}
 	return q
+}
+
+// besideKey returns the columns that name t's rows beside their key in a
+// grouping: nameColumns, or else t's one column named as a name even when
+// two rows share it (product_name 'Oak Lamp' for two SKUs): grouped with
+// the key, each key stays one group.
+func besideKey(t *table) []*column {
+	if cs := nameColumns(t); cs != nil {
+		return cs
+	}
+	var found *column
+	for _, c := range t.cols {
+		if c.Kind != schema.Text || len(c.roots) == 0 || !nameRoots[c.roots[len(c.roots)-1]] {
+			continue
+		}
+		if found != nil {
+			return nil
+		}
+		found = c
+	}
+	if found == nil {
+		return nil
+	}
+	return []*column{found}
+}
+
+// leadingKeyNamed reports whether some table's rows are identified by a
+// leading key (leadingKey) named and typed like c: sku in sales is the
+// key of products.
+func (p *Planner) leadingKeyNamed(c *column) bool {
+	for _, t := range p.tables {
+		if k := leadingKey(t); k != nil && strings.EqualFold(k.Name, c.Name) && k.Kind == c.Kind {
+			return true
+		}
+	}
+	return false
 }
 
 // nameList lists the names of the things a list of keys asks for: "which

@@ -13,10 +13,16 @@ import (
 // only when the table's own key confirms it names the rows: a column of
 // t named by the short form and an id word (pol_no, agt_id).
 func shortEntity(t *table, e string, w word) bool {
-	if len(e) != 3 || strings.Trim(e, "abcdefghijklmnopqrstuvwxyz") != "" || schema.IsStop(w.Lower) || len(w.Root) < len(e)+2 || w.Num {
+	if len(e) < 2 || len(e) > 3 || strings.Trim(e, "abcdefghijklmnopqrstuvwxyz") != "" || schema.IsStop(w.Lower) || len(w.Root) < len(e)+2 || w.Num {
 		return false
 	}
-	if !strings.HasPrefix(w.Root, e) && !abbreviates(e, w.Root) {
+	if len(e) == 2 {
+		// A two-letter short form (ld in hrvst_ld, whose key is ld_id) is
+		// the word's first letter and a later consonant: "loads".
+		if strings.ContainsAny(e, "aeiouy") || w.Root[0] != e[0] || !strings.Contains(w.Root[1:], e[1:]) {
+			return false
+		}
+	} else if !strings.HasPrefix(w.Root, e) && !abbreviates(e, w.Root) {
 		return false
 	}
 	for _, c := range t.cols {
