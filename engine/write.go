@@ -21,6 +21,10 @@ import (
 type WrittenFile struct {
 	Path      string // local absolute path
 	Partition []any
+	// Stats, when set, is what the writer reported about the file; its
+	// Iceberg statistics are then built from them rather than from its
+	// footer, where the table's schema allows (see writerStatsUsable).
+	Stats *FileStats
 }
 
 // FileURI turns a local path into the file:// URI stored in manifests.
@@ -116,10 +120,20 @@ func (t *Table) prepareFiles(ctx context.Context, files []WrittenFile) ([]prepar
 	g, gctx := errgroup.WithContext(ctx)
 	g.SetLimit(max(2, runtime.GOMAXPROCS(0)))
 	props := t.Properties()
+	// The writer's own statistics spare reading the footer back: a MERGE
+	// writes a file per partition it touches, and opening each again was
+	// most of the commit of an insert into hundreds of partitions.
+	fromWriter := writerStatsUsable(statsSchema, props)
 	for i, f := range files {
 		statsURI := uris[i]
 		if len(spooled) > 0 {
 			statsURI = f.Path
+		}
+		if f.Stats != nil && fromWriter {
+			if st, ok := dataFileFromWriterStats(statsURI, statsSchema, f.Stats); ok {
+				stats[i] = st
+				continue
+			}
 		}
 		g.Go(func() error {
 			st, err := table.FileToDataFile(gctx, fs, statsURI, statsSchema, *iceberg.UnpartitionedSpec, 0, props)

@@ -288,14 +288,9 @@ func (s *Session) copyFiles(ctx context.Context, copySQL string, partCols []stri
 			s.wh.RemoveWritten(filename)
 			continue
 		}
-		wf := engine.WrittenFile{Path: filename}
+		wf := engine.WrittenFile{Path: filename, Stats: writerStats(count, size, stats)}
 		if len(partCols) > 0 {
-			m, ok := keys.(duckdb.OrderedMap)
-			if !ok {
-				if pm, ok2 := keys.(*duckdb.OrderedMap); ok2 {
-					m, ok = *pm, true
-				}
-			}
+			m, ok := orderedMap(keys)
 			if !ok {
 				return nil, 0, fmt.Errorf("unexpected partition keys %T for %s", keys, filename)
 			}
@@ -308,6 +303,78 @@ func (s *Session) copyFiles(ctx context.Context, copySQL string, partCols []stri
 		total += count
 	}
 	return files, total, rows.Err()
+}
+
+// orderedMap returns v as a DuckDB MAP value.
+func orderedMap(v any) (duckdb.OrderedMap, bool) {
+	switch m := v.(type) {
+	case duckdb.OrderedMap:
+		return m, true
+	case *duckdb.OrderedMap:
+		if m != nil {
+			return *m, true
+		}
+	}
+	return duckdb.OrderedMap{}, false
+}
+
+// writerStats turns the column_statistics a COPY ... RETURN_STATS returns
+// for a file (a map from each column's quoted name to its statistics:
+// column_size_bytes, num_values, null_count, min, max, has_nan; all as
+// text) into engine.FileStats, or nil if they do not have that shape (the
+// footer is then read at commit).
+func writerStats(rows, size int64, v any) *engine.FileStats {
+	cols, ok := orderedMap(v)
+	if !ok {
+		return nil
+	}
+	st := &engine.FileStats{Rows: rows, Size: size, Columns: make(map[string]engine.ColumnStats, cols.Len())}
+	for _, k := range cols.Keys() {
+		name, ok := k.(string)
+		if !ok {
+			return nil
+		}
+		// DuckDB quotes every name; a nested column would be
+		// "a"."b", which unquotes to no column of the table.
+		if n := len(name); n >= 2 && name[0] == '"' && name[n-1] == '"' {
+			name = strings.ReplaceAll(name[1:n-1], `""`, `"`)
+		}
+		raw, _ := cols.Get(k)
+		m, ok := orderedMap(raw)
+		if !ok {
+			return nil
+		}
+		var c engine.ColumnStats
+		get := func(key string) (string, bool) {
+			v, ok := m.Get(key)
+			if !ok || v == nil {
+				return "", false
+			}
+			s, ok := v.(string)
+			return s, ok
+		}
+		count := func(key string) (int64, bool) {
+			s, ok := get(key)
+			if !ok {
+				return 0, false
+			}
+			n, err := strconv.ParseInt(s, 10, 64)
+			return n, err == nil
+		}
+		var ok1, ok2, ok3 bool
+		c.Size, ok1 = count("column_size_bytes")
+		c.Values, ok2 = count("num_values")
+		c.Nulls, ok3 = count("null_count")
+		if !ok1 || !ok2 || !ok3 {
+			return nil
+		}
+		c.Min, c.HasMin = get("min")
+		c.Max, c.HasMax = get("max")
+		nan, _ := get("has_nan")
+		c.HasNaN = nan == "true"
+		st.Columns[name] = c
+	}
+	return st
 }
 
 // excerptError is a DuckDB error without the excerpt of the statement it

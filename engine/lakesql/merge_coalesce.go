@@ -267,7 +267,13 @@ func (s *Session) coalesce(ctx context.Context, t *engine.Table, op string, plan
 			bm.Or(old)
 		}
 		for _, r := range delta.Deleted[f] {
-			bm.SetRange(uint64(r.Start), uint64(r.End))
+			// Most runs are one position; Set is several times cheaper
+			// than a range of one.
+			if r.End == r.Start+1 {
+				bm.Set(uint64(r.Start))
+			} else {
+				bm.SetRange(uint64(r.Start), uint64(r.End))
+			}
 		}
 		deleted[i] = bm
 		live += tasks[i].File.Count() - int64(bm.Cardinality())

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"math"
 	"os"
@@ -145,8 +146,13 @@ type mergeResult struct {
 	sourceRows  int64
 	dataFiles   int64 // data files added
 	deleteFiles int64 // delete files or deletion vectors added
-	bytes       int64 // bytes of the files added
-	live        int64 // data files in the table after the query
+	// bytes is what the statement wrote under the table's data directory:
+	// the sizes of the data and delete files there that were not there
+	// before, each file once (a Puffin file holding many deletion vectors
+	// counts once, as do files written and coalesced away in the same
+	// commit). Manifests and metadata are not counted.
+	bytes int64
+	live  int64 // data files in the table after the query
 }
 
 // mergeRun is a loaded suite: the session, its tables and base size.
@@ -257,15 +263,17 @@ func (r *mergeRun) checksum(table string) string {
 	return fmt.Sprint(row...)
 }
 
-// lastSummary returns the files and bytes the table's last statement
-// added, from the summary of the current snapshot and, when that is the
-// coalescing that followed a MERGE in the same commit, of its parent.
-func (r *mergeRun) lastSummary(name string) (data, deletes, bytes int64) {
+// lastSummary returns the files the table's last statement added, from
+// the summary of the current snapshot and, when that is the coalescing
+// that followed a MERGE in the same commit, of its parent. (The summary's
+// added-files-size is not used for bytes: it counts a Puffin file once per
+// deletion vector it holds; see dataDirFiles.)
+func (r *mergeRun) lastSummary(name string) (data, deletes int64) {
 	atoi := func(v any) int64 {
 		n, _ := strconv.ParseInt(fmt.Sprint(v), 10, 64)
 		return n
 	}
-	rows, err := r.s.Query(r.ctx, `SELECT coalesce(summary['added-data-files'], '0'), coalesce(summary['added-delete-files'], '0'), coalesce(summary['added-files-size'], '0'),
+	rows, err := r.s.Query(r.ctx, `SELECT coalesce(summary['added-data-files'], '0'), coalesce(summary['added-delete-files'], '0'),
 	coalesce(summary['floe.operation'], ''), committed_at
 FROM lake.merge_bench."`+name+`$snapshots" ORDER BY committed_at DESC, snapshot_id LIMIT 2`)
 	if err != nil {
@@ -279,14 +287,45 @@ FROM lake.merge_bench."`+name+`$snapshots" ORDER BY committed_at DESC, snapshot_
 		// The pair commits together: the second row belongs to the
 		// statement when the first is the coalescing, or when it is the
 		// coalescing with the same commit time.
-		if i == 1 && fmt.Sprint(all[0][3]) != "coalesce" && (fmt.Sprint(row[3]) != "coalesce" || fmt.Sprint(row[4]) != fmt.Sprint(all[0][4])) {
+		if i == 1 && fmt.Sprint(all[0][2]) != "coalesce" && (fmt.Sprint(row[2]) != "coalesce" || fmt.Sprint(row[3]) != fmt.Sprint(all[0][3])) {
 			break
 		}
 		data += atoi(row[0])
 		deletes += atoi(row[1])
-		bytes += atoi(row[2])
 	}
-	return data, deletes, bytes
+	return data, deletes
+}
+
+// dataDirFiles returns the files under a lake table's data directory (data
+// files and Puffin deletion vectors) with their sizes. Written files are
+// never changed or removed by a statement, so the files a statement adds
+// to it are what it wrote.
+func (r *mergeRun) dataDirFiles(name string) map[string]int64 {
+	r.tb.Helper()
+	t, err := r.s.wh.Table(r.ctx, "merge_bench", name)
+	if err != nil {
+		r.tb.Fatal(err)
+	}
+	dir, err := t.DataDir()
+	if err != nil {
+		r.tb.Fatal(err)
+	}
+	out := map[string]int64{}
+	err = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		out[path] = info.Size()
+		return nil
+	})
+	if err != nil {
+		r.tb.Fatal(err)
+	}
+	return out
 }
 
 // runMergeSuite runs the suite on every engine, query by query, and checks
@@ -313,8 +352,14 @@ func (r *mergeRun) runMergeSuite(qs []mergeQuery) [][]mergeResult {
 				// DuckDB's own table, committed to its file.
 				res.elapsed = r.exec(stmt + "; CHECKPOINT native")
 			} else {
+				before := r.dataDirFiles(e.lake)
 				res.elapsed = r.exec(stmt)
-				res.dataFiles, res.deleteFiles, res.bytes = r.lastSummary(e.lake)
+				res.dataFiles, res.deleteFiles = r.lastSummary(e.lake)
+				for path, size := range r.dataDirFiles(e.lake) {
+					if _, ok := before[path]; !ok {
+						res.bytes += size
+					}
+				}
 				fmt.Sscan(fmt.Sprint(r.row(`SELECT count(*) FROM lake.merge_bench."` + e.lake + `$files"`)[0]), &res.live)
 			}
 			out[qi][ei] = res
@@ -349,6 +394,7 @@ func mergeTable(qs []mergeQuery, res [][]mergeResult) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-20s %9s | %9s %6s %9s %11s | %9s %6s %9s %11s | %9s | %s\n", "query", "src rows",
 		"CoW ms", "xDuck", "files", "bytes", "MoR ms", "xDuck", "files", "bytes", "DuckDB ms", "MoR live files")
+
 	logs := make([]float64, len(mergeEngines))
 	for qi, q := range qs {
 		r := res[qi]
@@ -359,7 +405,7 @@ func mergeTable(qs []mergeQuery, res [][]mergeResult) string {
 			}
 			return fmt.Sprintf("%9.1f %6.2f %4d+%-4d %11d", ms(x.elapsed), float64(x.elapsed)/float64(duck), x.dataFiles, x.deleteFiles, x.bytes)
 		}
-		fmt.Fprintf(&b, "%-20s %9d | %s | %s | %9.1f | %6d\n", q.name, r[0].sourceRows, cell(r[0]), cell(r[1]), ms(duck), r[1].live)
+		fmt.Fprintf(&b, "%-20s %9d | %s | %s | %9.1f | %6d\n", q.name, r[2].sourceRows, cell(r[0]), cell(r[1]), ms(duck), r[1].live)
 		for ei := range mergeEngines {
 			logs[ei] += math.Log(float64(r[ei].elapsed))
 		}
@@ -375,6 +421,9 @@ func mergeTable(qs []mergeQuery, res [][]mergeResult) string {
 		return fmt.Sprintf("%9.1f %6.2f %21s", g/1e6, g/geo[2], "")
 	}
 	fmt.Fprintf(&b, "%-20s %9s | %s | %s | %9.1f\n", "geometric mean", "", gcell(geo[0]), gcell(geo[1]), geo[2]/1e6)
+	b.WriteString("files: data + delete files (deletion vectors) the commit added; bytes: the new files in the table's\n" +
+		"data directory (data and Puffin files, each file once, also those coalesced away in the same commit;\n" +
+		"manifests and metadata not counted)\n")
 	return b.String()
 }
 
